@@ -1,0 +1,87 @@
+/**
+ * The travel segment: one movement of the traveller from one country to another (a flight, a drive over a
+ * border, a ferry). The one zod schema here defines it for every boundary: the Firestore document
+ * (`users/{uid}/segments/{segmentId}`), the import pipeline's output and the `report` command's JSON input.
+ */
+import { z } from 'zod';
+import { isIsoDate, toDayNumber } from './dates';
+
+/** ISO 3166-1 alpha-2 country code, upper case (`FR`, `US`). Existence is checked against the seed separately. */
+export const CountryCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as "FR"' });
+
+/** `YYYY-MM-DD` local calendar date. */
+export const IsoDateSchema = z.string().refine(isIsoDate, { message: 'must be a real calendar date written YYYY-MM-DD' });
+
+/** Local wall-clock time `HH:MM` (24-hour). */
+export const LocalTimeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time written HH:MM (24-hour)' });
+
+/** IATA (3 letters) or ICAO (4 letters/digits) airport code, upper case. */
+export const AirportCodeSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{3,4}$/, { message: 'must be an IATA (3 letters) or ICAO (4 characters) airport code' });
+
+/** How the traveller moved. */
+export const TravelModeSchema = z.enum(['air', 'land', 'sea', 'rail', 'other']);
+export type TravelMode = z.infer<typeof TravelModeSchema>;
+
+/**
+ * The largest amount by which the arrival date may precede the departure date: a flight eastward over the
+ * International Date Line (Auckland 00:30 on the 24th -> Honolulu 10:00 on the 23rd) lands on the local
+ * calendar day before it left. Anything earlier is an error.
+ */
+export const MAX_DATE_LINE_SHIFT_DAYS = 1;
+
+/** Bounds on free-text fields, shared with the security rules. */
+export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
+
+/**
+ * Field shapes of a segment, without the cross-field check (reused by document schemas that add fields).
+ *
+ * - `departureCountry`, `arrivalCountry`: ISO 3166-1 alpha-2.
+ * - `departureDate`, `arrivalDate`: the **local calendar dates** at the place of departure and at the place of
+ *   arrival (never UTC dates, never the server's time zone).
+ * - `departureTime`, `arrivalTime`: optional local wall-clock times `HH:MM` at those places.
+ * - `departureAirport`, `arrivalAirport`: optional IATA/ICAO codes.
+ * - `transit`: true when the traveller stayed airside at the arrival airport and flew on with the next segment
+ *   (no entry into `arrivalCountry`; see presence.ts for how a transit still counts as entry into a region).
+ * - `flightNumber`, `notes`: optional, bounded free text.
+ */
+export const segmentFields = {
+  departureCountry: CountryCodeSchema,
+  arrivalCountry: CountryCodeSchema,
+  departureDate: IsoDateSchema,
+  arrivalDate: IsoDateSchema,
+  departureTime: LocalTimeSchema.optional(),
+  arrivalTime: LocalTimeSchema.optional(),
+  departureAirport: AirportCodeSchema.optional(),
+  arrivalAirport: AirportCodeSchema.optional(),
+  mode: TravelModeSchema,
+  transit: z.boolean().optional(),
+  flightNumber: z.string().max(SEGMENT_LIMITS.flightNumber).optional(),
+  notes: z.string().max(SEGMENT_LIMITS.notes).optional(),
+};
+
+/** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
+export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
+  if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field
+  return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
+}
+
+const arrivalRefinement = {
+  message: 'arrivalDate must not be before departureDate (by more than the one day a date-line crossing allows)',
+  path: ['arrivalDate'],
+};
+
+/** A travel segment. Unknown keys are rejected (`strict`), as the security rules do. */
+export const SegmentSchema = z.strictObject(segmentFields).refine(arrivalNotBeforeDeparture, arrivalRefinement);
+export type Segment = z.infer<typeof SegmentSchema>;
+
+/** A segment with an id, as the core receives it (the Firestore document id, or `row-N` for an import). */
+export type IdentifiedSegment = Segment & { id: string };
+
+/** Input of the `report` command when given a `.json` file: `{ "segments": [ ... ] }`. */
+export const SegmentFileSchema = z.strictObject({ segments: z.array(SegmentSchema) });

@@ -1,0 +1,150 @@
+/**
+ * Firestore document schemas (zod), written once and shared by the functions, the security-rules tests and the
+ * README's data-model section. Timestamps are JavaScript `Date`s here; the Firestore repository converts
+ * to and from `Timestamp`. Paths are documented on each schema.
+ */
+import { z } from 'zod';
+import {
+  CountryCodeSchema,
+  IsoDateSchema,
+  LocalTimeSchema,
+  arrivalNotBeforeDeparture,
+  segmentFields,
+} from '../core/segment';
+
+/** Lengths the security rules enforce too. */
+export const PROFILE_LIMITS = { displayName: 100, email: 254, nationalities: 10, thresholds: 10, timeZone: 64 } as const;
+
+/** Notification settings on the profile (issue 5). Times are local to `UserProfile.timeZone`. */
+export const NotificationSettingsSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Alert when days remaining fall to or below each of these (days). */
+  thresholds: z.array(z.number().int().min(0).max(90)).max(PROFILE_LIMITS.thresholds),
+  overstay: z.boolean(),
+  plannedTrips: z.boolean(),
+  /** No pushes between `start` and `end` (local `HH:MM`; may wrap midnight). */
+  quietHours: z.strictObject({ start: LocalTimeSchema, end: LocalTimeSchema }).nullable(),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
+
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  enabled: true,
+  thresholds: [30, 14, 7, 3, 1],
+  overstay: true,
+  plannedTrips: true,
+  quietHours: { start: '22:00', end: '08:00' },
+};
+
+/** Fields of `users/{uid}` the owner may write from the app. */
+export const ProfileEditableSchema = z.strictObject({
+  displayName: z.string().max(PROFILE_LIMITS.displayName).nullable(),
+  /** ISO 3166-1 alpha-2; EU/EEA/Swiss nationals are not subject to the Schengen short-stay rule. */
+  nationalities: z.array(CountryCodeSchema).max(PROFILE_LIMITS.nationalities),
+  homeCountry: CountryCodeSchema.nullable(),
+  /** IANA time zone, e.g. `Europe/Berlin`: decides the user's "today" and alert hours. */
+  timeZone: z.string().min(1).max(PROFILE_LIMITS.timeZone),
+  notifications: NotificationSettingsSchema,
+});
+
+/** `users/{uid}`: the profile. `email`, timestamps and `nextAlertAt` are written by the backend only. */
+export const UserProfileSchema = ProfileEditableSchema.extend({
+  email: z.string().max(PROFILE_LIMITS.email).nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  /** When the scheduled alert run should next look at this user (backend-maintained, indexed); null = never. */
+  nextAlertAt: z.date().nullable().optional(),
+});
+export type UserProfile = z.infer<typeof UserProfileSchema>;
+
+/** `users/{uid}/segments/{segmentId}`: a core segment plus provenance and timestamps. */
+export const SegmentDocSchema = z
+  .strictObject({
+    ...segmentFields,
+    /** `manual`, or the import id that created it. */
+    source: z.string().min(1).max(128),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .refine(arrivalNotBeforeDeparture, { message: 'arrivalDate must not be before departureDate', path: ['arrivalDate'] });
+export type SegmentDoc = z.infer<typeof SegmentDocSchema>;
+
+/** `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one rule (backend-only writes). */
+export const VisaStatusDocSchema = z.strictObject({
+  ruleId: z.string(),
+  /** The evaluation date (the user's local "today" when computed). */
+  asOf: IsoDateSchema,
+  /** False when the rule does not apply to this user (e.g. an EU national under the Schengen rule). */
+  applies: z.boolean(),
+  daysUsed: z.number().int(),
+  daysRemaining: z.number().int(),
+  overstayDays: z.number().int(),
+  windowStart: IsoDateSchema,
+  windowEnd: IsoDateSchema,
+  latestExitDate: IsoDateSchema.nullable(),
+  nextEntryDate: IsoDateSchema.nullable(),
+  firstViolationDate: IsoDateSchema.nullable(),
+  computedAt: z.date(),
+  /** Fingerprint of the segments the evaluation reflects (lets a redelivered/raced recompute detect staleness). */
+  segmentsHash: z.string(),
+});
+export type VisaStatusDoc = z.infer<typeof VisaStatusDocSchema>;
+
+/** `users/{uid}/summaries/countryDays`: days per country up to `asOf` (backend-only writes). */
+export const CountryDaysDocSchema = z.strictObject({
+  asOf: IsoDateSchema,
+  countryDays: z.record(z.string(), z.number().int()),
+  countryDaysByYear: z.record(z.string(), z.record(z.string(), z.number().int())),
+  warnings: z.array(z.string()),
+  computedAt: z.date(),
+  segmentsHash: z.string(),
+});
+export type CountryDaysDoc = z.infer<typeof CountryDaysDocSchema>;
+
+export const ImportStatusSchema = z.enum(['queued', 'processing', 'succeeded', 'partial', 'failed']);
+export type ImportStatus = z.infer<typeof ImportStatusSchema>;
+
+/** At most this many skipped rows are stored on the import document (Firestore's 1 MiB document limit). */
+export const MAX_STORED_SKIPPED_ROWS = 500;
+
+/** `users/{uid}/imports/{importId}`: import job status the app listens to (backend-only writes). */
+export const ImportDocSchema = z.strictObject({
+  status: ImportStatusSchema,
+  fileName: z.string(),
+  storagePath: z.string(),
+  format: z.string().nullable(),
+  rowsDone: z.number().int(),
+  rowsTotal: z.number().int().nullable(),
+  counts: z.strictObject({
+    rows: z.number().int(),
+    flights: z.number().int(),
+    imported: z.number().int(),
+    duplicates: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  skipped: z.array(z.strictObject({ row: z.number().int(), reason: z.string() })).max(MAX_STORED_SKIPPED_ROWS),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type ImportDoc = z.infer<typeof ImportDocSchema>;
+
+/** `users/{uid}/devices/{deviceId}`: written by the app. */
+export const DeviceDocSchema = z.strictObject({
+  fcmToken: z.string().min(1).max(4096),
+  platform: z.enum(['ios', 'ipados', 'macos']),
+  appVersion: z.string().max(32),
+  lastSeenAt: z.date(),
+});
+export type DeviceDoc = z.infer<typeof DeviceDocSchema>;
+
+/** `users/{uid}/alerts/{alertId}`: one per alert sent; its deterministic id is the dedupe record (backend-only). */
+export const AlertDocSchema = z.strictObject({
+  ruleId: z.string(),
+  kind: z.enum(['threshold', 'overstay', 'plannedViolation']),
+  threshold: z.number().int().nullable(),
+  /** Entry date of the stay the alert is about (dedupe per stay). */
+  stayStart: IsoDateSchema.nullable(),
+  createdAt: z.date(),
+  sentTo: z.number().int(),
+});
+export type AlertDoc = z.infer<typeof AlertDocSchema>;
