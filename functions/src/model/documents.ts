@@ -83,6 +83,8 @@ export const VisaStatusDocSchema = z.strictObject({
   latestExitDate: IsoDateSchema.nullable(),
   nextEntryDate: IsoDateSchema.nullable(),
   firstViolationDate: IsoDateSchema.nullable(),
+  /** Entry date of the stay in the rule's region that includes `asOf`; null when not present on `asOf`. */
+  currentStayStart: IsoDateSchema.nullable(),
   computedAt: z.date(),
   /** Fingerprint of the segments the evaluation reflects (lets a redelivered/raced recompute detect staleness). */
   segmentsHash: z.string(),
