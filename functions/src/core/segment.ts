@@ -83,5 +83,12 @@ export type Segment = z.infer<typeof SegmentSchema>;
 /** A segment with an id, as the core receives it (the Firestore document id, or `row-N` for an import). */
 export type IdentifiedSegment = Segment & { id: string };
 
-/** Input of the `report` command when given a `.json` file: `{ "segments": [ ... ] }`. */
-export const SegmentFileSchema = z.strictObject({ segments: z.array(SegmentSchema) });
+/**
+ * Input of the `report` command when given a `.json` file: `{ "segments": [ ... ] }`, each a segment with an
+ * optional `id` (the report numbers segments without one `segment-1`, `segment-2`, ... in file order).
+ */
+export const SegmentFileSchema = z.strictObject({
+  segments: z.array(
+    z.strictObject({ ...segmentFields, id: z.string().min(1).max(128).optional() }).refine(arrivalNotBeforeDeparture, arrivalRefinement),
+  ),
+});

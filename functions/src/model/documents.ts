@@ -53,6 +53,11 @@ export const UserProfileSchema = ProfileEditableSchema.extend({
   updatedAt: z.date(),
   /** When the scheduled alert run should next look at this user (backend-maintained, indexed); null = never. */
   nextAlertAt: z.date().nullable().optional(),
+  /**
+   * When the scheduled recompute should next re-evaluate this user's status for the new local date (the next local
+   * midnight while the status can still change with time alone; backend-maintained, indexed); null = never.
+   */
+  nextRecomputeAt: z.date().nullable().optional(),
 });
 export type UserProfile = z.infer<typeof UserProfileSchema>;
 

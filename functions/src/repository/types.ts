@@ -66,6 +66,16 @@ export interface Repository {
    */
   listUsersDueForAlert(due: Date, limit: number, after?: { nextAlertAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]>;
 
+  /**
+   * Users whose `nextRecomputeAt <= due`, ordered by `nextRecomputeAt` then uid, at most `limit`, after the cursor
+   * (the last user of the previous page). Used by the scheduled recompute (the local date moved the 180-day window).
+   */
+  listUsersDueForRecompute(
+    due: Date,
+    limit: number,
+    after?: { nextRecomputeAt: Date; uid: string },
+  ): Promise<{ uid: string; profile: UserProfile }[]>;
+
   /** Deletes `users/{uid}` and every subcollection document. Idempotent. */
   deleteUserData(uid: string): Promise<void>;
 }

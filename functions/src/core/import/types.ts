@@ -43,6 +43,12 @@ export interface FlightRecord {
   divertedTo?: string;
   /** The file marks the flight as someone else's (App in the Air `Ownership.NOT_MINE`). */
   notMine?: boolean;
+  /** Block/flight duration in minutes where the format gives one (OpenFlights, myFlightradar24). */
+  durationMinutes?: number;
+  /** Free-text note as written in the file (sanitised by the pipeline before it is stored). */
+  notes?: string;
+  /** Remarks about this row that do not prevent the import (e.g. diverted flight), prefixed with the row later. */
+  remarks?: string[];
 }
 
 /** What a format parser yields for each data row. */

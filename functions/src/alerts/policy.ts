@@ -1,0 +1,237 @@
+/**
+ * The visa-alert policy: which push notifications are due for a traveller, given the cached rule statuses
+ * (`users/{uid}/visaStatus/{ruleId}`), the notification settings and the local time; and when the scheduled run
+ * should next look at the traveller (`users/{uid}.nextAlertAt`). Pure: no Firebase, no I/O, `now` injected.
+ *
+ * Alert kinds (AlertDoc.kind), for a rule that applies to the traveller (`applies` true; EU/EEA/Swiss nationals
+ * get no Schengen alerts):
+ * - `threshold`: the traveller is in the rule's region today (`currentStayStart` set) and the days remaining
+ *   in the 180-day period ending today (Schengen Borders Code, Reg. (EU) 2016/399 Art. 6(1)) are at or below a
+ *   configured threshold. Only the *lowest* threshold reached is due (30 days are not announced to someone who has
+ *   5 left). Deduplicated per threshold per stay: the alert id holds the threshold and the stay's entry date.
+ *   During one continuous stay the days remaining never rise (each day of stay adds one day, at most one drops out
+ *   of the window), so every threshold fires at most once per stay. A traveller outside the region gets no
+ *   threshold alert: the count cannot fall while away, and a planned return is covered by `plannedViolation`.
+ * - `overstay`: present today and more than the maximum days in the period (`overstayDays > 0`). Replaces the
+ *   threshold alert. Once per stay.
+ * - `plannedViolation`: a planned trip (segments after today) would break the rule: `firstViolationDate` is after
+ *   `asOf`. Once per violation date (a changed plan with a new violation date alerts again).
+ *
+ * At most one push per rule per run (the most urgent: overstay, then threshold, then planned violation; they would
+ * replace each other on the device anyway, having the same `apns-collapse-id`), and after a push the next one
+ * waits for the next local day. Pushes happen only inside the delivery window (local 09:00-21:00, time.ts) and
+ * outside the user's quiet hours.
+ */
+import type { IsoDate } from '../core/dates';
+import { addDays, compareDates } from '../core/dates';
+import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc } from '../model/documents';
+import { formatLocalTime, isDeliverable, isValidTimeZone, localClock, nextDeliverableInstant, zonedInstant } from './time';
+
+/** AlertDoc.kind. */
+export type AlertKind = AlertDoc['kind'];
+
+/** Order in which alerts of one rule are preferred when several are due the same day (lower first). */
+export const ALERT_PRIORITY: Readonly<Record<AlertKind, number>> = { overstay: 0, threshold: 1, plannedViolation: 2 };
+
+/** One alert whose condition holds for a status, before deduplication against already sent alerts. */
+export interface AlertCandidate {
+  /** Deterministic `users/{uid}/alerts/{alertId}` id: the dedupe record (see `alertId`). */
+  alertId: string;
+  ruleId: string;
+  kind: AlertKind;
+  /** The threshold reached (days remaining), for `threshold` alerts; else null. */
+  threshold: number | null;
+  /** Entry date of the current stay (local date) for `threshold`/`overstay`; null for `plannedViolation`. */
+  stayStart: IsoDate | null;
+  /** The status the alert is about (the message quotes its numbers). */
+  status: VisaStatusDoc;
+}
+
+/**
+ * Deterministic alert id (a valid Firestore document id: no `/`):
+ * `{ruleId}_threshold-{t}_{stayStart}`, `{ruleId}_overstay_{stayStart}`, `{ruleId}_planned_{firstViolationDate}`.
+ */
+export function alertId(ruleId: string, kind: AlertKind, key: { threshold?: number | null; date: IsoDate }): string {
+  const safeRule = ruleId.replace(/\//g, '_');
+  switch (kind) {
+    case 'threshold':
+      return `${safeRule}_threshold-${key.threshold ?? 'x'}_${key.date}`;
+    case 'overstay':
+      return `${safeRule}_overstay_${key.date}`;
+    case 'plannedViolation':
+      return `${safeRule}_planned_${key.date}`;
+  }
+}
+
+function thresholdsOf(settings: NotificationSettings): number[] {
+  return [...new Set(settings.thresholds)].sort((a, b) => a - b);
+}
+
+/**
+ * The alerts whose conditions hold for one status on its `asOf` date under `settings`, most urgent first.
+ * Ignores `settings.enabled`, quiet hours and what was already sent (see `evaluateAlerts`).
+ */
+export function alertCandidatesFor(status: VisaStatusDoc, settings: NotificationSettings): AlertCandidate[] {
+  if (!status.applies) return [];
+  const out: AlertCandidate[] = [];
+  const stay = status.currentStayStart;
+  if (stay !== null && status.overstayDays > 0) {
+    if (settings.overstay) {
+      out.push({ alertId: alertId(status.ruleId, 'overstay', { date: stay }), ruleId: status.ruleId, kind: 'overstay', threshold: null, stayStart: stay, status });
+    }
+  } else if (stay !== null) {
+    const reached = thresholdsOf(settings).find((t) => status.daysRemaining <= t);
+    if (reached !== undefined) {
+      out.push({
+        alertId: alertId(status.ruleId, 'threshold', { threshold: reached, date: stay }),
+        ruleId: status.ruleId,
+        kind: 'threshold',
+        threshold: reached,
+        stayStart: stay,
+        status,
+      });
+    }
+  }
+  const v = status.firstViolationDate;
+  if (settings.plannedTrips && v !== null && compareDates(v, status.asOf) > 0) {
+    out.push({ alertId: alertId(status.ruleId, 'plannedViolation', { date: v }), ruleId: status.ruleId, kind: 'plannedViolation', threshold: null, stayStart: null, status });
+  }
+  return out;
+}
+
+/** Result of `evaluateAlerts`. */
+export interface AlertEvaluation {
+  /** The zone actually used: the profile's, or `UTC` when the profile's is unknown (`timeZoneInvalid`). */
+  timeZone: string;
+  timeZoneInvalid: boolean;
+  /** The traveller's local date and time `HH:MM` at `now`. */
+  localDate: IsoDate;
+  localTime: string;
+  /** False when notifications are disabled. */
+  enabled: boolean;
+  /** True when a push may be sent now (delivery window, quiet hours). */
+  deliverableNow: boolean;
+  /**
+   * Rules whose cached status is not for the traveller's local today (or that have no status): the caller must
+   * recompute them (recomputeUser) and evaluate again before trusting `candidates`.
+   */
+  staleRuleIds: string[];
+  /** Candidate alerts per rule, most urgent first within a rule; empty when disabled. */
+  candidates: AlertCandidate[];
+}
+
+/** The zone to compute in: the profile's, or UTC when the runtime does not know it. */
+export function effectiveTimeZone(profile: Pick<UserProfile, 'timeZone'>): { timeZone: string; invalid: boolean } {
+  return isValidTimeZone(profile.timeZone) ? { timeZone: profile.timeZone, invalid: false } : { timeZone: 'UTC', invalid: true };
+}
+
+/**
+ * Which alerts are due for a traveller at `now`.
+ * @param statuses the cached statuses; `expectedRuleIds` (optional) names rules that must have one.
+ * An unknown time zone on the profile is not an error here (it would silence the user for good): UTC is used and
+ * `timeZoneInvalid` reports it so that the caller can log it.
+ */
+export function evaluateAlerts(
+  profile: Pick<UserProfile, 'timeZone' | 'notifications'>,
+  statuses: readonly VisaStatusDoc[],
+  now: Date,
+  expectedRuleIds: readonly string[] = [],
+): AlertEvaluation {
+  const { timeZone, invalid } = effectiveTimeZone(profile);
+  const clock = localClock(now, timeZone);
+  const settings = profile.notifications;
+  const have = new Set(statuses.map((s) => s.ruleId));
+  const staleRuleIds = [
+    ...expectedRuleIds.filter((id) => !have.has(id)),
+    ...statuses.filter((s) => s.asOf !== clock.date).map((s) => s.ruleId),
+  ];
+  const candidates = settings.enabled
+    ? [...statuses]
+        .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
+        .flatMap((s) => alertCandidatesFor(s, settings).sort((a, b) => ALERT_PRIORITY[a.kind] - ALERT_PRIORITY[b.kind]))
+    : [];
+  return {
+    timeZone,
+    timeZoneInvalid: invalid,
+    localDate: clock.date,
+    localTime: formatLocalTime(clock.minutes),
+    enabled: settings.enabled,
+    deliverableNow: settings.enabled && isDeliverable(now, timeZone, settings.quietHours),
+    staleRuleIds: [...new Set(staleRuleIds)],
+    candidates,
+  };
+}
+
+/** Options of `computeNextAlertAt` for the alert run itself, which knows what it has just sent. */
+export interface NextAlertOptions {
+  /** Alert ids already recorded (sent now or earlier): they are not due again. */
+  sentAlertIds?: ReadonlySet<string>;
+  /** True when a push went to this traveller in this run: nothing more before the next local day. */
+  pushedToday?: boolean;
+}
+
+/**
+ * Earliest local date on which an alert not yet sent could be due for this status, assuming the recorded and
+ * planned segments stay as they are (any segment change recomputes the status, which recomputes `nextAlertAt`).
+ * A lower bound, never later than the truth: days remaining fall by at most one per day, and a new stay (with
+ * fresh dedupe keys) can start at the earliest on the day after tomorrow when present today (an exit, a day
+ * away, an entry), tomorrow when away.
+ */
+function earliestDueDate(s: VisaStatusDoc, settings: NotificationSettings, sent: ReadonlySet<string>): IsoDate | null {
+  if (!s.applies) return null;
+  const dates: IsoDate[] = [];
+  if (alertCandidatesFor(s, settings).some((c) => !sent.has(c.alertId))) dates.push(s.asOf);
+  const present = s.currentStayStart !== null;
+  const d = s.daysRemaining;
+  const newStay = present ? 2 : 1;
+  const thresholds = thresholdsOf(settings);
+  const maxT = thresholds[thresholds.length - 1];
+  if (maxT !== undefined) {
+    const below = thresholds.filter((t) => t < d);
+    const next = below[below.length - 1];
+    if (present && s.overstayDays === 0 && next !== undefined) dates.push(addDays(s.asOf, d - next));
+    dates.push(addDays(s.asOf, Math.max(newStay, d - maxT)));
+  }
+  if (settings.overstay) {
+    // The first day with more than the maximum in the window is at least d + 1 days ahead.
+    if (present && s.overstayDays === 0) dates.push(addDays(s.asOf, d + 1));
+    dates.push(addDays(s.asOf, Math.max(newStay, d + 1)));
+  }
+  dates.sort(compareDates);
+  return dates[0] ?? null;
+}
+
+/**
+ * The next instant at which the scheduled alert run should look at this traveller (stored as the indexed
+ * `users/{uid}.nextAlertAt`), or null when nothing can ever be due: notifications disabled, no status, or no rule
+ * applies (e.g. an EU national and only the Schengen rule).
+ *
+ * It is the first deliverable instant (local 09:00-21:00 outside quiet hours, in the profile's zone; UTC when that
+ * zone is unknown) on or after the earliest local date on which an alert could be due (`earliestDueDate` above),
+ * and never before `now`. Called by the recompute service after every status evaluation (without options: an
+ * already-sent alert then costs one extra look, after which the run stores a later date) and by the alert run
+ * after processing the traveller (with `sentAlertIds`, `pushedToday`).
+ * @throws RangeError only for a malformed quiet-hours time (the schema prevents it).
+ */
+export function computeNextAlertAt(
+  profile: UserProfile,
+  statuses: readonly VisaStatusDoc[],
+  now: Date,
+  options: NextAlertOptions = {},
+): Date | null {
+  const settings = profile.notifications;
+  if (!settings.enabled) return null;
+  const sent = options.sentAlertIds ?? new Set<string>();
+  let earliest: IsoDate | null = null;
+  for (const s of statuses) {
+    const d = earliestDueDate(s, settings, sent);
+    if (d !== null && (earliest === null || compareDates(d, earliest) < 0)) earliest = d;
+  }
+  if (earliest === null) return null;
+  const { timeZone } = effectiveTimeZone(profile);
+  const today = localClock(now, timeZone).date;
+  let date = compareDates(earliest, today) < 0 ? today : earliest;
+  if (options.pushedToday && compareDates(date, today) <= 0) date = addDays(today, 1);
+  const from = date === today ? now : zonedInstant(date, 0, timeZone);
+  return nextDeliverableInstant(from.getTime() < now.getTime() ? now : from, timeZone, settings.quietHours);
+}

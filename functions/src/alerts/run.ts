@@ -1,0 +1,281 @@
+/**
+ * The alert run, Firebase-free (repository, transport and queue are injected):
+ *
+ * 1. `scheduleAlertRun` (called by the scheduled function): pages through the users whose indexed
+ *    `nextAlertAt <= now` (`Repository.listUsersDueForAlert`, cursor = last `nextAlertAt` + uid) and enqueues one
+ *    task per page with a deterministic id. It reads only due users: cost grows with due users, not all users.
+ * 2. `processAlertBatch` (called by the `sendAlertBatch` task function): for each user of the page, re-reads the
+ *    profile, recomputes the statuses when they are not for the user's local today, evaluates the policy
+ *    (policy.ts), claims each alert with `createAlertIfAbsent` under its deterministic id, sends all the batch's
+ *    messages with `sendEach` (<= 500 per call, transient errors retried with backoff), deletes the devices whose
+ *    tokens FCM reports gone, and stores the user's next `nextAlertAt`.
+ *
+ * Idempotency (Cloud Scheduler and Cloud Tasks may deliver twice, a task may be retried after a partial run):
+ * - a user is processed only while `nextAlertAt <= now`; processing moves it into the future, so a redelivered
+ *   task skips users already done;
+ * - the alert record is created with a Firestore `create()` precondition *before* sending: a second attempt finds
+ *   it and sends nothing. Delivery is therefore at most once per alert: a crash between the claim and the send
+ *   loses that one push (the next threshold or the app still tells the user) rather than repeating it, which is
+ *   what "at most one notification per threshold per stay" asks;
+ * - task ids are a hash of the run time and the page (queue.ts), so a retried scheduled run enqueues nothing new.
+ */
+import type { TokenMessage } from 'firebase-admin/messaging';
+import { logEvent, errorReason, type LogEventName, type LogFields, type LogSeverity } from '../log';
+import type { UserProfile, VisaStatusDoc } from '../model/documents';
+import type { Repository, StoredDevice } from '../repository/types';
+import { buildAlertMessage, type AlertRuleInfo } from './message';
+import { computeNextAlertAt, evaluateAlerts, type AlertCandidate } from './policy';
+import { alertTaskId, type AlertBatchTask, type AlertTaskQueue } from './queue';
+import { sendDeliveries, type Delivery, type RetryOptions } from './sender';
+import type { PushTransport } from './transport';
+
+/** Users per task (and per page of the due-user query) unless configured otherwise. */
+export const DEFAULT_USERS_PER_TASK = 200;
+
+/** Users of one batch processed concurrently (each does a few sequential reads and writes). */
+const USER_CONCURRENCY = 16;
+
+export type AlertLogger = (severity: LogSeverity, event: LogEventName, fields?: LogFields) => void;
+
+/** What the run needs; production values are built in alerts/deps.ts. */
+export interface AlertDeps {
+  repo: Repository;
+  transport: PushTransport;
+  queue: AlertTaskQueue;
+  /** The rules whose statuses are read, with the words the messages use. */
+  rules: readonly AlertRuleInfo[];
+  /** Re-evaluates a user's statuses for `now` (services/recompute.ts `recomputeUser`). */
+  recompute: (repo: Repository, uid: string, opts: { now: Date }) => Promise<{ statuses: VisaStatusDoc[] }>;
+  retry?: RetryOptions;
+  log?: AlertLogger;
+}
+
+export interface ScheduleOptions {
+  usersPerTask?: number;
+  /** Stop paging at this instant (the function's timeout); users left are still due and the next run takes them. */
+  deadline?: Date;
+}
+
+export interface ScheduleReport {
+  pages: number;
+  users: number;
+  enqueued: number;
+  duplicates: number;
+  /** True when the deadline stopped the paging before the last page. */
+  truncated: boolean;
+}
+
+/** Enqueues one `sendAlertBatch` task per page of users due at `now`. */
+export async function scheduleAlertRun(
+  deps: Pick<AlertDeps, 'repo' | 'queue' | 'log'>,
+  now: Date,
+  options: ScheduleOptions = {},
+): Promise<ScheduleReport> {
+  const pageSize = Math.max(1, options.usersPerTask ?? DEFAULT_USERS_PER_TASK);
+  const report: ScheduleReport = { pages: 0, users: 0, enqueued: 0, duplicates: 0, truncated: false };
+  let cursor: { nextAlertAt: Date; uid: string } | undefined;
+  for (;;) {
+    if (options.deadline && Date.now() >= options.deadline.getTime()) {
+      report.truncated = true;
+      break;
+    }
+    const page = await deps.repo.listUsersDueForAlert(now, pageSize, cursor);
+    if (page.length === 0) break;
+    report.pages += 1;
+    report.users += page.length;
+    const task: AlertBatchTask = { runAt: now.toISOString(), uids: page.map((u) => u.uid) };
+    const outcome = await deps.queue.enqueue(task, alertTaskId(task));
+    if (outcome === 'enqueued') report.enqueued += 1;
+    else report.duplicates += 1;
+    const last = page[page.length - 1] as { uid: string; profile: UserProfile };
+    if (!last.profile.nextAlertAt) break; // cannot happen for a due user; guards an endless loop
+    cursor = { nextAlertAt: last.profile.nextAlertAt, uid: last.uid };
+    if (page.length < pageSize) break;
+  }
+  (deps.log ?? logEvent)('INFO', 'alerts.scheduled', { runAt: now.toISOString(), ...report });
+  return report;
+}
+
+/** What happened to one user of a batch. */
+export type UserOutcome =
+  | { uid: string; outcome: 'notDue' | 'noProfile' }
+  | { uid: string; outcome: 'disabled' }
+  | { uid: string; outcome: 'deferred'; nextAlertAt: Date | null }
+  | { uid: string; outcome: 'nothingNew' | 'noDevices' | 'sent'; alertIds: string[]; nextAlertAt: Date | null }
+  | { uid: string; outcome: 'error'; reason: string };
+
+export interface BatchReport {
+  users: UserOutcome[];
+  messages: number;
+  delivered: number;
+  staleTokensRemoved: number;
+  failed: number;
+  sendCalls: number;
+}
+
+interface Prepared {
+  uid: string;
+  profile: UserProfile;
+  statuses: VisaStatusDoc[];
+  devices: StoredDevice[];
+  /** Alerts claimed in this run (to send). */
+  claimed: AlertCandidate[];
+  /** Candidate ids that are recorded now (claimed here or earlier). */
+  recorded: Set<string>;
+}
+
+async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next;
+      next += 1;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** After an error, look at the user again this much later (not every run: the data may be broken for good). */
+export const ERROR_RETRY_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Processes one task: the users of one page. Never throws for a single user's failure (it is logged and the
+ * user retried later); throws only when the batch cannot run at all, so that Cloud Tasks retries it.
+ * @param now the current instant (decides who is still due, local times, the statuses' expected date).
+ */
+export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, now: Date): Promise<BatchReport> {
+  const log = deps.log ?? logEvent;
+  const ruleIds = deps.rules.map((r) => r.id);
+  const ruleById = new Map(deps.rules.map((r) => [r.id, r]));
+  const outcomes = new Map<string, UserOutcome>();
+  const prepared: Prepared[] = [];
+
+  await mapPool([...new Set(task.uids)], USER_CONCURRENCY, async (uid) => {
+    try {
+      const profile = await deps.repo.getProfile(uid);
+      if (!profile) return void outcomes.set(uid, { uid, outcome: 'noProfile' });
+      if (!profile.nextAlertAt || profile.nextAlertAt.getTime() > now.getTime()) {
+        return void outcomes.set(uid, { uid, outcome: 'notDue' });
+      }
+      if (!profile.notifications.enabled) {
+        await deps.repo.updateProfile(uid, { nextAlertAt: null });
+        return void outcomes.set(uid, { uid, outcome: 'disabled' });
+      }
+      let statuses = (await Promise.all(ruleIds.map((id) => deps.repo.getVisaStatus(uid, id)))).filter((s): s is VisaStatusDoc => s !== null);
+      let ev = evaluateAlerts(profile, statuses, now, ruleIds);
+      if (ev.timeZoneInvalid) log('WARNING', 'alerts.user.timeZoneInvalid', { uid, timeZone: profile.timeZone });
+      if (ev.staleRuleIds.length > 0) {
+        statuses = (await deps.recompute(deps.repo, uid, { now })).statuses.filter((s) => ruleIds.includes(s.ruleId));
+        ev = evaluateAlerts(profile, statuses, now, ruleIds);
+        // A rule the recompute wrote nothing for has no alerts; a status still for another date must not be used.
+        const wrongDate = statuses.filter((s) => s.asOf !== ev.localDate).map((s) => `${s.ruleId}@${s.asOf}`);
+        if (wrongDate.length > 0) throw new Error(`recompute left statuses not for local ${ev.localDate}: ${wrongDate.join(', ')}`);
+      }
+      if (!ev.deliverableNow || ev.candidates.length === 0) {
+        const nextAlertAt = computeNextAlertAt(profile, statuses, now);
+        await deps.repo.updateProfile(uid, { nextAlertAt });
+        return void outcomes.set(uid, { uid, outcome: 'deferred', nextAlertAt });
+      }
+      const devices = await deps.repo.listDevices(uid);
+      const recorded = new Set<string>();
+      const claimed: AlertCandidate[] = [];
+      if (devices.length === 0) {
+        // Nobody to tell: claim nothing (a device registered later still gets the alert), look again tomorrow.
+        const nextAlertAt = computeNextAlertAt(profile, statuses, now, { pushedToday: true });
+        await deps.repo.updateProfile(uid, { nextAlertAt });
+        return void outcomes.set(uid, { uid, outcome: 'noDevices', alertIds: [], nextAlertAt });
+      }
+      const doneRules = new Set<string>();
+      for (const c of ev.candidates) {
+        if (doneRules.has(c.ruleId)) continue; // one push per rule per run; the rest waits for tomorrow
+        const created = await deps.repo.createAlertIfAbsent(uid, c.alertId, {
+          ruleId: c.ruleId,
+          kind: c.kind,
+          threshold: c.threshold,
+          stayStart: c.stayStart,
+          createdAt: now,
+          sentTo: devices.length,
+        });
+        recorded.add(c.alertId);
+        if (created) {
+          claimed.push(c);
+          doneRules.add(c.ruleId);
+        }
+      }
+      prepared.push({ uid, profile, statuses, devices, claimed, recorded });
+    } catch (e) {
+      log('ERROR', 'alerts.user.error', { uid, reason: errorReason(e) });
+      outcomes.set(uid, { uid, outcome: 'error', reason: errorReason(e) });
+      try {
+        const profile = await deps.repo.getProfile(uid);
+        if (profile) await deps.repo.updateProfile(uid, { nextAlertAt: new Date(now.getTime() + ERROR_RETRY_MS) });
+      } catch {
+        // The user stays due and the next run tries again.
+      }
+    }
+  });
+
+  const deliveries: Delivery[] = [];
+  for (const p of prepared) {
+    for (const c of p.claimed) {
+      const rule = ruleById.get(c.ruleId) ?? { id: c.ruleId, name: c.ruleId, regionName: 'the region', maxDays: 90, periodDays: 180 };
+      for (const d of p.devices) {
+        const message: TokenMessage = buildAlertMessage(d.data.fcmToken, c, rule, now);
+        deliveries.push({ uid: p.uid, deviceId: d.id, alertId: c.alertId, message });
+      }
+    }
+  }
+  const sent = await sendDeliveries(deps.transport, deliveries, deps.retry);
+
+  const removed = new Set<string>();
+  for (const d of sent.staleTokens) {
+    const key = `${d.uid}/${d.deviceId}`;
+    if (removed.has(key)) continue;
+    removed.add(key);
+    await deps.repo.deleteDevice(d.uid, d.deviceId);
+    log('INFO', 'alerts.device.removed', { uid: d.uid, deviceId: d.deviceId });
+  }
+  for (const f of sent.failed) {
+    log('WARNING', 'alerts.send.failed', { uid: f.delivery.uid, deviceId: f.delivery.deviceId, alertId: f.delivery.alertId, code: f.code, reason: f.message.slice(0, 200) });
+  }
+
+  await mapPool(prepared, USER_CONCURRENCY, async (p) => {
+    const pushed = p.claimed.length > 0;
+    const nextAlertAt = computeNextAlertAt(p.profile, p.statuses, now, { sentAlertIds: p.recorded, pushedToday: pushed });
+    try {
+      await deps.repo.updateProfile(p.uid, { nextAlertAt });
+      outcomes.set(p.uid, { uid: p.uid, outcome: pushed ? 'sent' : 'nothingNew', alertIds: p.claimed.map((c) => c.alertId), nextAlertAt });
+    } catch (e) {
+      // Still due: the next run re-reads it, finds the records, sends nothing again.
+      log('ERROR', 'alerts.user.error', { uid: p.uid, reason: errorReason(e) });
+      outcomes.set(p.uid, { uid: p.uid, outcome: 'error', reason: errorReason(e) });
+    }
+  });
+
+  const report: BatchReport = {
+    users: task.uids.filter((u, i, a) => a.indexOf(u) === i).map((u) => outcomes.get(u) ?? { uid: u, outcome: 'error', reason: 'not processed' }),
+    messages: deliveries.length,
+    delivered: sent.delivered.length,
+    staleTokensRemoved: removed.size,
+    failed: sent.failed.length,
+    sendCalls: sent.calls,
+  };
+  const count = (o: UserOutcome['outcome']) => report.users.filter((u) => u.outcome === o).length;
+  log('INFO', 'alerts.batch.done', {
+    runAt: task.runAt,
+    users: report.users.length,
+    sent: count('sent'),
+    deferred: count('deferred'),
+    notDue: count('notDue'),
+    errors: count('error'),
+    messages: report.messages,
+    delivered: report.delivered,
+    staleTokensRemoved: report.staleTokensRemoved,
+    failed: report.failed,
+    sendCalls: report.sendCalls,
+  });
+  return report;
+}

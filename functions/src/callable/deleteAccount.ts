@@ -1,0 +1,41 @@
+/**
+ * `deleteAccount` callable (2nd gen): deletes every file and document of the calling user, then the Auth user
+ * (services/account.ts). Chosen over the 1st-gen `auth.user().onDelete` trigger because 1st-gen functions cannot
+ * run on nodejs24 (a second codebase on nodejs22 would have to be built and deployed only for it), and because
+ * the app must revoke the Sign in with Apple token before the account goes (docs/functions.md), which only an
+ * app-initiated deletion allows. An account deleted from the Firebase console instead keeps its data until this
+ * callable is run for it (see docs).
+ *
+ * Request data: none (`{}`). Response: `{ deleted: true, storageFilesDeleted }`.
+ * Errors: `unauthenticated`; `failed-precondition` when the last sign-in is older than 5 minutes (a stolen
+ * long-lived session must not be able to erase an account: the app re-authenticates first).
+ * Idempotent: every step tolerates what an earlier, interrupted call already deleted.
+ */
+import { HttpsError, onCall } from 'firebase-functions/v2/https';
+import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
+import { errorReason } from '../log';
+import { deleteAccountData } from '../services/account';
+import { handlerDeps } from '../triggers/deps';
+
+/** The sign-in must be at most this recent (seconds). */
+export const RECENT_SIGN_IN_SECONDS = 300;
+
+export const deleteAccount = onCall<unknown, Promise<{ deleted: true; storageFilesDeleted: number }>>(
+  { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 300 },
+  async (request) => {
+    const auth = request.auth;
+    if (!auth?.uid) throw new HttpsError('unauthenticated', 'sign in to delete your account');
+    if (requireAppCheck(request.app)) throw new HttpsError('unauthenticated', 'this app could not be verified (App Check)');
+    const deps = handlerDeps();
+    const authTime = Number(auth.token?.auth_time);
+    if (!Number.isFinite(authTime) || deps.clock().getTime() / 1000 - authTime > RECENT_SIGN_IN_SECONDS) {
+      throw new HttpsError('failed-precondition', 'sign in again (within the last 5 minutes) before deleting your account');
+    }
+    try {
+      const r = await deleteAccountData(deps, auth.uid);
+      return { deleted: true as const, storageFilesDeleted: r.storageFilesDeleted };
+    } catch (e) {
+      throw new HttpsError('internal', `the account could not be deleted completely (${errorReason(e)}); call again to finish`);
+    }
+  },
+);

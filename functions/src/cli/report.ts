@@ -1,0 +1,202 @@
+/**
+ * The `travel-days report` command: from a flight-history export (any supported format) or a JSON segment file
+ * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
+ *
+ *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
+ *
+ * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isIsoDate, todayIn } from '../core/dates';
+import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
+import { importFile } from '../core/import';
+import { ImportFileError, type ImportResult } from '../core/import/types';
+import { SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
+import { describeZodError } from '../core/validation';
+import { loadReferenceData } from '../core/referenceData';
+
+/** A user error: printed as one line, exit code `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const USAGE =
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]';
+
+export interface ReportArgs {
+  file: string;
+  asOf: string;
+  json: boolean;
+  layoverHours: number;
+  euroAirportSide?: 'FR' | 'CH';
+}
+
+/**
+ * Parses the command line (without `node` and the script). `--as-of` defaults to today's date in the time zone of
+ * the machine running the command.
+ * @throws CliError (exit code 2) naming the bad argument.
+ */
+export function parseReportArgs(argv: readonly string[], now: Date = new Date()): ReportArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'as-of': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'layover-hours': { type: 'string' },
+        euroairport: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message.split('\n')[0]}. ${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new CliError(USAGE, 0);
+  if (positionals[0] !== 'report') throw new CliError(`unknown command "${positionals[0] ?? ''}". ${USAGE}`, 2);
+  if (positionals.length !== 2) throw new CliError(`report takes exactly one file. ${USAGE}`, 2);
+  const asOf = values['as-of'] ?? todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone, now);
+  if (!isIsoDate(asOf)) throw new CliError(`--as-of "${asOf}" is not a calendar date written YYYY-MM-DD`, 2);
+  let layoverHours = 24;
+  if (values['layover-hours'] !== undefined) {
+    layoverHours = Number(values['layover-hours']);
+    if (!/^\d+(\.\d+)?$/.test(values['layover-hours']) || layoverHours <= 0 || layoverHours > 72) {
+      throw new CliError(`--layover-hours "${values['layover-hours']}" must be a number of hours above 0 and at most 72`, 2);
+    }
+  }
+  const side = values.euroairport?.toUpperCase();
+  if (side !== undefined && side !== 'FR' && side !== 'CH') {
+    throw new CliError(`--euroairport "${values.euroairport}" must be FR or CH`, 2);
+  }
+  return { file: positionals[1] as string, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side };
+}
+
+/** The `--json` output (also what the readable report prints). */
+export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
+  rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
+  import?: { format: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
+}
+
+async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
+  let stat;
+  try {
+    stat = fs.statSync(args.file);
+  } catch {
+    throw new CliError(`cannot read ${args.file}: no such file`, 1);
+  }
+  if (!stat.isFile()) throw new CliError(`cannot read ${args.file}: not a file`, 1);
+  if (path.extname(args.file).toLowerCase() === '.json') {
+    let data: unknown;
+    try {
+      data = JSON.parse(fs.readFileSync(args.file, 'utf8'));
+    } catch (e) {
+      throw new CliError(`${args.file} is not valid JSON: ${(e as Error).message}`, 1);
+    }
+    const parsed = SegmentFileSchema.safeParse(data);
+    if (!parsed.success) throw new CliError(`${args.file}: ${describeZodError(parsed.error)}`, 1);
+    return { segments: parsed.data.segments.map((s, i) => ({ ...s, id: s.id ?? `segment-${i + 1}` })) };
+  }
+  try {
+    const imported = await importFile(args.file, {
+      importDate: args.asOf,
+      layoverHours: args.layoverHours,
+      euroAirportSide: args.euroAirportSide,
+    });
+    const segments = imported.segments.map(({ row, planned: _planned, ...s }) => ({ ...s, id: `row-${row}` }));
+    return { segments, imported };
+  } catch (e) {
+    if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message}`, 1);
+    throw e;
+  }
+}
+
+/** Runs the report and returns its output object. @throws CliError */
+export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
+  const { segments, imported } = await loadSegments(args);
+  const evaluation = evaluateTravel(segments, { asOf: args.asOf });
+  const out: ReportOutput = {
+    asOf: evaluation.asOf,
+    countryDays: evaluation.countryDays,
+    countryDaysByYear: evaluation.countryDaysByYear,
+    rules: evaluation.rules.map(({ applies: _a, currentStayStart: _c, ...r }) => r),
+    warnings: [...(imported?.warnings ?? []), ...evaluation.warnings],
+  };
+  if (imported) {
+    out.import = { format: imported.format, rows: imported.rows, flights: imported.flights, skipped: imported.skipped };
+  }
+  return out;
+}
+
+function countryName(iso2: string): string {
+  try {
+    return loadReferenceData().countryName(iso2) ?? iso2;
+  } catch {
+    return iso2;
+  }
+}
+
+/** The readable report: days per country per year, rule status, warnings, import summary. */
+export function formatReport(r: ReportOutput, file: string): string {
+  const lines: string[] = [];
+  lines.push(`Travel report for ${path.basename(file)} as of ${r.asOf}`);
+  lines.push('');
+  for (const rule of r.rules) {
+    lines.push(`${rule.ruleId}: ${rule.daysUsed} of 90 days used in the 180-day period ${rule.windowStart} to ${rule.windowEnd}`.replace(' of 90', rule.ruleId === 'schengen-90-180' ? ' of 90' : ''));
+    lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s)` : ''}`);
+    lines.push(`  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on the evaluation date already breaks the rule'}   (staying from ${r.asOf} on)`);
+    lines.push(`  next entry date:       ${rule.nextEntryDate ?? 'none'}`);
+    lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
+  }
+  lines.push('');
+  const years = Object.keys(r.countryDaysByYear).sort();
+  const countries = Object.keys(r.countryDays).sort((a, b) => (r.countryDays[b] ?? 0) - (r.countryDays[a] ?? 0) || a.localeCompare(b));
+  lines.push(`Days per country (${countries.length} countries, up to ${r.asOf})`);
+  const recent = years.slice(-6);
+  const header = `  ${'country'.padEnd(28)} ${'total'.padStart(6)}${recent.map((y) => y.padStart(6)).join('')}`;
+  lines.push(header);
+  for (const c of countries) {
+    const name = `${c} ${countryName(c)}`.slice(0, 28).padEnd(28);
+    const perYear = recent.map((y) => String(r.countryDaysByYear[y]?.[c] ?? '').padStart(6)).join('');
+    lines.push(`  ${name} ${String(r.countryDays[c]).padStart(6)}${perYear}`);
+  }
+  if (years.length > recent.length) lines.push(`  (per-year columns show the last ${recent.length} years; --json has all)`);
+  if (r.warnings.length) {
+    lines.push('');
+    lines.push(`Warnings (${r.warnings.length})`);
+    for (const w of r.warnings) lines.push(`  - ${w}`);
+  }
+  if (r.import) {
+    lines.push('');
+    lines.push(`Import: format ${r.import.format}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
+    for (const s of r.import.skipped) lines.push(`  row ${s.row}: ${s.reason}`);
+  }
+  return lines.join('\n');
+}
+
+/** Entry point used by `bin/travel-days.js`; returns the process exit code. */
+export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+  try {
+    const args = parseReportArgs(argv);
+    const report = await buildReport(args);
+    out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.file)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof CliError) {
+      (e.exitCode === 0 ? out : err).write(`${e.exitCode === 0 ? '' : 'travel-days: '}${e.message}\n`);
+      return e.exitCode;
+    }
+    err.write(`travel-days: ${(e as Error).message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The "at most N days in any M-day period" rule engine (kind `rolling-window`), first used for the Schengen
+ * short-stay rule: Regulation (EU) 2016/399 (Schengen Borders Code) Art. 6(1) "90 days in any 180-day period,
+ * which entails considering the 180-day period preceding each day of stay", and Art. 6(2) (entry and exit dates
+ * are days of stay). Definitions follow the European Commission's short-stay calculator
+ * (https://home-affairs.ec.europa.eu/policies/schengen-borders-and-visa/border-crossing_en).
+ *
+ * All days are day numbers (dates.ts). P is the set of distinct presence days in the region (recorded and
+ * planned). The period ("window") of a control date D is [D - periodDays + 1, D].
+ *
+ * Cost: linear in the number of days spanned by P plus O(maxDays x periodDays) for the latest exit date, using
+ * a prefix-sum array over the span; no scan over segments.
+ */
+import type { DayInterval } from '../intervals';
+
+/** `maxDays` days allowed in any `periodDays`-day period; requires 1 <= maxDays < periodDays. */
+export interface RollingWindowParams {
+  maxDays: number;
+  periodDays: number;
+}
+
+/** Outputs of the rule for evaluation date E (all day numbers; see `evaluateRollingWindow`). */
+export interface RollingWindowResult {
+  daysUsed: number;
+  daysRemaining: number;
+  overstayDays: number;
+  windowStart: number;
+  windowEnd: number;
+  latestExit: number | null;
+  nextEntry: number | null;
+  firstViolation: number | null;
+  currentStayStart: number | null;
+}
+
+/** Prefix counts of P over a day span, answering "days of P in [a, b]" in O(1). */
+class DayCounter {
+  readonly lo: number;
+  readonly hi: number;
+  readonly inP: Uint8Array;
+  private readonly pre: Int32Array;
+
+  constructor(p: readonly DayInterval[], lo: number, hi: number) {
+    this.lo = lo;
+    this.hi = hi;
+    const len = hi - lo + 1;
+    this.inP = new Uint8Array(len);
+    for (const iv of p) {
+      const a = Math.max(iv.start, lo);
+      const b = Math.min(iv.end, hi);
+      if (a <= b) this.inP.fill(1, a - lo, b - lo + 1);
+    }
+    this.pre = new Int32Array(len + 1);
+    for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + this.inP[i]!;
+  }
+
+  has(d: number): boolean {
+    return d >= this.lo && d <= this.hi && this.inP[d - this.lo] === 1;
+  }
+
+  /** |P ∩ [a, b]|, 0 when empty. */
+  count(a: number, b: number): number {
+    const x = Math.max(a, this.lo);
+    const y = Math.min(b, this.hi);
+    if (x > y) return 0;
+    return this.pre[y - this.lo + 1]! - this.pre[x - this.lo]!;
+  }
+}
+
+/**
+ * Evaluates the rule on presence days `p` (sorted maximal runs, as `regionPresence` returns) at evaluation
+ * date `asOf` (E):
+ *
+ * - `daysUsed` = |P ∩ [E - periodDays + 1, E]| (later, planned days never count here);
+ *   `daysRemaining` = max(0, maxDays - daysUsed); `overstayDays` = max(0, daysUsed - maxDays);
+ *   `windowStart` = E - periodDays + 1, `windowEnd` = E.
+ * - `latestExit`: the largest X >= E such that, with presence added on every day of [E, X], every day of [E, X]
+ *   has at most maxDays in its window and no later day of P that was within the limit is pushed over it;
+ *   null when X = E already fails. (The feasible X form a prefix, so they are found by extending day by day.)
+ * - `nextEntry`: the earliest N >= E not in P such that adding the single day N keeps N within the limit and
+ *   pushes no later day of P that was within the limit over it.
+ * - `firstViolation`: the earliest day of P (past or planned) whose window holds more than maxDays days of P.
+ * - `currentStayStart`: first day of the run of consecutive days of P containing E; null when E is not in P.
+ * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
+ */
+export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, params: RollingWindowParams): RollingWindowResult {
+  const M = params.maxDays;
+  const T = params.periodDays;
+  if (!Number.isInteger(M) || !Number.isInteger(T) || M < 1 || M >= T) {
+    throw new RangeError(`rolling-window parameters need integers 1 <= maxDays < periodDays, got ${M}/${T}`);
+  }
+  const E = asOf;
+  const first = p.length ? p[0]!.start : E;
+  const last = p.length ? p[p.length - 1]!.end : E;
+  // Wide enough for every window touched: windows of P's days, of [E, E + M] and of any next-entry candidate.
+  const lo = Math.min(first, E) - T;
+  const hi = Math.max(last, E + M) + T + 1;
+  const P = new DayCounter(p, lo, hi);
+  const windowCount = (d: number) => P.count(d - T + 1, d);
+
+  const daysUsed = windowCount(E);
+
+  let firstViolation: number | null = null;
+  outer: for (const iv of p) {
+    for (let d = iv.start; d <= iv.end; d++) {
+      if (windowCount(d) > M) {
+        firstViolation = d;
+        break outer;
+      }
+    }
+  }
+
+  let currentStayStart: number | null = null;
+  for (const iv of p) {
+    if (iv.start > E) break;
+    if (iv.end >= E) currentStayStart = iv.start;
+  }
+
+  // "Tight" days of P: exactly at the limit, so one more day in their window would break it.
+  const len = hi - lo + 1;
+  const tightPre = new Int32Array(len + 1);
+  for (let i = 0; i < len; i++) {
+    const d = lo + i;
+    tightPre[i + 1] = tightPre[i]! + (P.inP[i] === 1 && windowCount(d) === M ? 1 : 0);
+  }
+  const tightCount = (a: number, b: number) => {
+    const x = Math.max(a, lo);
+    const y = Math.min(b, hi);
+    return x > y ? 0 : tightPre[y - lo + 1]! - tightPre[x - lo]!;
+  };
+
+  let nextEntry: number | null = null;
+  for (let n = E; n <= hi; n++) {
+    if (P.has(n)) continue;
+    if (windowCount(n) + 1 > M) continue;
+    if (tightCount(n + 1, n + T - 1) > 0) continue;
+    nextEntry = n;
+    break;
+  }
+
+  // latestExit: extend day by day; slack[q] = how many added days the window of a later day q of P can still take.
+  const slack = new Map<number, number>();
+  const slackOf = (q: number) => {
+    let s = slack.get(q);
+    if (s === undefined) s = M - windowCount(q);
+    return s;
+  };
+  let latestExit: number | null = null;
+  for (let d = E; ; d++) {
+    let ok = true;
+    if (!P.has(d)) {
+      for (let q = d + 1; q <= d + T - 1 && q <= last; q++) {
+        if (!P.has(q)) continue;
+        const s = slackOf(q);
+        if (s < 0) continue; // already over the limit without the extension: not "pushed over" by it
+        if (s === 0) {
+          ok = false;
+          break;
+        }
+        slack.set(q, s - 1);
+      }
+    }
+    // Window of d with [E, d] all present: P's days before E, plus the extension's days inside the window.
+    if (ok && P.count(d - T + 1, E - 1) + (d - Math.max(E, d - T + 1) + 1) > M) ok = false;
+    if (!ok) break;
+    latestExit = d;
+  }
+
+  return {
+    daysUsed,
+    daysRemaining: Math.max(0, M - daysUsed),
+    overstayDays: Math.max(0, daysUsed - M),
+    windowStart: E - T + 1,
+    windowEnd: E,
+    latestExit,
+    nextEntry,
+    firstViolation,
+    currentStayStart,
+  };
+}

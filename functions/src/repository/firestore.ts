@@ -1,0 +1,297 @@
+/**
+ * `Repository` on Cloud Firestore through firebase-admin (production, and the emulator when
+ * FIRESTORE_EMULATOR_HOST is set). Paths are those of model/documents.ts:
+ * `users/{uid}`, `users/{uid}/segments|visaStatus|summaries|imports|devices|alerts/{id}`, `countries/{iso2}`,
+ * `visaRules/{ruleId}`.
+ *
+ * - Timestamps: `Date` values are written as they are (firebase-admin stores them as Timestamps) and every
+ *   `Timestamp` read back is converted to a `Date`, at any depth.
+ * - `undefined` fields are removed before writing (firebase-admin rejects them unless the caller's Firestore has
+ *   `ignoreUndefinedProperties`, which this class does not require).
+ * - Documents are returned as stored, without schema validation: client writes are validated by the security
+ *   rules and backend writes by the callers; callers that must tolerate bad data parse with model/documents.ts.
+ * - Idempotency: "if absent" methods use `create()` (a precondition that the document does not exist), so a
+ *   redelivered event cannot overwrite or double-count.
+ */
+import {
+  FieldPath,
+  Timestamp,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+} from 'firebase-admin/firestore';
+import type {
+  AlertDoc,
+  CountryDaysDoc,
+  DeviceDoc,
+  ImportDoc,
+  SegmentDoc,
+  UserProfile,
+  VisaStatusDoc,
+} from '../model/documents';
+import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
+import type { OperationCounts, Repository, StoredDevice, StoredSegment } from './types';
+
+/** Firestore's maximum number of writes in one batch or transaction. */
+export const FIRESTORE_BATCH_LIMIT = 500;
+
+/** gRPC status codes firebase-admin reports on `error.code`. */
+const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
+
+function hasCode(error: unknown, code: number): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** Converts every Timestamp in a value read from Firestore into a Date (recursively). */
+export function fromFirestore<T>(value: unknown): T {
+  if (value instanceof Timestamp) return value.toDate() as T;
+  if (Array.isArray(value)) return value.map((v) => fromFirestore(v)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = fromFirestore(v);
+    return out as T;
+  }
+  return value as T;
+}
+
+/** Copy of a value to write, without `undefined` fields (Dates are kept; firebase-admin converts them). */
+export function toFirestore<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => toFirestore(v)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toFirestore(v);
+    return out as T;
+  }
+  return value;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export class FirestoreRepository implements Repository, ReferenceDataStore {
+  /** Document operations performed by this instance (reads = documents returned), for the benchmarks. */
+  readonly counts: OperationCounts = { reads: 0, writes: 0, deletes: 0 };
+
+  constructor(private readonly db: Firestore) {}
+
+  private userDoc(uid: string): DocumentReference {
+    return this.db.collection('users').doc(uid);
+  }
+
+  private sub(uid: string, collection: string) {
+    return this.userDoc(uid).collection(collection);
+  }
+
+  private readDoc<T>(snap: DocumentSnapshot): T | null {
+    if (!snap.exists) return null;
+    this.counts.reads += 1;
+    return fromFirestore<T>(snap.data());
+  }
+
+  /** `create()` that reports false instead of failing when the document already exists. */
+  private async createIfAbsent(ref: DocumentReference, data: object): Promise<boolean> {
+    try {
+      await ref.create(toFirestore(data));
+      this.counts.writes += 1;
+      return true;
+    } catch (error) {
+      if (hasCode(error, ALREADY_EXISTS)) return false;
+      throw error;
+    }
+  }
+
+  async getProfile(uid: string): Promise<UserProfile | null> {
+    return this.readDoc<UserProfile>(await this.userDoc(uid).get());
+  }
+
+  async createProfileIfAbsent(uid: string, profile: UserProfile): Promise<boolean> {
+    return this.createIfAbsent(this.userDoc(uid), profile);
+  }
+
+  /**
+   * Replaces the given top-level fields of an existing profile (`update()`). Does nothing when the profile does
+   * not exist, so that a run racing an account deletion cannot leave a partial `users/{uid}` behind.
+   */
+  async updateProfile(uid: string, patch: Partial<UserProfile>): Promise<void> {
+    const data = toFirestore(patch) as Record<string, unknown>;
+    if (Object.keys(data).length === 0) return;
+    try {
+      await this.userDoc(uid).update(data);
+      this.counts.writes += 1;
+    } catch (error) {
+      if (!hasCode(error, NOT_FOUND)) throw error;
+    }
+  }
+
+  async listSegments(uid: string): Promise<StoredSegment[]> {
+    const snap = await this.sub(uid, 'segments').get();
+    this.counts.reads += snap.size;
+    return snap.docs.map((d) => ({ id: d.id, data: fromFirestore<SegmentDoc>(d.data()) }));
+  }
+
+  /**
+   * One transaction per chunk of up to 500 ids: reads the chunk's documents, creates the missing ones. The
+   * transaction (retried by firebase-admin on contention) makes the returned count exact even when a redelivered
+   * import races itself; existing documents, including ones the user edited since, are never overwritten.
+   */
+  async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
+    // A repeated id within one call: the first one wins, as with sequential create()s.
+    const unique = new Map<string, SegmentDoc>();
+    for (const s of segments) if (!unique.has(s.id)) unique.set(s.id, s.data);
+    const col = this.sub(uid, 'segments');
+    let created = 0;
+    for (const chunk of chunks([...unique.entries()], FIRESTORE_BATCH_LIMIT)) {
+      const refs = chunk.map(([id]) => col.doc(id));
+      const n = await this.db.runTransaction(async (tx) => {
+        const snaps = await tx.getAll(...refs);
+        let k = 0;
+        snaps.forEach((snap, i) => {
+          if (snap.exists) return;
+          tx.create(refs[i] as DocumentReference, toFirestore((chunk[i] as [string, SegmentDoc])[1]));
+          k += 1;
+        });
+        return k;
+      });
+      this.counts.reads += chunk.length;
+      this.counts.writes += n;
+      created += n;
+    }
+    return created;
+  }
+
+  async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
+    return this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get());
+  }
+
+  /** One batch (the statuses and the summary change together); split only beyond 499 rules. */
+  async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
+    const writes: [DocumentReference, object][] = statuses.map((s) => [this.sub(uid, 'visaStatus').doc(s.ruleId), s]);
+    writes.push([this.sub(uid, 'summaries').doc('countryDays'), countryDays]);
+    for (const chunk of chunks(writes, FIRESTORE_BATCH_LIMIT)) {
+      const batch = this.db.batch();
+      for (const [ref, data] of chunk) batch.set(ref, toFirestore(data));
+      await batch.commit();
+      this.counts.writes += chunk.length;
+    }
+  }
+
+  async getImport(uid: string, importId: string): Promise<ImportDoc | null> {
+    return this.readDoc<ImportDoc>(await this.sub(uid, 'imports').doc(importId).get());
+  }
+
+  /** Creates the document or replaces exactly the given top-level fields (`set` with `mergeFields`). */
+  async putImport(uid: string, importId: string, patch: Partial<ImportDoc>): Promise<void> {
+    const data = toFirestore(patch) as Record<string, unknown>;
+    await this.sub(uid, 'imports').doc(importId).set(data, { mergeFields: Object.keys(data) });
+    this.counts.writes += 1;
+  }
+
+  async listDevices(uid: string): Promise<StoredDevice[]> {
+    const snap = await this.sub(uid, 'devices').get();
+    this.counts.reads += snap.size;
+    return snap.docs.map((d) => ({ id: d.id, data: fromFirestore<DeviceDoc>(d.data()) }));
+  }
+
+  /** Stores or replaces a device as the app does (used by tests and tools; the app writes devices itself). */
+  async putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> {
+    await this.sub(uid, 'devices').doc(deviceId).set(toFirestore(device));
+    this.counts.writes += 1;
+  }
+
+  async deleteDevice(uid: string, deviceId: string): Promise<void> {
+    await this.sub(uid, 'devices').doc(deviceId).delete();
+    this.counts.deletes += 1;
+  }
+
+  async createAlertIfAbsent(uid: string, alertId: string, alert: AlertDoc): Promise<boolean> {
+    return this.createIfAbsent(this.sub(uid, 'alerts').doc(alertId), alert);
+  }
+
+  /**
+   * `users where nextAlertAt <= due orderBy nextAlertAt, __name__ startAfter(cursor) limit n`. Served by the
+   * automatic single-field index on `nextAlertAt` (every index ends with `__name__` ascending), so
+   * firestore.indexes.json needs no composite index for it.
+   */
+  async listUsersDueForAlert(
+    due: Date,
+    limit: number,
+    after?: { nextAlertAt: Date; uid: string },
+  ): Promise<{ uid: string; profile: UserProfile }[]> {
+    if (limit <= 0) return [];
+    let query = this.db
+      .collection('users')
+      .where('nextAlertAt', '<=', Timestamp.fromDate(due))
+      .orderBy('nextAlertAt')
+      .orderBy(FieldPath.documentId());
+    if (after) query = query.startAfter(Timestamp.fromDate(after.nextAlertAt), after.uid);
+    const snap = await query.limit(limit).get();
+    this.counts.reads += snap.size;
+    return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
+  }
+
+  /** Same query shape as listUsersDueForAlert on `nextRecomputeAt` (scheduled recompute, issue 4; single-field index). */
+  async listUsersDueForRecompute(
+    due: Date,
+    limit: number,
+    after?: { nextRecomputeAt: Date; uid: string },
+  ): Promise<{ uid: string; profile: UserProfile }[]> {
+    if (limit <= 0) return [];
+    let query = this.db
+      .collection('users')
+      .where('nextRecomputeAt', '<=', Timestamp.fromDate(due))
+      .orderBy('nextRecomputeAt')
+      .orderBy(FieldPath.documentId());
+    if (after) query = query.startAfter(Timestamp.fromDate(after.nextRecomputeAt), after.uid);
+    const snap = await query.limit(limit).get();
+    this.counts.reads += snap.size;
+    return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
+  }
+
+  /** `recursiveDelete` of `users/{uid}`: the profile and every subcollection document. Idempotent. */
+  async deleteUserData(uid: string): Promise<void> {
+    const writer = this.db.bulkWriter();
+    let deleted = 0;
+    writer.onWriteResult(() => {
+      deleted += 1;
+    });
+    try {
+      await this.db.recursiveDelete(this.userDoc(uid), writer);
+    } finally {
+      await writer.close();
+      this.counts.deletes += deleted;
+    }
+  }
+
+  // ---- ReferenceDataStore (seed) ----
+
+  async listReference(collection: ReferenceCollection): Promise<Map<string, ReferenceDocument>> {
+    const snap = await this.db.collection(collection).get();
+    this.counts.reads += snap.size;
+    return new Map(snap.docs.map((d) => [d.id, fromFirestore<ReferenceDocument>(d.data())]));
+  }
+
+  async writeReference(
+    collection: ReferenceCollection,
+    upserts: ReadonlyMap<string, ReferenceDocument>,
+    deletes: readonly string[],
+  ): Promise<void> {
+    const col = this.db.collection(collection);
+    const all: [string, ReferenceDocument | null][] = [...upserts.entries(), ...deletes.map((id) => [id, null] as [string, null])];
+    for (const chunk of chunks(all, FIRESTORE_BATCH_LIMIT)) {
+      const batch = this.db.batch();
+      for (const [id, doc] of chunk) {
+        if (doc) batch.set(col.doc(id), toFirestore(doc));
+        else batch.delete(col.doc(id));
+      }
+      await batch.commit();
+      for (const [, doc] of chunk) {
+        if (doc) this.counts.writes += 1;
+        else this.counts.deletes += 1;
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * `recomputeDaily`: every 30 minutes, re-evaluates the users whose local date has changed since their last
+ * evaluation and whose status can still change (services/scheduledRecompute.ts). Running every 30 minutes
+ * rather than once a day follows every time zone's midnight (offsets are whole or half hours, and the few
+ * :45 zones are at most 15 minutes late). Idempotent; a run cut short by its timeout leaves the rest due.
+ */
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { REGION, runtimeConfig } from '../config';
+import { recomputeDueUsers } from '../services/scheduledRecompute';
+import { handlerDeps } from '../triggers/deps';
+
+const TIMEOUT_SECONDS = 540;
+
+export const recomputeDaily = onSchedule(
+  { schedule: 'every 30 minutes', timeZone: 'UTC', region: REGION, timeoutSeconds: TIMEOUT_SECONDS, memory: '512MiB', retryCount: 0 },
+  async () => {
+    const { repo, clock } = handlerDeps();
+    const now = clock();
+    await recomputeDueUsers(repo, now, {
+      pageSize: runtimeConfig().recomputeBatchSize,
+      // Leave a minute for the last page in flight.
+      deadline: new Date(Date.now() + (TIMEOUT_SECONDS - 60) * 1000),
+    });
+  },
+);

@@ -1,0 +1,314 @@
+/**
+ * The import job behind the Storage trigger: an uploaded flight-history file at
+ * `users/{uid}/imports/{importId}.csv|.txt` becomes segments, and `users/{uid}/imports/{importId}` tells the app
+ * how it went (`queued` -> `processing` -> `succeeded` | `partial` | `failed`). Firebase-free: the repository,
+ * the file storage, the clock and the limits are injected.
+ *
+ * The file is parsed by the same pipeline as the `report` command (core/import), loaded lazily here so that the
+ * airport table is paid for only by the import function's cold start.
+ *
+ * Idempotent: segment ids are derived from the flight's content (`segmentIdFor`), written with create-if-absent,
+ * and a stored segment with the same date and countries counts as a duplicate, so a redelivered event or the same
+ * file uploaded again creates nothing new. A redelivered event for an upload that already reached a final state
+ * is ignored (the import document is newer than the object); an overwritten object (new generation) is imported
+ * again. The original file is kept (the app or the account deletion removes it).
+ */
+import { createHash } from 'node:crypto';
+import { todayIn } from '../core/dates';
+import type { ImportOptions as PipelineOptions } from '../core/import';
+import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
+import { errorReason, logEvent } from '../log';
+import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../model/documents';
+import type { Repository, StoredSegment } from '../repository/types';
+import type { FileStorage } from '../storage/types';
+import { EVENT_CLOCK_MARGIN_MS, recomputeUser, safeTimeZone } from './recompute';
+
+/** Custom metadata key/value the backend sets on objects it writes itself; such objects are never imported. */
+export const BACKEND_MARKER_KEY = 'tttWrittenBy';
+export const BACKEND_MARKER_VALUE = 'backend';
+
+/** Object names the trigger imports: `users/{uid}/imports/{importId}.{ext}`. */
+const IMPORT_PATH = /^users\/([^/]{1,128})\/imports\/([A-Za-z0-9_-]{1,128})\.([A-Za-z0-9]{1,8})$/;
+export const ACCEPTED_EXTENSIONS = ['csv', 'txt'] as const;
+
+/**
+ * Content types accepted for an upload. Spreadsheet exports arrive as `text/csv`, `text/plain`,
+ * `application/vnd.ms-excel` (Windows' CSV type) or `application/octet-stream` (no type known); the content is
+ * then checked by the importer, which rejects binary data.
+ */
+export function acceptedContentType(contentType: string | undefined): boolean {
+  if (!contentType) return true;
+  const t = contentType.split(';')[0]!.trim().toLowerCase();
+  return t.startsWith('text/') || t === 'application/csv' || t === 'application/vnd.ms-excel' || t === 'application/octet-stream';
+}
+
+export interface ImportPath {
+  uid: string;
+  importId: string;
+  extension: string;
+}
+
+/** Parses an object name; null when it is not `users/{uid}/imports/{importId}.{ext}` (not an import upload). */
+export function parseImportPath(objectName: string): ImportPath | null {
+  const m = IMPORT_PATH.exec(objectName);
+  if (!m) return null;
+  return { uid: m[1]!, importId: m[2]!, extension: m[3]!.toLowerCase() };
+}
+
+/** Limits of one import (from the params, see config.ts). */
+export interface ImportLimits {
+  importMaxBytes: number;
+  importMaxRows: number;
+  layoverHours: number;
+}
+
+export interface ImportDeps {
+  repo: Repository;
+  storage: FileStorage;
+  clock: () => Date;
+  limits: ImportLimits;
+  /** Minimum time between two progress updates of the import document (ms). Default 2 000. */
+  progressIntervalMs?: number;
+  /** Waits `ms` milliseconds (injectable so that tests and benchmarks advance a simulated clock instead). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The uploaded object, from the Storage CloudEvent. */
+export interface UploadedObject {
+  name: string;
+  bucket: string;
+  contentType?: string;
+  /** Bytes. */
+  size: number;
+  /** Object creation time of this generation (`timeCreated`). */
+  timeCreated?: Date;
+  metadata?: Record<string, string>;
+  eventId: string;
+}
+
+export type ImportOutcome =
+  | { action: 'ignored'; reason: string }
+  | { action: 'done'; status: ImportDoc['status']; importId: string; uid: string };
+
+/**
+ * Deterministic id of an imported segment: `imp-` + 24 hex characters of SHA-256 over the local departure date
+ * and time, the airports (or countries when no airport is known), the arrival date and the flight number. The
+ * same flight in two uploads (or two formats) gets the same id.
+ */
+export function segmentIdFor(s: ImportedSegment | SegmentDoc): string {
+  const parts = [
+    s.departureDate,
+    s.departureTime ?? '',
+    s.departureAirport ?? s.departureCountry,
+    s.arrivalAirport ?? s.arrivalCountry,
+    s.arrivalDate,
+    (s.flightNumber ?? '').replace(/\s+/g, '').toUpperCase(),
+  ];
+  return `imp-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
+}
+
+/** Looser key: a stored segment (e.g. entered by hand) on the same dates between the same countries is the same trip. */
+function tripKey(s: { departureDate: string; arrivalDate: string; departureCountry: string; arrivalCountry: string }): string {
+  return `${s.departureDate}|${s.departureCountry}|${s.arrivalCountry}|${s.arrivalDate}`;
+}
+
+/** Free text from a file must not start like a spreadsheet formula when the app or an export shows it again. */
+function neutralise(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').slice(0, max);
+  if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
+  return t;
+}
+
+function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentDoc {
+  const { row: _row, planned: _planned, ...core } = s;
+  const doc: SegmentDoc = { ...core, source: importId, createdAt: now, updatedAt: now };
+  // A flight number is short code, never a formula; notes from a file are neutralised.
+  if (doc.flightNumber !== undefined && !/^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$/i.test(doc.flightNumber)) delete doc.flightNumber;
+  if (doc.notes !== undefined) doc.notes = neutralise(doc.notes, 500);
+  return doc;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const EMPTY_COUNTS: ImportDoc['counts'] = { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 };
+
+/**
+ * Runs one import end to end. Never throws for a bad file (it ends in `failed` with one clear reason); throws
+ * only for infrastructure errors (repository/storage unavailable), so that Cloud Functions retries the event.
+ */
+export async function runImport(deps: ImportDeps, object: UploadedObject): Promise<ImportOutcome> {
+  const { repo, storage, clock, limits } = deps;
+  const eventId = object.eventId;
+  if (object.metadata?.[BACKEND_MARKER_KEY] === BACKEND_MARKER_VALUE) {
+    logEvent('INFO', 'import.rejected', { eventId, reason: 'object written by the backend' });
+    return { action: 'ignored', reason: 'written by the backend' };
+  }
+  const p = parseImportPath(object.name);
+  if (!p) {
+    logEvent('INFO', 'import.rejected', { eventId, reason: 'not an import path' });
+    return { action: 'ignored', reason: 'not an import path' };
+  }
+  const { uid, importId } = p;
+
+  const existingDoc = await repo.getImport(uid, importId);
+  const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
+  if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
+    logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
+    return { action: 'ignored', reason: 'already processed' };
+  }
+
+  const startedAt = clock();
+  const base: ImportDoc = {
+    status: 'queued',
+    fileName: object.name.split('/').pop() ?? object.name,
+    storagePath: object.name,
+    format: null,
+    rowsDone: 0,
+    rowsTotal: null,
+    counts: { ...EMPTY_COUNTS },
+    skipped: [],
+    error: null,
+    createdAt: existingDoc?.createdAt ?? startedAt,
+    updatedAt: startedAt,
+  };
+  const fail = async (reason: string, extra: Partial<ImportDoc> = {}): Promise<ImportOutcome> => {
+    await repo.putImport(uid, importId, { ...base, ...extra, status: 'failed', error: reason, updatedAt: clock() });
+    logEvent('WARNING', 'import.failed', { uid, importId, eventId, reason });
+    return { action: 'done', status: 'failed', uid, importId };
+  };
+
+  // `queued` first: the app sees at once that the upload was received, even if the guards below reject it.
+  await repo.putImport(uid, importId, base);
+
+  // Guards that need no file read.
+  if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(p.extension)) {
+    return fail(`files ending in .${p.extension} are not accepted; upload the .csv or .txt export of your flight history`);
+  }
+  if (!acceptedContentType(object.contentType)) {
+    return fail(`the file's content type ${object.contentType} is not a text or CSV file; upload the .csv or .txt export`);
+  }
+  if (object.size > limits.importMaxBytes) {
+    return fail(`the file is ${mib(object.size)}, larger than the ${mib(limits.importMaxBytes)} limit`);
+  }
+  if (object.size === 0) return fail('the file is empty');
+
+  await repo.putImport(uid, importId, { ...base, status: 'processing' });
+  logEvent('INFO', 'import.started', { uid, importId, eventId, bytes: object.size });
+
+  // Progress: at most one document write per interval, never one per row.
+  const interval = deps.progressIntervalMs ?? 2_000;
+  let lastProgressAt = startedAt.getTime();
+  let progressWrite: Promise<void> = Promise.resolve();
+  const onProgress = (rowsDone: number): void => {
+    const t = clock().getTime();
+    if (t - lastProgressAt < interval) return;
+    lastProgressAt = t;
+    progressWrite = progressWrite.then(() => repo.putImport(uid, importId, { rowsDone, updatedAt: new Date(t) }));
+  };
+
+  const profile = await repo.getProfile(uid);
+  const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
+  let result: ImportResult;
+  try {
+    const pipeline = await import('../core/import');
+    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress };
+    result = await pipeline.importFlights(storage.read(object.name), options);
+  } catch (e) {
+    await progressWrite.catch(() => undefined);
+    if (e instanceof ImportFileError) return fail(e.message);
+    if (e instanceof Error && e.name === 'FileNotFoundError') return fail('the uploaded file was deleted before it could be read');
+    // Anything else is a bug or an outage: note it but stay `processing` (a final status would make the retry
+    // look like a redelivery and be ignored), and rethrow so that Cloud Functions retries the event.
+    await repo.putImport(uid, importId, { error: `retrying after an unexpected error (${errorReason(e)})`, updatedAt: clock() });
+    logEvent('ERROR', 'handler.error', { uid, importId, eventId, reason: errorReason(e) });
+    throw e;
+  }
+  await progressWrite;
+
+  if (result.rows > limits.importMaxRows) {
+    return fail(`the file has ${result.rows} rows, more than the ${limits.importMaxRows} accepted in one upload`, {
+      format: result.format,
+    });
+  }
+
+  // Duplicates: the same id (this flight was imported before), or a stored trip on the same dates and countries.
+  const stored = await repo.listSegments(uid);
+  const storedIds = new Map(stored.map((s) => [s.id, s.data.source]));
+  const storedTrips = new Set(stored.filter((s) => !s.id.startsWith('imp-')).map((s) => tripKey(s.data)));
+  const now = clock();
+  const toCreate: StoredSegment[] = [];
+  const seen = new Set<string>();
+  let imported = 0;
+  let duplicates = 0;
+  for (const s of result.segments) {
+    const id = segmentIdFor(s);
+    if (seen.has(id)) {
+      duplicates += 1; // the same flight twice in the file
+      continue;
+    }
+    seen.add(id);
+    const storedSource = storedIds.get(id);
+    if (storedSource !== undefined) {
+      // Created by an earlier attempt of this same import (a retried event): it still counts as imported.
+      if (storedSource === importId) imported += 1;
+      else duplicates += 1;
+      continue;
+    }
+    if (storedTrips.has(tripKey(s))) {
+      duplicates += 1;
+      continue;
+    }
+    toCreate.push({ id, data: toSegmentDoc(s, importId, now) });
+  }
+  const created = toCreate.length > 0 ? await repo.createSegmentsIfAbsent(uid, toCreate) : 0;
+  imported += created;
+  duplicates += toCreate.length - created;
+
+  // One recompute for the whole file. Its clock is read EVENT_CLOCK_MARGIN_MS after the last segment commit, so
+  // that every segment event arriving after the import is over finds a status computed after its write and is
+  // skipped (services/recompute.ts); events arriving before find the import still `processing` and are skipped.
+  if (created > 0) {
+    await (deps.sleep ?? realSleep)(EVENT_CLOCK_MARGIN_MS);
+    await recomputeUser(repo, uid, { now: clock(), eventId });
+  }
+
+  const skipped = result.skipped.slice(0, MAX_STORED_SKIPPED_ROWS).map((r) => ({ row: r.row, reason: neutralise(r.reason, 300) }));
+  const counts = { rows: result.rows, flights: result.flights, imported, duplicates, skipped: result.skipped.length };
+  let status: ImportDoc['status'];
+  let error: string | null = null;
+  if (result.flights === 0) {
+    status = 'failed';
+    const first = result.skipped[0];
+    error =
+      result.rows === 0
+        ? 'the file has no data rows (only a header, comments or blank lines)'
+        : `none of the ${result.rows} rows could be read as a flight${first ? `; first problem: row ${first.row}: ${neutralise(first.reason, 200)}` : ''}`;
+  } else {
+    status = result.skipped.length > 0 ? 'partial' : 'succeeded';
+  }
+  await repo.putImport(uid, importId, {
+    status,
+    format: result.format,
+    rowsDone: result.rows,
+    rowsTotal: result.rows,
+    counts,
+    skipped,
+    error,
+    updatedAt: clock(),
+  });
+  logEvent(status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', {
+    uid,
+    importId,
+    eventId,
+    status,
+    format: result.format,
+    ...counts,
+    warnings: result.warnings.length,
+  });
+  return { action: 'done', status, uid, importId };
+}

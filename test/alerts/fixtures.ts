@@ -1,0 +1,48 @@
+/** Builders for alert tests: profiles and rule statuses with readable defaults. */
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type UserProfile, type VisaStatusDoc } from '../../functions/src/model/documents';
+import { addDays } from '../../functions/src/core/dates';
+
+export const RULE = 'schengen-90-180';
+
+export function profile(overrides: Partial<Omit<UserProfile, 'notifications'>> & { notifications?: Partial<NotificationSettings> } = {}): UserProfile {
+  const { notifications, ...rest } = overrides;
+  return {
+    displayName: null,
+    nationalities: ['US'],
+    homeCountry: 'US',
+    timeZone: 'Europe/Berlin',
+    email: null,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    updatedAt: new Date('2026-01-01T00:00:00Z'),
+    nextAlertAt: null,
+    ...rest,
+    notifications: { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications },
+  };
+}
+
+/**
+ * A Schengen status on `asOf`. `daysRemaining` drives daysUsed/overstay unless given; `stay` is the current
+ * stay's entry date (null = not present).
+ */
+export function status(asOf: string, o: Partial<VisaStatusDoc> & { stay?: string | null } = {}): VisaStatusDoc {
+  const { stay, ...rest } = o;
+  const daysRemaining = rest.daysRemaining ?? 90;
+  const overstayDays = rest.overstayDays ?? 0;
+  return {
+    ruleId: RULE,
+    asOf,
+    applies: true,
+    daysUsed: 90 - daysRemaining + overstayDays,
+    daysRemaining,
+    overstayDays,
+    windowStart: addDays(asOf, -179),
+    windowEnd: asOf,
+    latestExitDate: stay && overstayDays === 0 ? addDays(asOf, daysRemaining) : null,
+    nextEntryDate: null,
+    firstViolationDate: null,
+    currentStayStart: stay ?? null,
+    computedAt: new Date(`${asOf}T00:00:00Z`),
+    segmentsHash: 'h',
+    ...rest,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The two v2 functions as deployed: `sendAlerts` (onSchedule) through firebase-functions-test's wrap, and
+ * `sendAlertBatch` (onTaskDispatched) through its `run` (what the Functions runtime calls with the task's
+ * request), both offline with the in-memory repository, queue and recording transport injected.
+ */
+import firebaseFunctionsTest from 'firebase-functions-test';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
+import { MemoryRepository } from '../../functions/src/repository/memory';
+import { recomputeUser } from '../../functions/src/services/recompute';
+import { setHandlerDeps } from '../../functions/src/triggers/deps';
+import { setLogSink, type LogEntry } from '../../functions/src/log';
+import { setAlertDeps } from '../../functions/src/alerts/deps';
+import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
+import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { sendAlerts } from '../../functions/src/scheduled/sendAlerts';
+import { sendAlertBatch } from '../../functions/src/tasks/sendAlertBatch';
+import type { Request } from 'firebase-functions/v2/tasks';
+import { RULE } from './fixtures';
+
+const fft = firebaseFunctionsTest({ projectId: 'demo-travel-time-tracker' });
+const AT_0900_BERLIN = new Date('2026-07-01T07:00:00Z');
+const created = new Date('2026-01-01T00:00:00Z');
+
+let repo: MemoryRepository;
+let transport: RecordingTransport;
+let queue: MemoryAlertQueue;
+let logs: LogEntry[];
+
+beforeEach(async () => {
+  repo = new MemoryRepository();
+  transport = new RecordingTransport();
+  queue = new MemoryAlertQueue();
+  logs = [];
+  setLogSink((e) => void logs.push(e));
+  setHandlerDeps({ repo, clock: () => AT_0900_BERLIN });
+  setAlertDeps({ transport, queue, retry: { sleep: async () => undefined } });
+  await repo.createProfileIfAbsent('u1', {
+    displayName: null,
+    nationalities: ['US'],
+    homeCountry: 'US',
+    timeZone: 'Europe/Berlin',
+    notifications: { ...DEFAULT_NOTIFICATION_SETTINGS },
+    email: null,
+    createdAt: created,
+    updatedAt: created,
+    nextAlertAt: null,
+  });
+  await repo.putSegment('u1', 's1', { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-04-10', arrivalDate: '2026-04-10', mode: 'air', source: 'manual', createdAt: created, updatedAt: created });
+  await repo.putDevice('u1', 'iphone', { fcmToken: 'tok-iphone', platform: 'ios', appVersion: '1.0', lastSeenAt: created });
+  await recomputeUser(repo, 'u1', { now: new Date('2026-07-01T05:00:00Z') });
+});
+
+afterEach(() => {
+  setHandlerDeps();
+  setAlertDeps();
+  setLogSink();
+});
+
+afterAll(() => fft.cleanup());
+
+function taskRequest(data: unknown): Request<never> {
+  return { data, rawRequest: {} } as unknown as Request<never>;
+}
+
+describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
+  test('deploy settings: explicit UTC schedule every 15 minutes; task retries with backoff', () => {
+    const ep = (sendAlerts as unknown as { __endpoint: { scheduleTrigger: { schedule: string; timeZone: string } } }).__endpoint;
+    expect(ep.scheduleTrigger).toEqual(expect.objectContaining({ schedule: 'every 15 minutes', timeZone: 'Etc/UTC' }));
+    const tq = (sendAlertBatch as unknown as { __endpoint: { taskQueueTrigger: { retryConfig: { maxAttempts: number } } } }).__endpoint;
+    expect(tq.taskQueueTrigger.retryConfig.maxAttempts).toBe(5);
+  });
+
+  test('the scheduled run enqueues the due user; the task sends one alert; a second round sends nothing', async () => {
+    // firebase-functions-test 3.5 wraps v2 scheduled functions with its v1 wrapper (context only: no
+    // scheduleTime), so the handler falls back to the injected clock.
+    await fft.wrap(sendAlerts)({});
+    const tasks = queue.take();
+    expect(tasks.map((t) => t.task)).toEqual([{ runAt: AT_0900_BERLIN.toISOString(), uids: ['u1'] }]);
+
+    await sendAlertBatch.run(taskRequest(tasks[0]!.task));
+    expect(transport.delivered.map((m) => [m.token, (m.apns?.payload as { alertId: string }).alertId])).toEqual([['tok-iphone', `${RULE}_threshold-7_2026-04-10`]]);
+
+    // Redelivered task, and the next scheduled run: nothing new.
+    await sendAlertBatch.run(taskRequest(tasks[0]!.task));
+    await sendAlerts.run({ scheduleTime: '2026-07-01T07:15:00.000Z', jobName: 'sendAlerts' });
+    expect(queue.take()).toEqual([]);
+    expect(transport.delivered).toHaveLength(1);
+  });
+
+  test('the run time is the event scheduleTime, so a redelivered run enqueues the same task id (a duplicate)', async () => {
+    const event = { scheduleTime: AT_0900_BERLIN.toISOString(), jobName: 'sendAlerts' };
+    await sendAlerts.run(event);
+    await sendAlerts.run(event);
+    expect(queue.tasks).toHaveLength(1);
+    expect(logs.filter((l) => l.message === 'alerts.scheduled').map((l) => [l.enqueued, l.duplicates])).toEqual([[1, 0], [0, 1]]);
+  });
+
+  test('a malformed task payload is logged with the field named and dropped (no retry storm)', async () => {
+    await expect(sendAlertBatch.run(taskRequest({ runAt: 'yesterday', uids: [] }))).resolves.toBeUndefined();
+    const entry = logs.find((l) => l.message === 'alerts.task.invalid');
+    expect(entry?.reason).toMatch(/^sendAlertBatch task: runAt .*; uids /);
+    expect(transport.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The repository contract against MemoryRepository (always runs), plus what only the in-memory implementation
+ * promises: deep copies on the way in, operation counts, snapshot/reset.
+ */
+import { MemoryRepository } from '../../functions/src/repository/memory';
+import { profile, repositoryContract, segment } from './repositoryContract';
+
+describe('Repository contract: MemoryRepository', () => {
+  repositoryContract(async () => new MemoryRepository());
+});
+
+describe('MemoryRepository extras', () => {
+  test('stored documents are copies of what the caller passed', async () => {
+    const repo = new MemoryRepository();
+    const p = profile();
+    await repo.createProfileIfAbsent('u1', p);
+    p.nationalities.push('FR');
+    p.createdAt.setUTCFullYear(1999);
+    const s = segment(1);
+    await repo.createSegmentsIfAbsent('u1', [s]);
+    s.data.arrivalCountry = 'DE';
+    expect(await repo.getProfile('u1')).toEqual(profile());
+    expect(await repo.listSegments('u1')).toEqual([segment(1)]);
+  });
+
+  test.each([
+    {
+      name: 'create 3 segments then list them',
+      run: async (r: MemoryRepository) => {
+        await r.createSegmentsIfAbsent('u', [segment(1), segment(2), segment(3)]);
+        await r.listSegments('u');
+      },
+      expected: { reads: 3, writes: 3, deletes: 0 },
+    },
+    {
+      name: 're-import of 2 existing + 1 new segment writes only the new one',
+      run: async (r: MemoryRepository) => {
+        await r.createSegmentsIfAbsent('u', [segment(1), segment(2)]);
+        await r.createSegmentsIfAbsent('u', [segment(1), segment(2), segment(3)]);
+      },
+      expected: { reads: 0, writes: 3, deletes: 0 },
+    },
+    {
+      name: 'get of a missing document reads nothing',
+      run: async (r: MemoryRepository) => {
+        await r.getProfile('u');
+        await r.getImport('u', 'x');
+      },
+      expected: { reads: 0, writes: 0, deletes: 0 },
+    },
+    {
+      name: 'deleting a user with a profile and 2 segments deletes 3 documents',
+      run: async (r: MemoryRepository) => {
+        await r.createProfileIfAbsent('u', profile());
+        await r.createSegmentsIfAbsent('u', [segment(1), segment(2)]);
+        await r.deleteUserData('u');
+      },
+      expected: { reads: 0, writes: 3, deletes: 3 },
+    },
+  ])('counts: $name', async ({ run, expected }) => {
+    const repo = new MemoryRepository();
+    await run(repo);
+    expect(repo.counts).toEqual(expected);
+  });
+
+  test('snapshot is a deep copy and reset empties the store and the counters', async () => {
+    const repo = new MemoryRepository();
+    await repo.createProfileIfAbsent('u1', profile());
+    await repo.createSegmentsIfAbsent('u1', [segment(1)]);
+    const snap = repo.snapshot();
+    expect(Object.keys(snap.users)).toEqual(['u1']);
+    expect(snap.users.u1?.segments).toEqual({ [segment(1).id]: segment(1).data });
+    snap.users.u1!.profile!.displayName = 'changed';
+    expect((await repo.getProfile('u1'))?.displayName).toBe('Ada');
+    repo.reset();
+    expect(repo.snapshot().users).toEqual({});
+    expect(repo.counts).toEqual({ reads: 0, writes: 0, deletes: 0 });
+  });
+
+  test.each([[''], ['a/b'], ['.'], ['..']])('invalid document id %j is rejected with a message naming it', async (id) => {
+    const repo = new MemoryRepository();
+    await expect(repo.createSegmentsIfAbsent('u1', [{ ...segment(1), id }])).rejects.toThrow(/segment id .* is not a valid Firestore document id/);
+  });
+});

@@ -1,0 +1,397 @@
+/**
+ * The behaviours every `Repository` implementation must share, written once and run against MemoryRepository
+ * (always, test/contract/memory.test.ts) and FirestoreRepository (on the emulator, test/contract/firestore.test.ts).
+ * A handler tested offline against the memory implementation is only as good as this suite.
+ */
+import type {
+  AlertDoc,
+  CountryDaysDoc,
+  DeviceDoc,
+  ImportDoc,
+  SegmentDoc,
+  UserProfile,
+  VisaStatusDoc,
+} from '../../functions/src/model/documents';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
+import type { Repository, StoredSegment } from '../../functions/src/repository/types';
+import {
+  parseReferenceData,
+  syncReferenceData,
+  type ReferenceDataStore,
+} from '../../functions/src/repository/reference';
+
+/** Devices are written by the app, not through `Repository`; both implementations offer `putDevice` for tests. */
+export type ContractRepository = Repository &
+  ReferenceDataStore & { putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> };
+
+/** A fresh Date each time: tests may mutate what they get. */
+const t0 = () => new Date('2025-01-15T10:00:00.000Z');
+
+export function profile(overrides: Partial<UserProfile> = {}): UserProfile {
+  return {
+    displayName: 'Ada',
+    nationalities: ['US'],
+    homeCountry: 'US',
+    timeZone: 'America/New_York',
+    notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS),
+    email: 'ada@example.com',
+    createdAt: t0(),
+    updatedAt: t0(),
+    ...overrides,
+  };
+}
+
+export function segment(n: number, overrides: Partial<SegmentDoc> = {}): StoredSegment {
+  const day = String((n % 28) + 1).padStart(2, '0');
+  return {
+    id: `seg-${String(n).padStart(5, '0')}`,
+    data: {
+      departureCountry: 'US',
+      arrivalCountry: 'FR',
+      departureDate: `2025-02-${day}`,
+      arrivalDate: `2025-02-${day}`,
+      mode: 'air',
+      source: 'import-1',
+      createdAt: t0(),
+      updatedAt: t0(),
+      ...overrides,
+    },
+  };
+}
+
+function visaStatus(ruleId: string, daysUsed: number): VisaStatusDoc {
+  return {
+    ruleId,
+    asOf: '2025-03-01',
+    applies: true,
+    daysUsed,
+    daysRemaining: 90 - daysUsed,
+    overstayDays: 0,
+    windowStart: '2024-09-03',
+    windowEnd: '2025-03-01',
+    latestExitDate: null,
+    nextEntryDate: null,
+    firstViolationDate: null,
+    currentStayStart: '2025-02-01',
+    computedAt: t0(),
+    segmentsHash: `h${daysUsed}`,
+  };
+}
+
+function countryDays(fr: number): CountryDaysDoc {
+  return {
+    asOf: '2025-03-01',
+    countryDays: { FR: fr, US: 3 },
+    countryDaysByYear: { '2025': { FR: fr, US: 3 } },
+    warnings: [],
+    computedAt: t0(),
+    segmentsHash: 'h',
+  };
+}
+
+function importDoc(): ImportDoc {
+  return {
+    status: 'queued',
+    fileName: 'flights.csv',
+    storagePath: 'users/u1/imports/i1.csv',
+    format: null,
+    rowsDone: 0,
+    rowsTotal: null,
+    counts: { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 },
+    skipped: [],
+    error: null,
+    createdAt: t0(),
+    updatedAt: t0(),
+  };
+}
+
+function device(token: string): DeviceDoc {
+  return { fcmToken: token, platform: 'ios', appVersion: '1.0.0', lastSeenAt: t0() };
+}
+
+function alert(threshold: number): AlertDoc {
+  return { ruleId: 'schengen-90-180', kind: 'threshold', threshold, stayStart: '2025-02-01', createdAt: t0(), sentTo: 1 };
+}
+
+/**
+ * Registers the contract tests. `make` returns a repository over an EMPTY store (the Firestore variant clears the
+ * emulator first); `bulk` scales the large-batch case (the emulator is slow).
+ */
+export function repositoryContract(make: () => Promise<ContractRepository>, opts: { bulk: number } = { bulk: 1201 }): void {
+  let repo: ContractRepository;
+  beforeEach(async () => {
+    repo = await make();
+  });
+
+  describe('profile', () => {
+    test('absent profile reads as null', async () => {
+      expect(await repo.getProfile('nobody')).toBeNull();
+    });
+
+    test('createProfileIfAbsent creates once and never overwrites', async () => {
+      expect(await repo.createProfileIfAbsent('u1', profile())).toBe(true);
+      expect(await repo.createProfileIfAbsent('u1', profile({ displayName: 'Other' }))).toBe(false);
+      expect(await repo.getProfile('u1')).toEqual(profile());
+    });
+
+    test('Dates round-trip as Date objects with the same instant', async () => {
+      const at = new Date('2025-06-30T23:59:59.123Z');
+      await repo.createProfileIfAbsent('u1', profile({ nextAlertAt: at }));
+      const p = await repo.getProfile('u1');
+      expect(p?.nextAlertAt).toBeInstanceOf(Date);
+      expect(p?.nextAlertAt?.toISOString()).toBe(at.toISOString());
+      expect(p?.createdAt).toBeInstanceOf(Date);
+    });
+
+    test('updateProfile replaces the given top-level fields only (nested objects are replaced, not merged)', async () => {
+      await repo.createProfileIfAbsent('u1', profile());
+      const notifications = { ...DEFAULT_NOTIFICATION_SETTINGS, thresholds: [5], quietHours: null };
+      const next = new Date('2025-02-01T09:00:00.000Z');
+      await repo.updateProfile('u1', { notifications, nextAlertAt: next });
+      expect(await repo.getProfile('u1')).toEqual(profile({ notifications, nextAlertAt: next }));
+    });
+
+    test('updateProfile ignores undefined values and does not recreate a missing profile', async () => {
+      await repo.createProfileIfAbsent('u1', profile());
+      await repo.updateProfile('u1', { displayName: undefined, nextAlertAt: null });
+      expect(await repo.getProfile('u1')).toEqual(profile({ nextAlertAt: null }));
+      await repo.updateProfile('ghost', { nextAlertAt: null });
+      expect(await repo.getProfile('ghost')).toBeNull();
+    });
+
+    test('a returned profile is a copy', async () => {
+      await repo.createProfileIfAbsent('u1', profile());
+      const p = (await repo.getProfile('u1')) as UserProfile;
+      p.nationalities.push('FR');
+      p.notifications.thresholds.length = 0;
+      expect(await repo.getProfile('u1')).toEqual(profile());
+    });
+  });
+
+  describe('segments', () => {
+    test('listSegments of an unknown user is empty', async () => {
+      expect(await repo.listSegments('nobody')).toEqual([]);
+    });
+
+    test('createSegmentsIfAbsent creates missing ids, leaves existing ones untouched, counts only creations', async () => {
+      const first = [segment(2), segment(1)];
+      expect(await repo.createSegmentsIfAbsent('u1', first)).toBe(2);
+      // A re-import: same ids (one with data the user has since edited elsewhere) plus one new segment.
+      const again = [segment(1, { arrivalCountry: 'DE' }), segment(2), segment(3)];
+      expect(await repo.createSegmentsIfAbsent('u1', again)).toBe(1);
+      expect(await repo.listSegments('u1')).toEqual([segment(1), segment(2), segment(3)]);
+    });
+
+    test('a repeated id within one call is created once (first wins)', async () => {
+      const n = await repo.createSegmentsIfAbsent('u1', [segment(7), segment(7, { arrivalCountry: 'IT' })]);
+      expect(n).toBe(1);
+      expect(await repo.listSegments('u1')).toEqual([segment(7)]);
+    });
+
+    test('optional fields are kept when present and absent (not null) when undefined', async () => {
+      const withAll = segment(1, {
+        departureTime: '23:10',
+        arrivalTime: '06:05',
+        departureAirport: 'JFK',
+        arrivalAirport: 'CDG',
+        transit: false,
+        flightNumber: 'AF7',
+        notes: 'n',
+      });
+      const withUndefined = segment(2, { transit: undefined, notes: undefined });
+      await repo.createSegmentsIfAbsent('u1', [withAll, withUndefined]);
+      const [a, b] = await repo.listSegments('u1');
+      expect(a).toEqual(withAll);
+      expect(Object.keys(b?.data ?? {}).sort()).toEqual(
+        ['arrivalCountry', 'arrivalDate', 'createdAt', 'departureCountry', 'departureDate', 'mode', 'source', 'updatedAt'],
+      );
+    });
+
+    test(`more segments than one batch holds are all created`, async () => {
+      const many = Array.from({ length: opts.bulk }, (_, i) => segment(i));
+      expect(await repo.createSegmentsIfAbsent('u1', many)).toBe(opts.bulk);
+      expect(await repo.createSegmentsIfAbsent('u1', many)).toBe(0);
+      const listed = await repo.listSegments('u1');
+      expect(listed.map((s) => s.id)).toEqual(many.map((s) => s.id));
+    });
+
+    test('segments of one user are invisible to another', async () => {
+      await repo.createSegmentsIfAbsent('u1', [segment(1)]);
+      expect(await repo.listSegments('u2')).toEqual([]);
+    });
+  });
+
+  describe('evaluation, imports, devices, alerts', () => {
+    test('putEvaluation writes every rule status; a second evaluation replaces them', async () => {
+      await repo.putEvaluation('u1', [visaStatus('schengen-90-180', 10), visaStatus('other-rule', 1)], countryDays(10));
+      expect(await repo.getVisaStatus('u1', 'other-rule')).toEqual(visaStatus('other-rule', 1));
+      await repo.putEvaluation('u1', [visaStatus('schengen-90-180', 12)], countryDays(12));
+      expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toEqual(visaStatus('schengen-90-180', 12));
+      expect(await repo.getVisaStatus('u1', 'unknown')).toBeNull();
+    });
+
+    test('putImport creates, then replaces only the given top-level fields', async () => {
+      expect(await repo.getImport('u1', 'i1')).toBeNull();
+      await repo.putImport('u1', 'i1', importDoc());
+      const counts = { rows: 10, flights: 9, imported: 0, duplicates: 0, skipped: 0 };
+      await repo.putImport('u1', 'i1', { status: 'processing', rowsDone: 4, rowsTotal: 10, counts });
+      expect(await repo.getImport('u1', 'i1')).toEqual({ ...importDoc(), status: 'processing', rowsDone: 4, rowsTotal: 10, counts });
+      await repo.putImport('u1', 'i1', { status: 'partial', skipped: [{ row: 3, reason: 'bad date' }] });
+      expect(await repo.getImport('u1', 'i1')).toMatchObject({ status: 'partial', rowsDone: 4, skipped: [{ row: 3, reason: 'bad date' }] });
+    });
+
+    test('putImport on a missing document creates it with just the patch', async () => {
+      await repo.putImport('u1', 'i2', { status: 'failed', error: 'no such file' });
+      expect(await repo.getImport('u1', 'i2')).toEqual({ status: 'failed', error: 'no such file' });
+    });
+
+    test('devices are listed by id and can be deleted; deleting a missing device is not an error', async () => {
+      expect(await repo.listDevices('u1')).toEqual([]);
+      await repo.createProfileIfAbsent('u1', profile());
+      await putDevice(repo, 'u1', 'd2', device('t2'));
+      await putDevice(repo, 'u1', 'd1', device('t1'));
+      expect(await repo.listDevices('u1')).toEqual([
+        { id: 'd1', data: device('t1') },
+        { id: 'd2', data: device('t2') },
+      ]);
+      await repo.deleteDevice('u1', 'd1');
+      await repo.deleteDevice('u1', 'd1');
+      await repo.deleteDevice('nobody', 'dx');
+      expect(await repo.listDevices('u1')).toEqual([{ id: 'd2', data: device('t2') }]);
+    });
+
+    test('createAlertIfAbsent is true once per id and keeps the first record', async () => {
+      expect(await repo.createAlertIfAbsent('u1', 'a1', alert(7))).toBe(true);
+      expect(await repo.createAlertIfAbsent('u1', 'a1', alert(3))).toBe(false);
+      expect(await repo.createAlertIfAbsent('u1', 'a2', alert(3))).toBe(true);
+      expect(await repo.createAlertIfAbsent('u2', 'a1', alert(3))).toBe(true);
+    });
+  });
+
+  // Both scheduled runs page through users with the same query shape on different profile fields.
+  const dueQueries = [
+    {
+      field: 'nextAlertAt' as const,
+      list: (r: ContractRepository, due: Date, limit: number, after?: { at: Date; uid: string }) =>
+        r.listUsersDueForAlert(due, limit, after && { nextAlertAt: after.at, uid: after.uid }),
+    },
+    {
+      field: 'nextRecomputeAt' as const,
+      list: (r: ContractRepository, due: Date, limit: number, after?: { at: Date; uid: string }) =>
+        r.listUsersDueForRecompute(due, limit, after && { nextRecomputeAt: after.at, uid: after.uid }),
+    },
+  ];
+
+  describe.each(dueQueries)('users due by $field', ({ field, list }) => {
+    const at = (iso: string) => new Date(iso);
+    // uid -> value of the field (undefined = field absent)
+    const users: [string, Date | null | undefined][] = [
+      ['a', at('2025-03-01T08:00:00Z')],
+      ['b', at('2025-03-01T07:00:00Z')],
+      ['c', at('2025-03-01T08:00:00Z')],
+      ['d', at('2025-03-01T08:00:01Z')], // after `due`
+      ['e', null],
+      ['f', undefined],
+      ['g', at('2025-03-01T08:00:00Z')],
+    ];
+    const due = at('2025-03-01T08:00:00Z');
+
+    beforeEach(async () => {
+      for (const [uid, next] of users) {
+        // The other field is set on everyone so that a query on the wrong field would return all users.
+        const other = field === 'nextAlertAt' ? 'nextRecomputeAt' : 'nextAlertAt';
+        const p = profile({ [other]: at('2000-01-01T00:00:00Z') });
+        await repo.createProfileIfAbsent(uid, next === undefined ? p : { ...p, [field]: next });
+      }
+    });
+
+    test.each([
+      { limit: 10, after: undefined, expected: ['b', 'a', 'c', 'g'] },
+      { limit: 2, after: undefined, expected: ['b', 'a'] },
+      { limit: 2, after: { at: at('2025-03-01T08:00:00Z'), uid: 'a' }, expected: ['c', 'g'] },
+      { limit: 10, after: { at: at('2025-03-01T07:00:00Z'), uid: 'b' }, expected: ['a', 'c', 'g'] },
+      { limit: 10, after: { at: at('2025-03-01T08:00:00Z'), uid: 'g' }, expected: [] },
+      { limit: 0, after: undefined, expected: [] },
+    ])('limit $limit after $after.uid -> $expected', async ({ limit, after, expected }) => {
+      const page = await list(repo, due, limit, after);
+      expect(page.map((p) => p.uid)).toEqual(expected);
+      for (const p of page) expect(p.profile[field]).toBeInstanceOf(Date);
+    });
+
+    test('paging with the last row as cursor visits every due user exactly once', async () => {
+      const seen: string[] = [];
+      let after: { at: Date; uid: string } | undefined;
+      for (;;) {
+        const page = await list(repo, due, 1, after);
+        const last = page[page.length - 1];
+        if (!last) break;
+        seen.push(...page.map((p) => p.uid));
+        after = { at: last.profile[field] as Date, uid: last.uid };
+      }
+      expect(seen).toEqual(['b', 'a', 'c', 'g']);
+    });
+  });
+
+  describe('deleteUserData', () => {
+    test('removes the profile and every subcollection, leaves other users, and is idempotent', async () => {
+      for (const uid of ['u1', 'u2']) {
+        await repo.createProfileIfAbsent(uid, profile());
+        await repo.createSegmentsIfAbsent(uid, [segment(1), segment(2)]);
+        await repo.putEvaluation(uid, [visaStatus('schengen-90-180', 1)], countryDays(1));
+        await repo.putImport(uid, 'i1', importDoc());
+        await putDevice(repo, uid, 'd1', device('t'));
+        await repo.createAlertIfAbsent(uid, 'a1', alert(7));
+      }
+      await repo.deleteUserData('u1');
+      await repo.deleteUserData('u1');
+      await repo.deleteUserData('never-existed');
+      expect(await repo.getProfile('u1')).toBeNull();
+      expect(await repo.listSegments('u1')).toEqual([]);
+      expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toBeNull();
+      expect(await repo.getImport('u1', 'i1')).toBeNull();
+      expect(await repo.listDevices('u1')).toEqual([]);
+      // The alert dedupe record is gone too: a re-created account starts fresh.
+      expect(await repo.createAlertIfAbsent('u1', 'a1', alert(7))).toBe(true);
+      expect(await repo.getProfile('u2')).toEqual(profile());
+      expect(await repo.listSegments('u2')).toHaveLength(2);
+      expect(await repo.listDevices('u2')).toHaveLength(1);
+    });
+  });
+
+  describe('reference data (seed)', () => {
+    const files = (name: string) => ({
+      countries: {
+        countries: [
+          { iso2: 'FR', iso3: 'FRA', numeric: '250', name, memberships: [{ region: 'SCHENGEN', from: '1995-03-26', to: null, source: 's' }] },
+          { iso2: 'US', iso3: 'USA', numeric: '840', name: 'United States', memberships: [] },
+        ],
+      },
+      rules: { rules: [{ id: 'schengen-90-180', params: { maxDays: 90, periodDays: 180 } }] },
+    });
+
+    test('a second seed run writes nothing; a changed document is rewritten; extras are kept unless pruned', async () => {
+      const v1 = files('France');
+      const first = await syncReferenceData(repo, parseReferenceData(v1.countries, v1.rules));
+      expect(first.countries).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+      expect(first.visaRules).toMatchObject({ created: 1 });
+
+      const second = await syncReferenceData(repo, parseReferenceData(v1.countries, v1.rules));
+      expect(second.countries).toMatchObject({ created: 0, updated: 0, unchanged: 2, deleted: 0 });
+      expect(second.visaRules).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+
+      const v2 = files('French Republic');
+      v2.countries.countries.pop();
+      const third = await syncReferenceData(repo, parseReferenceData(v2.countries, v2.rules));
+      expect(third.countries).toMatchObject({ created: 0, updated: 1, unchanged: 0, extra: ['US'], deleted: 0 });
+      expect((await repo.listReference('countries')).get('FR')).toEqual(v2.countries.countries[0]);
+
+      const pruned = await syncReferenceData(repo, parseReferenceData(v2.countries, v2.rules), { prune: true });
+      expect(pruned.countries).toMatchObject({ unchanged: 1, extra: ['US'], deleted: 1 });
+      expect([...(await repo.listReference('countries')).keys()]).toEqual(['FR']);
+    });
+  });
+}
+
+async function putDevice(repo: ContractRepository, uid: string, id: string, d: DeviceDoc): Promise<void> {
+  await repo.putDevice(uid, id, d);
+}

