@@ -1,6 +1,8 @@
 /** Builders for alert tests: profiles and rule statuses with readable defaults. */
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type UserProfile, type VisaStatusDoc } from '../../functions/src/model/documents';
+import type { TokenMessage } from 'firebase-admin/messaging';
 import { addDays } from '../../functions/src/core/dates';
+import type { AlertPayloadFields } from '../../functions/src/alerts/message';
 
 export const RULE = 'schengen-90-180';
 
@@ -45,4 +47,9 @@ export function status(asOf: string, o: Partial<VisaStatusDoc> & { stay?: string
     segmentsHash: 'h',
     ...rest,
   };
+}
+
+/** The custom keys of an alert message's APNs payload. */
+export function payloadOf(m: TokenMessage): AlertPayloadFields {
+  return m.apns?.payload as unknown as AlertPayloadFields;
 }

@@ -1,7 +1,8 @@
 /**
- * The two v2 functions as deployed: `sendAlerts` (onSchedule) through firebase-functions-test's wrap, and
- * `sendAlertBatch` (onTaskDispatched) through its `run` (what the Functions runtime calls with the task's
- * request), both offline with the in-memory repository, queue and recording transport injected.
+ * The two v2 functions as deployed, through firebase-functions-test's wrap: `sendAlerts` (onSchedule) and
+ * `sendAlertBatch` (onTaskDispatched), offline with the in-memory repository, queue and recording transport
+ * injected. wrap() passes no `scheduleTime` to a scheduled function, so the redelivery case calls its `run` with
+ * the event the scheduler sends.
  */
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
@@ -14,8 +15,7 @@ import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
 import { sendAlerts } from '../../functions/src/scheduled/sendAlerts';
 import { sendAlertBatch } from '../../functions/src/tasks/sendAlertBatch';
-import type { Request } from 'firebase-functions/v2/tasks';
-import { RULE } from './fixtures';
+import { RULE, payloadOf } from './fixtures';
 
 const fft = firebaseFunctionsTest({ projectId: 'demo-travel-time-tracker' });
 const AT_0900_BERLIN = new Date('2026-07-01T07:00:00Z');
@@ -58,9 +58,8 @@ afterEach(() => {
 
 afterAll(() => fft.cleanup());
 
-function taskRequest(data: unknown): Request<never> {
-  return { data, rawRequest: {} } as unknown as Request<never>;
-}
+/** firebase-functions-test's wrap of the task function: it builds the request around `data`. */
+const runTask = (data: unknown): Promise<void> => (fft.wrap as (f: unknown) => (e: object) => Promise<void>)(sendAlertBatch)({ data });
 
 describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
   test('deploy settings: explicit UTC schedule every 15 minutes; task retries with backoff', () => {
@@ -73,15 +72,15 @@ describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
   test('the scheduled run enqueues the due user; the task sends one alert; a second round sends nothing', async () => {
     // firebase-functions-test 3.5 wraps v2 scheduled functions with its v1 wrapper (context only: no
     // scheduleTime), so the handler falls back to the injected clock.
-    await fft.wrap(sendAlerts)({});
+    await (fft.wrap as (f: unknown) => (o: object) => Promise<void>)(sendAlerts)({});
     const tasks = queue.take();
     expect(tasks.map((t) => t.task)).toEqual([{ runAt: AT_0900_BERLIN.toISOString(), uids: ['u1'] }]);
 
-    await sendAlertBatch.run(taskRequest(tasks[0]!.task));
-    expect(transport.delivered.map((m) => [m.token, (m.apns?.payload as { alertId: string }).alertId])).toEqual([['tok-iphone', `${RULE}_threshold-7_2026-04-10`]]);
+    await runTask(tasks[0]!.task);
+    expect(transport.delivered.map((m) => [m.token, payloadOf(m).alertId])).toEqual([['tok-iphone', `${RULE}_threshold-7_2026-04-10`]]);
 
     // Redelivered task, and the next scheduled run: nothing new.
-    await sendAlertBatch.run(taskRequest(tasks[0]!.task));
+    await runTask(tasks[0]!.task);
     await sendAlerts.run({ scheduleTime: '2026-07-01T07:15:00.000Z', jobName: 'sendAlerts' });
     expect(queue.take()).toEqual([]);
     expect(transport.delivered).toHaveLength(1);
@@ -96,7 +95,7 @@ describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
   });
 
   test('a malformed task payload is logged with the field named and dropped (no retry storm)', async () => {
-    await expect(sendAlertBatch.run(taskRequest({ runAt: 'yesterday', uids: [] }))).resolves.toBeUndefined();
+    await expect(runTask({ runAt: 'yesterday', uids: [] })).resolves.toBeUndefined();
     const entry = logs.find((l) => l.message === 'alerts.task.invalid');
     expect(entry?.reason).toMatch(/^sendAlertBatch task: runAt .*; uids /);
     expect(transport.calls).toEqual([]);

@@ -11,7 +11,7 @@ import { seedAlertRules } from '../../functions/src/alerts/deps';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
-import { RULE } from './fixtures';
+import { RULE, payloadOf } from './fixtures';
 
 /** 2026-07-01 07:00 in Berlin (CEST): before the 09:00 delivery time. */
 const T0 = new Date('2026-07-01T05:00:00Z');
@@ -87,7 +87,7 @@ async function runAt(e: Env, now: Date, usersPerTask = 200): Promise<BatchReport
   return reports;
 }
 
-const sentAlertIds = (t: RecordingTransport) => t.delivered.map((m) => (m.apns?.payload as { alertId: string }).alertId);
+const sentAlertIds = (t: RecordingTransport) => t.delivered.map((m) => payloadOf(m).alertId);
 
 describe('alert run (MemoryRepository, recording transport)', () => {
   test('the recompute schedules the traveller for 09:00 local; nothing is read or sent before', async () => {
@@ -157,7 +157,7 @@ describe('alert run (MemoryRepository, recording transport)', () => {
       const before = e.transport.delivered.length;
       await runAt(e, now);
       for (const m of e.transport.delivered.slice(before)) {
-        const p = m.apns?.payload as { alertId: string; daysRemaining: number };
+        const p = payloadOf(m);
         sentOn.push(`${now.toISOString().slice(0, 13)} ${p.alertId} (${p.daysRemaining} left)`);
       }
     }
@@ -169,10 +169,16 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     ]);
   });
 
-  test('EU national: the rule does not apply, never due, never read', async () => {
+  test.each([
+    ['EU (France)', ['FR']],
+    ['EEA (Norway)', ['NO']],
+    ['Swiss', ['CH']],
+    ['dual US + Irish (EU)', ['US', 'IE']],
+  ])('%s national: the Schengen rule does not apply, never due, never read', async (_n, nationalities) => {
     const e = env();
-    await addTraveller(e, 'fr', { profile: { nationalities: ['FR'] } });
-    expect((await e.repo.getProfile('fr'))?.nextAlertAt).toBeNull();
+    await addTraveller(e, 'x', { profile: { nationalities } });
+    expect((await e.repo.getVisaStatus('x', RULE))?.applies).toBe(false);
+    expect((await e.repo.getProfile('x'))?.nextAlertAt).toBeNull();
     e.repo.resetCounts();
     expect(await runAt(e, AT_0900)).toEqual([]);
     expect(e.repo.counts.reads).toBe(0);

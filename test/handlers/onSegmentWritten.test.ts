@@ -93,6 +93,17 @@ describe('a segment write recomputes the status', () => {
     expect(env.repo.snapshot().users[UID]!.profile).toBeNull();
   });
 
+  test('an invalid stored segment is left out with a warning naming it, instead of failing the trigger', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const good = seg('US', 'FR', '2026-11-20');
+    await env.repo.putSegment(UID, 's1', good);
+    await env.repo.putSegment(UID, 'bad', seg('FR', 'XX1', '2026-11-21'));
+    await wrapped(writeEvent('s1', null, good));
+    const snap = env.repo.snapshot().users[UID]!;
+    expect(snap.visaStatus[RULE]!.daysUsed).toBe(4);
+    expect(snap.summaries.countryDays!.warnings[0]).toMatch(/^segment "bad" was left out of the count because it is invalid: arrivalCountry must be an ISO 3166-1 alpha-2/);
+  });
+
   test('a delete recomputes without the deleted segment', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const a = seg('US', 'FR', '2026-09-02');
@@ -203,7 +214,7 @@ describe('idempotency and concurrency', () => {
 describe('imports stay cheap', () => {
   test('events of segments from an import still processing are skipped (1 read, no write)', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
-    await env.repo.putImport(UID, 'imp1', { status: 'processing' });
+    await env.repo.putImport(UID, 'imp1', { status: 'processing', updatedAt: new Date(NOW.getTime() - 5_000) });
     const s = seg('US', 'FR', '2026-10-01', '2026-10-01', { source: 'imp1' });
     await env.repo.putSegment(UID, 'imp-x', s);
     env.repo.resetCounts();
@@ -213,6 +224,14 @@ describe('imports stay cheap', () => {
     expect(env.repo.snapshot().users[UID]!.visaStatus).toEqual({});
   });
 
+  test('an import stuck in processing for more than 15 minutes no longer suppresses the recompute', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    await env.repo.putImport(UID, 'imp1', { status: 'processing', updatedAt: new Date(NOW.getTime() - 16 * 60_000) });
+    const s = seg('US', 'FR', '2026-10-01', '2026-10-01', { source: 'imp1' });
+    await env.repo.putSegment(UID, 'imp-x', s);
+    expect(await wrapped(writeEvent('imp-x', null, s))).toEqual({ action: 'recomputed', changed: true });
+  });
+
   test('an edit of an imported segment after its import finished is recomputed', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     await env.repo.putImport(UID, 'imp1', { status: 'succeeded' });
@@ -220,6 +239,24 @@ describe('imports stay cheap', () => {
     await env.repo.putSegment(UID, 'imp-x', s);
     const outcome = await wrapped(writeEvent('imp-x', null, s));
     expect(outcome).toEqual({ action: 'recomputed', changed: true });
+  });
+});
+
+describe('nextRecomputeAt: the status can change with time alone', () => {
+  // asOf 2026-11-23; today's 180-day period starts 2026-05-28 (2026-11-23 minus 179 days).
+  test.each([
+    ['last presence on the first day of the period (leaves it tomorrow)', '2026-05-20', '2026-05-28', true],
+    ['last presence the day before the period (already out)', '2026-05-20', '2026-05-27', false],
+    ['a planned trip next year', '2027-02-01', '2027-02-10', true],
+  ])('%s', async (_name, inDate, outDate, active) => {
+    await env.repo.createProfileIfAbsent(UID, profile({ timeZone: 'UTC' }));
+    const a = seg('US', 'FR', inDate);
+    const b = seg('FR', 'US', outDate);
+    await env.repo.putSegment(UID, 's1', a);
+    await env.repo.putSegment(UID, 's2', b);
+    await wrapped(writeEvent('s2', null, b));
+    const next = env.repo.snapshot().users[UID]!.profile!.nextRecomputeAt;
+    expect(next).toEqual(active ? new Date('2026-11-24T00:00:00Z') : null);
   });
 });
 

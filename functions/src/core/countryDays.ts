@@ -3,7 +3,7 @@
  * Planned days (after `asOf`) and transit days (airside, no entry) are not counted. A day with an exit from one
  * country and an entry into another counts once in each (Reg. (EU) 2016/399 Art. 6(2) counting).
  */
-import { toDayNumber } from './dates';
+import { dayFromCivil } from './dayNumbers';
 import type { DayInterval } from './intervals';
 import type { Presence } from './presence';
 
@@ -15,18 +15,16 @@ export interface CountryDays {
   countryDaysByYear: Record<string, Record<string, number>>;
 }
 
-const yearStartCache = new Map<number, number>();
 function yearStart(year: number): number {
-  let d = yearStartCache.get(year);
-  if (d === undefined) {
-    d = toDayNumber(`${String(year).padStart(4, '0')}-01-01`);
-    yearStartCache.set(year, d);
-  }
-  return d;
+  return dayFromCivil(year, 1, 1);
 }
 
 function yearOf(day: number): number {
-  return new Date(day * 86_400_000).getUTCFullYear();
+  // An estimate from the mean Gregorian year, corrected against exact year starts (at most one step).
+  let y = 1970 + Math.floor(day / 365.2425);
+  while (yearStart(y) > day) y--;
+  while (yearStart(y + 1) <= day) y++;
+  return y;
 }
 
 /** Counts the presence days of each country up to and including `presence.asOf`. */

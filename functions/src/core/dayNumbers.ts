@@ -24,6 +24,11 @@ export function parseDayNumber(value: unknown): number {
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
   if (d > dim) return NaN;
+  return dayFromCivil(y, m, d);
+}
+
+/** Day number of year/month (1-12)/day in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+export function dayFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;

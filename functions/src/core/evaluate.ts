@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
-import { isIsoDateFast, parseDayNumber } from './dayNumbers';
+import { parseDayNumber } from './dayNumbers';
 import { computeCountryDays } from './countryDays';
 import { computePresence, regionPresence, type PlannedStay, type Presence } from './presence';
-import { loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
+import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import { evaluateRollingWindow } from './rules/rollingWindow';
 import {
   CountryCodeSchema,
@@ -114,8 +114,6 @@ export function quickSegmentCheck(value: unknown): boolean {
     COUNTRY.test(o.departureCountry) &&
     str(o.arrivalCountry) &&
     COUNTRY.test(o.arrivalCountry) &&
-    isIsoDateFast(o.departureDate) &&
-    isIsoDateFast(o.arrivalDate) &&
     str(o.mode) &&
     MODES.has(o.mode) &&
     optional(o.departureTime, (v) => str(v) && TIME.test(v)) &&
@@ -125,6 +123,7 @@ export function quickSegmentCheck(value: unknown): boolean {
     optional(o.transit, (v) => typeof v === 'boolean') &&
     optional(o.flightNumber, (v) => str(v) && v.length <= SEGMENT_LIMITS.flightNumber) &&
     optional(o.notes, (v) => str(v) && v.length <= SEGMENT_LIMITS.notes) &&
+    // NaN (not a real date) fails the comparison.
     parseDayNumber(o.arrivalDate) >= parseDayNumber(o.departureDate) - MAX_DATE_LINE_SHIFT_DAYS
   );
 }
@@ -141,8 +140,8 @@ export interface PreparedEvaluation {
 
 /**
  * Validates the inputs and computes presence.
- * @throws ValidationError naming the field: `asOf ...`, `segments[3] (id "x"): arrivalDate ...`,
- *   `nationalities[0] ...`, `extraStays[1].exitDate ...`.
+ * @throws ValidationError naming the field: `asOf: ...`, `segments[3] (id "x"): arrivalDate ...`,
+ *   `nationalities: [0] ...`, `extraStays: [1].exitDate ...`, `rules: [0].params.maxDays ...`.
  */
 export function prepareEvaluation(segments: readonly IdentifiedSegment[], options: EvaluateOptions): PreparedEvaluation {
   const asOf = parseOrThrow(IsoDateSchema, options.asOf, 'asOf');
@@ -159,7 +158,7 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
     }
   }
   const reference = options.reference ?? loadReferenceData();
-  const rules = options.rules ?? reference.rules;
+  const rules = options.rules ? parseOrThrow(z.array(VisaRuleSchema), options.rules, 'rules') : reference.rules;
   const presence = computePresence(segments, asOf, reference, extraStays);
   return { asOf, asOfDay: toDayNumber(asOf), reference, rules, nationalities, presence };
 }
@@ -176,7 +175,7 @@ export function ruleApplies(rule: VisaRule, nationalities: readonly string[], da
   );
 }
 
-/** Evaluates one rule on prepared presence; `extra` adds region days (planning). */
+/** Evaluates one rule on prepared presence (its region's distinct days, see presence.ts `regionPresence`). */
 export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): RuleEvaluation {
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
   const p = regionPresence(prepared.presence, rule.region, prepared.reference);

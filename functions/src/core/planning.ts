@@ -47,42 +47,74 @@ function planRegionDays(stays: readonly { country: string; a: number; b: number 
 }
 
 /**
- * Earliest day the added days `plan` put over the limit, given base presence `base` (both sorted runs);
- * null when none. Only days within [first plan day, last plan day + periodDays - 1] can be affected.
+ * Finds the earliest day that added days put over the limit, for many candidate plans against one base
+ * presence: the base is indexed once (prefix counts over [lo, hi]); each check costs O(plan span + periodDays)
+ * and allocates nothing.
  */
-function firstCausedViolation(base: readonly DayInterval[], plan: readonly DayInterval[], maxDays: number, periodDays: number): number | null {
-  if (plan.length === 0) return null;
-  const from = plan[0]!.start;
-  const to = plan[plan.length - 1]!.end + periodDays - 1;
-  const lo = from - periodDays + 1;
-  const len = to - lo + 1;
-  const inBase = new Uint8Array(len);
-  const inPlan = new Uint8Array(len);
-  const mark = (arr: Uint8Array, ivs: readonly DayInterval[]) => {
-    for (const iv of ivs) {
+class ViolationChecker {
+  private readonly inBase: Uint8Array;
+  private readonly basePre: Int32Array;
+  private added: Int32Array;
+
+  constructor(
+    base: readonly DayInterval[],
+    private readonly lo: number,
+    private readonly hi: number,
+    private readonly maxDays: number,
+    private readonly periodDays: number,
+  ) {
+    const len = hi - lo + 1;
+    this.inBase = new Uint8Array(len);
+    for (const iv of base) {
       const a = Math.max(iv.start, lo);
-      const b = Math.min(iv.end, to);
-      if (a <= b) arr.fill(1, a - lo, b - lo + 1);
+      const b = Math.min(iv.end, hi);
+      if (a <= b) this.inBase.fill(1, a - lo, b - lo + 1);
     }
-  };
-  mark(inBase, base);
-  mark(inPlan, plan);
-  let winBase = 0;
-  let winAll = 0;
-  for (let i = 0; i < len; i++) {
-    winBase += inBase[i]!;
-    winAll += inBase[i]! | inPlan[i]!;
-    const out = i - periodDays;
-    if (out >= 0) {
-      winBase -= inBase[out]!;
-      winAll -= inBase[out]! | inPlan[out]!;
-    }
-    const d = lo + i;
-    if (d < from) continue;
-    if (winAll <= maxDays) continue;
-    if (inBase[i] === 1 ? winBase <= maxDays : inPlan[i] === 1) return d;
+    this.basePre = new Int32Array(len + 1);
+    for (let i = 0; i < len; i++) this.basePre[i + 1] = this.basePre[i]! + this.inBase[i]!;
+    this.added = new Int32Array(0);
   }
-  return null;
+
+  private baseCount(a: number, b: number): number {
+    const x = Math.max(a, this.lo);
+    const y = Math.min(b, this.hi);
+    return x > y ? 0 : this.basePre[y - this.lo + 1]! - this.basePre[x - this.lo]!;
+  }
+
+  /**
+   * Earliest day d >= first plan day with more than maxDays days in its period, where d is a planned day not
+   * in the base, or a base day that was within the limit without the plan; null when none. Only days within
+   * [first plan day, last plan day + periodDays - 1] can be affected. Plan days must lie within [lo, hi].
+   */
+  firstCaused(plan: readonly DayInterval[]): number | null {
+    if (plan.length === 0) return null;
+    const T = this.periodDays;
+    const M = this.maxDays;
+    const from = plan[0]!.start;
+    const to = Math.min(plan[plan.length - 1]!.end + T - 1, this.hi);
+    const len = to - from + 1;
+    if (this.added.length < len + 1) this.added = new Int32Array(len + 1);
+    const added = this.added; // prefix counts of planned days not in the base, over [from, to]
+    added[0] = 0;
+    let j = 0;
+    for (let i = 0; i < len; i++) {
+      const d = from + i;
+      while (j < plan.length && plan[j]!.end < d) j++;
+      const isPlan = j < plan.length && plan[j]!.start <= d ? 1 : 0;
+      added[i + 1] = added[i]! + (isPlan && this.inBase[d - this.lo] === 0 ? 1 : 0);
+    }
+    for (let i = 0; i < len; i++) {
+      const d = from + i;
+      const inBase = this.inBase[d - this.lo] === 1;
+      const isAdded = added[i + 1]! - added[i]! === 1;
+      if (!inBase && !isAdded) continue;
+      const baseN = this.baseCount(d - T + 1, d);
+      const addedN = added[i + 1]! - added[Math.max(0, i - T + 1)]!;
+      if (baseN + addedN <= M) continue;
+      if (inBase ? baseN <= M : true) return d;
+    }
+    return null;
+  }
 }
 
 /**
@@ -104,15 +136,11 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
   return prepared.rules.map((rule): TripPlanResult => {
     const { maxDays, periodDays } = rule.params;
     const base = regionPresence(prepared.presence, rule.region, ref);
-    const causedAt = (shift: number) => firstCausedViolation(base, planRegionDays(plan, shift, rule.region, ref), maxDays, periodDays);
-
-    const violation = causedAt(0);
-
     let latestExitDate: string | null = null;
     const planDays = planRegionDays(plan, 0, rule.region, ref);
     if (planDays.length) {
       const entry = planDays[0]!.start;
-      const firstStay = plan.findIndex((s) => s.a <= entry && entry <= s.b);
+      const firstStay = plan.findIndex((s) => s.a <= entry && entry <= s.b && ref.isMember(s.country, rule.region, entry));
       const others = planRegionDays(plan.filter((_, i) => i !== firstStay), 0, rule.region, ref);
       const r = evaluateRollingWindow(mergeIntervals([...base, ...others]), entry, rule.params);
       latestExitDate = r.latestExit === null ? null : fromDayNumber(r.latestExit);
@@ -121,6 +149,9 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
     // Beyond this shift the plan's periods hold no existing presence, so compliance no longer changes.
     const lastBase = base.length ? base[base.length - 1]!.end : planFirst;
     const maxShift = Math.max(0, lastBase - planFirst) + periodDays + (planLast - planFirst) + 1;
+    const checker = new ViolationChecker(base, planFirst - periodDays, planLast + maxShift + periodDays, maxDays, periodDays);
+    const causedAt = (shift: number) => checker.firstCaused(planRegionDays(plan, shift, rule.region, ref));
+    const violation = causedAt(0);
     let earliest: string | null = null;
     for (let k = 0; k <= maxShift; k++) {
       if ((k === 0 ? violation : causedAt(k)) === null) {

@@ -67,12 +67,17 @@ const NO_TIME = '99:99'; // sorts after every HH:MM
  * input order). Returns a new array.
  */
 export function sortSegments<S extends IdentifiedSegment>(segments: readonly S[]): S[] {
-  const keyed = segments.map((s) => ({
-    s,
-    k: `${s.departureDate}T${s.departureTime ?? NO_TIME}|${s.arrivalDate}`,
-  }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.s.id < b.s.id ? -1 : a.s.id > b.s.id ? 1 : 0));
-  return keyed.map((x) => x.s);
+  return [...segments].sort(compareSegments);
+}
+
+/** Comparator of `sortSegments` (string comparisons only: `YYYY-MM-DD` and `HH:MM` order lexically). */
+export function compareSegments(a: IdentifiedSegment, b: IdentifiedSegment): number {
+  if (a.departureDate !== b.departureDate) return a.departureDate < b.departureDate ? -1 : 1;
+  const ta = a.departureTime ?? NO_TIME;
+  const tb = b.departureTime ?? NO_TIME;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (a.arrivalDate !== b.arrivalDate) return a.arrivalDate < b.arrivalDate ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function describe(s: IdentifiedSegment): string {

@@ -272,12 +272,16 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
   // One recompute for the whole file. Its clock is read EVENT_CLOCK_MARGIN_MS after the last segment commit, so
   // that every segment event arriving after the import is over finds a status computed after its write and is
   // skipped (services/recompute.ts); events arriving before find the import still `processing` and are skipped.
-  if (created > 0) {
+  // `imported` rather than `created`: a retried event whose first attempt wrote the segments but crashed before
+  // its recompute must still recompute.
+  if (imported > 0) {
     await (deps.sleep ?? realSleep)(EVENT_CLOCK_MARGIN_MS);
     await recomputeUser(repo, uid, { now: clock(), eventId });
   }
 
-  const skipped = result.skipped.slice(0, MAX_STORED_SKIPPED_ROWS).map((r) => ({ row: r.row, reason: neutralise(r.reason, 300) }));
+  // The pipeline's reasons start with "row N: "; the document has `row` beside `reason`, so it is not repeated.
+  const reasonOf = (r: { row: number; reason: string }, max: number): string => neutralise(r.reason.replace(/^row \d+: /, ''), max);
+  const skipped = result.skipped.slice(0, MAX_STORED_SKIPPED_ROWS).map((r) => ({ row: r.row, reason: reasonOf(r, 300) }));
   const counts = { rows: result.rows, flights: result.flights, imported, duplicates, skipped: result.skipped.length };
   let status: ImportDoc['status'];
   let error: string | null = null;
@@ -287,7 +291,7 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     error =
       result.rows === 0
         ? 'the file has no data rows (only a header, comments or blank lines)'
-        : `none of the ${result.rows} rows could be read as a flight${first ? `; first problem: row ${first.row}: ${neutralise(first.reason, 200)}` : ''}`;
+        : `none of the ${result.rows} rows could be read as a flight${first ? `; first problem: row ${first.row}: ${reasonOf(first, 200)}` : ''}`;
   } else {
     status = result.skipped.length > 0 ? 'partial' : 'succeeded';
   }

@@ -9,7 +9,7 @@ import { CountryCodeSchema, IsoDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';
 import { logEvent } from '../log';
 import type { Repository } from '../repository/types';
-import { safeTimeZone, toCoreSegment } from './recompute';
+import { coreSegmentsOf, safeTimeZone } from './recompute';
 
 /** At most this many trips per request (a plan, not a history). */
 export const MAX_PLANNED_TRIPS = 20;
@@ -60,7 +60,8 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   if (problems.length > 0) {
     throw new ValidationError(`planTrip data: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
   }
-  const segments = (await repo.listSegments(uid)).map(toCoreSegment);
+  // Invalid stored segments are left out, as in the status recompute (their warning is on the summary document).
+  const { segments } = coreSegmentsOf(await repo.listSegments(uid));
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
   const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [] });
   logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: results.length });

@@ -23,7 +23,8 @@
  */
 import { createHash } from 'node:crypto';
 import { addDays, todayIn } from '../core/dates';
-import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
+import { IdentifiedSegmentSchema, evaluateTravel, type TravelEvaluation } from '../core/evaluate';
+import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
 import type { IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
@@ -39,6 +40,9 @@ export const MAX_ATTEMPTS = 4;
  * time (allows for clock skew between Firestore's commit timestamps and the function's clock).
  */
 export const EVENT_CLOCK_MARGIN_MS = 2_000;
+
+/** An import document not updated for this long is no longer running (the import function's timeout is 9 minutes). */
+export const STALE_IMPORT_MS = 15 * 60_000;
 
 /** Source value of segments the app writes (anything else is an import id). */
 export const MANUAL_SOURCE = 'manual';
@@ -61,6 +65,24 @@ export interface RecomputeResult {
 export function toCoreSegment(s: StoredSegment): IdentifiedSegment {
   const { source: _source, createdAt: _c, updatedAt: _u, ...core } = s.data;
   return { ...core, id: s.id };
+}
+
+/**
+ * The stored segments the core can evaluate, and one warning per segment left out. A stored document that breaks
+ * the segment schema (written before a rule change, or by a buggy client) must not stop the whole user's status
+ * from being computed, nor make the trigger retry forever; it is left out and named in the summary's warnings,
+ * which the app shows, so the traveller can fix it.
+ */
+export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: IdentifiedSegment[]; warnings: string[] } {
+  const segments: IdentifiedSegment[] = [];
+  const warnings: string[] = [];
+  for (const s of stored) {
+    const core = toCoreSegment(s);
+    const r = IdentifiedSegmentSchema.safeParse(core);
+    if (r.success) segments.push(core);
+    else warnings.push(`segment "${s.id}" was left out of the count because it is invalid: ${describeZodError(r.error)}`);
+  }
+  return { segments, warnings };
 }
 
 const CORE_KEYS = [
@@ -228,7 +250,9 @@ export async function recomputeUser(repo: Repository, uid: string, opts: { now: 
   let anyWrite = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const hash = segmentsHash(segments);
-    evaluation = evaluateTravel(segments.map(toCoreSegment), { asOf, nationalities });
+    const usable = coreSegmentsOf(segments);
+    evaluation = evaluateTravel(usable.segments, { asOf, nationalities });
+    if (usable.warnings.length > 0) evaluation = { ...evaluation, warnings: [...usable.warnings, ...evaluation.warnings] };
     const docs = evaluationDocs(evaluation, hash, now);
     const stored = await Promise.all(docs.statuses.map((s) => repo.getVisaStatus(uid, s.ruleId)));
     const changed = docs.statuses.some((s, i) => !sameStatus(s, stored[i] ?? null));
@@ -302,7 +326,10 @@ export async function handleSegmentWrite(repo: Repository, event: SegmentWriteEv
   const { uid, eventId } = event;
   if (event.source && event.source !== MANUAL_SOURCE) {
     const imp = await repo.getImport(uid, event.source);
-    if (imp && (imp.status === 'queued' || imp.status === 'processing')) {
+    // An import stuck in `processing` longer than the import function can run (it crashed and will not be
+    // retried) no longer stands in for the recompute.
+    const running = imp && (imp.status === 'queued' || imp.status === 'processing') && event.eventTime.getTime() - imp.updatedAt.getTime() < STALE_IMPORT_MS;
+    if (running) {
       logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, importId: event.source, reason: 'import-in-progress' });
       return { action: 'skipped', reason: 'import-in-progress' };
     }

@@ -1,0 +1,76 @@
+/**
+ * The alert run against the Firestore emulator (FirestoreRepository): a due user gets exactly one alert and a
+ * second run sends nothing new; a stale token's device document is deleted. Skipped by name without the emulator.
+ *
+ * The emulator's `users` collection is shared with other suites, so the scenario is set in 2001 (France was in
+ * the Schengen area; nobody else's `nextAlertAt` is that early) and the assertions look at this test's uid only.
+ */
+import * as crypto from 'node:crypto';
+import { getApps, initializeApp, type App } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
+import { FirestoreRepository } from '../../functions/src/repository/firestore';
+import { recomputeUser } from '../../functions/src/services/recompute';
+import { setLogSink } from '../../functions/src/log';
+import { seedAlertRules } from '../../functions/src/alerts/deps';
+import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
+import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
+import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { describeWithFirestoreEmulator } from '../helpers/emulator';
+import { RULE, payloadOf } from './fixtures';
+
+/** 2001-07-01 09:00 in Berlin (CEST). */
+const AT_0900 = new Date('2001-07-01T07:00:00Z');
+const created = new Date('2001-01-01T00:00:00Z');
+
+function app(): App {
+  return getApps().find((a) => a.name === 'h5-alerts') ?? initializeApp({ projectId: 'demo-travel-time-tracker' }, 'h5-alerts');
+}
+
+describeWithFirestoreEmulator('alert run against the Firestore emulator', () => {
+  let repo: FirestoreRepository;
+  beforeAll(() => {
+    setLogSink(() => undefined);
+    repo = new FirestoreRepository(getFirestore(app()));
+  });
+  afterAll(() => setLogSink());
+
+  test('due user: exactly one alert, stale token removed, second run sends nothing', async () => {
+    const uid = `h5-${crypto.randomUUID()}`;
+    await repo.createProfileIfAbsent(uid, {
+      displayName: null,
+      nationalities: ['US'],
+      homeCountry: 'US',
+      timeZone: 'Europe/Berlin',
+      notifications: { ...DEFAULT_NOTIFICATION_SETTINGS },
+      email: null,
+      createdAt: created,
+      updatedAt: created,
+      nextAlertAt: null,
+    });
+    await repo.createSegmentsIfAbsent(uid, [
+      { id: 's1', data: { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2001-04-10', arrivalDate: '2001-04-10', mode: 'air', source: 'manual', createdAt: created, updatedAt: created } },
+    ]);
+    await repo.putDevice(uid, 'phone', { fcmToken: `${uid}-ok`, platform: 'ios', appVersion: '1.0', lastSeenAt: created });
+    await repo.putDevice(uid, 'old', { fcmToken: `${uid}-gone`, platform: 'ios', appVersion: '0.9', lastSeenAt: created });
+    await recomputeUser(repo, uid, { now: new Date('2001-07-01T05:00:00Z') });
+    expect((await repo.getProfile(uid))?.nextAlertAt).toEqual(AT_0900);
+
+    const transport = new RecordingTransport().script(`${uid}-gone`, { code: 'messaging/registration-token-not-registered', message: 'Requested entity was not found.' });
+    const queue = new MemoryAlertQueue();
+    const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: () => undefined };
+    const runOnce = async () => {
+      await scheduleAlertRun(deps, AT_0900, { usersPerTask: 50 });
+      for (const { task } of queue.take()) await processAlertBatch(deps, task, AT_0900);
+    };
+    await runOnce();
+    await runOnce();
+    const mine = transport.delivered.filter((m) => m.token.startsWith(uid));
+    expect(mine.map((m) => [m.token, payloadOf(m).alertId])).toEqual([[`${uid}-ok`, `${RULE}_threshold-7_2001-04-10`]]);
+    expect((await repo.listDevices(uid)).map((d) => d.id)).toEqual(['phone']);
+    const alert = await getFirestore(app()).doc(`users/${uid}/alerts/${RULE}_threshold-7_2001-04-10`).get();
+    expect(alert.get('sentTo')).toBe(2);
+    expect((await repo.getProfile(uid))?.nextAlertAt?.getTime()).toBeGreaterThan(AT_0900.getTime());
+    await repo.deleteUserData(uid);
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * A small evaluator for the subset of the rules language that firestore.rules' validation functions use, so the
+ * field validation can be compared with the zod schemas offline (the real evaluator lives in the Java emulator).
+ * It models the documented semantics: `matches` is a full-string RE2 match, `&&`/`||` short-circuit, an error
+ * (wrong type, missing field) makes the whole condition false, `timestamp.date(y, m, d)`, `duration.value(n, u)`,
+ * `int()`, `string.split/size/matches`, `list.size/hasAll/hasOnly/[i]`, `map.keys()`, `in`, `is`.
+ * It is a model, not Google's implementation: the emulator suite (test/emulator/) is the authority.
+ */
+import type { Expr, FunctionDecl } from './rulesParser';
+
+/** A rules timestamp (ms since the epoch, UTC) or duration (ms). */
+export class RTimestamp {
+  constructor(readonly ms: number) {}
+}
+export class RDuration {
+  constructor(readonly ms: number) {}
+}
+
+/** Raised for what the rules runtime treats as an error (the request is then denied). */
+export class RulesEvalError extends Error {}
+
+export type RValue = string | number | boolean | null | RValue[] | { [k: string]: RValue } | RTimestamp | RDuration;
+
+const err = (m: string): never => {
+  throw new RulesEvalError(m);
+};
+
+function isMap(v: unknown): v is Record<string, RValue> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof RTimestamp) && !(v instanceof RDuration);
+}
+
+function typeIs(v: RValue, t: string): boolean {
+  switch (t) {
+    case 'string':
+      return typeof v === 'string';
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'float':
+      return typeof v === 'number' && !Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'list':
+      return Array.isArray(v);
+    case 'map':
+      return isMap(v);
+    case 'timestamp':
+      return v instanceof RTimestamp;
+    case 'duration':
+      return v instanceof RDuration;
+    default:
+      return err(`type ${t} not modelled`);
+  }
+}
+
+function equal(a: RValue, b: RValue): boolean {
+  if (a instanceof RTimestamp && b instanceof RTimestamp) return a.ms === b.ms;
+  if (a instanceof RDuration && b instanceof RDuration) return a.ms === b.ms;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i] as RValue));
+  if (isMap(a) && isMap(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && equal(a[k] as RValue, b[k] as RValue));
+  }
+  return a === b;
+}
+
+function compare(a: RValue, b: RValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof RTimestamp && b instanceof RTimestamp) return a.ms - b.ms;
+  return err('incomparable values');
+}
+
+const UNIT_MS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+export interface EvalEnv {
+  functions: Map<string, FunctionDecl>;
+  vars: Record<string, RValue>;
+}
+
+/** Evaluates an expression; throws RulesEvalError where the rules runtime would error. */
+export function evaluate(e: Expr, env: EvalEnv): RValue {
+  const ev = (x: Expr) => evaluate(x, env);
+  switch (e.type) {
+    case 'lit':
+      return e.value;
+    case 'id':
+      if (e.name in env.vars) return env.vars[e.name] as RValue;
+      return err(`unknown name ${e.name}`);
+    case 'list':
+      return e.items.map(ev);
+    case 'map':
+      return Object.fromEntries(e.entries.map(([k, v]) => [String(ev(k)), ev(v)]));
+    case 'unary': {
+      const v = ev(e.arg);
+      if (e.op === '!') return typeof v === 'boolean' ? !v : err('! of a non-bool');
+      return typeof v === 'number' ? -v : err('- of a non-number');
+    }
+    case 'cond': {
+      const t = ev(e.test);
+      if (typeof t !== 'boolean') return err('condition is not a bool');
+      return t ? ev(e.then) : ev(e.else);
+    }
+    case 'binary': {
+      if (e.op === '&&' || e.op === '||') {
+        const l = ev(e.left);
+        if (typeof l !== 'boolean') return err(`${e.op} of a non-bool`);
+        if (e.op === '&&' ? !l : l) return l;
+        const r = ev(e.right);
+        return typeof r === 'boolean' ? r : err(`${e.op} of a non-bool`);
+      }
+      if (e.op === 'is') return typeIs(ev(e.left), (e.right as { value: string }).value);
+      const l = ev(e.left);
+      const r = ev(e.right);
+      switch (e.op) {
+        case '==':
+          return equal(l, r);
+        case '!=':
+          return !equal(l, r);
+        case '<':
+          return compare(l, r) < 0;
+        case '<=':
+          return compare(l, r) <= 0;
+        case '>':
+          return compare(l, r) > 0;
+        case '>=':
+          return compare(l, r) >= 0;
+        case 'in':
+          if (Array.isArray(r)) return r.some((x) => equal(x, l));
+          if (isMap(r)) return typeof l === 'string' && Object.hasOwn(r, l);
+          return err('in of a non-collection');
+        case '+':
+          if (l instanceof RTimestamp && r instanceof RDuration) return new RTimestamp(l.ms + r.ms);
+          if (typeof l === 'number' && typeof r === 'number') return l + r;
+          if (typeof l === 'string' && typeof r === 'string') return l + r;
+          return err('bad operands of +');
+        case '-':
+          if (l instanceof RTimestamp && r instanceof RDuration) return new RTimestamp(l.ms - r.ms);
+          if (typeof l === 'number' && typeof r === 'number') return l - r;
+          return err('bad operands of -');
+        case '*':
+          return typeof l === 'number' && typeof r === 'number' ? l * r : err('bad operands of *');
+        case '/':
+          return typeof l === 'number' && typeof r === 'number' && r !== 0 ? Math.trunc(l / r) : err('bad operands of /');
+        case '%':
+          return typeof l === 'number' && typeof r === 'number' && r !== 0 ? l % r : err('bad operands of %');
+        default:
+          return err(`operator ${e.op} not modelled`);
+      }
+    }
+    case 'member': {
+      const o = ev(e.object);
+      if (isMap(o)) return Object.hasOwn(o, e.name) ? (o[e.name] as RValue) : err(`no field ${e.name}`);
+      return err(`.${e.name} of a non-map`);
+    }
+    case 'index': {
+      const o = ev(e.object);
+      const i = ev(e.index);
+      if (e.end) return err('ranges not modelled');
+      if (Array.isArray(o) && typeof i === 'number') return i >= 0 && i < o.length ? (o[i] as RValue) : err('index out of range');
+      if (isMap(o) && typeof i === 'string') return Object.hasOwn(o, i) ? (o[i] as RValue) : err(`no key ${i}`);
+      return err('bad index');
+    }
+    case 'call':
+      return call(e, env);
+  }
+}
+
+function call(e: Extract<Expr, { type: 'call' }>, env: EvalEnv): RValue {
+  const args = () => e.args.map((a) => evaluate(a, env));
+  if (e.callee.type === 'id') {
+    const name = e.callee.name;
+    const f = env.functions.get(name);
+    if (f) return callFunction(f, args(), env);
+    if (name === 'int') {
+      const [v] = args();
+      if (typeof v === 'string' && /^[+-]?\d+$/.test(v)) return Number.parseInt(v, 10);
+      if (typeof v === 'number') return Math.trunc(v);
+      return err(`int(${JSON.stringify(v)})`);
+    }
+    return err(`function ${name} not modelled`);
+  }
+  if (e.callee.type !== 'member') return err('call of a non-function');
+  const method = e.callee.name;
+  const objExpr = e.callee.object;
+  if (objExpr.type === 'id' && objExpr.name === 'timestamp' && method === 'date') {
+    const [y, m, d] = args();
+    if (typeof y !== 'number' || typeof m !== 'number' || typeof d !== 'number') return err('timestamp.date of non-ints');
+    return new RTimestamp(Date.UTC(y, m - 1, d));
+  }
+  if (objExpr.type === 'id' && objExpr.name === 'duration' && method === 'value') {
+    const [n, u] = args();
+    if (typeof n !== 'number' || typeof u !== 'string' || !(u in UNIT_MS)) return err('bad duration.value');
+    return new RDuration(n * (UNIT_MS[u] as number));
+  }
+  const o = evaluate(objExpr, env);
+  const a = args();
+  if (typeof o === 'string') {
+    if (method === 'size') return o.length;
+    if (method === 'matches') return new RegExp(`^(?:${String(a[0])})$`, 'u').test(o);
+    if (method === 'split') return o.split(String(a[0]));
+  }
+  if (Array.isArray(o)) {
+    if (method === 'size') return o.length;
+    const other = a[0];
+    if (!Array.isArray(other)) return err(`${method} needs a list`);
+    if (method === 'hasAll') return other.every((x) => o.some((y) => equal(x, y)));
+    if (method === 'hasOnly') return o.every((x) => other.some((y) => equal(x, y)));
+    if (method === 'hasAny') return other.some((x) => o.some((y) => equal(x, y)));
+  }
+  if (isMap(o)) {
+    if (method === 'keys') return Object.keys(o);
+    if (method === 'size') return Object.keys(o).length;
+  }
+  return err(`method ${method} not modelled on this value`);
+}
+
+function callFunction(f: FunctionDecl, args: RValue[], env: EvalEnv): RValue {
+  if (args.length !== f.params.length) return err(`${f.name} arity`);
+  const vars: Record<string, RValue> = { ...env.vars };
+  f.params.forEach((p, i) => {
+    vars[p] = args[i] as RValue;
+  });
+  const local: EvalEnv = { functions: env.functions, vars };
+  for (const l of f.lets) vars[l.name] = evaluate(l.value, local);
+  return evaluate(f.body, local);
+}
+
+/** Calls a rules function; an evaluation error counts as `false`, as in the rules runtime (denied). */
+export function callRulesFunction(env: EvalEnv, name: string, ...args: RValue[]): boolean {
+  const f = env.functions.get(name);
+  if (!f) throw new Error(`no rules function ${name}`);
+  try {
+    return callFunction(f, args, env) === true;
+  } catch (e) {
+    if (e instanceof RulesEvalError) return false;
+    throw e;
+  }
+}
