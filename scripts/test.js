@@ -6,10 +6,10 @@
  * 2. Jest over every test file. Suites that need Google's emulators (those calling describeWithFirestoreEmulator /
  *    describeWithStorageEmulator from test/helpers/emulator.ts) report themselves as skipped, by name, when no
  *    emulator is running.
- * 3. The emulator tier: when the Firestore and Storage emulators can run here (Java 21+ and their jars in
- *    ~/.cache/firebase/emulators) the emulator suites run again under `firebase emulators:exec`; when an emulator is
- *    already running (FIRESTORE_EMULATOR_HOST set) step 2 already ran them against it. Otherwise the emulator
- *    suites are listed by name with the reason and what to install.
+ * 3. The emulator tier, in band: when the Firestore and Storage emulators can run here (Java 21+ and their jars in
+ *    ~/.cache/firebase/emulators) the emulator suites run under `firebase emulators:exec`; when an emulator is
+ *    already running (FIRESTORE_EMULATOR_HOST set) they run against it (and step 2 leaves them out). Otherwise
+ *    they are listed by name with the reason and what to install.
  * The exit code is 0 only when every step that could run passed. The last lines are the counts.
  *
  * `npm run test:emulators` (`--emulators`): only step 3, and a failure when the emulators cannot run.
@@ -41,7 +41,12 @@ if (process.versions.node.split('.')[0] !== '24') {
 const { javaEmulatorsStatus, PROJECT_ID } = require('./lib/emulators');
 
 const EMULATOR_MARKERS = /describeWith(Firestore|Storage)Emulator\s*\(/;
-const bin = (pkgBin) => require.resolve(pkgBin, { paths: [ROOT] });
+/** Absolute path of a file inside an installed package (`jest/bin/jest.js`), whatever its `exports` allow. */
+const bin = (pkgFile) => {
+  const [scopeOrName, ...rest] = pkgFile.split('/');
+  const name = scopeOrName.startsWith('@') ? `${scopeOrName}/${rest.shift()}` : scopeOrName;
+  return path.join(path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] })), ...rest);
+};
 
 function run(label, args, env = process.env) {
   console.log(`\n=== ${label}\n$ ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
@@ -85,15 +90,20 @@ function countsOf(json) {
   return `${json.numPassedTests} passed, ${json.numFailedTests} failed, ${json.numPendingTests + json.numTodoTests} skipped, ${json.numTotalTests} total in ${json.numTotalTestSuites} suites`;
 }
 
-function jestArgs(files, outFile) {
-  return [bin('jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${outFile}`, ...files];
+/**
+ * Emulator suites run in band: they share one emulator and some clear its whole database between tests, so two
+ * at once would delete each other's data.
+ */
+function jestArgs(files, outFile, { inBand = false, ignore = [] } = {}) {
+  const ignores = ignore.map((f) => `--testPathIgnorePatterns=${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  return [bin('jest/bin/jest.js'), '--ci', inBand ? '--runInBand' : '--maxWorkers=2', '--json', `--outputFile=${outFile}`, ...ignores, ...files];
 }
 
 function emulatorTier(suites, outFile) {
   const files = suites.map((s) => s.file);
   const firebase = bin('firebase-tools/lib/bin/firebase.js');
   // emulators:exec starts the emulators, sets FIRESTORE_EMULATOR_HOST etc. for the script, stops them after.
-  const inner = [process.execPath, ...jestArgs(files, outFile)].map((a) => JSON.stringify(a)).join(' ');
+  const inner = [process.execPath, ...jestArgs(files, outFile, { inBand: true })].map((a) => JSON.stringify(a)).join(' ');
   return run('emulator tier (firebase emulators:exec)', [
     firebase,
     'emulators:exec',
@@ -123,18 +133,23 @@ function main() {
     failed ||= tscStatus !== 0;
 
     const out = path.join(tmp, 'offline.json');
-    const label = alreadyRunning ? 'all tests (emulator already running)' : 'offline tests';
-    const jestStatus = run(label, jestArgs(patterns, out));
+    // With an emulator already running, the emulator suites run afterwards, in band.
+    const label = alreadyRunning ? 'offline tests (emulator suites follow)' : 'offline tests';
+    const ignore = alreadyRunning ? suites.map((x) => x.file) : [];
+    const jestStatus = run(label, jestArgs(patterns, out, { ignore }));
     summary.push(`${label}: ${countsOf(readJestJson(out))}`);
     failed ||= jestStatus !== 0;
   }
 
-  if (alreadyRunning && emulatorsOnly) {
+  if (suites.length === 0) {
+    summary.push('emulator tier: no emulator suites selected');
+    if (emulatorsOnly) failed = true;
+  } else if (alreadyRunning) {
     const out = path.join(tmp, 'emulator.json');
-    const s = run('emulator tier (emulator already running)', jestArgs(suites.map((x) => x.file), out));
+    const s = run('emulator tier (emulator already running)', jestArgs(suites.map((x) => x.file), out, { inBand: true }));
     summary.push(`emulator tier: ${countsOf(readJestJson(out))}`);
     failed ||= s !== 0;
-  } else if (!alreadyRunning && status.canRun && suites.length > 0) {
+  } else if (!alreadyRunning && status.canRun) {
     const out = path.join(tmp, 'emulator.json');
     const s = emulatorTier(suites, out);
     summary.push(`emulator tier: ${countsOf(readJestJson(out))}`);

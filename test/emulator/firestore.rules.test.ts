@@ -198,13 +198,14 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     if (op !== 'create') await seed(`${col}/${c.existingId(OWNER)}`, c.existing());
     const f = db(contextOf(who));
     const existing = doc(f, `${col}/${c.existingId(OWNER)}`);
-    const attempt = {
+    const attempts: Record<Op, () => Promise<unknown>> = {
       get: () => getDoc(existing),
       list: () => getDocs(collection(f, col)),
       create: () => setDoc(doc(f, `${col}/${c.newId(OWNER)}`), c.createData()),
       update: () => updateDoc(existing, c.updateData()),
       delete: () => deleteDoc(existing),
-    }[op];
+    };
+    const attempt = attempts[op];
     if (allowed) await assertSucceeds(attempt());
     else await assertFails(attempt());
   });
@@ -232,7 +233,7 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
       { name: 'createdAt from the device clock', data: { createdAt: past }, ok: false },
       { name: 'missing mode', data: { mode: undefined }, ok: false },
     ])('$name -> $ok', async ({ data, ok }) => {
-      const full = { ...newSegment(), ...data };
+      const full: Record<string, unknown> = { ...newSegment(), ...data };
       for (const k of Object.keys(full)) if (full[k] === undefined) delete full[k];
       const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/new`), full);
       if (ok) await assertSucceeds(write);

@@ -68,13 +68,14 @@ describeWithStorageEmulator('storage.rules on the emulator', () => {
     const existing = `users/${OWNER}/imports/import-1.csv`;
     if (op !== 'create') await seed(existing);
     const s = storage(contextOf(who));
-    const attempt = {
+    const attempts: Record<Op, () => Promise<unknown>> = {
       get: () => getBytes(ref(s, existing)),
       list: () => listAll(ref(s, `users/${OWNER}/imports`)),
       create: () => uploadBytes(ref(s, `users/${OWNER}/imports/import-2.csv`), CSV, { contentType: 'text/csv' }),
       update: () => uploadBytes(ref(s, existing), CSV, { contentType: 'text/csv' }),
       delete: () => deleteObject(ref(s, existing)),
-    }[op];
+    };
+    const attempt = attempts[op];
     if (allowed) await assertSucceeds(attempt());
     else await assertFails(attempt());
   });

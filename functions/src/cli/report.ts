@@ -15,7 +15,7 @@ import { importFile } from '../core/import';
 import { ImportFileError, type ImportResult } from '../core/import/types';
 import { SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
 import { describeZodError } from '../core/validation';
-import { loadReferenceData } from '../core/referenceData';
+import { loadReferenceData, type ReferenceData } from '../core/referenceData';
 
 /** A user error: printed as one line, exit code `exitCode`. */
 export class CliError extends Error {
@@ -138,23 +138,30 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
   return out;
 }
 
-function countryName(iso2: string): string {
+/** The report prints names from the seed; a broken seed must not hide the numbers, so it falls back to codes. */
+function reference(): ReferenceData | undefined {
   try {
-    return loadReferenceData().countryName(iso2) ?? iso2;
+    return loadReferenceData();
   } catch {
-    return iso2;
+    return undefined;
   }
 }
 
-/** The readable report: days per country per year, rule status, warnings, import summary. */
+/** The readable report: rule status, days per country per year, warnings, import summary. */
 export function formatReport(r: ReportOutput, file: string): string {
+  const ref = reference();
   const lines: string[] = [];
   lines.push(`Travel report for ${path.basename(file)} as of ${r.asOf}`);
-  lines.push('');
   for (const rule of r.rules) {
-    lines.push(`${rule.ruleId}: ${rule.daysUsed} of 90 days used in the 180-day period ${rule.windowStart} to ${rule.windowEnd}`.replace(' of 90', rule.ruleId === 'schengen-90-180' ? ' of 90' : ''));
-    lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s)` : ''}`);
-    lines.push(`  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on the evaluation date already breaks the rule'}   (staying from ${r.asOf} on)`);
+    const def = ref?.rule(rule.ruleId);
+    const limit = def ? `${def.params.maxDays} days in any ${def.params.periodDays}-day period` : rule.ruleId;
+    lines.push('');
+    lines.push(`${def?.name ?? rule.ruleId} (${limit})`);
+    lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}`);
+    lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
+    lines.push(
+      `  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${r.asOf})`,
+    );
     lines.push(`  next entry date:       ${rule.nextEntryDate ?? 'none'}`);
     lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
   }
@@ -166,7 +173,7 @@ export function formatReport(r: ReportOutput, file: string): string {
   const header = `  ${'country'.padEnd(28)} ${'total'.padStart(6)}${recent.map((y) => y.padStart(6)).join('')}`;
   lines.push(header);
   for (const c of countries) {
-    const name = `${c} ${countryName(c)}`.slice(0, 28).padEnd(28);
+    const name = `${c} ${ref?.countryName(c) ?? ''}`.slice(0, 28).padEnd(28);
     const perYear = recent.map((y) => String(r.countryDaysByYear[y]?.[c] ?? '').padStart(6)).join('');
     lines.push(`  ${name} ${String(r.countryDays[c]).padStart(6)}${perYear}`);
   }

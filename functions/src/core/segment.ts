@@ -72,7 +72,7 @@ export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDat
 }
 
 const arrivalRefinement = {
-  message: 'arrivalDate must not be before departureDate (by more than the one day a date-line crossing allows)',
+  message: 'must not be before departureDate (by more than the one day a date-line crossing allows)',
   path: ['arrivalDate'],
 };
 

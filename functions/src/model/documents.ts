@@ -70,7 +70,7 @@ export const SegmentDocSchema = z
     createdAt: z.date(),
     updatedAt: z.date(),
   })
-  .refine(arrivalNotBeforeDeparture, { message: 'arrivalDate must not be before departureDate', path: ['arrivalDate'] });
+  .refine(arrivalNotBeforeDeparture, { message: 'must not be before departureDate (by more than the one day a date-line crossing allows)', path: ['arrivalDate'] });
 export type SegmentDoc = z.infer<typeof SegmentDocSchema>;
 
 /** `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one rule (backend-only writes). */

@@ -44,6 +44,9 @@ export const EVENT_CLOCK_MARGIN_MS = 2_000;
 /** An import document not updated for this long is no longer running (the import function's timeout is 9 minutes). */
 export const STALE_IMPORT_MS = 15 * 60_000;
 
+/** At most this many warnings are stored on the summary (Firestore's 1 MiB document limit). */
+export const MAX_STORED_WARNINGS = 100;
+
 /** Source value of segments the app writes (anything else is an import id). */
 export const MANUAL_SOURCE = 'manual';
 
@@ -219,7 +222,10 @@ export function evaluationDocs(
     asOf: evaluation.asOf,
     countryDays: evaluation.countryDays,
     countryDaysByYear: evaluation.countryDaysByYear,
-    warnings: evaluation.warnings,
+    warnings:
+      evaluation.warnings.length > MAX_STORED_WARNINGS
+        ? [...evaluation.warnings.slice(0, MAX_STORED_WARNINGS), `and ${evaluation.warnings.length - MAX_STORED_WARNINGS} more warnings`]
+        : evaluation.warnings,
     computedAt,
     segmentsHash: hash,
   };

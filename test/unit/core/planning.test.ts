@@ -45,6 +45,21 @@ const cases: Case[] = [
     expect: { complies: false, firstViolationDate: '2025-07-16', latestExitDate: '2025-04-30' },
   },
   {
+    name: 'period edge: a planned day pushes over the stay day whose period it just enters (day + 179)',
+    segments: trip('ES', '2025-05-30', '2025-08-27'), // 90 already planned days ending 179 days after 1 March
+    asOf: '2025-01-01',
+    stays: [{ country: 'FR', entryDate: '2025-03-01', exitDate: '2025-03-01' }],
+    // Every day moved forward stays inside that 180-day period until it falls on a day already counted.
+    expect: { complies: false, firstViolationDate: '2025-08-27', latestExitDate: null, earliestCompliantEntryDate: '2025-05-30' },
+  },
+  {
+    name: 'period edge: one day earlier the planned day is outside that period',
+    segments: trip('ES', '2025-05-30', '2025-08-27'),
+    asOf: '2025-01-01',
+    stays: [{ country: 'FR', entryDate: '2025-02-28', exitDate: '2025-02-28' }],
+    expect: { complies: true, firstViolationDate: null, latestExitDate: '2025-02-28', earliestCompliantEntryDate: '2025-02-28' },
+  },
+  {
     name: 'a plan outside the region always complies and has no latest exit',
     segments: trip('FR', '2024-10-01', '2024-12-29'),
     asOf: '2025-01-05',
