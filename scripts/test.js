@@ -96,7 +96,7 @@ function countsOf(json) {
  */
 function jestArgs(files, outFile, { inBand = false, ignore = [] } = {}) {
   const ignores = ignore.map((f) => `--testPathIgnorePatterns=${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-  return [bin('jest/bin/jest.js'), '--ci', inBand ? '--runInBand' : '--maxWorkers=2', '--json', `--outputFile=${outFile}`, ...ignores, ...files];
+  return [bin('jest/bin/jest.js'), '--ci', inBand ? '--runInBand' : '--maxWorkers=2', '--json', `--outputFile=${outFile}`, ...files, ...ignores];
 }
 
 function emulatorTier(suites, outFile) {

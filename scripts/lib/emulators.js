@@ -16,7 +16,8 @@ const CACHE_DIR = process.env.FIREBASE_EMULATORS_PATH || path.join(os.homedir(),
 
 /** Major version of `java` on PATH, or null when there is none. */
 function javaMajorVersion() {
-  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  // env passed explicitly so that a caller's changes to process.env (tests) apply to the lookup of `java`.
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8', env: process.env });
   if (r.error || r.status !== 0) return null;
   const m = /version "(\d+)(?:\.(\d+))?/.exec(`${r.stderr}${r.stdout}`);
   if (!m) return null;

@@ -11,7 +11,7 @@ import { repositoryContract } from './repositoryContract';
 const PROJECT_ID = process.env.GCLOUD_PROJECT ?? 'demo-travel-time-tracker';
 
 /** Empties the emulator's database (emulator REST endpoint; never reaches a real project). */
-export async function clearFirestoreEmulator(): Promise<void> {
+async function clearFirestoreEmulator(): Promise<void> {
   const url = `http://${firestoreEmulatorHost}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`;
   const res = await fetch(url, { method: 'DELETE' });
   if (!res.ok) throw new Error(`clearing the Firestore emulator failed: HTTP ${res.status} ${await res.text()}`);

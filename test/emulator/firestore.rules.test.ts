@@ -28,14 +28,10 @@ import {
 } from 'firebase/firestore';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { describeWithFirestoreEmulator, firestoreEmulatorHost } from '../helpers/emulator';
+import { ACCESS, MATRIX_ROWS, OTHER, OWNER, type Op, type Principal } from '../rules/accessMatrix';
 
 const PROJECT_ID = 'demo-travel-time-tracker';
 const ROOT = path.resolve(__dirname, '../..');
-const OWNER = 'alice';
-const OTHER = 'bob';
-type Principal = 'unauthenticated' | 'owner' | 'other';
-type Op = 'get' | 'list' | 'create' | 'update' | 'delete';
-const OPS: Op[] = ['get', 'list', 'create', 'update', 'delete'];
 
 const past = Timestamp.fromDate(new Date('2025-01-01T00:00:00Z'));
 
@@ -68,94 +64,69 @@ const deviceDoc = (): DocumentData => ({ fcmToken: 'token', platform: 'ios', app
 const newDevice = (): DocumentData => ({ ...deviceDoc(), lastSeenAt: serverTimestamp() });
 
 interface CollectionCase {
-  /** Collection path for `uid`; documents are `${collection}/${id}`. */
-  collection: (uid: string) => string;
   /** Existing document id (seeded with rules disabled) for get/update/delete; created id for create. */
   existingId: (uid: string) => string;
   newId: (uid: string) => string;
   existing: () => DocumentData;
   createData: () => DocumentData;
   updateData: () => DocumentData;
-  /** Operations the OWNER may perform; nobody else may perform any (except public reads). */
-  owner: Op[];
-  publicRead?: boolean;
 }
 
-const backendOnly = (name: string, data: () => DocumentData): CollectionCase => ({
-  collection: (uid) => `users/${uid}/${name}`,
+const backendOnly = (data: () => DocumentData): CollectionCase => ({
   existingId: () => 'x',
   newId: () => 'y',
   existing: data,
   createData: data,
   updateData: () => ({ touched: true }),
-  owner: ['get', 'list'],
 });
 
 const MATRIX: Record<string, CollectionCase> = {
   countries: {
-    collection: () => 'countries',
     existingId: () => 'FR',
     newId: () => 'XX',
     existing: () => ({ iso2: 'FR', name: 'France' }),
     createData: () => ({ iso2: 'XX', name: 'Nowhere' }),
     updateData: () => ({ name: 'Changed' }),
-    owner: ['get', 'list'],
-    publicRead: true,
   },
   visaRules: {
-    collection: () => 'visaRules',
     existingId: () => 'schengen-90-180',
     newId: () => 'new-rule',
     existing: () => ({ id: 'schengen-90-180', params: { maxDays: 90, periodDays: 180 } }),
     createData: () => ({ id: 'new-rule' }),
     updateData: () => ({ params: { maxDays: 1000, periodDays: 1 } }),
-    owner: ['get', 'list'],
-    publicRead: true,
   },
   users: {
-    collection: () => 'users',
     existingId: (uid) => uid,
     // A profile is created by the backend; creating one's own is denied too.
     newId: (uid) => uid,
     existing: profileDoc,
     createData: () => ({ ...profileDoc(), createdAt: serverTimestamp(), updatedAt: serverTimestamp() }),
     updateData: () => ({ displayName: 'Al' }),
-    owner: ['get', 'update'],
   },
   segments: {
-    collection: (uid) => `users/${uid}/segments`,
     existingId: () => 's1',
     newId: () => 's2',
     existing: segmentDoc,
     createData: newSegment,
     updateData: () => ({ arrivalCountry: 'DE', updatedAt: serverTimestamp() }),
-    owner: ['get', 'list', 'create', 'update', 'delete'],
   },
-  visaStatus: backendOnly('visaStatus', () => ({ ruleId: 'schengen-90-180', daysUsed: 3 })),
-  summaries: backendOnly('summaries', () => ({ countryDays: { FR: 3 } })),
-  imports: backendOnly('imports', () => ({ status: 'queued' })),
-  alerts: backendOnly('alerts', () => ({ ruleId: 'schengen-90-180' })),
+  visaStatus: backendOnly(() => ({ ruleId: 'schengen-90-180', daysUsed: 3 })),
+  summaries: backendOnly(() => ({ countryDays: { FR: 3 } })),
+  imports: backendOnly(() => ({ status: 'queued' })),
+  alerts: backendOnly(() => ({ ruleId: 'schengen-90-180' })),
   devices: {
-    collection: (uid) => `users/${uid}/devices`,
     existingId: () => 'd1',
     newId: () => 'd2',
     existing: deviceDoc,
     createData: newDevice,
     updateData: () => ({ appVersion: '1.0.1', lastSeenAt: serverTimestamp() }),
-    owner: ['get', 'list', 'create', 'update', 'delete'],
   },
 };
 
-function expectedOutcome(c: CollectionCase, who: Principal, op: Op): boolean {
-  if (c.publicRead && (op === 'get' || op === 'list')) return true;
-  return who === 'owner' && c.owner.includes(op);
-}
-
-const ROWS = Object.entries(MATRIX).flatMap(([name, c]) =>
-  (['unauthenticated', 'owner', 'other'] as Principal[]).flatMap((who) =>
-    OPS.map((op) => ({ name, c, who, op, allowed: expectedOutcome(c, who, op) })),
-  ),
-);
+// The expectations (who may do what) are the shared table in test/rules/accessMatrix.ts; this file adds the data.
+const ROWS = MATRIX_ROWS.map((r) => ({ ...r, c: MATRIX[r.name] as CollectionCase }));
+const missing = Object.keys(ACCESS).filter((k) => !(k in MATRIX));
+if (missing.length > 0) throw new Error(`no test data for collections ${missing.join(', ')}`);
 
 describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
   let env: RulesTestEnvironment;
@@ -193,8 +164,8 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     });
   }
 
-  test.each(ROWS)('$name: $who $op -> $allowed', async ({ c, who, op, allowed }) => {
-    const col = c.collection(OWNER);
+  test.each(ROWS)('$name: $who $op -> $allowed', async ({ name, c, who, op, allowed }) => {
+    const col = ACCESS[name]!.collection(OWNER);
     if (op !== 'create') await seed(`${col}/${c.existingId(OWNER)}`, c.existing());
     const f = db(contextOf(who));
     const existing = doc(f, `${col}/${c.existingId(OWNER)}`);

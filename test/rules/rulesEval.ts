@@ -26,7 +26,14 @@ const err = (m: string): never => {
 };
 
 function isMap(v: unknown): v is Record<string, RValue> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof RTimestamp) && !(v instanceof RDuration);
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !(v instanceof RTimestamp) &&
+    !(v instanceof RDuration) &&
+    !(v instanceof RMapDiff)
+  );
 }
 
 function typeIs(v: RValue, t: string): boolean {
@@ -212,7 +219,9 @@ function call(e: Extract<Expr, { type: 'call' }>, env: EvalEnv): RValue {
   if (isMap(o)) {
     if (method === 'keys') return Object.keys(o);
     if (method === 'size') return Object.keys(o).length;
+    if (method === 'diff' && isMap(a[0])) return new RMapDiff(o, a[0]) as unknown as RValue;
   }
+  if ((o as unknown) instanceof RMapDiff && method === 'affectedKeys') return (o as unknown as RMapDiff).affectedKeys();
   return err(`method ${method} not modelled on this value`);
 }
 
@@ -237,4 +246,88 @@ export function callRulesFunction(env: EvalEnv, name: string, ...args: RValue[])
     if (e instanceof RulesEvalError) return false;
     throw e;
   }
+}
+
+// ---- whole-request evaluation (model of the rules runtime's allow resolution) ----
+
+/** The result of `map.diff(other)` (rules.MapDiff). */
+export class RMapDiff {
+  constructor(
+    readonly after: Record<string, RValue>,
+    readonly before: Record<string, RValue>,
+  ) {}
+  affectedKeys(): string[] {
+    const keys = new Set([...Object.keys(this.after), ...Object.keys(this.before)]);
+    return [...keys].filter((k) => !(k in this.after) || !(k in this.before) || !equal(this.after[k] as RValue, this.before[k] as RValue));
+  }
+}
+
+export type RulesMethod = 'get' | 'list' | 'create' | 'update' | 'delete';
+
+/** The methods an `allow` line must name to cover a request (`read` = get+list, `write` = create+update+delete). */
+const COVERS: Record<RulesMethod, string[]> = {
+  get: ['get', 'read'],
+  list: ['list', 'read'],
+  create: ['create', 'write'],
+  update: ['update', 'write'],
+  delete: ['delete', 'write'],
+};
+
+function matchSegments(pattern: string, segments: string[]): { bound: Record<string, string>; rest: string[] } | null {
+  const parts = pattern.split('/').filter(Boolean);
+  if (parts.length > segments.length) return null;
+  const bound: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i += 1) {
+    const p = parts[i] as string;
+    const s = segments[i] as string;
+    const w = /^\{([A-Za-z_][A-Za-z0-9_]*)(=\*\*)?\}$/.exec(p);
+    if (w?.[2]) {
+      bound[w[1] as string] = segments.slice(i).join('/');
+      return { bound, rest: [] };
+    }
+    if (w) bound[w[1] as string] = s;
+    else if (p !== s) return null;
+  }
+  return { bound, rest: segments.slice(parts.length) };
+}
+
+/**
+ * Whether the rules allow `method` on the resource at `resourcePath` (e.g.
+ * `/databases/(default)/documents/users/alice`), given `request` and `resource` values. Every `allow` of every
+ * `match` that matches the full path is tried; one true condition allows (an error in a condition counts as false).
+ * For `list`, `resourcePath` is a document path inside the listed collection.
+ */
+export function isAllowed(
+  rules: import('./rulesParser').RulesFile,
+  resourcePath: string,
+  method: RulesMethod,
+  request: RValue,
+  resource: RValue,
+): boolean {
+  const segments = resourcePath.split('/').filter(Boolean);
+  type Block = import('./rulesParser').MatchBlock;
+  const visit = (blocks: Block[], rest: string[], vars: Record<string, RValue>, fnsInScope: Map<string, FunctionDecl>): boolean => {
+    for (const b of blocks) {
+      const m = matchSegments(b.path, rest);
+      if (!m) continue;
+      const scopeVars = { ...vars, ...m.bound };
+      const scopeFns = new Map(fnsInScope);
+      for (const f of b.functions) scopeFns.set(f.name, f);
+      if (m.rest.length === 0) {
+        const env: EvalEnv = { functions: scopeFns, vars: { ...scopeVars, request, resource } };
+        for (const a of b.allows) {
+          if (!a.methods.some((x) => COVERS[method].includes(x))) continue;
+          if (a.condition === null) return true;
+          try {
+            if (evaluate(a.condition, env) === true) return true;
+          } catch (e) {
+            if (!(e instanceof RulesEvalError)) throw e;
+          }
+        }
+      }
+      if (visit(b.matches, m.rest, scopeVars, scopeFns)) return true;
+    }
+    return false;
+  };
+  return rules.services.some((s) => visit(s.matches, segments, {}, new Map(s.functions.map((f) => [f.name, f]))));
 }

@@ -191,8 +191,13 @@ export function formatReport(r: ReportOutput, file: string): string {
   return lines.join('\n');
 }
 
+/** Where `main` writes: process.stdout/stderr, or a capture in tests. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
 /** Entry point used by `bin/travel-days.js`; returns the process exit code. */
-export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   try {
     const args = parseReportArgs(argv);
     const report = await buildReport(args);

@@ -14,11 +14,7 @@ const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(
-    argv,
-    { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream,
-    { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WriteStream,
-  );
+  const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
   return { code, out, err };
 }
 
