@@ -85,8 +85,17 @@ function readJestJson(file) {
   }
 }
 
+/** Tests counted over every tier, for the closing `tests: N passed, N failed, N skipped` line CI reads. */
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
 function countsOf(json) {
-  if (!json) return 'no results (jest did not finish)';
+  if (!json) {
+    totals.failed += 1; // a tier whose runner died counts as a failure, never as "0 failed"
+    return 'no results (jest did not finish)';
+  }
+  totals.passed += json.numPassedTests;
+  totals.failed += json.numFailedTests;
+  totals.skipped += json.numPendingTests + json.numTodoTests;
   return `${json.numPassedTests} passed, ${json.numFailedTests} failed, ${json.numPendingTests + json.numTodoTests} skipped, ${json.numTotalTests} total in ${json.numTotalTestSuites} suites`;
 }
 
@@ -171,6 +180,7 @@ function main() {
   console.log('\n=== summary');
   for (const s of summary) console.log(s);
   console.log(failed ? 'npm test: FAILED' : 'npm test: everything that could run passed');
+  console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(failed ? 1 : 0);
 }
 

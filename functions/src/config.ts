@@ -8,15 +8,18 @@
  *
  * `runtimeConfig()` falls back to the declared defaults when a variable is absent: `IntParam.value()` returns 0
  * for an unset variable (firebase-functions 7), which in tests or an emulator without `.env` would silently turn
- * a 5 MiB size limit into 0 bytes.
+ * a 10 MiB size limit into 0 bytes.
  */
 import { defineBoolean, defineInt, defineString } from 'firebase-functions/params';
 
 /** Default values of the params, also used by tests and the benchmark. */
 export const CONFIG_DEFAULTS = {
   region: 'europe-west1',
-  /** Largest accepted upload, bytes (5 MiB: a 20-year flight log is well under 1 MiB). */
-  importMaxBytes: 5 * 1024 * 1024,
+  /**
+   * Largest accepted upload, bytes: 10 MiB, the same limit storage.rules apply to the upload (a 20-year flight log
+   * is well under 1 MiB). A file the rules accept is never refused here by size unless IMPORT_MAX_BYTES is lowered.
+   */
+  importMaxBytes: 10 * 1024 * 1024,
   /** Largest accepted number of data rows in one upload. */
   importMaxRows: 20_000,
   /** A stop shorter than this between two flights is a connection, not a stay (hours). */

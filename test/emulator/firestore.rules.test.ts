@@ -28,7 +28,18 @@ import {
 } from 'firebase/firestore';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { describeWithFirestoreEmulator, firestoreEmulatorHost } from '../helpers/emulator';
-import { ACCESS, MATRIX_ROWS, OTHER, OWNER, type Op, type Principal } from '../rules/accessMatrix';
+import {
+  ACCESS,
+  EMAIL,
+  MATRIX_ROWS,
+  OTHER,
+  OWNER,
+  PROFILE_CREATE_CASES,
+  SERVER_TIME,
+  profileCreateData,
+  type Op,
+  type Principal,
+} from '../rules/accessMatrix';
 
 const PROJECT_ID = 'demo-travel-time-tracker';
 const ROOT = path.resolve(__dirname, '../..');
@@ -46,6 +57,10 @@ const profileDoc = (): DocumentData => ({
   updatedAt: past,
   nextAlertAt: null,
 });
+
+/** The profile the app creates (accessMatrix.ts): serverTimestamp() for SERVER_TIME, `past` for DEVICE_TIME. */
+const appProfile = (patch: Record<string, unknown>): DocumentData =>
+  profileCreateData(patch, (t) => (t === SERVER_TIME ? serverTimestamp() : past));
 
 const segmentDoc = (): DocumentData => ({
   departureCountry: 'US',
@@ -97,10 +112,10 @@ const MATRIX: Record<string, CollectionCase> = {
   },
   users: {
     existingId: (uid) => uid,
-    // A profile is created by the backend; creating one's own is denied too.
+    // Created by the backend, or by the app as a fallback (PROFILE_CREATE_CASES below).
     newId: (uid) => uid,
     existing: profileDoc,
-    createData: () => ({ ...profileDoc(), createdAt: serverTimestamp(), updatedAt: serverTimestamp() }),
+    createData: () => appProfile({}),
     updateData: () => ({ displayName: 'Al' }),
   },
   segments: {
@@ -155,8 +170,11 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
   });
 
   const db = (ctx: RulesTestContext) => ctx.firestore() as unknown as Firestore;
-  const contextOf = (who: Principal) =>
-    who === 'unauthenticated' ? env.unauthenticatedContext() : env.authenticatedContext(who === 'owner' ? OWNER : OTHER);
+  const contextOf = (who: Principal) => {
+    if (who === 'unauthenticated') return env.unauthenticatedContext();
+    const uid = who === 'owner' ? OWNER : OTHER;
+    return env.authenticatedContext(uid, { email: EMAIL[uid] });
+  };
 
   async function seed(docPath: string, data: DocumentData): Promise<void> {
     await env.withSecurityRulesDisabled(async (ctx) => {
@@ -250,7 +268,26 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     });
   });
 
-  describe('device validation (owner create)', () => {
+  describe('profile created by the app (fallback to beforeUserCreated)', () => {
+    test.each(PROFILE_CREATE_CASES)('$name ($who) -> $ok', async ({ who, patch, ok }) => {
+      const write = setDoc(doc(db(contextOf(who)), `users/${OWNER}`), appProfile(patch));
+      if (ok) await assertSucceeds(write);
+      else await assertFails(write);
+    });
+
+    test('without an email claim in the token only a null e-mail passes', async () => {
+      const f = db(env.authenticatedContext(OWNER));
+      await assertFails(setDoc(doc(f, `users/${OWNER}`), appProfile({})));
+      await assertSucceeds(setDoc(doc(f, `users/${OWNER}`), appProfile({ email: null })));
+    });
+
+    test('a second create by the app is an update and is denied (createdAt and email are fixed)', async () => {
+      await seed(`users/${OWNER}`, profileDoc());
+      await assertFails(setDoc(doc(db(contextOf('owner')), `users/${OWNER}`), appProfile({})));
+    });
+  });
+
+    describe('device validation (owner create)', () => {
     test.each([
       { name: 'valid', data: {}, ok: true },
       { name: 'android platform', data: { platform: 'android' }, ok: false },

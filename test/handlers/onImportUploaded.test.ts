@@ -71,9 +71,10 @@ async function givenExistingSegment() {
 }
 
 describe('malformed files end in failed or partial with a clear reason, and keep existing segments', () => {
-  const garbage10MB = (): Buffer => {
-    // Printable garbage (no NUL bytes) with line breaks: it must be rejected as an unknown format or by size.
-    const r = crypto.randomBytes(10 * 1024 * 1024);
+  const MiB = 1024 * 1024;
+  /** `bytes` of printable garbage (no NUL bytes) with line breaks: rejected as an unknown format or by size. */
+  const garbage = (bytes: number) => (): Buffer => {
+    const r = crypto.randomBytes(bytes);
     for (let i = 0; i < r.length; i++) r[i] = i % 120 === 119 ? 10 : 33 + (r[i]! % 94);
     return r;
   };
@@ -81,8 +82,10 @@ describe('malformed files end in failed or partial with a clear reason, and keep
     { name: 'an empty file', content: () => '', status: 'failed', reason: /empty/i },
     { name: 'a binary file (PNG header and random bytes)', content: () => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), crypto.randomBytes(4096)]), status: 'failed', reason: /binary|not a text|unrecognised/i },
     { name: 'a file with only a header', content: () => 'date,from,to,flight_number\n', status: 'failed', reason: /no (data|flight) rows/i },
-    { name: 'a 10 MB file of garbage (over the 5 MB limit)', content: garbage10MB, status: 'failed', reason: /10\.0 MB, larger than the 5\.0 MB limit/ },
-    { name: 'a 10 MB file of garbage (limit raised to 20 MB: the parser rejects it)', content: garbage10MB, status: 'failed', reason: /unrecognised|format|line/i, env: { IMPORT_MAX_BYTES: String(20 * 1024 * 1024) } },
+    // The default limit is 10 MiB, as in storage.rules: a file of exactly 10 MiB reaches the parser.
+    { name: '10 MiB of garbage (exactly the default limit: the parser rejects it)', content: garbage(10 * MiB), status: 'failed', reason: /unrecognised|format|line/i },
+    { name: '10 MiB + 1 byte of garbage (over the default 10 MiB limit)', content: garbage(10 * MiB + 1), status: 'failed', reason: /^the file is 10\.0 MiB \(10485761 bytes\), larger than the 10\.0 MiB \(10485760 bytes\) limit$/ },
+    { name: '10 MiB of garbage (limit lowered to 5 MiB by IMPORT_MAX_BYTES)', content: garbage(10 * MiB), status: 'failed', reason: /^the file is 10\.0 MiB \(10485760 bytes\), larger than the 5\.0 MiB \(5242880 bytes\) limit$/, env: { IMPORT_MAX_BYTES: String(5 * MiB) } },
     {
       name: 'a CSV where no row is a flight',
       content: () => 'date,from,to\n2026-13-01,JFK,CDG\nxx,YYY,ZZZ\n',

@@ -1,14 +1,25 @@
 /**
  * The access matrix of firestore.rules evaluated OFFLINE with the model of the rules runtime (rulesEval.ts):
  * every collection x principal (unauthenticated, owner, other) x operation (get, list, create, update, delete),
- * plus write-validation cases that depend on `resource` and `request.time` (immutable createdAt, source on
- * update, backend-only profile fields). The same expectation table (accessMatrix.ts) runs on the real emulator in
+ * plus write-validation cases that depend on `resource`, `request.time` and `request.auth.token` (immutable
+ * createdAt, source on update, backend-only profile fields, the profile the app creates: PROFILE_CREATE_CASES). The same expectation table (accessMatrix.ts) runs on the real emulator in
  * test/emulator/firestore.rules.test.ts; this file makes the matrix run wherever the emulator cannot.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
-import { ACCESS, MATRIX_ROWS, OTHER, OWNER, type Op, type Principal } from './accessMatrix';
+import {
+  ACCESS,
+  EMAIL,
+  MATRIX_ROWS,
+  OTHER,
+  OWNER,
+  PROFILE_CREATE_CASES,
+  SERVER_TIME,
+  profileCreateData,
+  type Op,
+  type Principal,
+} from './accessMatrix';
 import { RTimestamp, isAllowed, type RValue } from './rulesEval';
 import { parseRules } from './rulesParser';
 
@@ -39,13 +50,16 @@ const segment = (): Doc => ({
   createdAt: PAST,
   updatedAt: PAST,
 });
+/** A profile created by the app (accessMatrix.ts), with `request.time` for SERVER_TIME and PAST for DEVICE_TIME. */
+const appProfile = (patch: Record<string, unknown>): Doc =>
+  profileCreateData(patch, (t) => (t === SERVER_TIME ? NOW : PAST)) as Doc;
 const device = (): Doc => ({ fcmToken: 'token', platform: 'ios', appVersion: '1.0.0', lastSeenAt: PAST });
 
 /** Per collection: the stored document, a valid new document (server timestamps = NOW) and a valid patch. */
 const DATA: Record<string, { existing: () => Doc; created: () => Doc; patch: () => Doc }> = {
   countries: { existing: () => ({ iso2: 'FR' }), created: () => ({ iso2: 'XX' }), patch: () => ({ name: 'x' }) },
   visaRules: { existing: () => ({ id: 'r' }), created: () => ({ id: 'n' }), patch: () => ({ name: 'x' }) },
-  users: { existing: profile, created: () => ({ ...profile(), createdAt: NOW, updatedAt: NOW }), patch: () => ({ displayName: 'Al' }) },
+  users: { existing: profile, created: () => appProfile({}), patch: () => ({ displayName: 'Al' }) },
   segments: { existing: segment, created: () => ({ ...segment(), createdAt: NOW, updatedAt: NOW }), patch: () => ({ arrivalCountry: 'DE', updatedAt: NOW }) },
   visaStatus: { existing: () => ({ daysUsed: 3 }), created: () => ({ daysUsed: 0 }), patch: () => ({ daysUsed: 0 }) },
   summaries: { existing: () => ({ countryDays: {} }), created: () => ({ countryDays: {} }), patch: () => ({ warnings: [] }) },
@@ -54,7 +68,11 @@ const DATA: Record<string, { existing: () => Doc; created: () => Doc; patch: () 
   devices: { existing: device, created: () => ({ ...device(), lastSeenAt: NOW }), patch: () => ({ appVersion: '1.0.1', lastSeenAt: NOW }) },
 };
 
-const auth = (who: Principal): RValue => (who === 'unauthenticated' ? null : { uid: who === 'owner' ? OWNER : OTHER, token: {} });
+const auth = (who: Principal): RValue => {
+  if (who === 'unauthenticated') return null;
+  const uid = who === 'owner' ? OWNER : OTHER;
+  return { uid, token: { email: EMAIL[uid] as string } };
+};
 
 /** Evaluates one request the way Firestore presents it to the rules. */
 function check(who: Principal, op: Op, docPath: string, existing: Doc | null, written: Doc | null): boolean {
@@ -126,6 +144,17 @@ describe('writes that depend on the stored document', () => {
     { name: 'invalid time zone', patch: { timeZone: '' }, ok: false },
   ])('profile update: $name -> $ok', ({ patch, ok }) => {
     expect(check('owner', 'update', `users/${OWNER}`, profile(), { ...profile(), ...patch })).toBe(ok);
+  });
+
+  test.each(PROFILE_CREATE_CASES)('profile create: $name ($who) -> $ok', ({ who, patch, ok }) => {
+    expect(check(who, 'create', `users/${OWNER}`, null, appProfile(patch))).toBe(ok);
+  });
+
+  test('profile create without an email claim in the token: only a null e-mail passes', () => {
+    const noEmail = (data: Doc) =>
+      isAllowed(rules, `${DOCS}/users/${OWNER}`, 'create', { auth: { uid: OWNER, token: {} }, time: NOW, resource: { data } }, null);
+    expect(noEmail(appProfile({ email: null }))).toBe(true);
+    expect(noEmail(appProfile({}))).toBe(false);
   });
 
   test('profile delete by its owner is denied (account deletion goes through the backend)', () => {

@@ -29,6 +29,7 @@ import {
   SegmentDocSchema,
   UserProfileSchema,
 } from '../../functions/src/model/documents';
+import { CONFIG_DEFAULTS } from '../../functions/src/config';
 import { RTimestamp, callRulesFunction, type EvalEnv, type RValue } from './rulesEval';
 import {
   checkScopes,
@@ -52,7 +53,7 @@ const DOCS = '/databases/{database}/documents';
 const DATA_MODEL: { path: string; clientWrites: string[] }[] = [
   { path: '/countries/{iso2}', clientWrites: [] },
   { path: '/visaRules/{ruleId}', clientWrites: [] },
-  { path: '/users/{uid}', clientWrites: ['update'] },
+  { path: '/users/{uid}', clientWrites: ['create', 'update'] },
   { path: '/users/{uid}/segments/{segmentId}', clientWrites: ['create', 'delete', 'update'] },
   { path: '/users/{uid}/visaStatus/{ruleId}', clientWrites: [] },
   { path: '/users/{uid}/summaries/{summaryId}', clientWrites: [] },
@@ -148,6 +149,11 @@ describe('client-writable fields equal the zod schemas', () => {
     { fn: 'segmentKeys', expected: Object.keys(segmentShape) },
     { fn: 'segmentRequiredKeys', expected: requiredOf(segmentShape) },
     { fn: 'profileEditableKeys', expected: Object.keys(ProfileEditableSchema.shape) },
+    // A profile created by the app: every UserProfileSchema field except those only scheduled runs write.
+    {
+      fn: 'profileCreateKeys',
+      expected: Object.keys(UserProfileSchema.shape).filter((k) => k !== 'nextAlertAt' && k !== 'nextRecomputeAt'),
+    },
   ])('$fn() lists exactly the schema fields', ({ fn, expected }) => {
     expect(sorted(literalsOf(fn))).toEqual(sorted(expected));
   });
@@ -159,7 +165,7 @@ describe('client-writable fields equal the zod schemas', () => {
     for (const k of Object.keys(NotificationSettingsSchema.shape)) expect(notifLits).toContain(k);
   });
 
-  test('backend-only profile fields are not client-editable', () => {
+  test('profile fields outside ProfileEditableSchema (backend-only or set at creation) are not editable on update', () => {
     const backendOnly = Object.keys(UserProfileSchema.shape).filter((k) => !(k in ProfileEditableSchema.shape));
     expect(backendOnly).toEqual(expect.arrayContaining(['email', 'createdAt', 'updatedAt', 'nextAlertAt']));
     for (const k of backendOnly) expect(literalsOf('profileEditableKeys')).not.toContain(k);
@@ -175,6 +181,7 @@ describe('client-writable fields equal the zod schemas', () => {
   test.each([
     ...Object.entries(SEGMENT_LIMITS).map(([k, n]) => ({ text: `isBoundedString(d.${k}, ${n})` })),
     { text: `isBoundedString(d.displayName, ${PROFILE_LIMITS.displayName})` },
+    { text: `isBoundedString(d.email, ${PROFILE_LIMITS.email})` },
     { text: `d.timeZone.size() <= ${PROFILE_LIMITS.timeZone}` },
     { text: `l.size() <= ${PROFILE_LIMITS.nationalities}` },
     { text: `(l.size() <= ${PROFILE_LIMITS.nationalities - 1} || isCountry(l[${PROFILE_LIMITS.nationalities - 1}]))` },
@@ -343,9 +350,11 @@ describe('storage.rules', () => {
     expect(paths[0]!.block.allows).toEqual([]);
   });
 
-  test('size limit is 10 MiB and more than zero', () => {
+  test('size limit is 10 MiB and more than zero, the same limit as the import function default', () => {
     expect(storageSrc).toContain('request.resource.size <= 10 * 1024 * 1024');
     expect(storageSrc).toContain('request.resource.size > 0');
+    // One limit: a file the rules let through is not refused by size by onImportUploaded (IMPORT_MAX_BYTES).
+    expect(CONFIG_DEFAULTS.importMaxBytes).toBe(10 * 1024 * 1024);
   });
 
   const storageEnv = (fileName: string, contentType: string): EvalEnv => ({

@@ -156,7 +156,7 @@ export function formatReport(r: ReportOutput, file: string): string {
     const def = ref?.rule(rule.ruleId);
     const limit = def ? `${def.params.maxDays} days in any ${def.params.periodDays}-day period` : rule.ruleId;
     lines.push('');
-    lines.push(`${def?.name ?? rule.ruleId} (${limit})`);
+    lines.push(`${def?.name ?? rule.ruleId}: ${limit}`);
     lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}`);
     lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
     lines.push(

@@ -8,7 +8,7 @@
  * included, so a day with an exit and an entry counts in both countries. Dates are local at the place.
  */
 import { fromDayNumber, type IsoDate } from './dates';
-import { dayNumber } from './dayNumbers';
+import { dayNumber, parseDayNumber } from './dayNumbers';
 import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
 import type { ReferenceData } from './referenceData';
 import type { IdentifiedSegment } from './segment';
@@ -60,14 +60,91 @@ export interface Presence {
 const NO_TIME = '99:99'; // sorts after every HH:MM
 
 /**
- * The order segments are read in: `departureDate`, then `departureTime` (a segment without a time after those
- * with one on the same date: a timed departure is known to be at that time, an untimed one could be any time,
- * and putting it last keeps timed same-day connections in their true order), then `arrivalDate` (a same-day
- * hop before an overnight flight), then `id` (so the order, and therefore every result, never depends on the
- * input order). Returns a new array.
+ * The order segments are read in. First by `compareSegments`: `departureDate`, then `departureTime` (a segment
+ * without a time after those with one on the same date: a timed departure is known to be at that time, an
+ * untimed one could be any time, and putting it last keeps timed same-day connections in their true order),
+ * then `arrivalDate` (a same-day hop before an overnight flight), then `id` (so the order, and therefore every
+ * result, never depends on the input order).
+ *
+ * Then a repair for continuity, because that order is only a guess where it compares things that are not
+ * comparable: local times in different time zones, untimed same-day hops (ordered by id), a flight eastward
+ * over the date line that lands on the local day before it left (Auckland 24th -> Honolulu 23rd, then
+ * Honolulu 23rd -> Los Angeles). Segments are taken one by one; when the next segment `h` does not depart from
+ * where the previous one arrived, the "candidates" are the other segments departing on `h`'s date, plus
+ * date-line flights departing the next day that land on or before it:
+ * - if a chain of candidates leads from where the previous segment arrived to where `h` departs, its first
+ *   segment is taken instead (the shortest chain; the first in `compareSegments` order on ties);
+ * - at the very start (no previous segment), if some candidate lands where `h` departs, the first candidate
+ *   that nothing lands before (a chain head: no other segment of those dates lands in its departure country)
+ *   is taken instead; a same-day round trip US -> FR, FR -> US has no head and keeps its order.
+ * Data whose order is already continuous is never reordered, and a gap no chain of same-date segments bridges
+ * (a missing segment) is left as it is and warned about. Deterministic. Returns a new array.
  */
 export function sortSegments<S extends IdentifiedSegment>(segments: readonly S[]): S[] {
-  return [...segments].sort(compareSegments);
+  const base = [...segments].sort(compareSegments);
+  const n = base.length;
+  const out: S[] = [];
+  const taken = new Uint8Array(n);
+  let i = 0;
+  let cur: string | undefined;
+  while (out.length < n) {
+    while (taken[i]) i++;
+    const h = base[i]!;
+    let pick = i;
+    if (h.departureCountry !== cur) {
+      const hDep = h.departureDate;
+      const lastDate = addDaysFast(hDep, 1);
+      const cands: number[] = [];
+      let k = i + 1;
+      for (; k < n && base[k]!.departureDate <= lastDate; k++) {
+        const x = base[k]!;
+        if (!taken[k] && (x.departureDate === hDep || x.arrivalDate <= hDep)) cands.push(k);
+      }
+      const lands = (country: string, except: number) => {
+        for (let q = i; q < k; q++) if (q !== except && !taken[q] && base[q]!.arrivalCountry === country) return true;
+        return false;
+      };
+      if (cur !== undefined) pick = firstStepOfChain(base, cands, cur, h.departureCountry) ?? i;
+      else if (lands(h.departureCountry, i)) pick = cands.find((j) => !lands(base[j]!.departureCountry, j)) ?? i;
+    }
+    taken[pick] = 1;
+    const s = base[pick]!;
+    out.push(s);
+    cur = s.arrivalCountry;
+  }
+  return out;
+}
+
+/**
+ * Breadth-first search over the segments `cands` (indices into `base`, in order) as edges between countries:
+ * the index of the first segment of the shortest chain from `from` to `to`, or undefined when there is none.
+ */
+function firstStepOfChain(base: readonly IdentifiedSegment[], cands: readonly number[], from: string, to: string): number | undefined {
+  const firstStep = new Map<string, number>();
+  let frontier = [from];
+  const seen = new Set([from]);
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const country of frontier) {
+      for (const j of cands) {
+        const x = base[j]!;
+        if (x.departureCountry !== country || seen.has(x.arrivalCountry)) continue;
+        const step = country === from ? j : firstStep.get(country)!;
+        if (x.arrivalCountry === to) return step;
+        seen.add(x.arrivalCountry);
+        firstStep.set(x.arrivalCountry, step);
+        next.push(x.arrivalCountry);
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+/** `YYYY-MM-DD` one day after `date` (the sort runs on raw strings; an invalid date compares as itself). */
+function addDaysFast(date: string, days: number): string {
+  const d = parseDayNumber(date);
+  return Number.isNaN(d) ? date : fromDayNumber(d + days);
 }
 
 /** Comparator of `sortSegments` (string comparisons only: `YYYY-MM-DD` and `HH:MM` order lexically). */

@@ -131,8 +131,9 @@ function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentD
   return doc;
 }
 
+/** A byte count for the user, in MiB with one decimal and exact: one byte over the limit still reads as over it. */
 function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB (${bytes} bytes)`;
 }
 
 const EMPTY_COUNTS: ImportDoc['counts'] = { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 };
@@ -239,7 +240,14 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
   // Duplicates: the same id (this flight was imported before), or a stored trip on the same dates and countries.
   const stored = await repo.listSegments(uid);
   const storedIds = new Map(stored.map((s) => [s.id, s.data.source]));
-  const storedTrips = new Set(stored.filter((s) => !s.id.startsWith('imp-')).map((s) => tripKey(s.data)));
+  // A multiset: each hand-typed trip stands for one flight, so it absorbs at most one imported flight. (Two
+  // flights on the same day between the same countries, e.g. FR->DE, DE->FR, FR->DE, are all real.)
+  const storedTrips = new Map<string, number>();
+  for (const s of stored) {
+    if (s.id.startsWith('imp-')) continue;
+    const k = tripKey(s.data);
+    storedTrips.set(k, (storedTrips.get(k) ?? 0) + 1);
+  }
   const now = clock();
   const toCreate: StoredSegment[] = [];
   const seen = new Set<string>();
@@ -259,7 +267,10 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
       else duplicates += 1;
       continue;
     }
-    if (storedTrips.has(tripKey(s))) {
+    const trip = tripKey(s);
+    const left = storedTrips.get(trip) ?? 0;
+    if (left > 0) {
+      storedTrips.set(trip, left - 1);
       duplicates += 1;
       continue;
     }

@@ -8,8 +8,9 @@
  * the function registered under Authentication > Settings > Blocking functions (docs/functions.md).
  *
  * Idempotent: the profile is created only when absent (a retried sign-up never overwrites it). A failure is
- * logged and does not block the sign-up: the recompute works without a profile (defaults), and the app writes
- * its profile fields when the user sets them.
+ * logged and does not block the sign-up: the recompute works without a profile (defaults), and the app creates
+ * `users/{uid}` itself when it finds none (firestore.rules allow the owner that create). If the app got there
+ * first, `createProfileIfAbsent` finds the document and returns false: the app's profile is kept.
  */
 import { beforeUserCreated } from 'firebase-functions/v2/identity';
 import { REGION } from '../config';

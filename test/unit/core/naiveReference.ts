@@ -35,12 +35,55 @@ export function naiveIsMember(iso2: string, region: string, date: string): boole
 
 export function naiveSort(segments: readonly NaiveSegment[]): NaiveSegment[] {
   const key = (s: NaiveSegment): [string, string, string, string] => [s.departureDate, s.departureTime ?? '~', s.arrivalDate, s.id];
-  return [...segments].sort((a, b) => {
+  let rest = [...segments].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
     for (let i = 0; i < 4; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
     return 0;
   });
+  // Continuity repair (presence.ts sortSegments docstring), by brute force: when the next segment does not
+  // continue from the last arrival, try every chain of same-date candidates, shortest first and in sort order,
+  // from the last arrival to where the next segment departs; at the very start take a chain head instead.
+  const out: NaiveSegment[] = [];
+  while (rest.length) {
+    const h = rest[0]!;
+    const cur = out.length ? out[out.length - 1]!.arrivalCountry : undefined;
+    let pick = h;
+    if (h.departureCountry !== cur) {
+      const next = fromDayNumber(toDayNumber(h.departureDate) + 1);
+      const near = rest.filter((y) => y.departureDate <= next);
+      const cands = near.filter((x) => x !== h && (x.departureDate === h.departureDate || x.arrivalDate <= h.departureDate));
+      const landsIn = (country: string, except: NaiveSegment) => near.some((y) => y !== except && y.arrivalCountry === country);
+      if (cur === undefined) {
+        if (landsIn(h.departureCountry, h)) pick = cands.find((x) => !landsIn(x.departureCountry, x)) ?? h;
+      } else {
+        const chain = naiveShortestChain(cands, cur, h.departureCountry);
+        if (chain) pick = chain[0]!;
+      }
+    }
+    out.push(pick);
+    rest = rest.filter((x) => x !== pick);
+  }
+  return out;
+}
+
+/** The first (in list order) shortest chain of distinct segments from `from` to `to` visiting no country twice. */
+function naiveShortestChain(cands: readonly NaiveSegment[], from: string, to: string): NaiveSegment[] | undefined {
+  for (let len = 1; len <= cands.length; len++) {
+    const found = extend([], [from], len);
+    if (found) return found;
+  }
+  return undefined;
+  function extend(path: NaiveSegment[], visited: string[], len: number): NaiveSegment[] | undefined {
+    const here = visited[visited.length - 1]!;
+    if (path.length === len) return here === to ? path : undefined;
+    for (const x of cands) {
+      if (x.departureCountry !== here || path.includes(x) || visited.includes(x.arrivalCountry)) continue;
+      const r = extend([...path, x], [...visited, x.arrivalCountry], len);
+      if (r) return r;
+    }
+    return undefined;
+  }
 }
 
 export interface NaivePresence {
