@@ -4,7 +4,7 @@
  * then the functions' Firestore operation counts and the alert run's reads (through the in-memory repository).
  *
  * Each measurement runs in a fresh child process (scripts/bench-case.js) so that its peak RSS is its own.
- * Needs the compiled functions (`npm run build`, done by `npm ci`).
+ * Needs the compiled functions (`npm run build`, done by `npm install`).
  */
 'use strict';
 const { execFileSync } = require('node:child_process');

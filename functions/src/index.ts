@@ -4,6 +4,7 @@
  * inside the handlers that need them), so each function's cold start pays only for itself.
  */
 export { onSegmentWritten } from './triggers/onSegmentWritten';
+export { onProfileWritten } from './triggers/onProfileWritten';
 export { onImportUploaded } from './triggers/onImportUploaded';
 export { createProfileOnSignUp } from './triggers/onUserCreated';
 export { planTrip } from './callable/planTrip';

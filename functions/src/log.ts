@@ -13,6 +13,8 @@ export type LogSeverity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 /** The events the functions emit (stable names: the console and log-based metrics filter on them). */
 export type LogEventName =
   | 'segment.event.skipped'
+  | 'profile.event.skipped'
+  | 'profile.changed'
   | 'recompute.done'
   | 'recompute.retried'
   | 'import.rejected'

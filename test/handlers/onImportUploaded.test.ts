@@ -271,6 +271,21 @@ describe('a good file', () => {
     expect(doc.status).toBe('succeeded');
     expect(doc.counts).toMatchObject({ rows: 2, flights: 2, imported: 1, duplicates: 1, skipped: 0 });
   });
+
+  test('one hand-typed trip absorbs one imported flight, not every flight between the same countries that day', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    await env.repo.putSegment(UID, 'manual-1', seg('FR', 'DE', '2026-05-04', '2026-05-04'));
+    // Three real flights on one day: out, back, out again. Only the first FR->DE is the typed trip.
+    const csv = 'date,from,to,departure_time,arrival_time\n2026-05-04,CDG,FRA,07:00,08:15\n2026-05-04,FRA,CDG,10:00,11:15\n2026-05-04,CDG,FRA,17:00,18:15\n';
+    await wrapped(await upload(`users/${UID}/imports/m.csv`, csv));
+    expect(importDoc('m')!.counts).toMatchObject({ rows: 3, flights: 3, imported: 2, duplicates: 1, skipped: 0 });
+    const trips = Object.values(segmentsOf()).map((s) => `${s.departureCountry}>${s.arrivalCountry}`).sort();
+    expect(trips).toEqual(['DE>FR', 'FR>DE', 'FR>DE']);
+    // 2026-05-04 counts in both countries; the traveller ends the day in Germany and stays through today
+    // (2026-11-23): May 4-31 (28) + 30 + 31 + 31 + 30 + 31 + Nov 1-23 (23) = 204 days.
+    const summary = await env.repo.getCountryDays(UID);
+    expect(summary?.countryDays).toEqual({ FR: 1, DE: 204 });
+  });
 });
 
 describeWithSamples('real exports from ../shared/samples', () => {
