@@ -8,6 +8,7 @@
  * minutes since local midnight (0..1439) or `HH:MM` strings.
  */
 import { addDays, type IsoDate } from '../core/dates';
+import { isTimeZone, localToUtc, utcToLocal } from '../core/timeZones';
 
 /** Minutes in a day. */
 const DAY_MINUTES = 1440;
@@ -33,49 +34,9 @@ export interface LocalClock {
   minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** True when `timeZone` is an IANA zone name this runtime knows (e.g. `Europe/Berlin`, `UTC`). */
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface WallParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function wallParts(ms: number, timeZone: string): WallParts {
-  const parts = formatter(timeZone).formatToParts(new Date(ms));
-  const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value ?? NaN);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  return isTimeZone(timeZone);
 }
 
 /**
@@ -83,41 +44,19 @@ function wallParts(ms: number, timeZone: string): WallParts {
  * @throws RangeError when `timeZone` is not a known IANA zone.
  */
 export function localClock(now: Date, timeZone: string): LocalClock {
-  const p = wallParts(now.getTime(), timeZone);
-  const date = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-  return { date, minutes: p.hour * 60 + p.minute };
-}
-
-/** Offset of the zone from UTC at instant `ms`, in milliseconds (local wall clock minus UTC). */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = wallParts(ms, timeZone);
-  const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wallAsUtc - Math.floor(ms / 1000) * 1000;
+  const { date, time } = utcToLocal(now.getTime(), timeZone);
+  return { date, minutes: parseLocalTime(time) };
 }
 
 /**
  * The instant at which the wall clock in `timeZone` shows `minutes` past midnight on local date `date`.
  * When that wall time does not exist (skipped by a DST change) it is shifted forward by the length of the gap
  * (02:30 becomes 03:30, as java.time and Temporal's "compatible" disambiguation do); when it exists twice
- * (clocks set back), the first occurrence is returned.
+ * (clocks set back), the first occurrence is returned (core/timeZones.ts `localToUtc`).
  * @throws RangeError for an unknown zone.
  */
 export function zonedInstant(date: IsoDate, minutes: number, timeZone: string): Date {
-  const y = Number(date.slice(0, 4));
-  const mo = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  const wall = Date.UTC(y, mo - 1, d, 0, minutes);
-  // Zone offsets change at most once within a day around any instant: the offsets a day before and a day after
-  // are the only two candidates.
-  const before = offsetAt(wall - 86_400_000, timeZone);
-  const after = offsetAt(wall + 86_400_000, timeZone);
-  const matches = [wall - before, wall - after]
-    .filter((c) => {
-      const lc = localClock(new Date(c), timeZone);
-      return lc.date === date && lc.minutes === minutes;
-    })
-    .sort((a, b) => a - b);
-  return new Date(matches[0] ?? wall - before);
+  return new Date(localToUtc(date, formatLocalTime(minutes), timeZone));
 }
 
 /** `HH:MM` to minutes since midnight. */
