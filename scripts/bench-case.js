@@ -51,7 +51,7 @@ async function engine(n) {
   let t = performance.now();
   evaluateTravel(segments, { asOf });
   const firstMs = performance.now() - t;
-  const runs = n >= 100_000 ? 5 : n >= 10_000 ? 21 : 101;
+  const runs = n >= 100_000 ? 11 : n >= 10_000 ? 201 : 501;
   const times = [];
   for (let i = 0; i < runs; i++) {
     t = performance.now();
@@ -59,7 +59,15 @@ async function engine(n) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return { size: n, days: daysBetween(segments[0].departureDate, asOf), firstMs, medianMs: times[Math.floor(runs / 2)], peakRssMiB: peakRssMiB() };
+  return {
+    size: n,
+    runs,
+    days: daysBetween(segments[0].departureDate, asOf),
+    firstMs,
+    medianMs: times[Math.floor(runs / 2)],
+    p90Ms: times[Math.floor(runs * 0.9)],
+    peakRssMiB: peakRssMiB(),
+  };
 }
 
 async function importRows(n) {

@@ -36,12 +36,16 @@ async function main() {
     { label: 'segments', width: 10, value: (r) => fmt(r.size) },
     { label: 'days span', width: 10, value: (r) => fmt(r.days) },
     { label: 'first ms', width: 10, value: (r) => fmt(r.firstMs) },
+    { label: 'runs', width: 6, value: (r) => r.runs },
     { label: 'median ms', width: 10, value: (r) => fmt(r.medianMs, 3) },
+    { label: 'p90 ms', width: 10, value: (r) => fmt(r.p90Ms, 3) },
     { label: 'evals/s', width: 10, value: (r) => fmt(1000 / r.medianMs, 0) },
     { label: 'peak RSS MiB', width: 13, value: (r) => fmt(r.peakRssMiB, 1) },
   ]);
   const tenK = engine.find((r) => r.size === 10_000);
-  console.log(`target: 10 000 segments < 5 ms -> median ${fmt(tenK.medianMs, 3)} ms: ${tenK.medianMs < 5 ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `target: 10 000 segments < 5 ms -> median ${fmt(tenK.medianMs, 3)} ms, p90 ${fmt(tenK.p90Ms, 3)} ms: ${tenK.medianMs < 5 ? 'MET' : 'NOT MET'} (first call ${fmt(tenK.firstMs, 1)} ms includes loading the seed and JIT warm-up)`,
+  );
 
   const imports = [1_000, 10_000, 100_000].map((n) => runCase('import', n));
   table('Import: generic CSV file streamed from disk', imports, [

@@ -16,7 +16,9 @@ import {
 import {
   Timestamp,
   collection,
+  collectionGroup,
   deleteDoc,
+  deleteField,
   doc,
   getDoc,
   getDocs,
@@ -30,13 +32,24 @@ import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documen
 import { describeWithFirestoreEmulator, firestoreEmulatorHost } from '../helpers/emulator';
 import {
   ACCESS,
+  COLLECTION_GROUPS,
+  DEVICE_CREATE_CASES,
   EMAIL,
   MATRIX_ROWS,
   OTHER,
   OWNER,
   PROFILE_CREATE_CASES,
+  PROFILE_UPDATE_CASES,
+  SEGMENT_CREATE_CASES,
+  SEGMENT_UPDATE_CASES,
   SERVER_TIME,
+  DEVICE_TIME,
+  newDevice,
+  newSegment,
   profileCreateData,
+  storedProfile,
+  storedSegment,
+  withPatch,
   type Op,
   type Principal,
 } from '../rules/accessMatrix';
@@ -73,10 +86,12 @@ const segmentDoc = (): DocumentData => ({
   updatedAt: past,
 });
 
-const newSegment = (): DocumentData => ({ ...segmentDoc(), createdAt: serverTimestamp(), updatedAt: serverTimestamp() });
+/** A shared-table document for the emulator: serverTimestamp() for SERVER_TIME, `past` for DEVICE_TIME. */
+const resolve = (t: symbol) => (t === SERVER_TIME ? serverTimestamp() : past);
+const appSegment = (): DocumentData => withPatch(newSegment(), {}, resolve);
 
 const deviceDoc = (): DocumentData => ({ fcmToken: 'token', platform: 'ios', appVersion: '1.0.0', lastSeenAt: past });
-const newDevice = (): DocumentData => ({ ...deviceDoc(), lastSeenAt: serverTimestamp() });
+const appDevice = (): DocumentData => withPatch(newDevice(), {}, resolve);
 
 interface CollectionCase {
   /** Existing document id (seeded with rules disabled) for get/update/delete; created id for create. */
@@ -122,7 +137,7 @@ const MATRIX: Record<string, CollectionCase> = {
     existingId: () => 's1',
     newId: () => 's2',
     existing: segmentDoc,
-    createData: newSegment,
+    createData: appSegment,
     updateData: () => ({ arrivalCountry: 'DE', updatedAt: serverTimestamp() }),
   },
   visaStatus: backendOnly(() => ({ ruleId: 'schengen-90-180', daysUsed: 3 })),
@@ -133,7 +148,7 @@ const MATRIX: Record<string, CollectionCase> = {
     existingId: () => 'd1',
     newId: () => 'd2',
     existing: deviceDoc,
-    createData: newDevice,
+    createData: appDevice,
     updateData: () => ({ appVersion: '1.0.1', lastSeenAt: serverTimestamp() }),
   },
 };
@@ -204,67 +219,46 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     await assertFails(getDocs(collection(db(env.authenticatedContext(OWNER)), 'users')));
   });
 
+  /** The fields of an update: placeholders resolved, `undefined` (remove the field) as deleteField(). */
+  const updateFields = (patch: Record<string, unknown>): DocumentData =>
+    Object.fromEntries(
+      Object.entries(patch).map(([k, v]) => [k, v === undefined ? deleteField() : v === SERVER_TIME || v === DEVICE_TIME ? resolve(v) : v]),
+    );
+
   describe('segment field validation (owner create)', () => {
-    test.each([
-      { name: 'valid manual segment', data: {}, ok: true },
-      { name: 'all optional fields', data: { departureTime: '23:10', arrivalTime: '06:05', departureAirport: 'JFK', arrivalAirport: 'CDG', transit: false, flightNumber: 'AF7', notes: 'n' }, ok: true },
-      { name: 'date line: arrival one day before departure', data: { departureDate: '2025-04-24', arrivalDate: '2025-04-23' }, ok: true },
-      { name: 'arrival two days before departure', data: { departureDate: '2025-04-24', arrivalDate: '2025-04-22' }, ok: false },
-      { name: 'non-existent date 2025-02-29', data: { departureDate: '2025-02-29', arrivalDate: '2025-03-01' }, ok: false },
-      { name: 'leap day 2024-02-29', data: { departureDate: '2024-02-29', arrivalDate: '2024-02-29' }, ok: true },
-      { name: 'lower-case country', data: { arrivalCountry: 'fr' }, ok: false },
-      { name: 'unknown mode', data: { mode: 'bus' }, ok: false },
-      { name: 'unknown field', data: { country: 'FR' }, ok: false },
-      { name: 'notes over 500 characters', data: { notes: 'x'.repeat(501) }, ok: false },
-      { name: 'flight number over 12 characters', data: { flightNumber: 'x'.repeat(13) }, ok: false },
-      { name: 'source is an import id', data: { source: 'import-123' }, ok: false },
-      { name: 'updatedAt from the device clock', data: { updatedAt: past }, ok: false },
-      { name: 'createdAt from the device clock', data: { createdAt: past }, ok: false },
-      { name: 'missing mode', data: { mode: undefined }, ok: false },
-    ])('$name -> $ok', async ({ data, ok }) => {
-      const full: Record<string, unknown> = { ...newSegment(), ...data };
-      for (const k of Object.keys(full)) if (full[k] === undefined) delete full[k];
-      const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/new`), full);
+    test.each(SEGMENT_CREATE_CASES)('$name -> $ok', async ({ patch, ok }) => {
+      const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/new`), withPatch(newSegment(), patch, resolve));
       if (ok) await assertSucceeds(write);
       else await assertFails(write);
     });
   });
 
   describe('segment updates', () => {
-    test.each([
-      { name: 'edit with server updatedAt', stored: {}, patch: { arrivalCountry: 'DE' }, ok: true },
-      { name: 'edit without touching updatedAt', stored: {}, patch: { arrivalCountry: 'DE', updatedAt: past }, ok: false },
-      { name: 'change createdAt', stored: {}, patch: { createdAt: serverTimestamp() }, ok: false },
-      { name: 'imported segment keeps its import id', stored: { source: 'import-1' }, patch: { notes: 'fixed' }, ok: true },
-      { name: 'imported segment becomes manual', stored: { source: 'import-1' }, patch: { source: 'manual' }, ok: true },
-      { name: 'manual segment claims an import id', stored: {}, patch: { source: 'import-1' }, ok: false },
-    ])('$name -> $ok', async ({ stored, patch, ok }) => {
-      await seed(`users/${OWNER}/segments/s1`, { ...segmentDoc(), ...stored });
-      const write = updateDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/s1`), {
-        updatedAt: serverTimestamp(),
-        ...patch,
-      });
+    test.each(SEGMENT_UPDATE_CASES)('$name -> $ok', async ({ stored, patch, ok }) => {
+      await seed(`users/${OWNER}/segments/s1`, withPatch(storedSegment(), stored, resolve));
+      const write = updateDoc(
+        doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/s1`),
+        updateFields({ updatedAt: SERVER_TIME, ...patch }),
+      );
       if (ok) await assertSucceeds(write);
       else await assertFails(write);
     });
   });
 
   describe('profile updates by the owner', () => {
-    test.each([
-      { name: 'display name', patch: { displayName: 'Al' }, ok: true },
-      { name: 'nationalities', patch: { nationalities: ['US', 'IE'] }, ok: true },
-      { name: 'notifications off, no quiet hours', patch: { notifications: { ...DEFAULT_NOTIFICATION_SETTINGS, enabled: false, quietHours: null } }, ok: true },
-      { name: 'invalid nationality', patch: { nationalities: ['USA'] }, ok: false },
-      { name: 'threshold above 90', patch: { notifications: { ...DEFAULT_NOTIFICATION_SETTINGS, thresholds: [120] } }, ok: false },
-      { name: 'email (backend-only)', patch: { email: 'x@example.com' }, ok: false },
-      { name: 'nextAlertAt (backend-only)', patch: { nextAlertAt: serverTimestamp() }, ok: false },
-      { name: 'createdAt (backend-only)', patch: { createdAt: serverTimestamp() }, ok: false },
-      { name: 'unknown field', patch: { admin: true }, ok: false },
-    ])('$name -> $ok', async ({ patch, ok }) => {
-      await seed(`users/${OWNER}`, profileDoc());
-      const write = updateDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}`), patch);
+    test.each(PROFILE_UPDATE_CASES)('$name -> $ok', async ({ stored, patch, ok }) => {
+      await seed(`users/${OWNER}`, withPatch(storedProfile(), stored, resolve));
+      const write = updateDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}`), updateFields(patch));
       if (ok) await assertSucceeds(write);
       else await assertFails(write);
+    });
+  });
+
+  describe('collection group queries span every user and are denied', () => {
+    const rows = COLLECTION_GROUPS.flatMap((group) => (['owner', 'other'] as Principal[]).map((who) => ({ group, who })));
+    test.each(rows)("collectionGroup('$group') by $who -> denied", async ({ group, who }) => {
+      await seed(`users/${OWNER}/${group}/x`, { any: 1 });
+      await assertFails(getDocs(collectionGroup(db(contextOf(who)), group)));
     });
   });
 
@@ -287,15 +281,9 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     });
   });
 
-    describe('device validation (owner create)', () => {
-    test.each([
-      { name: 'valid', data: {}, ok: true },
-      { name: 'android platform', data: { platform: 'android' }, ok: false },
-      { name: 'empty token', data: { fcmToken: '' }, ok: false },
-      { name: 'lastSeenAt from the device clock', data: { lastSeenAt: past }, ok: false },
-      { name: 'extra field', data: { model: 'iPhone' }, ok: false },
-    ])('$name -> $ok', async ({ data, ok }) => {
-      const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/devices/d9`), { ...newDevice(), ...data });
+  describe('device validation (owner create)', () => {
+    test.each(DEVICE_CREATE_CASES)('$name -> $ok', async ({ patch, ok }) => {
+      const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/devices/d9`), withPatch(newDevice(), patch, resolve));
       if (ok) await assertSucceeds(write);
       else await assertFails(write);
     });

@@ -1,7 +1,8 @@
 /**
- * Who may do what on each Firestore collection of the data model, and the field-validation cases of a profile
- * created by the app: the expectation tables shared by the offline rules matrix (test/rules/matrix.test.ts, a
- * model of the runtime) and the emulator matrix (test/emulator/firestore.rules.test.ts, the real runtime).
+ * Who may do what on each Firestore collection of the data model and on the Storage import files, and the
+ * field-validation cases of client writes (profile create/update, segment create/update, device create, uploads):
+ * the expectation tables shared by the offline rules matrix (test/rules/matrix.test.ts, a model of the runtime)
+ * and the emulator suites (test/emulator/firestore.rules.test.ts and storage.rules.test.ts, the real runtime).
  */
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 
@@ -98,10 +99,209 @@ export const PROFILE_CREATE_CASES: ProfileCreateCase[] = [
 
 /** appCreatedProfile() with `patch` applied and each placeholder replaced by `time(placeholder)`. */
 export function profileCreateData<T>(patch: Record<string, unknown>, time: (t: symbol) => T): Record<string, unknown> {
+  return withPatch(appCreatedProfile(), patch, time);
+}
+
+// ---- field validation of client writes (shared by the offline model and the emulator) ----
+//
+// Conventions of the tables below: a `patch` replaces fields of the base document; a value `undefined` removes the
+// field (on an update: FieldValue.delete() on the emulator); SERVER_TIME is the server time of the write and
+// DEVICE_TIME a fixed past instant (a device clock, or the time a stored document was written).
+
+export interface WriteCase {
+  name: string;
+  patch: Record<string, unknown>;
+  ok: boolean;
+}
+
+export interface UpdateCase extends WriteCase {
+  /** Fields replacing those of the stored document before the update. */
+  stored: Record<string, unknown>;
+}
+
+/** base with `patch` applied (`undefined` removes a field) and each placeholder replaced by `time(placeholder)`. */
+export function withPatch<T>(base: Record<string, unknown>, patch: Record<string, unknown>, time: (t: symbol) => T): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries({ ...appCreatedProfile(), ...patch })) {
+  for (const [k, v] of Object.entries({ ...base, ...patch })) {
     if (v === undefined) continue;
     out[k] = v === SERVER_TIME || v === DEVICE_TIME ? time(v) : v;
   }
   return out;
 }
+
+/** A manual segment as the app creates it in `users/${OWNER}/segments/{id}`. */
+export function newSegment(): Record<string, unknown> {
+  return {
+    departureCountry: 'US',
+    arrivalCountry: 'FR',
+    departureDate: '2025-04-10',
+    arrivalDate: '2025-04-11',
+    mode: 'air',
+    source: 'manual',
+    createdAt: SERVER_TIME,
+    updatedAt: SERVER_TIME,
+  };
+}
+
+/** A segment as stored before an update (written earlier). */
+export function storedSegment(): Record<string, unknown> {
+  return { ...newSegment(), createdAt: DEVICE_TIME, updatedAt: DEVICE_TIME };
+}
+
+/** An emoji outside the Basic Multilingual Plane: 1 code point, 2 UTF-16 code units (zod counts code units). */
+const ASTRAL = '\u{1F600}';
+
+/** Creates of a segment by its owner. */
+export const SEGMENT_CREATE_CASES: WriteCase[] = [
+  { name: 'valid manual segment', patch: {}, ok: true },
+  {
+    name: 'all optional fields',
+    patch: { departureTime: '23:10', arrivalTime: '06:05', departureAirport: 'JFK', arrivalAirport: 'LFPG', transit: false, flightNumber: 'AF7', notes: 'n' },
+    ok: true,
+  },
+  { name: 'date line: arrival one day before departure', patch: { departureDate: '2025-04-24', arrivalDate: '2025-04-23' }, ok: true },
+  { name: 'arrival two days before departure', patch: { departureDate: '2025-04-24', arrivalDate: '2025-04-22' }, ok: false },
+  { name: 'date line over a month end', patch: { departureDate: '2025-03-01', arrivalDate: '2025-02-28' }, ok: true },
+  { name: 'non-existent date 2025-02-29', patch: { departureDate: '2025-02-29', arrivalDate: '2025-03-01' }, ok: false },
+  { name: 'non-existent date 2023-02-29', patch: { departureDate: '2023-02-28', arrivalDate: '2023-02-29' }, ok: false },
+  { name: '1900-02-29 (1900 is not a leap year)', patch: { departureDate: '1900-02-28', arrivalDate: '1900-02-29' }, ok: false },
+  { name: 'leap day 2024-02-29', patch: { departureDate: '2024-02-29', arrivalDate: '2024-02-29' }, ok: true },
+  // int() of "08" and "09" must read decimal (an octal reading would reject every August/September date).
+  { name: 'September 8th and 9th (leading zeros)', patch: { departureDate: '2025-09-08', arrivalDate: '2025-09-09' }, ok: true },
+  { name: 'year 0000', patch: { departureDate: '0000-01-01', arrivalDate: '0000-01-01' }, ok: false },
+  { name: 'month without leading zero', patch: { departureDate: '2025-4-10' }, ok: false },
+  { name: 'date with a time', patch: { departureDate: '2025-04-10T10:00' }, ok: false },
+  { name: 'lower-case country', patch: { arrivalCountry: 'fr' }, ok: false },
+  { name: 'unknown mode', patch: { mode: 'bus' }, ok: false },
+  { name: 'unknown field', patch: { country: 'FR' }, ok: false },
+  { name: 'notes of exactly 500 characters', patch: { notes: 'x'.repeat(500) }, ok: true },
+  { name: 'notes over 500 characters', patch: { notes: 'x'.repeat(501) }, ok: false },
+  { name: 'notes of 250 emoji (500 UTF-16 code units)', patch: { notes: ASTRAL.repeat(250) }, ok: true },
+  // zod (and the backend) count UTF-16 code units: 300 emoji are 600. Fails on the emulator if the runtime's
+  // string.size() counts code points instead, i.e. the rules would then accept what SegmentDocSchema rejects.
+  { name: 'notes of 300 emoji (600 UTF-16 code units)', patch: { notes: ASTRAL.repeat(300) }, ok: false },
+  { name: 'flight number over 12 characters', patch: { flightNumber: 'x'.repeat(13) }, ok: false },
+  { name: 'transit null', patch: { transit: null }, ok: false },
+  { name: 'departure time null', patch: { departureTime: null }, ok: false },
+  { name: 'source is an import id', patch: { source: 'import-123' }, ok: false },
+  { name: 'source missing', patch: { source: undefined }, ok: false },
+  { name: 'updatedAt from the device clock', patch: { updatedAt: DEVICE_TIME }, ok: false },
+  { name: 'createdAt from the device clock', patch: { createdAt: DEVICE_TIME }, ok: false },
+  { name: 'missing mode', patch: { mode: undefined }, ok: false },
+];
+
+/** Updates of `users/${OWNER}/segments/s1` by its owner; `updatedAt: SERVER_TIME` is written unless patched. */
+export const SEGMENT_UPDATE_CASES: UpdateCase[] = [
+  { name: 'edit with server updatedAt', stored: {}, patch: { arrivalCountry: 'DE' }, ok: true },
+  { name: 'edit with a device-clock updatedAt', stored: {}, patch: { arrivalCountry: 'DE', updatedAt: DEVICE_TIME }, ok: false },
+  { name: 'createdAt changed', stored: {}, patch: { createdAt: SERVER_TIME }, ok: false },
+  { name: 'createdAt removed', stored: {}, patch: { createdAt: undefined }, ok: false },
+  { name: 'imported segment keeps its import id', stored: { source: 'import-1' }, patch: { notes: 'fixed' }, ok: true },
+  { name: 'imported segment becomes manual', stored: { source: 'import-1' }, patch: { source: 'manual' }, ok: true },
+  { name: 'imported segment claims another import', stored: { source: 'import-1' }, patch: { source: 'import-2' }, ok: false },
+  { name: 'manual segment claims an import id', stored: {}, patch: { source: 'import-1' }, ok: false },
+  { name: 'source removed', stored: {}, patch: { source: undefined }, ok: false },
+  { name: 'optional notes removed', stored: { notes: 'old' }, patch: { notes: undefined }, ok: true },
+  { name: 'edit makes arrival 2 days early', stored: {}, patch: { arrivalDate: '2025-04-08' }, ok: false },
+  { name: 'unknown field added', stored: {}, patch: { admin: true }, ok: false },
+];
+
+/** The profile as stored at `users/${OWNER}` (created earlier, by the backend or the app). */
+export function storedProfile(): Record<string, unknown> {
+  return {
+    displayName: 'Alice',
+    nationalities: ['US'],
+    homeCountry: 'US',
+    timeZone: 'America/New_York',
+    notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS),
+    email: EMAIL[OWNER],
+    createdAt: DEVICE_TIME,
+    updatedAt: DEVICE_TIME,
+    nextAlertAt: null,
+  };
+}
+
+/** Updates of `users/${OWNER}` by its owner (only profileEditableKeys() may change). */
+export const PROFILE_UPDATE_CASES: UpdateCase[] = [
+  { name: 'display name', stored: {}, patch: { displayName: 'Al' }, ok: true },
+  { name: 'nationalities and home country', stored: {}, patch: { nationalities: ['US', 'IE'], homeCountry: 'IE' }, ok: true },
+  {
+    name: 'notifications off, no quiet hours',
+    stored: {},
+    patch: { notifications: { ...DEFAULT_NOTIFICATION_SETTINGS, enabled: false, quietHours: null } },
+    ok: true,
+  },
+  { name: 'invalid nationality', stored: {}, patch: { nationalities: ['USA'] }, ok: false },
+  { name: '11 nationalities', stored: {}, patch: { nationalities: Array.from({ length: 11 }, () => 'FR') }, ok: false },
+  { name: 'threshold above 90', stored: {}, patch: { notifications: { ...DEFAULT_NOTIFICATION_SETTINGS, thresholds: [120] } }, ok: false },
+  { name: 'empty time zone', stored: {}, patch: { timeZone: '' }, ok: false },
+  { name: 'email (backend-only)', stored: {}, patch: { email: 'x@example.com' }, ok: false },
+  { name: 'nextAlertAt (backend-only)', stored: {}, patch: { nextAlertAt: SERVER_TIME }, ok: false },
+  { name: 'nextAlertAt removed (backend-only)', stored: {}, patch: { nextAlertAt: undefined }, ok: false },
+  { name: 'nextRecomputeAt (backend-only)', stored: {}, patch: { nextRecomputeAt: SERVER_TIME }, ok: false },
+  { name: 'createdAt (set at creation)', stored: {}, patch: { createdAt: SERVER_TIME }, ok: false },
+  { name: 'updatedAt (set at creation)', stored: {}, patch: { updatedAt: SERVER_TIME }, ok: false },
+  { name: 'nationalities removed', stored: {}, patch: { nationalities: undefined }, ok: false },
+  { name: 'unknown field', stored: {}, patch: { admin: true }, ok: false },
+];
+
+/** A device as the app registers it at `users/${OWNER}/devices/{deviceId}`. */
+export function newDevice(): Record<string, unknown> {
+  return { fcmToken: 'token', platform: 'ios', appVersion: '1.0.0', lastSeenAt: SERVER_TIME };
+}
+
+/** Creates of a device by its owner. */
+export const DEVICE_CREATE_CASES: WriteCase[] = [
+  { name: 'valid', patch: {}, ok: true },
+  { name: 'token of 4096 characters', patch: { fcmToken: 't'.repeat(4096) }, ok: true },
+  { name: 'token of 4097 characters', patch: { fcmToken: 't'.repeat(4097) }, ok: false },
+  { name: 'android platform', patch: { platform: 'android' }, ok: false },
+  { name: 'empty token', patch: { fcmToken: '' }, ok: false },
+  { name: 'lastSeenAt from the device clock', patch: { lastSeenAt: DEVICE_TIME }, ok: false },
+  { name: 'extra field', patch: { model: 'iPhone' }, ok: false },
+  { name: 'missing appVersion', patch: { appVersion: undefined }, ok: false },
+];
+
+/**
+ * Subcollections of `users/{uid}`: a collection group query over any of them (`collectionGroup('segments')`)
+ * would span every user, so it is denied to everyone, the owner included (no recursive wildcard in the rules).
+ */
+export const COLLECTION_GROUPS = ['segments', 'visaStatus', 'summaries', 'imports', 'alerts', 'devices'];
+
+// ---- Cloud Storage: users/{uid}/imports/{importId}.csv|.txt (storage.rules) ----
+
+/** What the owner may do on its import files; nobody else may do anything. `update` = overwrite. */
+export const STORAGE_OWNER_MAY: Op[] = ['get', 'list', 'create'];
+export const STORAGE_ROWS = PRINCIPALS.flatMap((who) =>
+  OPS.map((op) => ({ who, op, allowed: who === 'owner' && STORAGE_OWNER_MAY.includes(op) })),
+);
+
+export interface UploadCase {
+  name: string;
+  /** Object name under `users/${OWNER}/imports/`. */
+  file: string;
+  contentType: string;
+  size: number;
+  /** Custom metadata of the upload. */
+  customMetadata?: Record<string, string>;
+  ok: boolean;
+}
+
+const MiB = 1024 * 1024;
+/** Uploads by the owner (the object does not exist yet). */
+export const UPLOAD_CASES: UploadCase[] = [
+  { name: '.csv text/csv', file: 'a.csv', contentType: 'text/csv', size: 40, ok: true },
+  { name: '.txt text/plain; charset=utf-8', file: 'a.txt', contentType: 'text/plain; charset=utf-8', size: 40, ok: true },
+  { name: 'application/vnd.ms-excel', file: 'a.csv', contentType: 'application/vnd.ms-excel', size: 40, ok: true },
+  { name: 'exactly 10 MiB', file: 'a.csv', contentType: 'text/csv', size: 10 * MiB, ok: true },
+  { name: '10 MiB + 1 byte', file: 'a.csv', contentType: 'text/csv', size: 10 * MiB + 1, ok: false },
+  { name: 'empty file', file: 'a.csv', contentType: 'text/csv', size: 0, ok: false },
+  { name: 'octet-stream', file: 'a.csv', contentType: 'application/octet-stream', size: 40, ok: false },
+  { name: 'image', file: 'a.csv', contentType: 'image/png', size: 40, ok: false },
+  { name: 'other extension', file: 'a.xlsx', contentType: 'text/csv', size: 40, ok: false },
+  { name: 'id with a space', file: 'a b.csv', contentType: 'text/csv', size: 40, ok: false },
+  { name: 'unrelated custom metadata', file: 'a.csv', contentType: 'text/csv', size: 40, customMetadata: { app: 'ios 1.0' }, ok: true },
+  // The import trigger ignores objects marked as written by the backend (services/importJob.ts).
+  { name: 'backend marker tttWrittenBy=backend', file: 'a.csv', contentType: 'text/csv', size: 40, customMetadata: { tttWrittenBy: 'backend' }, ok: false },
+  { name: 'backend marker key with another value', file: 'a.csv', contentType: 'text/csv', size: 40, customMetadata: { tttWrittenBy: 'app' }, ok: false },
+];

@@ -10,17 +10,30 @@ import * as path from 'node:path';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import {
   ACCESS,
+  COLLECTION_GROUPS,
+  DEVICE_CREATE_CASES,
   EMAIL,
   MATRIX_ROWS,
   OTHER,
   OWNER,
+  PRINCIPALS,
   PROFILE_CREATE_CASES,
+  PROFILE_UPDATE_CASES,
+  SEGMENT_CREATE_CASES,
+  SEGMENT_UPDATE_CASES,
   SERVER_TIME,
+  STORAGE_ROWS,
+  UPLOAD_CASES,
+  newDevice,
+  newSegment,
   profileCreateData,
+  storedProfile,
+  storedSegment,
+  withPatch,
   type Op,
   type Principal,
 } from './accessMatrix';
-import { RTimestamp, isAllowed, type RValue } from './rulesEval';
+import { RTimestamp, isAllowed, isCollectionGroupListAllowed, type RValue } from './rulesEval';
 import { parseRules } from './rulesParser';
 
 const rules = parseRules(fs.readFileSync(path.resolve(__dirname, '../../firestore.rules'), 'utf8'), 'firestore.rules');
@@ -112,38 +125,32 @@ describe('access matrix (offline model of the rules runtime)', () => {
 });
 
 describe('writes that depend on the stored document', () => {
-  const seg = (stored: Doc, patch: Doc) => check('owner', 'update', `users/${OWNER}/segments/s1`, stored, { ...stored, updatedAt: NOW, ...patch });
-  test.each<{ name: string; stored: Doc; patch: Doc; ok: boolean }>([
-    { name: 'edit with server updatedAt', stored: {}, patch: { arrivalCountry: 'DE' }, ok: true },
-    { name: 'edit with a device-clock updatedAt', stored: {}, patch: { arrivalCountry: 'DE', updatedAt: PAST }, ok: false },
-    { name: 'createdAt changed', stored: {}, patch: { createdAt: NOW }, ok: false },
-    { name: 'imported segment keeps its import id', stored: { source: 'import-1' }, patch: { notes: 'fixed' }, ok: true },
-    { name: 'imported segment becomes manual', stored: { source: 'import-1' }, patch: { source: 'manual' }, ok: true },
-    { name: 'manual segment claims an import id', stored: {}, patch: { source: 'import-1' }, ok: false },
-    { name: 'edit makes arrival 2 days early', stored: {}, patch: { arrivalDate: '2025-04-08' }, ok: false },
-  ])('segment update: $name -> $ok', ({ stored, patch, ok }) => {
-    expect(seg({ ...segment(), ...stored }, patch)).toBe(ok);
+  const resolve = (t: symbol) => (t === SERVER_TIME ? NOW : PAST);
+
+  test.each(SEGMENT_UPDATE_CASES)('segment update: $name -> $ok', ({ stored, patch, ok }) => {
+    const before = withPatch(storedSegment(), stored, resolve) as Doc;
+    // request.resource.data on an update is the stored document merged with the written fields.
+    const after = withPatch(before, { updatedAt: SERVER_TIME, ...patch }, resolve) as Doc;
+    expect(check('owner', 'update', `users/${OWNER}/segments/s1`, before, after)).toBe(ok);
   });
 
-  test.each<{ name: string; data: Doc; ok: boolean }>([
-    { name: 'create as manual', data: {}, ok: true },
-    { name: 'create claiming an import', data: { source: 'import-1' }, ok: false },
-    { name: 'create with a device-clock createdAt', data: { createdAt: PAST }, ok: false },
-  ])('segment create: $name -> $ok', ({ data, ok }) => {
-    expect(check('owner', 'create', `users/${OWNER}/segments/s9`, null, { ...DATA.segments!.created(), ...data })).toBe(ok);
+  test.each(SEGMENT_CREATE_CASES)('segment create: $name -> $ok', ({ patch, ok }) => {
+    expect(check('owner', 'create', `users/${OWNER}/segments/s9`, null, withPatch(newSegment(), patch, resolve) as Doc)).toBe(ok);
   });
 
-  test.each<{ name: string; patch: Doc; ok: boolean }>([
-    { name: 'display name', patch: { displayName: 'Al' }, ok: true },
-    { name: 'nationalities and home country', patch: { nationalities: ['US', 'IE'], homeCountry: 'IE' }, ok: true },
-    { name: 'email', patch: { email: 'x@example.com' }, ok: false },
-    { name: 'nextAlertAt', patch: { nextAlertAt: NOW }, ok: false },
-    { name: 'nextRecomputeAt', patch: { nextRecomputeAt: NOW }, ok: false },
-    { name: 'updatedAt', patch: { updatedAt: NOW }, ok: false },
-    { name: 'a new field', patch: { admin: true }, ok: false },
-    { name: 'invalid time zone', patch: { timeZone: '' }, ok: false },
-  ])('profile update: $name -> $ok', ({ patch, ok }) => {
-    expect(check('owner', 'update', `users/${OWNER}`, profile(), { ...profile(), ...patch })).toBe(ok);
+  test.each(PROFILE_UPDATE_CASES)('profile update: $name -> $ok', ({ stored, patch, ok }) => {
+    const before = withPatch(storedProfile(), stored, resolve) as Doc;
+    expect(check('owner', 'update', `users/${OWNER}`, before, withPatch(before, patch, resolve) as Doc)).toBe(ok);
+  });
+
+  test.each(DEVICE_CREATE_CASES)('device create: $name -> $ok', ({ patch, ok }) => {
+    expect(check('owner', 'create', `users/${OWNER}/devices/d9`, null, withPatch(newDevice(), patch, resolve) as Doc)).toBe(ok);
+  });
+
+  test('the shared tables cover both outcomes', () => {
+    for (const table of [SEGMENT_CREATE_CASES, SEGMENT_UPDATE_CASES, PROFILE_UPDATE_CASES, DEVICE_CREATE_CASES]) {
+      expect(new Set(table.map((c) => c.ok))).toEqual(new Set([true, false]));
+    }
   });
 
   test.each(PROFILE_CREATE_CASES)('profile create: $name ($who) -> $ok', ({ who, patch, ok }) => {
@@ -160,4 +167,51 @@ describe('writes that depend on the stored document', () => {
   test('profile delete by its owner is denied (account deletion goes through the backend)', () => {
     expect(check('owner', 'delete', `users/${OWNER}`, profile(), null)).toBe(false);
   });
+});
+
+describe('collection group queries (offline model)', () => {
+  const rows = COLLECTION_GROUPS.flatMap((group) => PRINCIPALS.map((who) => ({ group, who })));
+  test.each(rows)("collectionGroup('$group') by $who is denied", ({ group, who }) => {
+    expect(isCollectionGroupListAllowed(rules, group, { auth: auth(who), time: NOW })).toBe(false);
+  });
+
+  test('the model does authorise a collection group query where a recursive wildcard allows it', () => {
+    const src = "rules_version = '2';\nservice cloud.firestore { match /databases/{database}/documents { match /{path=**}/segments/{id} { allow list: if request.auth != null; } } }";
+    const open = parseRules(src, 'open.rules');
+    expect(isCollectionGroupListAllowed(open, 'segments', { auth: auth('other'), time: NOW })).toBe(true);
+    expect(isCollectionGroupListAllowed(open, 'devices', { auth: auth('other'), time: NOW })).toBe(false);
+  });
+});
+
+describe('storage.rules access and uploads (offline model)', () => {
+  const storageRules = parseRules(fs.readFileSync(path.resolve(__dirname, '../../storage.rules'), 'utf8'), 'storage.rules');
+  const OBJECTS = '/b/demo-travel-time-tracker.appspot.com/o';
+  const upload = (who: Principal, op: Op, file: string, size: number, contentType: string, metadata: RValue = {}) =>
+    isAllowed(
+      storageRules,
+      `${OBJECTS}/users/${OWNER}/imports/${file}`,
+      op,
+      { auth: auth(who), time: NOW, resource: op === 'create' || op === 'update' ? { size, contentType, metadata } : null },
+      op === 'create' ? null : { name: `users/${OWNER}/imports/${file}`, size, contentType, metadata: {} },
+    );
+
+  test.each(STORAGE_ROWS)('users/{owner}/imports: $who $op -> $allowed', ({ who, op, allowed }) => {
+    expect(upload(who, op, 'import-1.csv', 40, 'text/csv')).toBe(allowed);
+  });
+
+  test.each(UPLOAD_CASES)('owner upload: $name -> $ok', ({ file, contentType, size, customMetadata, ok }) => {
+    expect(upload('owner', 'create', file, size, contentType, customMetadata ?? {})).toBe(ok);
+  });
+
+  test('an upload without any custom metadata map (null) passes the marker check', () => {
+    expect(upload('owner', 'create', 'a.csv', 40, 'text/csv', null)).toBe(true);
+  });
+
+  test.each([`users/${OWNER}/avatar.png`, `users/${OWNER}/imports/nested/a.csv`, 'public/a.csv', `imports/${OWNER}/a.csv`])(
+    'nothing else is writable, even by the signed-in user: %s',
+    (p) => {
+      const req = { auth: auth('owner'), time: NOW, resource: { size: 40, contentType: 'text/csv', metadata: {} } };
+      expect(isAllowed(storageRules, `${OBJECTS}/${p}`, 'create', req, null)).toBe(false);
+    },
+  );
 });

@@ -30,6 +30,7 @@ import {
   UserProfileSchema,
 } from '../../functions/src/model/documents';
 import { CONFIG_DEFAULTS } from '../../functions/src/config';
+import { BACKEND_MARKER_KEY } from '../../functions/src/services/importJob';
 import { RTimestamp, callRulesFunction, type EvalEnv, type RValue } from './rulesEval';
 import {
   checkScopes,
@@ -234,6 +235,9 @@ describe('segment validation: rules accept exactly what SegmentDocSchema accepts
     { name: 'non-existent 2025-02-29', doc: { ...baseSegment, departureDate: '2025-02-29', arrivalDate: '2025-03-01' } },
     { name: '1900-02-29 (not leap)', doc: { ...baseSegment, departureDate: '1900-02-29', arrivalDate: '1900-03-01' } },
     { name: '2000-02-29 (leap)', doc: { ...baseSegment, departureDate: '2000-02-29', arrivalDate: '2000-02-29' } },
+    // timestamp.date takes years 1-9999 as written (the model once mapped 0-99 to 1900-1999 like Date.UTC).
+    { name: 'years below 100: 0099-12-31 to 0100-01-05', doc: { ...baseSegment, departureDate: '0099-12-31', arrivalDate: '0100-01-05' } },
+    { name: 'years below 100: 0100-01-01 to 0099-12-30', doc: { ...baseSegment, departureDate: '0100-01-01', arrivalDate: '0099-12-30' } },
     { name: 'April 31st', doc: { ...baseSegment, departureDate: '2025-04-31', arrivalDate: '2025-05-01' } },
     { name: 'date with time', doc: { ...baseSegment, departureDate: '2025-04-10T10:00' } },
     { name: 'lower-case country', doc: { ...baseSegment, arrivalCountry: 'fr' } },
@@ -355,6 +359,10 @@ describe('storage.rules', () => {
     expect(storageSrc).toContain('request.resource.size > 0');
     // One limit: a file the rules let through is not refused by size by onImportUploaded (IMPORT_MAX_BYTES).
     expect(CONFIG_DEFAULTS.importMaxBytes).toBe(10 * 1024 * 1024);
+  });
+
+  test('uploads may not carry the marker the import trigger reserves for objects the backend writes', () => {
+    expect(storageSrc).toContain(`!('${BACKEND_MARKER_KEY}' in request.resource.metadata)`);
   });
 
   const storageEnv = (fileName: string, contentType: string): EvalEnv => ({

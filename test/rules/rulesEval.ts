@@ -194,7 +194,11 @@ function call(e: Extract<Expr, { type: 'call' }>, env: EvalEnv): RValue {
   if (objExpr.type === 'id' && objExpr.name === 'timestamp' && method === 'date') {
     const [y, m, d] = args();
     if (typeof y !== 'number' || typeof m !== 'number' || typeof d !== 'number') return err('timestamp.date of non-ints');
-    return new RTimestamp(Date.UTC(y, m - 1, d));
+    // Date.UTC maps years 0-99 to 1900-1999; the rules runtime takes the year as written (1-9999).
+    const t = new Date(Date.UTC(2000, m - 1, d));
+    t.setUTCFullYear(y);
+    if (y < 1 || y > 9999 || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return err(`timestamp.date(${y}, ${m}, ${d}) is no date`);
+    return new RTimestamp(t.getTime());
   }
   if (objExpr.type === 'id' && objExpr.name === 'duration' && method === 'value') {
     const [n, u] = args();
@@ -330,4 +334,46 @@ export function isAllowed(
     return false;
   };
   return rules.services.some((s) => visit(s.matches, segments, {}, new Map(s.functions.map((f) => [f.name, f]))));
+}
+
+/**
+ * Whether a collection group query over `collectionId` (e.g. `collectionGroup('segments')`) is allowed. In rules
+ * version 2 such a query is matched only by `match` paths that end in `/{collectionId}/{doc}` and contain a
+ * recursive wildcard (`{path=**}`) before it: `match /users/{uid}/segments/{id}` never authorises it. The
+ * wildcards are bound to nothing (the query spans every parent), so a condition using them errors (denied).
+ */
+export function isCollectionGroupListAllowed(
+  rules: import('./rulesParser').RulesFile,
+  collectionId: string,
+  request: RValue,
+): boolean {
+  type Block = import('./rulesParser').MatchBlock;
+  const visit = (blocks: Block[], prefix: string[], fnsInScope: Map<string, FunctionDecl>): boolean => {
+    for (const b of blocks) {
+      const parts = [...prefix, ...b.path.split('/').filter(Boolean)];
+      const scopeFns = new Map(fnsInScope);
+      for (const f of b.functions) scopeFns.set(f.name, f);
+      const n = parts.length;
+      const applies =
+        n >= 3 &&
+        parts[n - 2] === collectionId &&
+        /^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(parts[n - 1] as string) &&
+        parts.slice(0, n - 2).some((p) => /=\*\*\}$/.test(p));
+      if (applies) {
+        const env: EvalEnv = { functions: scopeFns, vars: { request, resource: null } };
+        for (const a of b.allows) {
+          if (!a.methods.some((x) => COVERS.list.includes(x))) continue;
+          if (a.condition === null) return true;
+          try {
+            if (evaluate(a.condition, env) === true) return true;
+          } catch (e) {
+            if (!(e instanceof RulesEvalError)) throw e;
+          }
+        }
+      }
+      if (visit(b.matches, parts, scopeFns)) return true;
+    }
+    return false;
+  };
+  return rules.services.some((s) => visit(s.matches, [], new Map(s.functions.map((f) => [f.name, f]))));
 }

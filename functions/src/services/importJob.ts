@@ -136,6 +136,35 @@ function mib(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB (${bytes} bytes)`;
 }
 
+/**
+ * An unexpected (non-file) error is retried (Cloud Functions `retry: true`) until the upload is this old; then the
+ * import ends in `failed`, so that a poison event does not run for the whole 24 h retry window of 2nd-gen functions.
+ */
+export const MAX_RETRY_AGE_MS = 60 * 60_000;
+
+/**
+ * Pulls the first chunk of a file; null when it does not exist. Returns a stream that yields that chunk and then
+ * the rest (the object is read once).
+ */
+async function peekFile(source: AsyncIterable<Buffer>): Promise<AsyncIterable<Buffer> | null> {
+  const it = source[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    if (e instanceof Error && e.name === 'FileNotFoundError') return null;
+    throw e;
+  }
+  return (async function* () {
+    if (!first.done) yield first.value;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  })();
+}
+
 const EMPTY_COUNTS: ImportDoc['counts'] = { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 };
 
 /**
@@ -157,6 +186,12 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
   const { uid, importId } = p;
 
   const existingDoc = await repo.getImport(uid, importId);
+  // The rules allow `{importId}.csv` and `{importId}.txt` side by side; both would report to the same document.
+  // The first file owns it: a second one must not reset a finished (or running) import's status and counts.
+  if (existingDoc && existingDoc.storagePath && existingDoc.storagePath !== object.name) {
+    logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'another file already uses this import id' });
+    return { action: 'ignored', reason: 'import id used by another file' };
+  }
   const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
   if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
     logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
@@ -177,11 +212,30 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     createdAt: existingDoc?.createdAt ?? startedAt,
     updatedAt: startedAt,
   };
+  const deletedDuringImport = (): ImportOutcome => {
+    logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'account deleted during the import' });
+    return { action: 'ignored', reason: 'account deleted' };
+  };
   const fail = async (reason: string, extra: Partial<ImportDoc> = {}): Promise<ImportOutcome> => {
     await repo.putImport(uid, importId, { ...base, ...extra, status: 'failed', error: reason, updatedAt: clock() });
     logEvent('WARNING', 'import.failed', { uid, importId, eventId, reason });
     return { action: 'done', status: 'failed', uid, importId };
   };
+
+  // Read before the first write: an event delivered after deleteAccount (upload, then an immediate account
+  // deletion, which deletes the file too) finds neither profile nor file and must write nothing under the user.
+  const profile = await repo.getProfile(uid);
+  let source: AsyncIterable<Buffer> = storage.read(object.name);
+  if (!profile) {
+    const peeked = await peekFile(source);
+    if (peeked === null) {
+      logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'no profile and the file is gone (account deleted)' });
+      return { action: 'ignored', reason: 'account deleted' };
+    }
+    source = peeked;
+  }
+  /** True when the account was deleted while this import ran (its profile existed at the start). */
+  const accountDeleted = async (): Promise<boolean> => profile !== null && (await repo.getProfile(uid)) === null;
 
   // `queued` first: the app sees at once that the upload was received, even if the guards below reject it.
   await repo.putImport(uid, importId, base);
@@ -212,17 +266,25 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     progressWrite = progressWrite.then(() => repo.putImport(uid, importId, { rowsDone, updatedAt: new Date(t) }));
   };
 
-  const profile = await repo.getProfile(uid);
   const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
   let result: ImportResult;
   try {
     const pipeline = await import('../core/import');
     const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress };
-    result = await pipeline.importFlights(storage.read(object.name), options);
+    result = await pipeline.importFlights(source, options);
   } catch (e) {
     await progressWrite.catch(() => undefined);
     if (e instanceof ImportFileError) return fail(e.message);
-    if (e instanceof Error && e.name === 'FileNotFoundError') return fail('the uploaded file was deleted before it could be read');
+    if (e instanceof Error && e.name === 'FileNotFoundError') {
+      if (await accountDeleted()) return deletedDuringImport();
+      return fail('the uploaded file was deleted before it could be read');
+    }
+    // A poison event (a bug that fails on this file every time) must not be retried for the 24 h of the retry
+    // window: once the upload is older than MAX_RETRY_AGE_MS, give up with a final status.
+    if (object.timeCreated && clock().getTime() - object.timeCreated.getTime() > MAX_RETRY_AGE_MS) {
+      logEvent('ERROR', 'handler.error', { uid, importId, eventId, reason: errorReason(e), step: 'import (giving up)' });
+      return fail('the file could not be imported because of an internal error; please try again later or contact support');
+    }
     // Anything else is a bug or an outage: note it but stay `processing` (a final status would make the retry
     // look like a redelivery and be ignored), and rethrow so that Cloud Functions retries the event.
     await repo.putImport(uid, importId, { error: `retrying after an unexpected error (${errorReason(e)})`, updatedAt: clock() });
@@ -276,6 +338,8 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     }
     toCreate.push({ id, data: toSegmentDoc(s, importId, now) });
   }
+  // The import may have run for minutes: an account deleted meanwhile must not get its segments back.
+  if (await accountDeleted()) return deletedDuringImport();
   const created = toCreate.length > 0 ? await repo.createSegmentsIfAbsent(uid, toCreate) : 0;
   imported += created;
   duplicates += toCreate.length - created;

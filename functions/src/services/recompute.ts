@@ -239,27 +239,40 @@ export function evaluationDocs(
  * Works without a profile (defaults: UTC, no nationality, so every rule applies), because a profile may not exist
  * yet when the first segment arrives. Idempotent (see the file docstring).
  *
- * Reads: 1 profile + N segments + R statuses, + N segments for the verifying read when it wrote.
+ * Writes nothing when there is no profile and no segment, or when the profile disappears during the run (an
+ * account deletion): see the comment in the body.
+ *
+ * Reads: 1 profile + N segments + R statuses, + 1 profile + N segments for the verifying read when it wrote.
  * Writes: R + 1 when the evaluation changed, + 1 profile update when a schedule field changed.
  * @throws whatever the repository throws (the trigger then lets Cloud Functions retry).
  */
 export async function recomputeUser(repo: Repository, uid: string, opts: { now: Date; eventId?: string }): Promise<RecomputeResult> {
   const { now, eventId } = opts;
-  const profile = await repo.getProfile(uid);
-  const timeZone = safeTimeZone(profile?.timeZone);
-  const asOf = todayIn(timeZone, now);
-  const nationalities = profile?.nationalities ?? [];
-
+  let profile = await repo.getProfile(uid);
+  // A profile that existed when the recompute started and is gone later was deleted (deleteAccount): nothing may be
+  // written under that user any more. Without a profile and without segments there is nothing to reflect either:
+  // that is also what every segment-delete event of an account deletion finds, and writing the (empty) evaluation
+  // then would recreate visaStatus/summaries under the deleted user.
+  const hadProfile = profile !== null;
   let segments = await repo.listSegments(uid);
   let result: RecomputeResult | undefined;
   let evaluation: TravelEvaluation | undefined;
   let anyWrite = false;
+  let userGone = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const timeZone = safeTimeZone(profile?.timeZone);
+    const asOf = todayIn(timeZone, now);
+    const nationalities = profile?.nationalities ?? [];
     const hash = segmentsHash(segments);
     const usable = coreSegmentsOf(segments);
     evaluation = evaluateTravel(usable.segments, { asOf, nationalities });
     if (usable.warnings.length > 0) evaluation = { ...evaluation, warnings: [...usable.warnings, ...evaluation.warnings] };
     const docs = evaluationDocs(evaluation, hash, now);
+    if (!profile && (hadProfile || segments.length === 0)) {
+      userGone = true;
+      result = { ...docs, changed: anyWrite };
+      break;
+    }
     const stored = await Promise.all(docs.statuses.map((s) => repo.getVisaStatus(uid, s.ruleId)));
     const changed = docs.statuses.some((s, i) => !sameStatus(s, stored[i] ?? null));
     if (!changed) {
@@ -269,24 +282,52 @@ export async function recomputeUser(repo: Repository, uid: string, opts: { now: 
     await repo.putEvaluation(uid, docs.statuses, docs.countryDays);
     anyWrite = true;
     result = { ...docs, changed: true };
-    const after = await repo.listSegments(uid);
-    if (segmentsHash(after) === hash) break;
-    logEvent('INFO', 'recompute.retried', { uid, eventId, attempt, reason: 'segments changed during recompute' });
+    // Verify after writing: the segments AND the profile inputs (nationalities, time zone, notification settings)
+    // must still be those evaluated; a profile edit racing this recompute must not be overwritten by a status
+    // computed for the old profile (its own recompute may have written before this one).
+    const [afterProfile, after] = await Promise.all([repo.getProfile(uid), repo.listSegments(uid)]);
+    if (segmentsHash(after) === hash && sameProfileInputs(profile, afterProfile)) break;
+    logEvent('INFO', 'recompute.retried', { uid, eventId, attempt, reason: 'segments or profile changed during recompute' });
     segments = after;
+    profile = afterProfile;
   }
   if (!result || !evaluation) throw new Error('unreachable: no evaluation');
+  const timeZone = safeTimeZone(profile?.timeZone);
 
   if (profile) await updateSchedule(repo, uid, profile, result.statuses, segments, evaluation, timeZone, now);
 
   logEvent('INFO', 'recompute.done', {
     uid,
     eventId,
-    asOf,
+    asOf: evaluation.asOf,
     segments: segments.length,
     rules: result.statuses.length,
     changed: result.changed,
+    userGone,
   });
   return result;
+}
+
+/** JSON with object keys sorted at every depth (Firestore does not preserve map key order). */
+function canonicalJson(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/** Whether two reads of the profile give the same recompute inputs (existence, nationalities, time zone, notifications). */
+function sameProfileInputs(a: UserProfile | null, b: UserProfile | null): boolean {
+  if (a === null || b === null) return a === b;
+  const key = (p: UserProfile) => canonicalJson([p.nationalities ?? null, p.timeZone ?? null, p.notifications ?? null]);
+  return key(a) === key(b);
 }
 
 async function updateSchedule(

@@ -86,12 +86,13 @@ describeWithSamples('real flight-history samples', () => {
     expect(rows.get(5)?.transit).toBeUndefined();
   });
 
-  test('App in the Air: the NOT_MINE trip is skipped with its reason; AUS->BOI->SEA connects at BOI; local times kept', () => {
+  test('App in the Air: the NOT_MINE trip is skipped with its reason; AUS->BOI->SEA is domestic (no transit); local times kept', () => {
     const r = results.get('appintheair/appintheair-exporter_example_data.txt')!;
     expect(r.skipped.map((s) => s.row)).toEqual([50, 51]);
     for (const s of r.skipped) expect(s.reason).toMatch(/NOT_MINE/);
     const rows = byRow(r.segments);
-    expect(rows.get(39)).toMatchObject({ departureAirport: 'AUS', arrivalAirport: 'BOI', departureTime: '16:45', transit: true });
+    expect(rows.get(39)).toMatchObject({ departureAirport: 'AUS', arrivalAirport: 'BOI', departureTime: '16:45' });
+    expect(rows.get(39)?.transit).toBeUndefined(); // US -> US -> US: the traveller is in the US, never airside
     expect(rows.get(19)).toMatchObject({ departureTime: '15:10', arrivalTime: '18:25', arrivalCountry: 'US' });
     const other = byRow(results.get('appintheair/myfr24-converter_app_in_the_air_data_sample.txt')!.segments);
     expect([...other.values()].find((s) => s.departureAirport === 'LCY')).toMatchObject({ arrivalAirport: 'FRA', transit: true });

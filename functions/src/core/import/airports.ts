@@ -99,6 +99,13 @@ export const AIRPORT_OVERRIDES: readonly OverrideRow[] = [
 
 const EURO_AIRPORT_CODES = new Set(['BSL', 'MLH', 'EAP', 'LFSB']);
 
+/**
+ * Codes that never name an airport although the package resolves them: `ZZZZ` is the ICAO flight-plan
+ * placeholder for "no location indicator" (ICAO Doc 4444, Appendix 2, item 13/16), which the package gives to a
+ * French airfield. Source: https://en.wikipedia.org/wiki/ICAO_airport_code#Pseudo_ICAO-codes
+ */
+const PLACEHOLDER_CODES = new Set(['ZZZZ']);
+
 interface Entry {
   iata?: string;
   icao?: string;
@@ -180,7 +187,7 @@ export function airportsLoaded(): boolean {
 
 /**
  * Resolves an IATA (3 letters, looked up first) or ICAO (4 characters) airport code, case-insensitive.
- * Overrides (`AIRPORT_OVERRIDES`) win over the package. EuroAirport codes get the country of
+ * Overrides (`AIRPORT_OVERRIDES`) win over the package; placeholder codes (`ZZZZ`) are unknown. EuroAirport codes get the country of
  * `options.euroAirportSide` (default `'FR'`, see `EuroAirportSide`) and `euroAirport: true`.
  *
  * @returns the airport, or `null` when the code is unknown (callers report it; a code is never guessed).
@@ -188,6 +195,7 @@ export function airportsLoaded(): boolean {
  */
 export function lookupAirport(code: string, options: LookupOptions = {}): AirportInfo | null {
   const c = code.trim().toUpperCase();
+  if (PLACEHOLDER_CODES.has(c)) return null;
   let entry: Entry | undefined;
   if (/^[A-Z]{3}$/.test(c)) entry = overrideByIata.get(c);
   else if (/^[A-Z0-9]{4}$/.test(c)) entry = overrideByIcao.get(c);

@@ -369,8 +369,9 @@ class Collector {
       arrivalUtc = departureUtc + r.durationMinutes * 60_000;
       arrivalDate = utcToLocal(arrivalUtc, to.timeZone).date;
     } else {
-      // No way to place the arrival: same local date. Flag flights long enough to land on another date.
-      arrivalDate = r.departureDate;
+      // No way to place the arrival: same local date, unless even the earliest possible landing falls on a later
+      // local date (westward over the date line). Flag flights long enough to land on another date.
+      arrivalDate = earliestArrivalDate(r.departureDate, departureUtc, from, to) ?? r.departureDate;
       const km = distanceKm(from, to);
       if ((km !== null && km >= LONG_HAUL_KM) || (km === null && from.timeZone !== to.timeZone)) this.assumedDateRows.push(row);
       if ((r.departureTime || r.arrivalTime) && (!from.timeZone || !to.timeZone)) {
@@ -440,6 +441,13 @@ class Collector {
    *    `trip`) leaves from the same airport on the local arrival date (and does not fly back). Without such grouping a same-day
    *    connection is NOT assumed to be a transit: counting a day in a country the traveller only changed planes
    *    in is the safer error for visa rules (an overstay warning rather than a missed one).
+   * In cases 2 and 3 a connection is a transit only when it is international on both sides: an inbound flight
+   * from the same country (the traveller was already there) or an onward flight to the same country (a domestic
+   * flight, boarded after entry; e.g. AUS -> BOI -> SEA) is never airside, so the arrival country keeps its day
+   * even when the connection spans midnight.
+   * Policy (unchanged, documented): the window is measured, not the traveller's intent, so a 20 h overnight
+   * connection between two international flights is a transit even if the traveller left the airport; pass a
+   * smaller `layoverHours` or an explicit transfer flag to change that.
    */
   private markLayovers(): void {
     const timed = this.metas.filter((m) => m.departureUtc !== undefined).sort((a, b) => a.departureUtc! - b.departureUtc! || a.segment.row - b.segment.row);
@@ -453,6 +461,10 @@ class Collector {
       if (prev) nextInTrip.set(prev, m);
       lastOfTrip.set(m.tripId, m);
     }
+    // International on both sides: the traveller came from, and flies on to, another country.
+    const airside = (m: FlightMeta, next: FlightMeta) =>
+      next.fromKey === m.toKey && next.toKey !== m.fromKey &&
+      m.segment.departureCountry !== m.segment.arrivalCountry && next.segment.arrivalCountry !== m.segment.arrivalCountry;
     for (const m of this.metas) {
       let transit: boolean;
       if (m.transfer !== undefined) transit = m.transfer;
@@ -460,10 +472,10 @@ class Collector {
         const next = nextTimed.get(m);
         if (m.arrivalUtc !== undefined && next?.departureUtc !== undefined) {
           const gap = next.departureUtc - m.arrivalUtc;
-          transit = next.fromKey === m.toKey && next.toKey !== m.fromKey && gap >= 0 && gap <= this.layoverMs;
+          transit = airside(m, next) && gap >= 0 && gap <= this.layoverMs;
         } else {
           const leg = nextInTrip.get(m);
-          transit = !!leg && leg.fromKey === m.toKey && leg.toKey !== m.fromKey && leg.segment.departureDate === m.segment.arrivalDate;
+          transit = !!leg && airside(m, leg) && leg.segment.departureDate === m.segment.arrivalDate;
         }
       }
       if (transit) m.segment.transit = true;
@@ -483,7 +495,8 @@ class Collector {
     }
     if (this.assumedDateRows.length) {
       warnings.push(
-        `no departure/arrival times for long-haul flights (${listRows(this.assumedDateRows)}): arrival date assumed equal to the departure date; check them`,
+        `no arrival time for long-haul flights (${listRows(this.assumedDateRows)}): arrival date assumed equal to the departure date ` +
+          '(or the earliest date the flight can land, westward over the date line); check them',
       );
     }
     warnings.push(...this.rowWarnings);
@@ -501,6 +514,21 @@ class Collector {
     }
     return result;
   }
+}
+
+/**
+ * Local arrival date of the earliest landing possible when the arrival time is unknown: departure at the known
+ * instant, else at 00:00 local on the departure date, plus the great-circle distance flown at
+ * `MAX_PLAUSIBLE_KMH`. Returns it only when it is after the departure date (then the same-date default is
+ * impossible: LAX -> TPE never lands on its local departure date), else `null`. Flights eastward over the date line
+ * (TPE -> LAX) may land on the previous date; that cannot be known without times and stays the same-date default.
+ */
+function earliestArrivalDate(departureDate: string, departureUtc: number | undefined, from: AirportInfo, to: AirportInfo): string | null {
+  const km = distanceKm(from, to);
+  if (km === null || !from.timeZone || !to.timeZone) return null;
+  const start = departureUtc ?? localToUtc(departureDate, '00:00', from.timeZone);
+  const earliest = utcToLocal(start + (km / MAX_PLAUSIBLE_KMH) * 3_600_000, to.timeZone).date;
+  return earliest > departureDate ? earliest : null;
 }
 
 function listRows(rows: number[]): string {
