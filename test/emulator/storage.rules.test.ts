@@ -1,7 +1,7 @@
 /**
  * storage.rules on the Storage emulator: principal (unauthenticated, owner, other user) x operation (get, list,
  * create, update = overwrite, delete) on `users/{uid}/imports/{importId}.csv`, then upload validation (name, size,
- * content type) and paths outside the import folder. Runs under `npm run test:emulators`; skipped by name otherwise.
+ * content type, custom metadata) and paths outside the import folder. Runs under `npm run test:emulators`; skipped by name otherwise.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,20 +23,11 @@ import {
   type FirebaseStorage,
 } from 'firebase/storage';
 import { describeWithStorageEmulator } from '../helpers/emulator';
+import { OTHER, OWNER, STORAGE_ROWS, UPLOAD_CASES, type Op, type Principal } from '../rules/accessMatrix';
 
 const PROJECT_ID = 'demo-travel-time-tracker';
 const ROOT = path.resolve(__dirname, '../..');
-const OWNER = 'alice';
-const OTHER = 'bob';
-const MiB = 1024 * 1024;
 const CSV = new TextEncoder().encode('Date,From,To\n2025-04-10,JFK,CDG\n');
-type Principal = 'unauthenticated' | 'owner' | 'other';
-type Op = 'get' | 'list' | 'create' | 'update' | 'delete';
-
-const OWNER_MAY: Op[] = ['get', 'list', 'create'];
-const ROWS = (['unauthenticated', 'owner', 'other'] as Principal[]).flatMap((who) =>
-  (['get', 'list', 'create', 'update', 'delete'] as Op[]).map((op) => ({ who, op, allowed: who === 'owner' && OWNER_MAY.includes(op) })),
-);
 
 describeWithStorageEmulator('storage.rules on the emulator', () => {
   let env: RulesTestEnvironment;
@@ -64,7 +55,7 @@ describeWithStorageEmulator('storage.rules on the emulator', () => {
     });
   }
 
-  test.each(ROWS)('users/{owner}/imports: $who $op -> $allowed', async ({ who, op, allowed }) => {
+  test.each(STORAGE_ROWS)('users/{owner}/imports: $who $op -> $allowed', async ({ who, op, allowed }) => {
     const existing = `users/${OWNER}/imports/import-1.csv`;
     if (op !== 'create') await seed(existing);
     const s = storage(contextOf(who));
@@ -88,20 +79,11 @@ describeWithStorageEmulator('storage.rules on the emulator', () => {
     await assertFails(updateMetadata(ref(s, p), { contentType: 'text/plain' }));
   });
 
-  test.each([
-    { name: '.csv text/csv', file: 'a.csv', type: 'text/csv', size: CSV.length, ok: true },
-    { name: '.txt text/plain; charset=utf-8', file: 'a.txt', type: 'text/plain; charset=utf-8', size: CSV.length, ok: true },
-    { name: 'application/vnd.ms-excel', file: 'a.csv', type: 'application/vnd.ms-excel', size: CSV.length, ok: true },
-    { name: 'exactly 10 MiB', file: 'a.csv', type: 'text/csv', size: 10 * MiB, ok: true },
-    { name: '10 MiB + 1 byte', file: 'a.csv', type: 'text/csv', size: 10 * MiB + 1, ok: false },
-    { name: 'empty file', file: 'a.csv', type: 'text/csv', size: 0, ok: false },
-    { name: 'octet-stream', file: 'a.csv', type: 'application/octet-stream', size: CSV.length, ok: false },
-    { name: 'image', file: 'a.csv', type: 'image/png', size: CSV.length, ok: false },
-    { name: 'other extension', file: 'a.xlsx', type: 'text/csv', size: CSV.length, ok: false },
-    { name: 'id with a space', file: 'a b.csv', type: 'text/csv', size: CSV.length, ok: false },
-  ])('owner upload: $name -> $ok', async ({ file, type, size, ok }) => {
+  // The expectations are the shared table in test/rules/accessMatrix.ts (also run offline in matrix.test.ts).
+  test.each(UPLOAD_CASES)('owner upload: $name -> $ok', async ({ file, contentType, size, customMetadata, ok }) => {
     const bytes = new Uint8Array(size).fill(65);
-    const upload = uploadBytes(ref(storage(env.authenticatedContext(OWNER)), `users/${OWNER}/imports/${file}`), bytes, { contentType: type });
+    const metadata = customMetadata ? { contentType, customMetadata } : { contentType };
+    const upload = uploadBytes(ref(storage(env.authenticatedContext(OWNER)), `users/${OWNER}/imports/${file}`), bytes, metadata);
     if (ok) await assertSucceeds(upload);
     else await assertFails(upload);
   });
