@@ -30,8 +30,9 @@ export interface ImportOptions {
    */
   importDate?: string;
   /**
-   * Longest connection, in hours, at the same airport that counts as an airside transit (default 24): the
-   * inbound segment gets `transit: true`. Measured between UTC instants when both times are known.
+   * Longest connection, in hours, at the same airport between two international flights that counts as an
+   * airside transit (default 24): the inbound segment gets `transit: true`. Measured between UTC instants when
+   * both times are known. A connection with a domestic flight on either side is never a transit.
    */
   layoverHours?: number;
   /** Country given to EuroAirport Basel-Mulhouse-Freiburg (BSL/MLH/EAP); default `'FR'`, see `EuroAirportSide`. */
@@ -371,9 +372,10 @@ class Collector {
     } else {
       // No way to place the arrival: same local date, unless even the earliest possible landing falls on a later
       // local date (westward over the date line). Flag flights long enough to land on another date.
-      arrivalDate = earliestArrivalDate(r.departureDate, departureUtc, from, to) ?? r.departureDate;
+      const earliest = earliestArrivalDate(r.departureDate, departureUtc, from, to);
+      arrivalDate = earliest ?? r.departureDate;
       const km = distanceKm(from, to);
-      if ((km !== null && km >= LONG_HAUL_KM) || (km === null && from.timeZone !== to.timeZone)) this.assumedDateRows.push(row);
+      if (earliest || (km !== null && km >= LONG_HAUL_KM) || (km === null && from.timeZone !== to.timeZone)) this.assumedDateRows.push(row);
       if ((r.departureTime || r.arrivalTime) && (!from.timeZone || !to.timeZone)) {
         this.warn(row, `time zone of ${!from.timeZone ? from.code : to.code} unknown: times not used to compute the arrival date`);
       }

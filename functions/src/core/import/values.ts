@@ -105,14 +105,14 @@ export function parseDuration(raw: string | undefined): number | undefined {
 /**
  * An airport cell: a bare IATA/ICAO code (`BCN`, `LEBL`) or the myFlightradar24 form
  * `City / Name (IATA/ICAO)` (`Barcelona / El Prat (BCN/LEBL)`, either code may be missing).
- * A null token (`NaN`, `None`, `null`, ...) is a missing airport, never a code: `NaN` is also the IATA code of
- * Nadi (Fiji) and would otherwise resolve.
+ * A null token (`NaN`, `nan`, `None`, `null`, `N/A`, ...) is a missing airport, never a code: pandas' `NaN` would
+ * otherwise resolve to Nadi, Fiji. Only the upper-case `NAN`, the way IATA codes are written, is Nadi.
  * @returns the codes found, upper-cased, IATA first.
  * @throws FieldError when no code can be read (the cell is reported, never guessed).
  */
 export function parseAirportCell(raw: string | undefined, field: string): string[] {
   const v = cleanCell(raw);
-  if (optionalCell(v) === undefined) throw new FieldError(`${field} airport is missing`);
+  if (v !== 'NAN' && optionalCell(v) === undefined) throw new FieldError(`${field} airport is missing`);
   if (/^[A-Za-z0-9]{3,4}$/.test(v)) return [v.toUpperCase()];
   const m = /\(([A-Za-z0-9]{3})?\s*\/?\s*([A-Za-z0-9]{4})?\)\s*$/.exec(v);
   if (m && (m[1] || m[2])) return [m[1], m[2]].filter((c): c is string => !!c).map((c) => c.toUpperCase());
