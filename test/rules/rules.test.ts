@@ -50,7 +50,7 @@ const fns = functionsByName(firestore);
 
 const DOCS = '/databases/{database}/documents';
 
-/** The data model of docs/data-model.md: collection path -> who may write from a client. */
+/** The data model of README.md (data model): collection path -> who may write from a client. */
 const DATA_MODEL: { path: string; clientWrites: string[] }[] = [
   { path: '/countries/{iso2}', clientWrites: [] },
   { path: '/visaRules/{ruleId}', clientWrites: [] },

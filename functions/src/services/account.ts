@@ -65,7 +65,7 @@ export interface DeleteAccountResult {
  * Order: data first, while the caller can still authenticate a retry if a step fails; the Auth user next, which
  * stops the app from writing; the second Firestore sweep removes documents that a trigger still running at that
  * moment (a recompute after the last segment write) may have written in between.
- * Sign in with Apple: the app revokes the Apple token before calling this (docs/functions.md).
+ * Sign in with Apple: the app revokes the Apple token before calling this (README.md (Cloud Functions)).
  */
 export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
   const { repo, storage, auth } = deps;
