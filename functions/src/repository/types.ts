@@ -39,6 +39,7 @@ export interface Repository {
   /** Merges backend-owned fields into the profile (e.g. `nextAlertAt`). */
   updateProfile(uid: string, patch: Partial<UserProfile>): Promise<void>;
 
+  /** Every segment of the user, in document-id order (Firestore's default order; the contract suite checks it). */
   listSegments(uid: string): Promise<StoredSegment[]>;
   /**
    * Writes segments under the given ids in batches, creating those that do not exist and leaving existing ones
@@ -54,6 +55,7 @@ export interface Repository {
   /** Creates or merges the import document. */
   putImport(uid: string, importId: string, patch: Partial<ImportDoc>): Promise<void>;
 
+  /** Every device of the user, in document-id order. */
   listDevices(uid: string): Promise<StoredDevice[]>;
   deleteDevice(uid: string, deviceId: string): Promise<void>;
 
