@@ -8,7 +8,6 @@
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { setLogSink } from '../../functions/src/log';
@@ -17,7 +16,7 @@ import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
-import { RULE, payloadOf } from './fixtures';
+import { RULE, payloadOf, profile } from './fixtures';
 
 /** 2001-07-01 09:00 in Berlin (CEST). */
 const AT_0900 = new Date('2001-07-01T07:00:00Z');
@@ -37,17 +36,7 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
 
   test('due user: exactly one alert, stale token removed, second run sends nothing', async () => {
     const uid = `h5-${crypto.randomUUID()}`;
-    await repo.createProfileIfAbsent(uid, {
-      displayName: null,
-      nationalities: ['US'],
-      homeCountry: 'US',
-      timeZone: 'Europe/Berlin',
-      notifications: { ...DEFAULT_NOTIFICATION_SETTINGS },
-      email: null,
-      createdAt: created,
-      updatedAt: created,
-      nextAlertAt: null,
-    });
+    await repo.createProfileIfAbsent(uid, profile({ createdAt: created, updatedAt: created }));
     await repo.createSegmentsIfAbsent(uid, [
       { id: 's1', data: { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2001-04-10', arrivalDate: '2001-04-10', mode: 'air', source: 'manual', createdAt: created, updatedAt: created } },
     ]);

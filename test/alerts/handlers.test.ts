@@ -5,7 +5,6 @@
  * the event the scheduler sends.
  */
 import firebaseFunctionsTest from 'firebase-functions-test';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { MemoryRepository } from '../../functions/src/repository/memory';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { setHandlerDeps } from '../../functions/src/triggers/deps';
@@ -15,7 +14,7 @@ import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
 import { sendAlerts } from '../../functions/src/scheduled/sendAlerts';
 import { sendAlertBatch } from '../../functions/src/tasks/sendAlertBatch';
-import { RULE, payloadOf } from './fixtures';
+import { RULE, payloadOf, profile } from './fixtures';
 
 const fft = firebaseFunctionsTest({ projectId: 'demo-travel-time-tracker' });
 const AT_0900_BERLIN = new Date('2026-07-01T07:00:00Z');
@@ -34,17 +33,7 @@ beforeEach(async () => {
   setLogSink((e) => void logs.push(e));
   setHandlerDeps({ repo, clock: () => AT_0900_BERLIN });
   setAlertDeps({ transport, queue, retry: { sleep: async () => undefined } });
-  await repo.createProfileIfAbsent('u1', {
-    displayName: null,
-    nationalities: ['US'],
-    homeCountry: 'US',
-    timeZone: 'Europe/Berlin',
-    notifications: { ...DEFAULT_NOTIFICATION_SETTINGS },
-    email: null,
-    createdAt: created,
-    updatedAt: created,
-    nextAlertAt: null,
-  });
+  await repo.createProfileIfAbsent('u1', profile({ createdAt: created, updatedAt: created }));
   await repo.putSegment('u1', 's1', { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-04-10', arrivalDate: '2026-04-10', mode: 'air', source: 'manual', createdAt: created, updatedAt: created });
   await repo.putDevice('u1', 'iphone', { fcmToken: 'tok-iphone', platform: 'ios', appVersion: '1.0', lastSeenAt: created });
   await recomputeUser(repo, 'u1', { now: new Date('2026-07-01T05:00:00Z') });

@@ -11,28 +11,13 @@ import { seedAlertRules } from '../../functions/src/alerts/deps';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
-import { RULE, payloadOf } from './fixtures';
+import { RULE, payloadOf, profile } from './fixtures';
 
 /** 2026-07-01 07:00 in Berlin (CEST): before the 09:00 delivery time. */
 const T0 = new Date('2026-07-01T05:00:00Z');
 const AT_0900 = new Date('2026-07-01T07:00:00Z');
 
 const created = new Date('2026-01-01T00:00:00Z');
-
-function userProfile(o: Partial<UserProfile> = {}): UserProfile {
-  return {
-    displayName: null,
-    nationalities: ['US'],
-    homeCountry: 'US',
-    timeZone: 'Europe/Berlin',
-    notifications: { ...DEFAULT_NOTIFICATION_SETTINGS },
-    email: null,
-    createdAt: created,
-    updatedAt: created,
-    nextAlertAt: null,
-    ...o,
-  };
-}
 
 function seg(from: string, to: string, date: string): SegmentDoc {
   return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'air', source: 'manual', createdAt: created, updatedAt: created };
@@ -71,7 +56,7 @@ afterAll(() => setLogSink());
  * `nextAlertAt` from one recompute.
  */
 async function addTraveller(e: Env, uid: string, o: { profile?: Partial<UserProfile>; devices?: number; entry?: string; now?: Date } = {}): Promise<void> {
-  await e.repo.createProfileIfAbsent(uid, userProfile(o.profile));
+  await e.repo.createProfileIfAbsent(uid, profile(o.profile));
   await e.repo.putSegment(uid, 's1', seg('US', 'FR', o.entry ?? '2026-04-10'));
   for (let i = 1; i <= (o.devices ?? 2); i += 1) {
     await e.repo.putDevice(uid, `dev${i}`, { fcmToken: `${uid}-tok${i}`, platform: 'ios', appVersion: '1.0', lastSeenAt: created });
