@@ -174,7 +174,7 @@ describe('a good file', () => {
     const doc = importDoc('good')!;
     expect(['succeeded', 'partial']).toContain(doc.status);
     expect(doc.counts.rows).toBe(3_000);
-    expect(doc.counts.flights + doc.counts.skipped).toBe(3_000);
+    expect(doc.counts.imported + doc.counts.duplicates + doc.counts.skipped).toBe(3_000);
     expect(doc.counts.imported + doc.counts.duplicates).toBe(doc.counts.flights);
     expect(doc.rowsDone).toBe(3_000);
     const segs = segmentsOf();
@@ -211,6 +211,12 @@ describe('a good file', () => {
     const docB = importDoc('b')!;
     expect(docB.counts.imported).toBe(0);
     expect(docB.counts.duplicates).toBe(docA.counts.imported + docA.counts.duplicates);
+    // Every row of the re-upload is reported as already imported, which is not an error.
+    expect(docB.status).toBe(docA.counts.skipped > 0 ? 'partial' : 'succeeded');
+    expect(docB.counts.skipped).toBe(docA.counts.skipped);
+    expect(docB.counts.imported + docB.counts.duplicates + docB.counts.skipped).toBe(docB.counts.rows);
+    expect(docB.skipped.filter((r) => r.duplicate)).toHaveLength(docB.counts.duplicates);
+    expect(docB.skipped.filter((r) => r.duplicate).every((r) => /^already imported \(/.test(r.reason))).toBe(true);
     expect(segmentsOf()).toEqual(afterFirst.users[UID]!.segments);
     // The original file is kept.
     expect(env.storage.exists(`users/${UID}/imports/a.csv`)).toBe(true);
@@ -303,7 +309,7 @@ describeWithSamples('real exports from ../shared/samples', () => {
     if (doc.status === 'failed') expect(doc.error).toMatch(/\w{10,}/);
     else {
       expect(doc.counts.flights).toBeGreaterThan(0);
-      expect(doc.counts.flights + doc.counts.skipped).toBe(doc.counts.rows);
+      expect(doc.counts.imported + doc.counts.duplicates + doc.counts.skipped).toBe(doc.counts.rows);
       if (doc.status === 'partial') for (const s of doc.skipped) expect(s.reason.length).toBeGreaterThan(5);
       expect(Object.values(segmentsOf()).filter((s) => s.source === importId)).toHaveLength(doc.counts.imported);
     }

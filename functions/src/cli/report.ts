@@ -133,7 +133,9 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
     warnings: [...(imported?.warnings ?? []), ...evaluation.warnings],
   };
   if (imported) {
-    out.import = { format: imported.format, rows: imported.rows, flights: imported.flights, skipped: imported.skipped };
+    // The documented shape is `{ row, reason }`; a duplicate says so in its reason ("duplicate of row 3").
+    const skipped = imported.skipped.map(({ row, reason }) => ({ row, reason }));
+    out.import = { format: imported.format, rows: imported.rows, flights: imported.flights, skipped };
   }
   return out;
 }

@@ -121,6 +121,10 @@ export const ImportDocSchema = z.strictObject({
   format: z.string().nullable(),
   rowsDone: z.number().int(),
   rowsTotal: z.number().int().nullable(),
+  /**
+   * `rows` data rows read = `imported` (new segments) + `duplicates` (rows repeating an earlier row or a stored
+   * segment) + `skipped` (rows that could not be read as a flight); `flights` = rows read as a flight.
+   */
   counts: z.strictObject({
     rows: z.number().int(),
     flights: z.number().int(),
@@ -128,7 +132,13 @@ export const ImportDocSchema = z.strictObject({
     duplicates: z.number().int(),
     skipped: z.number().int(),
   }),
-  skipped: z.array(z.strictObject({ row: z.number().int(), reason: z.string() })).max(MAX_STORED_SKIPPED_ROWS),
+  /**
+   * Rows that did not become a segment, in file order, with the reason; `duplicate: true` marks a repeat (of an
+   * earlier row or of a stored segment) rather than an error. `counts.skipped` counts only the errors.
+   */
+  skipped: z
+    .array(z.strictObject({ row: z.number().int(), reason: z.string(), duplicate: z.literal(true).optional() }))
+    .max(MAX_STORED_SKIPPED_ROWS),
   error: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),

@@ -267,10 +267,15 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
   };
 
   const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
+  // Stored segments go to the pipeline, which skips rows repeating one of them (key: local date, airports and the
+  // departure time when both have one) and reports them as duplicates. Segments written by an earlier attempt of
+  // this same import (a retried event) are left out: they are this file's own flights, counted as imported below.
+  const stored = await repo.listSegments(uid);
+  const existing = stored.filter((s) => s.data.source !== importId).map((s) => s.data);
   let result: ImportResult;
   try {
     const pipeline = await import('../core/import');
-    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress };
+    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress, existing };
     result = await pipeline.importFlights(source, options);
   } catch (e) {
     await progressWrite.catch(() => undefined);
@@ -299,8 +304,8 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     });
   }
 
-  // Duplicates: the same id (this flight was imported before), or a stored trip on the same dates and countries.
-  const stored = await repo.listSegments(uid);
+  // Further duplicates among the flights: the same id (this flight was imported before), or a trip typed by hand
+  // on the same dates between the same countries (hand-typed segments often have no airports to compare).
   const storedIds = new Map(stored.map((s) => [s.id, s.data.source]));
   // A multiset: each hand-typed trip stands for one flight, so it absorbs at most one imported flight. (Two
   // flights on the same day between the same countries, e.g. FR->DE, DE->FR, FR->DE, are all real.)
@@ -356,19 +361,26 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
 
   // The pipeline's reasons start with "row N: "; the document has `row` beside `reason`, so it is not repeated.
   const reasonOf = (r: { row: number; reason: string }, max: number): string => neutralise(r.reason.replace(/^row \d+: /, ''), max);
-  const skipped = result.skipped.slice(0, MAX_STORED_SKIPPED_ROWS).map((r) => ({ row: r.row, reason: reasonOf(r, 300) }));
-  const counts = { rows: result.rows, flights: result.flights, imported, duplicates, skipped: result.skipped.length };
+  // A repeated row (of the file, or of a stored segment) is a duplicate, not an error: it does not make the import
+  // `partial`, and a re-upload of a file already imported `succeeds` with everything counted as a duplicate.
+  // Invariant: rows == imported + duplicates + skipped.
+  const skipped = result.skipped
+    .slice(0, MAX_STORED_SKIPPED_ROWS)
+    .map((r) => (r.duplicate ? { row: r.row, reason: reasonOf(r, 300), duplicate: true as const } : { row: r.row, reason: reasonOf(r, 300) }));
+  const errors = result.skipped.filter((r) => !r.duplicate);
+  duplicates += result.skipped.length - errors.length;
+  const counts = { rows: result.rows, flights: result.flights, imported, duplicates, skipped: errors.length };
   let status: ImportDoc['status'];
   let error: string | null = null;
-  if (result.flights === 0) {
+  if (result.flights === 0 && errors.length > 0) {
     status = 'failed';
-    const first = result.skipped[0];
-    error =
-      result.rows === 0
-        ? 'the file has no data rows (only a header, comments or blank lines)'
-        : `none of the ${result.rows} rows could be read as a flight${first ? `; first problem: row ${first.row}: ${reasonOf(first, 200)}` : ''}`;
+    const first = errors[0]!;
+    error = `none of the ${result.rows} rows could be read as a flight; first problem: row ${first.row}: ${reasonOf(first, 200)}`;
+  } else if (result.rows === 0) {
+    status = 'failed';
+    error = 'the file has no data rows (only a header, comments or blank lines)';
   } else {
-    status = result.skipped.length > 0 ? 'partial' : 'succeeded';
+    status = errors.length > 0 ? 'partial' : 'succeeded';
   }
   await repo.putImport(uid, importId, {
     status,

@@ -45,7 +45,10 @@ function checkJson(stdout: string, expectImport: boolean) {
   }
   if (expectImport) {
     expect(j.import.flights + j.import.skipped.length).toBe(j.import.rows);
-    for (const s of j.import.skipped) expect(s.reason.length).toBeGreaterThan(5);
+    for (const s of j.import.skipped) {
+      expect(Object.keys(s).sort()).toEqual(['reason', 'row']);
+      expect(s.reason.length).toBeGreaterThan(5);
+    }
   }
   return j;
 }

@@ -190,7 +190,14 @@ describe('duplicates', () => {
   ])('%s', async (_name, text, reasons) => {
     const r = await run(text);
     expect(r.skipped.map((s) => s.reason)).toEqual(reasons);
+    // A repeat is not an error: callers count it apart from rows that could not be read.
+    expect(r.skipped.every((s) => s.duplicate === true)).toBe(true);
     expect(r.flights + r.skipped.length).toBe(r.rows);
+  });
+
+  test('a row that cannot be read is not marked as a duplicate', async () => {
+    const r = await run(csv('2024-03-01,CDG,XQZ,,'));
+    expect(r.skipped).toEqual([{ row: 2, reason: expect.stringMatching(/XQZ/) }]);
   });
 
   test('rows matching already imported segments are skipped', async () => {
@@ -198,7 +205,7 @@ describe('duplicates', () => {
       { departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2024-03-01', arrivalDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'FRA', mode: 'air' as const },
     ];
     const r = await run(csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-02,CDG,FRA,10:00,11:10'), { existing });
-    expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)' }]);
+    expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)', duplicate: true }]);
     expect(r.flights).toBe(1);
   });
 });

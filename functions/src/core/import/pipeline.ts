@@ -322,6 +322,7 @@ class Collector {
     else {
       const outcome = this.resolve(parsed.record);
       if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: outcome });
+      else if (outcome) this.skipped.push({ row: parsed.record.row, reason: outcome.duplicate, duplicate: true });
     }
     if (this.opts.onProgress && this.rows % PROGRESS_EVERY === 0) this.opts.onProgress(this.rows);
   }
@@ -337,8 +338,8 @@ class Collector {
     else this.seen.set(key, [{ time, row }]);
   }
 
-  /** Adds the flight and returns undefined, or returns the reason it was skipped. */
-  private resolve(r: FlightRecord): string | undefined {
+  /** Adds the flight and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
+  private resolve(r: FlightRecord): string | { duplicate: string } | undefined {
     const row = r.row;
     if (r.notMine) return `row ${row}: someone else's flight (App in the Air trip marked Ownership.NOT_MINE)`;
     if (r.cancelled) return `row ${row}: cancelled flight`;
@@ -416,9 +417,9 @@ class Collector {
     const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
     if (twin) {
       const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${from.code} → ${to.code}`;
-      return twin.row === 0
-        ? `row ${row}: already imported (${what})`
-        : `row ${row}: duplicate of row ${twin.row} (${what})`;
+      return {
+        duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
+      };
     }
     this.remember(key, time, row);
 

@@ -58,6 +58,11 @@ export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip
 export interface SkippedRow {
   row: number;
   reason: string;
+  /**
+   * True when the row is not an error but a repeat: of an earlier row of the file, or of a segment already stored
+   * (`ImportOptions.existing`). Callers may count these apart (the import job reports them as duplicates).
+   */
+  duplicate?: true;
 }
 
 /** A segment produced by an import, with the row it came from and whether it lies after the import date. */
