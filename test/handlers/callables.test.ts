@@ -79,6 +79,7 @@ describe('planTrip', () => {
     ['no trips', { trips: [] }, /trips must contain at least one trip/],
     ['a bad country', { trips: [{ country: 'France', entryDate: '2027-01-01', exitDate: '2027-01-02' }] }, /trips\[0\]\.country must be an ISO 3166-1 alpha-2/],
     ['an impossible date', { trips: [{ country: 'FR', entryDate: '2027-02-30', exitDate: '2027-03-02' }] }, /trips\[0\]\.entryDate must be a real calendar date/],
+    ['an exit date typed 2207 for 2027', { trips: [{ country: 'FR', entryDate: '2027-01-01', exitDate: '2207-01-02' }] }, /trips\[0\]\.exitDate must be a date between 1900-01-01 and 2199-12-31/],
     ['exit before entry', { trips: [{ country: 'FR', entryDate: '2027-03-02', exitDate: '2027-03-01' }] }, /trips\[0\]\.exitDate must not be before entryDate/],
     ['a trip in the past', { trips: [{ country: 'FR', entryDate: '2026-01-02', exitDate: '2026-01-03' }] }, /trips\[0\]\.entryDate must be today \(2026-11-23\) or later/],
     ['an unknown field', { trips: [{ country: 'FR', entryDate: '2027-01-01', exitDate: '2027-01-02' }], save: true }, /unknown field\(s\) "save"/],

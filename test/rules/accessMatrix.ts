@@ -169,6 +169,12 @@ export const SEGMENT_CREATE_CASES: WriteCase[] = [
   // int() of "08" and "09" must read decimal (an octal reading would reject every August/September date).
   { name: 'September 8th and 9th (leading zeros)', patch: { departureDate: '2025-09-08', arrivalDate: '2025-09-09' }, ok: true },
   { name: 'year 0000', patch: { departureDate: '0000-01-01', arrivalDate: '0000-01-01' }, ok: false },
+  // Travel dates are bounded to 1900-01-01 .. 2199-12-31 (TravelDateSchema in core/segment.ts).
+  { name: 'departure 1899-12-31 (before the travel-date range)', patch: { departureDate: '1899-12-31', arrivalDate: '1900-01-01' }, ok: false },
+  { name: 'first travel date 1900-01-01', patch: { departureDate: '1900-01-01', arrivalDate: '1900-01-01' }, ok: true },
+  { name: 'last travel date 2199-12-31', patch: { departureDate: '2199-12-31', arrivalDate: '2199-12-31' }, ok: true },
+  { name: 'arrival 2200-01-01 (after the travel-date range)', patch: { departureDate: '2199-12-31', arrivalDate: '2200-01-01' }, ok: false },
+  { name: 'typo year 0219 on both dates (0219-05-01)', patch: { departureDate: '0219-05-01', arrivalDate: '0219-05-01' }, ok: false },
   { name: 'month without leading zero', patch: { departureDate: '2025-4-10' }, ok: false },
   { name: 'date with a time', patch: { departureDate: '2025-04-10T10:00' }, ok: false },
   { name: 'lower-case country', patch: { arrivalCountry: 'fr' }, ok: false },
@@ -203,6 +209,8 @@ export const SEGMENT_UPDATE_CASES: UpdateCase[] = [
   { name: 'source removed', stored: {}, patch: { source: undefined }, ok: false },
   { name: 'optional notes removed', stored: { notes: 'old' }, patch: { notes: undefined }, ok: true },
   { name: 'edit makes arrival 2 days early', stored: {}, patch: { arrivalDate: '2025-04-08' }, ok: false },
+  { name: 'edit to typo year 0219 on both dates', stored: {}, patch: { departureDate: '0219-04-10', arrivalDate: '0219-04-11' }, ok: false },
+  { name: 'edit to the last travel date 2199-12-31', stored: {}, patch: { departureDate: '2199-12-31', arrivalDate: '2199-12-31' }, ok: true },
   { name: 'unknown field added', stored: {}, patch: { admin: true }, ok: false },
 ];
 

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
+import { DEFAULT_NOTIFICATION_SETTINGS, SegmentDocSchema } from '../../functions/src/model/documents';
 import {
   ACCESS,
   COLLECTION_GROUPS,
@@ -145,6 +145,20 @@ describe('writes that depend on the stored document', () => {
 
   test.each(DEVICE_CREATE_CASES)('device create: $name -> $ok', ({ patch, ok }) => {
     expect(check('owner', 'create', `users/${OWNER}/devices/d9`, null, withPatch(newDevice(), patch, resolve) as Doc)).toBe(ok);
+  });
+
+  // The cases that only change dates are decided by the dates alone, so the table's verdict must be the backend
+  // schema's (the rules and SegmentDocSchema accept the same travel dates, 1900-01-01 .. 2199-12-31).
+  const touchesDates = (patch: Record<string, unknown>) => Object.keys(patch).length > 0 && Object.keys(patch).every((k) => k === 'departureDate' || k === 'arrivalDate');
+  const asDates = (t: symbol) => new Date(t === SERVER_TIME ? NOW.ms : PAST.ms);
+  test.each([
+    ...SEGMENT_CREATE_CASES.filter((c) => touchesDates(c.patch)).map((c) => ({ ...c, doc: withPatch(newSegment(), c.patch, asDates) })),
+    ...SEGMENT_UPDATE_CASES.filter((c) => touchesDates(c.patch) && Object.keys(c.stored).length === 0).map((c) => ({
+      ...c,
+      doc: withPatch(storedSegment(), { updatedAt: SERVER_TIME, ...c.patch }, asDates),
+    })),
+  ])('segment dates: table verdict for "$name" equals SegmentDocSchema ($ok)', ({ doc, ok }) => {
+    expect(SegmentDocSchema.safeParse(doc).success).toBe(ok);
   });
 
   test('the shared tables cover both outcomes', () => {

@@ -17,8 +17,12 @@ import {
   CountryCodeSchema,
   LocalTimeSchema,
   MAX_DATE_LINE_SHIFT_DAYS,
+  MAX_TRAVEL_DATE,
+  MIN_TRAVEL_DATE,
   SEGMENT_LIMITS,
+  TravelDateSchema,
   TravelModeSchema,
+  arrivalNotBeforeDeparture,
 } from '../../functions/src/core/segment';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
@@ -189,6 +193,11 @@ describe('client-writable fields equal the zod schemas', () => {
     { text: `(l.size() <= ${PROFILE_LIMITS.thresholds - 1} || isThreshold(l[${PROFILE_LIMITS.thresholds - 1}]))` },
     { text: `d.fcmToken.size() <= ${DeviceDocSchema.shape.fcmToken.maxLength}` },
     { text: `isBoundedString(d.appVersion, ${DeviceDocSchema.shape.appVersion.maxLength})` },
+    // The travel-date range is whole years (checked below: MIN is a 1 January, MAX a 31 December).
+    { text: `int(v.split('-')[0]) >= ${Number(MIN_TRAVEL_DATE.slice(0, 4))}` },
+    { text: `int(v.split('-')[0]) <= ${Number(MAX_TRAVEL_DATE.slice(0, 4))}` },
+    { text: 'isTravelDate(d.departureDate)' },
+    { text: 'isTravelDate(d.arrivalDate)' },
   ])('limit from the schema appears in the rules: $text', ({ text }) => {
     expect(firestoreSrc.replace(/\s+/g, ' ')).toContain(text);
   });
@@ -238,6 +247,15 @@ describe('segment validation: rules accept exactly what SegmentDocSchema accepts
     // timestamp.date takes years 1-9999 as written (the model once mapped 0-99 to 1900-1999 like Date.UTC).
     { name: 'years below 100: 0099-12-31 to 0100-01-05', doc: { ...baseSegment, departureDate: '0099-12-31', arrivalDate: '0100-01-05' } },
     { name: 'years below 100: 0100-01-01 to 0099-12-30', doc: { ...baseSegment, departureDate: '0100-01-01', arrivalDate: '0099-12-30' } },
+    // Travel-date range 1900-01-01 .. 2199-12-31 (TravelDateSchema).
+    { name: 'departure 1899-12-31', doc: { ...baseSegment, departureDate: '1899-12-31', arrivalDate: '1900-01-01' } },
+    { name: 'arrival 1899-12-31 (date line, departure 1900-01-01)', doc: { ...baseSegment, departureDate: '1900-01-01', arrivalDate: '1899-12-31' } },
+    { name: 'first travel date 1900-01-01', doc: { ...baseSegment, departureDate: '1900-01-01', arrivalDate: '1900-01-01' } },
+    { name: 'last travel date 2199-12-31', doc: { ...baseSegment, departureDate: '2199-12-31', arrivalDate: '2199-12-31' } },
+    { name: 'arrival 2200-01-01', doc: { ...baseSegment, departureDate: '2199-12-31', arrivalDate: '2200-01-01' } },
+    { name: 'both 2200-01-01', doc: { ...baseSegment, departureDate: '2200-01-01', arrivalDate: '2200-01-01' } },
+    { name: 'typo year 0219 on both dates', doc: { ...baseSegment, departureDate: '0219-05-01', arrivalDate: '0219-05-01' } },
+    { name: 'year 9999', doc: { ...baseSegment, departureDate: '9999-12-31', arrivalDate: '9999-12-31' } },
     { name: 'April 31st', doc: { ...baseSegment, departureDate: '2025-04-31', arrivalDate: '2025-05-01' } },
     { name: 'date with time', doc: { ...baseSegment, departureDate: '2025-04-10T10:00' } },
     { name: 'lower-case country', doc: { ...baseSegment, arrivalCountry: 'fr' } },
@@ -282,6 +300,41 @@ describe('segment validation: rules accept exactly what SegmentDocSchema accepts
       fc.property(dateLike, (s) => callRulesFunction(env(), 'isIsoDate', s) === isIsoDate(s)),
       { numRuns: 3000 },
     );
+  });
+
+  test('the travel-date range is whole calendar years (what the rules check)', () => {
+    expect(MIN_TRAVEL_DATE.slice(4)).toBe('-01-01');
+    expect(MAX_TRAVEL_DATE.slice(4)).toBe('-12-31');
+  });
+
+  test('property: isTravelDate in the rules equals TravelDateSchema', () => {
+    const year = fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(219, 1899, 1900, 2019, 2199, 2200));
+    const dateLike = fc.oneof(
+      fc.tuple(year, fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
+        ([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      ),
+      fc.string({ maxLength: 12 }),
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(dateLike, (s) => {
+        const zodOk = TravelDateSchema.safeParse(s).success;
+        if (zodOk) accepted++;
+        return callRulesFunction(env(), 'isTravelDate', s) === zodOk;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+  });
+
+  // isValidSegment now stops at the travel-date range, so the date comparison of years below 100 (timestamp.date
+  // takes them as written) is checked on arrivalNotBeforeDeparture itself.
+  test.each([
+    { departureDate: '0099-12-31', arrivalDate: '0100-01-05' },
+    { departureDate: '0100-01-01', arrivalDate: '0099-12-30' },
+    { departureDate: '0100-01-01', arrivalDate: '0099-12-31' },
+  ])('arrivalNotBeforeDeparture agrees with the core on $departureDate -> $arrivalDate', (d) => {
+    expect(callRulesFunction(env(), 'arrivalNotBeforeDeparture', d)).toBe(arrivalNotBeforeDeparture(d));
   });
 
   test('property: arrivalNotBeforeDeparture equals the core rule (at most one day earlier)', () => {

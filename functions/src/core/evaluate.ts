@@ -13,7 +13,10 @@ import {
   CountryCodeSchema,
   IsoDateSchema,
   MAX_DATE_LINE_SHIFT_DAYS,
+  MAX_TRAVEL_DATE,
+  MIN_TRAVEL_DATE,
   SEGMENT_LIMITS,
+  TravelDateSchema,
   TravelModeSchema,
   arrivalNotBeforeDeparture,
   segmentFields,
@@ -79,9 +82,12 @@ export const IdentifiedSegmentSchema = z
     path: ['arrivalDate'],
   });
 
-/** A planned stay: country and inclusive local entry/exit dates, entry not after exit. */
+/**
+ * A planned stay: country and inclusive local entry/exit dates (travel dates, MIN_TRAVEL_DATE..MAX_TRAVEL_DATE),
+ * entry not after exit.
+ */
 export const PlannedStaySchema = z
-  .strictObject({ country: CountryCodeSchema, entryDate: IsoDateSchema, exitDate: IsoDateSchema })
+  .strictObject({ country: CountryCodeSchema, entryDate: TravelDateSchema, exitDate: TravelDateSchema })
   .refine((s) => !isValidPair(s) || s.exitDate >= s.entryDate, { message: 'must not be before entryDate', path: ['exitDate'] });
 
 function isValidPair(s: { entryDate: string; exitDate: string }): boolean {
@@ -93,6 +99,8 @@ const COUNTRY = /^[A-Z]{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const AIRPORT = /^[A-Z0-9]{3,4}$/;
 const MODES = new Set(TravelModeSchema.options as readonly string[]);
+const MIN_TRAVEL_DAY = parseDayNumber(MIN_TRAVEL_DATE);
+const MAX_TRAVEL_DAY = parseDayNumber(MAX_TRAVEL_DATE);
 const optional = (v: unknown, ok: (x: unknown) => boolean) => v === undefined || ok(v);
 const str = (v: unknown): v is string => typeof v === 'string';
 
@@ -124,8 +132,19 @@ export function quickSegmentCheck(value: unknown): boolean {
     optional(o.transit, (v) => typeof v === 'boolean') &&
     optional(o.flightNumber, (v) => str(v) && v.length <= SEGMENT_LIMITS.flightNumber) &&
     optional(o.notes, (v) => str(v) && v.length <= SEGMENT_LIMITS.notes) &&
-    // NaN (not a real date) fails the comparison.
-    parseDayNumber(o.arrivalDate) >= parseDayNumber(o.departureDate) - MAX_DATE_LINE_SHIFT_DAYS
+    travelDatesInOrder(parseDayNumber(o.departureDate), parseDayNumber(o.arrivalDate))
+  );
+}
+
+/** Both day numbers within the travel-date range, arrival at most MAX_DATE_LINE_SHIFT_DAYS before departure. */
+function travelDatesInOrder(departure: number, arrival: number): boolean {
+  // NaN (not a real date) fails every comparison.
+  return (
+    departure >= MIN_TRAVEL_DAY &&
+    departure <= MAX_TRAVEL_DAY &&
+    arrival >= MIN_TRAVEL_DAY &&
+    arrival <= MAX_TRAVEL_DAY &&
+    arrival >= departure - MAX_DATE_LINE_SHIFT_DAYS
   );
 }
 

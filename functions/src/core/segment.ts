@@ -11,8 +11,31 @@ export const CountryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as "FR"' });
 
-/** `YYYY-MM-DD` local calendar date. */
+/** `YYYY-MM-DD` local calendar date (any year 0001-9999; travel dates use the narrower `TravelDateSchema`). */
 export const IsoDateSchema = z.string().refine(isIsoDate, { message: 'must be a real calendar date written YYYY-MM-DD' });
+
+/**
+ * Earliest and latest plausible TRAVEL date (inclusive, local `YYYY-MM-DD`): segment departure/arrival dates
+ * and planned stays' entry/exit dates. A travel history outside these years is a typo (0219-05-01 for
+ * 2019-05-01), and accepting it would make the history span centuries: absurd day counts instead of a clear
+ * error, and every recompute allocating per-day arrays over the whole span. The security rules
+ * (firestore.rules `isTravelDate`) enforce the same years. Evaluation dates, seed membership dates and other
+ * non-travel dates stay unbounded (`IsoDateSchema`).
+ */
+export const MIN_TRAVEL_DATE = '1900-01-01';
+export const MAX_TRAVEL_DATE = '2199-12-31';
+
+/** True when `date` is a real `YYYY-MM-DD` date within MIN_TRAVEL_DATE..MAX_TRAVEL_DATE (inclusive). */
+export function isTravelDate(date: unknown): date is string {
+  // Lexical order is calendar order for valid 4-digit-year dates.
+  return isIsoDate(date) && date >= MIN_TRAVEL_DATE && date <= MAX_TRAVEL_DATE;
+}
+
+/** A travel date: a real `YYYY-MM-DD` local date between MIN_TRAVEL_DATE and MAX_TRAVEL_DATE inclusive. */
+export const TravelDateSchema = IsoDateSchema.refine((d) => !isIsoDate(d) || isTravelDate(d), {
+  // An invalid date gets only the IsoDateSchema message; the range message is for real dates out of range.
+  message: `must be a date between ${MIN_TRAVEL_DATE} and ${MAX_TRAVEL_DATE}`,
+});
 
 /** Local wall-clock time `HH:MM` (24-hour). */
 export const LocalTimeSchema = z
@@ -43,7 +66,7 @@ export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
  *
  * - `departureCountry`, `arrivalCountry`: ISO 3166-1 alpha-2.
  * - `departureDate`, `arrivalDate`: the **local calendar dates** at the place of departure and at the place of
- *   arrival (never UTC dates, never the server's time zone).
+ *   arrival (never UTC dates, never the server's time zone), between MIN_TRAVEL_DATE and MAX_TRAVEL_DATE.
  * - `departureTime`, `arrivalTime`: optional local wall-clock times `HH:MM` at those places.
  * - `departureAirport`, `arrivalAirport`: optional IATA/ICAO codes.
  * - `transit`: true when the traveller stayed airside at the arrival airport and flew on with the next segment
@@ -53,8 +76,8 @@ export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
 export const segmentFields = {
   departureCountry: CountryCodeSchema,
   arrivalCountry: CountryCodeSchema,
-  departureDate: IsoDateSchema,
-  arrivalDate: IsoDateSchema,
+  departureDate: TravelDateSchema,
+  arrivalDate: TravelDateSchema,
   departureTime: LocalTimeSchema.optional(),
   arrivalTime: LocalTimeSchema.optional(),
   departureAirport: AirportCodeSchema.optional(),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { addDays, isIsoDate, todayIn } from '../core/dates';
 import { planTrips, type PlannedStay, type TripPlanResult } from '../core/planning';
-import { CountryCodeSchema, IsoDateSchema } from '../core/segment';
+import { CountryCodeSchema, TravelDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';
 import { logEvent } from '../log';
 import type { Repository } from '../repository/types';
@@ -18,10 +18,11 @@ export const MAX_PLAN_HORIZON_DAYS = 1830;
 
 /**
  * One hypothetical trip: `entryDate` is the local date of arrival in `country`, `exitDate` the local date of
- * departure (both days count as days of stay, Regulation (EU) 2016/399 Art. 6(1)).
+ * departure (both days count as days of stay, Regulation (EU) 2016/399 Art. 6(1)); both are travel dates
+ * (core/segment.ts MIN_TRAVEL_DATE..MAX_TRAVEL_DATE).
  */
 export const PlannedTripSchema = z
-  .strictObject({ country: CountryCodeSchema, entryDate: IsoDateSchema, exitDate: IsoDateSchema })
+  .strictObject({ country: CountryCodeSchema, entryDate: TravelDateSchema, exitDate: TravelDateSchema })
   // Invalid dates are reported by their own field check; this compares only two real dates.
   .refine((t) => !isIsoDate(t.entryDate) || !isIsoDate(t.exitDate) || t.exitDate >= t.entryDate, {
     message: 'must not be before entryDate',

@@ -139,6 +139,7 @@ describe('JSON segment file input', () => {
     ['not JSON', '{ "segments": [', /is not valid JSON/],
     ['unknown field', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'air', seat: '1A' }] }, /segments\[0\] has unknown field\(s\) "seat"/],
     ['bad date', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-13-01', arrivalDate: '2026-03-01', mode: 'air' }] }, /segments\[0\]\.departureDate must be a real calendar date/],
+    ['typo year 0219 on both dates', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '0219-05-01', arrivalDate: '0219-05-01', mode: 'air' }] }, /segments\[0\]\.departureDate must be a date between 1900-01-01 and 2199-12-31/],
     ['arrival two days early', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-05', arrivalDate: '2026-03-03', mode: 'air' }] }, /segments\[0\]\.arrivalDate must not be before departureDate/],
   ])('%s -> exit 1 naming the field', async (_name, data, message) => {
     const r = await run(['report', write(`bad-${_name}.json`, data), '--json']);

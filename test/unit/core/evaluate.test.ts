@@ -48,6 +48,12 @@ describe('validation', () => {
       options: { asOf: '2024-06-01', extraStays: [{ country: 'FR', entryDate: '2024-07-02', exitDate: '2024-07-01' }] },
       error: /^extraStays: \[0\]\.exitDate must not be before entryDate$/,
     },
+    {
+      name: 'segment with a typo year 0219 on both dates',
+      segments: [{ ...base(), departureDate: '0219-05-01', arrivalDate: '0219-05-01' }],
+      options: { asOf: '2024-06-01' },
+      error: /^segments\[0\] \(id "row-1"\): departureDate must be a date between 1900-01-01 and 2199-12-31/,
+    },
   ])('$name', ({ segments, options, error }) => {
     expect(() => evaluateTravel(segments, options)).toThrow(ValidationError);
     expect(() => evaluateTravel(segments, options)).toThrow(error);
