@@ -9,17 +9,8 @@ const { performance } = require('node:perf_hooks');
 const lib = path.join(__dirname, '..', 'functions', 'lib');
 const { addDays, daysBetween } = require(path.join(lib, 'core', 'dates.js'));
 
-// Deterministic pseudo-random numbers (mulberry32) so that runs are comparable.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic pseudo-random numbers (mulberry32), shared with the functions benchmark, so runs are comparable.
+const { rng } = require(path.join(lib, 'bench', 'flights.js'));
 
 const COUNTRIES = ['US', 'FR', 'DE', 'ES', 'IT', 'GB', 'IE', 'CY', 'HR', 'BG', 'RO', 'CH', 'JP', 'TH', 'MC', 'NO'];
 const AIRPORTS = ['JFK', 'CDG', 'FRA', 'MAD', 'FCO', 'LHR', 'DUB', 'LCA', 'ZAG', 'SOF', 'OTP', 'ZRH', 'NRT', 'BKK', 'NCE', 'OSL'];

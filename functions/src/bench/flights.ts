@@ -7,7 +7,8 @@ import { addDays } from '../core/dates';
 
 const AIRPORTS = ['JFK', 'LHR', 'CDG', 'FRA', 'NRT', 'SIN', 'SYD', 'GRU', 'YYZ', 'DXB', 'MAD', 'FCO', 'AMS', 'ZRH', 'IST', 'BKK'];
 
-function rng(seed: number): () => number {
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so benchmark inputs are the same on every run. */
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -19,6 +19,7 @@ import {
   TravelDateSchema,
   TravelModeSchema,
   arrivalNotBeforeDeparture,
+  arrivalRefinement,
   segmentFields,
   type IdentifiedSegment,
 } from './segment';
@@ -77,10 +78,7 @@ export interface EvaluateOptions {
 /** A segment as the core receives it: the segment schema plus a non-empty `id`. */
 export const IdentifiedSegmentSchema = z
   .strictObject({ ...segmentFields, id: z.string().min(1).max(1500) })
-  .refine(arrivalNotBeforeDeparture, {
-    message: 'must not be before departureDate (by more than the one day a date-line crossing allows)',
-    path: ['arrivalDate'],
-  });
+  .refine(arrivalNotBeforeDeparture, arrivalRefinement);
 
 /**
  * A planned stay: country and inclusive local entry/exit dates (travel dates, MIN_TRAVEL_DATE..MAX_TRAVEL_DATE),

@@ -94,7 +94,8 @@ export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDat
   return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
 }
 
-const arrivalRefinement = {
+/** The message and field of the `arrivalNotBeforeDeparture` check, shared by every schema that applies it. */
+export const arrivalRefinement = {
   message: 'must not be before departureDate (by more than the one day a date-line crossing allows)',
   path: ['arrivalDate'],
 };

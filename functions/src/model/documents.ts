@@ -9,6 +9,7 @@ import {
   IsoDateSchema,
   LocalTimeSchema,
   arrivalNotBeforeDeparture,
+  arrivalRefinement,
   segmentFields,
 } from '../core/segment';
 
@@ -70,7 +71,7 @@ export const SegmentDocSchema = z
     createdAt: z.date(),
     updatedAt: z.date(),
   })
-  .refine(arrivalNotBeforeDeparture, { message: 'must not be before departureDate (by more than the one day a date-line crossing allows)', path: ['arrivalDate'] });
+  .refine(arrivalNotBeforeDeparture, arrivalRefinement);
 export type SegmentDoc = z.infer<typeof SegmentDocSchema>;
 
 /** `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one rule (backend-only writes). */

@@ -26,7 +26,8 @@ import { addDays, todayIn } from '../core/dates';
 import { IdentifiedSegmentSchema, evaluateTravel, type TravelEvaluation } from '../core/evaluate';
 import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
-import type { IdentifiedSegment } from '../core/segment';
+import { isTimeZone } from '../core/timeZones';
+import { segmentFields, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { logEvent } from '../log';
 import type { CountryDaysDoc, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
@@ -88,18 +89,8 @@ export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: Id
   return { segments, warnings };
 }
 
-const CORE_KEYS = [
-  'departureCountry',
-  'arrivalCountry',
-  'departureDate',
-  'arrivalDate',
-  'departureTime',
-  'arrivalTime',
-  'departureAirport',
-  'arrivalAirport',
-  'mode',
-  'transit',
-] as const;
+/** Segment fields that can change an evaluation (free text cannot): every schema field but flightNumber and notes. */
+const CORE_KEYS = Object.keys(segmentFields).filter((k) => k !== 'flightNumber' && k !== 'notes');
 
 /**
  * Fingerprint of the segments an evaluation reads: SHA-256 (hex, first 32 characters) over the ids and the
@@ -111,7 +102,7 @@ export function segmentsHash(segments: readonly StoredSegment[]): string {
   const sorted = [...segments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const s of sorted) {
     h.update(s.id);
-    for (const k of CORE_KEYS) h.update(`\u0000${String((s.data as Partial<SegmentDoc>)[k] ?? '')}`);
+    for (const k of CORE_KEYS) h.update(`\u0000${String((s.data as Record<string, unknown>)[k] ?? '')}`);
     h.update('\u0001');
   }
   return h.digest('hex').slice(0, 32);
@@ -119,13 +110,7 @@ export function segmentsHash(segments: readonly StoredSegment[]): string {
 
 /** A time zone `Intl` accepts, else UTC (a profile with a bad zone must not stop its status being computed). */
 export function safeTimeZone(tz: string | undefined | null): string {
-  if (!tz) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: tz });
-    return tz;
-  } catch {
-    return 'UTC';
-  }
+  return tz && isTimeZone(tz) ? tz : 'UTC';
 }
 
 /**
