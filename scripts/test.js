@@ -109,6 +109,9 @@ function readJestJson(file) {
   }
 }
 
+/** The rules coverage line, printed after the tiers' counts. */
+let coverageLine = null;
+
 /** Tests counted over every tier, for the closing `N passed, N failed, N skipped` line. */
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
@@ -182,7 +185,7 @@ async function emulatorTier(files, summary, found) {
     let ok = status === 0;
     if (files.some((f) => f.includes('rules'))) {
       const cov = await rulesCoverage(host);
-      summary.push(`rules coverage: ${cov.total - cov.never.length} of ${cov.total} expressions evaluated, ${cov.never.length} never evaluated`);
+      coverageLine = `rules coverage: ${cov.total - cov.never.length} of ${cov.total} expressions evaluated, ${cov.never.length} never evaluated`;
       for (const e of cov.never) console.log(`  never evaluated: ${position(e)}`);
       for (const e of cov.onlyErrors) console.log(`  only ever errored: ${position(e)}`);
       if (cov.never.length > 0) ok = false;
@@ -272,8 +275,8 @@ async function main() {
       reportSkipped('emulator', tiers.emulator.flatMap((s) => s.names.map((n) => `"${n.name}" (${s.file})`)), found.problems, summary);
       console.log('  to run them:');
       for (const h of found.howToFix) console.log(`    - ${h}`);
-      if (IN_CI) {
-        console.log('  CI=true: CI machines always have the Firestore emulator, so its absence is a failure here.');
+      if (IN_CI || emulatorsOnly) {
+        console.log(`  ${emulatorsOnly ? '--emulators' : 'CI=true (CI machines always have the Firestore emulator)'}: not running them is a failure.`);
         failed = true;
       }
     }
@@ -284,10 +287,11 @@ async function main() {
       failed = !(await endToEndTier(tiers.e2e, summary, found)) || failed;
     } else {
       reportSkipped('end to end', tiers.e2e, found.problems, summary);
-      if (IN_CI) failed = true;
+      if (IN_CI || emulatorsOnly) failed = true;
     }
   }
 
+  if (coverageLine) summary.push(coverageLine);
   console.log('\n=== summary');
   for (const s of summary) console.log(s);
   console.log(failed ? 'npm test: FAILED' : 'npm test: everything passed');
