@@ -3,7 +3,7 @@
  * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
  *
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
- *                               [--trips] [--csv FILE]
+ *                               [--trips] [--csv FILE] [--html FILE]
  *
  * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
  */
@@ -35,7 +35,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE]';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE]';
 
 export interface ReportArgs {
   file: string;
@@ -47,6 +47,8 @@ export interface ReportArgs {
   trips: boolean;
   /** `--csv FILE`: days per country per year to FILE, stays to its sibling (render/files.ts `csvPaths`). */
   csv?: string;
+  /** `--html FILE`: one self-contained page. */
+  html?: string;
 }
 
 /**
@@ -68,6 +70,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         euroairport: { type: 'string' },
         trips: { type: 'boolean', default: false },
         csv: { type: 'string' },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -92,9 +95,9 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     throw new CliError(`--euroairport "${values.euroairport}" must be FR or CH`, 2);
   }
   const file = positionals[1] as string;
-  const problem = outputPathProblem(file, values.csv);
+  const problem = outputPathProblem(file, values.csv, values.html);
   if (problem) throw new CliError(problem, 2);
-  return { file, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side, trips: values.trips ?? false, csv: values.csv };
+  return { file, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side, trips: values.trips ?? false, csv: values.csv, html: values.html };
 }
 
 /** The `--json` output (also what the readable report prints). */

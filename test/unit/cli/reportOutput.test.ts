@@ -1,6 +1,6 @@
 /**
  * What the report shows: the per-year table (every row adds up to its total), warnings grouped by kind,
- * `--trips` (stays) and `--csv` (two files), through `main()` on the team
+ * `--trips` (stays), `--csv` (two files) and `--html` (one self-contained page), through `main()` on the team
  * fixture test/fixtures/import/generic-traveller.csv (a made-up traveller: 2017..2026, a transit at FRA, a
  * train ride Zurich -> Milan not logged, a planned trip after the evaluation date) and small JSON files.
  */
@@ -234,6 +234,13 @@ describe('output files: bad paths are refused before anything is read or written
   test.each<{ name: string; args: (input: string) => string[]; code: number; message: RegExp }>([
     { name: '--csv without a file name', args: () => ['--csv'], code: 2, message: /Option '--csv <value>' argument missing/ },
     { name: '--csv onto the input file', args: (f) => ['--csv', f], code: 2, message: /--csv ".*generic-traveller\.csv" is the input file; choose another name/ },
+    { name: '--html onto the input file', args: (f) => ['--html', f], code: 2, message: /--html ".*" is the input file/ },
+    {
+      name: '--html onto the CSV stays file',
+      args: () => ['--csv', path.join(dir, 'x.csv'), '--html', path.join(dir, 'x-stays.csv')],
+      code: 2,
+      message: /--html ".*x-stays\.csv" is also the file of --csv \(stays\)/,
+    },
     { name: '--csv into a folder that does not exist', args: () => ['--csv', path.join(dir, 'missing', 'x.csv')], code: 1, message: /cannot write .*missing\/x\.csv: ENOENT/ },
   ])('$name -> exit $code', async ({ args, code, message }) => {
     const input = TRAVELLER;
@@ -244,5 +251,89 @@ describe('output files: bad paths are refused before anything is read or written
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(fs.readFileSync(input, 'utf8')).toBe(before);
+  });
+});
+
+describe('--html FILE: one self-contained page', () => {
+  const render = async (input: string, asOf: string, name: string) => {
+    const out = path.join(dir, name);
+    const r = await run(['report', input, '--as-of', asOf, '--html', out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`travel-days: wrote ${out} (report page)\n`);
+    // Dates in sentences are <time> elements (kept on one line); the checks below read the sentences as text.
+    return fs.readFileSync(out, 'utf8').replace(/<time datetime="(\d{4}-\d\d-\d\d)">\1<\/time>/g, '$1');
+  };
+  /** Attributes of the first element of `tag` with `cls` in `html`. */
+  const attrs = (html: string, tag: string, cls: string) => {
+    const m = new RegExp(`<${tag} class="${cls}"([^>]*)>`).exec(html);
+    expect(m).not.toBeNull();
+    return Object.fromEntries([...m![1]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]]));
+  };
+
+  test('status in words, the chart with the 90-day line and today, the table; nothing fetched from anywhere', async () => {
+    const html = await render(TRAVELLER, AS_OF, 'traveller.html');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    // No network: no URL, no script, no external style sheet, image or font; url() only for the SVG pattern.
+    expect(html).not.toMatch(/https?:|\/\/[a-z]|<script|<link|<img|<iframe|@import|@font-face|src=/i);
+    expect([...html.matchAll(/url\(([^)]*)\)/g)].map((m) => m[1])).toEqual(['#planned-hatch-schengen-90-180']);
+
+    expect(html).toContain('<p class="verdict ok">39 of 90 days used in the Schengen area in the 180 days from 2025-12-18 to 2026-06-15: 51 days left.</p>');
+    expect(html).toContain('<p>Staying in the Schengen area from 2026-06-15 on, you must leave by 2026-06-15 to keep the planned trips within the limit.</p>');
+
+    const svg = attrs(html, 'svg', 'chart');
+    // Two years up to today, then 30 days past the planned trip's last day (2026-08-20).
+    expect([svg['data-from'], svg['data-to']]).toEqual(['2024-06-16', '2026-09-19']);
+    // Recorded peak: exactly at the limit on 2024-08-25, Germany (transit)/Greece/France 03-02..04-05 (35) and
+    // Portugal 07-02..08-25 (55). The plans reach 89 (Denmark 39 + France 50 up to 2026-08-20), below it.
+    expect([svg['data-peak-recorded'], svg['data-peak-total'], svg['data-peak-after-today']]).toEqual(['90', '90', '89']);
+    expect(html).toMatch(/<desc [^>]*>Recorded presence peaks at 90 days, recorded and planned together at 90; 39 on 2026-06-15; the limit is 90\.<\/desc>/);
+    const limit = attrs(html, 'line', 'limit-line');
+    expect(limit['data-days']).toBe('90');
+    expect(limit.y1).toBe(limit.y2);
+    const today = attrs(html, 'line', 'today-marker');
+    expect(today['data-date']).toBe(AS_OF);
+    expect(Number(today.x1)).toBeGreaterThan(Number(limit.x1));
+    expect(Number(today.x1)).toBeLessThan(Number(limit.x2));
+    expect(html).toContain('class="planned-area"');
+    expect(html).toContain('>today 2026-06-15: 39</text>');
+
+    expect(html).toMatch(/<tr><td>GB United Kingdom<\/td><td>24<\/td><td class="earlier">14<\/td><td><\/td><td><\/td><td><\/td><td>10<\/td><td><\/td><td><\/td><\/tr>/);
+    expect(html).toContain('1 gap: a segment departs from a country other than where the previous one arrived, so a trip is missing');
+  });
+
+  test.each([
+    {
+      name: 'over the limit now',
+      segments: [seg('US', 'FR', '2026-01-01'), seg('FR', 'US', '2026-04-10')],
+      asOf: '2026-04-10',
+      verdict: '<p class="verdict over">Over the limit: 100 days in the Schengen area in the 180 days from 2025-10-13 to 2026-04-10, 10 more than the 90 allowed.</p>',
+      // France from 01-01: day 91 is 04-01; one day is allowed again once 01-01..01-11 left the period (07-10).
+      also: ['<p>The rule was broken on 2026-04-01: more than 90 days in the 180 days up to that date.</p>', 'The next date you may enter for a day is 2026-07-10.'],
+    },
+    {
+      name: 'planned trips that break the rule',
+      segments: [seg('US', 'FR', '2026-05-01'), seg('FR', 'US', '2026-08-10')],
+      asOf: '2026-04-10',
+      verdict: '<p class="verdict over">0 of 90 days used in the Schengen area in the 180 days from 2025-10-13 to 2026-04-10: 90 days left.</p>',
+      also: ['<p>The planned trips would break the rule on 2026-07-30.</p>', 'would break the rule, given the planned trips.'],
+    },
+  ])('$name', async ({ segments, asOf, verdict, also }) => {
+    const html = await render(write(`${asOf}-${segments.length}.json`, { segments }), asOf, `${segments[1]!.departureDate}.html`);
+    expect(html).toContain(verdict);
+    for (const text of also) expect(html).toContain(text);
+  });
+
+  test('without plans the latest exit date is simply the days left (no mention of planned trips)', async () => {
+    const html = await render(write('simple.json', { segments: [seg('US', 'FR', '2026-03-01'), seg('FR', 'US', '2026-03-10')] }), '2026-03-20', 'simple.html');
+    // 10 days used, 80 left: present every day from 03-20, the 80th day is 06-07.
+    expect(html).toContain('<p>Staying in the Schengen area from 2026-03-20 on, you must leave by 2026-06-07.</p>');
+    expect(html).not.toContain('class="planned-area"');
+  });
+
+  test('text from the input is escaped: a file name with markup in it', async () => {
+    const html = await render(write('<b>&"x".json', { segments: [seg('US', 'FR', '2026-01-01')] }), '2026-01-05', 'escaped.html');
+    expect(html).toContain('&#60;b&#62;&#38;&#34;x&#34;.json');
+    expect(html).not.toContain('<b>');
   });
 });

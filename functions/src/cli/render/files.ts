@@ -1,5 +1,5 @@
 /**
- * The files `--csv` writes. Checked before anything is read (never overwrite the input, never write
+ * The files `--csv` and `--html` write. Checked before anything is read (never overwrite the input, never write
  * two outputs to one path); written after the report is computed, so a failed import writes nothing.
  */
 import * as fs from 'node:fs';
@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ReferenceData } from '../../core/referenceData';
 import type { ReportArgs, ReportData } from '../report';
 import { csvDays, csvStays } from './csv';
+import { renderHtml } from './html';
 import { computeStays } from '../../core/stays';
 
 /**
@@ -20,12 +21,13 @@ export function csvPaths(file: string): { days: string; stays: string } {
 }
 
 /** A sentence naming the problem when an output path is the input file or two outputs share a path; else undefined. */
-export function outputPathProblem(input: string, csv: string | undefined): string | undefined {
+export function outputPathProblem(input: string, csv: string | undefined, html: string | undefined): string | undefined {
   const outputs: [string, string][] = [];
   if (csv !== undefined) {
     const p = csvPaths(csv);
     outputs.push(['--csv', p.days], ['--csv (stays)', p.stays]);
   }
+  if (html !== undefined) outputs.push(['--html', html]);
   const seen = new Map<string, string>([[path.resolve(input), 'the input file']]);
   for (const [option, file] of outputs) {
     if (file === '') return `${option} needs a file name`;
@@ -37,18 +39,19 @@ export function outputPathProblem(input: string, csv: string | undefined): strin
 }
 
 /**
- * Writes the `--csv` files of `args` and returns one note per file written ("wrote x.csv (...)").
+ * Writes the `--csv` and `--html` files of `args` and returns one note per file written ("wrote x.csv (...)").
  * @throws Error "cannot write FILE: reason" (exit code 1 in `main`).
  */
 export function writeReportFiles(args: ReportArgs, data: ReportData, ref: ReferenceData | undefined): string[] {
   const files: [string, string, string][] = [];
-  if (args.csv !== undefined) {
+  if (args.csv !== undefined || args.html !== undefined) {
     const stays = data.output.stays ?? computeStays(data.prepared.presence);
     if (args.csv !== undefined) {
       const p = csvPaths(args.csv);
       files.push([p.days, csvDays(data.output, ref), 'days per country per year']);
       files.push([p.stays, csvStays(stays, ref), 'stays']);
     }
+    if (args.html !== undefined) files.push([args.html, renderHtml({ report: data.output, prepared: data.prepared, stays, file: args.file, reference: ref }), 'report page']);
   }
   const notes: string[] = [];
   for (const [file, content, what] of files) {
