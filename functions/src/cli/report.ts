@@ -102,17 +102,12 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
 
 /** The `--json` output (also what the readable report prints). */
 export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
-  rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
-  import?: { format: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
   /** With `--trips`: core/stays.ts `computeStays`. */
   stays?: Stay[];
+  rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
+  import?: { format: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
 
-/** The output and the presence behind it (for the stays and the chart), from one evaluation. */
-export interface ReportData {
-  output: ReportOutput;
-  prepared: PreparedEvaluation;
-}
 
 async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
   let stat;
@@ -145,6 +140,12 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
     if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message}`, 1);
     throw e;
   }
+}
+
+/** The output and the presence behind it (for the stays and the chart), from one evaluation. */
+export interface ReportData {
+  output: ReportOutput;
+  prepared: PreparedEvaluation;
 }
 
 /** Runs the report and returns its output object. @throws CliError */
