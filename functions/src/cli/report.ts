@@ -3,6 +3,7 @@
  * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
  *
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
+ *                               [--trips] [--csv FILE] [--html FILE]
  *
  * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
  */
@@ -10,12 +11,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIsoDate, todayIn } from '../core/dates';
-import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
+import { evaluatePrepared, prepareEvaluation, type PreparedEvaluation, type TravelEvaluation } from '../core/evaluate';
 import { importFile } from '../core/import';
 import { ImportFileError, type ImportResult } from '../core/import/types';
 import { SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
 import { describeZodError } from '../core/validation';
 import { loadReferenceData, type ReferenceData } from '../core/referenceData';
+import { computeStays, type Stay } from '../core/stays';
+import { outputPathProblem, writeReportFiles } from './render/files';
+import { yearTable } from './render/table';
+import { renderStays, renderWarningGroups, renderYearTable } from './render/text';
+import { groupWarnings } from './render/warnings';
 
 /** A user error: printed as one line, exit code `exitCode`. */
 export class CliError extends Error {
@@ -29,7 +35,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE]';
 
 export interface ReportArgs {
   file: string;
@@ -37,6 +43,12 @@ export interface ReportArgs {
   json: boolean;
   layoverHours: number;
   euroAirportSide?: 'FR' | 'CH';
+  /** `--trips`: list the stays (text) or add `stays` (JSON). */
+  trips: boolean;
+  /** `--csv FILE`: days per country per year to FILE, stays to its sibling (render/files.ts `csvPaths`). */
+  csv?: string;
+  /** `--html FILE`: one self-contained page. */
+  html?: string;
 }
 
 /**
@@ -56,6 +68,9 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         json: { type: 'boolean', default: false },
         'layover-hours': { type: 'string' },
         euroairport: { type: 'string' },
+        trips: { type: 'boolean', default: false },
+        csv: { type: 'string' },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,14 +94,20 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (side !== undefined && side !== 'FR' && side !== 'CH') {
     throw new CliError(`--euroairport "${values.euroairport}" must be FR or CH`, 2);
   }
-  return { file: positionals[1] as string, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side };
+  const file = positionals[1] as string;
+  const problem = outputPathProblem(file, values.csv, values.html);
+  if (problem) throw new CliError(problem, 2);
+  return { file, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side, trips: values.trips ?? false, csv: values.csv, html: values.html };
 }
 
 /** The `--json` output (also what the readable report prints). */
 export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
+  /** With `--trips`: core/stays.ts `computeStays`. */
+  stays?: Stay[];
   rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
   import?: { format: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
+
 
 async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
   let stat;
@@ -121,10 +142,22 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
   }
 }
 
+/** The output and the presence behind it (for the stays and the chart), from one evaluation. */
+export interface ReportData {
+  output: ReportOutput;
+  prepared: PreparedEvaluation;
+}
+
 /** Runs the report and returns its output object. @throws CliError */
 export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
+  return (await buildReportData(args)).output;
+}
+
+/** `buildReport` with the prepared evaluation. @throws CliError */
+export async function buildReportData(args: ReportArgs): Promise<ReportData> {
   const { segments, imported } = await loadSegments(args);
-  const evaluation = evaluateTravel(segments, { asOf: args.asOf });
+  const prepared = prepareEvaluation(segments, { asOf: args.asOf });
+  const evaluation = evaluatePrepared(prepared);
   const out: ReportOutput = {
     asOf: evaluation.asOf,
     countryDays: evaluation.countryDays,
@@ -137,7 +170,8 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
     const skipped = imported.skipped.map(({ row, reason }) => ({ row, reason }));
     out.import = { format: imported.format, rows: imported.rows, flights: imported.flights, skipped };
   }
-  return out;
+  if (args.trips) out.stays = computeStays(prepared.presence);
+  return { output: out, prepared };
 }
 
 /** The report prints names from the seed; a broken seed must not hide the numbers, so it falls back to codes. */
@@ -168,23 +202,11 @@ export function formatReport(r: ReportOutput, file: string): string {
     lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
   }
   lines.push('');
-  const years = Object.keys(r.countryDaysByYear).sort();
-  const countries = Object.keys(r.countryDays).sort((a, b) => (r.countryDays[b] ?? 0) - (r.countryDays[a] ?? 0) || a.localeCompare(b));
-  lines.push(`Days per country (${countries.length} countries, up to ${r.asOf})`);
-  const recent = years.slice(-6);
-  const header = `  ${'country'.padEnd(28)} ${'total'.padStart(6)}${recent.map((y) => y.padStart(6)).join('')}`;
-  lines.push(header);
-  for (const c of countries) {
-    const name = `${c} ${ref?.countryName(c) ?? ''}`.slice(0, 28).padEnd(28);
-    const perYear = recent.map((y) => String(r.countryDaysByYear[y]?.[c] ?? '').padStart(6)).join('');
-    lines.push(`  ${name} ${String(r.countryDays[c]).padStart(6)}${perYear}`);
-  }
-  if (years.length > recent.length) lines.push(`  (per-year columns show the last ${recent.length} years; --json has all)`);
-  if (r.warnings.length) {
-    lines.push('');
-    lines.push(`Warnings (${r.warnings.length})`);
-    for (const w of r.warnings) lines.push(`  - ${w}`);
-  }
+  const name = (c: string) => `${c} ${ref?.countryName(c) ?? ''}`.trimEnd();
+  lines.push(...renderYearTable(yearTable(r.countryDays, r.countryDaysByYear), r.asOf, name));
+  if (r.stays) lines.push('', ...renderStays(r.stays, r.asOf, name));
+  const warnings = renderWarningGroups(groupWarnings(r.warnings));
+  if (warnings.length) lines.push('', ...warnings);
   if (r.import) {
     lines.push('');
     lines.push(`Import: format ${r.import.format}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
@@ -202,7 +224,9 @@ export interface TextSink {
 export async function main(argv: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   try {
     const args = parseReportArgs(argv);
-    const report = await buildReport(args);
+    const data = await buildReportData(args);
+    const report = data.output;
+    for (const note of writeReportFiles(args, data, reference())) err.write(`travel-days: ${note}\n`);
     out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.file)}\n`);
     return 0;
   } catch (e) {

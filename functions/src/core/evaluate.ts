@@ -219,7 +219,14 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
  * Throws ValidationError (core/validation.ts) for a bad asOf or a segment failing SegmentSchema, naming it.
  */
 export function evaluateTravel(segments: readonly IdentifiedSegment[], options: EvaluateOptions): TravelEvaluation {
-  const prepared = prepareEvaluation(segments, options);
+  return evaluatePrepared(prepareEvaluation(segments, options));
+}
+
+/**
+ * `evaluateTravel` on inputs already validated by `prepareEvaluation`, for callers that also need its presence
+ * (the report's stays and chart) without computing it twice.
+ */
+export function evaluatePrepared(prepared: PreparedEvaluation): TravelEvaluation {
   const { countryDays, countryDaysByYear } = computeCountryDays(prepared.presence);
   return {
     asOf: prepared.asOf,

@@ -177,3 +177,19 @@ export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, p
     currentStayStart,
   };
 }
+
+/**
+ * Days of `p` in the period of every control date D from `from` through `to` (day numbers, inclusive):
+ * element i is |P ∩ [D - periodDays + 1, D]| with D = from + i, i.e. `daysUsed` of `evaluateRollingWindow` at
+ * evaluation date D. For charts over a history: one prefix count over the span, linear in `to - from`
+ * plus `periodDays`.
+ * @throws RangeError when `periodDays` is not a positive integer or `to < from`.
+ */
+export function daysInPeriodSeries(p: readonly DayInterval[], from: number, to: number, periodDays: number): number[] {
+  if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`periodDays must be a positive integer, got ${periodDays}`);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) throw new RangeError(`need integer days from <= to, got ${from}..${to}`);
+  const P = new DayCounter(p, from - periodDays + 1, to);
+  const out = new Array<number>(to - from + 1);
+  for (let d = from; d <= to; d++) out[d - from] = P.count(d - periodDays + 1, d);
+  return out;
+}
