@@ -4,7 +4,7 @@
  * the expectation tables shared by the offline rules matrix (test/rules/matrix.test.ts, a model of the runtime)
  * and the emulator suites (test/emulator/firestore.rules.test.ts and storage.rules.test.ts, the real runtime).
  */
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../functions/src/model/documents';
 
 export type Principal = 'unauthenticated' | 'owner' | 'other';
 export type Op = 'get' | 'list' | 'create' | 'update' | 'delete';
@@ -52,6 +52,17 @@ export const MATRIX_ROWS = Object.keys(ACCESS).flatMap((name) =>
 
 // ---- profile created by the app (fallback to beforeUserCreated) ----
 
+/**
+ * A fresh copy of DEFAULT_NOTIFICATION_SETTINGS built in this module's realm. Not `structuredClone`: under Jest that
+ * is Node's own global, so its objects and arrays come from the host realm, and the web SDK (firebase/firestore)
+ * rejects them ("Unsupported field value: a custom Object object") because their prototype is not this realm's
+ * `Object.prototype`. The emulator suites pass these documents to the web SDK, so every copy is explicit.
+ */
+export function notificationSettings(): NotificationSettings {
+  const n = DEFAULT_NOTIFICATION_SETTINGS;
+  return { ...n, thresholds: [...n.thresholds], quietHours: n.quietHours === null ? null : { ...n.quietHours } };
+}
+
 /** Placeholder for the server time of the write: `serverTimestamp()` on the emulator, `request.time` offline. */
 export const SERVER_TIME = Symbol('server time of the write');
 /** Placeholder for a time taken from the device clock (a fixed past instant). */
@@ -64,7 +75,7 @@ export function appCreatedProfile(): Record<string, unknown> {
     nationalities: ['US'],
     homeCountry: null,
     timeZone: 'America/New_York',
-    notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS),
+    notifications: notificationSettings(),
     email: EMAIL[OWNER],
     createdAt: SERVER_TIME,
     updatedAt: SERVER_TIME,
@@ -221,7 +232,7 @@ export function storedProfile(): Record<string, unknown> {
     nationalities: ['US'],
     homeCountry: 'US',
     timeZone: 'America/New_York',
-    notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS),
+    notifications: notificationSettings(),
     email: EMAIL[OWNER],
     createdAt: DEVICE_TIME,
     updatedAt: DEVICE_TIME,
