@@ -4,8 +4,8 @@
  * paths outside the data model, collection group queries, then the field-validation tables of
  * test/rules/accessMatrix.ts. Each row asserts success or failure. `npm test` runs it against the emulator it starts
  * and then reads the emulator's rules coverage report (scripts/test.js: every expression must have been evaluated);
- * skipped by name when no emulator is running. The property test beside it
- * (firestore.rules.property.test.ts) compares the rules with the zod schemas on generated documents.
+ * skipped by name when no emulator is running. The property test of rulesProperty.ts, registered at the end of
+ * this suite on the same environment, compares the rules with the zod schemas on generated documents.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +34,7 @@ import {
 } from 'firebase/firestore';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
+import { describeRulesProperties } from './rulesProperty';
 import {
   ACCESS,
   COLLECTION_GROUPS,
@@ -301,4 +302,8 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
       else await assertFails(write);
     });
   });
+
+  // In this suite, not a file of its own: each rules upload restarts the emulator's coverage report, so the one
+  // upload above lets the coverage gate (scripts/test.js) see the tables and the property together.
+  describeRulesProperties(() => env);
 });
