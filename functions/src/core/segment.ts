@@ -62,6 +62,17 @@ export const MAX_DATE_LINE_SHIFT_DAYS = 1;
 export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
 
 /**
+ * A string of at most `max` UTF-16 code units, i.e. JavaScript's `length`: what the security rules' `size()`
+ * counts (firestore.rules), and the engine's fast path (evaluate.ts) and the import's truncation
+ * (import/values.ts) with them. Not zod's `.max()`, which counts Unicode code points (zod 4.6): with it a note of
+ * 300 emoji (300 code points, 600 code units) passed the schema, was stored by the backend, and the rules then
+ * refused every edit of that segment from the app.
+ */
+export function stringOfAtMost(max: number) {
+  return z.string().refine((s) => s.length <= max, { message: `must be at most ${max} characters long (an emoji counts as 2)` });
+}
+
+/**
  * Field shapes of a segment, without the cross-field check (reused by document schemas that add fields).
  *
  * - `departureCountry`, `arrivalCountry`: ISO 3166-1 alpha-2.
@@ -84,8 +95,8 @@ export const segmentFields = {
   arrivalAirport: AirportCodeSchema.optional(),
   mode: TravelModeSchema,
   transit: z.boolean().optional(),
-  flightNumber: z.string().max(SEGMENT_LIMITS.flightNumber).optional(),
-  notes: z.string().max(SEGMENT_LIMITS.notes).optional(),
+  flightNumber: stringOfAtMost(SEGMENT_LIMITS.flightNumber).optional(),
+  notes: stringOfAtMost(SEGMENT_LIMITS.notes).optional(),
 };
 
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
