@@ -143,18 +143,19 @@ async function rulesCoverage(host) {
   const res = await fetch(`http://${host}/emulator/v1/projects/${PROJECT_ID}:ruleCoverage`);
   if (!res.ok) throw new Error(`coverage report: HTTP ${res.status}`);
   const report = await res.json();
+  // The report is a tree of expressions: each has a sourcePosition, the values it evaluated to (absent when it was
+  // never reached: a short-circuit, a rule no request hit) and its sub-expressions in `children`. Only `children` is
+  // walked: an error is recorded as a value `{ undefined: { sourcePosition, causeMessage } }`, not an expression.
   const exprs = [];
   const walk = (node) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    // Expressions never reached (a short-circuit, a rule no request hit) carry no `values` at all.
-    if (node.sourcePosition) exprs.push({ ...node, values: node.values ?? [] });
-    Object.values(node).forEach(walk);
+    exprs.push({ ...node, values: node.values ?? [] });
+    for (const c of node.children ?? []) walk(c);
   };
-  walk(report.report ?? report);
+  for (const top of Object.values(report.report ?? {})) walk(top);
   const never = exprs.filter((e) => e.values.length === 0);
-  // An evaluation that raised an error is recorded with an empty value (`"value": {}`).
-  const onlyErrors = exprs.filter((e) => e.values.length > 0 && e.values.every((v) => Object.keys(v.value ?? {}).length === 0));
+  // An evaluation that raised an error has an empty value (`{}`) or the error form (`{ undefined: ... }`).
+  const isError = (v) => Object.keys(v.value ?? {}).length === 0 || 'undefined' in (v.value ?? {});
+  const onlyErrors = exprs.filter((e) => e.values.length > 0 && e.values.every(isError));
   const out = path.join(ROOT, 'coverage-rules');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'firestore-coverage.json'), JSON.stringify(report, null, 1));
