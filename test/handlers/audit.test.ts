@@ -258,3 +258,51 @@ describe('an unexpected error while reading the file (not a bad file)', () => {
     expect(u.segments).toEqual(segmentsBefore);
   });
 });
+
+describe('an edit made while an import finishes is not lost', () => {
+  /** The stored status equals a fresh evaluation of the stored segments (a recompute now changes nothing). */
+  async function expectStatusCurrent(): Promise<void> {
+    const stored = repo.snapshot().users[UID]!.visaStatus[RULE];
+    const r = await recomputeUser(repo, UID, { now: env.clock.now });
+    expect(r.changed).toBe(false);
+    expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toEqual(stored);
+  }
+
+  test("imported segments deleted after the import's recompute, their events skipped as import-in-progress", async () => {
+    await repo.createProfileIfAbsent(UID, profile());
+    const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
+    const realPutImport = repo.putImport.bind(repo);
+    let edited = false;
+    repo.putImport = async (uid, importId, patch) => {
+      if (patch.status === 'succeeded' && !edited) {
+        edited = true;
+        // The app deletes every imported flight; each delete event arrives while the import is still processing.
+        const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
+        expect(imported.length).toBe(2);
+        for (const [id, s] of imported) {
+          await repo.deleteSegment(UID, id);
+          expect(await segmentTrigger(segmentEvent(id, s, null, env.clock.now))).toEqual({ action: 'skipped', reason: 'import-in-progress' });
+        }
+      }
+      return realPutImport(uid, importId, patch);
+    };
+    await importTrigger(ev);
+    expect(edited).toBe(true);
+    expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 0 });
+    await expectStatusCurrent();
+  });
+
+  test('a redelivered event of a finished import runs its closing recompute (the first run stopped before it)', async () => {
+    await repo.createProfileIfAbsent(UID, profile());
+    const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
+    await importTrigger(ev);
+    const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
+    // The state such a stop leaves: the import done, an imported flight deleted meanwhile, the status not updated.
+    for (const [id] of imported) await repo.deleteSegment(UID, id);
+    expect(repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBeGreaterThan(0);
+    env.clock.now = new Date(NOW.getTime() + 60_000);
+    expect(await importTrigger(ev)).toEqual({ action: 'ignored', reason: 'already processed' });
+    expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 0 });
+    await expectStatusCurrent();
+  });
+});

@@ -10,8 +10,13 @@
  * Idempotent: segment ids are derived from the flight's content (`segmentIdFor`), written with create-if-absent,
  * and a stored segment with the same date and countries counts as a duplicate, so a redelivered event or the same
  * file uploaded again creates nothing new. A redelivered event for an upload that already reached a final state
- * is ignored (the import document is newer than the object); an overwritten object (new generation) is imported
- * again. The original file is kept (the app or the account deletion removes it).
+ * is ignored (the import document is newer than the object; only its closing recompute runs again, see below); an
+ * overwritten object (new generation) is imported again. The original file is kept (the app or the account deletion
+ * removes it).
+ *
+ * Edits made while the import finishes: segment events of this import's segments are skipped while it is
+ * `processing` (services/recompute.ts), so after marking itself done the import recomputes once more; the stored
+ * status then equals what the stored segments give, whatever the app edited or deleted meanwhile.
  *
  * Account deletion: every write (import document, segment chunks, recompute) fails with `AccountDeletedError` once
  * the account's deletion marker exists (repository/types.ts); the import then stops and reports itself ignored.
@@ -212,6 +217,9 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
   if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
     logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
+    // The event may be redelivered because the first run stopped between marking the import done and its closing
+    // recompute (see the end of this function); that recompute runs here, and writes nothing when it did run.
+    if (existingDoc.counts.imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, checkOnly: true });
     return { action: 'ignored', reason: 'already processed' };
   }
 
@@ -411,6 +419,13 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     error,
     updatedAt: clock(),
   });
+  // The closing recompute, after the import is marked done. A segment event skipped because this import was still
+  // `processing` (the app edited or deleted an imported segment meanwhile) may have come after the recompute above
+  // read the segments; such an event read the import document before the final write above, so this recompute,
+  // which reads the segments after that write, sees its edit. Events arriving from now on are not skipped as
+  // `import-in-progress`. So the stored status ends equal to what the stored segments give. Without such an edit
+  // it finds the status current and writes nothing (N segment reads and R status reads).
+  if (imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, checkOnly: true });
   logEvent(status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', {
     uid,
     importId,

@@ -19,7 +19,9 @@
  * that started at least `EVENT_CLOCK_MARGIN_MS` after the event's commit time, i.e. it already reflects this write
  * (late and redelivered events). A skipped event costs at most 2 document reads and no write. So an import of N
  * segments costs one full recompute (2N segment reads + R status reads, R + 1 writes for R rules) plus at most
- * 2 reads per segment event, instead of N recomputes of N segments.
+ * 2 reads per segment event, instead of N recomputes of N segments. (The import then recomputes once more after
+ * marking itself done, so that an edit whose event was skipped meanwhile is not lost: N + R more reads, and no
+ * write unless such an edit happened; services/importJob.ts.)
  *
  * ## Account deletion
  * Every write here goes through a repository transaction that reads the account's deletion marker first; once the
@@ -60,6 +62,12 @@ export interface RecomputeOptions {
   now: Date;
   /** CloudEvent id of the event that caused the recompute (logged only). */
   eventId?: string;
+  /**
+   * A closing check after another recompute of the same run (the import's): when the evaluation equals what is
+   * stored, the profile's schedule (`nextAlertAt`, `nextRecomputeAt`) is left as that recompute set it, so that
+   * the check writes nothing at all (a redelivered event then changes nothing either).
+   */
+  checkOnly?: boolean;
 }
 
 export interface RecomputeResult {
@@ -294,7 +302,7 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
   if (!result || !evaluation) throw new Error('unreachable: no evaluation');
   const timeZone = safeTimeZone(profile?.timeZone);
 
-  if (profile && !result.accountDeleted) {
+  if (profile && !result.accountDeleted && !(opts.checkOnly && !result.changed)) {
     try {
       await updateSchedule(repo, uid, profile, result.statuses, segments, evaluation, timeZone, now);
     } catch (e) {
