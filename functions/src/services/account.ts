@@ -65,14 +65,15 @@ export interface DeleteAccountResult {
 }
 
 /**
- * Erases everything stored for `uid`, for good: (1) the deletion marker `deletedUsers/{uid}`, (2) the Storage files
- * under `users/{uid}/`, (3) the Firestore subtree `users/{uid}/**` (recursive delete of every collection).
+ * Erases everything stored for `uid`, for good: (1) the deletion marker `deletedUsers/{uid}`, (2) the Firestore
+ * subtree `users/{uid}/**` (recursive delete of every collection), (3) the Storage files under `users/{uid}/`.
  *
  * Why it is final: every backend write under `users/{uid}` (recompute, import, alerts, profile schedule) reads the
  * marker in the same transaction as its write and fails with `AccountDeletedError` once it exists
- * (repository/firestore.ts). Step 1 therefore closes the door before step 3 starts: a write that committed before
- * the marker is found and deleted by the sweep, and none can commit after it. The files go before the documents, so
- * that an import that has not read its file yet finds nothing to import.
+ * (repository/firestore.ts). Step 1 therefore closes the door before step 2 starts: a write that committed before
+ * the marker is found and deleted by the sweep, and none can commit after it (an import still reading its file
+ * stops at its next write). The documents go before the files so that an unavailable Storage does not keep the
+ * travel history: the call fails, and its retry finds the documents gone and deletes the files.
  *
  * Idempotent: the marker keeps the first deletion time, deleting missing files or documents succeeds, so a
  * redelivered event or a retried call finishes an interrupted run and changes nothing after a complete one.
@@ -81,8 +82,8 @@ export interface DeleteAccountResult {
 export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promise<DeleteAccountResult> {
   const { repo, storage } = deps;
   await repo.markAccountDeleted(uid, (deps.clock ?? (() => new Date()))());
-  const storageFilesDeleted = await storage.deletePrefix(`users/${uid}/`);
   await repo.deleteUserData(uid);
+  const storageFilesDeleted = await storage.deletePrefix(`users/${uid}/`);
   return { storageFilesDeleted };
 }
 
