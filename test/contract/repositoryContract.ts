@@ -381,6 +381,39 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
     });
   });
 
+  describe('account deletion marker', () => {
+    contractTest('after markAccountDeleted every write under the user is refused with AccountDeletedError and writes nothing', async () => {
+      await repo.createProfileIfAbsent('u1', profile());
+      await repo.createSegmentsIfAbsent('u1', [segment(1)]);
+      await repo.createProfileIfAbsent('u2', profile());
+      expect(await repo.getAccountDeletedAt('u1')).toBeNull();
+      await repo.markAccountDeleted('u1', t0());
+      // A second marking keeps the first deletion time (a retried deletion).
+      await repo.markAccountDeleted('u1', new Date('2030-01-01T00:00:00Z'));
+      expect(await repo.getAccountDeletedAt('u1')).toEqual(t0());
+      const writes: [string, () => Promise<unknown>][] = [
+        ['createProfileIfAbsent', () => repo.createProfileIfAbsent('u1', profile())],
+        ['updateProfile', () => repo.updateProfile('u1', { displayName: 'changed' })],
+        ['createSegmentsIfAbsent', () => repo.createSegmentsIfAbsent('u1', [segment(2)])],
+        ['putEvaluation', () => repo.putEvaluation('u1', [visaStatus('schengen-90-180', 1)], countryDays(1))],
+        ['putImport', () => repo.putImport('u1', 'i1', importDoc())],
+        ['createAlertIfAbsent', () => repo.createAlertIfAbsent('u1', 'a1', alert(7))],
+        ['putDevice', () => putDevice(repo, 'u1', 'd1', device('t'))],
+      ];
+      for (const [name, write] of writes) {
+        await expect(write().then(() => `${name} wrote`)).rejects.toMatchObject({ name: 'AccountDeletedError' });
+      }
+      expect((await repo.getProfile('u1'))?.displayName).toBe('Ada');
+      expect(await repo.listSegments('u1')).toEqual([segment(1)]);
+      expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toBeNull();
+      expect(await repo.getImport('u1', 'i1')).toBeNull();
+      expect(await repo.listDevices('u1')).toEqual([]);
+      // Another user is not affected. (The sweep after the marker is the deleteUserData case above.)
+      await repo.updateProfile('u2', { displayName: 'Bea' });
+      expect((await repo.getProfile('u2'))?.displayName).toBe('Bea');
+    });
+  });
+
   describe('reference data (seed)', () => {
     const files = (name: string) => ({
       countries: {
