@@ -382,7 +382,7 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
   });
 
   describe('account deletion marker', () => {
-    contractTest('after markAccountDeleted every write under the user is refused with AccountDeletedError and writes nothing', async () => {
+    test('after markAccountDeleted every write under the user is refused with AccountDeletedError and writes nothing', async () => {
       await repo.createProfileIfAbsent('u1', profile());
       await repo.createSegmentsIfAbsent('u1', [segment(1)]);
       await repo.createProfileIfAbsent('u2', profile());

@@ -323,12 +323,13 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
 }
 
 /**
- * Folders searched for `countries.json` and `visaRules.json`, in order: a `seed/` copy inside the functions
- * package (deploy time: functions/seed, two levels above functions/{src,lib}/core), then the repository root's
- * `seed/` (three levels above).
+ * Folders searched for `countries.json` and `visaRules.json`, in order: the repository root's `seed/` (three
+ * levels above functions/{src,lib}/core), the source of truth wherever the repository is checked out; then the copy
+ * inside the functions package (functions/seed, two levels above), which is all a deployed function has. The
+ * repository's comes first so that a stale copy left by an earlier build can never hide an edit of seed/.
  */
 export function seedDirCandidates(): string[] {
-  return [path.resolve(__dirname, '../../seed'), path.resolve(__dirname, '../../../seed')];
+  return [path.resolve(__dirname, '../../../seed'), path.resolve(__dirname, '../../seed')];
 }
 
 let cached: ReferenceData | undefined;
