@@ -169,3 +169,63 @@ export const AlertDocSchema = z.strictObject({
   sentTo: z.number().int(),
 });
 export type AlertDoc = z.infer<typeof AlertDocSchema>;
+
+/**
+ * The rule inputs of the profile, copied onto the timeline head (`TimelineHeadDocSchema.profile`) by the profile
+ * trigger, so that a segment edit and the daily recompute evaluate without reading `users/{uid}`.
+ * `homeCountry` (residence) is copied for the rules that will read it; today's rules use nationalities and the
+ * time zone (the user's "today"), the alert schedule uses `timeZone` and `notifications`.
+ */
+export const ProfileInputsSchema = z.strictObject({
+  nationalities: ProfileEditableSchema.shape.nationalities,
+  homeCountry: ProfileEditableSchema.shape.homeCountry,
+  timeZone: z.string(),
+  notifications: NotificationSettingsSchema,
+});
+export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
+
+/**
+ * `users/{uid}/timeline/{shardId}` other than the head: more records of the user's timeline (backend only, no
+ * client access). `records` is the encoding of timeline/codec.ts: one line per segment.
+ */
+export const TimelineShardDocSchema = z.strictObject({
+  v: z.literal(1),
+  records: z.string(),
+});
+export type TimelineShardDoc = z.infer<typeof TimelineShardDocSchema>;
+
+/**
+ * `users/{uid}/timeline/head`: the head of the user's timeline (backend only, no client access): its own records,
+ * the ids of the other shards, and what the recompute needs besides the segments (the profile's rule inputs, the
+ * last evaluation written, the daily schedule). README.md (data model) states its invariants; timeline/timeline.ts
+ * maintains them.
+ */
+export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
+  /** Ids of the other shards (`s1`, `s2`, ...), in order. */
+  shards: z.array(z.string()),
+  /** Import ids the records refer to by index (a record's source is `manual` or one of these). */
+  sources: z.array(z.string()),
+  /**
+   * Commit time (microseconds since the epoch) at or before which every segment write is reflected: an event of
+   * an id the timeline does not hold, with a version not after it, is stale (README.md, data model).
+   */
+  floor: z.number().int(),
+  /** The profile's rule inputs as of the last profile event applied; null while no profile is known. */
+  profile: ProfileInputsSchema.nullable(),
+  /** The statuses last written to `visaStatus/{ruleId}` (change detection, alert schedule). */
+  statuses: z.array(VisaStatusDocSchema),
+  /** Fingerprint of the `summaries/countryDays` last written (without `computedAt`); null before the first. */
+  summaryKey: z.string().nullable(),
+  /** The `users/{uid}.nextAlertAt` the recompute last wrote (an alert run may have moved it since). */
+  alertAt: z.date().nullable(),
+  /** When the daily recompute must next evaluate this user (collection-group index); null = never. */
+  nextRecomputeAt: z.date().nullable(),
+  /** Consecutive failed daily recomputes (back-off), the last reason, and the last evaluation's duration (ms). */
+  daily: z.strictObject({ failures: z.number().int(), lastError: z.string().nullable(), evalMs: z.number() }),
+  /** Imports started on the user's local `date` (the per-day cap), by import id. */
+  imports: z.strictObject({ date: z.string(), ids: z.array(z.string()) }),
+  /** Live segments (records that count). */
+  segments: z.number().int(),
+  updatedAt: z.date(),
+});
+export type TimelineHeadDoc = z.infer<typeof TimelineHeadDocSchema>;
