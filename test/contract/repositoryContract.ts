@@ -10,6 +10,8 @@ import type {
   DeviceDoc,
   ImportDoc,
   SegmentDoc,
+  TimelineHeadDoc,
+  TimelineShardDoc,
   UserProfile,
   VisaStatusDoc,
 } from '../../functions/src/model/documents';
@@ -108,6 +110,26 @@ function importDoc(): ImportDoc {
 
 function device(token: string): DeviceDoc {
   return { fcmToken: token, platform: 'ios', appVersion: '1.0.0', lastSeenAt: t0() };
+}
+
+/** A timeline head (contents do not matter to the repository: it stores what it is given). */
+function head(records: string, nextRecomputeAt: Date | null = null): TimelineHeadDoc {
+  return {
+    v: 1,
+    records,
+    shards: [],
+    sources: [],
+    floor: 0,
+    profile: null,
+    statuses: [],
+    summaryKey: null,
+    alertAt: null,
+    nextRecomputeAt,
+    daily: { failures: 0, lastError: null, evalMs: 0 },
+    imports: { date: '', ids: [] },
+    segments: 0,
+    updatedAt: t0(),
+  };
 }
 
 function alert(threshold: number): AlertDoc {
@@ -399,6 +421,8 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
         ['putImport', () => repo.putImport('u1', 'i1', importDoc())],
         ['createAlertIfAbsent', () => repo.createAlertIfAbsent('u1', 'a1', alert(7))],
         ['putDevice', () => putDevice(repo, 'u1', 'd1', device('t'))],
+        ['updateTimeline', () => repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('x')]]) }, result: 1 }))],
+        ['claimUserForAlerts', () => repo.claimUserForAlerts('u1', t0(), t0())],
       ];
       for (const [name, write] of writes) {
         await expect(write().then(() => `${name} wrote`)).rejects.toMatchObject({ name: 'AccountDeletedError' });
@@ -411,6 +435,130 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       // Another user is not affected. (The sweep after the marker is the deleteUserData case above.)
       await repo.updateProfile('u2', { displayName: 'Bea' });
       expect((await repo.getProfile('u2'))?.displayName).toBe('Bea');
+    });
+  });
+
+  describe('timeline (users/{uid}/timeline)', () => {
+    test('an absent timeline reads as no head and no shard', async () => {
+      expect(await repo.readTimeline('u1')).toEqual({ head: null, shards: new Map(), headVersion: null });
+    });
+
+    test('one transaction writes the timeline, statuses, summary, profile schedule, segments and import document together', async () => {
+      await repo.createProfileIfAbsent('u1', profile());
+      const at = new Date('2026-01-02T03:04:05.678Z');
+      const r = await repo.updateTimeline('u1', (read) => {
+        expect(read.timeline.head).toBeNull();
+        expect(read.profile).toEqual(profile());
+        return {
+          commit: {
+            timeline: new Map<string, TimelineHeadDoc | TimelineShardDoc>([['head', head('h1')], ['s1', { v: 1, records: 'r1' }]]),
+            statuses: [visaStatus('schengen-90-180', 3)],
+            countryDays: countryDays(3),
+            profile: { nextAlertAt: at },
+            createSegments: [segment(7)],
+            importDoc: { id: 'i1', patch: importDoc() },
+          },
+          result: 'done',
+        };
+      }, { withProfile: true });
+      expect(r).toBe('done');
+      const t = await repo.readTimeline('u1');
+      expect(t.head).toEqual(head('h1'));
+      expect(t.shards).toEqual(new Map([['s1', { v: 1, records: 'r1' }]]));
+      expect(typeof t.headVersion).toBe('number');
+      expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toEqual(visaStatus('schengen-90-180', 3));
+      expect((await repo.getProfile('u1'))?.nextAlertAt).toEqual(at);
+      expect(await repo.listSegments('u1')).toEqual([segment(7)]);
+      expect(await repo.getImport('u1', 'i1')).toEqual(importDoc());
+      // The segment and the head were written by the same commit: the same commit time.
+      const listed = await repo.listSegmentVersions('u1');
+      expect(listed.segments.map((x) => x.version)).toEqual([t.headVersion]);
+    });
+
+    test('a profile update for a user without a profile is dropped, the rest committed (update never creates)', async () => {
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h')]]), profile: { nextAlertAt: t0() } }, result: null }));
+      expect(await repo.getProfile('u1')).toBeNull();
+      expect((await repo.readTimeline('u1')).head).toEqual(head('h'));
+    });
+
+    test('creating a segment that exists fails the whole commit with SegmentExistsError; readSegments shows it', async () => {
+      await repo.createSegmentsIfAbsent('u1', [segment(1)]);
+      const attempt = repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h')]]), createSegments: [segment(2), segment(1)] }, result: null }));
+      await expect(attempt).rejects.toMatchObject({ name: 'SegmentExistsError' });
+      expect(await repo.listSegments('u1')).toEqual([segment(1)]);
+      expect((await repo.readTimeline('u1')).head).toBeNull();
+      const seen = await repo.updateTimeline('u1', (read) => ({ commit: null, result: [...(read.segments?.keys() ?? [])] }), { readSegments: [segment(1).id, segment(2).id] });
+      expect(seen).toEqual([segment(1).id]);
+    });
+
+    test('knownHead: the commit requires the head unchanged since the query read it (TimelineChangedError)', async () => {
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h1', new Date('2026-01-01T00:00:00Z'))]]) }, result: null }));
+      const [due] = await repo.listDueTimelines(new Date('2026-01-02T00:00:00Z'), 10);
+      expect(due).toMatchObject({ uid: 'u1', head: head('h1', new Date('2026-01-01T00:00:00Z')) });
+      // Unchanged: the commit goes through, reading no timeline document.
+      await repo.updateTimeline('u1', (read) => {
+        expect(read.timeline.head).toEqual(due!.head);
+        return { commit: { timeline: new Map([['head', head('h2')]]) }, result: null };
+      }, { knownHead: { doc: due!.head, version: due!.version } });
+      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
+      // Changed since: refused, nothing written.
+      await expect(
+        repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h3')]]), statuses: [visaStatus('r', 1)] }, result: null }), {
+          knownHead: { doc: due!.head, version: due!.version },
+        }),
+      ).rejects.toMatchObject({ name: 'TimelineChangedError' });
+      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
+      expect(await repo.getVisaStatus('u1', 'r')).toBeNull();
+    });
+
+    test('listSegmentVersions: each write of a segment has a later version, and the listing reads after all of them', async () => {
+      await repo.createSegmentsIfAbsent('u1', [segment(1)]);
+      const v1 = (await repo.listSegmentVersions('u1')).segments[0]!.version;
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map(), createSegments: [segment(2)] }, result: null }));
+      const { segments, readTime } = await repo.listSegmentVersions('u1');
+      expect(segments.map((x) => x.id)).toEqual([segment(1).id, segment(2).id]);
+      expect(segments[0]!.version).toBe(v1);
+      expect(segments[1]!.version).toBeGreaterThan(v1);
+      expect(readTime).toBeGreaterThanOrEqual(segments[1]!.version);
+    });
+
+    test('listDueTimelines: heads due by nextRecomputeAt then uid, paged with a cursor; shards and heads not due are not returned', async () => {
+      const at = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
+      for (const [uid, h] of [['c', 1], ['a', 2], ['b', 1], ['d', 30]] as const) {
+        await repo.updateTimeline(uid, () => ({ commit: { timeline: new Map<string, TimelineHeadDoc | TimelineShardDoc>([['head', head(uid, at(h))], ['s1', { v: 1, records: '' }]]) }, result: null }));
+      }
+      await repo.updateTimeline('e', () => ({ commit: { timeline: new Map([['head', head('e', null)]]) }, result: null }));
+      const due = at(3);
+      const page1 = await repo.listDueTimelines(due, 2);
+      expect(page1.map((p) => p.uid)).toEqual(['b', 'c']);
+      const last = page1[1]!;
+      const page2 = await repo.listDueTimelines(due, 2, { nextRecomputeAt: last.head.nextRecomputeAt!, uid: last.uid });
+      expect(page2.map((p) => p.uid)).toEqual(['a']);
+    });
+  });
+
+  describe('alert lease and device cap', () => {
+    test('claimUserForAlerts leases a due user once; not due or no profile: false', async () => {
+      await repo.createProfileIfAbsent('u1', profile({ nextAlertAt: t0() }));
+      const until = new Date(t0().getTime() + 600_000);
+      expect(await repo.claimUserForAlerts('u1', t0(), until)).toBe(true);
+      expect((await repo.getProfile('u1'))?.nextAlertAt).toEqual(until);
+      expect(await repo.claimUserForAlerts('u1', t0(), until)).toBe(false);
+      expect(await repo.claimUserForAlerts('nobody', t0(), until)).toBe(false);
+    });
+
+    test('listDevices with a limit returns the most recently seen devices first', async () => {
+      for (const [id, min] of [['a', 1], ['b', 3], ['c', 2]] as const) {
+        await putDevice(repo, 'u1', id, { ...device(`t${id}`), lastSeenAt: new Date(t0().getTime() + min * 60_000) });
+      }
+      expect((await repo.listDevices('u1', 2)).map((d) => d.id)).toEqual(['b', 'c']);
+      expect((await repo.listDevices('u1')).map((d) => d.id)).toEqual(['a', 'b', 'c']);
+    });
+
+    test('getAlert reads a record or null', async () => {
+      expect(await repo.getAlert('u1', 'a1')).toBeNull();
+      await repo.createAlertIfAbsent('u1', 'a1', alert(7));
+      expect(await repo.getAlert('u1', 'a1')).toEqual(alert(7));
     });
   });
 

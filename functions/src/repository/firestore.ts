@@ -17,7 +17,12 @@
  *   (the marker read takes a lock that `markAccountDeleted`'s write must wait for, or the transaction is aborted
  *   and retried and then sees the marker), so once the marker is committed no write can land under the user, and
  *   the sweep (`deleteUserData`) that starts after it leaves nothing behind. Cost: one more document read (billed
- *   even when the marker is absent) per write transaction; not counted in `counts`, which counts documents returned.
+ *   even when the marker is absent) per write transaction, counted in `counts`.
+ * - `counts` follows Firestore billing: every document a lookup or transaction reads is 1 read (found or not), a
+ *   query costs the documents it returns and at least 1 (repository/types.ts); a transaction retried on contention
+ *   counts the reads of its last attempt.
+ * - The timeline (`users/{uid}/timeline/{head|s1...}`, timeline/timeline.ts) is read and written only through
+ *   `updateTimeline`'s transaction, so a timeline write and the status it implies commit together.
  */
 import {
   FieldPath,
@@ -25,6 +30,7 @@ import {
   type DocumentReference,
   type DocumentSnapshot,
   type Firestore,
+  type QueryDocumentSnapshot,
   type Transaction,
 } from 'firebase-admin/firestore';
 import type {
@@ -33,11 +39,26 @@ import type {
   DeviceDoc,
   ImportDoc,
   SegmentDoc,
+  TimelineHeadDoc,
+  TimelineShardDoc,
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
-import { AccountDeletedError, type OperationCounts, type Repository, type StoredDevice, type StoredSegment } from './types';
+import {
+  AccountDeletedError,
+  SegmentExistsError,
+  TimelineChangedError,
+  type OperationCounts,
+  type Repository,
+  type StoredDevice,
+  type StoredSegment,
+  type TimelineCommit,
+  type TimelineDocs,
+  type TimelineRead,
+  type TimelineTxOptions,
+  type VersionedSegment,
+} from './types';
 
 /** Firestore's maximum number of writes in one batch or transaction. */
 export const FIRESTORE_BATCH_LIMIT = 500;
@@ -45,8 +66,38 @@ export const FIRESTORE_BATCH_LIMIT = 500;
 /** Top-level collection of account deletion markers, `deletedUsers/{uid}` = `{ deletedAt }` (backend-only). */
 export const DELETED_USERS = 'deletedUsers';
 
-/** gRPC status code firebase-admin reports on `error.code`. */
+/** gRPC status codes firebase-admin reports on `error.code`. */
+const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+
+/** Subcollection of the timeline documents (backend only: no rule matches it, so clients are denied). */
+const TIMELINE = 'timeline';
+const HEAD = 'head';
+
+/** A Firestore Timestamp in microseconds since the epoch (commit times have microsecond precision). */
+export function timestampMicros(t: Timestamp): number {
+  return t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
+}
+
+function microsTimestamp(us: number): Timestamp {
+  const seconds = Math.floor(us / 1_000_000);
+  return new Timestamp(seconds, (us - seconds * 1_000_000) * 1000);
+}
+
+function timelineDocsOf(docs: readonly DocumentSnapshot[]): TimelineDocs {
+  let head: TimelineHeadDoc | null = null;
+  let headVersion: number | null = null;
+  const shards = new Map<string, TimelineShardDoc>();
+  for (const d of docs) {
+    if (!d.exists) continue;
+    if (d.id === HEAD) {
+      head = fromFirestore<TimelineHeadDoc>(d.data());
+      headVersion = timestampMicros(d.updateTime!);
+    } else shards.set(d.id, fromFirestore<TimelineShardDoc>(d.data()));
+  }
+  return { head, shards, headVersion };
+}
 
 function hasCode(error: unknown, code: number): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -103,12 +154,17 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
    * Runs `write` in a transaction after reading the deletion marker and `refs` (their snapshots are passed to
    * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists.
    */
-  private guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T): Promise<T> {
-    return this.db.runTransaction(async (tx) => {
+  private async guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T): Promise<T> {
+    const out = await this.db.runTransaction(async (tx) => {
       const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs);
       if (marker!.exists) throw new AccountDeletedError(uid);
       return write(tx, snaps);
+    }).catch((e: unknown) => {
+      if (e instanceof AccountDeletedError) this.counts.reads += 1 + refs.length;
+      throw e;
     });
+    this.counts.reads += 1 + refs.length;
+    return out;
   }
 
   /** `guarded` for a create that must not overwrite: false (nothing written) when `ref` exists. */
@@ -122,9 +178,10 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return created;
   }
 
+  /** A document lookup: 1 read, found or not (Firestore bills both). */
   private readDoc<T>(snap: DocumentSnapshot): T | null {
-    if (!snap.exists) return null;
     this.counts.reads += 1;
+    if (!snap.exists) return null;
     return fromFirestore<T>(snap.data());
   }
 
@@ -155,7 +212,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   async listSegments(uid: string): Promise<StoredSegment[]> {
     const snap = await this.sub(uid, 'segments').get();
-    this.counts.reads += snap.size;
+    this.counts.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => ({ id: d.id, data: fromFirestore<SegmentDoc>(d.data()) }));
   }
 
@@ -182,7 +239,6 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
         });
         return k;
       });
-      this.counts.reads += chunk.length;
       this.counts.writes += n;
       created += n;
     }
@@ -219,10 +275,32 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     this.counts.writes += 1;
   }
 
-  async listDevices(uid: string): Promise<StoredDevice[]> {
-    const snap = await this.sub(uid, 'devices').get();
-    this.counts.reads += snap.size;
+  /**
+   * Every device, or with `limit` the most recently seen: `orderBy('lastSeenAt', 'desc')` (ties: document id
+   * descending, as the index orders them), served by the automatic descending single-field index.
+   */
+  async listDevices(uid: string, limit?: number): Promise<StoredDevice[]> {
+    const col = this.sub(uid, 'devices');
+    const snap = await (limit === undefined ? col.get() : col.orderBy('lastSeenAt', 'desc').limit(limit).get());
+    this.counts.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => ({ id: d.id, data: fromFirestore<DeviceDoc>(d.data()) }));
+  }
+
+  async getAlert(uid: string, alertId: string): Promise<AlertDoc | null> {
+    return this.readDoc<AlertDoc>(await this.sub(uid, 'alerts').doc(alertId).get());
+  }
+
+  async claimUserForAlerts(uid: string, due: Date, until: Date): Promise<boolean> {
+    const ref = this.userDoc(uid);
+    const claimed = await this.guarded(uid, [ref], (tx, [snap]) => {
+      if (!snap!.exists) return false;
+      const at = (snap!.get('nextAlertAt') as Timestamp | null | undefined) ?? null;
+      if (!at || at.toMillis() > due.getTime()) return false;
+      tx.update(ref, { nextAlertAt: until });
+      return true;
+    });
+    if (claimed) this.counts.writes += 1;
+    return claimed;
   }
 
   /** Stores or replaces a device as the app does (used by tests and tools; the app writes devices itself). */
@@ -261,7 +339,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
       .orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(Timestamp.fromDate(after.nextAlertAt), after.uid);
     const snap = await query.limit(limit).get();
-    this.counts.reads += snap.size;
+    this.counts.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
   }
 
@@ -279,8 +357,169 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
       .orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(Timestamp.fromDate(after.nextRecomputeAt), after.uid);
     const snap = await query.limit(limit).get();
-    this.counts.reads += snap.size;
+    this.counts.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
+  }
+
+  // ---- timeline ----
+
+  private timelineCol(uid: string) {
+    return this.sub(uid, TIMELINE);
+  }
+
+  async readTimeline(uid: string): Promise<TimelineDocs> {
+    const snap = await this.timelineCol(uid).get();
+    this.counts.reads += Math.max(1, snap.size);
+    return timelineDocsOf(snap.docs);
+  }
+
+  /**
+   * See Repository.updateTimeline. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
+   * query of the subcollection, or with `knownHead` a `getAll` of the other shards it lists), `decide`, and the
+   * writes: timeline documents `set` (the head `update` with a `lastUpdateTime` precondition under `knownHead`),
+   * statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
+   * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
+   */
+  async updateTimeline<T>(
+    uid: string,
+    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
+    opts: TimelineTxOptions = {},
+  ): Promise<T> {
+    const col = this.timelineCol(uid);
+    /** One attempt; `profileGone` is set when the profile update failed because the profile does not exist. */
+    let profileGone = false;
+    const run = async (withProfileUpdate: boolean): Promise<T> => {
+      let reads = 0;
+      let writes = 0;
+      let wroteProfile = false;
+      try {
+        const result = await this.db.runTransaction(async (tx) => {
+          reads = 0;
+          writes = 0;
+          wroteProfile = false;
+          const segIds = opts.readSegments ?? [];
+          const refs: DocumentReference[] = [this.marker(uid)];
+          if (opts.withProfile) refs.push(this.userDoc(uid));
+          for (const id of segIds) refs.push(this.sub(uid, 'segments').doc(id));
+          const snaps = await tx.getAll(...refs);
+          reads += snaps.length;
+          if (snaps[0]!.exists) throw new AccountDeletedError(uid);
+          let timeline: TimelineDocs;
+          if (opts.knownHead) {
+            const ids = opts.knownHead.doc.shards;
+            const shardSnaps = ids.length > 0 ? await tx.getAll(...ids.map((id) => col.doc(id))) : [];
+            reads += shardSnaps.length;
+            timeline = { ...timelineDocsOf(shardSnaps), head: opts.knownHead.doc, headVersion: opts.knownHead.version };
+          } else {
+            const q = await tx.get(col);
+            reads += Math.max(1, q.size);
+            timeline = timelineDocsOf(q.docs);
+          }
+          const read: TimelineRead = { timeline };
+          let k = 1;
+          if (opts.withProfile) {
+            const p = snaps[k++]!;
+            read.profile = p.exists ? fromFirestore<UserProfile>(p.data()) : null;
+          }
+          if (segIds.length > 0) {
+            read.segments = new Map();
+            for (const id of segIds) {
+              const snap = snaps[k++]!;
+              if (snap.exists) {
+                read.segments.set(id, { id, data: fromFirestore<SegmentDoc>(snap.data()), version: timestampMicros(snap.updateTime!) });
+              }
+            }
+          }
+          const { commit, result } = decide(read);
+          if (!commit) return result;
+          if (opts.knownHead && !commit.timeline.has(HEAD)) throw new Error('updateTimeline: a commit under knownHead must write the head');
+          for (const [id, doc] of commit.timeline) {
+            const ref = col.doc(id);
+            if (id === HEAD && opts.knownHead) {
+              tx.update(ref, toFirestore(doc) as Record<string, unknown>, { lastUpdateTime: microsTimestamp(opts.knownHead.version) });
+            } else tx.set(ref, toFirestore(doc));
+            writes += 1;
+          }
+          for (const s of commit.statuses ?? []) {
+            tx.set(this.sub(uid, 'visaStatus').doc(s.ruleId), toFirestore(s));
+            writes += 1;
+          }
+          if (commit.countryDays) {
+            tx.set(this.sub(uid, 'summaries').doc('countryDays'), toFirestore(commit.countryDays));
+            writes += 1;
+          }
+          const patch = commit.profile ? (toFirestore(commit.profile) as Record<string, unknown>) : {};
+          if (withProfileUpdate && Object.keys(patch).length > 0) {
+            tx.update(this.userDoc(uid), patch);
+            wroteProfile = true;
+            writes += 1;
+          }
+          for (const s of commit.createSegments ?? []) {
+            tx.create(this.sub(uid, 'segments').doc(s.id), toFirestore(s.data));
+            writes += 1;
+          }
+          if (commit.importDoc) {
+            const data = toFirestore(commit.importDoc.patch) as Record<string, unknown>;
+            tx.set(this.sub(uid, 'imports').doc(commit.importDoc.id), data, { mergeFields: Object.keys(data) });
+            writes += 1;
+          }
+          return result;
+        });
+        this.counts.reads += reads;
+        this.counts.writes += writes;
+        return result;
+      } catch (e) {
+        this.counts.reads += reads;
+        if (opts.knownHead && (hasCode(e, FAILED_PRECONDITION) || hasCode(e, NOT_FOUND))) throw new TimelineChangedError(uid);
+        if (hasCode(e, ALREADY_EXISTS)) throw new SegmentExistsError(uid);
+        if (hasCode(e, NOT_FOUND) && wroteProfile) {
+          profileGone = true;
+          return undefined as T;
+        }
+        throw e;
+      }
+    };
+    const result = await run(true);
+    // The profile is gone (only an account deletion removes it, and its marker refuses the next attempt): commit
+    // the rest without the profile update, as the in-memory repository does.
+    return profileGone ? run(false) : result;
+  }
+
+  async listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }> {
+    const snap = await this.sub(uid, 'segments').get();
+    this.counts.reads += Math.max(1, snap.size);
+    const segments = snap.docs.map((d: QueryDocumentSnapshot) => ({
+      id: d.id,
+      data: fromFirestore<SegmentDoc>(d.data()),
+      version: timestampMicros(d.updateTime),
+    }));
+    return { segments, readTime: timestampMicros(snap.readTime) };
+  }
+
+  /**
+   * `collectionGroup('timeline') where nextRecomputeAt <= due orderBy nextRecomputeAt, __name__ startAfter(cursor)
+   * limit n`: only heads carry `nextRecomputeAt`. Needs the collection-group index on `timeline.nextRecomputeAt`
+   * declared in firestore.indexes.json (collection-group queries get no automatic single-field index).
+   */
+  async listDueTimelines(
+    due: Date,
+    limit: number,
+    after?: { nextRecomputeAt: Date; uid: string },
+  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]> {
+    if (limit <= 0) return [];
+    let query = this.db
+      .collectionGroup('timeline')
+      .where('nextRecomputeAt', '<=', Timestamp.fromDate(due))
+      .orderBy('nextRecomputeAt')
+      .orderBy(FieldPath.documentId());
+    if (after) query = query.startAfter(Timestamp.fromDate(after.nextRecomputeAt), this.timelineCol(after.uid).doc(HEAD));
+    const snap = await query.limit(limit).get();
+    this.counts.reads += Math.max(1, snap.size);
+    return snap.docs.map((d) => ({
+      uid: d.ref.parent.parent!.id,
+      head: fromFirestore<TimelineHeadDoc>(d.data()),
+      version: timestampMicros(d.updateTime),
+    }));
   }
 
   /** Creates `deletedUsers/{uid}` = `{ deletedAt }` unless it exists (the first deletion time is kept). */
@@ -320,7 +559,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   async listReference(collection: ReferenceCollection): Promise<Map<string, ReferenceDocument>> {
     const snap = await this.db.collection(collection).get();
-    this.counts.reads += snap.size;
+    this.counts.reads += Math.max(1, snap.size);
     return new Map(snap.docs.map((d) => [d.id, fromFirestore<ReferenceDocument>(d.data())]));
   }
 

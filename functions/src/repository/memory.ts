@@ -19,8 +19,15 @@
  *   (`putProfile`, `putSegment`, `deleteSegment`) are not checked: clients are governed by the security rules, not
  *   the backend.
  *
- * `counts` follows the Firestore billing model: reads = documents returned (a query returning nothing costs one
- * read in Firestore; that is not simulated), writes = documents written, deletes = documents deleted.
+ * `counts` follows the Firestore billing model, as `FirestoreRepository` counts it: a document lookup is 1 read
+ * whether the document exists or not (the deletion marker every write transaction reads, and the documents it reads
+ * besides, included), a query costs the documents it returns and at least 1; writes = documents written, deletes =
+ * documents deleted. The timeline transaction (`updateTimeline`) is atomic here because `decide` is synchronous and
+ * nothing is awaited between its reads and its writes.
+ *
+ * Commit times: every segment and timeline write gets a version (microseconds since the epoch, a whole number of
+ * milliseconds, strictly increasing) from the injected clock, as Firestore gives each write its commit time; the
+ * client-write helpers return it so that tests can build the event Firestore would deliver.
  */
 import type {
   AlertDoc,
@@ -28,10 +35,25 @@ import type {
   DeviceDoc,
   ImportDoc,
   SegmentDoc,
+  TimelineHeadDoc,
+  TimelineShardDoc,
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
-import { AccountDeletedError, type OperationCounts, type Repository, type StoredDevice, type StoredSegment } from './types';
+import {
+  AccountDeletedError,
+  SegmentExistsError,
+  TimelineChangedError,
+  type OperationCounts,
+  type Repository,
+  type StoredDevice,
+  type StoredSegment,
+  type TimelineCommit,
+  type TimelineDocs,
+  type TimelineRead,
+  type TimelineTxOptions,
+  type VersionedSegment,
+} from './types';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
 
 /** Everything stored for one user: `users/{uid}` and its subcollections. */
@@ -44,6 +66,10 @@ export interface MemoryUserState {
   imports: Map<string, ImportDoc>;
   devices: Map<string, DeviceDoc>;
   alerts: Map<string, AlertDoc>;
+  /** `users/{uid}/timeline/{shardId}` with the commit time of its last write (microseconds). */
+  timeline: Map<string, { doc: TimelineHeadDoc | TimelineShardDoc; version: number }>;
+  /** Commit time (microseconds) of each segment's last write. */
+  segmentVersions: Map<string, number>;
 }
 
 /** A plain-object copy of the whole store, for assertions (`expect(repo.snapshot()).toEqual(...)`). */
@@ -58,6 +84,7 @@ export interface MemorySnapshot {
       imports: Record<string, ImportDoc>;
       devices: Record<string, DeviceDoc>;
       alerts: Record<string, AlertDoc>;
+      timeline: Record<string, TimelineHeadDoc | TimelineShardDoc>;
     }
   >;
   countries: Record<string, ReferenceDocument>;
@@ -99,9 +126,30 @@ function assertDocId(id: string, what: string): void {
   }
 }
 
+export interface MemoryRepositoryOptions {
+  /** Source of commit times (default: the system clock). */
+  clock?: () => Date;
+}
+
 export class MemoryRepository implements Repository, ReferenceDataStore {
   /** Operation counters (see the file docstring for what counts); `resetCounts()` zeroes them. */
   readonly counts: OperationCounts = { reads: 0, writes: 0, deletes: 0 };
+  private readonly clock: () => Date;
+  private lastCommit = 0;
+
+  constructor(opts: MemoryRepositoryOptions = {}) {
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  /**
+   * The commit time of a write: the clock in microseconds (whole milliseconds), strictly after the previous one, as
+   * Firestore's commit times of two writes are ordered.
+   */
+  private commitTime(): number {
+    const t = Math.max(this.clock().getTime() * 1000, this.lastCommit + 1000);
+    this.lastCommit = t;
+    return t;
+  }
 
   private users = new Map<string, MemoryUserState>();
   private deletedUsers = new Map<string, { deletedAt: Date }>();
@@ -138,6 +186,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
         imports: toRecord(u.imports),
         devices: toRecord(u.devices),
         alerts: toRecord(u.alerts),
+        timeline: Object.fromEntries(byId(u.timeline).map(([id, t]) => [id, clone(t.doc)])),
       };
     }
     return {
@@ -166,19 +215,39 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     this.counts.writes += 1;
   }
 
-  /** Test helper: stores or replaces a segment as the app would (client write). Counts as one write. */
-  async putSegment(uid: string, segmentId: string, segment: SegmentDoc): Promise<void> {
+  /**
+   * Test helper: stores or replaces a segment as the app would (client write). Counts as one write. Returns the
+   * write's commit time (microseconds), the version its event carries.
+   */
+  async putSegment(uid: string, segmentId: string, segment: SegmentDoc): Promise<number> {
     assertDocId(segmentId, 'segmentId');
-    this.user(uid).segments.set(segmentId, clone(segment));
+    const u = this.user(uid);
+    u.segments.set(segmentId, clone(segment));
+    const version = this.commitTime();
+    u.segmentVersions.set(segmentId, version);
     this.counts.writes += 1;
+    return version;
   }
 
-  /** Test helper: deletes a segment as the app would (client write). Counts as one delete when it existed. */
-  async deleteSegment(uid: string, segmentId: string): Promise<void> {
-    if (this.users.get(uid)?.segments.delete(segmentId)) this.counts.deletes += 1;
+  /**
+   * Test helper: deletes a segment as the app would (client write). Counts as one delete when it existed. Returns
+   * the delete's commit time (microseconds).
+   */
+  async deleteSegment(uid: string, segmentId: string): Promise<number> {
+    const u = this.users.get(uid);
+    if (u?.segments.delete(segmentId)) {
+      u.segmentVersions.delete(segmentId);
+      this.counts.deletes += 1;
+    }
+    return this.commitTime();
   }
 
-  /** Alert record, or null (test helper for dedupe assertions). Counts as one read when found. */
+  /** Test helper: the commit time (microseconds) of a stored segment's last write, or null. No read counted. */
+  segmentVersion(uid: string, segmentId: string): number | null {
+    return this.users.get(uid)?.segmentVersions.get(segmentId) ?? null;
+  }
+
+  /** Alert record, or null. Counts as one read. */
   async getAlert(uid: string, alertId: string): Promise<AlertDoc | null> {
     return this.read(this.users.get(uid)?.alerts.get(alertId));
   }
@@ -196,7 +265,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
 
   async createProfileIfAbsent(uid: string, profile: UserProfile): Promise<boolean> {
     assertDocId(uid, 'uid');
-    this.assertNotDeleted(uid);
+    this.assertNotDeleted(uid, 1);
     const u = this.user(uid);
     if (u.profile) return false;
     u.profile = clone(profile);
@@ -206,7 +275,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
 
   async updateProfile(uid: string, patch: Partial<UserProfile>): Promise<void> {
     assertDocId(uid, 'uid');
-    this.assertNotDeleted(uid);
+    this.assertNotDeleted(uid, 1);
     const u = this.users.get(uid);
     // Firestore update() semantics: top-level fields are replaced, and a missing profile is left missing so that
     // a run racing an account deletion cannot resurrect a partial `users/{uid}` document.
@@ -217,22 +286,24 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
 
   async listSegments(uid: string): Promise<StoredSegment[]> {
     const u = this.users.get(uid);
-    if (!u) return [];
-    const out = byId(u.segments).map(([id, data]) => ({ id, data: clone(data) }));
-    this.counts.reads += out.length;
+    const out = u ? byId(u.segments).map(([id, data]) => ({ id, data: clone(data) })) : [];
+    this.counts.reads += Math.max(1, out.length);
     return out;
   }
 
   async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
     assertDocId(uid, 'uid');
     for (const s of segments) assertDocId(s.id, 'segment id');
-    this.assertNotDeleted(uid);
+    const unique = new Set(segments.map((s) => s.id)).size;
+    // As FirestoreRepository: one transaction per 500 ids, reading the marker and the chunk's documents.
+    this.assertNotDeleted(uid, Math.ceil(unique / 500) - 1 + unique);
     const u = this.user(uid);
     let created = 0;
     for (const s of segments) {
       // A repeated id within one call behaves like Firestore's create(): the second one finds the first.
       if (u.segments.has(s.id)) continue;
       u.segments.set(s.id, clone(s.data));
+      u.segmentVersions.set(s.id, this.commitTime());
       created += 1;
     }
     this.counts.writes += created;
@@ -267,12 +338,25 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     this.counts.writes += 1;
   }
 
-  async listDevices(uid: string): Promise<StoredDevice[]> {
+  async listDevices(uid: string, limit?: number): Promise<StoredDevice[]> {
     const u = this.users.get(uid);
-    if (!u) return [];
-    const out = byId(u.devices).map(([id, data]) => ({ id, data: clone(data) }));
-    this.counts.reads += out.length;
+    let out = u ? byId(u.devices).map(([id, data]) => ({ id, data: clone(data) })) : [];
+    if (limit !== undefined) {
+      // As Firestore's descending single-field index: lastSeenAt descending, then document id descending.
+      out = out.sort((a, b) => b.data.lastSeenAt.getTime() - a.data.lastSeenAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+    }
+    this.counts.reads += Math.max(1, out.length);
     return out;
+  }
+
+  async claimUserForAlerts(uid: string, due: Date, until: Date): Promise<boolean> {
+    assertDocId(uid, 'uid');
+    this.assertNotDeleted(uid, 1);
+    const p = this.users.get(uid)?.profile;
+    if (!p || !p.nextAlertAt || p.nextAlertAt.getTime() > due.getTime()) return false;
+    p.nextAlertAt = clone(until);
+    this.counts.writes += 1;
+    return true;
   }
 
   async deleteDevice(uid: string, deviceId: string): Promise<void> {
@@ -284,7 +368,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   async createAlertIfAbsent(uid: string, alertId: string, alert: AlertDoc): Promise<boolean> {
     assertDocId(uid, 'uid');
     assertDocId(alertId, 'alertId');
-    this.assertNotDeleted(uid);
+    this.assertNotDeleted(uid, 1);
     const u = this.user(uid);
     if (u.alerts.has(alertId)) return false;
     u.alerts.set(alertId, clone(alert));
@@ -332,7 +416,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
       .filter((c) => after === undefined || c.at > (afterMs as number) || (c.at === afterMs && c.uid > after.uid))
       .slice(0, Math.max(0, limit))
       .map((c) => ({ uid: c.uid, profile: clone(c.profile) }));
-    this.counts.reads += page.length;
+    this.counts.reads += Math.max(1, page.length);
     return page;
   }
 
@@ -351,9 +435,134 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     const u = this.users.get(uid);
     if (!u) return;
     let n = u.profile ? 1 : 0;
-    for (const m of [u.segments, u.visaStatus, u.summaries, u.imports, u.devices, u.alerts]) n += m.size;
+    for (const m of [u.segments, u.visaStatus, u.summaries, u.imports, u.devices, u.alerts, u.timeline]) n += m.size;
     this.users.delete(uid);
     this.counts.deletes += n;
+  }
+
+  // ---- timeline ----
+
+  private timelineDocs(u: MemoryUserState | undefined, skipHead = false): { docs: TimelineDocs; reads: number } {
+    const shards = new Map<string, TimelineShardDoc>();
+    let head: TimelineHeadDoc | null = null;
+    let headVersion: number | null = null;
+    let reads = 0;
+    for (const [id, t] of byId(u?.timeline ?? new Map())) {
+      if (id === 'head') {
+        if (skipHead) continue;
+        head = clone(t.doc as TimelineHeadDoc);
+        headVersion = t.version;
+      } else shards.set(id, clone(t.doc as TimelineShardDoc));
+      reads += 1;
+    }
+    return { docs: { head, shards, headVersion }, reads };
+  }
+
+  async readTimeline(uid: string): Promise<TimelineDocs> {
+    const { docs, reads } = this.timelineDocs(this.users.get(uid));
+    this.counts.reads += Math.max(1, reads);
+    return docs;
+  }
+
+  async updateTimeline<T>(
+    uid: string,
+    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
+    opts: TimelineTxOptions = {},
+  ): Promise<T> {
+    assertDocId(uid, 'uid');
+    // Everything below runs without an await, hence atomically (see the file docstring).
+    const u = this.users.get(uid);
+    let { docs, reads } = this.timelineDocs(u, opts.knownHead !== undefined);
+    if (opts.knownHead) {
+      // The query's head stands in for a read; the commit requires it unchanged (Firestore: lastUpdateTime).
+      docs = { ...docs, head: clone(opts.knownHead.doc), headVersion: opts.knownHead.version };
+      reads = Math.max(0, reads);
+    } else reads = Math.max(1, reads);
+    const read: TimelineRead = { timeline: docs };
+    let extra = reads;
+    if (opts.withProfile) {
+      read.profile = clone(u?.profile ?? null);
+      extra += 1;
+    }
+    if (opts.readSegments) {
+      read.segments = new Map();
+      for (const id of opts.readSegments) {
+        const data = u?.segments.get(id);
+        if (data) read.segments.set(id, { id, data: clone(data), version: u!.segmentVersions.get(id) ?? 0 });
+      }
+      extra += opts.readSegments.length;
+    }
+    this.assertNotDeleted(uid, extra);
+    if (opts.knownHead && u?.timeline.get('head')?.version !== opts.knownHead.version) throw new TimelineChangedError(uid);
+    const { commit, result } = decide(read);
+    if (!commit) return result;
+    const target = this.user(uid);
+    for (const s of commit.createSegments ?? []) {
+      assertDocId(s.id, 'segment id');
+      if (target.segments.has(s.id)) throw new SegmentExistsError(uid);
+    }
+    if (commit.importDoc) assertDocId(commit.importDoc.id, 'importId');
+    const version = this.commitTime();
+    let writes = 0;
+    for (const [id, doc] of commit.timeline) {
+      target.timeline.set(id, { doc: clone(doc), version });
+      writes += 1;
+    }
+    for (const s of commit.statuses ?? []) {
+      target.visaStatus.set(s.ruleId, clone(s));
+      writes += 1;
+    }
+    if (commit.countryDays) {
+      target.summaries.set('countryDays', clone(commit.countryDays));
+      writes += 1;
+    }
+    if (commit.profile && target.profile && Object.keys(commit.profile).length > 0) {
+      target.profile = { ...target.profile, ...clone(commit.profile) };
+      writes += 1;
+    }
+    for (const s of commit.createSegments ?? []) {
+      target.segments.set(s.id, clone(s.data));
+      target.segmentVersions.set(s.id, version);
+      writes += 1;
+    }
+    if (commit.importDoc) {
+      const existing = target.imports.get(commit.importDoc.id);
+      target.imports.set(commit.importDoc.id, { ...(existing ?? ({} as ImportDoc)), ...clone(commit.importDoc.patch) });
+      writes += 1;
+    }
+    this.counts.writes += writes;
+    return result;
+  }
+
+  async listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }> {
+    const u = this.users.get(uid);
+    const segments = u ? byId(u.segments).map(([id, data]) => ({ id, data: clone(data), version: u.segmentVersions.get(id) ?? 0 })) : [];
+    this.counts.reads += Math.max(1, segments.length);
+    // The listing's read time: after every write committed so far.
+    return { segments, readTime: this.commitTime() };
+  }
+
+  async listDueTimelines(
+    due: Date,
+    limit: number,
+    after?: { nextRecomputeAt: Date; uid: string },
+  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]> {
+    const dueMs = due.getTime();
+    const candidates: { uid: string; at: number; head: TimelineHeadDoc; version: number }[] = [];
+    for (const [uid, u] of this.users) {
+      const h = u.timeline.get('head');
+      const at = (h?.doc as TimelineHeadDoc | undefined)?.nextRecomputeAt;
+      if (!h || !(at instanceof Date) || at.getTime() > dueMs) continue;
+      candidates.push({ uid, at: at.getTime(), head: h.doc as TimelineHeadDoc, version: h.version });
+    }
+    candidates.sort((a, b) => a.at - b.at || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+    const afterMs = after?.nextRecomputeAt.getTime();
+    const page = candidates
+      .filter((c) => after === undefined || c.at > (afterMs as number) || (c.at === afterMs && c.uid > after.uid))
+      .slice(0, Math.max(0, limit))
+      .map((c) => ({ uid: c.uid, head: clone(c.head), version: c.version }));
+    this.counts.reads += Math.max(1, page.length);
+    return page;
   }
 
   // ---- ReferenceDataStore (seed) ----
@@ -361,7 +570,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   async listReference(collection: ReferenceCollection): Promise<Map<string, ReferenceDocument>> {
     const out = new Map<string, ReferenceDocument>();
     for (const [id, doc] of byId(this.reference[collection])) out.set(id, clone(doc));
-    this.counts.reads += out.size;
+    this.counts.reads += Math.max(1, out.size);
     return out;
   }
 
@@ -380,7 +589,12 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
 
   // ---- internals ----
 
-  private assertNotDeleted(uid: string): void {
+  /**
+   * The deletion-marker check of a write transaction: counts the marker read and `alsoRead` other documents the
+   * transaction reads (as FirestoreRepository's transaction does), then throws when the account is deleted.
+   */
+  private assertNotDeleted(uid: string, alsoRead = 0): void {
+    this.counts.reads += 1 + alsoRead;
     if (this.deletedUsers.has(uid)) throw new AccountDeletedError(uid);
   }
 
@@ -395,15 +609,18 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
         imports: new Map(),
         devices: new Map(),
         alerts: new Map(),
+        timeline: new Map(),
+        segmentVersions: new Map(),
       };
       this.users.set(uid, u);
     }
     return u;
   }
 
+  /** A document lookup: 1 read, found or not. */
   private read<T>(value: T | undefined | null): T | null {
-    if (value === undefined || value === null) return null;
     this.counts.reads += 1;
+    if (value === undefined || value === null) return null;
     return clone(value);
   }
 }

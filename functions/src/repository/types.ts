@@ -11,6 +11,8 @@ import type {
   DeviceDoc,
   ImportDoc,
   SegmentDoc,
+  TimelineHeadDoc,
+  TimelineShardDoc,
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
@@ -38,6 +40,76 @@ export interface StoredSegment {
   data: SegmentDoc;
 }
 
+/**
+ * The commit the daily recompute's query read the head at no longer holds: the head changed since (a segment or
+ * profile event). Nothing was written; read the timeline again.
+ */
+export class TimelineChangedError extends Error {
+  constructor(readonly uid: string) {
+    super(`the timeline of ${uid} changed since it was read`);
+    this.name = 'TimelineChangedError';
+  }
+}
+
+/** A segment the import meant to create already exists (create() precondition); nothing of that commit was written. */
+export class SegmentExistsError extends Error {
+  constructor(readonly uid: string) {
+    super(`a segment of ${uid} the import creates already exists`);
+    this.name = 'SegmentExistsError';
+  }
+}
+
+/** The documents of `users/{uid}/timeline` as read (timeline/timeline.ts decodes them). */
+export interface TimelineDocs {
+  head: TimelineHeadDoc | null;
+  /** The other shards by id. */
+  shards: Map<string, TimelineShardDoc>;
+  /** Update time of the head in microseconds since the epoch (null when there is no head). */
+  headVersion: number | null;
+}
+
+/** A segment with the commit time of its last write (microseconds since the epoch). */
+export interface VersionedSegment extends StoredSegment {
+  version: number;
+}
+
+/** What one timeline transaction writes (every part optional but the timeline documents, which may be empty). */
+export interface TimelineCommit {
+  /** Timeline documents to write, whole (set), by shard id (`head`, `s1`, ...). */
+  timeline: Map<string, TimelineHeadDoc | TimelineShardDoc>;
+  /** Status documents to write (set). */
+  statuses?: readonly VisaStatusDoc[];
+  /** The summary to write (set). */
+  countryDays?: CountryDaysDoc;
+  /** Backend fields of the profile to update; skipped when the profile does not exist (never creates it). */
+  profile?: Partial<UserProfile>;
+  /** Segments to create (create(): the whole commit fails with SegmentExistsError when one exists). */
+  createSegments?: readonly StoredSegment[];
+  /** The import document to create or merge (as `putImport`). */
+  importDoc?: { id: string; patch: Partial<ImportDoc> };
+}
+
+/** What a timeline transaction read, handed to its `decide` function. */
+export interface TimelineRead {
+  timeline: TimelineDocs;
+  /** The profile, when `withProfile` was asked (null when it does not exist). */
+  profile?: UserProfile | null;
+  /** The segments of `readSegments` that exist, with their versions. */
+  segments?: Map<string, VersionedSegment>;
+}
+
+export interface TimelineTxOptions {
+  /** Read `users/{uid}` in the transaction too (1 more read). */
+  withProfile?: boolean;
+  /** Read these segments in the transaction (the import's fallback after SegmentExistsError). */
+  readSegments?: readonly string[];
+  /**
+   * The head as the daily query read it: not read again; the commit requires its update time unchanged
+   * (TimelineChangedError otherwise). The other shards are read in the transaction as usual.
+   */
+  knownHead?: { doc: TimelineHeadDoc; version: number };
+}
+
 export interface StoredDevice {
   id: string;
   data: DeviceDoc;
@@ -53,6 +125,10 @@ export interface OperationCounts {
 /**
  * Every method that writes under `users/{uid}` (create/update/put, not the deletes) checks the account's deletion
  * marker in the same transaction as its write and throws `AccountDeletedError` when it exists.
+ *
+ * `counts` (both implementations) follows Firestore billing: a document lookup is 1 read whether the document exists
+ * or not (the deletion marker of every write transaction included), a query costs the documents it returns and at
+ * least 1; writes = documents written.
  */
 export interface Repository {
   getProfile(uid: string): Promise<UserProfile | null>;
@@ -77,12 +153,23 @@ export interface Repository {
   /** Creates or merges the import document. */
   putImport(uid: string, importId: string, patch: Partial<ImportDoc>): Promise<void>;
 
-  /** Every device of the user, in document-id order. */
-  listDevices(uid: string): Promise<StoredDevice[]>;
+  /**
+   * Every device of the user, in document-id order; with `limit`, the `limit` most recently seen (`lastSeenAt`
+   * descending, then document id descending), the per-user device cap of the alert run.
+   */
+  listDevices(uid: string, limit?: number): Promise<StoredDevice[]>;
   deleteDevice(uid: string, deviceId: string): Promise<void>;
 
+  /** The alert record, or null (whether this alert was already sent). */
+  getAlert(uid: string, alertId: string): Promise<AlertDoc | null>;
   /** Creates the alert record unless it exists; false means it was already sent (dedupe). */
   createAlertIfAbsent(uid: string, alertId: string, alert: AlertDoc): Promise<boolean>;
+  /**
+   * Leases a due user to one alert task: when the profile exists and `nextAlertAt <= due`, sets `nextAlertAt` to
+   * `until` and returns true; otherwise changes nothing and returns false (another task has it, or it is not due).
+   * One transaction with the deletion marker.
+   */
+  claimUserForAlerts(uid: string, due: Date, until: Date): Promise<boolean>;
 
   /**
    * Users whose `nextAlertAt <= due`, ordered by `nextAlertAt` then uid, at most `limit`, after the cursor
@@ -99,6 +186,38 @@ export interface Repository {
     limit: number,
     after?: { nextRecomputeAt: Date; uid: string },
   ): Promise<{ uid: string; profile: UserProfile }[]>;
+
+  // ---- the timeline (timeline/timeline.ts; README.md, data model: users/{uid}/timeline) ----
+
+  /** Every document of `users/{uid}/timeline`, outside a transaction (a query: max(1, K) reads for K documents). */
+  readTimeline(uid: string): Promise<TimelineDocs>;
+  /**
+   * One transaction: reads the deletion marker, the profile when `withProfile`, the timeline documents (all, or with
+   * `knownHead` those other than the head) and the segments of `readSegments`; calls `decide` with what it read
+   * (synchronously; it may be called again when the transaction retries on contention, so it must not have side
+   * effects); commits what it returns (nothing when `commit` is null) and resolves to its `result`.
+   * @throws AccountDeletedError (nothing written) once the deletion marker exists; TimelineChangedError when
+   *   `knownHead` no longer matches; SegmentExistsError when a segment of `createSegments` exists.
+   */
+  updateTimeline<T>(
+    uid: string,
+    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
+    opts?: TimelineTxOptions,
+  ): Promise<T>;
+  /**
+   * Every segment with the commit time of its last write, and the read time of the listing (microseconds): the
+   * timeline's repair path. N reads (at least 1).
+   */
+  listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }>;
+  /**
+   * Timeline heads whose `nextRecomputeAt <= due` (collection group `timeline`), ordered by `nextRecomputeAt` then
+   * uid, at most `limit`, after the cursor. Used by the daily recompute: 1 read per user returned.
+   */
+  listDueTimelines(
+    due: Date,
+    limit: number,
+    after?: { nextRecomputeAt: Date; uid: string },
+  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]>;
 
   /**
    * Writes the account's deletion marker `deletedUsers/{uid}` (`{ deletedAt }`) unless it exists (the first
