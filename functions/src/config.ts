@@ -27,6 +27,14 @@ export const CONFIG_DEFAULTS = {
   enforceAppCheck: false,
   /** Users whose status is recomputed per run of the scheduled recompute, at most. */
   recomputeBatchSize: 500,
+  /**
+   * Most segments one user may store (per-user cap, enforced by the backend: firestore.rules cannot count). A create
+   * beyond it is not counted (the summary's warnings name it); an import stops there (its skipped rows say why).
+   * 20 000 = the rows of one import; a lifetime of daily border crossings is about half of it.
+   */
+  maxSegmentsPerUser: 20_000,
+  /** Imports started per user per local calendar day (per-user cap); more uploads that day end in `failed`. */
+  importsPerDay: 10,
 } as const;
 
 /** Cloud Functions region of every function (the Storage trigger must be in the bucket's location). */
@@ -60,6 +68,16 @@ export const RECOMPUTE_BATCH_SIZE = defineInt('RECOMPUTE_BATCH_SIZE', {
   description: 'Users recomputed per page by the scheduled daily recompute.',
 });
 
+export const MAX_SEGMENTS_PER_USER = defineInt('MAX_SEGMENTS_PER_USER', {
+  default: CONFIG_DEFAULTS.maxSegmentsPerUser,
+  description: 'Most segments one user may store; creates beyond it are not counted and imports stop there.',
+});
+
+export const IMPORTS_PER_DAY = defineInt('IMPORTS_PER_DAY', {
+  default: CONFIG_DEFAULTS.importsPerDay,
+  description: 'Imports one user may start per local calendar day; later uploads that day fail with a message.',
+});
+
 /** Values the handlers use, read at run time. */
 export interface RuntimeConfig {
   importMaxBytes: number;
@@ -67,6 +85,8 @@ export interface RuntimeConfig {
   layoverHours: number;
   recomputeBatchSize: number;
   enforceAppCheck: boolean;
+  maxSegmentsPerUser: number;
+  importsPerDay: number;
 }
 
 function intOr(param: { name: string; value(): number }, fallback: number): number {
@@ -93,6 +113,8 @@ export function runtimeConfig(): RuntimeConfig {
     importMaxRows: intOr(IMPORT_MAX_ROWS, CONFIG_DEFAULTS.importMaxRows),
     layoverHours: intOr(IMPORT_LAYOVER_HOURS, CONFIG_DEFAULTS.layoverHours),
     recomputeBatchSize: intOr(RECOMPUTE_BATCH_SIZE, CONFIG_DEFAULTS.recomputeBatchSize),
+    maxSegmentsPerUser: intOr(MAX_SEGMENTS_PER_USER, CONFIG_DEFAULTS.maxSegmentsPerUser),
+    importsPerDay: intOr(IMPORTS_PER_DAY, CONFIG_DEFAULTS.importsPerDay),
     enforceAppCheck:
       process.env[ENFORCE_APP_CHECK.name] === undefined ? CONFIG_DEFAULTS.enforceAppCheck : ENFORCE_APP_CHECK.value(),
   };
@@ -106,6 +128,11 @@ export const ALERT_CONFIG_DEFAULTS = {
   usersPerTask: 200,
   /** Attempts per push message on transient FCM errors (first send included). */
   sendAttempts: 4,
+  /**
+   * Devices of one user that receive a push (per-user cap): the most recently seen ones (`lastSeenAt`); the others
+   * get nothing and are not read.
+   */
+  maxDevices: 10,
 } as const;
 
 export const ALERT_USERS_PER_TASK = defineInt('ALERT_USERS_PER_TASK', {
@@ -118,10 +145,16 @@ export const ALERT_SEND_ATTEMPTS = defineInt('ALERT_SEND_ATTEMPTS', {
   description: 'Attempts per push message when FCM answers with a transient error (backoff between attempts).',
 });
 
+export const ALERT_MAX_DEVICES = defineInt('ALERT_MAX_DEVICES', {
+  default: ALERT_CONFIG_DEFAULTS.maxDevices,
+  description: 'Devices per user that receive pushes: the most recently seen ones.',
+});
+
 /** The alert params' current values (inside a handler). */
-export function alertRuntimeConfig(): { usersPerTask: number; sendAttempts: number } {
+export function alertRuntimeConfig(): { usersPerTask: number; sendAttempts: number; maxDevices: number } {
   return {
     usersPerTask: Math.min(1000, intOr(ALERT_USERS_PER_TASK, ALERT_CONFIG_DEFAULTS.usersPerTask)),
     sendAttempts: intOr(ALERT_SEND_ATTEMPTS, ALERT_CONFIG_DEFAULTS.sendAttempts),
+    maxDevices: intOr(ALERT_MAX_DEVICES, ALERT_CONFIG_DEFAULTS.maxDevices),
   };
 }

@@ -29,6 +29,14 @@ export type LogEventName =
   | 'plan.evaluated'
   | 'recomputeDaily.page'
   | 'recomputeDaily.done'
+  | 'recomputeDaily.userFailed'
+  | 'recomputeDaily.userDeferred'
+  // The timeline (timeline/timeline.ts) and the per-user caps (config.ts).
+  | 'timeline.corrupt'
+  | 'timeline.repaired'
+  | 'segment.refused'
+  | 'import.capped'
+  | 'alerts.devices.capped'
   | 'handler.error'
   // Visa alerts (issue 5: functions/src/alerts/run.ts).
   | 'alerts.scheduled'

@@ -114,18 +114,21 @@ describe('writes the app makes after the deletion began', () => {
     env.repo.resetCounts();
     env.clock.now = new Date(deletedAt.getTime() + 5_000);
     const before = env.repo.snapshot();
-    expect(await segmentTrigger(segmentEvent('imp-x', null, s, new Date(NOW.getTime() + 10_000)))).toEqual({ action: 'account-deleted', erased: false });
+    // An import's create event is skipped without a read (the import wrote its record with it), deleted or not.
+    expect(await segmentTrigger(segmentEvent('imp-x', null, s, new Date(NOW.getTime() + 10_000)))).toEqual({ action: 'skipped', reason: 'imported-create' });
     expect(await segmentTrigger(segmentEvent('s1', s, null, new Date(deletedAt.getTime() + 1_000)))).toEqual({ action: 'account-deleted', erased: false });
     expect(env.repo.counts).toMatchObject({ writes: 0, deletes: 0 });
     expect(env.repo.snapshot()).toEqual(before);
   });
 
-  test('after the sweep, a late event finds nothing to evaluate and writes nothing', async () => {
+  test('after the sweep, late events write nothing: an import create is skipped, an app edit is refused', async () => {
     await givenDeleted();
     env.repo.resetCounts();
     const s = seg('US', 'DE', '2026-11-20', '2026-11-20', { source: 'imp1' });
     env.clock.now = new Date(NOW.getTime() + 5_000);
-    expect(await segmentTrigger(segmentEvent('imp-x', null, s, new Date(NOW.getTime() - 60_000)))).toEqual({ action: 'recomputed', changed: false });
+    expect(await segmentTrigger(segmentEvent('imp-x', null, s, new Date(NOW.getTime() - 60_000)))).toEqual({ action: 'skipped', reason: 'imported-create' });
+    // An edit written well before the deletion, delivered late: refused by the marker, nothing to erase.
+    expect(await segmentTrigger(segmentEvent('imp-x', s, { ...s, notes: 'x' }, new Date(NOW.getTime() - 60_000)))).toEqual({ action: 'account-deleted', erased: false });
     expect(env.repo.counts).toMatchObject({ writes: 0, deletes: 0 });
     expect(env.repo.snapshot().users[UID]).toBeUndefined();
   });

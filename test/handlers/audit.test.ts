@@ -7,13 +7,14 @@
  * - a poison import event (an unexpected error) is retried while young and ends in `failed` once old.
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { MemoryRepository } from '../../functions/src/repository/memory';
-import type { StoredSegment } from '../../functions/src/repository/types';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
+import { micros } from '../../functions/src/timeline/timeline';
+import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute';
 import { handleProfileWrite } from '../../functions/src/services/profile';
 import { deleteAccountData } from '../../functions/src/services/account';
 import { MAX_RETRY_AGE_MS } from '../../functions/src/services/importJob';
@@ -27,17 +28,26 @@ const UID = 'alice';
 const RULE = 'schengen-90-180';
 const BUCKET = 'demo-travel-time-tracker.appspot.com';
 
-/** MemoryRepository that runs `hook` once, right after the next `listSegments` read (a write racing a reader). */
+/**
+ * MemoryRepository that runs `hook` once, right before its `hookAt`-th next timeline transaction (default the next
+ * one): another writer committing between a handler's earlier steps and its transaction. The transaction then reads
+ * what that writer committed, as a Firestore transaction does (it is serialisable: it reads the committed state, or
+ * is retried when a document it read changes before it commits).
+ */
 class RacingRepository extends MemoryRepository {
   hook: (() => Promise<void>) | undefined;
-  override async listSegments(uid: string): Promise<StoredSegment[]> {
-    const out = await super.listSegments(uid);
+  hookAt = 1;
+  override async updateTimeline<T>(
+    uid: string,
+    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
+    opts?: TimelineTxOptions,
+  ): Promise<T> {
     const h = this.hook;
-    if (h) {
+    if (h && --this.hookAt === 0) {
       this.hook = undefined;
       await h();
     }
-    return out;
+    return super.updateTimeline(uid, decide, opts);
   }
 }
 
@@ -45,13 +55,14 @@ let env: TestEnv;
 let repo: RacingRepository;
 beforeEach(() => {
   env = setUpEnv();
-  repo = new RacingRepository();
+  repo = new RacingRepository({ clock: () => env.clock.now });
   setHandlerDeps({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
 });
 afterEach(() => tearDownEnv(env));
 
-function segmentEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, time: Date = NOW, eventId = `evt-${id}-${crypto.randomUUID()}`) {
-  return { id: eventId, time: time.toISOString(), params: { uid: UID, segmentId: id }, data: change(before, after, `users/${UID}/segments/${id}`) };
+/** The event of a segment write committed at `version` (microseconds; default: the time `time`). */
+function segmentEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, time: Date = NOW, eventId = `evt-${id}-${crypto.randomUUID()}`, version = micros(time)) {
+  return { id: eventId, time: versionTime(version), params: { uid: UID, segmentId: id }, data: change(before, after, `users/${UID}/segments/${id}`, version) };
 }
 
 async function uploadEvent(objectName: string, content: string, timeCreated: Date = NOW, eventId = `evt-${crypto.randomUUID()}`) {
@@ -110,7 +121,7 @@ describe('account deletion: nothing is written under the deleted user afterwards
   test.each(inflight)('a recompute in flight when deleteAccount runs writes nothing and resurrects no profile; later events add nothing: $name', async ({ segments }) => {
     await repo.createProfileIfAbsent(UID, profile());
     for (let i = 0; i < segments; i++) await repo.putSegment(UID, `s${i}`, seg('US', 'FR', `2026-11-0${i + 1}`));
-    // The recompute has read the profile and the segments; the deletion completes before it writes.
+    // The deletion completes right before the recompute's transaction.
     repo.hook = async () => {
       await deleteAccountData({ repo, storage: env.storage, auth: env.auth }, UID);
     };
@@ -149,10 +160,10 @@ describe('a profile edit racing a segment write: the final status equals a fresh
     await repo.putSegment(UID, 's1', s1);
     await recomputeUser(repo, UID, { now });
     const s2 = seg('FR', 'DE', '2026-11-10');
-    await repo.putSegment(UID, 's2', s2);
+    const v2 = await repo.putSegment(UID, 's2', s2);
 
-    // The segment event's recompute reads the old profile and the segments; then the app edits the profile and the
-    // profile trigger's recompute finishes first. The segment recompute writes last.
+    // The segment event is about to run its transaction; the app edits the profile and the profile trigger
+    // finishes first. The segment event then commits last, with the profile inputs the head holds by then.
     repo.hook = async () => {
       const before = (await repo.getProfile(UID))!;
       await repo.updateProfile(UID, edit);
@@ -160,7 +171,7 @@ describe('a profile edit racing a segment write: the final status equals a fresh
       const outcome = await handleProfileWrite(repo, { uid: UID, eventId: 'evt-profile', before: { ...before }, after: { ...after } }, now);
       expect(outcome.action).toBe('recomputed');
     };
-    await segmentTrigger(segmentEvent('s2', null, s2, new Date(now.getTime() + 1_000)));
+    await segmentTrigger(segmentEvent('s2', null, s2, now, undefined, v2));
 
     const stored = repo.snapshot().users[UID]!.visaStatus[RULE]!;
     expect(stored).toMatchObject(expected);
@@ -168,6 +179,7 @@ describe('a profile edit racing a segment write: the final status equals a fresh
     const fresh = await recomputeUser(repo, UID, { now });
     expect(fresh.changed).toBe(false);
     expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toEqual(stored);
+    expect(await verifyTimeline(repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
   });
 });
 
@@ -175,11 +187,13 @@ describe('imports and account deletion', () => {
   test('an import running when deleteAccount runs writes no segment, status or import document afterwards', async () => {
     await repo.createProfileIfAbsent(UID, profile());
     const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A);
-    // The import lists the stored segments (duplicate check) after parsing: the account is deleted right then.
+    // The import has parsed the file and is about to write its segments (its second timeline transaction, after the
+    // one that started it): the account is deleted right then.
+    repo.hookAt = 2;
     repo.hook = async () => {
       await deleteAccountData({ repo, storage: env.storage, auth: env.auth }, UID);
     };
-    await importTrigger(ev);
+    expect(await importTrigger(ev)).toEqual({ action: 'ignored', reason: 'account deleted' });
     expect(repo.snapshot().users[UID]).toBeUndefined();
   });
 
@@ -268,7 +282,7 @@ describe('an edit made while an import finishes is not lost', () => {
     expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toEqual(stored);
   }
 
-  test("imported segments deleted after the import's recompute, their events skipped as import-in-progress", async () => {
+  test('imported segments deleted before the import is marked done: their events are applied, not skipped', async () => {
     await repo.createProfileIfAbsent(UID, profile());
     const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
     const realPutImport = repo.putImport.bind(repo);
@@ -280,8 +294,8 @@ describe('an edit made while an import finishes is not lost', () => {
         const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
         expect(imported.length).toBe(2);
         for (const [id, s] of imported) {
-          await repo.deleteSegment(UID, id);
-          expect(await segmentTrigger(segmentEvent(id, s, null, env.clock.now))).toEqual({ action: 'skipped', reason: 'import-in-progress' });
+          const v = await repo.deleteSegment(UID, id);
+          expect(await segmentTrigger(segmentEvent(id, s, null, env.clock.now, undefined, v))).toMatchObject({ action: 'recomputed' });
         }
       }
       return realPutImport(uid, importId, patch);
@@ -292,17 +306,20 @@ describe('an edit made while an import finishes is not lost', () => {
     await expectStatusCurrent();
   });
 
-  test('a redelivered event of a finished import runs its closing recompute (the first run stopped before it)', async () => {
+  test('a redelivered event of a finished import changes nothing; the edits made since keep their effect', async () => {
     await repo.createProfileIfAbsent(UID, profile());
     const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
     await importTrigger(ev);
     const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
-    // The state such a stop leaves: the import done, an imported flight deleted meanwhile, the status not updated.
-    for (const [id] of imported) await repo.deleteSegment(UID, id);
-    expect(repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBeGreaterThan(0);
+    for (const [id, s] of imported) {
+      const v = await repo.deleteSegment(UID, id);
+      await segmentTrigger(segmentEvent(id, s, null, env.clock.now, undefined, v));
+    }
+    expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 0 });
+    const snap = repo.snapshot();
     env.clock.now = new Date(NOW.getTime() + 60_000);
     expect(await importTrigger(ev)).toEqual({ action: 'ignored', reason: 'already processed' });
-    expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 0 });
+    expect(repo.snapshot()).toEqual(snap);
     await expectStatusCurrent();
   });
 });

@@ -11,6 +11,7 @@ import { createProfileOnSignUp } from '../../functions/src/triggers/onUserCreate
 import { recomputeDaily } from '../../functions/src/scheduled/recomputeDaily';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import type { PlanTripResponse } from '../../functions/src/services/plan';
+import type { TimelineHeadDoc } from '../../functions/src/model/documents';
 
 const UID = 'carol';
 const RULE = 'schengen-90-180';
@@ -194,14 +195,17 @@ describe('recomputeDaily (scheduled)', () => {
     await env.repo.putSegment('erin', 's2', seg('FR', 'US', '2020-01-05'));
     await recomputeUser(env.repo, 'erin', { now: env.clock.now });
     const erinBefore = env.repo.snapshot().users.erin;
-    expect(erinBefore!.profile!.nextRecomputeAt).toBeNull();
+    expect((erinBefore!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toBeNull();
 
     env.clock.now = NOW; // the next day, 10:00 UTC
+    env.repo.resetCounts();
     await run({});
     const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
     expect(status).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
-    expect(env.repo.snapshot().users[UID]!.profile!.nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
+    expect((env.repo.snapshot().users[UID]!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
     expect(env.repo.snapshot().users.erin).toEqual(erinBefore);
+    // Reads: the (empty) legacy query, then for the one due user its head (query result) and the deletion marker.
+    expect(env.repo.counts.reads).toBe(1 + 2);
 
     // A second run the same day finds nobody due and changes nothing.
     const snap = env.repo.snapshot();

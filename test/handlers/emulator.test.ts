@@ -4,7 +4,7 @@
  * (`npm run test:emulators` starts them; they need Java 21).
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -56,11 +56,14 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     const s2 = seg('FR', 'US', '2026-09-11');
     await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: s1 }, { id: 's2', data: s2 }]);
     const wrapped = fft.wrap(onSegmentWritten);
-    const event = { id: 'evt-1', time: NOW.toISOString(), params: { uid, segmentId: 's2' }, data: change(null, s2, `users/${uid}/segments/s2`) };
-    await wrapped(event);
+    // The write's commit time, which the event carries (the document's updateTime).
+    const version = (await repo.listSegmentVersions(uid)).segments.find((s) => s.id === 's2')!.version;
+    // A fresh object per delivery: firebase-functions-test consumes the partial it is given.
+    const event = () => ({ id: 'evt-1', time: versionTime(version), params: { uid, segmentId: 's2' }, data: change(null, s2, `users/${uid}/segments/s2`, version) });
+    await wrapped(event());
     const first = await repo.getVisaStatus(uid, RULE);
     expect(first).toMatchObject({ daysUsed: 10, daysRemaining: 80, asOf: '2026-11-23' });
-    await wrapped(event);
+    expect(await wrapped(event())).toEqual({ action: 'skipped', reason: 'already-reflected' });
     expect(await repo.getVisaStatus(uid, RULE)).toEqual(first);
   });
 

@@ -38,7 +38,9 @@ export interface TestEnv {
 /** Fresh repository, storage directory, fake Auth, captured logs and clock, injected into every handler. */
 export function setUpEnv(extra: Partial<HandlerDeps> = {}): TestEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-h4-'));
-  const repo = new MemoryRepository();
+  const clock = { now: NOW };
+  // Commit times of the repository's writes follow the test's clock, as the events' times do.
+  const repo = new MemoryRepository({ clock: () => clock.now });
   const storage = new LocalDirStorage(dir);
   const auth: FakeAuth = {
     deleted: [],
@@ -48,7 +50,6 @@ export function setUpEnv(extra: Partial<HandlerDeps> = {}): TestEnv {
   };
   const logs: LogEntry[] = [];
   setLogSink((e) => logs.push(e));
-  const clock = { now: NOW };
   // Waiting advances the fake clock instead of the test's run time.
   const sleep = async (ms: number) => {
     clock.now = new Date(clock.now.getTime() + ms);
@@ -89,10 +90,20 @@ export function profile(overrides: Partial<UserProfile> = {}): UserProfile {
   return { ...newProfile({ uid: 'x', email: 'a@example.com' }, NOW), nationalities: ['US'], timeZone: 'Europe/Paris', ...overrides };
 }
 
-/** The `data` of a Firestore onDocumentWritten CloudEvent partial (before/after plain objects; `{}` = absent). */
-export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string) {
+/** RFC 3339 text of a version (microseconds since the epoch), with microsecond precision as Firestore writes it. */
+export function versionTime(version: number): string {
+  const iso = new Date(Math.floor(version / 1000)).toISOString();
+  return `${iso.slice(0, 23)}${String(version % 1000).padStart(3, '0')}Z`;
+}
+
+/**
+ * The `data` of a Firestore onDocumentWritten CloudEvent partial (before/after plain objects; `{}` = absent).
+ * `afterVersion` is the write's commit time (microseconds): the after snapshot's `updateTime`, as Firestore sets it.
+ */
+export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string, afterVersion?: number) {
+  const opts = afterVersion === undefined ? undefined : { updateTime: versionTime(afterVersion) };
   return {
-    before: fft.firestore.makeDocumentSnapshot((before ?? {}) as Record<string, unknown>, docPath),
-    after: fft.firestore.makeDocumentSnapshot((after ?? {}) as Record<string, unknown>, docPath),
+    before: fft.firestore.makeDocumentSnapshot((before ?? {}) as Record<string, unknown>, docPath, before ? { updateTime: '2000-01-01T00:00:00.000Z' } : undefined),
+    after: fft.firestore.makeDocumentSnapshot((after ?? {}) as Record<string, unknown>, docPath, after ? opts : undefined),
   };
 }

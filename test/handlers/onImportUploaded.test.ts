@@ -10,6 +10,7 @@ import * as crypto from 'node:crypto';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/importJob';
+import { verifyTimeline } from '../../functions/src/services/recompute';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import type { ImportDoc } from '../../functions/src/model/documents';
 import { describeWithSamples, listSampleFiles, samplePath } from '../helpers/samples';
@@ -26,6 +27,8 @@ afterEach(() => {
   tearDownEnv(env);
   delete process.env.IMPORT_MAX_BYTES;
   delete process.env.IMPORT_MAX_ROWS;
+  delete process.env.IMPORTS_PER_DAY;
+  delete process.env.MAX_SEGMENTS_PER_USER;
 });
 
 /** Stores the file and builds the object-finalized CloudEvent Cloud Storage would send for it. */
@@ -181,15 +184,16 @@ describe('a good file', () => {
     expect(Object.keys(segs).filter((id) => id.startsWith('imp-'))).toHaveLength(doc.counts.imported);
     expect(Object.values(segs).filter((s) => s.source === 'good')).toHaveLength(doc.counts.imported);
     expect(segs['manual-1']).toEqual(manual);
-    // Exactly one evaluation written for the whole file; the closing check after the import is marked done (an
-    // edit made meanwhile would show here) finds it current and writes nothing.
-    expect(env.logs.filter((l) => l.message === 'recompute.done').map((l) => l.changed)).toEqual([true, false]);
+    // Exactly one evaluation for the whole file, with its last chunk of segments.
+    expect(env.logs.filter((l) => l.message === 'recompute.done').map((l) => l.changed)).toEqual([true]);
     const status = env.repo.snapshot().users[UID]!.visaStatus['schengen-90-180']!;
     expect(status).toBeDefined();
-    // Import-document writes: queued, processing, final, and progress at most once per 1 000 rows and 2 s
-    // (never one per row): here at least one progress update, at most three.
+    // The timeline holds exactly the stored segments.
+    expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
+    // Import-document writes besides `queued` (written with the timeline): processing, final, and progress at most
+    // once per 1 000 rows and 2 s (never one per row): here at least one progress update, at most three.
     const progressWrites = putImport.mock.calls.filter(([, , patch]) => patch.status === undefined).length;
-    expect(putImport.mock.calls.length - progressWrites).toBe(3);
+    expect(putImport.mock.calls.length - progressWrites).toBe(2);
     expect(progressWrites).toBeGreaterThanOrEqual(1);
     expect(progressWrites).toBeLessThanOrEqual(3);
     // 3 000 rows parsed and evaluated twice: more than Jest's 5 s default on a loaded shared machine. A limit,
@@ -225,7 +229,7 @@ describe('a good file', () => {
     expect(env.storage.exists(`users/${UID}/imports/a.csv`)).toBe(true);
   });
 
-  test('the N segment events the import causes are all skipped afterwards: at most 2 reads each, no write', async () => {
+  test('the N segment events the import causes are all skipped without a read', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const csv = syntheticFlightsCsv(400, 9, '2025-06-01');
     const commitTime = NOW;
@@ -245,9 +249,8 @@ describe('a good file', () => {
       });
       outcomes.add(JSON.stringify(out));
     }
-    expect([...outcomes]).toEqual([JSON.stringify({ action: 'skipped', reason: 'already-reflected' })]);
-    expect(env.repo.counts.writes).toBe(0);
-    expect(env.repo.counts.reads).toBeLessThanOrEqual(2 * created.length);
+    expect([...outcomes]).toEqual([JSON.stringify({ action: 'skipped', reason: 'imported-create' })]);
+    expect(env.repo.counts).toEqual({ reads: 0, writes: 0, deletes: 0 });
     expect(env.repo.snapshot().users[UID]!.visaStatus).toEqual(statusBefore);
   });
 
@@ -255,21 +258,78 @@ describe('a good file', () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n2026-04-01,JFK,LHR,BA1\n';
     const event = await upload(`users/${UID}/imports/r.csv`, csv);
-    // A first attempt that fails after writing its segments (the final recompute hits an outage).
+    // A first attempt that fails after writing its segments (its final status write hits an outage).
     const { setHandlerDeps } = await import('../../functions/src/triggers/deps');
     const failing = Object.create(env.repo) as typeof env.repo;
-    failing.putEvaluation = async () => {
-      throw new Error('UNAVAILABLE: Firestore');
+    failing.putImport = async (uid, id, patch) => {
+      if (patch.status === 'succeeded') throw new Error('UNAVAILABLE: Firestore');
+      return env.repo.putImport(uid, id, patch);
     };
     setHandlerDeps({ repo: failing, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     await expect(wrapped(event)).rejects.toThrow(/UNAVAILABLE/);
     expect(importDoc('r')!.status).toBe('processing');
     expect(Object.keys(segmentsOf())).toHaveLength(3);
+    const statusAfterCrash = env.repo.snapshot().users[UID]!.visaStatus;
     // Cloud Functions retries the same event.
     setHandlerDeps({ repo: env.repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     await wrapped(event);
     expect(importDoc('r')).toMatchObject({ status: 'succeeded', counts: { rows: 3, flights: 3, imported: 3, duplicates: 0, skipped: 0 } });
-    expect(env.repo.snapshot().users[UID]!.visaStatus['schengen-90-180']).toBeDefined();
+    // The status was written with the segments; the retry's recompute finds it current.
+    expect(env.repo.snapshot().users[UID]!.visaStatus).toEqual(statusAfterCrash);
+    expect(statusAfterCrash['schengen-90-180']).toBeDefined();
+  });
+
+  test.each([1_000, 3_000])('an import of %i rows costs its segment writes plus a few reads and writes per 450 segments', async (rows) => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
+    const { recomputeUser } = await import('../../functions/src/services/recompute');
+    await recomputeUser(env.repo, UID, { now: NOW });
+    const event = await upload(`users/${UID}/imports/c.csv`, syntheticFlightsCsv(rows, 5, '2010-01-01'), { timeCreated: NOW });
+    env.repo.resetCounts();
+    await wrapped(event);
+    const doc = importDoc('c')!;
+    expect(doc.counts.imported).toBeGreaterThan(rows * 0.9);
+    const chunks = Math.ceil(doc.counts.imported / 450);
+    // Reads: import document, profile, start (marker + timeline), processing and final (marker each), and per chunk
+    // the marker and the timeline: the duplicate check reads no segment.
+    expect(env.repo.counts.reads).toBe(6 + 2 * chunks);
+    // Writes: the segments; queued + timeline, processing, final; per chunk the timeline; the last chunk's status,
+    // summary and profile schedule at most.
+    expect(env.repo.counts.writes - doc.counts.imported).toBeLessThanOrEqual(4 + chunks + 3);
+  }, 60_000);
+
+  test('the per-day import cap: the upload past it fails with a message and writes nothing else', async () => {
+    process.env.IMPORTS_PER_DAY = '2';
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const csv = (d: string) => `date,from,to,flight_number\n${d},JFK,CDG,AF7\n`;
+    await wrapped(await upload(`users/${UID}/imports/d1.csv`, csv('2026-03-01')));
+    await wrapped(await upload(`users/${UID}/imports/d2.csv`, csv('2026-03-02')));
+    const before = Object.keys(segmentsOf()).length;
+    await wrapped(await upload(`users/${UID}/imports/d3.csv`, csv('2026-03-03')));
+    expect(importDoc('d3')).toMatchObject({
+      status: 'failed',
+      error: 'you have already imported 2 files today, the most allowed in one day; upload this file again tomorrow',
+    });
+    expect(Object.keys(segmentsOf())).toHaveLength(before);
+    // The same import redelivered is not counted twice; the next local day starts a new count.
+    env.clock.now = new Date(NOW.getTime() + 86_400_000);
+    await wrapped(await upload(`users/${UID}/imports/d4.csv`, csv('2026-03-04')));
+    expect(importDoc('d4')!.status).toBe('succeeded');
+  });
+
+  test('the segment cap: rows past it are skipped with the reason, the rest imported', async () => {
+    process.env.MAX_SEGMENTS_PER_USER = '3';
+    await env.repo.createProfileIfAbsent(UID, profile());
+    await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
+    const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n2026-04-01,JFK,LHR,BA1\n2026-04-05,LHR,JFK,BA2\n';
+    await wrapped(await upload(`users/${UID}/imports/cap.csv`, csv));
+    const doc = importDoc('cap')!;
+    expect(doc).toMatchObject({ status: 'partial', counts: { rows: 4, flights: 4, imported: 2, duplicates: 0, skipped: 2 } });
+    expect(doc.skipped).toEqual([
+      { row: 4, reason: 'not imported: your travel history has reached the limit of 3 segments; delete segments you no longer need and upload the file again' },
+      { row: 5, reason: 'not imported: your travel history has reached the limit of 3 segments; delete segments you no longer need and upload the file again' },
+    ]);
+    expect(Object.keys(segmentsOf())).toHaveLength(3);
   });
 
   test('a segment typed by hand on the same dates between the same countries counts as a duplicate', async () => {

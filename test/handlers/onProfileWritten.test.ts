@@ -14,6 +14,7 @@ import { recomputeUser, toCoreSegment } from '../../functions/src/services/recom
 import { PROFILE_EDITABLE_FIELDS, changedEditableFields, type ProfileWriteOutcome } from '../../functions/src/services/profile';
 import { ProfileEditableSchema, type UserProfile } from '../../functions/src/model/documents';
 import type { OperationCounts } from '../../functions/src/repository/types';
+import type { TimelineHeadDoc } from '../../functions/src/model/documents';
 
 const wrapped = fft.wrap(onProfileWritten);
 const UID = 'alice';
@@ -99,7 +100,7 @@ const cases: Case[] = [
       expect(status).toMatchObject({ daysUsed: fresh.daysUsed, overstayDays: fresh.overstayDays, windowStart: fresh.windowStart });
       // An overstay alert is due (Paris 11:00, outside quiet hours), and the window moves every day while present.
       expect(snap.users[UID]!.profile!.nextAlertAt).toBeInstanceOf(Date);
-      expect(snap.users[UID]!.profile!.nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
+      expect((snap.users[UID]!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
     },
   },
   {
@@ -107,7 +108,10 @@ const cases: Case[] = [
     stored: { nationalities: ['US'] },
     write: { nationalities: ['US', 'DE'] },
     outcome: { action: 'recomputed', cause: 'edited', changed: true, changedFields: ['nationalities'] },
-    check: ({ snap, prior }) => {
+    check: ({ snap, prior, counts }) => {
+      // Reads: the deletion marker, the profile and the timeline. Writes: the timeline, the status and the alert
+      // schedule (the days per country, hence the summary, do not depend on nationality).
+      expect(counts).toEqual({ reads: 3, writes: 3, deletes: 0 });
       expect(prior.users[UID]!.visaStatus[RULE]).toMatchObject({ applies: true, overstayDays: 10 });
       expect(snap.users[UID]!.visaStatus[RULE]).toMatchObject({ applies: false, asOf: '2026-11-23' });
       expect(prior.users[UID]!.profile!.nextAlertAt).toBeInstanceOf(Date);
@@ -125,29 +129,41 @@ const cases: Case[] = [
       expect(snap.users[UID]!.visaStatus[RULE]).toMatchObject({ asOf: '2026-11-22', daysUsed: 99, overstayDays: 9 });
       expect(snap.users[UID]!.summaries.countryDays!.asOf).toBe('2026-11-22');
       // Next local midnight in Pago Pago (2026-11-23 00:00 at UTC-11).
-      expect(snap.users[UID]!.profile!.nextRecomputeAt).toEqual(new Date('2026-11-23T11:00:00Z'));
+      expect((snap.users[UID]!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-23T11:00:00Z'));
     },
   },
   {
-    name: 'notifications disabled: nextAlertAt becomes null, the status is unchanged',
+    name: 'notifications disabled: nextAlertAt becomes null without a recompute, the status is unchanged',
     stored: {},
     write: { notifications: { ...profile().notifications, enabled: false } },
-    outcome: { action: 'recomputed', cause: 'edited', changed: false, changedFields: ['notifications'] },
+    outcome: { action: 'rescheduled', cause: 'edited', changed: true, changedFields: ['notifications'] },
     check: ({ snap, prior, counts }) => {
       expect(prior.users[UID]!.profile!.nextAlertAt).toBeInstanceOf(Date);
       expect(snap.users[UID]!.profile!.nextAlertAt).toBeNull();
       expect(snap.users[UID]!.visaStatus).toEqual(prior.users[UID]!.visaStatus);
-      expect(counts.writes).toBe(1); // the profile's schedule only
+      expect(snap.users[UID]!.summaries).toEqual(prior.users[UID]!.summaries);
+      // The profile's schedule and the head's copy of the settings; no status, no summary.
+      expect(counts).toEqual({ reads: 3, writes: 2, deletes: 0 });
     },
   },
   {
-    name: 'a displayName edit recomputes, but the result is unchanged so nothing is written',
+    name: 'a displayName edit changes nothing the backend derives: no read, no write',
     stored: {},
     write: { displayName: 'Alice B.' },
-    outcome: { action: 'recomputed', cause: 'edited', changed: false, changedFields: ['displayName'] },
+    outcome: { action: 'skipped', reason: 'no-rule-input-change' },
     check: ({ snap, prior, counts }) => {
       expect(snap).toEqual(prior);
-      expect(counts.writes).toBe(0);
+      expect(counts).toEqual({ reads: 0, writes: 0, deletes: 0 });
+    },
+  },
+  {
+    name: 'a homeCountry (residence) edit is a rule input: evaluated, nothing changes today so only the head is written',
+    stored: {},
+    write: { homeCountry: 'FR' },
+    outcome: { action: 'recomputed', cause: 'edited', changed: false, changedFields: ['homeCountry'] },
+    check: ({ snap, prior, counts }) => {
+      expect(snap.users[UID]!.visaStatus).toEqual(prior.users[UID]!.visaStatus);
+      expect(counts).toEqual({ reads: 3, writes: 1, deletes: 0 });
     },
   },
   {
@@ -222,7 +238,7 @@ describe('idempotency and the loop guard', () => {
     env.repo.resetCounts();
     expect(await wrapped(delivery())).toMatchObject({ action: 'recomputed', changed: false });
     expect(env.repo.snapshot()).toEqual(first);
-    expect(env.repo.counts.writes).toBe(0);
+    expect(env.repo.counts).toEqual({ reads: 3, writes: 0, deletes: 0 });
   });
 
   test("the trigger's own schedule write fires an event that is skipped (no endless loop)", async () => {
@@ -232,9 +248,8 @@ describe('idempotency and the loop guard', () => {
     const createdDoc = env.repo.snapshot().users[UID]!.profile!;
     await wrapped(profileEvent(null, createdDoc));
     const scheduled = env.repo.snapshot().users[UID]!.profile!;
-    // The recompute did write the schedule fields, so their event really happens.
+    // The recompute did write the alert schedule, so its event really happens (the daily schedule is on the head).
     expect(scheduled.nextAlertAt).not.toEqual(createdDoc.nextAlertAt);
-    expect(scheduled.nextRecomputeAt).not.toEqual(createdDoc.nextRecomputeAt);
 
     env.repo.resetCounts();
     const state = env.repo.snapshot();

@@ -3,27 +3,35 @@
  * racing writes from two devices, deletes, and the skips that keep imports cheap.
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
 import { evaluateTravel } from '../../functions/src/core/evaluate';
+import { addDays } from '../../functions/src/core/dates';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { MemoryRepository } from '../../functions/src/repository/memory';
-import { activeRuleIds, startOfNextLocalDay, toCoreSegment } from '../../functions/src/services/recompute';
-import { setHandlerDeps } from '../../functions/src/triggers/deps';
-import type { SegmentDoc } from '../../functions/src/model/documents';
+import { activeRuleIds, recomputeUser, startOfNextLocalDay, toCoreSegment, verifyTimeline } from '../../functions/src/services/recompute';
+import type { SegmentDoc, TimelineHeadDoc } from '../../functions/src/model/documents';
 
 const wrapped = fft.wrap(onSegmentWritten);
 const UID = 'alice';
 const RULE = 'schengen-90-180';
 
-/** A realistic onDocumentWritten CloudEvent for `users/{uid}/segments/{id}`. */
-function writeEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, opts: { eventId?: string; time?: Date; uid?: string } = {}) {
+/**
+ * A realistic onDocumentWritten CloudEvent for `users/{uid}/segments/{id}`: `version` is the write's commit time as
+ * the repository returned it (the after snapshot's `updateTime`, and the event's `time`).
+ */
+function writeEvent(
+  id: string,
+  before: SegmentDoc | null,
+  after: SegmentDoc | null,
+  opts: { version: number; eventId?: string; uid?: string },
+) {
   const uid = opts.uid ?? UID;
   const docPath = `users/${uid}/segments/${id}`;
   return {
     id: opts.eventId ?? `evt-${id}-${Math.random().toString(36).slice(2)}`,
-    time: (opts.time ?? NOW).toISOString(),
+    time: versionTime(opts.version),
     params: { uid, segmentId: id },
-    data: change(before, after, docPath),
+    data: change(before, after, docPath, opts.version),
   };
 }
 
@@ -33,15 +41,16 @@ async function freshEvaluation(repo: MemoryRepository, uid: string, asOf: string
   return evaluateTravel(segments, { asOf, nationalities });
 }
 
+/** The timeline head as stored (the daily schedule lives there). */
+function head(repo: MemoryRepository, uid = UID): TimelineHeadDoc {
+  return repo.snapshot().users[uid]!.timeline.head as TimelineHeadDoc;
+}
+
 let env: TestEnv;
 beforeEach(() => {
   env = setUpEnv();
 });
 afterEach(() => tearDownEnv(env));
-
-test('the rule list comes from the seed and contains the Schengen rule', () => {
-  expect(activeRuleIds()).toContain(RULE);
-});
 
 describe('a segment write recomputes the status', () => {
   test('a 10-day stay in France: 10 days used, 80 remaining, written to visaStatus and the summary', async () => {
@@ -50,8 +59,8 @@ describe('a segment write recomputes the status', () => {
     const inbound = seg('US', 'FR', '2026-09-01', '2026-09-02');
     const outbound = seg('FR', 'US', '2026-09-11');
     await env.repo.putSegment(UID, 's1', inbound);
-    await env.repo.putSegment(UID, 's2', outbound);
-    await wrapped(writeEvent('s2', null, outbound));
+    const v2 = await env.repo.putSegment(UID, 's2', outbound);
+    await wrapped(writeEvent('s2', null, outbound, { version: v2 }));
 
     const snap = env.repo.snapshot().users[UID]!;
     const status = snap.visaStatus[RULE]!;
@@ -69,24 +78,24 @@ describe('a segment write recomputes the status', () => {
   test('the user local date decides asOf (Pacific/Kiritimati is already on the next day)', async () => {
     await env.repo.createProfileIfAbsent(UID, profile({ timeZone: 'Pacific/Kiritimati' }));
     const s = seg('US', 'FR', '2026-11-20');
-    await env.repo.putSegment(UID, 's1', s);
     env.clock.now = new Date('2026-11-23T23:00:00Z'); // 2026-11-24 13:00 in UTC+14
-    await wrapped(writeEvent('s1', null, s, { time: env.clock.now }));
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
     expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.asOf).toBe('2026-11-24');
   });
 
   test('an EU national: the Schengen rule does not apply', async () => {
     await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['DE'] }));
     const s = seg('US', 'FR', '2026-11-01');
-    await env.repo.putSegment(UID, 's1', s);
-    await wrapped(writeEvent('s1', null, s));
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
     expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.applies).toBe(false);
   });
 
   test('without a profile the status is still computed (UTC, rule applies)', async () => {
     const s = seg('US', 'FR', '2026-11-20');
-    await env.repo.putSegment(UID, 's1', s);
-    await wrapped(writeEvent('s1', null, s));
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
     const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
     // 2026-11-20 .. 2026-11-23 present: 4 days, still in the region.
     expect(status).toMatchObject({ applies: true, daysUsed: 4, currentStayStart: '2026-11-20' });
@@ -96,12 +105,24 @@ describe('a segment write recomputes the status', () => {
   test('an invalid stored segment is left out with a warning naming it, instead of failing the trigger', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const good = seg('US', 'FR', '2026-11-20');
-    await env.repo.putSegment(UID, 's1', good);
+    const v = await env.repo.putSegment(UID, 's1', good);
     await env.repo.putSegment(UID, 'bad', seg('FR', 'XX1', '2026-11-21'));
-    await wrapped(writeEvent('s1', null, good));
+    await wrapped(writeEvent('s1', null, good, { version: v }));
     const snap = env.repo.snapshot().users[UID]!;
     expect(snap.visaStatus[RULE]!.daysUsed).toBe(4);
     expect(snap.summaries.countryDays!.warnings[0]).toMatch(/^segment "bad" was left out of the count because it is invalid: arrivalCountry must be an ISO 3166-1 alpha-2/);
+  });
+
+  test('an invalid segment written after the timeline exists is kept in it and warned about the same way', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const good = seg('US', 'FR', '2026-11-20');
+    const v = await env.repo.putSegment(UID, 's1', good);
+    await wrapped(writeEvent('s1', null, good, { version: v }));
+    const bad = { ...seg('FR', 'DE', '2026-11-21'), transit: 'yes', extra: 1 } as unknown as SegmentDoc;
+    const vb = await env.repo.putSegment(UID, 'bad', bad);
+    await wrapped(writeEvent('bad', null, bad, { version: vb }));
+    expect(env.repo.snapshot().users[UID]!.summaries.countryDays!.warnings[0]).toMatch(/^segment "bad" was left out of the count because it is invalid/);
+    expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
   });
 
   test('a delete recomputes without the deleted segment', async () => {
@@ -109,136 +130,193 @@ describe('a segment write recomputes the status', () => {
     const a = seg('US', 'FR', '2026-09-02');
     const b = seg('FR', 'US', '2026-09-11');
     await env.repo.putSegment(UID, 's1', a);
-    await env.repo.putSegment(UID, 's2', b);
-    await wrapped(writeEvent('s2', null, b));
-    await env.repo.deleteSegment(UID, 's2');
-    await wrapped(writeEvent('s2', b, null, { time: new Date(NOW.getTime() + 60_000) }));
+    const v2 = await env.repo.putSegment(UID, 's2', b);
+    await wrapped(writeEvent('s2', null, b, { version: v2 }));
+    env.clock.now = new Date(NOW.getTime() + 60_000);
+    const vd = await env.repo.deleteSegment(UID, 's2');
+    await wrapped(writeEvent('s2', b, null, { version: vd }));
     const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
     // Without the exit the traveller is still in France: 2026-09-02 .. 2026-11-23 = 83 days.
     expect(status).toMatchObject({ daysUsed: 83, currentStayStart: '2026-09-02' });
   });
 
-  test('profile schedule fields: nextRecomputeAt is the next local midnight while the window can move', async () => {
+  test('the daily schedule: nextRecomputeAt on the timeline head is the next local midnight while the window can move', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const s = seg('US', 'FR', '2026-11-20');
-    await env.repo.putSegment(UID, 's1', s);
-    await wrapped(writeEvent('s1', null, s));
-    const p = env.repo.snapshot().users[UID]!.profile!;
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
     // Paris is UTC+1 in November: local midnight of 2026-11-24 is 2026-11-23T23:00Z.
-    expect(p.nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
+    expect(head(env.repo).nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
+    const p = env.repo.snapshot().users[UID]!.profile!;
     expect(p.nextAlertAt === null || p.nextAlertAt instanceof Date).toBe(true);
   });
 
-  test('nextRecomputeAt is cleared when every segment is older than the 180-day period', async () => {
+  test('nextRecomputeAt is cleared when every segment is older than the 180-day period; a legacy profile field is moved to the head', async () => {
     await env.repo.createProfileIfAbsent(UID, profile({ nextRecomputeAt: new Date('2026-11-23T00:00:00Z') }));
     const a = seg('US', 'FR', '2025-01-02');
     const b = seg('FR', 'US', '2025-01-11');
     await env.repo.putSegment(UID, 's1', a);
-    await env.repo.putSegment(UID, 's2', b);
-    await wrapped(writeEvent('s2', null, b));
+    const v = await env.repo.putSegment(UID, 's2', b);
+    await wrapped(writeEvent('s2', null, b, { version: v }));
+    expect(head(env.repo).nextRecomputeAt).toBeNull();
     expect(env.repo.snapshot().users[UID]!.profile!.nextRecomputeAt).toBeNull();
   });
 });
 
-describe('idempotency and concurrency', () => {
+describe('idempotency and order', () => {
   test('the same event delivered twice gives the same documents, and the second delivery writes nothing', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const s = seg('US', 'FR', '2026-10-01');
-    await env.repo.putSegment(UID, 's1', s);
-    const event = writeEvent('s1', null, s, { eventId: 'evt-fixed' });
-    await wrapped(event);
+    const v = await env.repo.putSegment(UID, 's1', s);
+    // A fresh object per delivery (firebase-functions-test rewrites the event's snapshots when it runs one).
+    const event = () => writeEvent('s1', null, s, { version: v, eventId: 'evt-fixed' });
+    await wrapped(event());
     const first = env.repo.snapshot();
     env.repo.resetCounts();
-    await wrapped(event);
+    expect(await wrapped(event())).toEqual({ action: 'skipped', reason: 'already-reflected' });
     expect(env.repo.snapshot()).toEqual(first);
-    expect(env.repo.counts.writes).toBe(0);
+    // The deletion marker and the timeline; nothing written.
+    expect(env.repo.counts).toEqual({ reads: 2, writes: 0, deletes: 0 });
   });
 
-  test('a redelivery after the status was recomputed later is skipped with at most 2 reads', async () => {
+  test('out of order: an edit and then a delete, delivered delete first; the late edit changes nothing', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const created = seg('US', 'FR', '2026-10-01');
+    const v1 = await env.repo.putSegment(UID, 's1', created);
+    await wrapped(writeEvent('s1', null, created, { version: v1 }));
+    const edited = seg('US', 'FR', '2026-10-05');
+    const v2 = await env.repo.putSegment(UID, 's1', edited);
+    const v3 = await env.repo.deleteSegment(UID, 's1');
+    expect(await wrapped(writeEvent('s1', edited, null, { version: v3 }))).toMatchObject({ action: 'recomputed' });
+    expect(await wrapped(writeEvent('s1', created, edited, { version: v2 }))).toEqual({ action: 'skipped', reason: 'already-reflected' });
+    // Nothing stored: the status is the empty history's (no days), as a fresh evaluation says.
+    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBe(0);
+    expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
+  });
+
+  test('two devices editing: events handled in the reverse order of the writes end in the state of the last writes', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const s1 = seg('US', 'FR', '2026-10-01');
+    const v1 = await env.repo.putSegment(UID, 's1', s1);
+    await wrapped(writeEvent('s1', null, s1, { version: v1 }));
+    // Device A moves s1, device B adds s2 (the exit), then device A moves s1 again.
+    const a1 = seg('US', 'FR', '2026-10-03');
+    const va1 = await env.repo.putSegment(UID, 's1', a1);
+    const s2 = seg('FR', 'US', '2026-10-20');
+    const vb = await env.repo.putSegment(UID, 's2', s2);
+    const a2 = seg('US', 'FR', '2026-10-06');
+    const va2 = await env.repo.putSegment(UID, 's1', a2);
+    for (const e of [
+      writeEvent('s1', a1, a2, { version: va2 }),
+      writeEvent('s2', null, s2, { version: vb }),
+      writeEvent('s1', s1, a1, { version: va1 }),
+    ]) {
+      await wrapped(e);
+    }
+    const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
+    const fresh = (await freshEvaluation(env.repo, UID, '2026-11-23', ['US'])).rules.find((r) => r.ruleId === RULE)!;
+    // 2026-10-06 .. 2026-10-20 = 15 days; the stale edit (10-03) would say 18.
+    expect(status.daysUsed).toBe(15);
+    expect(status).toMatchObject({ daysUsed: fresh.daysUsed, daysRemaining: fresh.daysRemaining, currentStayStart: fresh.currentStayStart });
+  });
+
+  test('a note edit moves only the record version: 1 timeline write, no status write', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const s = seg('US', 'FR', '2026-10-01');
-    await env.repo.putSegment(UID, 's1', s);
-    const event = writeEvent('s1', null, s, { eventId: 'evt-late', time: new Date(NOW.getTime() - 60_000) });
-    await wrapped(event);
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
+    const noted = { ...s, notes: 'the conference' };
+    const vn = await env.repo.putSegment(UID, 's1', noted);
     env.repo.resetCounts();
-    const before = env.repo.snapshot();
-    const outcome = await wrapped(event);
-    expect(outcome).toEqual({ action: 'skipped', reason: 'already-reflected' });
-    expect(env.repo.snapshot()).toEqual(before);
-    expect(env.repo.counts.reads).toBeLessThanOrEqual(2);
-    expect(env.repo.counts.writes).toBe(0);
-  });
-
-  test('two devices racing: the stale recompute writes last, and the final status equals a fresh evaluation', async () => {
-    // Device A writes s1 and its trigger reads the segments; before it writes its evaluation, device B writes s2
-    // and B's trigger runs to completion. A then writes an evaluation without s2 (stale).
-    class RacingRepo extends MemoryRepository {
-      hook: (() => Promise<void>) | null = null;
-      override async listSegments(uid: string) {
-        const out = await super.listSegments(uid);
-        const h = this.hook;
-        if (h) {
-          this.hook = null;
-          await h();
-        }
-        return out;
-      }
-    }
-    const repo = new RacingRepo();
-    setHandlerDeps({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
-    await repo.createProfileIfAbsent(UID, profile());
-    const s1 = seg('US', 'FR', '2026-10-01');
-    const s2 = seg('FR', 'US', '2026-10-20');
-    await repo.putSegment(UID, 's1', s1);
-    repo.hook = async () => {
-      await repo.putSegment(UID, 's2', s2);
-      await wrapped(writeEvent('s2', null, s2, { eventId: 'evt-b' }));
-    };
-    await wrapped(writeEvent('s1', null, s1, { eventId: 'evt-a' }));
-
-    const status = repo.snapshot().users[UID]!.visaStatus[RULE]!;
-    const fresh = await freshEvaluation(repo, UID, '2026-11-23', ['US']);
-    const rule = fresh.rules.find((r) => r.ruleId === RULE)!;
-    // 2026-10-01 .. 2026-10-20 = 20 days; the stale evaluation (still in France) would say 54.
-    expect(status.daysUsed).toBe(20);
-    expect(status).toMatchObject({
-      daysUsed: rule.daysUsed,
-      daysRemaining: rule.daysRemaining,
-      currentStayStart: rule.currentStayStart,
-      latestExitDate: rule.latestExitDate,
-    });
-    expect(env.logs.some((l) => l.message === 'recompute.retried' && l.eventId === 'evt-a')).toBe(true);
+    expect(await wrapped(writeEvent('s1', s, noted, { version: vn }))).toEqual({ action: 'recomputed', changed: false });
+    expect(env.repo.counts).toEqual({ reads: 2, writes: 1, deletes: 0 });
   });
 });
 
+describe('reads and writes per segment write are independent of the history size', () => {
+  /** A user with `n` stored segments (a trip every 3 days ending about now) and a built timeline. */
+  async function userWith(n: number): Promise<string> {
+    const uid = `u${n}`;
+    await env.repo.createProfileIfAbsent(uid, profile());
+    let d = addDays('2026-11-20', -3 * n);
+    for (let i = 0; i < n; i++) {
+      await env.repo.putSegment(uid, `s${String(i).padStart(5, '0')}`, seg(i % 2 === 0 ? 'US' : 'FR', i % 2 === 0 ? 'FR' : 'US', d));
+      d = addDays(d, 3);
+    }
+    await recomputeUser(env.repo, uid, { now: env.clock.now });
+    return uid;
+  }
+
+  test.each([100, 1_000, 10_000])('%i stored segments: create, update and delete each cost <= 4 reads and <= 4 writes', async (n) => {
+    const uid = await userWith(n);
+    const created = seg('US', 'FR', '2026-11-21');
+    const costs: Record<string, { reads: number; writes: number }> = {};
+    const measure = async (name: string, write: () => Promise<number>, event: (v: number) => ReturnType<typeof writeEvent>) => {
+      env.clock.now = new Date(env.clock.now.getTime() + 1_000);
+      const v = await write();
+      env.repo.resetCounts();
+      const outcome = await wrapped(event(v));
+      expect(outcome).toMatchObject({ action: 'recomputed', changed: true });
+      costs[name] = { reads: env.repo.counts.reads, writes: env.repo.counts.writes };
+    };
+    await measure('create', () => env.repo.putSegment(uid, 'new', created), (v) => writeEvent('new', null, created, { version: v, uid }));
+    const moved = seg('US', 'FR', '2026-11-22');
+    await measure('update', () => env.repo.putSegment(uid, 'new', moved), (v) => writeEvent('new', created, moved, { version: v, uid }));
+    await measure('delete', () => env.repo.deleteSegment(uid, 'new'), (v) => writeEvent('new', moved, null, { version: v, uid }));
+    for (const c of Object.values(costs)) {
+      expect(c.reads).toBeLessThanOrEqual(4);
+      expect(c.writes).toBeLessThanOrEqual(4);
+    }
+    // Exactly: the deletion marker and the one timeline document.
+    expect(costs.create!.reads).toBe(2);
+    expect(await verifyTimeline(env.repo, uid)).toMatchObject({ missing: [], extra: [], different: [] });
+  }, 120_000);
+});
+
 describe('imports stay cheap', () => {
-  test('events of segments from an import still processing are skipped (1 read, no write)', async () => {
+  test('the create event of an imported segment is skipped without any read', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
-    await env.repo.putImport(UID, 'imp1', { status: 'processing', updatedAt: new Date(NOW.getTime() - 5_000) });
     const s = seg('US', 'FR', '2026-10-01', '2026-10-01', { source: 'imp1' });
-    await env.repo.putSegment(UID, 'imp-x', s);
+    const v = await env.repo.putSegment(UID, 'imp-x', s);
     env.repo.resetCounts();
-    const outcome = await wrapped(writeEvent('imp-x', null, s));
-    expect(outcome).toEqual({ action: 'skipped', reason: 'import-in-progress' });
-    expect(env.repo.counts).toEqual({ reads: 1, writes: 0, deletes: 0 });
-    expect(env.repo.snapshot().users[UID]!.visaStatus).toEqual({});
+    expect(await wrapped(writeEvent('imp-x', null, s, { version: v }))).toEqual({ action: 'skipped', reason: 'imported-create' });
+    expect(env.repo.counts).toEqual({ reads: 0, writes: 0, deletes: 0 });
   });
 
-  test('an import stuck in processing for more than 15 minutes no longer suppresses the recompute', async () => {
+  test('an edit of an imported segment is applied like any edit', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
-    await env.repo.putImport(UID, 'imp1', { status: 'processing', updatedAt: new Date(NOW.getTime() - 16 * 60_000) });
     const s = seg('US', 'FR', '2026-10-01', '2026-10-01', { source: 'imp1' });
     await env.repo.putSegment(UID, 'imp-x', s);
-    expect(await wrapped(writeEvent('imp-x', null, s))).toEqual({ action: 'recomputed', changed: true });
+    await recomputeUser(env.repo, UID, { now: NOW });
+    const edited = { ...s, departureDate: '2026-10-02', arrivalDate: '2026-10-02' };
+    const v = await env.repo.putSegment(UID, 'imp-x', edited);
+    expect(await wrapped(writeEvent('imp-x', s, edited, { version: v }))).toEqual({ action: 'recomputed', changed: true });
+    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.currentStayStart).toBe('2026-10-02');
   });
+});
 
-  test('an edit of an imported segment after its import finished is recomputed', async () => {
+describe('the segment cap', () => {
+  test('a create beyond the cap is not counted, the summary says so, and a delete makes room for the next one', async () => {
+    const { handleSegmentWrite } = await import('../../functions/src/services/recompute');
     await env.repo.createProfileIfAbsent(UID, profile());
-    await env.repo.putImport(UID, 'imp1', { status: 'succeeded' });
-    const s = seg('US', 'FR', '2026-10-01', '2026-10-01', { source: 'imp1' });
-    await env.repo.putSegment(UID, 'imp-x', s);
-    const outcome = await wrapped(writeEvent('imp-x', null, s));
-    expect(outcome).toEqual({ action: 'recomputed', changed: true });
+    const put = async (id: string, doc: SegmentDoc) => {
+      const version = await env.repo.putSegment(UID, id, doc);
+      return handleSegmentWrite(env.repo, { uid: UID, segmentId: id, eventId: `e-${id}`, eventTime: NOW, version, beforeExists: false, after: doc as unknown as Record<string, unknown> }, env.clock.now, { maxSegments: 2 });
+    };
+    await put('a', seg('US', 'FR', '2026-10-01'));
+    await put('b', seg('FR', 'US', '2026-10-05'));
+    expect(await put('c', seg('US', 'DE', '2026-11-01'))).toEqual({ action: 'recomputed', changed: true, refused: true });
+    const snap = env.repo.snapshot().users[UID]!;
+    expect(snap.summaries.countryDays!.warnings[0]).toBe(
+      '1 segment was not counted because your travel history has reached the limit of 2 segments ("c"); delete segments you no longer need, then edit these to count them',
+    );
+    // Germany since 2026-11-01 is not counted: the traveller is not in the Schengen area today.
+    expect(snap.visaStatus[RULE]!.currentStayStart).toBeNull();
+    expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], refused: ['c'] });
+    const vd = await env.repo.deleteSegment(UID, 'a');
+    await handleSegmentWrite(env.repo, { uid: UID, segmentId: 'a', eventId: 'e-del', eventTime: NOW, version: vd, beforeExists: true, after: null }, env.clock.now, { maxSegments: 2 });
+    expect(await put('c', seg('US', 'DE', '2026-11-02'))).toEqual({ action: 'recomputed', changed: true });
+    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.currentStayStart).toBe('2026-11-02');
   });
 });
 
@@ -253,11 +331,14 @@ describe('nextRecomputeAt: the status can change with time alone', () => {
     const a = seg('US', 'FR', inDate);
     const b = seg('FR', 'US', outDate);
     await env.repo.putSegment(UID, 's1', a);
-    await env.repo.putSegment(UID, 's2', b);
-    await wrapped(writeEvent('s2', null, b));
-    const next = env.repo.snapshot().users[UID]!.profile!.nextRecomputeAt;
-    expect(next).toEqual(active ? new Date('2026-11-24T00:00:00Z') : null);
+    const v = await env.repo.putSegment(UID, 's2', b);
+    await wrapped(writeEvent('s2', null, b, { version: v }));
+    expect(head(env.repo).nextRecomputeAt).toEqual(active ? new Date('2026-11-24T00:00:00Z') : null);
   });
+});
+
+test('the rule list comes from the seed and contains the Schengen rule', () => {
+  expect(activeRuleIds()).toContain(RULE);
 });
 
 test('startOfNextLocalDay follows DST: Europe/Paris on 2026-03-28 (next day starts 23:00Z) and 2026-10-24 (22:00Z)', () => {

@@ -6,7 +6,10 @@
  *   `users/{uid}` (every subcollection listed with the Admin SDK) and the deletion marker `deletedUsers/{uid}`
  *   exists;
  * - a segment edit or delete while an import finishes: afterwards the stored visa status equals a fresh evaluation
- *   of the stored segments.
+ *   of the stored segments, and the timeline holds exactly the stored segments (the import no longer recomputes a
+ *   second time: the edits' own events are applied, ordered by version against the import's records).
+ * More races of the timeline (concurrent edits, out-of-order events, imports racing edits, the daily run) are in
+ * timeline.emulator.test.ts.
  *
  * The interleavings are set by hooks on the repository each actor uses (a hook runs right before one repository
  * call of one actor): the deletion either completes in between two steps of the import or recompute, or is
@@ -17,11 +20,11 @@
 import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
-import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { FieldValue, getFirestore, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
-import { FirestoreRepository } from '../../functions/src/repository/firestore';
-import type { StoredSegment } from '../../functions/src/repository/types';
-import type { CountryDaysDoc, ImportDoc, VisaStatusDoc } from '../../functions/src/model/documents';
+import { FirestoreRepository, timestampMicros } from '../../functions/src/repository/firestore';
+import type { StoredSegment, TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
+import type { ImportDoc, SegmentDoc } from '../../functions/src/model/documents';
 import { setHandlerDeps } from '../../functions/src/triggers/deps';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
@@ -33,6 +36,8 @@ import {
   recomputeUser,
   safeTimeZone,
   segmentsHash,
+  verifyTimeline,
+  type SegmentWriteEvent,
 } from '../../functions/src/services/recompute';
 import { evaluateTravel } from '../../functions/src/core/evaluate';
 import { addDays, todayIn } from '../../functions/src/core/dates';
@@ -52,8 +57,12 @@ function app(): App {
 const db = (): Firestore => getFirestore(app());
 const freshUid = () => `race-${crypto.randomUUID()}`;
 
-/** A repository call an actor makes; `putImport:final` is the import's last write (its final status). */
-type Point = 'createSegmentsIfAbsent' | 'putEvaluation' | 'putImport:processing' | 'putImport:final';
+/**
+ * A repository call an actor makes. `timeline#n`: its n-th timeline transaction (the import's first starts it, its
+ * second writes its segments with their timeline records and the status; a segment event's first applies it).
+ * `putImport:final` is the import's last write (its final status).
+ */
+type Point = 'timeline#1' | 'timeline#2' | 'putImport:processing' | 'putImport:final';
 
 /**
  * FirestoreRepository whose hooks run once, right before the named call of the actor that owns this instance (a
@@ -62,6 +71,7 @@ type Point = 'createSegmentsIfAbsent' | 'putEvaluation' | 'putImport:processing'
 class HookedRepository extends FirestoreRepository {
   readonly calls: Point[] = [];
   private readonly hooks = new Map<Point, () => Promise<void>>();
+  private timelineCalls = 0;
 
   at(point: Point, hook: () => Promise<void>): this {
     this.hooks.set(point, hook);
@@ -77,19 +87,42 @@ class HookedRepository extends FirestoreRepository {
     }
   }
 
-  override async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
-    await this.reach('createSegmentsIfAbsent');
-    return super.createSegmentsIfAbsent(uid, segments);
-  }
-  override async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
-    await this.reach('putEvaluation');
-    return super.putEvaluation(uid, statuses, countryDays);
+  override async updateTimeline<T>(
+    uid: string,
+    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
+    opts?: TimelineTxOptions,
+  ): Promise<T> {
+    this.timelineCalls += 1;
+    if (this.timelineCalls <= 2) await this.reach(`timeline#${this.timelineCalls}` as Point);
+    return super.updateTimeline(uid, decide, opts);
   }
   override async putImport(uid: string, importId: string, patch: Partial<ImportDoc>): Promise<void> {
     const final = patch.status === 'succeeded' || patch.status === 'partial' || patch.status === 'failed';
     await this.reach(final ? 'putImport:final' : 'putImport:processing');
     return super.putImport(uid, importId, patch);
   }
+}
+
+/** A segment write as the app makes it (`updatedAt` = server time), and the event Firestore delivers for it. */
+async function appWrite(uid: string, id: string, after: SegmentDoc | null, patch?: Record<string, unknown>): Promise<SegmentWriteEvent> {
+  const ref = db().doc(`users/${uid}/segments/${id}`);
+  const before = await ref.get();
+  const res =
+    after === null && !patch
+      ? await ref.delete()
+      : patch
+        ? await ref.update({ ...patch, updatedAt: FieldValue.serverTimestamp() })
+        : await ref.set({ ...after, updatedAt: FieldValue.serverTimestamp() });
+  const written = after === null && !patch ? null : ((await ref.get()).data() as Record<string, unknown>);
+  return {
+    uid,
+    segmentId: id,
+    eventId: `evt-${id}-${crypto.randomUUID()}`,
+    eventTime: res.writeTime.toDate(),
+    version: timestampMicros(res.writeTime as Timestamp),
+    beforeExists: before.exists,
+    after: written,
+  };
 }
 
 let env: TestEnv;
@@ -181,11 +214,11 @@ const DELETION_RACES: DeletionRace[] = [
   { name: 'all three started together, the deletion first', actor: 'start', first: 'deletion', completes: false },
   { name: 'all three started together, the import first', actor: 'start', first: 'import', completes: false },
   { name: 'all three started together, the recompute first', actor: 'start', first: 'recompute', completes: false },
-  { name: 'deletion completes before the import writes its segments', actor: 'import', point: 'createSegmentsIfAbsent', completes: true },
-  { name: "deletion completes before the import's recompute writes the status", actor: 'import', point: 'putEvaluation', completes: true },
+  { name: 'deletion completes before the import starts (its first timeline transaction)', actor: 'import', point: 'timeline#1', completes: true },
+  { name: 'deletion completes before the import writes its segments, their records and the status', actor: 'import', point: 'timeline#2', completes: true },
   { name: 'deletion completes before the import writes its final status', actor: 'import', point: 'putImport:final', completes: true },
-  { name: 'deletion completes before the recompute writes the status', actor: 'recompute', point: 'putEvaluation', completes: true },
-  { name: 'deletion started as the import writes its segments, racing on', actor: 'import', point: 'createSegmentsIfAbsent', completes: false },
+  { name: "deletion completes before the segment event's transaction (timeline and status)", actor: 'recompute', point: 'timeline#1', completes: true },
+  { name: 'deletion started as the import writes its segments, racing on', actor: 'import', point: 'timeline#2', completes: false },
 ];
 
 describeWithFirestoreEmulator('races on the Firestore emulator', () => {
@@ -203,8 +236,8 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       // The callable gets its own plain repository through the handlers' seam.
       setHandlerDeps({ repo: new FirestoreRepository(db()), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
 
-      // The app has just written a segment: its event's recompute runs beside the import.
-      await new FirestoreRepository(db()).createSegmentsIfAbsent(uid, [{ id: 'm-new', data: seg('US', 'DE', '2026-11-01') }]);
+      // The app has just written a segment: its event runs beside the import.
+      const mNew = await appWrite(uid, 'm-new', seg('US', 'DE', '2026-11-01'));
 
       let deletion: Promise<unknown> | undefined;
       const startDeletion = (): Promise<unknown> => (deletion ??= callDeleteAccount(uid));
@@ -217,12 +250,7 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       }
       const starters = {
         deletion: startDeletion,
-        recompute: () =>
-          handleSegmentWrite(
-            recomputeRepo,
-            { uid, segmentId: 'm-new', eventId: `evt-${crypto.randomUUID()}`, eventTime: NOW, source: 'manual' },
-            new Date(NOW.getTime() + 5_000),
-          ),
+        recompute: () => handleSegmentWrite(recomputeRepo, mNew, new Date(NOW.getTime() + 5_000)),
         import: () => runImport(importDeps(importRepo), uploaded(objectName, size)),
       };
       const order = (['deletion', 'import', 'recompute'] as const).filter((a) => a !== first);
@@ -246,7 +274,7 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
   describe('an account deleted in the Firebase console (Auth) loses its data', () => {
     const cases: { name: string; point: Point | null }[] = [
       { name: 'no import running', point: null },
-      { name: "an import running: the Auth deletion event completes before the import's segment writes", point: 'createSegmentsIfAbsent' },
+      { name: "an import running: the Auth deletion event completes before the import's segment writes", point: 'timeline#2' },
       { name: 'an import running: the Auth deletion event completes before its final status', point: 'putImport:final' },
     ];
     test.each(cases)('$name; the event delivered twice', async ({ point }) => {
@@ -306,10 +334,10 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       deliveries: number;
     }
     const cases: EditRace[] = [
-      { name: 'imported segments deleted after the import recomputed, before it is marked done', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'at once', deliveries: 1 },
+      { name: 'imported segments deleted after they were written, before the import is marked done', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'at once', deliveries: 1 },
       { name: 'same, each event delivered twice', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'at once', deliveries: 2 },
-      { name: 'an imported segment moved after the import recomputed, before it is marked done', point: 'putImport:final', edit: 'move one imported segment', delivery: 'at once', deliveries: 1 },
-      { name: "imported segments deleted between the import's recompute read and its write", point: 'putEvaluation', edit: 'delete every imported segment', delivery: 'at once', deliveries: 1 },
+      { name: 'an imported segment moved after it was written, before the import is marked done', point: 'putImport:final', edit: 'move one imported segment', delivery: 'at once', deliveries: 1 },
+      { name: 'a manual segment added after the import read the timeline, before it writes its segments', point: 'timeline#2', edit: 'add a manual segment', delivery: 'at once', deliveries: 1 },
       { name: 'a manual segment added before the import is marked done', point: 'putImport:final', edit: 'add a manual segment', delivery: 'at once', deliveries: 1 },
       { name: 'imported segments deleted before the import is marked done, events delivered late', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'after the import', deliveries: 1 },
     ];
@@ -323,34 +351,25 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       const csv = syntheticFlightsCsv(120, 5, '2026-05-01');
       await env.storage.write(objectName, csv);
 
-      const events: { segmentId: string; source: string; eventTime: Date }[] = [];
+      const events: SegmentWriteEvent[] = [];
       const importRepo = new HookedRepository(db()).at(point, async () => {
         const stored = await appRepo.listSegments(uid);
         const importedSegs = stored.filter((s) => s.data.source === IMPORT_ID);
-        expect(importedSegs.length).toBeGreaterThan(0);
-        const t = env.clock.now;
-        const col = db().collection(`users/${uid}/segments`);
         if (edit === 'delete every imported segment') {
-          for (const s of importedSegs) {
-            await col.doc(s.id).delete();
-            events.push({ segmentId: s.id, source: IMPORT_ID, eventTime: t });
-          }
+          expect(importedSegs.length).toBeGreaterThan(0);
+          for (const s of importedSegs) events.push(await appWrite(uid, s.id, null));
         } else if (edit === 'move one imported segment') {
           const s = importedSegs[importedSegs.length - 1]!;
-          await col.doc(s.id).update({ departureDate: '2026-11-01', arrivalDate: '2026-11-01', arrivalCountry: 'FR', arrivalAirport: 'CDG' });
-          events.push({ segmentId: s.id, source: IMPORT_ID, eventTime: t });
+          events.push(await appWrite(uid, s.id, s.data, { departureDate: '2026-11-01', arrivalDate: '2026-11-01', arrivalCountry: 'FR', arrivalAirport: 'CDG' }));
         } else {
-          await appRepo.createSegmentsIfAbsent(uid, [{ id: 'manual-late', data: seg('US', 'DE', '2026-11-10') }]);
-          events.push({ segmentId: 'manual-late', source: 'manual', eventTime: t });
+          events.push(await appWrite(uid, 'manual-late', seg('US', 'DE', '2026-11-10')));
         }
         if (delivery === 'at once') await deliver();
       });
       const deliver = async (): Promise<void> => {
         const segmentRepo = new FirestoreRepository(db());
         for (let k = 0; k < deliveries; k++) {
-          for (const e of events) {
-            await handleSegmentWrite(segmentRepo, { uid, eventId: `evt-${e.segmentId}`, ...e }, env.clock.now);
-          }
+          for (const e of events) await handleSegmentWrite(segmentRepo, e, env.clock.now);
         }
       };
 
@@ -359,6 +378,7 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       expect(importRepo.calls).toContain(point);
       if (delivery === 'after the import') await deliver();
       await expectStatusMatchesSegments(uid);
+      expect(await verifyTimeline(new FirestoreRepository(db()), uid)).toEqual({ missing: [], extra: [], different: [], refused: [], exists: true });
     });
   });
 });

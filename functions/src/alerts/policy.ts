@@ -214,7 +214,7 @@ function earliestDueDate(s: VisaStatusDoc, settings: NotificationSettings, sent:
  * @throws RangeError only for a malformed quiet-hours time (the schema prevents it).
  */
 export function computeNextAlertAt(
-  profile: UserProfile,
+  profile: Pick<UserProfile, 'timeZone' | 'notifications'>,
   statuses: readonly VisaStatusDoc[],
   now: Date,
   options: NextAlertOptions = {},

@@ -23,6 +23,19 @@ import { CONFIG_DEFAULTS } from '../config';
 import { syntheticFlightsCsv } from './flights';
 import { addDays } from '../core/dates';
 
+const BENCH_LIMITS = {
+  importMaxBytes: CONFIG_DEFAULTS.importMaxBytes,
+  importMaxRows: CONFIG_DEFAULTS.importMaxRows,
+  layoverHours: 24,
+  maxSegmentsPerUser: CONFIG_DEFAULTS.maxSegmentsPerUser,
+  importsPerDay: CONFIG_DEFAULTS.importsPerDay,
+};
+
+/** The event of a write committed at `time`: a create of `data` (the version is the commit time in microseconds). */
+function createEvent(uid: string, id: string, data: SegmentDoc, time: Date) {
+  return { uid, segmentId: id, eventId: `evt-${id}`, eventTime: time, version: time.getTime() * 1000, beforeExists: false, after: data as unknown as Record<string, unknown> };
+}
+
 interface Counts {
   reads: number;
   writes: number;
@@ -53,10 +66,10 @@ async function importCase(rows: number, deliverDuring: boolean): Promise<{ impor
   const logs: LogEntry[] = [];
   const prevSink = setLogSink((e) => logs.push(e));
   try {
-    const repo = new EventfulRepository();
-    const storage = new LocalDirStorage(dir);
     let t = Date.parse('2026-11-23T10:00:00Z');
     const clock = () => new Date(t);
+    const repo = new EventfulRepository({ clock });
+    const storage = new LocalDirStorage(dir);
     const sleep = async (ms: number) => {
       t += ms;
     };
@@ -66,12 +79,12 @@ async function importCase(rows: number, deliverDuring: boolean): Promise<{ impor
     const csv = syntheticFlightsCsv(rows, 7, '1990-01-01');
     await storage.write(name, csv);
 
-    const events: { id: string; source: string; time: Date }[] = [];
+    const events: { id: string; data: SegmentDoc; time: Date }[] = [];
     let eventsCost: Counts = { reads: 0, writes: 0, recomputes: 0 };
     repo.onCreated = async (_uid, segments) => {
       const commit = clock();
       t += 50; // a batch commit takes time
-      for (const s of segments) events.push({ id: s.id, source: s.data.source, time: commit });
+      for (const s of segments) events.push({ id: s.id, data: s.data, time: commit });
       if (deliverDuring) {
         const c = await measureInline(repo, logs, segments, commit, clock);
         eventsCost = add(eventsCost, c);
@@ -79,7 +92,7 @@ async function importCase(rows: number, deliverDuring: boolean): Promise<{ impor
     };
     const importCost = await measure(repo, logs, async () => {
       await runImport(
-        { repo, storage, clock, sleep, limits: { importMaxBytes: CONFIG_DEFAULTS.importMaxBytes, importMaxRows: CONFIG_DEFAULTS.importMaxRows, layoverHours: 24 } },
+        { repo, storage, clock, sleep, limits: BENCH_LIMITS },
         { name, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), eventId: 'bench', metadata: {} },
       );
     });
@@ -92,7 +105,7 @@ async function importCase(rows: number, deliverDuring: boolean): Promise<{ impor
       t += 1000;
       eventsCost = await measure(repo, logs, async () => {
         for (const e of events) {
-          await handleSegmentWrite(repo, { uid, segmentId: e.id, eventId: `evt-${e.id}`, eventTime: e.time, source: e.source }, clock());
+          await handleSegmentWrite(repo, createEvent(uid, e.id, e.data, e.time), clock());
         }
       });
     }
@@ -112,7 +125,7 @@ async function measureInline(repo: MemoryRepository, logs: LogEntry[], segments:
   const w0 = repo.counts.writes;
   const c0 = logs.filter((l) => l.message === 'recompute.done').length;
   for (const s of segments) {
-    await handleSegmentWrite(repo, { uid: 'bench-user', segmentId: s.id, eventId: `evt-${s.id}`, eventTime: commit, source: s.data.source }, clock());
+    await handleSegmentWrite(repo, createEvent('bench-user', s.id, s.data, commit), clock());
   }
   return { reads: repo.counts.reads - r0, writes: repo.counts.writes - w0, recomputes: logs.filter((l) => l.message === 'recompute.done').length - c0 };
 }
@@ -122,17 +135,17 @@ async function editCase(existing: number): Promise<Counts & { segments: number }
   const prevSink = setLogSink((e) => logs.push(e));
   try {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-bench-fn-'));
-    const repo = new MemoryRepository();
-    const storage = new LocalDirStorage(dir);
     let t = Date.parse('2026-11-23T10:00:00Z');
     const clock = () => new Date(t);
+    const repo = new MemoryRepository({ clock });
+    const storage = new LocalDirStorage(dir);
     const uid = 'bench-user';
     await repo.createProfileIfAbsent(uid, { ...newProfile({ uid }, clock()), nationalities: ['US'], timeZone: 'Europe/Paris' });
     // A history that ends about now, so that the edited trip lies in the current 180-day period.
     const csv = syntheticFlightsCsv(existing, 3, addDays('2026-11-20', -Math.round(existing * 1.5)));
     await storage.write(`users/${uid}/imports/x.csv`, csv);
     await runImport(
-      { repo, storage, clock, sleep: async (ms) => void (t += ms), limits: { importMaxBytes: CONFIG_DEFAULTS.importMaxBytes, importMaxRows: CONFIG_DEFAULTS.importMaxRows, layoverHours: 24 } },
+      { repo, storage, clock, sleep: async (ms) => void (t += ms), limits: BENCH_LIMITS },
       { name: `users/${uid}/imports/x.csv`, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), eventId: 'seed', metadata: {} },
     );
     fs.rmSync(dir, { recursive: true, force: true });
@@ -148,8 +161,12 @@ async function editCase(existing: number): Promise<Counts & { segments: number }
       updatedAt: clock(),
     };
     const cost = await measure(repo, logs, async () => {
-      await repo.putSegment(uid, last.id, edited);
-      await handleSegmentWrite(repo, { uid, segmentId: last.id, eventId: 'edit', eventTime: clock(), source: 'manual' }, new Date(t + 100));
+      const version = await repo.putSegment(uid, last.id, edited);
+      await handleSegmentWrite(
+        repo,
+        { uid, segmentId: last.id, eventId: 'edit', eventTime: clock(), version, beforeExists: true, after: edited as unknown as Record<string, unknown> },
+        new Date(t + 100),
+      );
     });
     // The app's own write of the segment is not the function's cost.
     cost.writes -= 1;

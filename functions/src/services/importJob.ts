@@ -14,9 +14,12 @@
  * overwritten object (new generation) is imported again. The original file is kept (the app or the account deletion
  * removes it).
  *
- * Edits made while the import finishes: segment events of this import's segments are skipped while it is
- * `processing` (services/recompute.ts), so after marking itself done the import recomputes once more; the stored
- * status then equals what the stored segments give, whatever the app edited or deleted meanwhile.
+ * The timeline: each chunk of segments is created in one transaction with its timeline records (and the last one
+ * with the evaluation), so the segment events of an import are skipped without a read, and an edit or delete the
+ * app makes while the import runs is applied by its own event, ordered by version against the import's records:
+ * nothing the app did meanwhile is lost and no closing recompute is needed (README.md, Import job).
+ * Cost: R segment writes, ceil(R / 450) transactions of 2 reads and 1 timeline write, and a constant number of
+ * other reads and writes (import document, profile, the per-day cap on the head, one evaluation).
  *
  * Account deletion: every write (import document, segment chunks, recompute) fails with `AccountDeletedError` once
  * the account's deletion marker exists (repository/types.ts); the import then stops and reports itself ignored.
@@ -27,9 +30,156 @@ import type { ImportOptions as PipelineOptions } from '../core/import';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
 import { errorReason, logEvent } from '../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../model/documents';
-import { isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
+import { SegmentExistsError, isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
 import type { FileStorage } from '../storage/types';
-import { EVENT_CLOCK_MARGIN_MS, recomputeUser, safeTimeZone } from './recompute';
+import { micros } from '../timeline/timeline';
+import { EVENT_CLOCK_MARGIN_MS, decodeTimeline, evaluateTimeline, planCommit, recomputeUser, repairTimeline, safeTimeZone } from './recompute';
+
+/**
+ * Segments created per transaction: with the timeline documents, the statuses, the summary and the profile it stays
+ * under Firestore's 500 writes per transaction.
+ */
+export const IMPORT_CHUNK = 450;
+
+/**
+ * The import's first write, in one transaction with the deletion marker and the timeline: the import document
+ * (`queued`), and the import counted against the per-day cap on the head (by id, so a retried event counts once).
+ * Over the cap, the import document says why instead (`failed`) and nothing else is written. Returns the live
+ * segments the timeline holds, for the duplicate check. Builds the timeline first when there is none.
+ */
+async function startImport(
+  repo: Repository,
+  uid: string,
+  importId: string,
+  base: ImportDoc,
+  startedAt: Date,
+  limits: ImportLimits,
+  eventId: string,
+): Promise<{ capped: boolean; stored: StoredSegment[] }> {
+  type Started = { kind: 'repair' } | { kind: 'ok'; capped: boolean; stored: StoredSegment[] };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const r = await repo.updateTimeline<Started>(uid, ({ timeline }) => {
+      const tl = decodeTimeline(uid, timeline);
+      if (!tl) return { commit: null, result: { kind: 'repair' } };
+      const date = todayIn(safeTimeZone(tl.meta.profile?.timeZone), startedAt);
+      const ids = tl.meta.imports.date === date ? [...tl.meta.imports.ids] : [];
+      if (!ids.includes(importId)) {
+        if (ids.length >= limits.importsPerDay) {
+          const error = `you have already imported ${ids.length} files today, the most allowed in one day; upload this file again tomorrow`;
+          return { commit: { timeline: new Map(), importDoc: { id: importId, patch: { ...base, status: 'failed', error } } }, result: { kind: 'ok', capped: true, stored: [] } };
+        }
+        ids.push(importId);
+      }
+      tl.meta.imports = { date, ids };
+      return { commit: { timeline: tl.encode(startedAt), importDoc: { id: importId, patch: base } }, result: { kind: 'ok', capped: false, stored: tl.liveSegments() } };
+    });
+    if (r.kind === 'ok') return r;
+    await repairTimeline(repo, uid, startedAt, { maxSegments: limits.maxSegmentsPerUser, eventId });
+  }
+  throw new Error(`startImport: the timeline of ${uid} could not be built`);
+}
+
+interface WrittenSegments {
+  /** Segments this run created. */
+  created: number;
+  /** Already stored from an earlier attempt of this import (a retried event): imported. */
+  ownExisting: number;
+  /** Already stored otherwise (written meanwhile): duplicates. */
+  otherExisting: number;
+  /** Not created because the user's segments reached the cap. */
+  capped: { id: string; row: number }[];
+  /** Whether the last transaction evaluated, whether that wrote a status or the summary, and the live segments. */
+  evaluated: boolean;
+  changed: boolean;
+  segments: number;
+}
+
+/**
+ * Creates the import's segments and their timeline records in the same transactions (IMPORT_CHUNK per transaction,
+ * each reading the deletion marker and the timeline), so the timeline always holds every imported segment and the
+ * create events can be skipped without a read. The last transaction also evaluates and writes what changed.
+ *
+ * A record's version must order it before any later write of that segment and after any earlier one (a deleted
+ * segment of the same id): it is the import's clock minus EVENT_CLOCK_MARGIN_MS (before this commit's time, which
+ * every later write of the segment follows), and at least one more than the id's tombstone or the floor.
+ * A segment that exists but is not in the timeline yet (written meanwhile, its event not handled) makes the
+ * transaction fail (create() precondition); the chunk is then redone reading its segments, which are left alone.
+ */
+async function writeImportedSegments(
+  repo: Repository,
+  uid: string,
+  importId: string,
+  toCreate: readonly (StoredSegment & { row: number })[],
+  clock: () => Date,
+  maxSegments: number,
+  eventId: string,
+): Promise<WrittenSegments> {
+  const out: WrittenSegments = { created: 0, ownExisting: 0, otherExisting: 0, capped: [], evaluated: false, changed: false, segments: 0 };
+  type Chunk =
+    | { kind: 'repair' }
+    | { kind: 'ok'; created: number; own: number; other: number; capped: { id: string; row: number }[]; changed: boolean; segments: number };
+  for (let i = 0; i < toCreate.length; i += IMPORT_CHUNK) {
+    const chunk = toCreate.slice(i, i + IMPORT_CHUNK);
+    const last = i + IMPORT_CHUNK >= toCreate.length;
+    let readSegments: string[] | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 3) throw new Error(`writeImportedSegments: chunk ${i / IMPORT_CHUNK} of ${uid} could not be written`);
+      let r: Chunk;
+      try {
+        r = await repo.updateTimeline<Chunk>(
+          uid,
+          ({ timeline, segments }) => {
+            const tl = decodeTimeline(uid, timeline);
+            if (!tl) return { commit: null, result: { kind: 'repair' } };
+            const now = clock();
+            const earliest = micros(now) - EVENT_CLOCK_MARGIN_MS * 1000;
+            const creates: StoredSegment[] = [];
+            const res = { kind: 'ok' as const, created: 0, own: 0, other: 0, capped: [] as { id: string; row: number }[], changed: false, segments: 0 };
+            for (const s of chunk) {
+              const cur = tl.get(s.id);
+              const storedSource = cur?.kind === 'live' ? cur.source : segments?.get(s.id)?.data.source;
+              if (cur?.kind === 'live' || cur?.kind === 'refused' || segments?.has(s.id)) {
+                if (storedSource === importId) res.own += 1;
+                else res.other += 1;
+                continue;
+              }
+              if (tl.liveCount >= maxSegments) {
+                res.capped.push({ id: s.id, row: s.row });
+                continue;
+              }
+              const version = Math.max(earliest, (cur?.version ?? tl.meta.floor) + 1);
+              tl.apply(s.id, version, s.data as unknown as Record<string, unknown>);
+              creates.push({ id: s.id, data: s.data });
+            }
+            res.created = creates.length;
+            if (!last) return { commit: { timeline: tl.encode(now), createSegments: creates }, result: res };
+            tl.dropOldTombstones(now);
+            const commit = planCommit(tl, evaluateTimeline(tl, now, maxSegments), now);
+            res.changed = Boolean(commit.statuses?.length || commit.countryDays);
+            res.segments = tl.liveCount;
+            return { commit: { ...commit, createSegments: creates }, result: res };
+          },
+          readSegments ? { readSegments } : {},
+        );
+      } catch (e) {
+        if (!(e instanceof SegmentExistsError)) throw e;
+        readSegments = chunk.map((s) => s.id);
+        continue;
+      }
+      if (r.kind === 'repair') {
+        await repairTimeline(repo, uid, clock(), { maxSegments, eventId });
+        continue;
+      }
+      out.created += r.created;
+      out.ownExisting += r.own;
+      out.otherExisting += r.other;
+      out.capped.push(...r.capped);
+      if (last) Object.assign(out, { evaluated: true, changed: r.changed, segments: r.segments });
+      break;
+    }
+  }
+  return out;
+}
 
 /** Custom metadata key/value the backend sets on objects it writes itself; such objects are never imported. */
 export const BACKEND_MARKER_KEY = 'tttWrittenBy';
@@ -68,6 +218,10 @@ export interface ImportLimits {
   importMaxBytes: number;
   importMaxRows: number;
   layoverHours: number;
+  /** Per-user cap on stored segments: rows beyond it are not imported (reported as skipped). */
+  maxSegmentsPerUser: number;
+  /** Per-user cap on imports started per local day: a further upload that day fails. */
+  importsPerDay: number;
 }
 
 export interface ImportDeps {
@@ -217,9 +371,6 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
   if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
     logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
-    // The event may be redelivered because the first run stopped between marking the import done and its closing
-    // recompute (see the end of this function); that recompute runs here, and writes nothing when it did run.
-    if (existingDoc.counts.imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, checkOnly: true });
     return { action: 'ignored', reason: 'already processed' };
   }
 
@@ -262,8 +413,13 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     source = peeked;
   }
 
-  // `queued` first: the app sees at once that the upload was received, even if the guards below reject it.
-  await repo.putImport(uid, importId, base);
+  // `queued` first: the app sees at once that the upload was received, even if the guards below reject it. The same
+  // transaction counts the import against the per-day cap and reads the timeline for the duplicate check below.
+  const start = await startImport(repo, uid, importId, base, startedAt, limits, eventId);
+  if (start.capped) {
+    logEvent('WARNING', 'import.capped', { uid, importId, eventId, cap: 'imports per day', limit: limits.importsPerDay });
+    return { action: 'done', status: 'failed', uid, importId };
+  }
 
   // Guards that need no file read.
   if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(p.extension)) {
@@ -295,9 +451,11 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
 
   const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
   // Stored segments go to the pipeline, which skips rows repeating one of them (key: local date, airports and the
-  // departure time when both have one) and reports them as duplicates. Segments written by an earlier attempt of
-  // this same import (a retried event) are left out: they are this file's own flights, counted as imported below.
-  const stored = await repo.listSegments(uid);
+  // departure time when both have one) and reports them as duplicates. They come from the timeline read when the
+  // import started (its records keep dates, times, airports and countries): no segment is read. Segments written by
+  // an earlier attempt of this same import (a retried event) are left out: they are this file's own flights, counted
+  // as imported below.
+  const stored = start.stored;
   const existing = stored.filter((s) => s.data.source !== importId).map((s) => s.data);
   let result: ImportResult;
   try {
@@ -343,7 +501,7 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     storedTrips.set(k, (storedTrips.get(k) ?? 0) + 1);
   }
   const now = clock();
-  const toCreate: StoredSegment[] = [];
+  const toCreate: (StoredSegment & { row: number })[] = [];
   const seen = new Set<string>();
   let imported = 0;
   let duplicates = 0;
@@ -368,34 +526,36 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
       duplicates += 1;
       continue;
     }
-    toCreate.push({ id, data: toSegmentDoc(s, importId, now) });
+    toCreate.push({ id, data: toSegmentDoc(s, importId, now), row: s.row });
   }
-  // An account deleted meanwhile does not get its segments back: each chunk's transaction reads the deletion
-  // marker and throws AccountDeletedError (handled in runImport) once it exists.
-  const created = toCreate.length > 0 ? await repo.createSegmentsIfAbsent(uid, toCreate) : 0;
-  imported += created;
-  duplicates += toCreate.length - created;
-
-  // One recompute for the whole file. Its clock is read EVENT_CLOCK_MARGIN_MS after the last segment commit, so
-  // that every segment event arriving after the import is over finds a status computed after its write and is
-  // skipped (services/recompute.ts); events arriving before find the import still `processing` and are skipped.
-  // `imported` rather than `created`: a retried event whose first attempt wrote the segments but crashed before
-  // its recompute must still recompute.
-  if (imported > 0) {
-    await (deps.sleep ?? realSleep)(EVENT_CLOCK_MARGIN_MS);
-    await recomputeUser(repo, uid, { now: clock(), eventId });
-  }
+  // Segments and their timeline records are written together, one transaction per chunk (each reads the deletion
+  // marker and the timeline); the last chunk also evaluates and writes the status. An account deleted meanwhile does
+  // not get its segments back: the transaction throws AccountDeletedError (handled in runImport). A create beyond
+  // the per-user segment cap is not made; its row is reported as skipped.
+  const written = await writeImportedSegments(repo, uid, importId, toCreate, clock, limits.maxSegmentsPerUser, eventId);
+  if (written.evaluated) logEvent('INFO', 'recompute.done', { uid, importId, eventId, changed: written.changed, segments: written.segments });
+  imported += written.created + written.ownExisting;
+  duplicates += written.otherExisting;
+  const cappedRows = written.capped.map((s) => ({
+    row: s.row,
+    reason: `not imported: your travel history has reached the limit of ${limits.maxSegmentsPerUser} segments; delete segments you no longer need and upload the file again`,
+  }));
+  if (cappedRows.length > 0) logEvent('WARNING', 'import.capped', { uid, importId, eventId, cap: 'segments', limit: limits.maxSegmentsPerUser, rows: cappedRows.length });
+  // A retried event whose first attempt wrote every segment (and, with the last chunk, the status) has nothing left
+  // to create; the recompute then finds the status current and writes at most the head.
+  if (written.created === 0 && imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, maxSegments: limits.maxSegmentsPerUser });
 
   // The pipeline's reasons start with "row N: "; the document has `row` beside `reason`, so it is not repeated.
   const reasonOf = (r: { row: number; reason: string }, max: number): string => neutralise(r.reason.replace(/^row \d+: /, ''), max);
   // A repeated row (of the file, or of a stored segment) is a duplicate, not an error: it does not make the import
   // `partial`, and a re-upload of a file already imported `succeeds` with everything counted as a duplicate.
   // Invariant: rows == imported + duplicates + skipped.
-  const skipped = result.skipped
+  const allSkipped = cappedRows.length > 0 ? [...result.skipped, ...cappedRows].sort((x, y) => x.row - y.row) : result.skipped;
+  const skipped = allSkipped
     .slice(0, MAX_STORED_SKIPPED_ROWS)
-    .map((r) => (r.duplicate ? { row: r.row, reason: reasonOf(r, 300), duplicate: true as const } : { row: r.row, reason: reasonOf(r, 300) }));
-  const errors = result.skipped.filter((r) => !r.duplicate);
-  duplicates += result.skipped.length - errors.length;
+    .map((r) => ('duplicate' in r && r.duplicate ? { row: r.row, reason: reasonOf(r, 300), duplicate: true as const } : { row: r.row, reason: reasonOf(r, 300) }));
+  const errors = allSkipped.filter((r) => !('duplicate' in r && r.duplicate));
+  duplicates += allSkipped.length - errors.length;
   const counts = { rows: result.rows, flights: result.flights, imported, duplicates, skipped: errors.length };
   let status: ImportDoc['status'];
   let error: string | null = null;
@@ -419,13 +579,6 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     error,
     updatedAt: clock(),
   });
-  // The closing recompute, after the import is marked done. A segment event skipped because this import was still
-  // `processing` (the app edited or deleted an imported segment meanwhile) may have come after the recompute above
-  // read the segments; such an event read the import document before the final write above, so this recompute,
-  // which reads the segments after that write, sees its edit. Events arriving from now on are not skipped as
-  // `import-in-progress`. So the stored status ends equal to what the stored segments give. Without such an edit
-  // it finds the status current and writes nothing (N segment reads and R status reads).
-  if (imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, checkOnly: true });
   logEvent(status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', {
     uid,
     importId,

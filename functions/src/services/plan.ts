@@ -9,7 +9,7 @@ import { CountryCodeSchema, TravelDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';
 import { logEvent } from '../log';
 import type { Repository } from '../repository/types';
-import { coreSegmentsOf, safeTimeZone } from './recompute';
+import { coreSegmentsOf, decodeTimeline, safeTimeZone } from './recompute';
 
 /** At most this many trips per request (a plan, not a history). */
 export const MAX_PLANNED_TRIPS = 20;
@@ -62,7 +62,9 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
     throw new ValidationError(`planTrip data: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
   }
   // Invalid stored segments are left out, as in the status recompute (their warning is on the summary document).
-  const { segments } = coreSegmentsOf(await repo.listSegments(uid));
+  // The timeline holds every segment in one or two documents; a user without one yet is read the old way.
+  const tl = decodeTimeline(uid, await repo.readTimeline(uid));
+  const { segments } = coreSegmentsOf(tl ? tl.liveSegments() : await repo.listSegments(uid));
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
   const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [] });
   logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: results.length });

@@ -1,33 +1,39 @@
 /**
- * Profile writes (Firebase-free): decides whether a write of `users/{uid}` must re-evaluate the user's visa status
- * and alert schedule, and does so through `recomputeUser` (services/recompute.ts).
+ * Profile writes (Firebase-free): decides what a write of `users/{uid}` changes for the backend and does only that.
  *
- * The profile decides the result of a recompute: `nationalities` (EU/EEA/Swiss nationals are exempt from the
- * Schengen short-stay rule, `applies: false`), `timeZone` (the user's local "today" is the evaluation date `asOf`,
- * and alerts are timed in local hours) and `notifications` (enabled, thresholds, quiet hours decide `nextAlertAt`).
+ * The profile decides a recompute through its rule inputs: `nationalities` (EU/EEA/Swiss nationals are exempt from
+ * the Schengen short-stay rule, `applies: false`), `timeZone` (the user's local "today" is the evaluation date
+ * `asOf`) and `homeCountry` (residence, for the rules that will read it). `notifications` decide only the alert
+ * schedule (`nextAlertAt`), `displayName` nothing. The timeline head keeps a copy of these inputs
+ * (`profile`), which is what segment events and the daily run evaluate with, so:
+ * - a rule input changed (or the profile was created): copy the inputs to the head and recompute, in one transaction
+ *   reading the deletion marker, the profile and the timeline (3 reads for a one-document timeline);
+ * - only `notifications` changed: copy them and reschedule `nextAlertAt` from the statuses the head records, no
+ *   evaluation (3 reads, at most 2 writes);
+ * - only `displayName` changed, or only backend fields (`nextAlertAt`, `nextRecomputeAt`, `updatedAt`, `email`,
+ *   `createdAt`, e.g. the recompute's own schedule write): nothing is read or written.
  *
  * ## The guard (why the trigger does not loop)
- * `recomputeUser` itself writes `nextAlertAt` / `nextRecomputeAt` on `users/{uid}` (and `recomputeDaily` does
- * too), and each of those writes fires the profile trigger again. So a write recomputes only when the profile was
- * created or when at least one field the app may edit (`ProfileEditableSchema`, the same list firestore.rules
- * allow the owner to update) differs between before and after. Writes touching only backend-owned fields
- * (`nextAlertAt`, `nextRecomputeAt`, `updatedAt`, `email`, `createdAt`) are skipped without a read or write. A
- * deletion (account deletion) is skipped too: recomputing would write `visaStatus` / `summaries` documents under a
- * user that no longer exists.
+ * The recompute writes `nextAlertAt` on `users/{uid}` (and the alert run does too), and each write fires the profile
+ * trigger again; such a write changes no app-editable field and is skipped without a read. A deletion (account
+ * deletion) is skipped too.
  *
- * ## Idempotency
- * `recomputeUser` is a pure function of stored data (segments, the profile as stored when it runs, the local date)
- * and writes only what differs from what is stored; the event only decides whether to run it. A redelivered event
- * therefore recomputes to the same documents and writes nothing. An event delivered late, after further edits,
- * evaluates the current profile, which is what the latest edit's own event would also produce.
+ * ## Idempotency and order
+ * The transaction reads the profile as stored when it runs, never the event's copy, and writes only what differs
+ * from the head's copy: a redelivered event changes nothing, and an event handled late, after further edits,
+ * applies the current profile, which is what the latest edit's own event applies too.
  */
 import { logEvent } from '../log';
 import { ProfileEditableSchema } from '../model/documents';
-import type { Repository } from '../repository/types';
-import { eraseWritesAfterDeletion, recomputeUser } from './recompute';
+import { computeNextAlertAt } from '../alerts/policy';
+import { isAccountDeletedError, type Repository } from '../repository/types';
+import { decodeTimeline, eraseWritesAfterDeletion, evaluateTimeline, planCommit, profileInputsOf, repairTimeline } from './recompute';
 
 /** Names of the `users/{uid}` fields the app may write (from `ProfileEditableSchema`, never a copied list). */
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));
+
+/** Editable fields the rules depend on: a change re-evaluates the statuses. */
+export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone']);
 
 /**
  * Structural equality of two Firestore field values: primitives by `===`, `Date`s by instant, arrays by position,
@@ -71,28 +77,25 @@ export type ProfileWriteOutcome =
       action: 'skipped';
       /**
        * `profile-deleted`: the event is a deletion (account deletion). `no-editable-change`: only backend-owned
-       * fields changed (e.g. the recompute's own `nextAlertAt` write). `profile-gone`: the profile no longer
-       * exists when the event is handled (deleted after this write; recomputing would write under a deleted user).
-       * `account-deleted`: the account's deletion marker exists (the recompute's write was refused); the profile,
-       * written by the app after the deletion began, was erased again.
+       * fields changed (e.g. the recompute's own `nextAlertAt` write). `no-rule-input-change`: only `displayName`
+       * changed. `profile-gone`: the profile no longer exists when the event is handled (deleted after this write).
+       * `account-deleted`: the account's deletion marker exists (the write was refused); the profile, written by the
+       * app after the deletion began, was erased again.
        */
-      reason: 'profile-deleted' | 'no-editable-change' | 'profile-gone' | 'account-deleted';
+      reason: 'profile-deleted' | 'no-editable-change' | 'no-rule-input-change' | 'profile-gone' | 'account-deleted';
     }
   | {
-      action: 'recomputed';
+      /** `recomputed`: a rule input changed (or the profile was created). `rescheduled`: only the notifications. */
+      action: 'recomputed' | 'rescheduled';
       cause: 'created' | 'edited';
       /** App-editable fields that changed (all of them for a creation). */
       changedFields: string[];
-      /** Whether the visa status / summary documents changed (see `RecomputeResult.changed`). */
+      /** Whether a status, the summary or the profile's `nextAlertAt` was written. */
       changed: boolean;
     };
 
 /**
- * Handles one write of `users/{uid}`: recomputes the user's status and alert schedule when the profile was created
- * or an app-editable field changed; otherwise returns why it did nothing (see the file docstring).
- *
- * Cost: a skipped event reads and writes nothing. A recompute costs 1 profile read more than `recomputeUser`
- * (the check that the profile still exists).
+ * Handles one write of `users/{uid}` (see the file docstring for what each kind of change costs).
  * @throws whatever the repository throws (the trigger then lets Cloud Functions retry).
  */
 export async function handleProfileWrite(repo: Repository, event: ProfileWriteEvent, now: Date): Promise<ProfileWriteOutcome> {
@@ -107,21 +110,66 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
     logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'no-editable-change' });
     return { action: 'skipped', reason: 'no-editable-change' };
   }
-  // A late or redelivered event after an account deletion must not write visaStatus/summaries under the deleted
-  // user (recomputeUser itself works without a profile, as segment events need).
-  if (!(await repo.getProfile(uid))) {
-    logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'profile-gone' });
-    return { action: 'skipped', reason: 'profile-gone' };
+  if (!changedFields.some((f) => RULE_INPUT_FIELDS.includes(f) || f === 'notifications')) {
+    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'no-rule-input-change' });
+    return { action: 'skipped', reason: 'no-rule-input-change' };
   }
   // Field names only: the profile's values (nationalities, time zone) never reach the logs.
   logEvent('INFO', 'profile.changed', { uid, eventId, cause, fields: changedFields.join(',') });
-  const r = await recomputeUser(repo, uid, { now, eventId });
-  if (r.accountDeleted) {
+  type Outcome = { kind: 'gone' } | { kind: 'repair' } | { kind: 'done'; action: 'recomputed' | 'rescheduled'; changed: boolean };
+  try {
+    {
+      const r = await repo.updateTimeline<Outcome>(
+        uid,
+        ({ timeline, profile }) => {
+          // A late or redelivered event after an account deletion must not write under the deleted user.
+          if (!profile) return { commit: null, result: { kind: 'gone' } };
+          const tl = decodeTimeline(uid, timeline);
+          if (!tl) return { commit: null, result: { kind: 'repair' } };
+          const prev = tl.meta.profile;
+          const next = profileInputsOf(profile);
+          const ruleInputs = (p: typeof next | null) => JSON.stringify(p ? [p.nationalities, p.homeCountry, p.timeZone] : null);
+          const ruleField = changedFields.some((f) => RULE_INPUT_FIELDS.includes(f));
+          if (prev && JSON.stringify(prev) === JSON.stringify(next)) {
+            // Already reflected (a redelivered event, or a later edit's event applied the current profile first).
+            return { commit: null, result: { kind: 'done', action: ruleField ? 'recomputed' : 'rescheduled', changed: false } };
+          }
+          tl.meta.profile = next;
+          if (ruleInputs(prev) !== ruleInputs(next)) {
+            const commit = planCommit(tl, evaluateTimeline(tl, now), now, { profileNextAlertAt: profile.nextAlertAt ?? null });
+            const changed = Boolean(commit.statuses?.length || commit.countryDays || commit.profile);
+            return { commit, result: { kind: 'done', action: 'recomputed', changed } };
+          }
+          // Notifications only: the schedule follows from the statuses the head records; nothing to evaluate.
+          const nextAlertAt = computeNextAlertAt(next, tl.meta.statuses, now);
+          const moved = (profile.nextAlertAt?.getTime() ?? null) !== (nextAlertAt?.getTime() ?? null);
+          tl.meta.alertAt = nextAlertAt;
+          const timelineDocs = tl.encode(now);
+          if (!moved && timelineDocs.size === 0) return { commit: null, result: { kind: 'done', action: 'rescheduled', changed: false } };
+          return {
+            commit: { timeline: timelineDocs, ...(moved ? { profile: { nextAlertAt } } : {}) },
+            result: { kind: 'done', action: 'rescheduled', changed: moved },
+          };
+        },
+        { withProfile: true },
+      );
+      if (r.kind === 'gone') {
+        logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'profile-gone' });
+        return { action: 'skipped', reason: 'profile-gone' };
+      }
+      if (r.kind === 'repair') {
+        // No timeline yet: building it copies the current profile and evaluates (this event's work included).
+        await repairTimeline(repo, uid, now, { eventId });
+        return { action: 'recomputed', cause, changedFields, changed: true };
+      }
+      return { action: r.action, cause, changedFields, changed: r.changed };
+    }
+  } catch (e) {
+    if (!isAccountDeletedError(e)) throw e;
     // The backend's own profile writes are refused after the marker, so this profile is the app's, written after
     // the deletion began (a still-valid ID token): erase it again. No event time here: always erase (idempotent).
     await eraseWritesAfterDeletion(repo, uid, null, eventId);
     logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'account-deleted' });
     return { action: 'skipped', reason: 'account-deleted' };
   }
-  return { action: 'recomputed', cause, changedFields, changed: r.changed };
 }

@@ -1,33 +1,41 @@
 /**
- * Status recompute: evaluates every visa rule for one user from the stored segments and writes
- * `users/{uid}/visaStatus/{ruleId}` and `users/{uid}/summaries/countryDays` (Firebase-free; the repository is
- * injected).
+ * Status recompute: evaluates every visa rule for one user and writes `users/{uid}/visaStatus/{ruleId}` and
+ * `users/{uid}/summaries/countryDays` (Firebase-free; the repository is injected).
  *
- * ## Correctness under redelivery and concurrent writes
- * The written documents are a pure function of (stored segments, profile nationalities, the user's local date),
- * never of the event that asked for the recompute, so running it again for a redelivered event produces the same
- * documents; when nothing differs from what is stored, nothing is written (`changed: false`).
- * Two recomputes can race (two devices write at once): the one that read fewer segments may write last. So after
- * writing, the recompute lists the segments again and, when their fingerprint (`segmentsHash`) differs from the
- * one it evaluated, evaluates again (at most `MAX_ATTEMPTS` times). Every recompute ends with a verifying read
- * that happened after its own write, hence the last write always reflects segments that were current after it,
- * and any later segment write fires its own trigger.
+ * ## Reads independent of the history's size
+ * The segments are not listed: the recompute reads the user's timeline (timeline/timeline.ts,
+ * `users/{uid}/timeline/{head|s1...}`: one compact record per segment, one document up to about 13 000 segments),
+ * which also holds the profile's rule inputs and the last evaluation written. A segment event applies its write to
+ * the timeline, evaluates, and commits the timeline, the statuses and summary that changed and the profile's
+ * `nextAlertAt`, in ONE transaction that reads the deletion marker and the timeline: 2 reads and at most 4 writes
+ * (one rule) for a single-document timeline, whatever the number of segments.
  *
- * ## Cost bound (what makes an import of N segments cheap)
- * A segment event is skipped, without evaluating, when (a) the segment came from an import that is still
- * `queued`/`processing` (the import recomputes once at its end), or (b) the stored status was computed from a read
- * that started at least `EVENT_CLOCK_MARGIN_MS` after the event's commit time, i.e. it already reflects this write
- * (late and redelivered events). A skipped event costs at most 2 document reads and no write. So an import of N
- * segments costs one full recompute (2N segment reads + R status reads, R + 1 writes for R rules) plus at most
- * 2 reads per segment event, instead of N recomputes of N segments. (The import then recomputes once more after
- * marking itself done, so that an edit whose event was skipped meanwhile is not lost: N + R more reads, and no
- * write unless such an edit happened; services/importJob.ts.)
+ * ## Correctness under redelivery, out-of-order events and concurrent writes
+ * - Every write carries its commit time (the version); the timeline applies it only when it is newer than what it
+ *   holds for that segment (or, for an id it does not hold, newer than its floor). A redelivered event, or an older
+ *   write's event arriving after a newer one, changes nothing. Each segment's record therefore ends as its last
+ *   write, whatever the order the events are handled in.
+ * - Two devices writing at once: both events run the transaction on the same timeline documents; Firestore
+ *   serialises them (the second reads what the first committed, or is retried), so neither write is lost and the
+ *   status written with a timeline is the evaluation of that timeline.
+ * - The written statuses are a pure function of (timeline, profile inputs, the user's local date); a status is
+ *   written only when it differs from the one the head records as written, so a repeated evaluation writes nothing.
+ *
+ * ## Imports
+ * The import creates its segments and their records in the same transactions (services/importJob.ts), so the
+ * create events of imported segments are skipped without any read: the timeline already holds them.
+ *
+ * ## Repair
+ * A user without a timeline (created before it existed), or with an unreadable one, gets it rebuilt from a listing of
+ * the segments (`repairTimeline`: N reads, once), merged by version so that events handled meanwhile are kept.
+ * `verifyTimeline` compares the timeline with the segments (tests, operations).
  *
  * ## Account deletion
- * Every write here goes through a repository transaction that reads the account's deletion marker first; once the
- * account is deleted the write is refused (`AccountDeletedError`) and the recompute stops with `accountDeleted`.
+ * Every write here is a repository transaction that reads the account's deletion marker first; once the account is
+ * deleted the write is refused (`AccountDeletedError`) and the recompute stops with `accountDeleted`.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { addDays, todayIn } from '../core/dates';
 import { IdentifiedSegmentSchema, evaluateTravel, type TravelEvaluation } from '../core/evaluate';
 import { describeZodError } from '../core/validation';
@@ -36,11 +44,9 @@ import { isTimeZone } from '../core/timeZones';
 import { segmentFields, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { logEvent } from '../log';
-import type { CountryDaysDoc, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
-import { isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
-
-/** Evaluate-write-verify rounds before giving up on a user whose segments keep changing (the next write retries). */
-export const MAX_ATTEMPTS = 4;
+import type { CountryDaysDoc, ProfileInputs, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
+import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
+import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
 /**
  * A stored status reflects a segment write when it was computed at least this long after the write's commit
@@ -48,8 +54,11 @@ export const MAX_ATTEMPTS = 4;
  */
 export const EVENT_CLOCK_MARGIN_MS = 2_000;
 
-/** An import document not updated for this long is no longer running (the import function's timeout is 9 minutes). */
-export const STALE_IMPORT_MS = 15 * 60_000;
+/**
+ * Default cap on the segments one user may store (`MAX_SEGMENTS_PER_USER`, config.ts): a create beyond it is not
+ * counted (the summary's warnings name it) and an import stops there. Up to the cap a timeline fits in two documents.
+ */
+export const DEFAULT_MAX_SEGMENTS = 20_000;
 
 /** At most this many warnings are stored on the summary (Firestore's 1 MiB document limit). */
 export const MAX_STORED_WARNINGS = 100;
@@ -62,12 +71,8 @@ export interface RecomputeOptions {
   now: Date;
   /** CloudEvent id of the event that caused the recompute (logged only). */
   eventId?: string;
-  /**
-   * A closing check after another recompute of the same run (the import's): when the evaluation equals what is
-   * stored, the profile's schedule (`nextAlertAt`, `nextRecomputeAt`) is left as that recompute set it, so that
-   * the check writes nothing at all (a redelivered event then changes nothing either).
-   */
-  checkOnly?: boolean;
+  /** The segment cap (config.ts `MAX_SEGMENTS_PER_USER`), named in the warning of refused creates. */
+  maxSegments?: number;
 }
 
 export interface RecomputeResult {
@@ -170,7 +175,7 @@ export function nextRecomputeAt(
   return startOfNextLocalDay(timeZone, now);
 }
 
-function sameStatus(a: VisaStatusDoc, b: VisaStatusDoc | null): boolean {
+function sameStatus(a: VisaStatusDoc, b: VisaStatusDoc | null | undefined): boolean {
   if (!b) return false;
   const { computedAt: _a, ...ra } = a;
   const { computedAt: _b, ...rb } = b;
@@ -231,97 +236,235 @@ export function evaluationDocs(
   return { statuses, countryDays };
 }
 
+/** The profile's rule inputs, as the timeline head keeps them. */
+export function profileInputsOf(p: UserProfile): ProfileInputs {
+  return { nationalities: [...p.nationalities], homeCountry: p.homeCountry ?? null, timeZone: p.timeZone, notifications: structuredClone(p.notifications) };
+}
+
+/** Fingerprint of a summary without `computedAt` (the head records the one written; change detection). */
+function summaryKey(c: CountryDaysDoc): string {
+  const { computedAt: _c, ...rest } = c;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 32);
+}
+
+/** One evaluation of a timeline: the documents it gives and the schedule that follows. */
+export interface TimelineEvaluation {
+  statuses: VisaStatusDoc[];
+  countryDays: CountryDaysDoc;
+  evaluation: TravelEvaluation;
+  nextRecomputeAt: Date | null;
+  /** The alert schedule (`users/{uid}.nextAlertAt`); null also when no profile is known. */
+  nextAlertAt: Date | null;
+  /** Wall time of the evaluation (ms), recorded by the daily run. */
+  ms: number;
+}
+
 /**
- * Re-evaluates every rule for `uid` and stores the result when it differs from what is stored; then updates the
- * profile's `nextAlertAt` (alerts policy) and `nextRecomputeAt` (scheduled recompute) when they changed.
+ * Evaluates the live segments of a timeline for the user's local date at `now` (profile inputs from the head; UTC
+ * and no nationality without a profile). Invalid records are left out with a warning naming them, as creates refused
+ * by the segment cap are.
+ */
+export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_MAX_SEGMENTS): TimelineEvaluation {
+  const t0 = performance.now();
+  const inputs = tl.meta.profile;
+  const timeZone = safeTimeZone(inputs?.timeZone);
+  const asOf = todayIn(timeZone, now);
+  const stored = tl.liveSegments();
+  const usable = coreSegmentsOf(stored);
+  let evaluation = evaluateTravel(usable.segments, { asOf, nationalities: inputs?.nationalities ?? [] });
+  const extra = [...usable.warnings];
+  const refused = tl.refusedIds();
+  if (refused.length > 0) {
+    const shown = refused.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    extra.push(
+      `${refused.length} segment${refused.length === 1 ? ' was' : 's were'} not counted because your travel history has reached ` +
+        `the limit of ${maxSegments} segments (${shown}${refused.length > 5 ? ', ...' : ''}); delete segments you no longer need, ` +
+        'then edit these to count them',
+    );
+  }
+  if (extra.length > 0) evaluation = { ...evaluation, warnings: [...extra, ...evaluation.warnings] };
+  const docs = evaluationDocs(evaluation, segmentsHash(stored), now);
+  return {
+    ...docs,
+    evaluation,
+    nextRecomputeAt: nextRecomputeAt(stored, evaluation, timeZone, now, longestPeriodDays()),
+    nextAlertAt: inputs ? computeNextAlertAt(inputs, docs.statuses, now) : null,
+    ms: performance.now() - t0,
+  };
+}
+
+/**
+ * What committing an evaluation writes, against what the head records as written: the statuses that differ
+ * (ignoring `computedAt`), the summary when it differs, `users/{uid}.nextAlertAt` when it differs from what the
+ * recompute last wrote (an alert run may have moved it since: it stays unless the evaluation moves it), and the
+ * timeline documents that changed (the head always: `nextRecomputeAt`). Updates the head's records of them.
+ * `force` writes every status and the summary (repair: the head's record of them cannot be trusted).
+ * `profileNextAlertAt`: the profile's current value when it was read (repair, profile events), compared instead.
+ */
+export function planCommit(
+  tl: Timeline,
+  ev: TimelineEvaluation,
+  now: Date,
+  opts: { force?: boolean; profileNextAlertAt?: Date | null } = {},
+): TimelineCommit {
+  const commit: TimelineCommit = { timeline: new Map() };
+  const previous = new Map(tl.meta.statuses.map((s) => [s.ruleId, s]));
+  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => !sameStatus(s, previous.get(s.ruleId)));
+  if (changed.length > 0) {
+    commit.statuses = changed;
+    const written = new Map(changed.map((s) => [s.ruleId, s]));
+    tl.meta.statuses = ev.statuses.map((s) => written.get(s.ruleId) ?? previous.get(s.ruleId) ?? s);
+  } else if (tl.meta.statuses.length !== ev.statuses.length) {
+    tl.meta.statuses = ev.statuses.map((s) => previous.get(s.ruleId) ?? s);
+  }
+  const key = summaryKey(ev.countryDays);
+  if (opts.force || key !== tl.meta.summaryKey) {
+    commit.countryDays = ev.countryDays;
+    tl.meta.summaryKey = key;
+  }
+  if (tl.meta.profile) {
+    const current = opts.profileNextAlertAt !== undefined ? opts.profileNextAlertAt : tl.meta.alertAt;
+    if (!sameInstant(current, ev.nextAlertAt)) commit.profile = { nextAlertAt: ev.nextAlertAt };
+    tl.meta.alertAt = ev.nextAlertAt;
+  }
+  tl.meta.nextRecomputeAt = ev.nextRecomputeAt;
+  commit.timeline = tl.encode(now);
+  return commit;
+}
+
+/** Whether a commit writes a status or the summary (what `changed` reports). */
+function writesEvaluation(c: TimelineCommit | null): boolean {
+  return Boolean(c && ((c.statuses?.length ?? 0) > 0 || c.countryDays));
+}
+
+/** Decodes a timeline as read; null when it must be (re)built: absent, or unreadable (logged). */
+export function decodeTimeline(uid: string, docs: TimelineDocs): Timeline | null {
+  try {
+    return Timeline.decode(docs);
+  } catch (e) {
+    if (!(e instanceof TimelineCorruptError)) throw e;
+    logEvent('ERROR', 'timeline.corrupt', { uid, reason: e.message.slice(0, 300) });
+    return null;
+  }
+}
+
+export interface RepairResult {
+  /** Records added, replaced or tombstoned from the listing. */
+  merged: number;
+  segments: number;
+  changed: boolean;
+}
+
+/**
+ * The repair path: rebuilds the timeline from a listing of the segments (N reads), merged into what is there by
+ * version (`Timeline.mergeListing`), so that writes whose events were applied while the listing was read are kept;
+ * copies the profile's rule inputs; evaluates and writes every status and the summary. Moves a legacy
+ * `users/{uid}.nextRecomputeAt` to the head. Used for users whose timeline does not exist yet or is unreadable, and
+ * by operations. Idempotent.
+ * @throws AccountDeletedError once the account is deleted (nothing written).
+ */
+export async function repairTimeline(repo: Repository, uid: string, now: Date, opts: { maxSegments?: number; eventId?: string } = {}): Promise<RepairResult> {
+  const listing = await repo.listSegmentVersions(uid);
+  const result = await repo.updateTimeline(
+    uid,
+    ({ timeline, profile }) => {
+      const tl = decodeTimeline(uid, timeline) ?? Timeline.empty();
+      const merged = tl.mergeListing(
+        listing.segments.map((s) => ({ id: s.id, version: s.version, data: s.data as unknown as Record<string, unknown> })),
+        listing.readTime,
+      );
+      tl.meta.profile = profile ? profileInputsOf(profile) : null;
+      tl.dropOldTombstones(now);
+      const ev = evaluateTimeline(tl, now, opts.maxSegments);
+      const commit = planCommit(tl, ev, now, { force: true, profileNextAlertAt: profile?.nextAlertAt ?? null });
+      if (profile && profile.nextRecomputeAt !== undefined && profile.nextRecomputeAt !== null) {
+        commit.profile = { ...commit.profile, nextRecomputeAt: null };
+      }
+      return { commit, result: { merged, segments: tl.liveCount, changed: true } };
+    },
+    { withProfile: true },
+  );
+  logEvent('INFO', 'timeline.repaired', { uid, eventId: opts.eventId, merged: result.merged, segments: result.segments });
+  return result;
+}
+
+/** Differences between a timeline and the segments (`verifyTimeline`); all empty when they agree. */
+export interface TimelineCheck {
+  /** Stored segments with no live record (and not refused by the cap). */
+  missing: string[];
+  /** Live records of segments that are not stored. */
+  extra: string[];
+  /** Segments whose record holds other values. */
+  different: string[];
+  /** Refused by the cap (stored, not counted: expected). */
+  refused: string[];
+  /** False when there is no timeline at all. */
+  exists: boolean;
+}
+
+/**
+ * The consistency check: lists the segments (N reads) and compares them with the timeline's live records, field by
+ * field (the fields a record keeps). After every segment's events are handled the result is all empty (invariant 3).
+ */
+export async function verifyTimeline(repo: Repository, uid: string): Promise<TimelineCheck> {
+  const [segments, docs] = await Promise.all([repo.listSegments(uid), repo.readTimeline(uid)]);
+  const tl = Timeline.decode(docs);
+  const out: TimelineCheck = { missing: [], extra: [], different: [], refused: [], exists: tl !== null };
+  const live = new Map((tl?.liveSegments() ?? []).map((s) => [s.id, s.data as unknown as Record<string, unknown>]));
+  for (const s of segments) {
+    const rec = live.get(s.id);
+    if (!rec) {
+      if (tl?.get(s.id)?.kind === 'refused') out.refused.push(s.id);
+      else out.missing.push(s.id);
+      continue;
+    }
+    live.delete(s.id);
+    const want = canonicalJson({ ...timelineFieldsOf(s.data as unknown as Record<string, unknown>), source: s.data.source });
+    if (canonicalJson(rec) !== want) out.different.push(s.id);
+  }
+  out.extra = [...live.keys()];
+  return out;
+}
+
+/**
+ * Re-evaluates every rule for `uid` from its timeline and stores what changed (statuses, summary, `nextAlertAt`,
+ * `nextRecomputeAt` on the head). Builds the timeline first when there is none (`repairTimeline`). Works without a
+ * profile (defaults: UTC, no nationality). Idempotent: a second call writes nothing but the head's schedule when it
+ * moved.
  *
- * Works without a profile (defaults: UTC, no nationality, so every rule applies), because a profile may not exist
- * yet when the first segment arrives. Idempotent (see the file docstring).
- *
- * Writes nothing when there is no profile and no segment, or when the profile disappears during the run (an
- * account deletion): see the comment in the body. Writes nothing either once the account's deletion marker exists:
- * the repository refuses the write in the same transaction (`AccountDeletedError`), and the recompute then stops
- * and returns `accountDeleted: true` instead of throwing (retrying could not succeed).
- *
- * Reads: 1 profile + N segments + R statuses, + 1 profile + N segments for the verifying read when it wrote.
- * Writes: R + 1 when the evaluation changed, + 1 profile update when a schedule field changed.
+ * Reads: the deletion marker + the timeline documents (2 for a one-document timeline). Writes: the head, the
+ * statuses and summary that changed, and the profile when `nextAlertAt` moved.
+ * Once the account's deletion marker exists nothing is written and `accountDeleted: true` is returned.
  * @throws whatever the repository throws (the trigger then lets Cloud Functions retry).
  */
 export async function recomputeUser(repo: Repository, uid: string, opts: RecomputeOptions): Promise<RecomputeResult> {
   const { now, eventId } = opts;
-  let profile = await repo.getProfile(uid);
-  // A profile that existed when the recompute started and is gone later was deleted (deleteAccount): nothing may be
-  // written under that user any more. Without a profile and without segments there is nothing to reflect either:
-  // that is also what every segment-delete event of an account deletion finds, and writing the (empty) evaluation
-  // then would recreate visaStatus/summaries under the deleted user.
-  const hadProfile = profile !== null;
-  let segments = await repo.listSegments(uid);
-  let result: RecomputeResult | undefined;
-  let evaluation: TravelEvaluation | undefined;
-  let anyWrite = false;
-  let userGone = false;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const timeZone = safeTimeZone(profile?.timeZone);
-    const asOf = todayIn(timeZone, now);
-    const nationalities = profile?.nationalities ?? [];
-    const hash = segmentsHash(segments);
-    const usable = coreSegmentsOf(segments);
-    evaluation = evaluateTravel(usable.segments, { asOf, nationalities });
-    if (usable.warnings.length > 0) evaluation = { ...evaluation, warnings: [...usable.warnings, ...evaluation.warnings] };
-    const docs = evaluationDocs(evaluation, hash, now);
-    if (!profile && (hadProfile || segments.length === 0)) {
-      userGone = true;
-      result = { ...docs, changed: anyWrite };
-      break;
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await repo.updateTimeline(uid, ({ timeline }) => {
+        const tl = decodeTimeline(uid, timeline);
+        if (!tl) return { commit: null, result: null };
+        const ev = evaluateTimeline(tl, now, opts.maxSegments);
+        const commit = planCommit(tl, ev, now);
+        return {
+          commit,
+          result: { statuses: tl.meta.statuses, countryDays: ev.countryDays, changed: writesEvaluation(commit), segments: tl.liveCount, asOf: ev.evaluation.asOf },
+        };
+      });
+      if (r === null) {
+        await repairTimeline(repo, uid, now, { maxSegments: opts.maxSegments, eventId });
+        continue;
+      }
+      logEvent('INFO', 'recompute.done', { uid, eventId, asOf: r.asOf, segments: r.segments, rules: r.statuses.length, changed: r.changed });
+      return { statuses: r.statuses, countryDays: r.countryDays, changed: r.changed };
     }
-    const stored = await Promise.all(docs.statuses.map((s) => repo.getVisaStatus(uid, s.ruleId)));
-    const changed = docs.statuses.some((s, i) => !sameStatus(s, stored[i] ?? null));
-    if (!changed) {
-      result = { ...docs, changed: anyWrite };
-      break;
-    }
-    try {
-      await repo.putEvaluation(uid, docs.statuses, docs.countryDays);
-    } catch (e) {
-      if (!isAccountDeletedError(e)) throw e;
-      result = { ...docs, changed: anyWrite, accountDeleted: true };
-      userGone = true;
-      break;
-    }
-    anyWrite = true;
-    result = { ...docs, changed: true };
-    // Verify after writing: the segments AND the profile inputs (nationalities, time zone, notification settings)
-    // must still be those evaluated; a profile edit racing this recompute must not be overwritten by a status
-    // computed for the old profile (its own recompute may have written before this one).
-    const [afterProfile, after] = await Promise.all([repo.getProfile(uid), repo.listSegments(uid)]);
-    if (segmentsHash(after) === hash && sameProfileInputs(profile, afterProfile)) break;
-    logEvent('INFO', 'recompute.retried', { uid, eventId, attempt, reason: 'segments or profile changed during recompute' });
-    segments = after;
-    profile = afterProfile;
+    throw new Error(`recomputeUser: the timeline of ${uid} could not be built`);
+  } catch (e) {
+    if (!isAccountDeletedError(e)) throw e;
+    logEvent('INFO', 'recompute.done', { uid, eventId, userGone: true, changed: false });
+    const empty = evaluationDocs(evaluateTravel([], { asOf: todayIn('UTC', now) }), segmentsHash([]), now);
+    return { ...empty, changed: false, accountDeleted: true };
   }
-  if (!result || !evaluation) throw new Error('unreachable: no evaluation');
-  const timeZone = safeTimeZone(profile?.timeZone);
-
-  if (profile && !result.accountDeleted && !(opts.checkOnly && !result.changed)) {
-    try {
-      await updateSchedule(repo, uid, profile, result.statuses, segments, evaluation, timeZone, now);
-    } catch (e) {
-      if (!isAccountDeletedError(e)) throw e;
-      result = { ...result, accountDeleted: true };
-      userGone = true;
-    }
-  }
-
-  logEvent('INFO', 'recompute.done', {
-    uid,
-    eventId,
-    asOf: evaluation.asOf,
-    segments: segments.length,
-    rules: result.statuses.length,
-    changed: result.changed,
-    userGone,
-  });
-  return result;
 }
 
 /** JSON with object keys sorted at every depth (Firestore does not preserve map key order). */
@@ -339,48 +482,36 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-/** Whether two reads of the profile give the same recompute inputs (existence, nationalities, time zone, notifications). */
-function sameProfileInputs(a: UserProfile | null, b: UserProfile | null): boolean {
-  if (a === null || b === null) return a === b;
-  const key = (p: UserProfile) => canonicalJson([p.nationalities ?? null, p.timeZone ?? null, p.notifications ?? null]);
-  return key(a) === key(b);
-}
-
-async function updateSchedule(
-  repo: Repository,
-  uid: string,
-  profile: UserProfile,
-  statuses: readonly VisaStatusDoc[],
-  segments: readonly StoredSegment[],
-  evaluation: TravelEvaluation,
-  timeZone: string,
-  now: Date,
-): Promise<void> {
-  const nextAlertAt = computeNextAlertAt(profile, statuses, now);
-  const nextRecompute = nextRecomputeAt(segments, evaluation, timeZone, now, longestPeriodDays());
-  const patch: Partial<UserProfile> = {};
-  if (!sameInstant(profile.nextAlertAt, nextAlertAt)) patch.nextAlertAt = nextAlertAt;
-  if (!sameInstant(profile.nextRecomputeAt, nextRecompute)) patch.nextRecomputeAt = nextRecompute;
-  if (Object.keys(patch).length > 0) await repo.updateProfile(uid, patch);
-}
-
 /** What a segment-write event says about the write (from the CloudEvent; no document read needed). */
 export interface SegmentWriteEvent {
   uid: string;
   segmentId: string;
   /** CloudEvent id (redeliveries share it). */
   eventId: string;
-  /** Commit time of the write (CloudEvent `time`). */
+  /** Commit time of the write (CloudEvent `time`), for the check against an account deletion. */
   eventTime: Date;
-  /** `source` of the segment after the write, or before it for a delete; undefined when absent. */
-  source: string | undefined;
-  /** True when the write deleted the segment (an account deletion's sweep fires one such event per segment). */
-  deleted?: boolean;
+  /**
+   * The write's version: its commit time in microseconds since the epoch (the document's `updateTime`; for a delete,
+   * the event time). Two writes of one segment have increasing versions.
+   */
+  version: number;
+  /** Whether the segment existed before the write (false: a create). */
+  beforeExists: boolean;
+  /** The document after the write; null for a delete (an account deletion's sweep fires one per segment). */
+  after: Record<string, unknown> | null;
 }
 
 export type SegmentWriteOutcome =
-  | { action: 'skipped'; reason: 'import-in-progress' | 'already-reflected' }
-  | { action: 'recomputed'; changed: boolean }
+  | {
+      action: 'skipped';
+      /**
+       * `imported-create`: an import created the segment, and its record in the same transaction (no read).
+       * `already-reflected`: the timeline holds this write or a newer one (redelivered or out-of-order event).
+       */
+      reason: 'imported-create' | 'already-reflected';
+    }
+  /** Applied; `changed` when a status or the summary was written; `refused` when the create is over the cap. */
+  | { action: 'recomputed'; changed: boolean; refused?: boolean }
   /** The account is deleted: nothing was written; `erased` when a write made after the deletion was erased. */
   | { action: 'account-deleted'; erased: boolean };
 
@@ -403,37 +534,68 @@ export async function eraseWritesAfterDeletion(repo: Repository, uid: string, ev
 }
 
 /**
- * Handles one write of `users/{uid}/segments/{segmentId}`: skips it when an import in progress will recompute
- * anyway or when the stored status already reflects it (see the file docstring), else recomputes the user. When
- * the account turns out to be deleted, erases a write the app made after the deletion (`eraseWritesAfterDeletion`).
- * Idempotent: a redelivered event is either skipped (already reflected) or recomputes to the same documents.
+ * Handles one write of `users/{uid}/segments/{segmentId}`: applies it to the timeline when newer than what the
+ * timeline holds for that segment, then evaluates and commits what changed, in one transaction (see the file
+ * docstring). A create beyond the segment cap is recorded as refused (not counted, named in the summary's warnings).
+ * Creates by an import are skipped without a read (the import wrote their records).
+ *
+ * Cost with a one-document timeline: 2 reads (deletion marker, timeline) and at most 4 writes (timeline, one status,
+ * summary, profile `nextAlertAt`); a stale event 2 reads and no write. When the account turns out to be deleted,
+ * erases a write the app made after the deletion (`eraseWritesAfterDeletion`).
+ * Idempotent: a redelivered event finds its version applied and changes nothing.
  */
-export async function handleSegmentWrite(repo: Repository, event: SegmentWriteEvent, now: Date): Promise<SegmentWriteOutcome> {
-  const { uid, eventId } = event;
-  if (event.source && event.source !== MANUAL_SOURCE) {
-    const imp = await repo.getImport(uid, event.source);
-    // An import stuck in `processing` longer than the import function can run (it crashed and will not be
-    // retried) no longer stands in for the recompute.
-    const running = imp && (imp.status === 'queued' || imp.status === 'processing') && event.eventTime.getTime() - imp.updatedAt.getTime() < STALE_IMPORT_MS;
-    if (running) {
-      logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, importId: event.source, reason: 'import-in-progress' });
-      return { action: 'skipped', reason: 'import-in-progress' };
-    }
+export async function handleSegmentWrite(
+  repo: Repository,
+  event: SegmentWriteEvent,
+  now: Date,
+  opts: { maxSegments?: number } = {},
+): Promise<SegmentWriteOutcome> {
+  const { uid, eventId, segmentId, version } = event;
+  const source = typeof event.after?.source === 'string' ? event.after.source : MANUAL_SOURCE;
+  if (!event.beforeExists && event.after && source !== MANUAL_SOURCE) {
+    // Only the import creates non-manual segments (firestore.rules), and it writes their records with them.
+    logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId, reason: 'imported-create' });
+    return { action: 'skipped', reason: 'imported-create' };
   }
-  const firstRule = activeRuleIds()[0];
-  if (firstRule !== undefined) {
-    // All rule statuses are written in one batch with one computedAt, so the first one stands for all.
-    const status = await repo.getVisaStatus(uid, firstRule);
-    if (status && status.computedAt.getTime() >= event.eventTime.getTime() + EVENT_CLOCK_MARGIN_MS) {
-      logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId: event.segmentId, reason: 'already-reflected' });
-      return { action: 'skipped', reason: 'already-reflected' };
+  const cap = opts.maxSegments ?? DEFAULT_MAX_SEGMENTS;
+  type Applied = { kind: 'repair' } | { kind: 'stale' } | { kind: 'applied'; changed: boolean; refused: boolean };
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await repo.updateTimeline<Applied>(uid, ({ timeline }) => {
+        const tl = decodeTimeline(uid, timeline);
+        if (!tl) return { commit: null, result: { kind: 'repair' } };
+        const cur = tl.get(segmentId);
+        const refuse = event.after !== null && cur?.kind !== 'live' && tl.liveCount >= cap;
+        const applied = refuse ? tl.refuse(segmentId, version) : tl.apply(segmentId, version, event.after);
+        if (applied === 'stale') return { commit: null, result: { kind: 'stale' } };
+        tl.dropOldTombstones(now);
+        if (applied === 'version-only' && !refuse) {
+          return { commit: { timeline: tl.encode(now) }, result: { kind: 'applied', changed: false, refused: false } };
+        }
+        const commit = planCommit(tl, evaluateTimeline(tl, now, cap), now);
+        return { commit, result: { kind: 'applied', changed: writesEvaluation(commit), refused: refuse } };
+      });
+      if (r.kind === 'repair') {
+        // No timeline yet (or unreadable): build it from the segments, then apply this event (stale when the listing
+        // already showed its write).
+        await repairTimeline(repo, uid, now, { maxSegments: cap, eventId });
+        continue;
+      }
+      if (r.kind === 'stale') {
+        logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId, reason: 'already-reflected' });
+        return attempt === 0 ? { action: 'skipped', reason: 'already-reflected' } : { action: 'recomputed', changed: true };
+      }
+      if (r.refused) logEvent('WARNING', 'segment.refused', { uid, eventId, segmentId, maxSegments: cap });
+      // After a repair (attempt 1) the statuses were written by it.
+      const changed = r.changed || attempt === 1;
+      logEvent('INFO', 'recompute.done', { uid, eventId, changed });
+      return r.refused ? { action: 'recomputed', changed, refused: true } : { action: 'recomputed', changed };
     }
-  }
-  const r = await recomputeUser(repo, uid, { now, eventId });
-  if (r.accountDeleted) {
+    throw new Error(`handleSegmentWrite: the timeline of ${uid} could not be built`);
+  } catch (e) {
+    if (!isAccountDeletedError(e)) throw e;
     // A delete event is the sweep's own (or removes data anyway): nothing to erase.
-    const erased = event.deleted ? false : await eraseWritesAfterDeletion(repo, uid, event.eventTime, eventId);
+    const erased = event.after === null ? false : await eraseWritesAfterDeletion(repo, uid, event.eventTime, eventId);
     return { action: 'account-deleted', erased };
   }
-  return { action: 'recomputed', changed: r.changed };
 }
