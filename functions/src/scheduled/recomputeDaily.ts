@@ -2,7 +2,8 @@
  * `recomputeDaily`: every 30 minutes, re-evaluates the users whose local date has changed since their last
  * evaluation and whose status can still change (services/scheduledRecompute.ts). Running every 30 minutes
  * rather than once a day follows every time zone's midnight (offsets are whole or half hours, and the few
- * :45 zones are at most 15 minutes late). Idempotent; a run cut short by its timeout leaves the rest due.
+ * :45 zones are at most 15 minutes late). Idempotent; a run cut short by its deadline leaves the rest due; a user
+ * that fails or is too slow is recorded and backed off, never blocking the others (services/scheduledRecompute.ts).
  */
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { REGION, runtimeConfig } from '../config';
@@ -16,8 +17,10 @@ export const recomputeDaily = onSchedule(
   async () => {
     const { repo, clock } = handlerDeps();
     const now = clock();
+    const config = runtimeConfig();
     await recomputeDueUsers(repo, now, {
-      pageSize: runtimeConfig().recomputeBatchSize,
+      pageSize: config.recomputeBatchSize,
+      maxSegments: config.maxSegmentsPerUser,
       // Leave a minute for the last page in flight.
       deadline: new Date(Date.now() + (TIMEOUT_SECONDS - 60) * 1000),
     });
