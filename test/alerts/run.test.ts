@@ -9,7 +9,7 @@ import { recomputeUser } from '../../functions/src/services/recompute';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/deps';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
-import { processAlertBatch, scheduleAlertRun, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
+import { processAlertBatch, scheduleAlertRun, ALERT_LEASE_MS, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
 import { RULE, payloadOf, profile } from './fixtures';
 
@@ -81,7 +81,8 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     expect((await e.repo.getProfile('u1'))?.nextAlertAt).toEqual(AT_0900);
     e.repo.resetCounts();
     expect(await runAt(e, new Date('2026-07-01T06:45:00Z'))).toEqual([]);
-    expect(e.repo.counts.reads).toBe(0);
+    // The due-user query found nobody: Firestore bills that as one read.
+    expect(e.repo.counts.reads).toBe(1);
     expect(e.transport.calls).toEqual([]);
   });
 
@@ -90,7 +91,7 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     await addTraveller(e, 'u1');
     const [report] = await runAt(e, AT_0900);
     expect(report?.users).toEqual([expect.objectContaining({ uid: 'u1', outcome: 'sent', alertIds: [`${RULE}_threshold-7_2026-04-10`] })]);
-    expect(e.transport.delivered.map((m) => m.token)).toEqual(['u1-tok1', 'u1-tok2']);
+    expect(e.transport.delivered.map((m) => m.token).sort()).toEqual(['u1-tok1', 'u1-tok2']);
     expect(e.transport.calls).toHaveLength(1);
     expect(await e.repo.getAlert('u1', `${RULE}_threshold-7_2026-04-10`)).toEqual({
       ruleId: RULE,
@@ -103,11 +104,11 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     const next = (await e.repo.getProfile('u1'))?.nextAlertAt;
     expect(next?.toISOString()).toBe('2026-07-03T07:00:00.000Z');
 
-    // The next runs that day: nobody due, nothing read beyond the empty query.
+    // The next runs that day: nobody due, nothing read beyond the empty query (1 read each).
     e.repo.resetCounts();
     expect(await runAt(e, new Date('2026-07-01T07:15:00Z'))).toEqual([]);
     expect(await runAt(e, new Date('2026-07-01T18:00:00Z'))).toEqual([]);
-    expect(e.repo.counts.reads).toBe(0);
+    expect(e.repo.counts.reads).toBe(2);
     expect(e.transport.delivered).toHaveLength(2);
   });
 
@@ -130,7 +131,7 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     await e.repo.markAccountDeleted('u1', T0);
     const [report] = await runAt(e, AT_0900);
     expect(report?.users).toEqual([{ uid: 'u1', outcome: 'noProfile' }, expect.objectContaining({ uid: 'u2', outcome: 'sent' })]);
-    expect(e.transport.delivered.map((m) => m.token)).toEqual(['u2-tok1', 'u2-tok2']);
+    expect(e.transport.delivered.map((m) => m.token).sort()).toEqual(['u2-tok1', 'u2-tok2']);
     expect(e.repo.snapshot().users.u1?.alerts).toEqual({});
     expect(e.logs.filter((l) => l.severity === 'ERROR')).toEqual([]);
   });
@@ -178,7 +179,7 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     expect((await e.repo.getProfile('x'))?.nextAlertAt).toBeNull();
     e.repo.resetCounts();
     expect(await runAt(e, AT_0900)).toEqual([]);
-    expect(e.repo.counts.reads).toBe(0);
+    expect(e.repo.counts.reads).toBe(1); // the empty query
   });
 
   test('notifications disabled: never due', async () => {
@@ -266,7 +267,71 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     for (const uid of ['due1', 'due2']) await addTraveller(e, uid, { devices: 1 });
     e.repo.resetCounts();
     await runAt(e, AT_0900);
-    // Per due user: 1 (query) + 1 (profile) + 1 (status) + 1 (device).
-    expect(e.repo.counts.reads).toBe(2 * 4);
+    // Per due user (billed reads): the query's result, profile, status, devices, the alert's record (not sent yet),
+    // the lease (deletion marker + profile), the record's creation (marker + record) and the schedule (marker +
+    // profile): 11, whatever the number of idle users.
+    expect(e.repo.counts.reads).toBe(2 * 11);
+  });
+
+  test('a run that stops before a group (its deadline) loses no push and sends none twice', async () => {
+    // One message per group: each user is its own sendEach call, so the deadline falls between users.
+    const e = env(new RecordingTransport(1));
+    for (const uid of ['a', 'b', 'c']) await addTraveller(e, uid, { devices: 1 });
+    await scheduleAlertRun(e.deps, AT_0900);
+    const task = e.queue.take()[0]!.task;
+    let wall = 0;
+    // The deadline passes after the first group was sent and recorded.
+    e.deps.deadline = new Date(1);
+    e.deps.wallClock = () => wall++;
+    const report = await processAlertBatch(e.deps, task, AT_0900);
+    expect(report.users.map((u) => [u.uid, u.outcome])).toEqual([['a', 'sent'], ['b', 'notReached'], ['c', 'notReached']]);
+    expect(e.transport.delivered.map((m) => m.token)).toEqual(['a-tok1']);
+    // Only the push FCM accepted is recorded; the others were neither sent nor recorded.
+    const alertsOf = (uid: string) => Object.keys(e.repo.snapshot().users[uid]!.alerts);
+    expect([alertsOf('a'), alertsOf('b'), alertsOf('c')]).toEqual([[`${RULE}_threshold-7_2026-04-10`], [], []]);
+    // A run before the lease ends finds b and c not due; the first run after it sends them once, a nothing again.
+    e.deps.deadline = undefined;
+    expect(await runAt(e, new Date(AT_0900.getTime() + ALERT_LEASE_MS - 60_000))).toEqual([]);
+    await runAt(e, new Date(AT_0900.getTime() + ALERT_LEASE_MS));
+    expect(e.transport.delivered.map((m) => m.token)).toEqual(['a-tok1', 'b-tok1', 'c-tok1']);
+    expect([alertsOf('a'), alertsOf('b'), alertsOf('c')].map((x) => x.length)).toEqual([1, 1, 1]);
+  });
+
+  test('a push no device accepted is not recorded, and is sent at a later run', async () => {
+    const t = new RecordingTransport().script('u1-tok1', { code: 'messaging/third-party-auth-error', message: 'APNs auth' }, 'ok');
+    const e = env(t);
+    await addTraveller(e, 'u1', { devices: 1 });
+    const [report] = await runAt(e, AT_0900);
+    expect(report?.users).toEqual([{ uid: 'u1', outcome: 'notAccepted', alertIds: [`${RULE}_threshold-7_2026-04-10`], nextAlertAt: new Date(AT_0900.getTime() + ERROR_RETRY_MS) }]);
+    expect(e.repo.snapshot().users.u1!.alerts).toEqual({});
+    // The APNs key is fixed: the retry delivers it and records it once.
+    await runAt(e, new Date(AT_0900.getTime() + ERROR_RETRY_MS));
+    expect(t.delivered.map((m) => payloadOf(m).alertId)).toEqual([`${RULE}_threshold-7_2026-04-10`]);
+    expect(Object.keys(e.repo.snapshot().users.u1!.alerts)).toEqual([`${RULE}_threshold-7_2026-04-10`]);
+  });
+
+  test('two copies of one task at once (a redelivery, or the next run while a task is retried) send once', async () => {
+    const e = env();
+    await addTraveller(e, 'u1');
+    await scheduleAlertRun(e.deps, AT_0900);
+    const task = e.queue.take()[0]!.task;
+    const reports = await Promise.all([processAlertBatch(e.deps, task, AT_0900), processAlertBatch(e.deps, task, AT_0900)]);
+    expect(reports.flatMap((r) => r.users.map((u) => u.outcome)).sort()).toEqual(['notDue', 'sent']);
+    expect(e.transport.delivered).toHaveLength(2);
+  });
+
+  test('the device cap: only the most recently seen devices get the push', async () => {
+    const e = env();
+    e.deps.maxDevices = 2;
+    await addTraveller(e, 'u1', { devices: 0 });
+    for (let i = 1; i <= 4; i += 1) {
+      await e.repo.putDevice('u1', `dev${i}`, { fcmToken: `u1-tok${i}`, platform: 'ios', appVersion: '1.0', lastSeenAt: new Date(created.getTime() + i * 60_000) });
+    }
+    await e.repo.updateProfile('u1', { nextAlertAt: AT_0900 });
+    const [report] = await runAt(e, AT_0900);
+    expect(report?.users).toEqual([expect.objectContaining({ uid: 'u1', outcome: 'sent' })]);
+    expect(e.transport.delivered.map((m) => m.token).sort()).toEqual(['u1-tok3', 'u1-tok4']);
+    expect(e.logs).toContainEqual(expect.objectContaining({ message: 'alerts.devices.capped', uid: 'u1', maxDevices: 2 }));
+    expect((await e.repo.getAlert('u1', `${RULE}_threshold-7_2026-04-10`))?.sentTo).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Benchmark of the alert run's Firestore cost: documents read (and written) per scheduled run as a function of
- * the total number of users and of the users due, counted by MemoryRepository.counts (reads = documents
- * returned, the Firestore billing unit). The run must cost in proportion to the due users only.
+ * the total number of users and of the users due, counted by MemoryRepository.counts (billed reads: every document
+ * a lookup or transaction reads, found or not, and at least 1 per query). The run must cost in proportion to the
+ * due users only.
  *
  * Set-up per size: `total` users with a current Schengen status (asOf = their local today) and one device each;
  * all but `due` of them have `nextAlertAt` a month ahead; the `due` ones are present in the Schengen area with 7
@@ -170,7 +171,8 @@ export async function benchAlerts(sizes: readonly number[] = [1_000, 10_000, 100
   const perDue = new Set(rows.filter((r) => !r.stale).map((r) => (r.schedulerReads + r.workerReads) / r.due));
   lines.push(
     perDue.size === 1
-      ? `reads per run = ${[...perDue][0]} x due users with a current status, independent of total users (query 1 + profile 1 + status 1 + devices 1 per due user)`
+      ? `reads per run = ${[...perDue][0]} x due users with a current status, independent of total users (billed reads per due user: the query's result, ` +
+        'profile, status, devices and the alert record 1 each; the lease, the record and the schedule are transactions reading the deletion marker and their document, 2 each)'
       : `WARNING: reads per due user vary with total users: ${[...perDue].join(', ')}`,
   );
   return lines;

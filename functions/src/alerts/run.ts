@@ -6,17 +6,23 @@
  *    task per page with a deterministic id. It reads only due users: cost grows with due users, not all users.
  * 2. `processAlertBatch` (called by the `sendAlertBatch` task function): for each user of the page, re-reads the
  *    profile, recomputes the statuses when they are not for the user's local today, evaluates the policy
- *    (policy.ts), claims each alert with `createAlertIfAbsent` under its deterministic id, sends all the batch's
- *    messages with `sendEach` (<= 500 per call, transient errors retried with backoff), deletes the devices whose
- *    tokens FCM reports gone, and stores the user's next `nextAlertAt`.
+ *    (policy.ts), reads whether each candidate alert is already recorded, reads the user's most recently seen
+ *    devices (at most `maxDevices`, the per-user cap), and leases the user (`claimUserForAlerts`: `nextAlertAt`
+ *    moves `ALERT_LEASE_MS` ahead, so that a concurrent copy of the task skips it). Then, group by group (at most
+ *    one `sendEach` of 500 messages), with the deadline checked before each group: send, and for each user of the
+ *    group record the alerts FCM accepted for at least one device (`createAlertIfAbsent`, `sentTo` = devices that
+ *    accepted it), delete the devices whose tokens FCM reports gone, and store the user's next `nextAlertAt`.
+ *
+ * Pushes and records (issue 10): an alert is recorded only after FCM accepted it, so a run that stops (its deadline,
+ * a crash, a timeout) never leaves a record for a push that was not sent; the users it did not reach keep their lease
+ * and are due again when it runs out, unsent and unrecorded, so nobody's push is lost. Nothing is sent twice: a user is
+ * leased before its send (a concurrent task finds it not due), and an alert already recorded is never sent again.
+ * The one window left is a crash in the milliseconds between FCM accepting a push and its record's commit; the
+ * retry then sends that push again (APNs shows it in place of the first: `apns-collapse-id`).
  *
  * Idempotency (Cloud Scheduler and Cloud Tasks may deliver twice, a task may be retried after a partial run):
  * - a user is processed only while `nextAlertAt <= now`; processing moves it into the future, so a redelivered
  *   task skips users already done;
- * - the alert record is created with a Firestore `create()` precondition *before* sending: a second attempt finds
- *   it and sends nothing. Delivery is therefore at most once per alert: a crash between the claim and the send
- *   loses that one push (the next threshold or the app still tells the user) rather than repeating it, which is
- *   what "at most one notification per threshold per stay" asks;
  * - task ids are a hash of the run time and the page (queue.ts), so a retried scheduled run enqueues nothing new.
  */
 import type { TokenMessage } from 'firebase-admin/messaging';
@@ -35,6 +41,16 @@ export const DEFAULT_USERS_PER_TASK = 200;
 /** Users of one batch processed concurrently (each does a few sequential reads and writes). */
 const USER_CONCURRENCY = 16;
 
+/**
+ * How long a user being sent to is leased (`nextAlertAt` moved this far ahead before the send): longer than the
+ * task's timeout, so that a copy of the task running at the same time skips the user, short enough that a user the
+ * task never reached (it stopped) is looked at again soon.
+ */
+export const ALERT_LEASE_MS = 10 * 60_000;
+
+/** Default cap on the devices of one user that receive a push (`ALERT_MAX_DEVICES`, config.ts). */
+export const DEFAULT_MAX_DEVICES = 10;
+
 export type AlertLogger = (severity: LogSeverity, event: LogEventName, fields?: LogFields) => void;
 
 /** What the run needs; production values are built in alerts/deps.ts. */
@@ -48,6 +64,12 @@ export interface AlertDeps {
   recompute: (repo: Repository, uid: string, opts: { now: Date }) => Promise<{ statuses: VisaStatusDoc[] }>;
   retry?: RetryOptions;
   log?: AlertLogger;
+  /** Per-user device cap: only the most recently seen devices get the push (default DEFAULT_MAX_DEVICES). */
+  maxDevices?: number;
+  /** Stop sending after this instant (the task's timeout); users not reached stay leased, then due again. */
+  deadline?: Date;
+  /** Wall clock for the deadline, in ms (injectable for tests). Default Date.now. */
+  wallClock?: () => number;
 }
 
 export interface ScheduleOptions {
@@ -102,6 +124,10 @@ export type UserOutcome =
   | { uid: string; outcome: 'disabled' }
   | { uid: string; outcome: 'deferred'; nextAlertAt: Date | null }
   | { uid: string; outcome: 'nothingNew' | 'noDevices' | 'sent'; alertIds: string[]; nextAlertAt: Date | null }
+  /** The run stopped (deadline) before this user's send: nothing sent or recorded; due again when the lease ends. */
+  | { uid: string; outcome: 'notReached'; nextAlertAt: Date }
+  /** No device accepted the push (FCM errors): nothing recorded; looked at again after ERROR_RETRY_MS. */
+  | { uid: string; outcome: 'notAccepted'; alertIds: string[]; nextAlertAt: Date }
   | { uid: string; outcome: 'error'; reason: string };
 
 export interface BatchReport {
@@ -118,9 +144,9 @@ interface Prepared {
   profile: UserProfile;
   statuses: VisaStatusDoc[];
   devices: StoredDevice[];
-  /** Alerts claimed in this run (to send). */
-  claimed: AlertCandidate[];
-  /** Candidate ids that are recorded now (claimed here or earlier). */
+  /** Alerts to send in this run (not recorded yet; at most one per rule). */
+  toSend: AlertCandidate[];
+  /** Candidate ids recorded before this run. */
   recorded: Set<string>;
 }
 
@@ -179,33 +205,41 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
         await deps.repo.updateProfile(uid, { nextAlertAt });
         return void outcomes.set(uid, { uid, outcome: 'deferred', nextAlertAt });
       }
-      const devices = await deps.repo.listDevices(uid);
-      const recorded = new Set<string>();
-      const claimed: AlertCandidate[] = [];
+      const maxDevices = deps.maxDevices ?? DEFAULT_MAX_DEVICES;
+      // One more than the cap tells whether the user has more devices than get the push (logged, never an error).
+      const devices = await deps.repo.listDevices(uid, maxDevices + 1);
+      if (devices.length > maxDevices) {
+        log('INFO', 'alerts.devices.capped', { uid, maxDevices });
+        devices.length = maxDevices;
+      }
       if (devices.length === 0) {
-        // Nobody to tell: claim nothing (a device registered later still gets the alert), look again tomorrow.
+        // Nobody to tell: record nothing (a device registered later still gets the alert), look again tomorrow.
         const nextAlertAt = computeNextAlertAt(profile, statuses, now, { pushedToday: true });
         await deps.repo.updateProfile(uid, { nextAlertAt });
         return void outcomes.set(uid, { uid, outcome: 'noDevices', alertIds: [], nextAlertAt });
       }
+      const recorded = new Set<string>();
+      const toSend: AlertCandidate[] = [];
       const doneRules = new Set<string>();
       for (const c of ev.candidates) {
         if (doneRules.has(c.ruleId)) continue; // one push per rule per run; the rest waits for tomorrow
-        const created = await deps.repo.createAlertIfAbsent(uid, c.alertId, {
-          ruleId: c.ruleId,
-          kind: c.kind,
-          threshold: c.threshold,
-          stayStart: c.stayStart,
-          createdAt: now,
-          sentTo: devices.length,
-        });
-        recorded.add(c.alertId);
-        if (created) {
-          claimed.push(c);
-          doneRules.add(c.ruleId);
+        if (await deps.repo.getAlert(uid, c.alertId)) {
+          recorded.add(c.alertId);
+          continue;
         }
+        toSend.push(c);
+        doneRules.add(c.ruleId);
       }
-      prepared.push({ uid, profile, statuses, devices, claimed, recorded });
+      if (toSend.length === 0) {
+        const nextAlertAt = computeNextAlertAt(profile, statuses, now, { sentAlertIds: recorded, pushedToday: false });
+        await deps.repo.updateProfile(uid, { nextAlertAt });
+        return void outcomes.set(uid, { uid, outcome: 'nothingNew', alertIds: [], nextAlertAt });
+      }
+      // Lease the user before sending: a copy of this task running at the same time now finds it not due.
+      if (!(await deps.repo.claimUserForAlerts(uid, now, new Date(now.getTime() + ALERT_LEASE_MS)))) {
+        return void outcomes.set(uid, { uid, outcome: 'notDue' });
+      }
+      prepared.push({ uid, profile, statuses, devices, toSend, recorded });
     } catch (e) {
       // Deleted while this batch ran (the alert record or schedule write was refused): nothing to send or retry.
       if (isAccountDeletedError(e)) return void outcomes.set(uid, { uid, outcome: 'noProfile' });
@@ -220,51 +254,102 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
     }
   });
 
-  const deliveries: Delivery[] = [];
+  // Send group by group (one sendEach each), recording right after each group what FCM accepted: a run that stops
+  // between groups leaves the later users unsent, unrecorded and leased (due again when the lease ends).
+  const wall = deps.wallClock ?? Date.now;
+  const groups: Prepared[][] = [];
+  let group: Prepared[] = [];
+  let size = 0;
   for (const p of prepared) {
-    for (const c of p.claimed) {
-      const rule = ruleById.get(c.ruleId) ?? { id: c.ruleId, name: c.ruleId, regionName: 'the region', maxDays: 90, periodDays: 180 };
-      for (const d of p.devices) {
-        const message: TokenMessage = buildAlertMessage(d.data.fcmToken, c, rule, now);
-        deliveries.push({ uid: p.uid, deviceId: d.id, alertId: c.alertId, message });
+    const n = p.toSend.length * p.devices.length;
+    if (group.length > 0 && size + n > deps.transport.maxBatchSize) {
+      groups.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(p);
+    size += n;
+  }
+  if (group.length > 0) groups.push(group);
+
+  let messages = 0;
+  let delivered = 0;
+  let failed = 0;
+  let sendCalls = 0;
+  const removed = new Set<string>();
+  for (const g of groups) {
+    if (deps.deadline && wall() >= deps.deadline.getTime()) {
+      for (const p of g) outcomes.set(p.uid, { uid: p.uid, outcome: 'notReached', nextAlertAt: new Date(now.getTime() + ALERT_LEASE_MS) });
+      continue;
+    }
+    const deliveries: Delivery[] = [];
+    for (const p of g) {
+      for (const c of p.toSend) {
+        const rule = ruleById.get(c.ruleId) ?? { id: c.ruleId, name: c.ruleId, regionName: 'the region', maxDays: 90, periodDays: 180 };
+        for (const d of p.devices) {
+          const message: TokenMessage = buildAlertMessage(d.data.fcmToken, c, rule, now);
+          deliveries.push({ uid: p.uid, deviceId: d.id, alertId: c.alertId, message });
+        }
       }
     }
-  }
-  const sent = await sendDeliveries(deps.transport, deliveries, deps.retry);
-
-  const removed = new Set<string>();
-  for (const d of sent.staleTokens) {
-    const key = `${d.uid}/${d.deviceId}`;
-    if (removed.has(key)) continue;
-    removed.add(key);
-    await deps.repo.deleteDevice(d.uid, d.deviceId);
-    log('INFO', 'alerts.device.removed', { uid: d.uid, deviceId: d.deviceId });
-  }
-  for (const f of sent.failed) {
-    log('WARNING', 'alerts.send.failed', { uid: f.delivery.uid, deviceId: f.delivery.deviceId, alertId: f.delivery.alertId, code: f.code, reason: f.message.slice(0, 200) });
-  }
-
-  await mapPool(prepared, USER_CONCURRENCY, async (p) => {
-    const pushed = p.claimed.length > 0;
-    const nextAlertAt = computeNextAlertAt(p.profile, p.statuses, now, { sentAlertIds: p.recorded, pushedToday: pushed });
-    try {
-      await deps.repo.updateProfile(p.uid, { nextAlertAt });
-      outcomes.set(p.uid, { uid: p.uid, outcome: pushed ? 'sent' : 'nothingNew', alertIds: p.claimed.map((c) => c.alertId), nextAlertAt });
-    } catch (e) {
-      if (isAccountDeletedError(e)) return void outcomes.set(p.uid, { uid: p.uid, outcome: 'noProfile' });
-      // Still due: the next run re-reads it, finds the records, sends nothing again.
-      log('ERROR', 'alerts.user.error', { uid: p.uid, reason: errorReason(e) });
-      outcomes.set(p.uid, { uid: p.uid, outcome: 'error', reason: errorReason(e) });
+    const sent = await sendDeliveries(deps.transport, deliveries, deps.retry);
+    messages += deliveries.length;
+    delivered += sent.delivered.length;
+    failed += sent.failed.length;
+    sendCalls += sent.calls;
+    for (const d of sent.staleTokens) {
+      const key = `${d.uid}/${d.deviceId}`;
+      if (removed.has(key)) continue;
+      removed.add(key);
+      await deps.repo.deleteDevice(d.uid, d.deviceId);
+      log('INFO', 'alerts.device.removed', { uid: d.uid, deviceId: d.deviceId });
     }
-  });
+    for (const f of sent.failed) {
+      log('WARNING', 'alerts.send.failed', { uid: f.delivery.uid, deviceId: f.delivery.deviceId, alertId: f.delivery.alertId, code: f.code, reason: f.message.slice(0, 200) });
+    }
+    const accepted = new Map<string, number>();
+    for (const d of sent.delivered) accepted.set(`${d.uid}/${d.alertId}`, (accepted.get(`${d.uid}/${d.alertId}`) ?? 0) + 1);
+    await mapPool(g, USER_CONCURRENCY, async (p) => {
+      try {
+        const sentIds: string[] = [];
+        for (const c of p.toSend) {
+          const sentTo = accepted.get(`${p.uid}/${c.alertId}`) ?? 0;
+          if (sentTo === 0) continue; // not handed to FCM: not recorded, sent again later
+          await deps.repo.createAlertIfAbsent(p.uid, c.alertId, {
+            ruleId: c.ruleId,
+            kind: c.kind,
+            threshold: c.threshold,
+            stayStart: c.stayStart,
+            createdAt: now,
+            sentTo,
+          });
+          sentIds.push(c.alertId);
+          p.recorded.add(c.alertId);
+        }
+        if (sentIds.length === 0) {
+          const nextAlertAt = new Date(now.getTime() + ERROR_RETRY_MS);
+          await deps.repo.updateProfile(p.uid, { nextAlertAt });
+          return void outcomes.set(p.uid, { uid: p.uid, outcome: 'notAccepted', alertIds: p.toSend.map((c) => c.alertId), nextAlertAt });
+        }
+        const nextAlertAt = computeNextAlertAt(p.profile, p.statuses, now, { sentAlertIds: p.recorded, pushedToday: true });
+        await deps.repo.updateProfile(p.uid, { nextAlertAt });
+        outcomes.set(p.uid, { uid: p.uid, outcome: 'sent', alertIds: sentIds, nextAlertAt });
+      } catch (e) {
+        if (isAccountDeletedError(e)) return void outcomes.set(p.uid, { uid: p.uid, outcome: 'noProfile' });
+        // Leased: the next run after the lease re-reads it, finds the records, sends nothing again.
+        log('ERROR', 'alerts.user.error', { uid: p.uid, reason: errorReason(e) });
+        outcomes.set(p.uid, { uid: p.uid, outcome: 'error', reason: errorReason(e) });
+      }
+    });
+  }
 
   const report: BatchReport = {
     users: task.uids.filter((u, i, a) => a.indexOf(u) === i).map((u) => outcomes.get(u) ?? { uid: u, outcome: 'error', reason: 'not processed' }),
-    messages: deliveries.length,
-    delivered: sent.delivered.length,
+    messages,
+    delivered,
     staleTokensRemoved: removed.size,
-    failed: sent.failed.length,
-    sendCalls: sent.calls,
+    failed,
+    sendCalls,
   };
   const count = (o: UserOutcome['outcome']) => report.users.filter((u) => u.outcome === o).length;
   log('INFO', 'alerts.batch.done', {
@@ -272,6 +357,8 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
     users: report.users.length,
     sent: count('sent'),
     deferred: count('deferred'),
+    notReached: count('notReached'),
+    notAccepted: count('notAccepted'),
     notDue: count('notDue'),
     errors: count('error'),
     messages: report.messages,

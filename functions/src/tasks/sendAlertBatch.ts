@@ -3,9 +3,9 @@
  * holds one page of due users (alerts/queue.ts); many instances process pages in parallel, each sending its
  * pushes with `sendEach` (<= 500 messages per call). Cloud Tasks retries a task that throws, with backoff.
  *
- * Idempotent (alerts/run.ts): users already processed are no longer due, and each alert's record is created with
- * a precondition before it is sent, so a retried task sends nothing twice. A malformed payload is logged and
- * dropped (retrying cannot fix it).
+ * Idempotent (alerts/run.ts): users already processed are no longer due, a user is leased before its push, and an
+ * alert is recorded right after FCM accepted it, so a retried task sends nothing twice and a stopped one loses no
+ * push. A malformed payload is logged and dropped (retrying cannot fix it).
  */
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { REGION, alertRuntimeConfig } from '../config';
@@ -15,12 +15,14 @@ import { AlertBatchTaskSchema, type AlertBatchTask } from '../alerts/queue';
 import { processAlertBatch } from '../alerts/run';
 import { logEvent } from '../log';
 
+const TIMEOUT_SECONDS = 300;
+
 export const sendAlertBatch = onTaskDispatched<AlertBatchTask>(
   {
     region: REGION,
     retryConfig: { maxAttempts: 5, minBackoffSeconds: 30, maxBackoffSeconds: 600, maxDoublings: 4 },
     rateLimits: { maxConcurrentDispatches: 50, maxDispatchesPerSecond: 20 },
-    timeoutSeconds: 300,
+    timeoutSeconds: TIMEOUT_SECONDS,
     memory: '512MiB',
   },
   async (request): Promise<void> => {
@@ -30,7 +32,11 @@ export const sendAlertBatch = onTaskDispatched<AlertBatchTask>(
       return;
     }
     const deps = alertDeps();
-    const retry = { maxAttempts: alertRuntimeConfig().sendAttempts, ...deps.retry };
-    await processAlertBatch({ ...deps, retry }, parsed.data, deps.clock());
+    const config = alertRuntimeConfig();
+    const retry = { maxAttempts: config.sendAttempts, ...deps.retry };
+    // Stop sending a minute before the timeout: users not reached keep their lease and are due again after it,
+    // unsent and unrecorded (alerts/run.ts).
+    const deadline = new Date(Date.now() + (TIMEOUT_SECONDS - 60) * 1000);
+    await processAlertBatch({ ...deps, retry, maxDevices: config.maxDevices, deadline }, parsed.data, deps.clock());
   },
 );
