@@ -389,7 +389,7 @@ export const DEVICE_CREATE_CASES: WriteCase[] = [
  * Subcollections of `users/{uid}`: a collection group query over any of them (`collectionGroup('segments')`)
  * would span every user, so it is denied to everyone, the owner included (no recursive wildcard in the rules).
  */
-export const COLLECTION_GROUPS = ['segments', 'visaStatus', 'summaries', 'imports', 'alerts', 'devices'];
+export const COLLECTION_GROUPS = ['segments', 'visaStatus', 'summaries', 'imports', 'alerts', 'devices', 'timeline'];
 
 // ---- Cloud Storage: users/{uid}/imports/{importId}.csv|.txt (storage.rules) ----
 

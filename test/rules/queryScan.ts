@@ -115,6 +115,28 @@ export function scanQueries(source: string, file: string): ScannedQuery[] {
   return out;
 }
 
+/** A `fieldOverrides` entry of firestore.indexes.json: the single-field indexes of one field (`[]` = exempt). */
+export interface FieldOverride {
+  collectionGroup: string;
+  fieldPath: string;
+  indexes: { order?: 'ASCENDING' | 'DESCENDING'; arrayConfig?: 'CONTAINS'; queryScope?: string }[];
+}
+
+/**
+ * True when a declared single-field index serves the query: a collection-group query on one field (an inequality
+ * and/or orderBy, plus `__name__`) needs that field's override to list a COLLECTION_GROUP index in its order.
+ */
+export function servedByFieldOverride(q: ScannedQuery, overrides: readonly FieldOverride[]): boolean {
+  if (q.equality.length > 0 || q.ordered.length !== 1) return false;
+  const o = q.ordered[0]!;
+  return overrides.some(
+    (f) =>
+      f.collectionGroup === q.collectionGroup &&
+      f.fieldPath === o.field &&
+      f.indexes.some((i) => (i.queryScope ?? 'COLLECTION') === q.queryScope && (i.order ?? 'ASCENDING') === o.order),
+  );
+}
+
 /** True when the query is served by automatic single-field indexes (no composite index needed). */
 export function servedBySingleFieldIndexes(q: ScannedQuery): boolean {
   // Automatic single-field indexes have collection scope; collection-group scope must be declared.

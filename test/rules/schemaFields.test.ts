@@ -151,6 +151,18 @@ describe('firestore.rules covers the data model', () => {
     expect(sorted(inMatrix)).toEqual(sorted(collections));
   });
 
+  /** Backend-only collections: no match block, so firestore.rules deny every client read and write. */
+  const BACKEND_ONLY = ['deletedUsers', 'users/timeline'];
+
+  test('the backend-only collections have no match block, and the Firestore repository names them', () => {
+    const repoSrc = fs.readFileSync(path.join(ROOT, 'functions/src/repository/firestore.ts'), 'utf8');
+    const matched = [...blocks.keys()].map((p) => p.slice(DOCS.length + 1).replace(/\/\{[^}]+\}/g, ''));
+    for (const c of BACKEND_ONLY) {
+      expect(matched).not.toContain(c);
+      expect(repoSrc).toContain(`'${c.split('/').pop()}'`);
+    }
+  });
+
   test('every collection the Firestore repository reads or writes has a match block', () => {
     const repoSrc = fs.readFileSync(path.join(ROOT, 'functions/src/repository/firestore.ts'), 'utf8');
     const used = new Set<string>(['countries', 'visaRules']); // written through writeReference(collection)
