@@ -62,6 +62,7 @@ async function main() {
 
   for (const [title, modulePath, fn] of [
     ['Functions: Firestore operations (in-memory repository counts)', '../functions/lib/bench/functions.js', 'benchFunctions'],
+    ['Firestore reads and writes per operation, measured by running the real services against the counting in-memory repository', '../functions/lib/bench/reads.js', 'benchReads'],
     ['Alerts: documents read per scheduled run', '../functions/lib/bench/alerts.js', 'benchAlerts'],
   ]) {
     let mod;

@@ -1,0 +1,210 @@
+/**
+ * Benchmark of Firestore reads and writes per operation at 100, 1 000 and 10 000 stored segments (issue 10, item 1),
+ * called by `npm run bench` (scripts/bench.js) from the compiled `functions/lib/bench/reads.js`.
+ *
+ * Each operation runs the real services (services/recompute.ts, profile.ts, importJob.ts, scheduledRecompute.ts)
+ * against the counting in-memory repository (`MemoryRepository.counts`, which counts as Firestore bills: every
+ * document a lookup or transaction reads, found or not, the deletion marker of each write transaction included, and
+ * at least 1 per query). The app's own write (the segment or profile it saves) is not counted: only the backend's.
+ * Counts are exact; they do not depend on the machine.
+ */
+import { addDays } from '../core/dates';
+import { CONFIG_DEFAULTS } from '../config';
+import { setLogSink } from '../log';
+import type { SegmentDoc, UserProfile } from '../model/documents';
+import { MemoryRepository } from '../repository/memory';
+import { newProfile } from '../services/account';
+import { runImport } from '../services/importJob';
+import { handleProfileWrite } from '../services/profile';
+import { handleSegmentWrite, recomputeUser } from '../services/recompute';
+import { recomputeDueUsers } from '../services/scheduledRecompute';
+import { LocalDirStorage } from '../storage/local';
+import { syntheticFlightsCsv } from './flights';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const LIMITS = {
+  importMaxBytes: CONFIG_DEFAULTS.importMaxBytes,
+  importMaxRows: CONFIG_DEFAULTS.importMaxRows,
+  layoverHours: CONFIG_DEFAULTS.layoverHours,
+  maxSegmentsPerUser: CONFIG_DEFAULTS.maxSegmentsPerUser,
+  importsPerDay: CONFIG_DEFAULTS.importsPerDay,
+};
+
+interface Cost {
+  reads: number;
+  writes: number;
+}
+
+function seg(from: string, to: string, date: string, t: Date): SegmentDoc {
+  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'air', source: 'manual', createdAt: t, updatedAt: t };
+}
+
+/** A user with `n` segments (a border crossing every 3 days, ending in France on 2026-11-20), timeline built. */
+async function userWith(repo: MemoryRepository, uid: string, n: number, clock: { now: Date }): Promise<void> {
+  await repo.createProfileIfAbsent(uid, { ...newProfile({ uid }, clock.now), nationalities: ['US'], timeZone: 'Europe/Paris' });
+  let d = addDays('2026-11-20', -3 * (n - 1));
+  for (let i = 0; i < n; i++) {
+    const inbound = (n - 1 - i) % 2 === 0;
+    await repo.putSegment(uid, `s${String(i).padStart(6, '0')}`, seg(inbound ? 'US' : 'FR', inbound ? 'FR' : 'US', d, clock.now));
+    d = addDays(d, 3);
+  }
+  await recomputeUser(repo, uid, { now: clock.now });
+}
+
+async function measure(repo: MemoryRepository, fn: () => Promise<unknown>): Promise<Cost> {
+  repo.resetCounts();
+  await fn();
+  return { reads: repo.counts.reads, writes: repo.counts.writes };
+}
+
+async function segmentCosts(n: number): Promise<Record<'create' | 'edit' | 'delete', Cost>> {
+  const clock = { now: NOW };
+  const repo = new MemoryRepository({ clock: () => clock.now });
+  await userWith(repo, 'u', n, clock);
+  const out = {} as Record<'create' | 'edit' | 'delete', Cost>;
+  const event = async (id: string, before: boolean, after: SegmentDoc | null) => {
+    clock.now = new Date(clock.now.getTime() + 1_000);
+    const version = after ? await repo.putSegment('u', id, after) : await repo.deleteSegment('u', id);
+    return measure(repo, () =>
+      handleSegmentWrite(repo, { uid: 'u', segmentId: id, eventId: `e-${version}`, eventTime: clock.now, version, beforeExists: before, after: after as unknown as Record<string, unknown> | null }, clock.now),
+    );
+  };
+  // The app adds a trip to Germany, moves it a day, then deletes it: each changes the status.
+  out.create = await event('new', false, seg('FR', 'DE', '2026-11-21', clock.now));
+  out.edit = await event('new', true, seg('FR', 'DE', '2026-11-22', clock.now));
+  out.delete = await event('new', true, null);
+  return out;
+}
+
+async function profileCosts(n: number): Promise<Record<'rule' | 'notifications' | 'name', Cost>> {
+  const clock = { now: NOW };
+  const repo = new MemoryRepository({ clock: () => clock.now });
+  await userWith(repo, 'u', n, clock);
+  const edit = async (patch: Partial<UserProfile>): Promise<Cost> => {
+    const before = (await repo.getProfile('u'))!;
+    await repo.updateProfile('u', patch);
+    const after = (await repo.getProfile('u'))!;
+    return measure(repo, () => handleProfileWrite(repo, { uid: 'u', eventId: 'p', before: { ...before }, after: { ...after } }, clock.now));
+  };
+  return {
+    rule: await edit({ nationalities: ['US', 'DE'] }),
+    notifications: await edit({ notifications: { ...newProfile({ uid: 'u' }, NOW).notifications, thresholds: [30, 7] } }),
+    name: await edit({ displayName: 'Ada' }),
+  };
+}
+
+async function importCost(n: number, rows: number): Promise<Cost & { created: number }> {
+  const clock = { now: NOW };
+  const repo = new MemoryRepository({ clock: () => clock.now });
+  await userWith(repo, 'u', n, clock);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-bench-reads-'));
+  try {
+    const storage = new LocalDirStorage(dir);
+    const name = 'users/u/imports/i1.csv';
+    // Flights before the stored history, so that every row is a new segment.
+    const csv = syntheticFlightsCsv(rows, 11, addDays('2026-11-20', -3 * n - 3 * rows - 400));
+    await storage.write(name, csv);
+    const cost = await measure(repo, () =>
+      runImport(
+        { repo, storage, clock: () => clock.now, sleep: async () => undefined, limits: LIMITS },
+        { name, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), timeCreated: NOW, metadata: {}, eventId: 'i' },
+      ),
+    );
+    return { ...cost, created: (await repo.getImport('u', 'i1'))!.counts.imported };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function dailyCost(n: number): Promise<Cost> {
+  const clock = { now: NOW };
+  const repo = new MemoryRepository({ clock: () => clock.now });
+  for (const uid of ['a', 'b']) await userWith(repo, uid, n, clock);
+  clock.now = new Date(NOW.getTime() + 86_400_000);
+  const cost = await measure(repo, () => recomputeDueUsers(repo, clock.now, { pageSize: 500 }));
+  // Per due user: without the run's one query for users still scheduled on their profile (1 read, none due).
+  return { reads: (cost.reads - 1) / 2, writes: cost.writes / 2 };
+}
+
+/**
+ * A history of `n` imported flights (airports, times, import ids: the largest records), then one edit: how many
+ * timeline documents it takes and what an edit costs then.
+ */
+async function importedHistory(n: number): Promise<{ segments: number; docs: number; bytes: number; edit: Cost; daily: Cost }> {
+  const clock = { now: NOW };
+  const repo = new MemoryRepository({ clock: () => clock.now });
+  await repo.createProfileIfAbsent('u', { ...newProfile({ uid: 'u' }, NOW), nationalities: ['US'], timeZone: 'Europe/Paris' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-bench-reads-'));
+  try {
+    const storage = new LocalDirStorage(dir);
+    const name = 'users/u/imports/a1b2c3d4-0000-4000-8000-000000000000.csv';
+    // One flight every 1.5 days on average: starting 1.6 n days back keeps every date after 1900 and before today.
+    const csv = syntheticFlightsCsv(n, 11, addDays('2026-11-20', -Math.ceil(1.6 * n)));
+    await storage.write(name, csv);
+    await runImport(
+      { repo, storage, clock: () => clock.now, sleep: async () => undefined, limits: LIMITS },
+      { name, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), timeCreated: NOW, metadata: {}, eventId: 'i' },
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const timeline = await repo.readTimeline('u');
+  const docs = timeline.shards.size + 1;
+  const segments = timeline.head!.segments;
+  const bytes = Object.values(repo.snapshot().users.u!.timeline).reduce((a, d) => a + Buffer.byteLength(d.records), 0);
+  clock.now = new Date(NOW.getTime() + 1_000);
+  const trip = seg('FR', 'DE', '2026-11-21', clock.now);
+  const version = await repo.putSegment('u', 'new', trip);
+  const edit = await measure(repo, () =>
+    handleSegmentWrite(repo, { uid: 'u', segmentId: 'new', eventId: 'e', eventTime: clock.now, version, beforeExists: false, after: trip as unknown as Record<string, unknown> }, clock.now),
+  );
+  clock.now = new Date(NOW.getTime() + 86_400_000);
+  const daily = await measure(repo, () => recomputeDueUsers(repo, clock.now, { pageSize: 500 }));
+  return { segments, docs, bytes, edit, daily: { reads: daily.reads - 1, writes: daily.writes } };
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const line = (what: string, n: number, c: Cost, extra = ''): string => `${what}, ${n} stored segments: ${fmt(c.reads)} reads, ${fmt(c.writes)} writes${extra}`;
+
+/** Runs the cases and returns the lines `npm run bench` prints. */
+export async function benchReads(
+  sizes: readonly number[] = [100, 1_000, 10_000],
+  importRows = 1_000,
+  importedSizes: readonly number[] = [10_000, 19_000],
+): Promise<string[]> {
+  const prevSink = setLogSink(() => undefined);
+  const lines = [
+    '(real services against the counting in-memory repository; billed reads: the deletion marker and every document a',
+    " transaction reads included, at least 1 per query; writes = documents written; the app's own write not counted)",
+  ];
+  try {
+    for (const n of sizes) {
+      const s = await segmentCosts(n);
+      lines.push(line('segment create', n, s.create), line('edit', n, s.edit), line('segment delete', n, s.delete));
+      const p = await profileCosts(n);
+      lines.push(
+        line('profile edit (nationality: rule input)', n, p.rule),
+        line('profile edit (notifications: alert schedule only)', n, p.notifications),
+        line('profile edit (display name: nothing derived)', n, p.name),
+      );
+      const i = await importCost(n, importRows);
+      lines.push(line(`import of ${fmt(importRows)} rows`, n, i, ` (${fmt(i.created)} segment writes + ${fmt(i.writes - i.created)} other writes)`));
+      lines.push(line('daily recompute', n, await dailyCost(n), ' per due user'));
+    }
+    // The largest records (imported flights) at 10 000 segments and just under the cap (20 000): one timeline
+    // document, then two.
+    for (const n of importedSizes) {
+      const h = await importedHistory(n);
+      lines.push(
+        `timeline of ${fmt(h.segments)} imported flights: ${h.docs} document${h.docs === 1 ? '' : 's'}, ${fmt(Math.round(h.bytes / 1024))} KiB of records; ` +
+          `segment create then: ${h.edit.reads} reads, ${h.edit.writes} writes; daily recompute: ${h.daily.reads} reads, ${h.daily.writes} writes`,
+      );
+    }
+  } finally {
+    setLogSink(prevSink);
+  }
+  return lines;
+}

@@ -1,0 +1,12 @@
+/** The reads/writes benchmark runs (small sizes) and shows costs that do not grow with the stored segments. */
+import { benchReads } from '../../functions/src/bench/reads';
+
+test('reads and writes per operation are the same at 100 and 1 000 stored segments', async () => {
+  const lines = await benchReads([100, 1_000], 500, []);
+  const ops = lines.filter((l) => /stored segments: /.test(l));
+  expect(ops).toHaveLength(2 * 8);
+  for (const l of ops) expect(l).toMatch(/^[a-z][^,]*(, [^,]*)?, \d+ stored segments: [\d,]+ reads, [\d,]+ writes/);
+  const costOf = (n: number) => ops.filter((l) => l.includes(` ${n} stored segments`)).map((l) => l.replace(/, \d+ stored segments/, ''));
+  expect(costOf(1_000)).toEqual(costOf(100));
+  expect(ops).toContain('edit, 1000 stored segments: 2 reads, 4 writes');
+}, 120_000);
