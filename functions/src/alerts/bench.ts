@@ -88,11 +88,13 @@ async function populate(repo: MemoryRepository, total: number): Promise<void> {
   }
 }
 
-/** Makes users [from, from + due) due now, present in France since 2026-04-10 (7 days left on 2026-07-01). */
+/**
+ * Makes users [from, from + due) due now, present in France since 2026-04-10 (7 days left on 2026-07-01): the
+ * segment written and its timeline and status built by a recompute, for today (fresh) or yesterday (stale).
+ */
 async function makeDue(repo: MemoryRepository, from: number, due: number, stale: boolean): Promise<void> {
   for (let i = from; i < from + due; i += 1) {
     const uid = uidOf(i);
-    await repo.updateProfile(uid, { nextAlertAt: NOW });
     await repo.putSegment(uid, 's1', {
       departureCountry: 'US',
       arrivalCountry: 'FR',
@@ -103,8 +105,8 @@ async function makeDue(repo: MemoryRepository, from: number, due: number, stale:
       createdAt: NOW,
       updatedAt: NOW,
     });
-    const s = stale ? status('2026-06-30', 8, '2026-04-10') : status(TODAY, 7, '2026-04-10');
-    await repo.putEvaluation(uid, [s], countryDays(s.asOf));
+    await recomputeUser(repo, uid, { now: stale ? new Date(NOW.getTime() - 86_400_000) : NOW });
+    await repo.updateProfile(uid, { nextAlertAt: NOW });
   }
 }
 
