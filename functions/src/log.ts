@@ -16,7 +16,6 @@ export type LogEventName =
   | 'profile.event.skipped'
   | 'profile.changed'
   | 'recompute.done'
-  | 'recompute.retried'
   | 'import.rejected'
   | 'import.started'
   | 'import.progress'

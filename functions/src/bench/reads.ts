@@ -177,8 +177,7 @@ export async function benchReads(
 ): Promise<string[]> {
   const prevSink = setLogSink(() => undefined);
   const lines = [
-    '(real services against the counting in-memory repository; billed reads: the deletion marker and every document a',
-    " transaction reads included, at least 1 per query; writes = documents written; the app's own write not counted)",
+    "(billed reads: the deletion marker and every document a transaction reads included, at least 1 per query; writes = documents written; the app's own write not counted)",
   ];
   try {
     for (const n of sizes) {
