@@ -9,7 +9,7 @@ import { addDays } from '../../functions/src/core/dates';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { MemoryRepository } from '../../functions/src/repository/memory';
 import { activeRuleIds, recomputeUser, startOfNextLocalDay, toCoreSegment, verifyTimeline } from '../../functions/src/services/recompute';
-import type { SegmentDoc, TimelineHeadDoc } from '../../functions/src/model/documents';
+import type { SegmentDoc, TimelineHeadDoc, UserProfile } from '../../functions/src/model/documents';
 
 const wrapped = fft.wrap(onSegmentWritten);
 const UID = 'alice';
@@ -230,6 +230,38 @@ describe('idempotency and order', () => {
     env.repo.resetCounts();
     expect(await wrapped(writeEvent('s1', s, noted, { version: vn }))).toEqual({ action: 'recomputed', changed: false });
     expect(env.repo.counts).toEqual({ reads: 2, writes: 1, deletes: 0 });
+  });
+});
+
+describe('robustness of the timeline', () => {
+  test('a profile that breaks its schema is copied with defaults: the next event does not rebuild the timeline', async () => {
+    const broken = { ...profile(), notifications: { enabled: true, surprise: 1 }, nationalities: 'US' } as unknown as UserProfile;
+    await env.repo.putProfile(UID, broken);
+    const a = seg('US', 'FR', '2026-11-01');
+    const va = await env.repo.putSegment(UID, 'a', a);
+    await wrapped(writeEvent('a', null, a, { version: va }));
+    expect(head(env.repo).profile).toMatchObject({ nationalities: [], timeZone: 'Europe/Paris', notifications: { enabled: true, thresholds: [30, 14, 7, 3, 1] } });
+    const b = seg('FR', 'US', '2026-11-05');
+    const vb = await env.repo.putSegment(UID, 'b', b);
+    env.repo.resetCounts();
+    await wrapped(writeEvent('b', null, b, { version: vb }));
+    expect(env.repo.counts.reads).toBe(2);
+    expect(env.logs.filter((l) => l.message === 'timeline.repaired')).toHaveLength(1);
+  });
+
+  test('an unreadable timeline is rebuilt from the segments and the event applied', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const a = seg('US', 'FR', '2026-11-01');
+    const va = await env.repo.putSegment(UID, 'a', a);
+    await wrapped(writeEvent('a', null, a, { version: va }));
+    // A record no version of the format writes.
+    await env.repo.updateTimeline(UID, ({ timeline }) => ({ commit: { timeline: new Map([['head', { ...timeline.head!, records: 'Q\tnonsense' }]]) }, result: null }));
+    const b = seg('FR', 'US', '2026-11-05');
+    const vb = await env.repo.putSegment(UID, 'b', b);
+    await wrapped(writeEvent('b', null, b, { version: vb }));
+    expect(env.logs.some((l) => l.message === 'timeline.corrupt')).toBe(true);
+    expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
+    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBe(5);
   });
 });
 

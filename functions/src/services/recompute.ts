@@ -44,7 +44,7 @@ import { isTimeZone } from '../core/timeZones';
 import { segmentFields, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { logEvent } from '../log';
-import type { CountryDaysDoc, ProfileInputs, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
+import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
@@ -236,9 +236,24 @@ export function evaluationDocs(
   return { statuses, countryDays };
 }
 
-/** The profile's rule inputs, as the timeline head keeps them. */
+/**
+ * The profile's rule inputs, as the timeline head keeps them. A stored profile that breaks its schema (written
+ * outside the rules) must not make the head unreadable, which would rebuild the timeline at every event: each input
+ * that is not valid is replaced by its default (no nationality, UTC, the default notification settings), as the
+ * recompute treats a missing profile.
+ */
 export function profileInputsOf(p: UserProfile): ProfileInputs {
-  return { nationalities: [...p.nationalities], homeCountry: p.homeCountry ?? null, timeZone: p.timeZone, notifications: structuredClone(p.notifications) };
+  const shape = ProfileInputsSchema.shape;
+  const pick = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, value: unknown, fallback: T): T => {
+    const r = schema.safeParse(value);
+    return r.success ? (r.data as T) : fallback;
+  };
+  return {
+    nationalities: pick(shape.nationalities, p.nationalities, []),
+    homeCountry: pick(shape.homeCountry, p.homeCountry ?? null, null),
+    timeZone: pick(shape.timeZone, p.timeZone, 'UTC'),
+    notifications: pick(shape.notifications, p.notifications, structuredClone(DEFAULT_NOTIFICATION_SETTINGS)),
+  };
 }
 
 /** Fingerprint of a summary without `computedAt` (the head records the one written; change detection). */

@@ -190,9 +190,12 @@ export function encodeEntry(e: TimelineEntry, sourceIndex: (source: string) => n
 export function decodeEntry(line: string, sources: readonly string[]): TimelineEntry {
   const f = line.split('\t');
   const kind = f[0];
-  const version = parseInt(f[1] ?? '', 36);
+  const version = /^[0-9a-z]{1,11}$/.test(f[1] ?? '') ? parseInt(f[1]!, 36) : NaN;
   const rawId = f[2];
-  if (!Number.isSafeInteger(version) || rawId === undefined || rawId === '') throw new TimelineCorruptError(`bad record "${line.slice(0, 80)}"`);
+  const minFields = kind === 'L' ? 9 : kind === 'J' ? 5 : 3;
+  if (!Number.isSafeInteger(version) || rawId === undefined || rawId === '' || f.length < minFields) {
+    throw new TimelineCorruptError(`bad record "${line.slice(0, 80)}"`);
+  }
   const id = decodeId(rawId);
   if (kind === 'D') return { kind: 'deleted', id, version };
   if (kind === 'X') return { kind: 'refused', id, version };

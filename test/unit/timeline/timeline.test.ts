@@ -1,0 +1,160 @@
+/**
+ * The timeline (functions/src/timeline/timeline.ts) on its own: the record format round-trips every value a segment
+ * document can hold, documents are split before Firestore's size limit, and the order writes are applied in does not
+ * change the result (property test: any order, with repeats, ends in the state of each segment's last write).
+ */
+import fc from 'fast-check';
+import {
+  HEAD_ID,
+  MAX_SHARD_BYTES,
+  TOMBSTONE_TTL_MS,
+  Timeline,
+  TimelineCorruptError,
+  decodeEntry,
+  encodeEntry,
+  type TimelineDocs,
+  type TimelineEntry,
+} from '../../../functions/src/timeline/timeline';
+import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const base = { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'air' };
+
+/**
+ * Writes the documents a timeline changed into `store` (as a commit does) and decodes the store again (as the next
+ * event's read does).
+ */
+function roundTrip(tl: Timeline, store = new Map<string, TimelineHeadDoc | TimelineShardDoc>()): Timeline {
+  for (const [id, doc] of tl.encode(NOW)) store.set(id, doc);
+  const head = store.get(HEAD_ID) as TimelineHeadDoc;
+  const shards = new Map([...store].filter(([id]) => id !== HEAD_ID) as [string, TimelineShardDoc][]);
+  return Timeline.decode({ head, shards } as TimelineDocs)!;
+}
+
+describe('records', () => {
+  const sources = ['imp-file-1'];
+  const idx = (s: string) => sources.indexOf(s);
+  test.each<[string, TimelineEntry]>([
+    ['a manual segment', { kind: 'live', id: 'A1B2', version: 1_795_428_000_000_001, source: 'manual', data: { ...base } }],
+    ['an imported flight with times and airports (id compacted)', { kind: 'live', id: 'imp-0123456789abcdef01234567', version: 5, source: 'imp-file-1', data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'LFPG' } }],
+    ['a date-line arrival the day before, transit true', { kind: 'live', id: 'x', version: 6, source: 'manual', data: { ...base, arrivalDate: '2026-02-28', transit: true } }],
+    ['transit false is kept apart from no transit', { kind: 'live', id: 'y', version: 7, source: 'manual', data: { ...base, mode: 'rail', transit: false } }],
+    ['an id with tab, newline, percent and exclamation mark', { kind: 'live', id: '!a\tb\n%c', version: 8, source: 'manual', data: { ...base } }],
+    ['an invalid document is kept whole (JSON form)', { kind: 'live', id: 'bad', version: 9, source: 'manual', data: { ...base, arrivalCountry: 'XX1', extra: { deep: ['\t'] } } }],
+    ['a tombstone', { kind: 'deleted', id: 'gone', version: 10 }],
+    ['a create refused by the cap', { kind: 'refused', id: 'over', version: 11 }],
+  ])('%s round-trips', (_name, entry) => {
+    const line = encodeEntry(entry, idx);
+    expect(line).not.toMatch(/\n/);
+    expect(decodeEntry(line, sources)).toEqual(entry);
+  });
+
+  test('an imported flight costs under 80 bytes', () => {
+    const e: TimelineEntry = { kind: 'live', id: 'imp-0123456789abcdef01234567', version: 1_795_428_000_000_001, source: 'imp-file-1', data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'CDG' } };
+    expect(Buffer.byteLength(encodeEntry(e, idx))).toBeLessThan(80);
+  });
+
+  test.each(['Q\t1\tx', 'L\tnot-a-number\tx', 'L\t1\t', 'L\t1\tx\tz'])('%j is not a record', (line) => {
+    expect(() => decodeEntry(line, sources)).toThrow(TimelineCorruptError);
+  });
+});
+
+describe('documents', () => {
+  test('records are split into documents of at most MAX_SHARD_BYTES; the head lists them; decoding restores all', () => {
+    const tl = Timeline.empty();
+    const id = (i: number) => `segment-with-a-long-id-${String(i).padStart(6, '0')}-${'x'.repeat(60)}`;
+    const n = Math.ceil((2.5 * MAX_SHARD_BYTES) / 120);
+    for (let i = 0; i < n; i++) tl.apply(id(i), 1000 + i, { ...base, source: 'manual' });
+    const docs = tl.encode(NOW);
+    expect([...docs.keys()]).toEqual([HEAD_ID, 's1', 's2']);
+    for (const d of docs.values()) expect(Buffer.byteLength(d.records)).toBeLessThanOrEqual(MAX_SHARD_BYTES);
+    expect((docs.get(HEAD_ID) as TimelineHeadDoc).shards).toEqual(['s1', 's2']);
+    const back = roundTrip(tl);
+    expect(back.liveCount).toBe(n);
+    expect(back.liveSegments().map((s) => s.id)).toEqual(tl.liveSegments().map((s) => s.id));
+    // Changing one record rewrites only its document (and not the head, whose fields did not change).
+    back.apply(id(n - 1), 10_000_000, { ...base, arrivalCountry: 'DE', source: 'manual' });
+    expect([...back.encode(NOW).keys()]).toEqual(['s2']);
+  });
+
+  test('a head listing a missing shard, or an id in two documents, is unreadable', () => {
+    const tl = Timeline.empty();
+    tl.apply('a', 1, { ...base });
+    const head = tl.encode(NOW).get(HEAD_ID) as TimelineHeadDoc;
+    expect(() => Timeline.decode({ head: { ...head, shards: ['s1'] }, shards: new Map() })).toThrow(/shard s1 is listed by the head but missing/);
+    expect(() => Timeline.decode({ head: { ...head, shards: ['s1'] }, shards: new Map([['s1', { v: 1, records: head.records }]]) })).toThrow(/segment a has two records/);
+  });
+});
+
+describe('versions', () => {
+  test('a write not newer than the record, or for an unknown id not newer than the floor, is stale', () => {
+    const tl = Timeline.empty();
+    expect(tl.apply('a', 10, { ...base })).toBe('changed');
+    expect(tl.apply('a', 10, { ...base, arrivalCountry: 'DE' })).toBe('stale');
+    expect(tl.apply('a', 9, null)).toBe('stale');
+    expect(tl.apply('a', 11, { ...base, notes: 'only a note' })).toBe('version-only');
+    expect(tl.apply('a', 12, null)).toBe('changed');
+    tl.meta.floor = 100;
+    expect(tl.apply('b', 100, { ...base })).toBe('stale');
+    expect(tl.apply('b', 101, { ...base })).toBe('changed');
+  });
+
+  test('tombstones older than the TTL are dropped and the floor moves past them', () => {
+    const tl = Timeline.empty();
+    const old = NOW.getTime() * 1000 - TOMBSTONE_TTL_MS * 1000 - 1;
+    tl.apply('a', old - 5, { ...base });
+    tl.apply('a', old, null);
+    tl.dropOldTombstones(NOW);
+    expect(tl.get('a')).toBeUndefined();
+    expect(tl.meta.floor).toBe(old);
+    // A very late event of the deleted segment's create is still stale.
+    expect(tl.apply('a', old - 5, { ...base })).toBe('stale');
+  });
+
+  test('mergeListing (repair): listed segments newer than their record win; unlisted older records become tombstones', () => {
+    const tl = Timeline.empty();
+    tl.apply('kept-newer', 500, { ...base, arrivalCountry: 'DE' });
+    tl.apply('gone', 50, { ...base });
+    tl.apply('stale', 40, { ...base });
+    tl.mergeListing(
+      [
+        { id: 'kept-newer', version: 300, data: { ...base } },
+        { id: 'stale', version: 60, data: { ...base, arrivalCountry: 'IT' } },
+        { id: 'new', version: 70, data: { ...base } },
+      ],
+      400,
+    );
+    expect(tl.get('kept-newer')).toMatchObject({ kind: 'live', version: 500, data: { arrivalCountry: 'DE' } });
+    expect(tl.get('stale')).toMatchObject({ kind: 'live', version: 60, data: { arrivalCountry: 'IT' } });
+    expect(tl.get('gone')).toEqual({ kind: 'deleted', id: 'gone', version: 400 });
+    expect(tl.get('new')).toMatchObject({ kind: 'live', version: 70 });
+    expect(tl.meta.floor).toBe(400);
+  });
+
+  test('property: writes applied in any order, any of them repeated, end in each segment\'s last write', () => {
+    const write = fc.record({
+      id: fc.constantFrom('a', 'b', 'c'),
+      op: fc.oneof(fc.constant(null), fc.constantFrom('FR', 'DE', 'IT').map((c) => ({ ...base, arrivalCountry: c }))),
+    });
+    fc.assert(
+      fc.property(fc.array(write, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (writes, picks) => {
+        // Versions in write order, as commit times are.
+        const events = writes.map((w, i) => ({ ...w, version: 1000 + i }));
+        const expected = new Map<string, string | null>();
+        for (const e of events) expected.set(e.id, e.op ? e.op.arrivalCountry : null);
+        // Deliver in a shuffled order derived from `picks`, with repeats, then every event once more.
+        const order = picks.map((p) => events[p % events.length]!).concat([...events].reverse());
+        let tl = Timeline.empty();
+        const store = new Map<string, TimelineHeadDoc | TimelineShardDoc>();
+        for (const e of order) {
+          tl.apply(e.id, e.version, e.op);
+          tl = roundTrip(tl, store);
+        }
+        const live = new Map(tl.liveSegments().map((s) => [s.id, s.data.arrivalCountry]));
+        for (const [id, country] of expected) expect(live.get(id) ?? null).toBe(country);
+        expect(live.size).toBe([...expected.values()].filter((c) => c !== null).length);
+      }),
+      { numRuns: 300, seed: 10 },
+    );
+  });
+});
