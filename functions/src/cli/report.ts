@@ -9,12 +9,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isIsoDate, todayIn } from '../core/dates';
+import { addDays, isIsoDate, todayIn } from '../core/dates';
 import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
 import { importFile } from '../core/import';
 import { ImportFileError, type ImportResult } from '../core/import/types';
-import { SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
+import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
 import { describeZodError } from '../core/validation';
+import { ZodError } from 'zod';
 import { loadReferenceData, type ReferenceData } from '../core/referenceData';
 
 /** A user error: printed as one line, exit code `exitCode`. */
@@ -68,6 +69,14 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (positionals.length !== 2) throw new CliError(`report takes exactly one file. ${USAGE}`, 2);
   const asOf = values['as-of'] ?? todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone, now);
   if (!isIsoDate(asOf)) throw new CliError(`--as-of "${asOf}" is not a calendar date written YYYY-MM-DD`, 2);
+  const range = asOfRange();
+  if (asOf < range.from || asOf > range.to) {
+    throw new CliError(
+      `--as-of "${asOf}" must be between ${range.from} and ${range.to}, so that every date of the report ` +
+        `(the ${range.periodDays}-day period before it, the next entry date after it) lies within ${MIN_TRAVEL_DATE}..${MAX_TRAVEL_DATE}`,
+      2,
+    );
+  }
   let layoverHours = 24;
   if (values['layover-hours'] !== undefined) {
     layoverHours = Number(values['layover-hours']);
@@ -80,6 +89,28 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     throw new CliError(`--euroairport "${values.euroairport}" must be FR or CH`, 2);
   }
   return { file: positionals[1] as string, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side };
+}
+
+/**
+ * The evaluation dates the report accepts: the longest rule period (Schengen: 180 days) ending on `--as-of` must
+ * start on or after MIN_TRAVEL_DATE, and the dates after it (latest exit, at most `maxDays` later; next entry,
+ * at most one period later) must end on or before MAX_TRAVEL_DATE. Outside, the report would print dates such
+ * as `0000-07-06` or `10000-03-31`.
+ */
+export function asOfRange(): { from: string; to: string; periodDays: number } {
+  const periods = reference()?.rules.map((r) => r.params.periodDays) ?? [];
+  const periodDays = Math.max(180, ...periods);
+  return { from: addDays(MIN_TRAVEL_DATE, periodDays - 1), to: addDays(MAX_TRAVEL_DATE, -periodDays), periodDays };
+}
+
+/** Problems shown in a JSON validation error; a file with 20 000 bad segments must not print 20 000 of them. */
+const MAX_SHOWN_PROBLEMS = 3;
+
+/** `describeZodError` over the first few issues, then how many more there are: one short line. */
+function shortZodError(error: ZodError): string {
+  const shown = describeZodError(new ZodError(error.issues.slice(0, MAX_SHOWN_PROBLEMS)));
+  const more = error.issues.length - MAX_SHOWN_PROBLEMS;
+  return more > 0 ? `${shown}; and ${more} more problems` : shown;
 }
 
 /** The `--json` output (also what the readable report prints). */
@@ -99,12 +130,13 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
   if (path.extname(args.file).toLowerCase() === '.json') {
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(args.file, 'utf8'));
+      // A byte-order mark is how Windows editors mark UTF-8; JSON.parse does not skip it.
+      data = JSON.parse(fs.readFileSync(args.file, 'utf8').replace(/^\ufeff/, ''));
     } catch (e) {
       throw new CliError(`${args.file} is not valid JSON: ${(e as Error).message}`, 1);
     }
     const parsed = SegmentFileSchema.safeParse(data);
-    if (!parsed.success) throw new CliError(`${args.file}: ${describeZodError(parsed.error)}`, 1);
+    if (!parsed.success) throw new CliError(`${args.file}: ${shortZodError(parsed.error)}`, 1);
     return { segments: parsed.data.segments.map((s, i) => ({ ...s, id: s.id ?? `segment-${i + 1}` })) };
   }
   try {
@@ -188,7 +220,8 @@ export function formatReport(r: ReportOutput, file: string): string {
   if (r.import) {
     lines.push('');
     lines.push(`Import: format ${r.import.format}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
-    for (const s of r.import.skipped) lines.push(`  row ${s.row}: ${s.reason}`);
+    // Reasons already start with their row ("row 18: cancelled flight"); print them as they are.
+    for (const s of r.import.skipped) lines.push(`  ${s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`}`);
   }
   return lines.join('\n');
 }

@@ -1,0 +1,100 @@
+/**
+ * `travel-days report`: the messages and dates a person reads (issue 11, "files people really have"): evaluation
+ * dates whose report would print dates outside 1900-01-01..2199-12-31, JSON files with a byte-order mark, JSON
+ * validation errors over thousands of segments, and skip reasons printed once.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../functions/src/cli/report';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
+  return { code, out, err };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-cli-input-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+function write(name: string, content: string | Buffer): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
+
+const STAY = {
+  segments: [
+    { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '1900-01-01', arrivalDate: '1900-01-01', mode: 'air' },
+    { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '1900-01-20', arrivalDate: '1900-01-20', mode: 'air' },
+  ],
+};
+
+describe('--as-of: every date the report prints stays within 1900-01-01..2199-12-31', () => {
+  // The Schengen rule's 180-day period ends on --as-of and starts 179 days earlier; the next entry date can lie
+  // up to 180 days later. So --as-of may range from 1900-01-01 + 179 days to 2199-12-31 - 180 days.
+  test.each([
+    ['9999-12-31', /--as-of "9999-12-31" must be between 1900-06-29 and 2199-07-04/],
+    ['0001-01-01', /--as-of "0001-01-01" must be between 1900-06-29 and 2199-07-04/],
+    ['1900-06-28', /--as-of "1900-06-28" must be between/],
+    ['2199-07-05', /--as-of "2199-07-05" must be between/],
+  ])('--as-of %s is refused with exit 2 and one line', async (asOf, message) => {
+    const file = write('stay.json', JSON.stringify(STAY));
+    const r = await run(['report', file, '--json', '--as-of', asOf]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+    expect(r.err).toMatch(/1900-01-01\.\.2199-12-31/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  test.each([
+    ['1900-06-29', '1900-01-01'],
+    ['2199-07-04', '2199-01-06'],
+  ])('--as-of %s (a bound) is accepted; every printed date is in range', async (asOf, windowStart) => {
+    const file = write('stay.json', JSON.stringify(STAY));
+    const r = await run(['report', file, '--json', '--as-of', asOf]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.rules[0].windowStart).toBe(windowStart);
+    const dates = JSON.stringify(j).match(/"\d{4,}-\d{2}-\d{2}"/g) ?? [];
+    expect(dates.length).toBeGreaterThan(3);
+    for (const d of dates) {
+      expect(d >= '"1900-01-01"').toBe(true);
+      expect(d <= '"2199-12-31"').toBe(true);
+    }
+  });
+});
+
+describe('JSON segment files', () => {
+  test('a UTF-8 byte-order mark before the JSON is accepted', async () => {
+    const file = write('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(STAY))]));
+    const r = await run(['report', file, '--json', '--as-of', '1900-12-31']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).countryDays.FR).toBe(20);
+  });
+
+  test('a validation error over 20 000 bad segments is one short line naming the first ones and the count', async () => {
+    const bad = Array.from({ length: 20_000 }, (_, i) => ({ ...STAY.segments[0], mode: `hovercraft-${i}` }));
+    const r = await run(['report', write('many.json', JSON.stringify({ segments: bad })), '--json']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/segments\[0\]\.mode/);
+    expect(r.err).toMatch(/and 1999\d more problems/);
+    expect(r.err.length).toBeLessThan(1000);
+  });
+});
+
+describe('skipped rows in the readable report', () => {
+  test('each skip reason is printed once with its row, not "row 5: row 5: ..."', async () => {
+    const r = await run(['report', path.join(FIXTURES, 'generic.csv'), '--as-of', '2024-06-01']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {2}row 5: cancelled flight$/m);
+    expect(r.out).not.toMatch(/row (\d+): row \1:/);
+  });
+});
