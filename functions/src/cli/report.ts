@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { addDays, isIsoDate, todayIn } from '../core/dates';
 import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
 import { importFile } from '../core/import';
+import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult } from '../core/import/types';
 import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
 import { describeZodError } from '../core/validation';
@@ -231,6 +232,14 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
+/** Longest error line printed (characters); messages quoting input must not flood the terminal. */
+const MAX_ERROR_LINE = 1000;
+
+/** The first line of an error message, cut on a grapheme boundary. */
+function oneLine(message: string): string {
+  return truncateText(message.split('\n')[0] ?? '', MAX_ERROR_LINE);
+}
+
 /** Entry point used by `bin/travel-days.js`; returns the process exit code. */
 export async function main(argv: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   try {
@@ -240,10 +249,11 @@ export async function main(argv: readonly string[], out: TextSink = process.stdo
     return 0;
   } catch (e) {
     if (e instanceof CliError) {
-      (e.exitCode === 0 ? out : err).write(`${e.exitCode === 0 ? '' : 'travel-days: '}${e.message}\n`);
+      const message = e.exitCode === 0 ? e.message : oneLine(e.message);
+      (e.exitCode === 0 ? out : err).write(`${e.exitCode === 0 ? '' : 'travel-days: '}${message}\n`);
       return e.exitCode;
     }
-    err.write(`travel-days: ${(e as Error).message.split('\n')[0]}\n`);
+    err.write(`travel-days: ${oneLine((e as Error).message)}\n`);
     return 1;
   }
 }

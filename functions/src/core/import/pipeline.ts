@@ -20,6 +20,7 @@ import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAir
 import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type Detection } from './formats';
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
+import { capMessage, quote } from './text';
 import { FieldError, parseFlightNumber, parseNote } from './values';
 
 /** Options of an import. All optional. */
@@ -104,7 +105,7 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   if (!detection) {
     const firstLine = firstLines.find((l) => !isBlankLine(l)) ?? '';
     throw new ImportFileError(
-      `unrecognised file format: the first line '${firstLine.slice(0, 80)}' is not the header or a data row of a supported export ` +
+      `unrecognised file format: the first line ${quote(firstLine)} is not the header or a data row of a supported export ` +
         '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns)',
     );
   }
@@ -318,17 +319,18 @@ class Collector {
     if (this.opts.maxRows !== undefined && this.rows > this.opts.maxRows) {
       throw new ImportFileError(`the file has more than ${this.opts.maxRows} flight rows, the most one import accepts`);
     }
-    if (parsed.kind === 'skip') this.skipped.push({ row: parsed.row, reason: parsed.reason });
+    // Reasons quote cells; capMessage keeps them short (a cell can hold 100 000 characters).
+    if (parsed.kind === 'skip') this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
     else {
       const outcome = this.resolve(parsed.record);
-      if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: outcome });
-      else if (outcome) this.skipped.push({ row: parsed.record.row, reason: outcome.duplicate, duplicate: true });
+      if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome) });
+      else if (outcome) this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome.duplicate), duplicate: true });
     }
     if (this.opts.onProgress && this.rows % PROGRESS_EVERY === 0) this.opts.onProgress(this.rows);
   }
 
   private warn(row: number, message: string): void {
-    if (this.rowWarnings.length < MAX_ROW_WARNINGS) this.rowWarnings.push(`row ${row}: ${message}`);
+    if (this.rowWarnings.length < MAX_ROW_WARNINGS) this.rowWarnings.push(capMessage(`row ${row}: ${message}`));
     else this.droppedWarnings++;
   }
 

@@ -3,6 +3,7 @@
  * and the import result the CLI, the Storage trigger and the tests consume.
  */
 import type { Segment } from '../segment';
+import { capMessage } from './text';
 
 /** Formats the importer recognises from the file's content (never its name). */
 export type ImportFormat =
@@ -81,10 +82,13 @@ export interface ImportResult {
   warnings: string[];
 }
 
-/** A file the importer cannot read at all (unknown format, binary, empty). Nothing from it is kept. */
+/**
+ * A file the importer cannot read at all (unknown format, binary, empty). Nothing from it is kept.
+ * The message is one sentence of at most MAX_MESSAGE_LENGTH characters (text.ts).
+ */
 export class ImportFileError extends Error {
   constructor(message: string) {
-    super(message);
+    super(capMessage(message));
     this.name = 'ImportFileError';
   }
 }

@@ -3,6 +3,7 @@
  * `FieldError` whose message names the value and says what was expected; the pipeline prefixes the row.
  */
 import { isIsoDate } from '../dates';
+import { quote, truncateText } from './text';
 
 /** A cell that cannot be read; `message` is a sentence without the row prefix. */
 export class FieldError extends Error {
@@ -51,15 +52,15 @@ export function parseDateTime(raw: string, field = 'date'): { date: string; time
       const asDayMonth = `${m[3]}-${pad2(d)}-${pad2(mo)}`;
       throw new FieldError(
         isIsoDate(asDayMonth)
-          ? `${field} '${v}' looks like day/month/year; write dates as YYYY-MM-DD or month/day/year`
-          : `${field} '${v}' is not a valid date`,
+          ? `${field} ${quote(v)} looks like day/month/year; write dates as YYYY-MM-DD or month/day/year`
+          : `${field} ${quote(v)} is not a valid date`,
       );
     }
   } else {
-    throw new FieldError(`${field} '${v}' is not a date (expected YYYY-MM-DD)`);
+    throw new FieldError(`${field} ${quote(v)} is not a date (expected YYYY-MM-DD)`);
   }
   const date = `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}`;
-  if (!isIsoDate(date)) throw new FieldError(`${field} '${v}' is not a valid date`);
+  if (!isIsoDate(date)) throw new FieldError(`${field} ${quote(v)} is not a valid date`);
   if (rest === undefined) return { date };
   const time = parseTime(rest, field);
   return time === undefined ? { date } : { date, time };
@@ -78,16 +79,16 @@ export function parseTime(raw: string, field = 'time', options: { midnightUnknow
   if (v === undefined) return undefined;
   if (options.midnightUnknown && /^0?0:00:00$/.test(v)) return undefined;
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?$/.exec(v);
-  if (!m) throw new FieldError(`${field} '${v}' is not a time (expected HH:MM or h:MM AM/PM)`);
+  if (!m) throw new FieldError(`${field} ${quote(v)} is not a time (expected HH:MM or h:MM AM/PM)`);
   let h = Number(m[1]);
   const mi = Number(m[2]);
   const ampm = m[4]?.toUpperCase();
   if (ampm) {
-    if (h < 1 || h > 12) throw new FieldError(`${field} '${v}' is not a 12-hour time`);
+    if (h < 1 || h > 12) throw new FieldError(`${field} ${quote(v)} is not a 12-hour time`);
     h = (h % 12) + (ampm === 'PM' ? 12 : 0);
   }
   if (h > 23 || mi > 59 || (m[3] !== undefined && Number(m[3]) > 59)) {
-    throw new FieldError(`${field} '${v}' is not a valid time of day`);
+    throw new FieldError(`${field} ${quote(v)} is not a valid time of day`);
   }
   return `${pad2(h)}:${pad2(mi)}`;
 }
@@ -116,7 +117,7 @@ export function parseAirportCell(raw: string | undefined, field: string): string
   if (/^[A-Za-z0-9]{3,4}$/.test(v)) return [v.toUpperCase()];
   const m = /\(([A-Za-z0-9]{3})?\s*\/?\s*([A-Za-z0-9]{4})?\)\s*$/.exec(v);
   if (m && (m[1] || m[2])) return [m[1], m[2]].filter((c): c is string => !!c).map((c) => c.toUpperCase());
-  throw new FieldError(`${field} '${v}' is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')`);
+  throw new FieldError(`${field} ${quote(v)} is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')`);
 }
 
 /**
@@ -129,7 +130,7 @@ export function parseFlag(raw: string | undefined, field: string): boolean | und
   if (v === undefined) return undefined;
   if (['1', 'true', 'yes', 'y', 'x'].includes(v)) return true;
   if (['0', 'false', 'no', 'n'].includes(v)) return false;
-  throw new FieldError(`${field} '${v}' is not a yes/no value (expected 1/0, true/false or yes/no)`);
+  throw new FieldError(`${field} ${quote(v)} is not a yes/no value (expected 1/0, true/false or yes/no)`);
 }
 
 /** First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection"). */
@@ -145,7 +146,7 @@ export function parseFlightNumber(raw: string | undefined): { value?: string; re
   if (v === undefined) return {};
   const compact = v.replace(/\s+/g, '').toUpperCase();
   if (FORMULA_START.test(v) || !/^[A-Z0-9]+(-[A-Z0-9]+)?$/.test(compact) || compact.length > 12) {
-    return { refused: `flight number '${truncate(v, 40)}' was not stored: only letters, digits and one inner hyphen are allowed (it may be a spreadsheet formula)` };
+    return { refused: `flight number ${quote(v)} was not stored: only letters, digits and one inner hyphen are allowed (it may be a spreadsheet formula)` };
   }
   return { value: compact };
 }
@@ -158,11 +159,7 @@ export function parseNote(raw: string | undefined, max: number): { value?: strin
   const v = optionalCell(raw);
   if (v === undefined) return {};
   if (FORMULA_START.test(v)) {
-    return { refused: `note '${truncate(v, 40)}' was not stored: it starts like a spreadsheet formula` };
+    return { refused: `note ${quote(v)} was not stored: it starts like a spreadsheet formula` };
   }
-  return { value: truncate(v, max) };
-}
-
-function truncate(v: string, max: number): string {
-  return v.length <= max ? v : `${v.slice(0, max - 1)}…`;
+  return { value: truncateText(v, max) };
 }
