@@ -117,7 +117,7 @@ function shortZodError(error: ZodError): string {
 /** The `--json` output (also what the readable report prints). */
 export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
   rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
-  import?: { format: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
+  import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
 
 async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
@@ -168,7 +168,7 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
   if (imported) {
     // The documented shape is `{ row, reason }`; a duplicate says so in its reason ("duplicate of row 3").
     const skipped = imported.skipped.map(({ row, reason }) => ({ row, reason }));
-    out.import = { format: imported.format, rows: imported.rows, flights: imported.flights, skipped };
+    out.import = { format: imported.format, encoding: imported.encoding, rows: imported.rows, flights: imported.flights, skipped };
   }
   return out;
 }
@@ -220,7 +220,7 @@ export function formatReport(r: ReportOutput, file: string): string {
   }
   if (r.import) {
     lines.push('');
-    lines.push(`Import: format ${r.import.format}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
+    lines.push(`Import: format ${r.import.format}, encoding ${r.import.encoding}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
     // Reasons already start with their row ("row 18: cancelled flight"); print them as they are.
     for (const s of r.import.skipped) lines.push(`  ${s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`}`);
   }

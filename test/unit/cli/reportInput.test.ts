@@ -98,3 +98,22 @@ describe('skipped rows in the readable report', () => {
     expect(r.out).not.toMatch(/row (\d+): row \1:/);
   });
 });
+
+describe('the report names the encoding the file was read in', () => {
+  const csv = 'date,from,to,notes\n2024-01-01,CDG,JFK,Zürich\n';
+  test.each([
+    ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]), 'UTF-16LE', null],
+    ['Windows-1252', Buffer.from(csv, 'latin1'), 'windows-1252', /read as Windows-1252/],
+    ['UTF-8', Buffer.from(csv, 'utf8'), 'UTF-8', null],
+  ])('%s', async (_name, bytes, encoding, warning) => {
+    const file = write(`enc-${encoding}.csv`, bytes);
+    const json = await run(['report', file, '--json', '--as-of', '2024-06-01']);
+    expect(json.code).toBe(0);
+    const j = JSON.parse(json.out);
+    expect(j.import.encoding).toBe(encoding);
+    expect(j.import.flights).toBe(1);
+    expect(j.warnings.some((w: string) => /Windows-1252/.test(w))).toBe(warning !== null);
+    const text = await run(['report', file, '--as-of', '2024-06-01']);
+    expect(text.out).toMatch(new RegExp(`^Import: format generic, encoding ${encoding}, 1 rows, 1 flights, 0 skipped$`, 'm'));
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The import pipeline: a stream of bytes (a flight-history export) in, validated segments out.
  *
- * bytes -> UTF-8 text (streaming decoder) -> format detection on the first lines -> records (csv-parse's
+ * bytes -> text (streaming decoder; UTF-8, UTF-16 or Windows-1252, detected, see encoding.ts) -> format detection on the first lines -> records (csv-parse's
  * streaming parser, or a line splitter for App in the Air `data.txt` and whitespace logs) -> per-row resolution
  * (airports, local dates through time zones, cancellations, duplicates, zod) -> a pass over the kept flights
  * for layovers and planned trips. Memory holds the output and one small entry per kept flight, never the file.
@@ -17,6 +17,7 @@ import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
 import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
+import { decodeText, type DetectedEncoding } from './encoding';
 import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type Detection } from './formats';
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
@@ -81,7 +82,8 @@ export type ImportSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.
 /**
  * Imports one flight-history export.
  *
- * @param source the file's bytes as a stream (UTF-8; a BOM is removed). Read once, never whole into memory.
+ * @param source the file's bytes as a stream: UTF-8, UTF-16 or Windows-1252, detected (see encoding.ts; the result
+ *   names it). Read once, never whole into memory.
  * @param options see `ImportOptions`.
  * @returns the segments (in file order) and the skipped rows; `format` is the detected format.
  * @throws ImportFileError when the file is empty, binary, of no supported format, has no data rows, exceeds
@@ -93,7 +95,8 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   const existing = options.existing ? parseOrThrow(z.array(ExistingSchema), options.existing, 'existing') : [];
   await loadAirports();
 
-  const text = decode(source as AsyncIterable<Buffer | Uint8Array | string>)[Symbol.asyncIterator]();
+  let encoding: DetectedEncoding = { encoding: 'UTF-8' };
+  const text = decodeText(source as AsyncIterable<Buffer | Uint8Array | string>, (found) => (encoding = found))[Symbol.asyncIterator]();
   const head = await readHead(text);
   checkHead(head.text, head.ended);
   const firstLines = head.text.split(/\r\n|\r|\n/).slice(0, 30);
@@ -109,7 +112,8 @@ export async function importFlights(source: ImportSource, options: ImportOptions
         '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns)',
     );
   }
-  const collector = new Collector(detection.format, opts, existing);
+  // The encoding can still change after detection (Windows-1252 is recognised at the first accented byte).
+  const collector = new Collector(detection.format, opts, existing, () => encoding);
   const chunks = replay(head.text, text);
   for await (const parsed of rowsOf(detection, chunks)) collector.add(parsed);
   return collector.finish();
@@ -137,16 +141,6 @@ export async function importFile(path: string, options: ImportOptions = {}): Pro
 /* ------------------------------------------------------------------------------------------------ */
 /* Reading                                                                                           */
 /* ------------------------------------------------------------------------------------------------ */
-
-async function* decode(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of source) {
-    const s = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (s) yield s;
-  }
-  const tail = decoder.decode();
-  if (tail) yield tail;
-}
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -303,6 +297,7 @@ class Collector {
     private readonly format: ImportResult['format'],
     private readonly opts: ImportOptions,
     existing: readonly ExistingSegment[],
+    private readonly encoding: () => DetectedEncoding,
   ) {
     this.importDate = opts.importDate ?? todayIn('UTC');
     this.layoverMs = (opts.layoverHours ?? 24) * 3_600_000;
@@ -492,6 +487,8 @@ class Collector {
     this.markLayovers();
     this.opts.onProgress?.(this.rows);
     const warnings: string[] = [];
+    const { encoding, assumption } = this.encoding();
+    if (assumption) warnings.push(capMessage(assumption));
     if (this.euroAirportRows.length) {
       warnings.push(
         `EuroAirport Basel-Mulhouse-Freiburg (${listRows(this.euroAirportRows)}) counted as France, the airport's territory; ` +
@@ -508,6 +505,7 @@ class Collector {
     if (this.droppedWarnings) warnings.push(`… and ${this.droppedWarnings} more row warnings`);
     const result: ImportResult = {
       format: this.format,
+      encoding,
       rows: this.rows,
       flights: this.segments.length,
       segments: this.segments,

@@ -3,6 +3,7 @@
  * and the import result the CLI, the Storage trigger and the tests consume.
  */
 import type { Segment } from '../segment';
+import type { TextEncodingName } from './encoding';
 import { capMessage } from './text';
 
 /** Formats the importer recognises from the file's content (never its name). */
@@ -72,6 +73,8 @@ export type ImportedSegment = Segment & { row: number; planned: boolean };
 /** Result of importing one file. Invariant: `flights + skipped.length === rows`. */
 export interface ImportResult {
   format: ImportFormat;
+  /** Encoding the file was read in; when it was assumed (no byte-order mark), `warnings` says so first. */
+  encoding: TextEncodingName;
   /** Data rows read (header, comment and blank lines excluded). */
   rows: number;
   /** Rows that became segments (`segments.length`). */
