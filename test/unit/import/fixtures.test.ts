@@ -123,7 +123,7 @@ describe('malformed files get one ImportFileError', () => {
     ['header-only.csv', /no flight rows/],
     ['binary.xlsx', /binary/],
     ['unknown.csv', /unrecognised file format: the first line 'name,city'/],
-    ['unclosed-quote.csv', /not well-formed CSV/],
+    ['unclosed-quote-note.csv', /row 2: a quote opens a cell that never closes/],
     ['does-not-exist.csv', /cannot open/],
   ])('%s', async (file, message) => {
     await expect(importFile(path.join(FIXTURES, file))).rejects.toThrow(ImportFileError);

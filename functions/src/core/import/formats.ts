@@ -5,6 +5,7 @@
  * Readers are pure; they throw `FieldError` for a bad cell and the pipeline turns it into a skipped row.
  */
 import type { FlightRecord, ImportFormat, ParsedRow } from './types';
+import { parseLine } from './csvRecords';
 import { FieldError, cleanCell, optionalCell, parseAirportCell, parseDateTime, parseDuration, parseFlag, parseTime } from './values';
 
 /** Lower-case, BOM/quotes removed, runs of non-alphanumerics turned into `_` (`Gate Departure (Scheduled)` -> `gate_departure_scheduled`). */
@@ -14,25 +15,6 @@ export function normaliseHeader(h: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_|_$/g, '');
-}
-
-/** Splits one CSV line (RFC 4180 quotes, comma delimiter); used only on the first lines, for detection. */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"' && cur === '') quoted = true;
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -344,7 +326,16 @@ export type RowReader = (fields: string[], row: number) => ParsedRow;
 
 /** What detection decided: the format and, for CSV formats, how to read each record. */
 export type Detection =
-  | { format: ImportFormat; kind: 'csv'; read: RowReader; isHeader: (fields: string[]) => boolean }
+  | {
+      format: ImportFormat;
+      kind: 'csv';
+      read: RowReader;
+      isHeader: (fields: string[]) => boolean;
+      /** True when the fields of one line are a data row (its date column holds a date): tells stray quotes apart. */
+      looksLikeRow: (fields: string[]) => boolean;
+      /** True when a line starting with `#` is a comment: only OpenFlights' minimal input defines them. */
+      comments: boolean;
+    }
   | { format: 'appintheair'; kind: 'lines' }
   | { format: 'whitespace-log'; kind: 'lines'; header: string };
 
@@ -357,6 +348,11 @@ const isDateCell = (v: string | undefined) => {
   }
 };
 const isCodeCell = (v: string | undefined) => /^[A-Z]{3}$|^[A-Z0-9]{4}$/.test(cleanCell(v));
+
+/** A row has a date in column `dateIndex` and at least `minFields` fields. */
+function rowCheck(dateIndex: number | undefined, minFields: number): (fields: string[]) => boolean {
+  return (fields) => dateIndex !== undefined && fields.length >= minFields && isDateCell(fields[dateIndex]);
+}
 
 function sameHeader(expected: string[]): (fields: string[]) => boolean {
   const key = expected.join(',');
@@ -386,35 +382,43 @@ export function detect(firstLines: readonly string[]): Detection | null {
     return { format: 'whitespace-log', kind: 'lines', header: first };
   }
 
-  const header = splitCsvLine(first.replace(/^\ufeff/, ''));
+  const header = parseLine(first.replace(/^\ufeff/, ''));
   const names = header.map(normaliseHeader);
   const has = (...n: string[]) => n.every((x) => names.includes(x));
+  const at = (n: string) => (names.includes(n) ? names.indexOf(n) : undefined);
+  const after = (...n: string[]) => Math.max(...n.map((x) => names.indexOf(x))) + 1;
   if (names[0] === 'date' && names[1] === 'from' && names[2] === 'to' && has('flight_number', 'airline', 'duration')) {
-    return { format: 'openflights', kind: 'csv', read: openflightsReader(), isHeader: sameHeader(names) };
+    return { format: 'openflights', kind: 'csv', read: openflightsReader(), isHeader: sameHeader(names), looksLikeRow: rowCheck(0, 3), comments: false };
   }
   if (has('date', 'flight_number', 'from', 'to', 'dep_time', 'arr_time')) {
-    return { format: 'myflightradar24', kind: 'csv', read: flightradarReader(header), isHeader: sameHeader(names) };
+    const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
+    return { format: 'myflightradar24', kind: 'csv', read: flightradarReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false };
   }
   if (has('date', 'from', 'to', 'canceled', 'diverted_to') && names.some((n) => n.startsWith('gate_departure'))) {
-    return { format: 'flighty', kind: 'csv', read: flightyReader(header), isHeader: sameHeader(names) };
+    const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
+    return { format: 'flighty', kind: 'csv', read: flightyReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false };
   }
   const map = mapGenericHeader(header);
-  if (map) return { format: 'generic', kind: 'csv', read: genericReader(map), isHeader: sameHeader(names) };
+  if (map) {
+    const looksLikeRow = rowCheck(map.date, Math.max(map.date ?? 0, map.from ?? 0, map.to ?? 0) + 1);
+    return { format: 'generic', kind: 'csv', read: genericReader(map), isHeader: sameHeader(names), looksLikeRow, comments: false };
+  }
 
   // Headerless: recognise the columns by their content over the first data lines.
-  const data = lines.filter((l) => !l.trimStart().startsWith('#') && normaliseHeader(splitCsvLine(l)[0] ?? '') !== 'date');
-  const sample = data.slice(0, 5).map(splitCsvLine);
+  const data = lines.filter((l) => !l.trimStart().startsWith('#') && normaliseHeader(parseLine(l)[0] ?? '') !== 'date');
+  const sample = data.slice(0, 5).map(parseLine);
   const firstData = sample[0];
   if (!firstData) return null;
   const openflightsIsHeader = (f: string[]) => normaliseHeader(f[0] ?? '') === 'date' && normaliseHeader(f[1] ?? '') === 'from';
   if (sample.every((f) => isDateCell(f[0]) && isCodeCell(f[1]) && isCodeCell(f[2]))) {
-    // 15+ columns is the export written without (or with a trailing) header; fewer is the minimal import form.
+    // 15+ columns is the export written without (or with a trailing) header; fewer is the minimal import form,
+    // the one format that defines `#` comment lines.
     const format = firstData.length >= 15 ? 'openflights' : 'openflights-minimal';
-    return { format, kind: 'csv', read: openflightsReader(), isHeader: openflightsIsHeader };
+    return { format, kind: 'csv', read: openflightsReader(), isHeader: openflightsIsHeader, looksLikeRow: rowCheck(0, 3), comments: format === 'openflights-minimal' };
   }
   for (let i = 0; i + 2 < firstData.length; i++) {
     if (sample.every((f) => isDateCell(f[i]) && isCodeCell(f[i + 1]) && isCodeCell(f[i + 2]))) {
-      return { format: 'generic', kind: 'csv', read: genericReader({ date: i, from: i + 1, to: i + 2 }), isHeader: () => false };
+      return { format: 'generic', kind: 'csv', read: genericReader({ date: i, from: i + 1, to: i + 2 }), isHeader: () => false, looksLikeRow: rowCheck(i, i + 3), comments: false };
     }
   }
   return null;

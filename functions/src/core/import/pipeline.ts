@@ -10,13 +10,12 @@
  * (`flights + skipped.length === rows`). A file that cannot be read at all raises one `ImportFileError`.
  */
 import * as fs from 'node:fs';
-import { Readable, pipeline } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
 import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
+import { csvRecords } from './csvRecords';
 import { decodeText, type DetectedEncoding } from './encoding';
 import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type Detection } from './formats';
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
@@ -115,7 +114,7 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   // The encoding can still change after detection (Windows-1252 is recognised at the first accented byte).
   const collector = new Collector(detection.format, opts, existing, () => encoding);
   const chunks = replay(head.text, text);
-  for await (const parsed of rowsOf(detection, chunks)) collector.add(parsed);
+  for await (const parsed of rowsOf(detection, chunks, (m) => collector.fileWarning(m))) collector.add(parsed);
   return collector.finish();
 }
 
@@ -207,7 +206,7 @@ async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<{ line
 }
 
 /** Data rows of the file in order; header, comment and blank lines are not rows. */
-async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
+async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>, warn: (message: string) => void): AsyncGenerator<ParsedRow> {
   if (detection.kind === 'lines') {
     const read = detection.format === 'appintheair' ? appInTheAirReader() : whitespaceLogReader(detection.header);
     let headerSeen = detection.format === 'appintheair';
@@ -221,36 +220,16 @@ async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>): Asy
     }
     return;
   }
-  const parser = parseCsv({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: MAX_LINE_LENGTH,
+  const records = csvRecords(splitLines(chunks), {
+    maxRecordLength: MAX_LINE_LENGTH,
+    comments: detection.comments,
+    looksLikeRow: detection.looksLikeRow,
+    warn,
   });
-  const input = Readable.from(chunks);
-  let streamError: Error | undefined;
-  pipeline(input, parser, (err) => {
-    if (err) streamError = err;
-  });
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const fields = item.record;
-      const row = item.info.lines;
-      if (fields.every((f) => isBlankLine(f))) continue;
-      if ((fields[0] ?? '').trimStart().startsWith('#')) continue;
-      if (detection.isHeader(fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)))) continue;
-      yield guard(row, () => detection.read(fields, row));
-    }
-  } catch (e) {
-    if (e instanceof ImportFileError) throw e;
-    const err = streamError ?? (e as Error);
-    if (err instanceof ImportFileError) throw err;
-    throw new ImportFileError(`the file is not well-formed CSV: ${err.message}`);
-  } finally {
-    parser.destroy();
-    input.destroy();
+  for await (const { fields, row } of records) {
+    if (fields.every((f) => isBlankLine(f))) continue;
+    if (detection.isHeader(fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)))) continue;
+    yield guard(row, () => detection.read(fields, row));
   }
 }
 
@@ -285,6 +264,7 @@ class Collector {
   private readonly skipped: SkippedRow[] = [];
   private readonly metas: FlightMeta[] = [];
   private readonly rowWarnings: string[] = [];
+  private readonly fileWarnings: string[] = [];
   private droppedWarnings = 0;
   private readonly euroAirportRows: number[] = [];
   private readonly assumedDateRows: number[] = [];
@@ -322,6 +302,11 @@ class Collector {
       else if (outcome) this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome.duplicate), duplicate: true });
     }
     if (this.opts.onProgress && this.rows % PROGRESS_EVERY === 0) this.opts.onProgress(this.rows);
+  }
+
+  /** A warning about the file rather than one row (e.g. a stray quote); kept whatever MAX_ROW_WARNINGS says. */
+  fileWarning(message: string): void {
+    this.fileWarnings.push(capMessage(message));
   }
 
   private warn(row: number, message: string): void {
@@ -489,6 +474,7 @@ class Collector {
     const warnings: string[] = [];
     const { encoding, assumption } = this.encoding();
     if (assumption) warnings.push(capMessage(assumption));
+    warnings.push(...this.fileWarnings);
     if (this.euroAirportRows.length) {
       warnings.push(
         `EuroAirport Basel-Mulhouse-Freiburg (${listRows(this.euroAirportRows)}) counted as France, the airport's territory; ` +
