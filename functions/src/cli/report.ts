@@ -3,6 +3,7 @@
  * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
  *
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
+ *                        [--date-order DMY|MDY|YMD]
  *
  * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
  */
@@ -11,7 +12,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { addDays, isIsoDate, todayIn } from '../core/dates';
 import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
-import { importFile } from '../core/import';
+import { DateOrderNeededError, importFile, type DateOrder } from '../core/import';
 import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult } from '../core/import/types';
 import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
@@ -31,7 +32,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--date-order DMY|MDY|YMD]';
 
 export interface ReportArgs {
   file: string;
@@ -39,6 +40,8 @@ export interface ReportArgs {
   json: boolean;
   layoverHours: number;
   euroAirportSide?: 'FR' | 'CH';
+  /** Order of dates written with the year last, for a file whose values do not show it (see core/import/dateOrder.ts). */
+  dateOrder?: DateOrder;
 }
 
 /**
@@ -58,6 +61,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         json: { type: 'boolean', default: false },
         'layover-hours': { type: 'string' },
         euroairport: { type: 'string' },
+        'date-order': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -89,7 +93,11 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (side !== undefined && side !== 'FR' && side !== 'CH') {
     throw new CliError(`--euroairport "${values.euroairport}" must be FR or CH`, 2);
   }
-  return { file: positionals[1] as string, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side };
+  const order = values['date-order']?.toUpperCase();
+  if (order !== undefined && order !== 'DMY' && order !== 'MDY' && order !== 'YMD') {
+    throw new CliError(`--date-order "${values['date-order']}" must be DMY, MDY or YMD (day/month/year, month/day/year, year/month/day)`, 2);
+  }
+  return { file: positionals[1] as string, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side, dateOrder: order };
 }
 
 /**
@@ -145,11 +153,16 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
       importDate: args.asOf,
       layoverHours: args.layoverHours,
       euroAirportSide: args.euroAirportSide,
+      dateOrder: args.dateOrder,
     });
     const segments = imported.segments.map(({ row, planned: _planned, ...s }) => ({ ...s, id: `row-${row}` }));
     return { segments, imported };
   } catch (e) {
-    if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message}`, 1);
+    if (e instanceof DateOrderNeededError) {
+      throw new CliError(`${args.file}: ${DateOrderNeededError.explain(e.example)}: run again with --date-order DMY (day first) or --date-order MDY (month first)`, 1);
+    }
+    // The pipeline's messages name its option `dateOrder`; here it is the flag.
+    if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message.replace(/\bdateOrder\b/g, '--date-order')}`, 1);
     throw e;
   }
 }

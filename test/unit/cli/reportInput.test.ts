@@ -117,3 +117,45 @@ describe('the report names the encoding the file was read in', () => {
     expect(text.out).toMatch(new RegExp(`^Import: format generic, encoding ${encoding}, 1 rows, 1 flights, 0 skipped$`, 'm'));
   });
 });
+
+describe('--date-order', () => {
+  // 3/4/2024 -> 5/4/2024 in France: 3 days read day-first (3-5 April), 62 read month-first (4 March - 4 May).
+  const ambiguous = 'date,from,to\n3/4/2024,JFK,CDG\n5/4/2024,CDG,JFK\n';
+  test.each([
+    ['DMY', 3],
+    ['MDY', 62],
+    ['dmy', 3],
+  ])('--date-order %s reads an all-ambiguous file in that order', async (order, frDays) => {
+    const r = await run(['report', write('ambiguous.csv', ambiguous), '--json', '--as-of', '2024-06-01', '--date-order', order]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).countryDays.FR).toBe(frDays);
+  });
+
+  test('without it, an all-ambiguous file is refused with one line saying which flag to pass', async () => {
+    const r = await run(['report', write('ambiguous.csv', ambiguous), '--as-of', '2024-06-01']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/row 2 '3\/4\/2024' could be 3 April 2024 or March 4, 2024.*run again with --date-order DMY \(day first\) or --date-order MDY \(month first\)/);
+    expect(r.err).not.toMatch(/dateOrder/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a bad value exits 2', async () => {
+    const r = await run(['report', 'a.csv', '--date-order', 'DM']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--date-order "DM" must be DMY, MDY or YMD/);
+  });
+
+  test('the day-first team fixture needs no flag: the file shows its order', async () => {
+    const r = await run(['report', path.join(FIXTURES, 'generic-day-first.csv'), '--json', '--as-of', '2024-05-31']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).countryDays).toMatchObject({ GB: 8, FR: 3, IT: 25, GR: 4, AT: 4, CH: 10 });
+  });
+});
+
+test('a --date-order the file contradicts is named as the flag', async () => {
+  const r = await run(['report', write('dmy.csv', 'date,from,to\n3/4/2024,JFK,CDG\n25/4/2024,CDG,JFK\n'), '--date-order', 'MDY', '--as-of', '2024-06-01']);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/--date-order MDY was given, but row 3 '25\/4\/2024' can only be day\/month\/year/);
+});

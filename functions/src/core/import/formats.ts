@@ -6,7 +6,7 @@
  */
 import type { FlightRecord, ImportFormat, ParsedRow } from './types';
 import { parseLine } from './csvRecords';
-import { FieldError, cleanCell, optionalCell, parseAirportCell, parseDateTime, parseDuration, parseFlag, parseTime } from './values';
+import { FieldError, cleanCell, datePartsToDate, optionalCell, parseAirportCell, parseDuration, parseFlag, parseTime, splitDate } from './values';
 
 /** Lower-case, BOM/quotes removed, runs of non-alphanumerics turned into `_` (`Gate Departure (Scheduled)` -> `gate_departure_scheduled`). */
 export function normaliseHeader(h: string): string {
@@ -78,21 +78,21 @@ function cell(fields: string[], i: number | undefined): string | undefined {
 }
 
 function genericReader(map: ColumnMap): RowReader {
-  return (fields, row) => {
+  return (fields, row, dates) => {
+    // Dates first: every date cell of the row shows the file's day/month order, even if another cell is bad.
+    const [dep, arr] = dates.readEach(row, [cleanCell(cell(fields, map.date)), 'date'], [optionalCell(cell(fields, map.arrival_date)), 'arrival date']);
     const cancelled = parseFlag(cell(fields, map.cancelled), 'cancelled');
-    const dep = parseDateTime(cleanCell(cell(fields, map.date)), 'date');
     const record: FlightRecord = {
       row,
-      departureDate: dep.date,
+      departureDate: dep!.date,
       from: parseAirportCell(cell(fields, map.from), 'From')[0] ?? '',
       to: parseAirportCell(cell(fields, map.to), 'To')[0] ?? '',
     };
-    const depTime = map.departure_time !== undefined ? parseTime(cell(fields, map.departure_time) ?? '', 'departure time') : dep.time;
+    const depTime = map.departure_time !== undefined ? parseTime(cell(fields, map.departure_time) ?? '', 'departure time') : dep!.time;
     if (depTime) record.departureTime = depTime;
     const arrTime = parseTime(cell(fields, map.arrival_time) ?? '', 'arrival time');
     if (arrTime) record.arrivalTime = arrTime;
-    const arrDate = optionalCell(cell(fields, map.arrival_date));
-    if (arrDate) record.arrivalDate = parseDateTime(arrDate, 'arrival date').date;
+    if (arr) record.arrivalDate = arr.date;
     let flight = optionalCell(cell(fields, map.flight_number));
     const airline = optionalCell(cell(fields, map.airline));
     if (flight && /^\d{1,5}$/.test(flight) && airline && /^[A-Z0-9]{2,3}$/.test(airline)) flight = airline + flight;
@@ -119,8 +119,8 @@ function genericReader(map: ColumnMap): RowReader {
  * (`HH:MM`) lets the arrival date be computed when the departure time is known.
  */
 function openflightsReader(): RowReader {
-  return (fields, row) => {
-    const dep = parseDateTime(cleanCell(fields[0]).replace(/ 00:00:00$/, ''), 'Date');
+  return (fields, row, dates) => {
+    const dep = dates.read(cleanCell(fields[0]).replace(/ 00:00:00$/, ''), 'Date', row);
     const record: FlightRecord = {
       row,
       departureDate: dep.date,
@@ -152,8 +152,8 @@ function flightradarReader(header: string[]): RowReader {
   const names = header.map(normaliseHeader);
   const idx = (n: string) => { const i = names.indexOf(n); return i >= 0 ? i : undefined; };
   const c = { date: idx('date'), flight: idx('flight_number'), from: idx('from'), to: idx('to'), dep: idx('dep_time'), arr: idx('arr_time'), dur: idx('duration'), note: idx('note') };
-  return (fields, row) => {
-    const dep = parseDateTime(cleanCell(cell(fields, c.date)), 'Date');
+  return (fields, row, dates) => {
+    const dep = dates.read(cleanCell(cell(fields, c.date)), 'Date', row);
     const from = parseAirportCell(cell(fields, c.from), 'From');
     const to = parseAirportCell(cell(fields, c.to), 'To');
     const record: FlightRecord = { row, departureDate: dep.date, from: from[0] ?? '', to: to[0] ?? '' };
@@ -191,13 +191,18 @@ function flightyReader(header: string[]): RowReader {
   const firstStamp = (fields: string[], cols: (number | undefined)[], what: string) => {
     for (const i of cols) {
       const v = optionalCell(cell(fields, i));
-      if (v) return parseDateTime(v, what);
+      if (v) return v;
     }
     return undefined;
   };
-  return (fields, row) => {
-    const dep = firstStamp(fields, depCols, 'departure time') ?? parseDateTime(cleanCell(cell(fields, c.date)), 'Date');
-    const arr = firstStamp(fields, arrCols, 'arrival time');
+  return (fields, row, dates) => {
+    const depCell = firstStamp(fields, depCols, 'departure time');
+    const [depStamp, arr] = dates.readEach(
+      row,
+      depCell ? [depCell, 'departure time'] : [cleanCell(cell(fields, c.date)), 'Date'],
+      [firstStamp(fields, arrCols, 'arrival time'), 'arrival time'],
+    );
+    const dep = depStamp!;
     const record: FlightRecord = {
       row,
       departureDate: dep.date,
@@ -235,7 +240,7 @@ function flightyReader(header: string[]): RowReader {
  * Local times are used directly; the UTC ones serve the layover gap. Flights of a `NOT_MINE` trip are skipped.
  * Returns a stateful reader: feed every line in order; it returns `null` for lines that are not data rows.
  */
-export function appInTheAirReader(): (line: string, row: number) => ParsedRow | null {
+export function appInTheAirReader(dates: DateReader): (line: string, row: number) => ParsedRow | null {
   let section = '';
   let tripMine = true;
   let tripId = '';
@@ -258,8 +263,7 @@ export function appInTheAirReader(): (line: string, row: number) => ParsedRow | 
     if (f.length < 16) {
       return { kind: 'skip', row, reason: `row ${row}: App in the Air flight line has ${f.length} fields, expected 17` };
     }
-    const depLocal = parseDateTime(f[14] ?? '', 'local departure time');
-    const arrLocal = parseDateTime(f[15] ?? '', 'local arrival time');
+    const [depLocal, arrLocal] = dates.readEach(row, [f[14] ?? '', 'local departure time'], [f[15] ?? '', 'local arrival time']) as [{ date: string; time?: string }, { date: string; time?: string }];
     const record: FlightRecord = {
       row,
       departureDate: depLocal.date,
@@ -290,7 +294,7 @@ export function appInTheAirReader(): (line: string, row: number) => ParsedRow | 
  * Whitespace-delimited flight log (BurkyVIE): header `Trip Leg Date Flight Dep Arr Carrier ...`, one flight per
  * line, `NA` for nulls. Legs of one trip share `Trip`; the legs' order in the file is the travel order.
  */
-export function whitespaceLogReader(headerLine: string): (line: string, row: number) => ParsedRow | null {
+export function whitespaceLogReader(headerLine: string, dates: DateReader): (line: string, row: number) => ParsedRow | null {
   const names = headerLine.trim().split(/\s+/).map(normaliseHeader);
   const idx = (n: string) => names.indexOf(n);
   const c = { trip: idx('trip'), date: idx('date'), flight: idx('flight'), dep: idx('dep'), arr: idx('arr') };
@@ -302,7 +306,7 @@ export function whitespaceLogReader(headerLine: string): (line: string, row: num
     if (f.length < names.length - 4) {
       return { kind: 'skip', row, reason: `row ${row}: ${f.length} columns, expected ${names.length}` };
     }
-    const dep = parseDateTime(f[c.date] ?? '', 'Date');
+    const dep = dates.read(f[c.date] ?? '', 'Date', row);
     const record: FlightRecord = {
       row,
       departureDate: dep.date,
@@ -321,8 +325,18 @@ export function whitespaceLogReader(headerLine: string): (line: string, row: num
 /* Detection                                                                                         */
 /* ------------------------------------------------------------------------------------------------ */
 
+/**
+ * How readers read date cells: through the file's day/month order (dateOrder.ts `DateOrderResolver`).
+ * `read` and `readEach` may throw `PendingDateOrder` (the row is read again once the order is known).
+ */
+export interface DateReader {
+  read(raw: string, field: string, row: number): { date: string; time?: string };
+  /** Reads every given cell (undefined: absent) before throwing, so that each shows the order. */
+  readEach(row: number, ...cells: [raw: string | undefined, field: string][]): ({ date: string; time?: string } | undefined)[];
+}
+
 /** Reads one CSV record (its fields and 1-based line number) into a row. */
-export type RowReader = (fields: string[], row: number) => ParsedRow;
+export type RowReader = (fields: string[], row: number, dates: DateReader) => ParsedRow;
 
 /** What detection decided: the format and, for CSV formats, how to read each record. */
 export type Detection =
@@ -339,13 +353,23 @@ export type Detection =
   | { format: 'appintheair'; kind: 'lines' }
   | { format: 'whitespace-log'; kind: 'lines'; header: string };
 
+/** True when the cell is a date in some day/month order (detection and stray quotes must not need the order). */
 const isDateCell = (v: string | undefined) => {
+  const attempt = (fn: () => unknown) => {
+    try {
+      fn();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let parts: ReturnType<typeof splitDate>;
   try {
-    parseDateTime(cleanCell(v), 'date');
-    return true;
+    parts = splitDate(cleanCell(v), 'date');
   } catch {
     return false;
   }
+  return attempt(() => datePartsToDate(parts, 'DMY')) || attempt(() => datePartsToDate(parts, 'MDY'));
 };
 const isCodeCell = (v: string | undefined) => /^[A-Z]{3}$|^[A-Z0-9]{4}$/.test(cleanCell(v));
 

@@ -16,8 +16,9 @@ import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Seg
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
 import { csvRecords } from './csvRecords';
+import { DateOrderResolver, PendingDateOrder, type DateOrder } from './dateOrder';
 import { decodeText, type DetectedEncoding } from './encoding';
-import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type Detection } from './formats';
+import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateReader, type Detection } from './formats';
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage, quote } from './text';
@@ -44,6 +45,12 @@ export interface ImportOptions {
   maxRows?: number;
   /** Called with the number of data rows read so far, every `PROGRESS_EVERY` rows and once at the end. */
   onProgress?: (rowsDone: number) => void;
+  /**
+   * Order of dates written with the year last (`3/4/2024`), for a file whose values do not show it: `DMY` day
+   * first, `MDY` month first (`YMD` states that every date is year-first). The file's own values decide when they
+   * can (a day above 12); an option they contradict is an error naming the row. See dateOrder.ts.
+   */
+  dateOrder?: DateOrder;
 }
 
 /** Rows between two `onProgress` calls. */
@@ -64,6 +71,7 @@ const OptionsSchema = z.strictObject({
   existing: z.array(z.any()).optional(),
   maxRows: z.number().int().positive().optional(),
   onProgress: z.custom<(rowsDone: number) => void>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
+  dateOrder: z.enum(['DMY', 'MDY', 'YMD']).optional(),
 });
 
 /** The fields of an already stored segment the duplicate check reads (documents may carry more, e.g. `id`). */
@@ -114,7 +122,9 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   // The encoding can still change after detection (Windows-1252 is recognised at the first accented byte).
   const collector = new Collector(detection.format, opts, existing, () => encoding);
   const chunks = replay(head.text, text);
-  for await (const parsed of rowsOf(detection, chunks, (m) => collector.fileWarning(m))) collector.add(parsed);
+  const dates = new DateOrderResolver(opts.dateOrder);
+  const rows = rowsOf(detection, chunks, (m) => collector.fileWarning(m), dates);
+  for await (const parsed of settleDates(rows, dates, opts.maxRows)) collector.add(parsed);
   return collector.finish();
 }
 
@@ -205,18 +215,27 @@ async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<{ line
   }
 }
 
-/** Data rows of the file in order; header, comment and blank lines are not rows. */
-async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>, warn: (message: string) => void): AsyncGenerator<ParsedRow> {
+/** A data row not read yet: its line number and how to read it (again, if it waits for the date order). */
+interface RawRow {
+  row: number;
+  read: () => ParsedRow | null;
+}
+
+/**
+ * Data rows of the file in order, unread; header, comment and blank lines are not rows. Readers get `dates`;
+ * App in the Air's reader keeps state from line to line and cannot be read twice, so it never waits for the date
+ * order (its dates are year-first anyway): an ambiguous one is a bad cell.
+ */
+async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>, warn: (message: string) => void, dates: DateOrderResolver): AsyncGenerator<RawRow> {
   if (detection.kind === 'lines') {
-    const read = detection.format === 'appintheair' ? appInTheAirReader() : whitespaceLogReader(detection.header);
+    const read = detection.format === 'appintheair' ? appInTheAirReader(noWaiting(dates)) : whitespaceLogReader(detection.header, dates);
     let headerSeen = detection.format === 'appintheair';
     for await (const { line, no } of splitLines(chunks)) {
       if (!headerSeen) {
         if (!isBlankLine(line)) headerSeen = true;
         continue;
       }
-      const row = guard(no, () => read(line, no));
-      if (row) yield row;
+      yield { row: no, read: () => read(line, no) };
     }
     return;
   }
@@ -229,7 +248,69 @@ async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>, warn
   for await (const { fields, row } of records) {
     if (fields.every((f) => isBlankLine(f))) continue;
     if (detection.isHeader(fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)))) continue;
-    yield guard(row, () => detection.read(fields, row));
+    yield { row, read: () => detection.read(fields, row, dates) };
+  }
+}
+
+/** `dates` for a reader that cannot read a row twice: a value waiting for the order is a bad cell instead. */
+function noWaiting(dates: DateOrderResolver): DateReader {
+  const wrap = <T>(fn: () => T, value: string | undefined, field: string): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof PendingDateOrder) throw new FieldError(`${field} ${quote(value ?? '')} could be day/month/year or month/day/year`);
+      throw e;
+    }
+  };
+  return {
+    read: (raw, field, row) => wrap(() => dates.read(raw, field, row), raw, field),
+    readEach: (row, ...cells) => wrap(() => dates.readEach(row, ...cells), cells[0]?.[0], cells[0]?.[1] ?? 'date'),
+  };
+}
+
+const WAITING = Symbol('waiting for the date order');
+
+/**
+ * Reads the rows in file order. A row whose date needs the file's day/month order waits, with every row after
+ * it (file order is kept), until a later value settles the order or the file ends (then the caller's
+ * `dateOrder`, or `DateOrderNeededError`). Waiting rows are read once for the evidence they hold, and again when
+ * the order is known. Memory: the rows up to the first value that settles the order (every row of a file whose
+ * dates are all ambiguous), at most `maxRows`.
+ */
+async function* settleDates(rows: AsyncIterable<RawRow>, dates: DateOrderResolver, maxRows: number | undefined): AsyncGenerator<ParsedRow> {
+  const waiting: RawRow[] = [];
+  const attempt = (r: RawRow): ParsedRow | null | typeof WAITING => {
+    try {
+      return guard(r.row, r.read);
+    } catch (e) {
+      if (e instanceof PendingDateOrder) return WAITING;
+      throw e;
+    }
+  };
+  function* flush(): Generator<ParsedRow> {
+    for (const r of waiting.splice(0)) {
+      const out = attempt(r);
+      if (out === WAITING) throw new Error(`row ${r.row}: still waiting for the date order after it was decided`);
+      if (out) yield out;
+    }
+  }
+  for await (const r of rows) {
+    if (waiting.length === 0) {
+      const out = attempt(r);
+      if (out === WAITING) waiting.push(r);
+      else if (out) yield out;
+      continue;
+    }
+    waiting.push(r);
+    attempt(r); // for the evidence its dates hold
+    if (dates.decided) yield* flush();
+    else if (maxRows !== undefined && waiting.length > maxRows) {
+      throw new ImportFileError(`the file has more than ${maxRows} flight rows, the most one import accepts`);
+    }
+  }
+  if (waiting.length) {
+    dates.finish();
+    yield* flush();
   }
 }
 

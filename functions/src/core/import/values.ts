@@ -32,38 +32,72 @@ export function optionalCell(raw: string | undefined): string | undefined {
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**
- * A local calendar date, optionally followed by a time: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`,
- * `YYYY-MM-DDTHH:MM[:SS[.fff]]`, or `M/D/YYYY` (US order, what Excel writes back after a round-trip) with an
- * optional time. Day/month order is never guessed: a slash date whose first number exceeds 12 is rejected with
- * a message saying so.
- * @returns `{ date, time? }` with `time` as `HH:MM`, or `undefined` time when absent.
+ * A date cell split into its numbers, before the file's day/month order is applied.
+ * - `ymd`: year first (`YYYY-MM-DD`, `YYYY/M/D`, `YYYY.MM.DD`), never ambiguous.
+ * - `numeric`: year last (`D/M/YYYY` or `M/D/YYYY`, also with `.` or `-`): `first` and `second` are the two
+ *   numbers before the year, in the order written; which is the day is decided for the whole file
+ *   (see dateOrder.ts).
+ * `rest` is what follows the date (a time), if anything.
+ */
+export type DateParts =
+  | { kind: 'ymd'; value: string; y: number; m: number; d: number; rest?: string }
+  | { kind: 'numeric'; value: string; first: number; second: number; y: number; rest?: string };
+
+/**
+ * Splits a date cell: `YYYY-MM-DD` with an optional time after `T` or a space, year-first dates with `/` or `.`,
+ * and `N/N/YYYY` with `/`, `.` or `-` and an optional time after a space.
+ * @throws FieldError naming the value when it is not a date of these forms (also for a two-digit year).
+ */
+export function splitDate(raw: string, field = 'date'): DateParts {
+  const v = cleanCell(raw);
+  let m = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ]\s*(.+))?$/.exec(v);
+  if (m) return withRest({ kind: 'ymd', value: v, y: Number(m[1]), m: Number(m[3]), d: Number(m[4]) }, m[5]);
+  m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+(.+))?$/.exec(v);
+  if (m) return withRest({ kind: 'numeric', value: v, first: Number(m[1]), second: Number(m[3]), y: Number(m[4]) }, m[5]);
+  if (/^\d{1,2}([/.-])\d{1,2}\1\d{2}(\s|$)/.test(v)) {
+    throw new FieldError(`${field} ${quote(v)} has a two-digit year; write the year with four digits`);
+  }
+  throw new FieldError(`${field} ${quote(v)} is not a date (expected YYYY-MM-DD)`);
+}
+
+function withRest<T extends DateParts>(parts: T, rest: string | undefined): T {
+  return rest === undefined ? parts : { ...parts, rest };
+}
+
+/**
+ * The local date (and time) of split date parts, `numeric` ones read in `order` (`DMY`: day first, `MDY`:
+ * month first). A `numeric` date whose two numbers are equal is the same date in both orders.
+ * @throws FieldError when the date does not exist (`31/2/2024`) or the time is not a time.
+ */
+export function datePartsToDate(parts: DateParts, order: 'DMY' | 'MDY' | undefined, field = 'date'): { date: string; time?: string } {
+  let y: number, mo: number, d: number;
+  if (parts.kind === 'ymd') ({ y, m: mo, d } = parts);
+  else {
+    y = parts.y;
+    const dayFirst = parts.first === parts.second || order === 'DMY';
+    if (!dayFirst && order !== 'MDY') throw new Error(`date order needed for ${parts.value}`);
+    [d, mo] = dayFirst ? [parts.first, parts.second] : [parts.second, parts.first];
+  }
+  const date = `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}`;
+  if (!isIsoDate(date)) throw new FieldError(`${field} ${quote(parts.value)} is not a valid date`);
+  if (parts.rest === undefined) return { date };
+  const time = parseTime(parts.rest, field);
+  return time === undefined ? { date } : { date, time };
+}
+
+/**
+ * A local calendar date that needs no day/month order, optionally followed by a time: `YYYY-MM-DD`,
+ * `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS[.fff]]`, or a `N/N/YYYY` date whose two numbers are equal.
+ * Dates written with the year last go through the file's `DateOrderResolver` (dateOrder.ts) instead.
+ * @returns `{ date, time? }` with `time` as `HH:MM`.
  * @throws FieldError
  */
 export function parseDateTime(raw: string, field = 'date'): { date: string; time?: string } {
-  const v = cleanCell(raw);
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](.+))?$/.exec(v);
-  let y: number, mo: number, d: number;
-  let rest: string | undefined;
-  if (m) {
-    y = Number(m[1]); mo = Number(m[2]); d = Number(m[3]); rest = m[4];
-  } else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(.+))?$/.exec(v))) {
-    mo = Number(m[1]); d = Number(m[2]); y = Number(m[3]); rest = m[4];
-    if (mo > 12 && d <= 12) {
-      const asDayMonth = `${m[3]}-${pad2(d)}-${pad2(mo)}`;
-      throw new FieldError(
-        isIsoDate(asDayMonth)
-          ? `${field} ${quote(v)} looks like day/month/year; write dates as YYYY-MM-DD or month/day/year`
-          : `${field} ${quote(v)} is not a valid date`,
-      );
-    }
-  } else {
-    throw new FieldError(`${field} ${quote(v)} is not a date (expected YYYY-MM-DD)`);
+  const parts = splitDate(raw, field);
+  if (parts.kind === 'numeric' && parts.first !== parts.second) {
+    throw new FieldError(`${field} ${quote(parts.value)} could be day/month/year or month/day/year`);
   }
-  const date = `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}`;
-  if (!isIsoDate(date)) throw new FieldError(`${field} ${quote(v)} is not a valid date`);
-  if (rest === undefined) return { date };
-  const time = parseTime(rest, field);
-  return time === undefined ? { date } : { date, time };
+  return datePartsToDate(parts, undefined, field);
 }
 
 /**
