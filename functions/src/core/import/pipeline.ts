@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
-import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
+import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, segmentFields, type Segment } from '../segment';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
 import { csvRecords } from './csvRecords';
@@ -22,7 +22,7 @@ import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateR
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage, quote } from './text';
-import { FieldError, parseFlightNumber, parseNote } from './values';
+import { FieldError, parseFlightNumber, parseNote, storedMode } from './values';
 
 /** Options of an import. All optional. */
 export interface ImportOptions {
@@ -80,6 +80,9 @@ const ExistingSchema = z.looseObject({
   departureTime: LocalTimeSchema.optional(),
   departureAirport: z.string().optional(),
   arrivalAirport: z.string().optional(),
+  departureCountry: z.string().optional(),
+  arrivalCountry: z.string().optional(),
+  mode: z.string().optional(),
 });
 type ExistingSegment = z.infer<typeof ExistingSchema>;
 
@@ -346,6 +349,8 @@ class Collector {
   private readonly metas: FlightMeta[] = [];
   private readonly rowWarnings: string[] = [];
   private readonly fileWarnings: string[] = [];
+  /** Rows whose purpose or entry point the segment schema cannot hold yet. */
+  private readonly unstoredTextRows: number[] = [];
   private droppedWarnings = 0;
   private readonly euroAirportRows: number[] = [];
   private readonly assumedDateRows: number[] = [];
@@ -363,10 +368,10 @@ class Collector {
     this.importDate = opts.importDate ?? todayIn('UTC');
     this.layoverMs = (opts.layoverHours ?? 24) * 3_600_000;
     for (const s of existing) {
-      if (!s.departureAirport || !s.arrivalAirport) continue;
-      const from = lookupAirport(s.departureAirport)?.code ?? s.departureAirport;
-      const to = lookupAirport(s.arrivalAirport)?.code ?? s.arrivalAirport;
-      this.remember(`${s.departureDate}|${from}|${to}`, s.departureTime ?? '', 0);
+      const from = s.departureAirport ? (lookupAirport(s.departureAirport)?.code ?? s.departureAirport) : undefined;
+      const to = s.arrivalAirport ? (lookupAirport(s.arrivalAirport)?.code ?? s.arrivalAirport) : undefined;
+      if ((!from || !to) && (!s.departureCountry || !s.arrivalCountry || !s.mode)) continue;
+      this.remember(duplicateKey(s.departureDate, from, to, s.departureCountry ?? '', s.arrivalCountry ?? '', s.mode ?? ''), s.departureTime ?? '', 0);
     }
   }
 
@@ -401,18 +406,122 @@ class Collector {
     else this.seen.set(key, [{ time, row }]);
   }
 
-  /** Adds the flight and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
+  /**
+   * The country of one side of a row: the airport's, checked against the country the file gives (EuroAirport:
+   * the given FR or CH picks the side), or the given country alone.
+   * @returns the airport (looked up again for a chosen EuroAirport side) and country, or a reason to skip the row.
+   */
+  private side(code: string | undefined, given: string | undefined, label: string, column: string, row: number): { airport?: AirportInfo; country: string } | string {
+    if (code === undefined) return { country: given! };
+    let airport = lookupAirport(code, this.opts);
+    if (!airport) return `row ${row}: unknown airport code '${code}' in ${label}`;
+    if (given && given !== airport.country) {
+      if (!airport.euroAirport || (given !== 'FR' && given !== 'CH')) {
+        return `row ${row}: ${column} '${given}' does not match airport ${airport.code} (${airport.country})`;
+      }
+      airport = lookupAirport(code, { ...this.opts, euroAirportSide: given })!;
+    }
+    if (airport.euroAirport && !given && !this.opts.euroAirportSide && this.euroAirportRows.at(-1) !== row) this.euroAirportRows.push(row);
+    return { airport, country: airport.country };
+  }
+
+  /** Adds the segment and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
   private resolve(r: FlightRecord): string | { duplicate: string } | undefined {
     const row = r.row;
     if (r.notMine) return `row ${row}: someone else's flight (App in the Air trip marked Ownership.NOT_MINE)`;
     if (r.cancelled) return `row ${row}: cancelled flight`;
-    const from = lookupAirport(r.from, this.opts);
-    if (!from) return `row ${row}: unknown airport code '${r.from}' in From`;
-    const toCode = r.divertedTo ?? r.to;
-    const to = lookupAirport(toCode, this.opts);
-    if (!to) return `row ${row}: unknown airport code '${toCode}' in ${r.divertedTo ? 'Diverted To' : 'To'}`;
-    if ((from.euroAirport || to.euroAirport) && !this.opts.euroAirportSide) this.euroAirportRows.push(row);
+    const fromSide = this.side(r.from, r.fromCountry, 'From', 'from_country', row);
+    if (typeof fromSide === 'string') return fromSide;
+    const toSide = this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row);
+    if (typeof toSide === 'string') return toSide;
+    const from = fromSide.airport;
+    const to = toSide.airport;
+    const mode = storedMode(r.mode ?? (from || to ? 'flight' : 'other'));
 
+    let departureUtc: number | undefined;
+    let arrivalUtc: number | undefined;
+    let arrivalDate: string;
+    if (from && to) {
+      const placed = this.placeArrival(r, from, to);
+      if (typeof placed === 'string') return placed;
+      ({ departureUtc, arrivalUtc, arrivalDate } = placed);
+    } else {
+      // A crossing known by its countries: no time zones, so the arrival date is the file's or the departure date.
+      arrivalDate = r.arrivalDate ?? r.departureDate;
+      if (!r.arrivalDate && r.departureTime && r.arrivalTime && r.arrivalTime < r.departureTime) {
+        this.warn(row, `arrival time ${r.arrivalTime} is before departure time ${r.departureTime} and no arrival date is given: arrival date assumed ${arrivalDate}; add arrival_date`);
+      }
+    }
+
+    const segment: Segment = {
+      departureCountry: fromSide.country,
+      arrivalCountry: toSide.country,
+      departureDate: r.departureDate,
+      arrivalDate,
+      mode,
+    };
+    if (from) segment.departureAirport = from.code;
+    if (to) segment.arrivalAirport = to.code;
+    if (r.departureTime) segment.departureTime = r.departureTime;
+    if (r.arrivalTime) segment.arrivalTime = r.arrivalTime;
+    const flight = parseFlightNumber(r.flightNumber);
+    if (flight.value) segment.flightNumber = flight.value;
+    if (flight.refused) this.warn(row, flight.refused);
+    const note = parseNote(r.notes, SEGMENT_LIMITS.notes);
+    if (note.value) segment.notes = note.value;
+    if (note.refused) this.warn(row, note.refused);
+    this.carrySpecificationText(r, segment);
+    for (const remark of r.remarks ?? []) this.warn(row, remark);
+
+    const checked = SegmentSchema.safeParse(segment);
+    if (!checked.success) return describeZodError(checked.error, `row ${row}`);
+
+    const fromKey = from?.code ?? fromSide.country;
+    const toKey = to?.code ?? toSide.country;
+    const key = duplicateKey(segment.departureDate, from?.code, to?.code, fromSide.country, toSide.country, mode);
+    const time = segment.departureTime ?? '';
+    const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
+    if (twin) {
+      const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${fromKey} → ${toKey}`;
+      return {
+        duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
+      };
+    }
+    this.remember(key, time, row);
+
+    const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > toDayNumber(this.importDate) };
+    this.segments.push(imported);
+    const meta: FlightMeta = { segment: imported, fromKey, toKey };
+    if (departureUtc !== undefined && !Number.isNaN(departureUtc)) meta.departureUtc = departureUtc;
+    if (arrivalUtc !== undefined && !Number.isNaN(arrivalUtc)) meta.arrivalUtc = arrivalUtc;
+    if (r.tripId) meta.tripId = r.tripId;
+    if (r.transfer !== undefined) meta.transfer = r.transfer;
+    this.metas.push(meta);
+    return undefined;
+  }
+
+  /**
+   * `purpose` and `entryPoint` (the product specification's optional segment fields, generic `purpose` and
+   * `entry_point` columns) go into the segment when its schema has them; until then they are noted in one warning.
+   */
+  private carrySpecificationText(r: FlightRecord, segment: Segment): void {
+    const fields = segmentFields as Record<string, unknown>;
+    const limits = SEGMENT_LIMITS as Record<string, number>;
+    for (const [field, label, value] of [['purpose', 'purpose', r.purpose], ['entryPoint', 'entry point', r.entryPoint]] as const) {
+      if (value === undefined) continue;
+      if (!(field in fields)) {
+        if (!this.unstoredTextRows.includes(r.row)) this.unstoredTextRows.push(r.row);
+        continue;
+      }
+      const text = parseNote(value, limits[field] ?? SEGMENT_LIMITS.notes, label);
+      if (text.value) (segment as Record<string, unknown>)[field] = text.value;
+      if (text.refused) this.warn(r.row, text.refused);
+    }
+  }
+
+  /** Departure and arrival instants and the local arrival date of a flight between two known airports. */
+  private placeArrival(r: FlightRecord, from: AirportInfo, to: AirportInfo): { departureUtc?: number; arrivalUtc?: number; arrivalDate: string } | string {
+    const row = r.row;
     let departureUtc = r.departureUtc ? Date.parse(r.departureUtc) : undefined;
     if (departureUtc === undefined && r.departureTime && from.timeZone) {
       departureUtc = localToUtc(r.departureDate, r.departureTime, from.timeZone);
@@ -453,48 +562,7 @@ class Collector {
       }
     }
 
-    const segment: Segment = {
-      departureCountry: from.country,
-      arrivalCountry: to.country,
-      departureDate: r.departureDate,
-      arrivalDate,
-      departureAirport: from.code,
-      arrivalAirport: to.code,
-      mode: 'air',
-    };
-    if (r.departureTime) segment.departureTime = r.departureTime;
-    if (r.arrivalTime) segment.arrivalTime = r.arrivalTime;
-    const flight = parseFlightNumber(r.flightNumber);
-    if (flight.value) segment.flightNumber = flight.value;
-    if (flight.refused) this.warn(row, flight.refused);
-    const note = parseNote(r.notes, SEGMENT_LIMITS.notes);
-    if (note.value) segment.notes = note.value;
-    if (note.refused) this.warn(row, note.refused);
-    for (const remark of r.remarks ?? []) this.warn(row, remark);
-
-    const checked = SegmentSchema.safeParse(segment);
-    if (!checked.success) return describeZodError(checked.error, `row ${row}`);
-
-    const key = `${segment.departureDate}|${from.code}|${to.code}`;
-    const time = segment.departureTime ?? '';
-    const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
-    if (twin) {
-      const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${from.code} → ${to.code}`;
-      return {
-        duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
-      };
-    }
-    this.remember(key, time, row);
-
-    const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > toDayNumber(this.importDate) };
-    this.segments.push(imported);
-    const meta: FlightMeta = { segment: imported, fromKey: from.code, toKey: to.code };
-    if (departureUtc !== undefined && !Number.isNaN(departureUtc)) meta.departureUtc = departureUtc;
-    if (arrivalUtc !== undefined && !Number.isNaN(arrivalUtc)) meta.arrivalUtc = arrivalUtc;
-    if (r.tripId) meta.tripId = r.tripId;
-    if (r.transfer !== undefined) meta.transfer = r.transfer;
-    this.metas.push(meta);
-    return undefined;
+    return { departureUtc, arrivalUtc, arrivalDate };
   }
 
   /**
@@ -528,7 +596,10 @@ class Collector {
       lastOfTrip.set(m.tripId, m);
     }
     // International on both sides: the traveller came from, and flies on to, another country.
+    // Only flights connect airside; a crossing by land or sea is always an entry.
+    const flight = storedMode('flight');
     const airside = (m: FlightMeta, next: FlightMeta) =>
+      m.segment.mode === flight && next.segment.mode === flight &&
       next.fromKey === m.toKey && next.toKey !== m.fromKey &&
       m.segment.departureCountry !== m.segment.arrivalCountry && next.segment.arrivalCountry !== m.segment.arrivalCountry;
     for (const m of this.metas) {
@@ -568,6 +639,11 @@ class Collector {
           '(or the earliest date the flight can land, westward over the date line); check them',
       );
     }
+    if (this.unstoredTextRows.length) {
+      warnings.push(
+        `entry_point and purpose (${listRows(this.unstoredTextRows)}) were read but not stored: segments have no such fields yet`,
+      );
+    }
     warnings.push(...this.rowWarnings);
     if (this.droppedWarnings) warnings.push(`… and ${this.droppedWarnings} more row warnings`);
     const result: ImportResult = {
@@ -599,6 +675,16 @@ function earliestArrivalDate(departureDate: string, departureUtc: number | undef
   const start = departureUtc ?? localToUtc(departureDate, '00:00', from.timeZone);
   const earliest = utcToLocal(start + (km / MAX_PLAUSIBLE_KMH) * 3_600_000, to.timeZone).date;
   return earliest > departureDate ? earliest : null;
+}
+
+/**
+ * Key of the duplicate check: local departure date and both airports for a flight (as before land travel was
+ * imported: a flight's mode is not part of it); for a crossing without airports, the countries (or the one
+ * airport) and the stored mode, so that a train and a car over the same border on one day are two crossings.
+ */
+function duplicateKey(date: string, fromAirport: string | undefined, toAirport: string | undefined, fromCountry: string, toCountry: string, mode: string): string {
+  if (fromAirport && toAirport) return `${date}|${fromAirport}|${toAirport}`;
+  return `${date}|${fromAirport ?? fromCountry}|${toAirport ?? toCountry}|${mode}`;
 }
 
 function listRows(rows: number[]): string {

@@ -4,6 +4,7 @@
  */
 import type { Segment } from '../segment';
 import type { TextEncodingName } from './encoding';
+import type { SpecMode } from './values';
 import { capMessage } from './text';
 
 /** Formats the importer recognises from the file's content (never its name). */
@@ -27,8 +28,20 @@ export interface FlightRecord {
   row: number;
   /** Local departure date. */
   departureDate: string;
-  from: string;
-  to: string;
+  /** Departure airport code as written; absent for a crossing known by its countries only (`fromCountry`). */
+  from?: string;
+  /** Arrival airport code as written; absent when only `toCountry` is known. */
+  to?: string;
+  /** ISO alpha-2 departure country given by the file (generic `from_country`); checked against `from` if both. */
+  fromCountry?: string;
+  /** ISO alpha-2 arrival country given by the file (generic `to_country`). */
+  toCountry?: string;
+  /** Mode of transport of the specification (generic `mode`); absent: a flight when an airport is given, else `other`. */
+  mode?: SpecMode;
+  /** Border crossing, port or station (generic `entry_point`), free text. */
+  entryPoint?: string;
+  /** Purpose of the trip (generic `purpose`), free text. */
+  purpose?: string;
   departureTime?: string;
   arrivalTime?: string;
   /** Local arrival date when the file states it. */

@@ -3,6 +3,7 @@
  * `FieldError` whose message names the value and says what was expected; the pipeline prefixes the row.
  */
 import { isIsoDate } from '../dates';
+import type { TravelMode } from '../segment';
 import { quote, truncateText } from './text';
 
 /** A cell that cannot be read; `message` is a sentence without the row prefix. */
@@ -167,6 +168,52 @@ export function parseFlag(raw: string | undefined, field: string): boolean | und
   throw new FieldError(`${field} ${quote(v)} is not a yes/no value (expected 1/0, true/false or yes/no)`);
 }
 
+/**
+ * Words accepted in the generic template's `mode` column (case-insensitive), by the product specification's mode
+ * of transport: Flight, Train, Car, Bus, Ferry, Other.
+ */
+export const MODE_WORDS = {
+  flight: ['flight', 'plane', 'air', 'airplane', 'aeroplane'],
+  train: ['train', 'rail', 'railway'],
+  car: ['car', 'drive'],
+  bus: ['bus', 'coach'],
+  ferry: ['ferry', 'boat', 'ship', 'sea'],
+  other: ['other'],
+} as const;
+/** A mode of transport of the product specification. */
+export type SpecMode = keyof typeof MODE_WORDS;
+
+/**
+ * How each specification mode is stored in a segment today (segment.ts `TravelModeSchema`: air, land, sea, rail,
+ * other; car and bus are both `land`). When the segment takes the specification's modes (issue 11, item 2), this
+ * one table becomes the identity.
+ */
+const STORED_MODE: Record<SpecMode, TravelMode> = { flight: 'air', train: 'rail', car: 'land', bus: 'land', ferry: 'sea', other: 'other' };
+
+/** The segment `mode` stored for a specification mode. */
+export function storedMode(mode: SpecMode): TravelMode {
+  return STORED_MODE[mode];
+}
+
+const MODE_BY_WORD = new Map<string, SpecMode>(
+  (Object.entries(MODE_WORDS) as [SpecMode, readonly string[]][]).flatMap(([mode, words]) => words.map((w) => [w, mode] as const)),
+);
+
+/**
+ * A `mode` cell: one of the MODE_WORDS.
+ * @returns the specification mode, or `undefined` for an empty cell or a null token.
+ * @throws FieldError naming the value and the accepted words.
+ */
+export function parseMode(raw: string | undefined): SpecMode | undefined {
+  const v = optionalCell(raw);
+  if (v === undefined) return undefined;
+  const mode = MODE_BY_WORD.get(v.toLowerCase());
+  if (mode) return mode;
+  const modes = Object.keys(MODE_WORDS);
+  const others = Object.values(MODE_WORDS).flatMap((w) => w.slice(1));
+  throw new FieldError(`mode ${quote(v)} is not a mode of transport (${modes.slice(0, -1).join(', ')} or ${modes.at(-1)}; also ${others.join(', ')})`);
+}
+
 /** First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -186,14 +233,16 @@ export function parseFlightNumber(raw: string | undefined): { value?: string; re
 }
 
 /**
- * Free text safe to store (at most `max` characters). A cell a spreadsheet would run as a formula is refused.
+ * Free text safe to store (at most `max` UTF-16 units, cut on a grapheme boundary). A cell a spreadsheet would run
+ * as a formula is refused.
+ * @param what names the field in the refusal (`note`, `purpose`, ...).
  * @returns `{ value }`, `{}` when empty, or `{ refused: reason }`.
  */
-export function parseNote(raw: string | undefined, max: number): { value?: string; refused?: string } {
+export function parseNote(raw: string | undefined, max: number, what = 'note'): { value?: string; refused?: string } {
   const v = optionalCell(raw);
   if (v === undefined) return {};
   if (FORMULA_START.test(v)) {
-    return { refused: `note ${quote(v)} was not stored: it starts like a spreadsheet formula` };
+    return { refused: `${what} ${quote(v)} was not stored: it starts like a spreadsheet formula` };
   }
   return { value: truncateText(v, max) };
 }
