@@ -141,6 +141,12 @@ describe('land and sea segments among flights', () => {
     expect(r.segments.map((s) => s.transit === true)).toEqual([false, false]);
   });
 
+  test('a land-travel log written day-first imports every row', async () => {
+    const r = await run('date,from_country,to_country,mode\n5/6/2024,France,Spain,train\n8/6/2024,Spain,Portugal,bus\n16/6/2024,PT,ES,car\n');
+    expect(r.skipped).toEqual([]);
+    expect(r.segments.map((s) => s.departureDate)).toEqual(['2024-06-05', '2024-06-08', '2024-06-16']);
+  });
+
   test('an overnight train without arrival_date: same date assumed and warned', async () => {
     const r = await run('date,from_country,to_country,mode,departure_time,arrival_time\n2024-06-01,FR,IT,train,22:00,07:00\n');
     expect(r.segments[0]).toMatchObject({ departureDate: '2024-06-01', arrivalDate: '2024-06-01', departureTime: '22:00', arrivalTime: '07:00' });

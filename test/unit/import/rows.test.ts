@@ -18,6 +18,11 @@ function countryDays(r: ImportResult): Record<string, number> {
   return evaluateTravel(segments, { asOf: IMPORT_DATE }).countryDays;
 }
 
+/** Data lines as a text editor shows them: non-blank lines after the header line. */
+function editorDataLines(file: string): number {
+  return fs.readFileSync(file, 'utf8').split(/\r\n|\r|\n/).slice(1).filter((l) => l.trim() !== '').length;
+}
+
 function expectAccounted(r: ImportResult): void {
   expect(r.flights + r.skipped.length).toBe(r.rows);
   const rows = [...r.segments.map((s) => s.row), ...r.skipped.map((s) => s.row)];
@@ -30,6 +35,7 @@ describe('a stray quote does not swallow the rows after it', () => {
     const r = await importFile(file, { importDate: IMPORT_DATE });
     expectAccounted(r);
     expect(r.rows).toBe(6);
+    expect(r.rows).toBe(editorDataLines(file));
     expect(r.flights).toBe(6);
     expect(r.segments.map((s) => s.row)).toEqual([2, 3, 4, 5, 6, 7]);
     expect(r.segments[1]?.notes).toBe('Honeymoon');
@@ -86,6 +92,7 @@ describe('# is a comment only where the format defines it', () => {
     const r = await importFile(path.join(FIXTURES, 'hash-trip.csv'), { importDate: IMPORT_DATE });
     expectAccounted(r);
     expect(r.rows).toBe(3);
+    expect(r.rows).toBe(editorDataLines(path.join(FIXTURES, 'hash-trip.csv')));
     expect(r.segments.map((s) => s.row)).toEqual([2, 3, 4]);
   });
 
