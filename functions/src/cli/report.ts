@@ -171,6 +171,17 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
 export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
   const { segments, imported } = await loadSegments(args);
   const evaluation = evaluateTravel(segments, { asOf: args.asOf });
+  // --as-of is bounded (asOfRange), but planned trips late in 2199 can still push a rule date past the range.
+  for (const rule of evaluation.rules) {
+    for (const [name, date] of [['window start', rule.windowStart], ['latest exit date', rule.latestExitDate], ['next entry date', rule.nextEntryDate], ['first violation date', rule.firstViolationDate]] as const) {
+      if (date !== null && (date < MIN_TRAVEL_DATE || date > MAX_TRAVEL_DATE)) {
+        throw new CliError(
+          `the ${name} of ${rule.ruleId} would be ${date < MIN_TRAVEL_DATE ? `before ${MIN_TRAVEL_DATE}` : `after ${MAX_TRAVEL_DATE}`}, outside the dates the report handles; check the dates of planned trips and of the last segments`,
+          1,
+        );
+      }
+    }
+  }
   const out: ReportOutput = {
     asOf: evaluation.asOf,
     countryDays: evaluation.countryDays,

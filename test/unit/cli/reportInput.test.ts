@@ -69,6 +69,20 @@ describe('--as-of: every date the report prints stays within 1900-01-01..2199-12
   });
 });
 
+test('planned trips late in 2199 that would push the next entry date past 2199-12-31: one clear error, no output', async () => {
+  // 90 planned days in France from 2199-10-01: the next allowed entry would be in 2200.
+  const late = {
+    segments: [
+      { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2199-10-01', arrivalDate: '2199-10-01', mode: 'air' },
+      { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2199-12-29', arrivalDate: '2199-12-29', mode: 'air' },
+    ],
+  };
+  const r = await run(['report', write('late.json', JSON.stringify(late)), '--json', '--as-of', '2199-07-04']);
+  expect(r.code).toBe(1);
+  expect(r.out).toBe('');
+  expect(r.err).toMatch(/next entry date .*after 2199-12-31.*check the dates of planned trips/);
+});
+
 describe('JSON segment files', () => {
   test('a UTF-8 byte-order mark before the JSON is accepted', async () => {
     const file = write('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(STAY))]));

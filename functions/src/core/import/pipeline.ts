@@ -1,10 +1,13 @@
 /**
  * The import pipeline: a stream of bytes (a flight-history export) in, validated segments out.
  *
- * bytes -> text (streaming decoder; UTF-8, UTF-16 or Windows-1252, detected, see encoding.ts) -> format detection on the first lines -> records (csv-parse's
- * streaming parser, or a line splitter for App in the Air `data.txt` and whitespace logs) -> per-row resolution
- * (airports, local dates through time zones, cancellations, duplicates, zod) -> a pass over the kept flights
- * for layovers and planned trips. Memory holds the output and one small entry per kept flight, never the file.
+ * bytes -> text (streaming decoder; UTF-8, UTF-16 or Windows-1252, detected: encoding.ts) -> format detection on
+ * the first lines -> numbered lines -> records (csv-parse's streaming parser with stray-quote recovery:
+ * csvRecords.ts; or the line readers of App in the Air `data.txt` and whitespace logs) -> rows read with the
+ * file's day/month order (rows wait while it is unknown: dateOrder.ts) -> per-row resolution (airports or
+ * countries, local dates through time zones, cancellations, duplicates, zod) -> a pass over the kept segments
+ * for layovers and planned trips. Memory holds the output and one small entry per kept segment, never the file
+ * (plus, in a file whose first dates are ambiguous, the rows up to the first date that shows the order).
  *
  * Every data row ends either as a segment or in `skipped` with its 1-based line number and a reason
  * (`flights + skipped.length === rows`). A file that cannot be read at all raises one `ImportFileError`.
@@ -97,7 +100,10 @@ export type ImportSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.
  * @param options see `ImportOptions`.
  * @returns the segments (in file order) and the skipped rows; `format` is the detected format.
  * @throws ImportFileError when the file is empty, binary, of no supported format, has no data rows, exceeds
- *   `maxRows`, or is not well-formed CSV (e.g. an unclosed quote); nothing is returned then.
+ *   `maxRows`, mixes text encodings, writes dates in two day/month orders (or in an order `dateOrder`
+ *   contradicts), or is not well-formed CSV (a quote that never closes before lines that are not rows);
+ *   `DateOrderNeededError` (a subclass) when every date is ambiguous and `dateOrder` is absent. Nothing is
+ *   returned then.
  * @throws ValidationError when `options` are invalid.
  */
 export async function importFlights(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
