@@ -2,7 +2,9 @@
  * Format detection (from the content, never the file name) and the per-format row readers.
  *
  * A reader turns one data row (CSV fields, or one text line for the line-based formats) into a `ParsedRow`.
- * Readers are pure; they throw `FieldError` for a bad cell and the pipeline turns it into a skipped row.
+ * Readers are pure apart from the file's date-order evidence they feed (`DateReader`); they throw `FieldError` for
+ * a bad cell, which the pipeline turns into a skipped row, and `PendingDateOrder` when a row must wait for the
+ * file's day/month order (the row is then read again, so CSV readers must give the same answer twice).
  */
 import type { FlightRecord, ImportFormat, ParsedRow } from './types';
 import { parseLine } from './csvRecords';
