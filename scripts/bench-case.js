@@ -25,7 +25,7 @@ function itinerary(n, seed = 42) {
     let to = COUNTRIES[Math.floor(r() * COUNTRIES.length)];
     if (to === here) to = COUNTRIES[(COUNTRIES.indexOf(to) + 1) % COUNTRIES.length];
     const arrival = r() < 0.2 ? addDays(date, 1) : date;
-    segments.push({ id: `s${i}`, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: arrival, mode: 'air' });
+    segments.push({ id: `s${i}`, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: arrival, mode: 'flight' });
     here = to;
     date = addDays(arrival, Math.floor(r() * 7));
   }

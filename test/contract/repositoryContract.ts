@@ -51,7 +51,7 @@ export function segment(n: number, overrides: Partial<SegmentDoc> = {}): StoredS
       arrivalCountry: 'FR',
       departureDate: `2025-02-${day}`,
       arrivalDate: `2025-02-${day}`,
-      mode: 'air',
+      mode: 'flight',
       source: 'import-1',
       createdAt: t0(),
       updatedAt: t0(),

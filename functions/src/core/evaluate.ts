@@ -130,6 +130,8 @@ export function quickSegmentCheck(value: unknown): boolean {
     optional(o.transit, (v) => typeof v === 'boolean') &&
     optional(o.flightNumber, (v) => str(v) && v.length <= SEGMENT_LIMITS.flightNumber) &&
     optional(o.notes, (v) => str(v) && v.length <= SEGMENT_LIMITS.notes) &&
+    optional(o.purpose, (v) => str(v) && v.length <= SEGMENT_LIMITS.purpose) &&
+    optional(o.entryPoint, (v) => str(v) && v.length <= SEGMENT_LIMITS.entryPoint) &&
     travelDatesInOrder(parseDayNumber(o.departureDate), parseDayNumber(o.arrivalDate))
   );
 }

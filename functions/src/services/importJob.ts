@@ -24,7 +24,9 @@
 import { createHash } from 'node:crypto';
 import { todayIn } from '../core/dates';
 import type { ImportOptions as PipelineOptions } from '../core/import';
+import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
+import { SEGMENT_LIMITS } from '../core/segment';
 import { errorReason, logEvent } from '../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
@@ -125,17 +127,21 @@ function tripKey(s: { departureDate: string; arrivalDate: string; departureCount
 /** Free text from a file must not start like a spreadsheet formula when the app or an export shows it again. */
 function neutralise(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').slice(0, max);
+  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
   if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
-  return t;
+  // Cut last, on a grapheme boundary, so the prefix cannot push it over the limit the rules enforce.
+  return truncateText(t, max);
 }
 
 function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentDoc {
   const { row: _row, planned: _planned, ...core } = s;
   const doc: SegmentDoc = { ...core, source: importId, createdAt: now, updatedAt: now };
-  // A flight number is short code, never a formula; notes from a file are neutralised.
+  // A flight number is short code, never a formula; free text from a file is neutralised.
   if (doc.flightNumber !== undefined && !/^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$/i.test(doc.flightNumber)) delete doc.flightNumber;
-  if (doc.notes !== undefined) doc.notes = neutralise(doc.notes, 500);
+  for (const field of ['notes', 'purpose', 'entryPoint'] as const) {
+    const text = doc[field];
+    if (text !== undefined) doc[field] = neutralise(text, SEGMENT_LIMITS[field]);
+  }
   return doc;
 }
 

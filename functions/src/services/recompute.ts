@@ -103,13 +103,15 @@ export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: Id
   return { segments, warnings };
 }
 
-/** Segment fields that can change an evaluation (free text cannot): every schema field but flightNumber and notes. */
-const CORE_KEYS = Object.keys(segmentFields).filter((k) => k !== 'flightNumber' && k !== 'notes');
+/** Free-text segment fields: they never change an evaluation. */
+const FREE_TEXT_KEYS = new Set(['flightNumber', 'notes', 'purpose', 'entryPoint']);
+/** Segment fields that can change an evaluation: every schema field but the free text. */
+const CORE_KEYS = Object.keys(segmentFields).filter((k) => !FREE_TEXT_KEYS.has(k));
 
 /**
  * Fingerprint of the segments an evaluation reads: SHA-256 (hex, first 32 characters) over the ids and the
- * fields that influence day counting, in id order. Free-text fields (notes, flight number) are left out so
- * that editing a note does not count as a change.
+ * fields that influence day counting, in id order. Free-text fields (notes, flight number, purpose, entry point)
+ * are left out so that editing a note does not count as a change.
  */
 export function segmentsHash(segments: readonly StoredSegment[]): string {
   const h = createHash('sha256');

@@ -27,8 +27,8 @@ function write(name: string, content: string | Buffer): string {
 
 const STAY = {
   segments: [
-    { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '1900-01-01', arrivalDate: '1900-01-01', mode: 'air' },
-    { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '1900-01-20', arrivalDate: '1900-01-20', mode: 'air' },
+    { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '1900-01-01', arrivalDate: '1900-01-01', mode: 'flight' },
+    { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '1900-01-20', arrivalDate: '1900-01-20', mode: 'flight' },
   ],
 };
 
@@ -73,8 +73,8 @@ test('planned trips late in 2199 that would push the next entry date past 2199-1
   // 90 planned days in France from 2199-10-01: the next allowed entry would be in 2200.
   const late = {
     segments: [
-      { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2199-10-01', arrivalDate: '2199-10-01', mode: 'air' },
-      { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2199-12-29', arrivalDate: '2199-12-29', mode: 'air' },
+      { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2199-10-01', arrivalDate: '2199-10-01', mode: 'flight' },
+      { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2199-12-29', arrivalDate: '2199-12-29', mode: 'flight' },
     ],
   };
   const r = await run(['report', write('late.json', JSON.stringify(late)), '--json', '--as-of', '2199-07-04']);

@@ -172,7 +172,7 @@ describe('duplicates and planned trips', () => {
   });
 
   test('already imported segments (stored with ICAO codes) are skipped', async () => {
-    const existing = [{ departureDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'EGLL', departureCountry: 'FR', arrivalCountry: 'GB', arrivalDate: '2024-03-01', mode: 'air' as const }];
+    const existing = [{ departureDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'EGLL', departureCountry: 'FR', arrivalCountry: 'GB', arrivalDate: '2024-03-01', mode: 'flight' as const }];
     const r = await run('date,from,to\n2024-03-01,CDG,LHR\n2024-03-02,CDG,LHR\n', { existing });
     expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → LHR)', duplicate: true }]);
     expect(r.segments.map((s) => s.row)).toEqual([3]);

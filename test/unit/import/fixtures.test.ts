@@ -202,7 +202,7 @@ describe('duplicates', () => {
 
   test('rows matching already imported segments are skipped', async () => {
     const existing = [
-      { departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2024-03-01', arrivalDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'FRA', mode: 'air' as const },
+      { departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2024-03-01', arrivalDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'FRA', mode: 'flight' as const },
     ];
     const r = await run(csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-02,CDG,FRA,10:00,11:10'), { existing });
     expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)', duplicate: true }]);

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
-import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, segmentFields, type Segment } from '../segment';
+import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
 import { csvRecords } from './csvRecords';
@@ -25,7 +25,7 @@ import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateR
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage, quote } from './text';
-import { FieldError, parseFlightNumber, parseNote, storedMode } from './values';
+import { FieldError, parseFlightNumber, parseNote } from './values';
 
 /** Options of an import. All optional. */
 export interface ImportOptions {
@@ -355,8 +355,6 @@ class Collector {
   private readonly metas: FlightMeta[] = [];
   private readonly rowWarnings: string[] = [];
   private readonly fileWarnings: string[] = [];
-  /** Rows whose purpose or entry point the segment schema cannot hold yet. */
-  private readonly unstoredTextRows: number[] = [];
   private droppedWarnings = 0;
   private readonly euroAirportRows: number[] = [];
   private readonly assumedDateRows: number[] = [];
@@ -442,7 +440,7 @@ class Collector {
     if (typeof toSide === 'string') return toSide;
     const from = fromSide.airport;
     const to = toSide.airport;
-    const mode = storedMode(r.mode ?? (from || to ? 'flight' : 'other'));
+    const mode = r.mode ?? (from || to ? 'flight' : 'other');
 
     let departureUtc: number | undefined;
     let arrivalUtc: number | undefined;
@@ -508,19 +506,13 @@ class Collector {
 
   /**
    * `purpose` and `entryPoint` (the product specification's optional segment fields, generic `purpose` and
-   * `entry_point` columns) go into the segment when its schema has them; until then they are noted in one warning.
+   * `entry_point` columns), cut to their limits on grapheme boundaries like notes.
    */
   private carrySpecificationText(r: FlightRecord, segment: Segment): void {
-    const fields = segmentFields as Record<string, unknown>;
-    const limits = SEGMENT_LIMITS as Record<string, number>;
     for (const [field, label, value] of [['purpose', 'purpose', r.purpose], ['entryPoint', 'entry point', r.entryPoint]] as const) {
       if (value === undefined) continue;
-      if (!(field in fields)) {
-        if (!this.unstoredTextRows.includes(r.row)) this.unstoredTextRows.push(r.row);
-        continue;
-      }
-      const text = parseNote(value, limits[field] ?? SEGMENT_LIMITS.notes, label);
-      if (text.value) (segment as Record<string, unknown>)[field] = text.value;
+      const text = parseNote(value, SEGMENT_LIMITS[field], label);
+      if (text.value) segment[field] = text.value;
       if (text.refused) this.warn(r.row, text.refused);
     }
   }
@@ -603,9 +595,8 @@ class Collector {
     }
     // International on both sides: the traveller came from, and flies on to, another country.
     // Only flights connect airside; a crossing by land or sea is always an entry.
-    const flight = storedMode('flight');
     const airside = (m: FlightMeta, next: FlightMeta) =>
-      m.segment.mode === flight && next.segment.mode === flight &&
+      m.segment.mode === 'flight' && next.segment.mode === 'flight' &&
       next.fromKey === m.toKey && next.toKey !== m.fromKey &&
       m.segment.departureCountry !== m.segment.arrivalCountry && next.segment.arrivalCountry !== m.segment.arrivalCountry;
     for (const m of this.metas) {
@@ -643,11 +634,6 @@ class Collector {
       warnings.push(
         `no arrival time for long-haul flights (${listRows(this.assumedDateRows)}): arrival date assumed equal to the departure date ` +
           '(or the earliest date the flight can land, westward over the date line); check them',
-      );
-    }
-    if (this.unstoredTextRows.length) {
-      warnings.push(
-        `entry_point and purpose (${listRows(this.unstoredTextRows)}) were read but not stored: segments have no such fields yet`,
       );
     }
     warnings.push(...this.rowWarnings);

@@ -4,7 +4,7 @@
  */
 import type { Segment } from '../segment';
 import type { TextEncodingName } from './encoding';
-import type { SpecMode } from './values';
+import type { TravelMode } from '../segment';
 import { capMessage } from './text';
 
 /** Formats the importer recognises from the file's content (never its name). */
@@ -37,7 +37,7 @@ export interface FlightRecord {
   /** ISO alpha-2 arrival country given by the file (generic `to_country`). */
   toCountry?: string;
   /** Mode of transport of the specification (generic `mode`); absent: a flight when an airport is given, else `other`. */
-  mode?: SpecMode;
+  mode?: TravelMode;
   /** Border crossing, port or station (generic `entry_point`), free text. */
   entryPoint?: string;
   /** Purpose of the trip (generic `purpose`), free text. */

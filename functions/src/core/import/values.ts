@@ -179,24 +179,10 @@ export const MODE_WORDS = {
   bus: ['bus', 'coach'],
   ferry: ['ferry', 'boat', 'ship', 'sea'],
   other: ['other'],
-} as const;
-/** A mode of transport of the product specification. */
-export type SpecMode = keyof typeof MODE_WORDS;
+} as const satisfies Record<TravelMode, readonly string[]>;
 
-/**
- * How each specification mode is stored in a segment today (segment.ts `TravelModeSchema`: air, land, sea, rail,
- * other; car and bus are both `land`). When the segment takes the specification's modes (issue 11, item 2), this
- * one table becomes the identity.
- */
-const STORED_MODE: Record<SpecMode, TravelMode> = { flight: 'air', train: 'rail', car: 'land', bus: 'land', ferry: 'sea', other: 'other' };
-
-/** The segment `mode` stored for a specification mode. */
-export function storedMode(mode: SpecMode): TravelMode {
-  return STORED_MODE[mode];
-}
-
-const MODE_BY_WORD = new Map<string, SpecMode>(
-  (Object.entries(MODE_WORDS) as [SpecMode, readonly string[]][]).flatMap(([mode, words]) => words.map((w) => [w, mode] as const)),
+const MODE_BY_WORD = new Map<string, TravelMode>(
+  (Object.entries(MODE_WORDS) as [TravelMode, readonly string[]][]).flatMap(([mode, words]) => words.map((w) => [w, mode] as const)),
 );
 
 /**
@@ -204,7 +190,7 @@ const MODE_BY_WORD = new Map<string, SpecMode>(
  * @returns the specification mode, or `undefined` for an empty cell or a null token.
  * @throws FieldError naming the value and the accepted words.
  */
-export function parseMode(raw: string | undefined): SpecMode | undefined {
+export function parseMode(raw: string | undefined): TravelMode | undefined {
   const v = optionalCell(raw);
   if (v === undefined) return undefined;
   const mode = MODE_BY_WORD.get(v.toLowerCase());
