@@ -65,6 +65,8 @@ function visaStatus(ruleId: string, daysUsed: number): VisaStatusDoc {
     ruleId,
     asOf: '2025-03-01',
     applies: true,
+    reason: null,
+    permitDaysExcluded: 0,
     daysUsed,
     daysRemaining: 90 - daysUsed,
     overstayDays: 0,

@@ -58,6 +58,8 @@ function status(asOf: string, daysRemaining: number, stay: string | null): VisaS
     ruleId: RULE,
     asOf,
     applies: true,
+    reason: null,
+    permitDaysExcluded: 0,
     daysUsed: 90 - daysRemaining,
     daysRemaining,
     overstayDays: 0,

@@ -4,12 +4,14 @@
  *
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
  *                               [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]
+ *                               [--nationality CC[,CC]] [--residence-permit CC:YYYY-MM-DD:YYYY-MM-DD]...
  *
  * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ResidencePermitSchema, type ResidencePermit } from '../core/applicability';
 import { addDays, isIsoDate, todayIn } from '../core/dates';
 import { evaluatePrepared, prepareEvaluation, type PreparedEvaluation, type TravelEvaluation } from '../core/evaluate';
 import { DateOrderNeededError, importFile, type DateOrder } from '../core/import';
@@ -37,7 +39,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]...';
 
 export interface ReportArgs {
   file: string;
@@ -53,6 +55,10 @@ export interface ReportArgs {
   html?: string;
   /** Order of dates written with the year last, for a file whose values do not show it (see core/import/dateOrder.ts). */
   dateOrder?: DateOrder;
+  /** `--nationality FR,US`: ISO alpha-2 nationalities, for the rules' exemptions (core/applicability.ts). */
+  nationalities: string[];
+  /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas (applicability.ts). */
+  residencePermits: ResidencePermit[];
 }
 
 /**
@@ -76,6 +82,8 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         csv: { type: 'string' },
         html: { type: 'string' },
         'date-order': { type: 'string' },
+        nationality: { type: 'string', multiple: true },
+        'residence-permit': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -111,10 +119,42 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (order !== undefined && order !== 'DMY' && order !== 'MDY' && order !== 'YMD') {
     throw new CliError(`--date-order "${values['date-order']}" must be DMY, MDY or YMD (day/month/year, month/day/year, year/month/day)`, 2);
   }
+  const nationalities = (values.nationality ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean);
+  for (const n of nationalities) {
+    if (!/^[A-Z]{2}$/.test(n)) throw new CliError(`--nationality "${n}" must be an ISO 3166-1 alpha-2 code such as FR or US`, 2);
+  }
+  const residencePermits = (values['residence-permit'] ?? []).map(parsePermitArg);
   const file = positionals[1] as string;
   const problem = outputPathProblem(file, values.csv, values.html);
   if (problem) throw new CliError(problem, 2);
-  return { file, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side, trips: values.trips ?? false, csv: values.csv, html: values.html, dateOrder: order };
+  return {
+    file,
+    asOf,
+    json: values.json ?? false,
+    layoverHours,
+    euroAirportSide: side,
+    trips: values.trips ?? false,
+    csv: values.csv,
+    html: values.html,
+    dateOrder: order,
+    nationalities,
+    residencePermits,
+  };
+}
+
+/**
+ * One `--residence-permit CC:FROM:TO[:long-stay-visa]` value: issuing state, first and last day of validity.
+ * @throws CliError (exit 2) naming the value and what is wrong.
+ */
+function parsePermitArg(value: string): ResidencePermit {
+  const [country = '', validFrom = '', validTo = '', kind = 'residence-permit', ...rest] = value.split(':');
+  const candidate = { country: country.toUpperCase(), validFrom, validTo, kind };
+  const r = ResidencePermitSchema.safeParse(candidate);
+  if (rest.length > 0 || !r.success) {
+    const why = r.success ? 'has too many parts' : describeZodError(r.error);
+    throw new CliError(`--residence-permit "${value}" must be CC:YYYY-MM-DD:YYYY-MM-DD (issuing state, first and last day of validity; optionally :long-stay-visa): ${why}`, 2);
+  }
+  return r.data;
 }
 
 /**
@@ -143,7 +183,7 @@ function shortZodError(error: ZodError): string {
 export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
   /** With `--trips`: core/stays.ts `computeStays`. */
   stays?: Stay[];
-  rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
+  rules: Omit<TravelEvaluation['rules'][number], 'currentStayStart'>[];
   import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
 
@@ -201,7 +241,7 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
 /** `buildReport` with the prepared evaluation. @throws CliError */
 export async function buildReportData(args: ReportArgs): Promise<ReportData> {
   const { segments, imported } = await loadSegments(args);
-  const prepared = prepareEvaluation(segments, { asOf: args.asOf });
+  const prepared = prepareEvaluation(segments, { asOf: args.asOf, nationalities: args.nationalities, residencePermits: args.residencePermits });
   const evaluation = evaluatePrepared(prepared);
   // --as-of is bounded (asOfRange), but planned trips late in 2199 can still push a rule date past the range.
   for (const rule of evaluation.rules) {
@@ -218,7 +258,7 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
     asOf: evaluation.asOf,
     countryDays: evaluation.countryDays,
     countryDaysByYear: evaluation.countryDaysByYear,
-    rules: evaluation.rules.map(({ applies: _a, currentStayStart: _c, ...r }) => r),
+    rules: evaluation.rules.map(({ currentStayStart: _c, ...r }) => r),
     warnings: [...(imported?.warnings ?? []), ...evaluation.warnings],
   };
   if (imported) {
@@ -249,7 +289,13 @@ export function formatReport(r: ReportOutput, file: string): string {
     const limit = def ? `${def.params.maxDays} days in any ${def.params.periodDays}-day period` : rule.ruleId;
     lines.push('');
     lines.push(`${def?.name ?? rule.ruleId}: ${limit}`);
-    lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}`);
+    if (!rule.applies) {
+      // An exempt traveller is told so, not shown an overstay the rule cannot give them.
+      lines.push(`  does not apply: ${rule.reason ?? 'an exempt nationality'} (days in the area: ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd})`);
+      continue;
+    }
+    const excluded = rule.permitDaysExcluded > 0 ? `; ${rule.permitDaysExcluded} more under a residence permit or long-stay visa not counted` : '';
+    lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}${excluded}`);
     lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
     lines.push(
       `  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${r.asOf})`,

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
 import { parseDayNumber } from './dayNumbers';
+import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
+import { countDays, intersectIntervals, type DayInterval } from './intervals';
 import { computePresence, regionPresence, type PlannedStay, type Presence } from './presence';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import { evaluateRollingWindow } from './rules/rollingWindow';
@@ -32,6 +34,13 @@ export interface RuleEvaluation {
   ruleId: string;
   /** False when a nationality is exempt (e.g. EU/EEA/Swiss under the Schengen rule); numbers are still computed. */
   applies: boolean;
+  /** Why the rule does not apply, one sentence naming the nationality; null when it applies. */
+  reason: string | null;
+  /**
+   * Days of presence in the period ending on `asOf` (windowStart..windowEnd) left out of `daysUsed` because a
+   * residence permit or long-stay visa of the state covered them (Reg. (EU) 2016/399 Art. 6(2)); 0 without one.
+   */
+  permitDaysExcluded: number;
   /** Days of presence in the rule's region within the period ending on `asOf`. */
   daysUsed: number;
   daysRemaining: number;
@@ -73,6 +82,8 @@ export interface EvaluateOptions {
   reference?: ReferenceData;
   /** Hypothetical stays added as presence (planning). */
   extraStays?: readonly PlannedStay[];
+  /** Residence permits and long-stay visas (applicability.ts): their state's days are left out where the rule says. */
+  residencePermits?: readonly ResidencePermit[];
 }
 
 /** A segment as the core receives it: the segment schema plus a non-empty `id`. */
@@ -155,6 +166,8 @@ export interface PreparedEvaluation {
   reference: ReferenceData;
   rules: readonly VisaRule[];
   nationalities: readonly string[];
+  /** Days each issuing state's permits cover (applicability.ts `permitCover`); empty without permits. */
+  permitCover: ReadonlyMap<string, readonly DayInterval[]>;
   presence: Presence;
 }
 
@@ -167,6 +180,7 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const asOf = parseOrThrow(IsoDateSchema, options.asOf, 'asOf');
   const nationalities = parseOrThrow(z.array(CountryCodeSchema), options.nationalities ?? [], 'nationalities');
   const extraStays = parseOrThrow(z.array(PlannedStaySchema), options.extraStays ?? [], 'extraStays');
+  const permits = parseOrThrow(z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS), options.residencePermits ?? [], 'residencePermits');
   if (!Array.isArray(segments)) throw new ValidationError('segments must be an array', [{ path: 'segments', message: 'must be an array' }]);
   for (let i = 0; i < segments.length; i++) {
     if (quickSegmentCheck(segments[i])) continue;
@@ -180,30 +194,38 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const reference = options.reference ?? loadReferenceData();
   const rules = options.rules ? parseOrThrow(z.array(VisaRuleSchema), options.rules, 'rules') : reference.rules;
   const presence = computePresence(segments, asOf, reference, extraStays);
-  return { asOf, asOfDay: toDayNumber(asOf), reference, rules, nationalities, presence };
+  return { asOf, asOfDay: toDayNumber(asOf), reference, rules, nationalities, permitCover: permitCover(permits), presence };
+}
+
+/** True when none of `nationalities` is exempt from `rule` on `date` (applicability.ts `ruleApplicability`). */
+export function ruleApplies(rule: VisaRule, nationalities: readonly string[], date: number, reference: ReferenceData): boolean {
+  return ruleApplicability(rule, nationalities, date, reference).applies;
 }
 
 /**
- * True when none of `nationalities` is exempt from `rule` on `date`: exempt are nationals of a country that
- * is a member of one of `rule.exemptNationalityRegions` on that date, or listed in `rule.exemptNationalities`.
- * (Schengen: EU citizens and their EEA/Swiss counterparts enjoy free movement, Directive 2004/38/EC and the
- * EEA and EU-Swiss agreements, so Art. 6 of Reg. (EU) 2016/399 does not apply to them.)
+ * The rule's presence: its region's distinct days (presence.ts `regionPresence`), less the days a residence
+ * permit or long-stay visa covers in its own state when the rule excludes them (applicability.ts).
  */
-export function ruleApplies(rule: VisaRule, nationalities: readonly string[], date: number, reference: ReferenceData): boolean {
-  return !nationalities.some(
-    (n) => rule.exemptNationalities.includes(n) || rule.exemptNationalityRegions.some((r) => reference.isMember(n, r, date)),
-  );
+export function rulePresence(prepared: PreparedEvaluation, rule: VisaRule): DayInterval[] {
+  const excluded = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
+  return regionPresence(prepared.presence, rule.region, prepared.reference, excluded);
 }
 
-/** Evaluates one rule on prepared presence (its region's distinct days, see presence.ts `regionPresence`). */
+/** Evaluates one rule on prepared presence (its region's distinct days, see `rulePresence`). */
 export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): RuleEvaluation {
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
-  const p = regionPresence(prepared.presence, rule.region, prepared.reference);
+  const p = rulePresence(prepared, rule);
   const r = evaluateRollingWindow(p, prepared.asOfDay, rule.params);
   const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
+  const window = [{ start: r.windowStart, end: r.windowEnd }];
+  const permitDaysExcluded =
+    rule.residencePermitsExcluded && prepared.permitCover.size > 0
+      ? countDays(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), window)) - r.daysUsed
+      : 0;
   return {
     ruleId: rule.id,
-    applies: ruleApplies(rule, prepared.nationalities, prepared.asOfDay, prepared.reference),
+    ...ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference),
+    permitDaysExcluded,
     daysUsed: r.daysUsed,
     daysRemaining: r.daysRemaining,
     overstayDays: r.overstayDays,

@@ -57,3 +57,22 @@ export function expandDays(intervals: readonly DayInterval[]): number[] {
   for (const iv of intervals) for (let d = iv.start; d <= iv.end; d++) out.push(d);
   return out;
 }
+
+/** Days of `a` that are not in `b` (both sorted, disjoint lists; linear merge). */
+export function subtractIntervals(a: readonly DayInterval[], b: readonly DayInterval[]): DayInterval[] {
+  const out: DayInterval[] = [];
+  let j = 0;
+  for (const x of a) {
+    let start = x.start;
+    while (j < b.length && b[j]!.end < start) j++;
+    let k = j;
+    while (start <= x.end && k < b.length && b[k]!.start <= x.end) {
+      const y = b[k]!;
+      if (y.start > start) out.push({ start, end: y.start - 1 });
+      start = Math.max(start, y.end + 1);
+      k++;
+    }
+    if (start <= x.end) out.push({ start, end: x.end });
+  }
+  return out;
+}

@@ -9,7 +9,7 @@
  */
 import { fromDayNumber, type IsoDate } from './dates';
 import { dayNumber, parseDayNumber } from './dayNumbers';
-import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
+import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import type { ReferenceData } from './referenceData';
 import type { IdentifiedSegment } from './segment';
 
@@ -301,16 +301,27 @@ export function transitTouchesRegion(t: TransitStay, region: string, reference: 
  * dates it is a member, plus transit days counted per `transitTouchesRegion`. An exit and re-entry on the same
  * date, or a move between two member countries, counts once.
  */
-export function regionPresence(presence: Presence, region: string, reference: ReferenceData): DayInterval[] {
+export function regionPresence(
+  presence: Presence,
+  region: string,
+  reference: ReferenceData,
+  excluded?: ReadonlyMap<string, readonly DayInterval[]>,
+): DayInterval[] {
+  // `excluded`: days per country that do not count in that country (a residence permit's cover, applicability.ts);
+  // presence in another member state on the same day still counts.
+  const keep = (country: string, days: readonly DayInterval[]) => {
+    const x = excluded?.get(country);
+    return x?.length ? subtractIntervals(days, x) : days;
+  };
   const parts: DayInterval[] = [];
   for (const [country, days] of presence.byCountry) {
     const member = reference.membershipIntervals(country, region);
-    if (member.length) parts.push(...intersectIntervals(days, member));
+    if (member.length) parts.push(...intersectIntervals(keep(country, days), member));
   }
   for (const t of presence.transits) {
     const member = reference.membershipIntervals(t.country, region);
     if (member.length && transitTouchesRegion(t, region, reference)) {
-      parts.push(...intersectIntervals([{ start: t.start, end: t.end }], member));
+      parts.push(...intersectIntervals(keep(t.country, [{ start: t.start, end: t.end }]), member));
     }
   }
   return mergeIntervals(parts);

@@ -64,7 +64,7 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   // Invalid stored segments are left out, as in the status recompute (their warning is on the summary document).
   const { segments } = coreSegmentsOf(await repo.listSegments(uid));
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
-  const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [] });
+  const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
   logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: results.length });
   return { asOf, results };
 }

@@ -4,7 +4,8 @@
  * injected).
  *
  * ## Correctness under redelivery and concurrent writes
- * The written documents are a pure function of (stored segments, profile nationalities, the user's local date),
+ * The written documents are a pure function of (stored segments, profile nationalities and residence permits, the
+ * user's local date),
  * never of the event that asked for the recompute, so running it again for a redelivered event produces the same
  * documents; when nothing differs from what is stored, nothing is written (`changed: false`).
  * Two recomputes can race (two devices write at once): the one that read fewer segments may write last. So after
@@ -207,6 +208,8 @@ export function evaluationDocs(
     ruleId: r.ruleId,
     asOf: evaluation.asOf,
     applies: r.applies,
+    reason: r.reason,
+    permitDaysExcluded: r.permitDaysExcluded,
     daysUsed: r.daysUsed,
     daysRemaining: r.daysRemaining,
     overstayDays: r.overstayDays,
@@ -268,7 +271,7 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
     const nationalities = profile?.nationalities ?? [];
     const hash = segmentsHash(segments);
     const usable = coreSegmentsOf(segments);
-    evaluation = evaluateTravel(usable.segments, { asOf, nationalities });
+    evaluation = evaluateTravel(usable.segments, { asOf, nationalities, residencePermits: profile?.residencePermits ?? [] });
     if (usable.warnings.length > 0) evaluation = { ...evaluation, warnings: [...usable.warnings, ...evaluation.warnings] };
     const docs = evaluationDocs(evaluation, hash, now);
     if (!profile && (hadProfile || segments.length === 0)) {
@@ -341,10 +344,13 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-/** Whether two reads of the profile give the same recompute inputs (existence, nationalities, time zone, notifications). */
+/**
+ * Whether two reads of the profile give the same recompute inputs (existence, nationalities, residence permits,
+ * time zone, notifications).
+ */
 function sameProfileInputs(a: UserProfile | null, b: UserProfile | null): boolean {
   if (a === null || b === null) return a === b;
-  const key = (p: UserProfile) => canonicalJson([p.nationalities ?? null, p.timeZone ?? null, p.notifications ?? null]);
+  const key = (p: UserProfile) => canonicalJson([p.nationalities ?? null, p.residencePermits ?? null, p.timeZone ?? null, p.notifications ?? null]);
   return key(a) === key(b);
 }
 

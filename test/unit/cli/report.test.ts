@@ -19,12 +19,15 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 const RULE_KEYS = [
+  'applies',
   'daysRemaining',
   'daysUsed',
   'firstViolationDate',
   'latestExitDate',
   'nextEntryDate',
   'overstayDays',
+  'permitDaysExcluded',
+  'reason',
   'ruleId',
   'windowEnd',
   'windowStart',
