@@ -9,9 +9,9 @@
  * planned). The period ("window") of a control date D is [D - periodDays + 1, D].
  *
  * Cost: linear in the number of days spanned by P plus O(maxDays x periodDays) for the latest exit date, using
- * a prefix-sum array over the span; no scan over segments.
+ * a prefix-sum array over the span; no scan over segments. Works on a bitmap of P (`evaluateRollingWindowDays`).
  */
-import type { DayInterval } from '../intervals';
+import type { DayInterval, DaySet } from '../intervals';
 
 /** `maxDays` days allowed in any `periodDays`-day period; requires 1 <= maxDays < periodDays. */
 export interface RollingWindowParams {
@@ -39,16 +39,13 @@ class DayCounter {
   readonly inP: Uint8Array;
   private readonly pre: Int32Array;
 
-  constructor(p: readonly DayInterval[], lo: number, hi: number) {
+  constructor(p: DaySet, lo: number, hi: number) {
     this.lo = lo;
     this.hi = hi;
     const len = hi - lo + 1;
     this.inP = new Uint8Array(len);
-    for (const iv of p) {
-      const a = Math.max(iv.start, lo);
-      const b = Math.min(iv.end, hi);
-      if (a <= b) this.inP.fill(1, a - lo, b - lo + 1);
-    }
+    // The span always covers P (see evaluateRollingWindowDays).
+    if (p.bits.length) this.inP.set(p.bits, p.first - lo);
     this.pre = new Int32Array(len + 1);
     for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + this.inP[i]!;
   }
@@ -83,14 +80,40 @@ class DayCounter {
  * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
  */
 export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, params: RollingWindowParams): RollingWindowResult {
+  checkParams(params);
+  let first = Infinity;
+  let last = -Infinity;
+  for (const iv of p) {
+    if (iv.start > iv.end) continue;
+    if (iv.start < first) first = iv.start;
+    if (iv.end > last) last = iv.end;
+  }
+  if (first > last) return evaluateRollingWindowDays({ first: 0, last: -1, bits: new Uint8Array(0) }, asOf, params);
+  const bits = new Uint8Array(last - first + 1);
+  for (const iv of p) if (iv.start <= iv.end) bits.fill(1, iv.start - first, iv.end - first + 1);
+  return evaluateRollingWindowDays({ first, last, bits }, asOf, params);
+}
+
+function checkParams(params: RollingWindowParams): void {
   const M = params.maxDays;
   const T = params.periodDays;
   if (!Number.isInteger(M) || !Number.isInteger(T) || M < 1 || M >= T) {
     throw new RangeError(`rolling-window parameters need integers 1 <= maxDays < periodDays, got ${M}/${T}`);
   }
+}
+
+/**
+ * `evaluateRollingWindow` on a day set (presence.ts `regionDays`): same outputs, without building runs first.
+ * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
+ */
+export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: RollingWindowParams): RollingWindowResult {
+  checkParams(params);
+  const M = params.maxDays;
+  const T = params.periodDays;
   const E = asOf;
-  const first = p.length ? p[0]!.start : E;
-  const last = p.length ? p[p.length - 1]!.end : E;
+  const empty = p.last < p.first;
+  const first = empty ? E : p.first;
+  const last = empty ? E : p.last;
   // Wide enough for every window touched: windows of P's days, of [E, E + M] and of any next-entry candidate.
   const lo = Math.min(first, E) - T;
   const hi = Math.max(last, E + M) + T + 1;
@@ -100,32 +123,35 @@ export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, p
   const daysUsed = windowCount(E);
 
   let firstViolation: number | null = null;
-  outer: for (const iv of p) {
-    for (let d = iv.start; d <= iv.end; d++) {
-      if (windowCount(d) > M) {
+  if (!empty) {
+    for (let d = first; d <= last; d++) {
+      if (P.inP[d - lo] === 1 && windowCount(d) > M) {
         firstViolation = d;
-        break outer;
+        break;
       }
     }
   }
 
   let currentStayStart: number | null = null;
-  for (const iv of p) {
-    if (iv.start > E) break;
-    if (iv.end >= E) currentStayStart = iv.start;
+  if (P.has(E)) {
+    let d = E;
+    while (P.has(d - 1)) d--;
+    currentStayStart = d;
   }
 
-  // "Tight" days of P: exactly at the limit, so one more day in their window would break it.
-  const len = hi - lo + 1;
+  // "Tight" days of P after E: exactly at the limit, so one more day in their window would break it. Only days
+  // after E are ever asked about (next-entry candidates are from E on).
+  const from = E + 1;
+  const len = Math.max(0, hi - from + 1);
   const tightPre = new Int32Array(len + 1);
   for (let i = 0; i < len; i++) {
-    const d = lo + i;
-    tightPre[i + 1] = tightPre[i]! + (P.inP[i] === 1 && windowCount(d) === M ? 1 : 0);
+    const d = from + i;
+    tightPre[i + 1] = tightPre[i]! + (P.inP[d - lo] === 1 && windowCount(d) === M ? 1 : 0);
   }
   const tightCount = (a: number, b: number) => {
-    const x = Math.max(a, lo);
+    const x = Math.max(a, from);
     const y = Math.min(b, hi);
-    return x > y ? 0 : tightPre[y - lo + 1]! - tightPre[x - lo]!;
+    return x > y ? 0 : tightPre[y - from + 1]! - tightPre[x - from]!;
   };
 
   let nextEntry: number | null = null;
