@@ -116,10 +116,9 @@ describe('country days', () => {
 });
 
 describe('scale', () => {
-  // Jest runs code in a vm context where every global lookup (Math, Number...) goes through an interceptor, so
-  // timings here are ~10x those of plain Node (about 5 ms there, see the report). The bound catches a quadratic
-  // regression (seconds), not a small slowdown.
-  test('10 000 segments over 55 years evaluate in linear time', () => {
+  // Correctness at scale only: how long it takes is measured by `npm run bench` (engine against its floor), never
+  // by a test (a duration bound fails on a loaded machine and proves nothing on a fast one).
+  test('10 000 segments over 55 years: no warning, and more days counted than the span has', () => {
     const countries = ['FR', 'US', 'DE', 'GB', 'HR', 'IE', 'ES', 'TR'];
     const segments: IdentifiedSegment[] = [];
     let day = toDayNumber('1995-01-01');
@@ -140,19 +139,8 @@ describe('scale', () => {
       cur = to;
       day += 1 + (i % 3);
     }
-    evaluateTravel(segments, { asOf: '2026-01-01' }); // warm-up: reference data, JIT
-    const times: number[] = [];
-    let res;
-    for (let i = 0; i < 7; i++) {
-      const t0 = performance.now();
-      res = evaluateTravel(segments, { asOf: '2026-01-01' });
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    // eslint-disable-next-line no-console
-    console.log(`evaluateTravel, 10 000 segments: median ${times[3]!.toFixed(2)} ms (min ${times[0]!.toFixed(2)})`);
-    expect(res!.warnings).toEqual([]);
-    expect(Object.values(res!.countryDays).reduce((a, b) => a + b, 0)).toBeGreaterThan(11_000);
-    expect(times[3]!).toBeLessThan(400);
+    const res = evaluateTravel(segments, { asOf: '2026-01-01' });
+    expect(res.warnings).toEqual([]);
+    expect(Object.values(res.countryDays).reduce((a, b) => a + b, 0)).toBeGreaterThan(11_000);
   });
 });
