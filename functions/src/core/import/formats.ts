@@ -359,8 +359,8 @@ const isDateCell = (v: string | undefined) => {
 const isCodeCell = (v: string | undefined) => /^[A-Z]{3}$|^[A-Z0-9]{4}$/.test(cleanCell(v));
 
 function sameHeader(expected: string[]): (fields: string[]) => boolean {
-  const key = expected.join(',');
-  return (fields) => fields.map(normaliseHeader).join(',') === key;
+  // Field by field, stopping at the first difference: asked for every row, and a data row differs at once.
+  return (fields) => fields.length === expected.length && fields.every((f, i) => normaliseHeader(f) === expected[i]);
 }
 
 /** Lines that are blank or commas/spaces only carry no data. */
