@@ -226,10 +226,6 @@ export function quickSegmentCheck(value: unknown): boolean {
   return !Number.isNaN(readSegment(value));
 }
 
-const internId = new Int32Array(676);
-const internStamp = new Float64Array(676);
-let internGeneration = 0;
-
 /**
  * Validates the segments (the fast path, zod for anything it rejects) and parses each date once.
  * @throws ValidationError naming the first invalid segment: `segments[3] (id "x"): arrivalDate ...`.
@@ -242,17 +238,17 @@ function parseSegments(segments: readonly IdentifiedSegment[]): ParsedSegments {
   const depC = new Int32Array(n);
   const arrC = new Int32Array(n);
   const transit = new Uint8Array(n);
-  // Country codes are [A-Z]{2}: a 26 x 26 table maps each to a dense id without hashing. The table is shared by
-  // all calls; an entry belongs to this call only when stamped with its generation.
-  const generation = ++internGeneration;
+  // Country codes are [A-Z]{2}: a 26 x 26 table maps each to a dense id without hashing (entry = id + 1).
+  const idOf = new Int32Array(676);
   const codes: string[] = [];
-  const intern = (index: number, code: string) => {
-    if (internStamp[index] !== generation) {
-      internStamp[index] = generation;
-      internId[index] = codes.length;
-      codes.push(code);
+  const intern = (index: number) => {
+    let id = idOf[index]! - 1;
+    if (id === -1) {
+      id = codes.length;
+      idOf[index] = id + 1;
+      codes.push(String.fromCharCode(65 + Math.floor(index / 26), 65 + (index % 26)));
     }
-    return internId[index]!;
+    return id;
   };
   for (let i = 0; i < n; i++) {
     const s = segments[i]!;
@@ -267,16 +263,18 @@ function parseSegments(segments: readonly IdentifiedSegment[]): ParsedSegments {
       // Valid after all (e.g. a field explicitly set to undefined).
       dep[i] = parseDayNumber(s.departureDate);
       arr[i] = parseDayNumber(s.arrivalDate);
-      depC[i] = intern(countryIndex(s.departureCountry), s.departureCountry);
-      arrC[i] = intern(countryIndex(s.arrivalCountry), s.arrivalCountry);
+      depC[i] = intern(countryIndex(s.departureCountry));
+      arrC[i] = intern(countryIndex(s.arrivalCountry));
       transit[i] = s.transit === true ? 1 : 0;
       continue;
     }
+    // The read* results are taken before anything else runs (no property of the segment is read again).
     dep[i] = d;
     arr[i] = readArrival;
-    depC[i] = intern(readDepC, s.departureCountry);
-    arrC[i] = intern(readArrC, s.arrivalCountry);
     transit[i] = readTransit ? 1 : 0;
+    const arrivalIndex = readArrC;
+    depC[i] = intern(readDepC);
+    arrC[i] = intern(arrivalIndex);
   }
   return { segments, dep, arr, depC, arrC, transit, codes };
 }

@@ -40,17 +40,31 @@ export interface OrderView {
 }
 
 /**
- * The `sortSegments` order of the segments, as input positions.
+ * The `sortSegments` order of the segments, as input positions (`base` itself when no segment needs the repair).
  * @param base input positions sorted by `compareSegments`.
  */
-export function continuityOrder(base: ArrayLike<number>, v: OrderView): Int32Array {
+export function continuityOrder(base: ArrayLike<number>, v: OrderView): ArrayLike<number> {
   const n = base.length;
+  // The usual case first: each segment departs from where the previous one arrived (and the first is a chain
+  // head), so the order is `base` and nothing needs to be allocated.
+  let done = 0;
+  let cur = -1;
+  for (; done < n; done++) {
+    const h = base[done]!;
+    if (v.depC[h] !== cur && (cur !== -1 || chainHead(base, done, v) !== done)) break;
+    cur = v.arrC[h]!;
+  }
+  if (done === n) return base;
+
   const out = new Int32Array(n);
   const taken = new Uint8Array(n); // by position in `base`
+  for (let k = 0; k < done; k++) {
+    out[k] = base[k]!;
+    taken[k] = 1;
+  }
   let chains: SameDateChains | undefined;
-  let i = 0;
-  let cur = -1; // country id where the previous segment arrived; -1 before the first
-  for (let done = 0; done < n; done++) {
+  let i = done;
+  for (; done < n; done++) {
     while (taken[i]) i++;
     const h = base[i]!;
     let pick = i;

@@ -96,14 +96,16 @@ export function sortSegments<S extends IdentifiedSegment>(segments: readonly S[]
 /**
  * Positions `0..n-1` sorted by `cmp` (stable). Input that is already in order, or nearly (a few same-date segments
  * out of order), is put in order by insertion, in O(n) plus the moves; once that has moved more than n positions,
- * by a full sort (so the worst case stays O(n log n)).
+ * by a full sort (so the worst case stays O(n log n)). `key`, when given, is a first sort key consistent with
+ * `cmp` (a smaller key sorts first): neighbours with increasing keys are in order without calling `cmp`.
  */
-export function sortedPositions(n: number, cmp: (a: number, b: number) => number): Int32Array {
+export function sortedPositions(n: number, cmp: (a: number, b: number) => number, key?: ArrayLike<number>): Int32Array {
   const base = new Int32Array(n);
   for (let k = 0; k < n; k++) base[k] = k;
   let budget = n;
   for (let k = 1; k < n; k++) {
     const x = base[k]!;
+    if (key && key[base[k - 1]!]! < key[x]!) continue;
     if (cmp(base[k - 1]!, x) <= 0) continue;
     // Only strictly greater positions move past x, so equal ones keep their input order (stable), also for the
     // full sort below (typed-array sort is stable).
@@ -309,7 +311,7 @@ export function presenceOfParsed(
 }
 
 /** The `sortSegments` order of parsed segments, as input positions (`compareSegments` on day numbers). */
-function readingOrder(parsed: ParsedSegments): Int32Array {
+function readingOrder(parsed: ParsedSegments): ArrayLike<number> {
   const { segments, dep, arr, depC, arrC, codes } = parsed;
   const base = sortedPositions(segments.length, (a, b) => {
     if (dep[a] !== dep[b]) return dep[a]! - dep[b]!;
@@ -320,13 +322,16 @@ function readingOrder(parsed: ParsedSegments): Int32Array {
     if (ta !== tb) return ta < tb ? -1 : 1;
     if (arr[a] !== arr[b]) return arr[a]! - arr[b]!;
     return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  });
+  }, dep);
   return continuityOrder(base, { dep, arr, depC, arrC, countries: codes.length, lastKey: (d) => d + 1 });
 }
 
-/** Presence runs per country id, appended in reading order; a run touching the previous one extends it. */
+/**
+ * Presence runs per country id, appended in reading order as flat `start, end` pairs (no object per run until
+ * the runs are merged); a run touching the previous one extends it.
+ */
 class RunLists {
-  readonly lists: (DayInterval[] | undefined)[] = [];
+  readonly lists: (number[] | undefined)[] = [];
   /** Country ids in the order of their first run. */
   readonly firstSeen: number[] = [];
 
@@ -336,10 +341,10 @@ class RunLists {
       this.lists[country] = list = [];
       this.firstSeen.push(country);
     }
-    const last = list[list.length - 1];
-    if (last !== undefined && start >= last.start && start <= last.end + 1) {
-      if (end > last.end) last.end = end;
-    } else list.push({ start, end });
+    const n = list.length;
+    if (n > 0 && start >= list[n - 2]! && start <= list[n - 1]! + 1) {
+      if (end > list[n - 1]!) list[n - 1] = end;
+    } else list.push(start, end);
   }
 }
 
@@ -439,21 +444,33 @@ function unknownCodeWarnings(parsed: ParsedSegments, order: ArrayLike<number>, r
 }
 
 /**
- * `mergeIntervals` of a run list built in reading order: in place, without sorting, when the starts already
- * ascend (the usual case); sorted otherwise (overlaps, date-line arrivals).
+ * `mergeIntervals` of a run list built in reading order (flat `start, end` pairs): one linear pass, without
+ * sorting, when the starts already ascend (the usual case); sorted otherwise (overlaps, date-line arrivals).
  */
-function maximalRuns(list: DayInterval[]): DayInterval[] {
-  for (let k = 1; k < list.length; k++) if (list[k]!.start < list[k - 1]!.start) return mergeIntervals(list);
-  let w = 0;
-  for (let k = 1; k < list.length; k++) {
-    const iv = list[k]!;
-    const last = list[w]!;
-    if (iv.start <= last.end + 1) {
-      if (iv.end > last.end) last.end = iv.end;
-    } else list[++w] = iv;
+function maximalRuns(list: readonly number[]): DayInterval[] {
+  for (let k = 2; k < list.length; k += 2) {
+    if (list[k]! < list[k - 2]!) {
+      const runs: DayInterval[] = [];
+      for (let j = 0; j < list.length; j += 2) runs.push({ start: list[j]!, end: list[j + 1]! });
+      return mergeIntervals(runs);
+    }
   }
-  list.length = Math.min(list.length, w + 1);
-  return list;
+  const out: DayInterval[] = [];
+  let start = list[0]!;
+  let end = list[1]!;
+  for (let k = 2; k < list.length; k += 2) {
+    const s = list[k]!;
+    const e = list[k + 1]!;
+    if (s <= end + 1) {
+      if (e > end) end = e;
+    } else {
+      out.push({ start, end });
+      start = s;
+      end = e;
+    }
+  }
+  out.push({ start, end });
+  return out;
 }
 
 /**

@@ -32,29 +32,28 @@ export interface RollingWindowResult {
   currentStayStart: number | null;
 }
 
-/** Prefix counts of P over a day span, answering "days of P in [a, b]" in O(1). */
+/**
+ * P as a bitmap (`has`), and prefix counts over the days from `lo` to `hi` answering "days of P in [a, b]" in
+ * O(1) for `lo < a` (only the days round the evaluation date are counted this way, see below).
+ */
 class DayCounter {
-  readonly lo: number;
-  readonly hi: number;
-  readonly inP: Uint8Array;
   private readonly pre: Int32Array;
 
-  constructor(p: DaySet, lo: number, hi: number) {
-    this.lo = lo;
-    this.hi = hi;
+  constructor(
+    private readonly p: DaySet,
+    readonly lo: number,
+    readonly hi: number,
+  ) {
     const len = hi - lo + 1;
-    this.inP = new Uint8Array(len);
-    // The span always covers P (see evaluateRollingWindowDays).
-    if (p.bits.length) this.inP.set(p.bits, p.first - lo);
     this.pre = new Int32Array(len + 1);
-    for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + this.inP[i]!;
+    for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + (this.has(lo + i) ? 1 : 0);
   }
 
   has(d: number): boolean {
-    return d >= this.lo && d <= this.hi && this.inP[d - this.lo] === 1;
+    return d >= this.p.first && d <= this.p.last && this.p.bits[d - this.p.first] === 1;
   }
 
-  /** |P ∩ [a, b]|, 0 when empty. */
+  /** |P ∩ [a, b]|, 0 when empty (days after `hi` are not counted). */
   count(a: number, b: number): number {
     const x = Math.max(a, this.lo);
     const y = Math.min(b, this.hi);
@@ -112,20 +111,27 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
   const T = params.periodDays;
   const E = asOf;
   const empty = p.last < p.first;
-  const first = empty ? E : p.first;
   const last = empty ? E : p.last;
-  // Wide enough for every window touched: windows of P's days, of [E, E + M] and of any next-entry candidate.
-  const lo = Math.min(first, E) - T;
+  // Every window counted from here on starts after E - T (the period of E, and of the days after E that the
+  // latest exit and the next entry look at), so prefix counts are needed from E - T only; wide enough at the end
+  // for the windows of [E, E + M] and of any next-entry candidate.
+  const lo = E - T;
   const hi = Math.max(last, E + M) + T + 1;
   const P = new DayCounter(p, lo, hi);
   const windowCount = (d: number) => P.count(d - T + 1, d);
 
   const daysUsed = windowCount(E);
 
+  // The first day of P whose period holds more than M days, by a sliding count over the whole of P.
   let firstViolation: number | null = null;
   if (!empty) {
+    const { bits, first } = p;
+    let inWindow = 0;
     for (let d = first; d <= last; d++) {
-      if (P.inP[d - lo] === 1 && windowCount(d) > M) {
+      const here = bits[d - first]!;
+      inWindow += here;
+      if (d - T >= first) inWindow -= bits[d - T - first]!;
+      if (here === 1 && inWindow > M) {
         firstViolation = d;
         break;
       }
@@ -146,7 +152,7 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
   const tightPre = new Int32Array(len + 1);
   for (let i = 0; i < len; i++) {
     const d = from + i;
-    tightPre[i + 1] = tightPre[i]! + (P.inP[d - lo] === 1 && windowCount(d) === M ? 1 : 0);
+    tightPre[i + 1] = tightPre[i]! + (P.has(d) && windowCount(d) === M ? 1 : 0);
   }
   const tightCount = (a: number, b: number) => {
     const x = Math.max(a, from);
