@@ -7,4 +7,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // A hang guard, not a timing assertion: on a loaded 2-core machine the 5 s default failed tests that were only slow.
+  testTimeout: 60_000,
 };

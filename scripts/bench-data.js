@@ -37,7 +37,7 @@ function itinerary(n, seed = 42) {
     let to = COUNTRIES[Math.floor(r() * COUNTRIES.length)];
     if (to === here) to = COUNTRIES[(COUNTRIES.indexOf(to) + 1) % COUNTRIES.length];
     const arrival = r() < 0.2 ? addDays(date, 1) : date;
-    segments.push({ id: `s${i}`, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: arrival, mode: 'air' });
+    segments.push({ id: `s${i}`, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: arrival, mode: 'flight' });
     here = to;
     date = addDays(arrival, Math.floor(r() * (maxGap + 1)));
   }
@@ -62,7 +62,7 @@ function hops(n, sameDate, seed = 11) {
     const date = sameDate ? '2024-05-01' : addDays('1980-01-01', k);
     // 7919 is prime and does not divide n, so k -> 7919 k mod n is a permutation.
     const id = `h${String((k * 7919) % n).padStart(width, '0')}`;
-    segments.push({ id, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'air' });
+    segments.push({ id, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight' });
     here = to;
   }
   if (n % 7919 === 0) throw new Error('hops: n must not be a multiple of 7919');

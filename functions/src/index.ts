@@ -7,6 +7,7 @@ export { onSegmentWritten } from './triggers/onSegmentWritten';
 export { onProfileWritten } from './triggers/onProfileWritten';
 export { onImportUploaded } from './triggers/onImportUploaded';
 export { createProfileOnSignUp } from './triggers/onUserCreated';
+export { eraseDataOfDeletedUser } from './triggers/onUserDeleted';
 export { planTrip } from './callable/planTrip';
 export { deleteAccount } from './callable/deleteAccount';
 export { recomputeDaily } from './scheduled/recomputeDaily';

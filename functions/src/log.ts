@@ -24,6 +24,8 @@ export type LogEventName =
   | 'import.failed'
   | 'account.profileCreated'
   | 'account.deleted'
+  | 'account.erasedAfterAuthDeletion'
+  | 'account.strayWritesErased'
   | 'plan.evaluated'
   | 'recomputeDaily.page'
   | 'recomputeDaily.done'

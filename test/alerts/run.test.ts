@@ -20,7 +20,7 @@ const AT_0900 = new Date('2026-07-01T07:00:00Z');
 const created = new Date('2026-01-01T00:00:00Z');
 
 function seg(from: string, to: string, date: string): SegmentDoc {
-  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'air', source: 'manual', createdAt: created, updatedAt: created };
+  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: created, updatedAt: created };
 }
 
 interface Env {
@@ -121,6 +121,18 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     const again = await processAlertBatch(e.deps, first!.task, AT_0900);
     expect(again.users).toEqual([{ uid: 'u1', outcome: 'notDue' }]);
     expect(e.transport.delivered).toHaveLength(2);
+  });
+
+  test('a traveller whose account deletion has begun (marker written, sweep not done) gets nothing, and it is no error', async () => {
+    const e = env();
+    await addTraveller(e, 'u1');
+    await addTraveller(e, 'u2');
+    await e.repo.markAccountDeleted('u1', T0);
+    const [report] = await runAt(e, AT_0900);
+    expect(report?.users).toEqual([{ uid: 'u1', outcome: 'noProfile' }, expect.objectContaining({ uid: 'u2', outcome: 'sent' })]);
+    expect(e.transport.delivered.map((m) => m.token)).toEqual(['u2-tok1', 'u2-tok2']);
+    expect(e.repo.snapshot().users.u1?.alerts).toEqual({});
+    expect(e.logs.filter((l) => l.severity === 'ERROR')).toEqual([]);
   });
 
   test('a worker that crashed after claiming does not send again when the task is retried', async () => {

@@ -1,8 +1,11 @@
 /**
- * firestore.rules on the Firestore emulator (@firebase/rules-unit-testing): for every collection of the data model,
- * the matrix principal (unauthenticated, owner, other user) x operation (get, list, create, update, delete), then
- * field-validation cases. Each row asserts success or failure. Runs under `npm run test:emulators`; skipped by
- * name when no emulator is running. Writes the emulator's rules coverage report to coverage-rules/.
+ * firestore.rules on Google's Firestore emulator (@firebase/rules-unit-testing): for every collection of the data
+ * model, the matrix principal (unauthenticated, owner, other user) x operation (get, list, create, update, delete),
+ * paths outside the data model, collection group queries, then the field-validation tables of
+ * test/rules/accessMatrix.ts. Each row asserts success or failure. `npm test` runs it against the emulator it starts
+ * and then reads the emulator's rules coverage report (scripts/test.js: every expression must have been evaluated);
+ * skipped by name when no emulator is running. The property test of rulesProperty.ts, registered at the end of
+ * this suite on the same environment, compares the rules with the zod schemas on generated documents.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,12 +27,14 @@ import {
   getDocs,
   serverTimestamp,
   setDoc,
+  setLogLevel,
   updateDoc,
   type DocumentData,
   type Firestore,
 } from 'firebase/firestore';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
-import { describeWithFirestoreEmulator, firestoreEmulatorHost } from '../helpers/emulator';
+import { describeWithFirestoreEmulator } from '../helpers/emulator';
+import { describeRulesProperties } from './rulesProperty';
 import {
   ACCESS,
   COLLECTION_GROUPS,
@@ -80,7 +85,7 @@ const segmentDoc = (): DocumentData => ({
   arrivalCountry: 'FR',
   departureDate: '2025-04-10',
   arrivalDate: '2025-04-11',
-  mode: 'air',
+  mode: 'flight',
   source: 'manual',
   createdAt: past,
   updatedAt: past,
@@ -161,22 +166,20 @@ if (missing.length > 0) throw new Error(`no test data for collections ${missing.
 describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
   let env: RulesTestEnvironment;
 
+  // A fresh emulator process compiles the first rules upload slowly (up to 15 s measured): far beyond Jest's 5 s
+  // default hook timeout when this file runs outside scripts/test.js (which sets --testTimeout=120000).
   beforeAll(async () => {
+    // Half the cases are denied on purpose; the SDK would log each denial as a warning.
+    setLogLevel('error');
     env = await initializeTestEnvironment({
       projectId: PROJECT_ID,
       firestore: { rules: fs.readFileSync(path.join(ROOT, 'firestore.rules'), 'utf8') },
     });
-  });
+  }, 120_000);
 
+  // The coverage report (every rule expression, how often it was evaluated and to what) is read once by
+  // scripts/test.js after every rules suite has run, and written to coverage-rules/.
   afterAll(async () => {
-    // The coverage report shows, per rule expression, how often it was evaluated and to what.
-    const base = `http://${firestoreEmulatorHost}/emulator/v1/projects/${PROJECT_ID}:ruleCoverage`;
-    const out = path.join(ROOT, 'coverage-rules');
-    fs.mkdirSync(out, { recursive: true });
-    for (const [url, file] of [[`${base}.html`, 'firestore-coverage.html'], [base, 'firestore-coverage.json']] as const) {
-      const res = await fetch(url);
-      if (res.ok) fs.writeFileSync(path.join(out, file), await res.text());
-    }
     await env.cleanup();
   });
 
@@ -213,6 +216,17 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     if (allowed) await assertSucceeds(attempt());
     else await assertFails(attempt());
   });
+
+  // Firestore denies what no `match` allows: paths outside the data model are closed even to the owner of users/{uid}.
+  const UNLISTED = ['secrets/x', `users/${OWNER}/private/x`, `users/${OWNER}/segments/s1/notes/n`];
+  test.each(UNLISTED.flatMap((p) => (['get', 'create'] as const).map((op) => ({ p, op }))))(
+    'path outside the data model $p: owner $op -> denied',
+    async ({ p, op }) => {
+      await seed(p, { any: 1 });
+      const f = db(contextOf('owner'));
+      await assertFails(op === 'get' ? getDoc(doc(f, p)) : setDoc(doc(f, `${p}-new`), { any: 1 }));
+    },
+  );
 
   test('a query over all users is denied even to a signed-in user', async () => {
     await seed(`users/${OWNER}`, profileDoc());
@@ -288,4 +302,8 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
       else await assertFails(write);
     });
   });
+
+  // In this suite, not a file of its own: each rules upload restarts the emulator's coverage report, so the one
+  // upload above lets the coverage gate (scripts/test.js) see the tables and the property together.
+  describeRulesProperties(() => env);
 });

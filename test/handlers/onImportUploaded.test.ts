@@ -181,8 +181,9 @@ describe('a good file', () => {
     expect(Object.keys(segs).filter((id) => id.startsWith('imp-'))).toHaveLength(doc.counts.imported);
     expect(Object.values(segs).filter((s) => s.source === 'good')).toHaveLength(doc.counts.imported);
     expect(segs['manual-1']).toEqual(manual);
-    // Exactly one recompute for the whole file, and the status reflects every segment.
-    expect(env.logs.filter((l) => l.message === 'recompute.done')).toHaveLength(1);
+    // Exactly one evaluation written for the whole file; the closing check after the import is marked done (an
+    // edit made meanwhile would show here) finds it current and writes nothing.
+    expect(env.logs.filter((l) => l.message === 'recompute.done').map((l) => l.changed)).toEqual([true, false]);
     const status = env.repo.snapshot().users[UID]!.visaStatus['schengen-90-180']!;
     expect(status).toBeDefined();
     // Import-document writes: queued, processing, final, and progress at most once per 1 000 rows and 2 s
@@ -191,7 +192,9 @@ describe('a good file', () => {
     expect(putImport.mock.calls.length - progressWrites).toBe(3);
     expect(progressWrites).toBeGreaterThanOrEqual(1);
     expect(progressWrites).toBeLessThanOrEqual(3);
-  });
+    // 3 000 rows parsed and evaluated twice: more than Jest's 5 s default on a loaded shared machine. A limit,
+    // not a measurement (timings belong in `npm run bench`).
+  }, 60_000);
 
   test('the same event twice, and the same file uploaded again under a new id, create no duplicates', async () => {
     await givenExistingSegment();

@@ -1,9 +1,9 @@
 /**
  * Detection of Google's Firestore and Storage emulators for the emulator-backed test tiers.
  *
- * Those emulators are Java 21 jars that firebase-tools downloads on first use; where they cannot run, the suites
- * that need them must say that they were skipped and why, never pass silently. `firebase emulators:exec`
- * (`npm run test:emulators`) sets FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST for the commands it runs.
+ * `npm test` (scripts/test.js) starts Google's Firestore emulator and sets FIRESTORE_EMULATOR_HOST for the suites that
+ * need it; where an emulator cannot run, the suites that need it say that they were skipped and why, never pass
+ * silently.
  */
 
 export const firestoreEmulatorHost = process.env.FIRESTORE_EMULATOR_HOST;
@@ -25,7 +25,7 @@ function describeIf(available: boolean, why: string, name: string, fn: () => voi
 export function describeWithFirestoreEmulator(name: string, fn: () => void): void {
   describeIf(
     Boolean(firestoreEmulatorHost),
-    'FIRESTORE_EMULATOR_HOST is not set: the Firestore emulator (Java 21 jar) is not running; run `npm run test:emulators`',
+    'FIRESTORE_EMULATOR_HOST is not set: no Firestore emulator is running; `npm test` starts one (scripts/lib/emulators.js finds it)',
     name,
     fn,
   );
@@ -35,7 +35,7 @@ export function describeWithFirestoreEmulator(name: string, fn: () => void): voi
 export function describeWithStorageEmulator(name: string, fn: () => void): void {
   describeIf(
     Boolean(firestoreEmulatorHost && storageEmulatorHost),
-    'FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST are not set: the Firestore and Storage emulators (Java 21 jars) are not running; run `npm run test:emulators`',
+    'FIREBASE_STORAGE_EMULATOR_HOST is not set: the Storage emulator cannot run on these machines (firebase-tools always starts its cloud-storage-rules-runtime jar, which is not installed and cannot be downloaded)',
     name,
     fn,
   );

@@ -97,7 +97,7 @@ async function makeDue(repo: MemoryRepository, from: number, due: number, stale:
       arrivalCountry: 'FR',
       departureDate: '2026-04-10',
       arrivalDate: '2026-04-10',
-      mode: 'air',
+      mode: 'flight',
       source: 'manual',
       createdAt: NOW,
       updatedAt: NOW,

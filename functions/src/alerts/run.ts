@@ -22,7 +22,7 @@
 import type { TokenMessage } from 'firebase-admin/messaging';
 import { logEvent, errorReason, type LogEventName, type LogFields, type LogSeverity } from '../log';
 import type { UserProfile, VisaStatusDoc } from '../model/documents';
-import type { Repository, StoredDevice } from '../repository/types';
+import { isAccountDeletedError, type Repository, type StoredDevice } from '../repository/types';
 import { buildAlertMessage, type AlertRuleInfo } from './message';
 import { computeNextAlertAt, evaluateAlerts, type AlertCandidate } from './policy';
 import { alertTaskId, type AlertBatchTask, type AlertTaskQueue } from './queue';
@@ -207,6 +207,8 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
       }
       prepared.push({ uid, profile, statuses, devices, claimed, recorded });
     } catch (e) {
+      // Deleted while this batch ran (the alert record or schedule write was refused): nothing to send or retry.
+      if (isAccountDeletedError(e)) return void outcomes.set(uid, { uid, outcome: 'noProfile' });
       log('ERROR', 'alerts.user.error', { uid, reason: errorReason(e) });
       outcomes.set(uid, { uid, outcome: 'error', reason: errorReason(e) });
       try {
@@ -249,6 +251,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
       await deps.repo.updateProfile(p.uid, { nextAlertAt });
       outcomes.set(p.uid, { uid: p.uid, outcome: pushed ? 'sent' : 'nothingNew', alertIds: p.claimed.map((c) => c.alertId), nextAlertAt });
     } catch (e) {
+      if (isAccountDeletedError(e)) return void outcomes.set(p.uid, { uid: p.uid, outcome: 'noProfile' });
       // Still due: the next run re-reads it, finds the records, sends nothing again.
       log('ERROR', 'alerts.user.error', { uid: p.uid, reason: errorReason(e) });
       outcomes.set(p.uid, { uid: p.uid, outcome: 'error', reason: errorReason(e) });

@@ -1,10 +1,9 @@
 /**
- * `deleteAccount` callable (2nd gen): deletes every file and document of the calling user, then the Auth user
- * (services/account.ts). Chosen over the 1st-gen `auth.user().onDelete` trigger because 1st-gen functions cannot
- * run on nodejs24 (a second codebase on nodejs22 would have to be built and deployed only for it), and because
- * the app must revoke the Sign in with Apple token before the account goes (README.md (Cloud Functions)), which only an
- * app-initiated deletion allows. An account deleted from the Firebase console instead keeps its data until this
- * callable is run for it (see docs).
+ * `deleteAccount` callable (2nd gen): marks the calling user deleted, deletes every file and document of the user,
+ * then the Auth user (services/account.ts `deleteAccountData`). The app's way to delete an account, because the app
+ * must revoke the Sign in with Apple token before the account goes (README.md (Cloud Functions)), which only an
+ * app-initiated deletion allows. An account deleted from the Firebase console (Auth) loses its data through the
+ * Auth deletion trigger instead (triggers/onUserDeleted.ts).
  *
  * Request data: none (`{}`). Response: `{ deleted: true, storageFilesDeleted }`.
  * Errors: `unauthenticated`; `failed-precondition` when the last sign-in is older than 5 minutes (a stolen

@@ -3,19 +3,27 @@
  * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
  *
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
+ *                               [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]
  *
  * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isIsoDate, todayIn } from '../core/dates';
-import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
-import { importFile } from '../core/import';
+import { addDays, isIsoDate, todayIn } from '../core/dates';
+import { evaluatePrepared, prepareEvaluation, type PreparedEvaluation, type TravelEvaluation } from '../core/evaluate';
+import { DateOrderNeededError, importFile, type DateOrder } from '../core/import';
+import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult } from '../core/import/types';
-import { SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
+import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSegment } from '../core/segment';
 import { describeZodError } from '../core/validation';
+import { ZodError } from 'zod';
 import { loadReferenceData, type ReferenceData } from '../core/referenceData';
+import { computeStays, type Stay } from '../core/stays';
+import { outputPathProblem, writeReportFiles } from './render/files';
+import { yearTable } from './render/table';
+import { renderStays, renderWarningGroups, renderYearTable } from './render/text';
+import { groupWarnings } from './render/warnings';
 
 /** A user error: printed as one line, exit code `exitCode`. */
 export class CliError extends Error {
@@ -29,7 +37,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]';
 
 export interface ReportArgs {
   file: string;
@@ -37,6 +45,14 @@ export interface ReportArgs {
   json: boolean;
   layoverHours: number;
   euroAirportSide?: 'FR' | 'CH';
+  /** `--trips`: list the stays (text) or add `stays` (JSON). */
+  trips: boolean;
+  /** `--csv FILE`: days per country per year to FILE, stays to its sibling (render/files.ts `csvPaths`). */
+  csv?: string;
+  /** `--html FILE`: one self-contained page. */
+  html?: string;
+  /** Order of dates written with the year last, for a file whose values do not show it (see core/import/dateOrder.ts). */
+  dateOrder?: DateOrder;
 }
 
 /**
@@ -56,6 +72,10 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         json: { type: 'boolean', default: false },
         'layover-hours': { type: 'string' },
         euroairport: { type: 'string' },
+        trips: { type: 'boolean', default: false },
+        csv: { type: 'string' },
+        html: { type: 'string' },
+        'date-order': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -68,6 +88,14 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (positionals.length !== 2) throw new CliError(`report takes exactly one file. ${USAGE}`, 2);
   const asOf = values['as-of'] ?? todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone, now);
   if (!isIsoDate(asOf)) throw new CliError(`--as-of "${asOf}" is not a calendar date written YYYY-MM-DD`, 2);
+  const range = asOfRange();
+  if (asOf < range.from || asOf > range.to) {
+    throw new CliError(
+      `--as-of "${asOf}" must be between ${range.from} and ${range.to}, so that every date of the report ` +
+        `(the ${range.periodDays}-day period before it, the next entry date after it) lies within ${MIN_TRAVEL_DATE}..${MAX_TRAVEL_DATE}`,
+      2,
+    );
+  }
   let layoverHours = 24;
   if (values['layover-hours'] !== undefined) {
     layoverHours = Number(values['layover-hours']);
@@ -79,14 +107,46 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (side !== undefined && side !== 'FR' && side !== 'CH') {
     throw new CliError(`--euroairport "${values.euroairport}" must be FR or CH`, 2);
   }
-  return { file: positionals[1] as string, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side };
+  const order = values['date-order']?.toUpperCase();
+  if (order !== undefined && order !== 'DMY' && order !== 'MDY' && order !== 'YMD') {
+    throw new CliError(`--date-order "${values['date-order']}" must be DMY, MDY or YMD (day/month/year, month/day/year, year/month/day)`, 2);
+  }
+  const file = positionals[1] as string;
+  const problem = outputPathProblem(file, values.csv, values.html);
+  if (problem) throw new CliError(problem, 2);
+  return { file, asOf, json: values.json ?? false, layoverHours, euroAirportSide: side, trips: values.trips ?? false, csv: values.csv, html: values.html, dateOrder: order };
+}
+
+/**
+ * The evaluation dates the report accepts: the longest rule period (Schengen: 180 days) ending on `--as-of` must
+ * start on or after MIN_TRAVEL_DATE, and the dates after it (latest exit, at most `maxDays` later; next entry,
+ * at most one period later) must end on or before MAX_TRAVEL_DATE. Outside, the report would print dates such
+ * as `0000-07-06` or `10000-03-31`.
+ */
+export function asOfRange(): { from: string; to: string; periodDays: number } {
+  const periods = reference()?.rules.map((r) => r.params.periodDays) ?? [];
+  const periodDays = Math.max(180, ...periods);
+  return { from: addDays(MIN_TRAVEL_DATE, periodDays - 1), to: addDays(MAX_TRAVEL_DATE, -periodDays), periodDays };
+}
+
+/** Problems shown in a JSON validation error; a file with 20 000 bad segments must not print 20 000 of them. */
+const MAX_SHOWN_PROBLEMS = 3;
+
+/** `describeZodError` over the first few issues, then how many more there are: one short line. */
+function shortZodError(error: ZodError): string {
+  const shown = describeZodError(new ZodError(error.issues.slice(0, MAX_SHOWN_PROBLEMS)));
+  const more = error.issues.length - MAX_SHOWN_PROBLEMS;
+  return more > 0 ? `${shown}; and ${more} more problems` : shown;
 }
 
 /** The `--json` output (also what the readable report prints). */
 export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
+  /** With `--trips`: core/stays.ts `computeStays`. */
+  stays?: Stay[];
   rules: Omit<TravelEvaluation['rules'][number], 'applies' | 'currentStayStart'>[];
-  import?: { format: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
+  import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
+
 
 async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
   let stat;
@@ -99,12 +159,13 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
   if (path.extname(args.file).toLowerCase() === '.json') {
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(args.file, 'utf8'));
+      // A byte-order mark is how Windows editors mark UTF-8; JSON.parse does not skip it.
+      data = JSON.parse(fs.readFileSync(args.file, 'utf8').replace(/^\ufeff/, ''));
     } catch (e) {
       throw new CliError(`${args.file} is not valid JSON: ${(e as Error).message}`, 1);
     }
     const parsed = SegmentFileSchema.safeParse(data);
-    if (!parsed.success) throw new CliError(`${args.file}: ${describeZodError(parsed.error)}`, 1);
+    if (!parsed.success) throw new CliError(`${args.file}: ${shortZodError(parsed.error)}`, 1);
     return { segments: parsed.data.segments.map((s, i) => ({ ...s, id: s.id ?? `segment-${i + 1}` })) };
   }
   try {
@@ -112,19 +173,47 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
       importDate: args.asOf,
       layoverHours: args.layoverHours,
       euroAirportSide: args.euroAirportSide,
+      dateOrder: args.dateOrder,
     });
     const segments = imported.segments.map(({ row, planned: _planned, ...s }) => ({ ...s, id: `row-${row}` }));
     return { segments, imported };
   } catch (e) {
-    if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message}`, 1);
+    if (e instanceof DateOrderNeededError) {
+      throw new CliError(`${args.file}: ${DateOrderNeededError.explain(e.example)}: run again with --date-order DMY (day first) or --date-order MDY (month first)`, 1);
+    }
+    // The pipeline's messages name its option `dateOrder`; here it is the flag.
+    if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message.replace(/\bdateOrder\b/g, '--date-order')}`, 1);
     throw e;
   }
 }
 
+/** The output and the presence behind it (for the stays and the chart), from one evaluation. */
+export interface ReportData {
+  output: ReportOutput;
+  prepared: PreparedEvaluation;
+}
+
 /** Runs the report and returns its output object. @throws CliError */
 export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
+  return (await buildReportData(args)).output;
+}
+
+/** `buildReport` with the prepared evaluation. @throws CliError */
+export async function buildReportData(args: ReportArgs): Promise<ReportData> {
   const { segments, imported } = await loadSegments(args);
-  const evaluation = evaluateTravel(segments, { asOf: args.asOf });
+  const prepared = prepareEvaluation(segments, { asOf: args.asOf });
+  const evaluation = evaluatePrepared(prepared);
+  // --as-of is bounded (asOfRange), but planned trips late in 2199 can still push a rule date past the range.
+  for (const rule of evaluation.rules) {
+    for (const [name, date] of [['window start', rule.windowStart], ['latest exit date', rule.latestExitDate], ['next entry date', rule.nextEntryDate], ['first violation date', rule.firstViolationDate]] as const) {
+      if (date !== null && (date < MIN_TRAVEL_DATE || date > MAX_TRAVEL_DATE)) {
+        throw new CliError(
+          `the ${name} of ${rule.ruleId} would be ${date < MIN_TRAVEL_DATE ? `before ${MIN_TRAVEL_DATE}` : `after ${MAX_TRAVEL_DATE}`}, outside the dates the report handles; check the dates of planned trips and of the last segments`,
+          1,
+        );
+      }
+    }
+  }
   const out: ReportOutput = {
     asOf: evaluation.asOf,
     countryDays: evaluation.countryDays,
@@ -135,9 +224,10 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
   if (imported) {
     // The documented shape is `{ row, reason }`; a duplicate says so in its reason ("duplicate of row 3").
     const skipped = imported.skipped.map(({ row, reason }) => ({ row, reason }));
-    out.import = { format: imported.format, rows: imported.rows, flights: imported.flights, skipped };
+    out.import = { format: imported.format, encoding: imported.encoding, rows: imported.rows, flights: imported.flights, skipped };
   }
-  return out;
+  if (args.trips) out.stays = computeStays(prepared.presence);
+  return { output: out, prepared };
 }
 
 /** The report prints names from the seed; a broken seed must not hide the numbers, so it falls back to codes. */
@@ -168,27 +258,16 @@ export function formatReport(r: ReportOutput, file: string): string {
     lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
   }
   lines.push('');
-  const years = Object.keys(r.countryDaysByYear).sort();
-  const countries = Object.keys(r.countryDays).sort((a, b) => (r.countryDays[b] ?? 0) - (r.countryDays[a] ?? 0) || a.localeCompare(b));
-  lines.push(`Days per country (${countries.length} countries, up to ${r.asOf})`);
-  const recent = years.slice(-6);
-  const header = `  ${'country'.padEnd(28)} ${'total'.padStart(6)}${recent.map((y) => y.padStart(6)).join('')}`;
-  lines.push(header);
-  for (const c of countries) {
-    const name = `${c} ${ref?.countryName(c) ?? ''}`.slice(0, 28).padEnd(28);
-    const perYear = recent.map((y) => String(r.countryDaysByYear[y]?.[c] ?? '').padStart(6)).join('');
-    lines.push(`  ${name} ${String(r.countryDays[c]).padStart(6)}${perYear}`);
-  }
-  if (years.length > recent.length) lines.push(`  (per-year columns show the last ${recent.length} years; --json has all)`);
-  if (r.warnings.length) {
-    lines.push('');
-    lines.push(`Warnings (${r.warnings.length})`);
-    for (const w of r.warnings) lines.push(`  - ${w}`);
-  }
+  const name = (c: string) => `${c} ${ref?.countryName(c) ?? ''}`.trimEnd();
+  lines.push(...renderYearTable(yearTable(r.countryDays, r.countryDaysByYear), r.asOf, name));
+  if (r.stays) lines.push('', ...renderStays(r.stays, r.asOf, name));
+  const warnings = renderWarningGroups(groupWarnings(r.warnings));
+  if (warnings.length) lines.push('', ...warnings);
   if (r.import) {
     lines.push('');
-    lines.push(`Import: format ${r.import.format}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
-    for (const s of r.import.skipped) lines.push(`  row ${s.row}: ${s.reason}`);
+    lines.push(`Import: format ${r.import.format}, encoding ${r.import.encoding}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
+    // Reasons already start with their row ("row 18: cancelled flight"); print them as they are.
+    for (const s of r.import.skipped) lines.push(`  ${s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`}`);
   }
   return lines.join('\n');
 }
@@ -198,19 +277,30 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
+/** Longest error line printed (characters); messages quoting input must not flood the terminal. */
+const MAX_ERROR_LINE = 1000;
+
+/** The first line of an error message, cut on a grapheme boundary. */
+function oneLine(message: string): string {
+  return truncateText(message.split('\n')[0] ?? '', MAX_ERROR_LINE);
+}
+
 /** Entry point used by `bin/travel-days.js`; returns the process exit code. */
 export async function main(argv: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   try {
     const args = parseReportArgs(argv);
-    const report = await buildReport(args);
+    const data = await buildReportData(args);
+    const report = data.output;
+    for (const note of writeReportFiles(args, data, reference())) err.write(`travel-days: ${note}\n`);
     out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.file)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof CliError) {
-      (e.exitCode === 0 ? out : err).write(`${e.exitCode === 0 ? '' : 'travel-days: '}${e.message}\n`);
+      const message = e.exitCode === 0 ? e.message : oneLine(e.message);
+      (e.exitCode === 0 ? out : err).write(`${e.exitCode === 0 ? '' : 'travel-days: '}${message}\n`);
       return e.exitCode;
     }
-    err.write(`travel-days: ${(e as Error).message.split('\n')[0]}\n`);
+    err.write(`travel-days: ${oneLine((e as Error).message)}\n`);
     return 1;
   }
 }

@@ -181,6 +181,14 @@ function readSegment(value: unknown): number {
     if (!str(o.notes) || o.notes.length > SEGMENT_LIMITS.notes) return NaN;
     fields++;
   }
+  if (o.purpose !== undefined) {
+    if (!str(o.purpose) || o.purpose.length > SEGMENT_LIMITS.purpose) return NaN;
+    fields++;
+  }
+  if (o.entryPoint !== undefined) {
+    if (!str(o.entryPoint) || o.entryPoint.length > SEGMENT_LIMITS.entryPoint) return NaN;
+    fields++;
+  }
   // Counting the keys (as zod enumerates them) is much cheaper than looking each one up; only when there are more
   // keys than fields given (an unknown key, or a known one set to undefined, which zod accepts) are they looked up.
   let keys = 0;
@@ -347,7 +355,14 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
  * Throws ValidationError (core/validation.ts) for a bad asOf or a segment failing SegmentSchema, naming it.
  */
 export function evaluateTravel(segments: readonly IdentifiedSegment[], options: EvaluateOptions): TravelEvaluation {
-  const prepared = prepareEvaluation(segments, options);
+  return evaluatePrepared(prepareEvaluation(segments, options));
+}
+
+/**
+ * `evaluateTravel` on inputs already validated by `prepareEvaluation`, for callers that also need its presence
+ * (the report's stays and chart) without computing it twice.
+ */
+export function evaluatePrepared(prepared: PreparedEvaluation): TravelEvaluation {
   const { countryDays, countryDaysByYear } = computeCountryDays(prepared.presence);
   return {
     asOf: prepared.asOf,

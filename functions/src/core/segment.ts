@@ -49,8 +49,11 @@ export const AirportCodeSchema = z
   .string()
   .regex(/^[A-Z0-9]{3,4}$/, { message: 'must be an IATA (3 letters) or ICAO (4 characters) airport code' });
 
-/** How the traveller moved. */
-export const TravelModeSchema = z.enum(['air', 'land', 'sea', 'rail', 'other']);
+/**
+ * How the traveller moved: the product specification's `mode_of_transport` (Flight, Train, Car, Bus, Ferry, Other),
+ * stored in lower case. Car and bus are told apart so that the app can show them as the traveller entered them.
+ */
+export const TravelModeSchema = z.enum(['flight', 'train', 'car', 'bus', 'ferry', 'other']);
 export type TravelMode = z.infer<typeof TravelModeSchema>;
 
 /**
@@ -61,7 +64,18 @@ export type TravelMode = z.infer<typeof TravelModeSchema>;
 export const MAX_DATE_LINE_SHIFT_DAYS = 1;
 
 /** Bounds on free-text fields, shared with the security rules. */
-export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
+export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500, purpose: 200, entryPoint: 100 } as const;
+
+/**
+ * A string of at most `max` UTF-16 code units, i.e. JavaScript's `length`: what the security rules' `size()`
+ * counts (firestore.rules), and the engine's fast path (evaluate.ts) and the import's truncation
+ * (import/values.ts) with them. Not zod's `.max()`, which counts Unicode code points (zod 4.6): with it a note of
+ * 300 emoji (300 code points, 600 code units) passed the schema, was stored by the backend, and the rules then
+ * refused every edit of that segment from the app.
+ */
+export function stringOfAtMost(max: number) {
+  return z.string().refine((s) => s.length <= max, { message: `must be at most ${max} characters long (an emoji counts as 2)` });
+}
 
 /**
  * Field shapes of a segment, without the cross-field check (reused by document schemas that add fields).
@@ -74,6 +88,9 @@ export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
  * - `transit`: true when the traveller stayed airside at the arrival airport and flew on with the next segment
  *   (no entry into `arrivalCountry`; see presence.ts for how a transit still counts as entry into a region).
  * - `flightNumber`, `notes`: optional, bounded free text.
+ * - `purpose`: optional short free text, why the traveller went (the specification's `purpose`: "work", "family").
+ * - `entryPoint`: optional free text naming the border crossing, port or station of entry (the specification's
+ *   `entry_point`: "Hendaye", "Dover ferry terminal"); airports keep their IATA/ICAO fields.
  */
 export const segmentFields = {
   departureCountry: CountryCodeSchema,
@@ -86,8 +103,10 @@ export const segmentFields = {
   arrivalAirport: AirportCodeSchema.optional(),
   mode: TravelModeSchema,
   transit: z.boolean().optional(),
-  flightNumber: z.string().max(SEGMENT_LIMITS.flightNumber).optional(),
-  notes: z.string().max(SEGMENT_LIMITS.notes).optional(),
+  flightNumber: stringOfAtMost(SEGMENT_LIMITS.flightNumber).optional(),
+  notes: stringOfAtMost(SEGMENT_LIMITS.notes).optional(),
+  purpose: stringOfAtMost(SEGMENT_LIMITS.purpose).optional(),
+  entryPoint: stringOfAtMost(SEGMENT_LIMITS.entryPoint).optional(),
 };
 
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */

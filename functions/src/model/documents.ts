@@ -11,10 +11,13 @@ import {
   arrivalNotBeforeDeparture,
   arrivalRefinement,
   segmentFields,
+  stringOfAtMost,
 } from '../core/segment';
 
-/** Lengths the security rules enforce too. */
+/** Lengths the security rules enforce too (strings in UTF-16 code units, as the rules count: see stringOfAtMost). */
 export const PROFILE_LIMITS = { displayName: 100, email: 254, nationalities: 10, thresholds: 10, timeZone: 64 } as const;
+/** Lengths of the device document's strings, the security rules' too (UTF-16 code units). */
+export const DEVICE_LIMITS = { fcmToken: 4096, appVersion: 32 } as const;
 
 /** Notification settings on the profile (issue 5). Times are local to `UserProfile.timeZone`. */
 export const NotificationSettingsSchema = z.strictObject({
@@ -38,18 +41,18 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
 
 /** Fields of `users/{uid}` the owner may write from the app. */
 export const ProfileEditableSchema = z.strictObject({
-  displayName: z.string().max(PROFILE_LIMITS.displayName).nullable(),
+  displayName: stringOfAtMost(PROFILE_LIMITS.displayName).nullable(),
   /** ISO 3166-1 alpha-2; EU/EEA/Swiss nationals are not subject to the Schengen short-stay rule. */
   nationalities: z.array(CountryCodeSchema).max(PROFILE_LIMITS.nationalities),
   homeCountry: CountryCodeSchema.nullable(),
   /** IANA time zone, e.g. `Europe/Berlin`: decides the user's "today" and alert hours. */
-  timeZone: z.string().min(1).max(PROFILE_LIMITS.timeZone),
+  timeZone: stringOfAtMost(PROFILE_LIMITS.timeZone).min(1),
   notifications: NotificationSettingsSchema,
 });
 
 /** `users/{uid}`: the profile. `email`, timestamps and `nextAlertAt` are written by the backend only. */
 export const UserProfileSchema = ProfileEditableSchema.extend({
-  email: z.string().max(PROFILE_LIMITS.email).nullable(),
+  email: stringOfAtMost(PROFILE_LIMITS.email).nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
   /** When the scheduled alert run should next look at this user (backend-maintained, indexed); null = never. */
@@ -67,7 +70,7 @@ export const SegmentDocSchema = z
   .strictObject({
     ...segmentFields,
     /** `manual`, or the import id that created it. */
-    source: z.string().min(1).max(128),
+    source: stringOfAtMost(128).min(1),
     createdAt: z.date(),
     updatedAt: z.date(),
   })
@@ -148,9 +151,9 @@ export type ImportDoc = z.infer<typeof ImportDocSchema>;
 
 /** `users/{uid}/devices/{deviceId}`: written by the app. */
 export const DeviceDocSchema = z.strictObject({
-  fcmToken: z.string().min(1).max(4096),
+  fcmToken: stringOfAtMost(DEVICE_LIMITS.fcmToken).min(1),
   platform: z.enum(['ios', 'ipados', 'macos']),
-  appVersion: z.string().max(32),
+  appVersion: stringOfAtMost(DEVICE_LIMITS.appVersion),
   lastSeenAt: z.date(),
 });
 export type DeviceDoc = z.infer<typeof DeviceDocSchema>;

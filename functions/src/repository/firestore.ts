@@ -10,8 +10,14 @@
  *   `ignoreUndefinedProperties`, which this class does not require).
  * - Documents are returned as stored, without schema validation: client writes are validated by the security
  *   rules and backend writes by the callers; callers that must tolerate bad data parse with model/documents.ts.
- * - Idempotency: "if absent" methods use `create()` (a precondition that the document does not exist), so a
- *   redelivered event cannot overwrite or double-count.
+ * - Idempotency: "if absent" methods create only after reading that the document does not exist, in one
+ *   transaction, so a redelivered event cannot overwrite or double-count.
+ * - Account deletion: every write under `users/{uid}` is a transaction that first reads the deletion marker
+ *   `deletedUsers/{uid}` and throws `AccountDeletedError` when it exists. Server-SDK transactions are serializable
+ *   (the marker read takes a lock that `markAccountDeleted`'s write must wait for, or the transaction is aborted
+ *   and retried and then sees the marker), so once the marker is committed no write can land under the user, and
+ *   the sweep (`deleteUserData`) that starts after it leaves nothing behind. Cost: one more document read (billed
+ *   even when the marker is absent) per write transaction; not counted in `counts`, which counts documents returned.
  */
 import {
   FieldPath,
@@ -19,6 +25,7 @@ import {
   type DocumentReference,
   type DocumentSnapshot,
   type Firestore,
+  type Transaction,
 } from 'firebase-admin/firestore';
 import type {
   AlertDoc,
@@ -30,13 +37,15 @@ import type {
   VisaStatusDoc,
 } from '../model/documents';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
-import type { OperationCounts, Repository, StoredDevice, StoredSegment } from './types';
+import { AccountDeletedError, type OperationCounts, type Repository, type StoredDevice, type StoredSegment } from './types';
 
 /** Firestore's maximum number of writes in one batch or transaction. */
 export const FIRESTORE_BATCH_LIMIT = 500;
 
-/** gRPC status codes firebase-admin reports on `error.code`. */
-const NOT_FOUND = 5;
+/** Top-level collection of account deletion markers, `deletedUsers/{uid}` = `{ deletedAt }` (backend-only). */
+export const DELETED_USERS = 'deletedUsers';
+
+/** gRPC status code firebase-admin reports on `error.code`. */
 const ALREADY_EXISTS = 6;
 
 function hasCode(error: unknown, code: number): boolean {
@@ -86,30 +95,46 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return this.userDoc(uid).collection(collection);
   }
 
+  private marker(uid: string): DocumentReference {
+    return this.db.collection(DELETED_USERS).doc(uid);
+  }
+
+  /**
+   * Runs `write` in a transaction after reading the deletion marker and `refs` (their snapshots are passed to
+   * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists.
+   */
+  private guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T): Promise<T> {
+    return this.db.runTransaction(async (tx) => {
+      const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs);
+      if (marker!.exists) throw new AccountDeletedError(uid);
+      return write(tx, snaps);
+    });
+  }
+
+  /** `guarded` for a create that must not overwrite: false (nothing written) when `ref` exists. */
+  private async createIfAbsent(uid: string, ref: DocumentReference, data: object): Promise<boolean> {
+    const created = await this.guarded(uid, [ref], (tx, [snap]) => {
+      if (snap!.exists) return false;
+      tx.create(ref, toFirestore(data));
+      return true;
+    });
+    if (created) this.counts.writes += 1;
+    return created;
+  }
+
   private readDoc<T>(snap: DocumentSnapshot): T | null {
     if (!snap.exists) return null;
     this.counts.reads += 1;
     return fromFirestore<T>(snap.data());
   }
 
-  /** `create()` that reports false instead of failing when the document already exists. */
-  private async createIfAbsent(ref: DocumentReference, data: object): Promise<boolean> {
-    try {
-      await ref.create(toFirestore(data));
-      this.counts.writes += 1;
-      return true;
-    } catch (error) {
-      if (hasCode(error, ALREADY_EXISTS)) return false;
-      throw error;
-    }
-  }
 
   async getProfile(uid: string): Promise<UserProfile | null> {
     return this.readDoc<UserProfile>(await this.userDoc(uid).get());
   }
 
   async createProfileIfAbsent(uid: string, profile: UserProfile): Promise<boolean> {
-    return this.createIfAbsent(this.userDoc(uid), profile);
+    return this.createIfAbsent(uid, this.userDoc(uid), profile);
   }
 
   /**
@@ -119,12 +144,13 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   async updateProfile(uid: string, patch: Partial<UserProfile>): Promise<void> {
     const data = toFirestore(patch) as Record<string, unknown>;
     if (Object.keys(data).length === 0) return;
-    try {
-      await this.userDoc(uid).update(data);
-      this.counts.writes += 1;
-    } catch (error) {
-      if (!hasCode(error, NOT_FOUND)) throw error;
-    }
+    const ref = this.userDoc(uid);
+    const updated = await this.guarded(uid, [ref], (tx, [snap]) => {
+      if (!snap!.exists) return false;
+      tx.update(ref, data);
+      return true;
+    });
+    if (updated) this.counts.writes += 1;
   }
 
   async listSegments(uid: string): Promise<StoredSegment[]> {
@@ -134,9 +160,10 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   }
 
   /**
-   * One transaction per chunk of up to 500 ids: reads the chunk's documents, creates the missing ones. The
-   * transaction (retried by firebase-admin on contention) makes the returned count exact even when a redelivered
-   * import races itself; existing documents, including ones the user edited since, are never overwritten.
+   * One transaction per chunk of up to 500 ids: reads the deletion marker and the chunk's documents, creates the
+   * missing ones. The transaction (retried by firebase-admin on contention) makes the returned count exact even
+   * when a redelivered import races itself; existing documents, including ones the user edited since, are never
+   * overwritten. Chunks committed before an account deletion are removed by its sweep; later ones throw.
    */
   async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
     // A repeated id within one call: the first one wins, as with sequential create()s.
@@ -146,8 +173,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     let created = 0;
     for (const chunk of chunks([...unique.entries()], FIRESTORE_BATCH_LIMIT)) {
       const refs = chunk.map(([id]) => col.doc(id));
-      const n = await this.db.runTransaction(async (tx) => {
-        const snaps = await tx.getAll(...refs);
+      const n = await this.guarded(uid, refs, (tx, snaps) => {
         let k = 0;
         snaps.forEach((snap, i) => {
           if (snap.exists) return;
@@ -167,14 +193,14 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get());
   }
 
-  /** One batch (the statuses and the summary change together); split only beyond 499 rules. */
+  /** One transaction (the statuses and the summary change together); split only beyond 499 rules. */
   async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
     const writes: [DocumentReference, object][] = statuses.map((s) => [this.sub(uid, 'visaStatus').doc(s.ruleId), s]);
     writes.push([this.sub(uid, 'summaries').doc('countryDays'), countryDays]);
     for (const chunk of chunks(writes, FIRESTORE_BATCH_LIMIT)) {
-      const batch = this.db.batch();
-      for (const [ref, data] of chunk) batch.set(ref, toFirestore(data));
-      await batch.commit();
+      await this.guarded(uid, [], (tx) => {
+        for (const [ref, data] of chunk) tx.set(ref, toFirestore(data));
+      });
       this.counts.writes += chunk.length;
     }
   }
@@ -186,7 +212,10 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   /** Creates the document or replaces exactly the given top-level fields (`set` with `mergeFields`). */
   async putImport(uid: string, importId: string, patch: Partial<ImportDoc>): Promise<void> {
     const data = toFirestore(patch) as Record<string, unknown>;
-    await this.sub(uid, 'imports').doc(importId).set(data, { mergeFields: Object.keys(data) });
+    const ref = this.sub(uid, 'imports').doc(importId);
+    await this.guarded(uid, [], (tx) => {
+      tx.set(ref, data, { mergeFields: Object.keys(data) });
+    });
     this.counts.writes += 1;
   }
 
@@ -198,7 +227,10 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /** Stores or replaces a device as the app does (used by tests and tools; the app writes devices itself). */
   async putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> {
-    await this.sub(uid, 'devices').doc(deviceId).set(toFirestore(device));
+    const ref = this.sub(uid, 'devices').doc(deviceId);
+    await this.guarded(uid, [], (tx) => {
+      tx.set(ref, toFirestore(device));
+    });
     this.counts.writes += 1;
   }
 
@@ -208,7 +240,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   }
 
   async createAlertIfAbsent(uid: string, alertId: string, alert: AlertDoc): Promise<boolean> {
-    return this.createIfAbsent(this.sub(uid, 'alerts').doc(alertId), alert);
+    return this.createIfAbsent(uid, this.sub(uid, 'alerts').doc(alertId), alert);
   }
 
   /**
@@ -251,7 +283,25 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
   }
 
-  /** `recursiveDelete` of `users/{uid}`: the profile and every subcollection document. Idempotent. */
+  /** Creates `deletedUsers/{uid}` = `{ deletedAt }` unless it exists (the first deletion time is kept). */
+  async markAccountDeleted(uid: string, at: Date): Promise<void> {
+    try {
+      await this.marker(uid).create({ deletedAt: at });
+      this.counts.writes += 1;
+    } catch (error) {
+      if (!hasCode(error, ALREADY_EXISTS)) throw error;
+    }
+  }
+
+  async getAccountDeletedAt(uid: string): Promise<Date | null> {
+    return this.readDoc<{ deletedAt: Date }>(await this.marker(uid).get())?.deletedAt ?? null;
+  }
+
+  /**
+   * `recursiveDelete` of `users/{uid}` through a BulkWriter: the profile and every document below it, in any
+   * collection (including ones this class never writes, and documents that exist only as parents of others).
+   * Idempotent: deleting what is already gone succeeds.
+   */
   async deleteUserData(uid: string): Promise<void> {
     const writer = this.db.bulkWriter();
     let deleted = 0;

@@ -12,7 +12,12 @@
  * - `putImport` creates the document or replaces the given top-level fields (Firestore `set` with `mergeFields`);
  *   a field set to `undefined` in a patch is ignored (firebase-admin's `ignoreUndefinedProperties`);
  * - `listSegments` / `listDevices` return documents in document-id order, as a Firestore collection read does;
- * - `deleteUserData` removes the profile and every subcollection and is a no-op for an unknown user.
+ * - `deleteUserData` removes the profile and every subcollection and is a no-op for an unknown user;
+ * - after `markAccountDeleted(uid)`, every write method for that uid throws `AccountDeletedError` and writes
+ *   nothing (the Firestore implementation checks the marker in the write's transaction; here each method runs
+ *   without an `await` between check and write, which is just as atomic). The client-write helpers
+ *   (`putProfile`, `putSegment`, `deleteSegment`) are not checked: clients are governed by the security rules, not
+ *   the backend.
  *
  * `counts` follows the Firestore billing model: reads = documents returned (a query returning nothing costs one
  * read in Firestore; that is not simulated), writes = documents written, deletes = documents deleted.
@@ -26,7 +31,7 @@ import type {
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
-import type { OperationCounts, Repository, StoredDevice, StoredSegment } from './types';
+import { AccountDeletedError, type OperationCounts, type Repository, type StoredDevice, type StoredSegment } from './types';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
 
 /** Everything stored for one user: `users/{uid}` and its subcollections. */
@@ -57,6 +62,8 @@ export interface MemorySnapshot {
   >;
   countries: Record<string, ReferenceDocument>;
   visaRules: Record<string, ReferenceDocument>;
+  /** Account deletion markers, `deletedUsers/{uid}`. */
+  deletedUsers: Record<string, { deletedAt: Date }>;
 }
 
 /**
@@ -97,6 +104,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   readonly counts: OperationCounts = { reads: 0, writes: 0, deletes: 0 };
 
   private users = new Map<string, MemoryUserState>();
+  private deletedUsers = new Map<string, { deletedAt: Date }>();
   private reference: Record<ReferenceCollection, Map<string, ReferenceDocument>> = {
     countries: new Map(),
     visaRules: new Map(),
@@ -112,6 +120,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   /** Removes all data and zeroes the counters. */
   reset(): void {
     this.users.clear();
+    this.deletedUsers.clear();
     this.reference.countries.clear();
     this.reference.visaRules.clear();
     this.resetCounts();
@@ -131,7 +140,12 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
         alerts: toRecord(u.alerts),
       };
     }
-    return { users, countries: toRecord(this.reference.countries), visaRules: toRecord(this.reference.visaRules) };
+    return {
+      users,
+      countries: toRecord(this.reference.countries),
+      visaRules: toRecord(this.reference.visaRules),
+      deletedUsers: toRecord(this.deletedUsers),
+    };
   }
 
   /**
@@ -140,7 +154,15 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
    */
   async putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> {
     assertDocId(deviceId, 'deviceId');
+    this.assertNotDeleted(uid);
     this.user(uid).devices.set(deviceId, clone(device));
+    this.counts.writes += 1;
+  }
+
+  /** Test helper: stores or replaces the profile as the app would (client write, not checked). Counts as one write. */
+  async putProfile(uid: string, profile: UserProfile): Promise<void> {
+    assertDocId(uid, 'uid');
+    this.user(uid).profile = clone(profile);
     this.counts.writes += 1;
   }
 
@@ -174,6 +196,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
 
   async createProfileIfAbsent(uid: string, profile: UserProfile): Promise<boolean> {
     assertDocId(uid, 'uid');
+    this.assertNotDeleted(uid);
     const u = this.user(uid);
     if (u.profile) return false;
     u.profile = clone(profile);
@@ -183,6 +206,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
 
   async updateProfile(uid: string, patch: Partial<UserProfile>): Promise<void> {
     assertDocId(uid, 'uid');
+    this.assertNotDeleted(uid);
     const u = this.users.get(uid);
     // Firestore update() semantics: top-level fields are replaced, and a missing profile is left missing so that
     // a run racing an account deletion cannot resurrect a partial `users/{uid}` document.
@@ -202,6 +226,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
     assertDocId(uid, 'uid');
     for (const s of segments) assertDocId(s.id, 'segment id');
+    this.assertNotDeleted(uid);
     const u = this.user(uid);
     let created = 0;
     for (const s of segments) {
@@ -221,6 +246,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
     assertDocId(uid, 'uid');
     for (const s of statuses) assertDocId(s.ruleId, 'ruleId');
+    this.assertNotDeleted(uid);
     const u = this.user(uid);
     for (const s of statuses) u.visaStatus.set(s.ruleId, clone(s));
     u.summaries.set('countryDays', clone(countryDays));
@@ -234,6 +260,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   async putImport(uid: string, importId: string, patch: Partial<ImportDoc>): Promise<void> {
     assertDocId(uid, 'uid');
     assertDocId(importId, 'importId');
+    this.assertNotDeleted(uid);
     const u = this.user(uid);
     const existing = u.imports.get(importId);
     u.imports.set(importId, { ...(existing ?? ({} as ImportDoc)), ...clone(patch) });
@@ -257,6 +284,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   async createAlertIfAbsent(uid: string, alertId: string, alert: AlertDoc): Promise<boolean> {
     assertDocId(uid, 'uid');
     assertDocId(alertId, 'alertId');
+    this.assertNotDeleted(uid);
     const u = this.user(uid);
     if (u.alerts.has(alertId)) return false;
     u.alerts.set(alertId, clone(alert));
@@ -308,6 +336,17 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     return page;
   }
 
+  async markAccountDeleted(uid: string, at: Date): Promise<void> {
+    assertDocId(uid, 'uid');
+    if (this.deletedUsers.has(uid)) return;
+    this.deletedUsers.set(uid, { deletedAt: clone(at) });
+    this.counts.writes += 1;
+  }
+
+  async getAccountDeletedAt(uid: string): Promise<Date | null> {
+    return this.read(this.deletedUsers.get(uid))?.deletedAt ?? null;
+  }
+
   async deleteUserData(uid: string): Promise<void> {
     const u = this.users.get(uid);
     if (!u) return;
@@ -340,6 +379,10 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   }
 
   // ---- internals ----
+
+  private assertNotDeleted(uid: string): void {
+    if (this.deletedUsers.has(uid)) throw new AccountDeletedError(uid);
+  }
 
   private user(uid: string): MemoryUserState {
     let u = this.users.get(uid);

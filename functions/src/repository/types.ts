@@ -15,6 +15,24 @@ import type {
   VisaStatusDoc,
 } from '../model/documents';
 
+/**
+ * Thrown by every backend write under `users/{uid}` once the account's deletion marker (`deletedUsers/{uid}`,
+ * `Repository.markAccountDeleted`) exists. The check and the write are one transaction, so no write can land under
+ * the user after the marker is committed, which is what makes the deletion sweep final. Callers treat it as "the
+ * account is gone": stop quietly, never retry (a retry would fail the same way).
+ */
+export class AccountDeletedError extends Error {
+  constructor(readonly uid: string) {
+    super(`the account ${uid} is deleted: nothing may be written under users/${uid}`);
+    this.name = 'AccountDeletedError';
+  }
+}
+
+/** Whether `e` is an AccountDeletedError (by name too: Jest's module sandbox can break `instanceof` across realms). */
+export function isAccountDeletedError(e: unknown): e is AccountDeletedError {
+  return e instanceof AccountDeletedError || (e instanceof Error && e.name === 'AccountDeletedError');
+}
+
 export interface StoredSegment {
   id: string;
   data: SegmentDoc;
@@ -32,11 +50,15 @@ export interface OperationCounts {
   deletes: number;
 }
 
+/**
+ * Every method that writes under `users/{uid}` (create/update/put, not the deletes) checks the account's deletion
+ * marker in the same transaction as its write and throws `AccountDeletedError` when it exists.
+ */
 export interface Repository {
   getProfile(uid: string): Promise<UserProfile | null>;
   /** Creates the profile unless one exists; returns true when it created it. Idempotent. */
   createProfileIfAbsent(uid: string, profile: UserProfile): Promise<boolean>;
-  /** Merges backend-owned fields into the profile (e.g. `nextAlertAt`). */
+  /** Merges backend-owned fields into the profile (e.g. `nextAlertAt`); does nothing when there is no profile. */
   updateProfile(uid: string, patch: Partial<UserProfile>): Promise<void>;
 
   /** Every segment of the user, in document-id order (Firestore's default order; the contract suite checks it). */
@@ -78,6 +100,18 @@ export interface Repository {
     after?: { nextRecomputeAt: Date; uid: string },
   ): Promise<{ uid: string; profile: UserProfile }[]>;
 
-  /** Deletes `users/{uid}` and every subcollection document. Idempotent. */
+  /**
+   * Writes the account's deletion marker `deletedUsers/{uid}` (`{ deletedAt }`) unless it exists (the first
+   * deletion time is kept, so a retried deletion is harmless). From its commit on, every write method above throws
+   * `AccountDeletedError` for this uid. Idempotent.
+   */
+  markAccountDeleted(uid: string, at: Date): Promise<void>;
+  /** When the account was marked deleted, or null when it was not. */
+  getAccountDeletedAt(uid: string): Promise<Date | null>;
+
+  /**
+   * Deletes `users/{uid}` and every document below it, whatever its collection. Idempotent. Run it after
+   * `markAccountDeleted`, so that nothing can be written under the user once it has started.
+   */
   deleteUserData(uid: string): Promise<void>;
 }

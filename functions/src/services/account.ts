@@ -1,5 +1,6 @@
 /**
- * Account lifecycle (Firebase-free): the profile a new user gets, and the deletion of everything a user stored.
+ * Account lifecycle (Firebase-free): the profile a new user gets, and the deletion of everything a user stored
+ * (at the user's request through `deleteAccount`, or after the Auth user was deleted, e.g. in the Firebase console).
  */
 import { errorReason, logEvent } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, PROFILE_LIMITS, type UserProfile } from '../model/documents';
@@ -48,9 +49,14 @@ export async function createProfileForNewUser(repo: Repository, user: NewUser, n
   return created;
 }
 
-export interface DeleteAccountDeps {
+export interface EraseUserDataDeps {
   repo: Repository;
   storage: FileStorage;
+  /** The deletion time stored in the marker. Default: the system clock. */
+  clock?: () => Date;
+}
+
+export interface DeleteAccountDeps extends EraseUserDataDeps {
   auth: AuthAdmin;
 }
 
@@ -59,25 +65,66 @@ export interface DeleteAccountResult {
 }
 
 /**
- * Deletes all data of `uid`: Storage files under `users/{uid}/`, the Firestore subtree `users/{uid}/**`, then the
- * Auth user, then the Firestore subtree once more. Every step is idempotent, so a retried call finishes the job.
+ * Erases everything stored for `uid`, for good: (1) the deletion marker `deletedUsers/{uid}`, (2) the Firestore
+ * subtree `users/{uid}/**` (recursive delete of every collection), (3) the Storage files under `users/{uid}/`.
+ *
+ * Why it is final: every backend write under `users/{uid}` (recompute, import, alerts, profile schedule) reads the
+ * marker in the same transaction as its write and fails with `AccountDeletedError` once it exists
+ * (repository/firestore.ts). Step 1 therefore closes the door before step 2 starts: a write that committed before
+ * the marker is found and deleted by the sweep, and none can commit after it (an import still reading its file
+ * stops at its next write). The documents go before the files so that an unavailable Storage does not keep the
+ * travel history: the call fails, and its retry finds the documents gone and deletes the files.
+ *
+ * Idempotent: the marker keeps the first deletion time, deleting missing files or documents succeeds, so a
+ * redelivered event or a retried call finishes an interrupted run and changes nothing after a complete one.
+ * @throws whatever Storage or Firestore throws (the caller retries; nothing is left half-open: the marker stays).
+ */
+export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promise<DeleteAccountResult> {
+  const { repo, storage } = deps;
+  await repo.markAccountDeleted(uid, (deps.clock ?? (() => new Date()))());
+  await repo.deleteUserData(uid);
+  const storageFilesDeleted = await storage.deletePrefix(`users/${uid}/`);
+  return { storageFilesDeleted };
+}
+
+/**
+ * Deletes the account of `uid` at its own request (the `deleteAccount` callable): `eraseUserData`, then the Auth
+ * user, then the Firestore subtree once more. Every step is idempotent, so a retried call finishes the job.
  *
  * Order: data first, while the caller can still authenticate a retry if a step fails; the Auth user next, which
- * stops the app from writing; the second Firestore sweep removes documents that a trigger still running at that
- * moment (a recompute after the last segment write) may have written in between.
+ * stops the app from signing in again (and fires the Auth deletion trigger, which erases once more: harmless). The
+ * last sweep removes what the app itself wrote between the first sweep and the Auth deletion (an offline queue
+ * flushed by the SDK): backend writes cannot land after the marker, client writes are governed by the rules.
  * Sign in with Apple: the app revokes the Apple token before calling this (README.md (Cloud Functions)).
  */
 export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
-  const { repo, storage, auth } = deps;
+  const { repo, auth } = deps;
   try {
-    const storageFilesDeleted = await storage.deletePrefix(`users/${uid}/`);
-    await repo.deleteUserData(uid);
+    const { storageFilesDeleted } = await eraseUserData(deps, uid);
     await auth.deleteUser(uid);
     await repo.deleteUserData(uid);
     logEvent('INFO', 'account.deleted', { uid, eventId, storageFilesDeleted });
     return { storageFilesDeleted };
   } catch (e) {
     logEvent('ERROR', 'handler.error', { uid, eventId, reason: errorReason(e), step: 'deleteAccount' });
+    throw e;
+  }
+}
+
+/**
+ * An Auth user was deleted (from the Firebase console, the Admin SDK, or by `deleteAccountData` itself): erases the
+ * user's data (`eraseUserData`). The Auth user is already gone, so it is not deleted again. Idempotent (see
+ * `eraseUserData`): the second delivery of the event, or the event following a `deleteAccount` call that already
+ * erased everything, finds the marker kept, no file and no document, and changes nothing.
+ * @throws whatever Storage or Firestore throws (the trigger retries).
+ */
+export async function handleAuthUserDeleted(deps: EraseUserDataDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
+  try {
+    const r = await eraseUserData(deps, uid);
+    logEvent('INFO', 'account.erasedAfterAuthDeletion', { uid, eventId, storageFilesDeleted: r.storageFilesDeleted });
+    return r;
+  } catch (e) {
+    logEvent('ERROR', 'handler.error', { uid, eventId, reason: errorReason(e), step: 'authUserDeleted' });
     throw e;
   }
 }

@@ -10,16 +10,26 @@
  * Idempotent: segment ids are derived from the flight's content (`segmentIdFor`), written with create-if-absent,
  * and a stored segment with the same date and countries counts as a duplicate, so a redelivered event or the same
  * file uploaded again creates nothing new. A redelivered event for an upload that already reached a final state
- * is ignored (the import document is newer than the object); an overwritten object (new generation) is imported
- * again. The original file is kept (the app or the account deletion removes it).
+ * is ignored (the import document is newer than the object; only its closing recompute runs again, see below); an
+ * overwritten object (new generation) is imported again. The original file is kept (the app or the account deletion
+ * removes it).
+ *
+ * Edits made while the import finishes: segment events of this import's segments are skipped while it is
+ * `processing` (services/recompute.ts), so after marking itself done the import recomputes once more; the stored
+ * status then equals what the stored segments give, whatever the app edited or deleted meanwhile.
+ *
+ * Account deletion: every write (import document, segment chunks, recompute) fails with `AccountDeletedError` once
+ * the account's deletion marker exists (repository/types.ts); the import then stops and reports itself ignored.
  */
 import { createHash } from 'node:crypto';
 import { todayIn } from '../core/dates';
 import type { ImportOptions as PipelineOptions } from '../core/import';
+import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
+import { SEGMENT_LIMITS } from '../core/segment';
 import { errorReason, logEvent } from '../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../model/documents';
-import type { Repository, StoredSegment } from '../repository/types';
+import { isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
 import type { FileStorage } from '../storage/types';
 import { EVENT_CLOCK_MARGIN_MS, recomputeUser, safeTimeZone } from './recompute';
 
@@ -117,17 +127,21 @@ function tripKey(s: { departureDate: string; arrivalDate: string; departureCount
 /** Free text from a file must not start like a spreadsheet formula when the app or an export shows it again. */
 function neutralise(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').slice(0, max);
+  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
   if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
-  return t;
+  // Cut last, on a grapheme boundary, so the prefix cannot push it over the limit the rules enforce.
+  return truncateText(t, max);
 }
 
 function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentDoc {
   const { row: _row, planned: _planned, ...core } = s;
   const doc: SegmentDoc = { ...core, source: importId, createdAt: now, updatedAt: now };
-  // A flight number is short code, never a formula; notes from a file are neutralised.
+  // A flight number is short code, never a formula; free text from a file is neutralised.
   if (doc.flightNumber !== undefined && !/^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$/i.test(doc.flightNumber)) delete doc.flightNumber;
-  if (doc.notes !== undefined) doc.notes = neutralise(doc.notes, 500);
+  for (const field of ['notes', 'purpose', 'entryPoint'] as const) {
+    const text = doc[field];
+    if (text !== undefined) doc[field] = neutralise(text, SEGMENT_LIMITS[field]);
+  }
   return doc;
 }
 
@@ -172,7 +186,6 @@ const EMPTY_COUNTS: ImportDoc['counts'] = { rows: 0, flights: 0, imported: 0, du
  * only for infrastructure errors (repository/storage unavailable), so that Cloud Functions retries the event.
  */
 export async function runImport(deps: ImportDeps, object: UploadedObject): Promise<ImportOutcome> {
-  const { repo, storage, clock, limits } = deps;
   const eventId = object.eventId;
   if (object.metadata?.[BACKEND_MARKER_KEY] === BACKEND_MARKER_VALUE) {
     logEvent('INFO', 'import.rejected', { eventId, reason: 'object written by the backend' });
@@ -183,6 +196,21 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     logEvent('INFO', 'import.rejected', { eventId, reason: 'not an import path' });
     return { action: 'ignored', reason: 'not an import path' };
   }
+  try {
+    return await importUpload(deps, object, p);
+  } catch (e) {
+    // The account was deleted while the import ran: its deletion marker made a write fail (in the write's own
+    // transaction, so nothing was written after the deletion began). Not an error to retry: the account is gone.
+    if (!isAccountDeletedError(e)) throw e;
+    logEvent('WARNING', 'import.rejected', { uid: p.uid, importId: p.importId, eventId, reason: 'account deleted during the import' });
+    return { action: 'ignored', reason: 'account deleted' };
+  }
+}
+
+/** `runImport` once the object is known to be an import upload (throws AccountDeletedError, see there). */
+async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportPath): Promise<ImportOutcome> {
+  const { repo, storage, clock, limits } = deps;
+  const eventId = object.eventId;
   const { uid, importId } = p;
 
   const existingDoc = await repo.getImport(uid, importId);
@@ -195,6 +223,9 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
   const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
   if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
     logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
+    // The event may be redelivered because the first run stopped between marking the import done and its closing
+    // recompute (see the end of this function); that recompute runs here, and writes nothing when it did run.
+    if (existingDoc.counts.imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, checkOnly: true });
     return { action: 'ignored', reason: 'already processed' };
   }
 
@@ -216,6 +247,8 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'account deleted during the import' });
     return { action: 'ignored', reason: 'account deleted' };
   };
+  /** True when the account was deleted (its deletion marker exists). */
+  const accountDeleted = async (): Promise<boolean> => (await repo.getAccountDeletedAt(uid)) !== null;
   const fail = async (reason: string, extra: Partial<ImportDoc> = {}): Promise<ImportOutcome> => {
     await repo.putImport(uid, importId, { ...base, ...extra, status: 'failed', error: reason, updatedAt: clock() });
     logEvent('WARNING', 'import.failed', { uid, importId, eventId, reason });
@@ -234,8 +267,6 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     }
     source = peeked;
   }
-  /** True when the account was deleted while this import ran (its profile existed at the start). */
-  const accountDeleted = async (): Promise<boolean> => profile !== null && (await repo.getProfile(uid)) === null;
 
   // `queued` first: the app sees at once that the upload was received, even if the guards below reject it.
   await repo.putImport(uid, importId, base);
@@ -264,6 +295,8 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     if (t - lastProgressAt < interval) return;
     lastProgressAt = t;
     progressWrite = progressWrite.then(() => repo.putImport(uid, importId, { rowsDone, updatedAt: new Date(t) }));
+    // Awaited below; marked handled now so that a refused write (account deleted) is not an unhandled rejection.
+    progressWrite.catch(() => undefined);
   };
 
   const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
@@ -343,8 +376,8 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     }
     toCreate.push({ id, data: toSegmentDoc(s, importId, now) });
   }
-  // The import may have run for minutes: an account deleted meanwhile must not get its segments back.
-  if (await accountDeleted()) return deletedDuringImport();
+  // An account deleted meanwhile does not get its segments back: each chunk's transaction reads the deletion
+  // marker and throws AccountDeletedError (handled in runImport) once it exists.
   const created = toCreate.length > 0 ? await repo.createSegmentsIfAbsent(uid, toCreate) : 0;
   imported += created;
   duplicates += toCreate.length - created;
@@ -392,6 +425,13 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     error,
     updatedAt: clock(),
   });
+  // The closing recompute, after the import is marked done. A segment event skipped because this import was still
+  // `processing` (the app edited or deleted an imported segment meanwhile) may have come after the recompute above
+  // read the segments; such an event read the import document before the final write above, so this recompute,
+  // which reads the segments after that write, sees its edit. Events arriving from now on are not skipped as
+  // `import-in-progress`. So the stored status ends equal to what the stored segments give. Without such an edit
+  // it finds the status current and writes nothing (N segment reads and R status reads).
+  if (imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, checkOnly: true });
   logEvent(status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', {
     uid,
     importId,

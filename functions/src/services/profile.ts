@@ -24,7 +24,7 @@
 import { logEvent } from '../log';
 import { ProfileEditableSchema } from '../model/documents';
 import type { Repository } from '../repository/types';
-import { recomputeUser } from './recompute';
+import { eraseWritesAfterDeletion, recomputeUser } from './recompute';
 
 /** Names of the `users/{uid}` fields the app may write (from `ProfileEditableSchema`, never a copied list). */
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));
@@ -73,8 +73,10 @@ export type ProfileWriteOutcome =
        * `profile-deleted`: the event is a deletion (account deletion). `no-editable-change`: only backend-owned
        * fields changed (e.g. the recompute's own `nextAlertAt` write). `profile-gone`: the profile no longer
        * exists when the event is handled (deleted after this write; recomputing would write under a deleted user).
+       * `account-deleted`: the account's deletion marker exists (the recompute's write was refused); the profile,
+       * written by the app after the deletion began, was erased again.
        */
-      reason: 'profile-deleted' | 'no-editable-change' | 'profile-gone';
+      reason: 'profile-deleted' | 'no-editable-change' | 'profile-gone' | 'account-deleted';
     }
   | {
       action: 'recomputed';
@@ -114,5 +116,12 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
   // Field names only: the profile's values (nationalities, time zone) never reach the logs.
   logEvent('INFO', 'profile.changed', { uid, eventId, cause, fields: changedFields.join(',') });
   const r = await recomputeUser(repo, uid, { now, eventId });
+  if (r.accountDeleted) {
+    // The backend's own profile writes are refused after the marker, so this profile is the app's, written after
+    // the deletion began (a still-valid ID token): erase it again. No event time here: always erase (idempotent).
+    await eraseWritesAfterDeletion(repo, uid, null, eventId);
+    logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'account-deleted' });
+    return { action: 'skipped', reason: 'account-deleted' };
+  }
   return { action: 'recomputed', cause, changedFields, changed: r.changed };
 }

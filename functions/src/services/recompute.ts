@@ -19,7 +19,13 @@
  * that started at least `EVENT_CLOCK_MARGIN_MS` after the event's commit time, i.e. it already reflects this write
  * (late and redelivered events). A skipped event costs at most 2 document reads and no write. So an import of N
  * segments costs one full recompute (2N segment reads + R status reads, R + 1 writes for R rules) plus at most
- * 2 reads per segment event, instead of N recomputes of N segments.
+ * 2 reads per segment event, instead of N recomputes of N segments. (The import then recomputes once more after
+ * marking itself done, so that an edit whose event was skipped meanwhile is not lost: N + R more reads, and no
+ * write unless such an edit happened; services/importJob.ts.)
+ *
+ * ## Account deletion
+ * Every write here goes through a repository transaction that reads the account's deletion marker first; once the
+ * account is deleted the write is refused (`AccountDeletedError`) and the recompute stops with `accountDeleted`.
  */
 import { createHash } from 'node:crypto';
 import { addDays, todayIn } from '../core/dates';
@@ -31,7 +37,7 @@ import { segmentFields, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { logEvent } from '../log';
 import type { CountryDaysDoc, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
-import type { Repository, StoredSegment } from '../repository/types';
+import { isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
 
 /** Evaluate-write-verify rounds before giving up on a user whose segments keep changing (the next write retries). */
 export const MAX_ATTEMPTS = 4;
@@ -56,6 +62,12 @@ export interface RecomputeOptions {
   now: Date;
   /** CloudEvent id of the event that caused the recompute (logged only). */
   eventId?: string;
+  /**
+   * A closing check after another recompute of the same run (the import's): when the evaluation equals what is
+   * stored, the profile's schedule (`nextAlertAt`, `nextRecomputeAt`) is left as that recompute set it, so that
+   * the check writes nothing at all (a redelivered event then changes nothing either).
+   */
+  checkOnly?: boolean;
 }
 
 export interface RecomputeResult {
@@ -63,6 +75,8 @@ export interface RecomputeResult {
   countryDays: CountryDaysDoc;
   /** False when the stored documents already equalled this evaluation (nothing written). */
   changed: boolean;
+  /** True when a write was refused because the account is deleted (its deletion marker exists). */
+  accountDeleted?: boolean;
 }
 
 /** The core fields of a stored segment, as the day-counting core takes them. */
@@ -89,13 +103,15 @@ export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: Id
   return { segments, warnings };
 }
 
-/** Segment fields that can change an evaluation (free text cannot): every schema field but flightNumber and notes. */
-const CORE_KEYS = Object.keys(segmentFields).filter((k) => k !== 'flightNumber' && k !== 'notes');
+/** Free-text segment fields: they never change an evaluation. */
+const FREE_TEXT_KEYS = new Set(['flightNumber', 'notes', 'purpose', 'entryPoint']);
+/** Segment fields that can change an evaluation: every schema field but the free text. */
+const CORE_KEYS = Object.keys(segmentFields).filter((k) => !FREE_TEXT_KEYS.has(k));
 
 /**
  * Fingerprint of the segments an evaluation reads: SHA-256 (hex, first 32 characters) over the ids and the
- * fields that influence day counting, in id order. Free-text fields (notes, flight number) are left out so
- * that editing a note does not count as a change.
+ * fields that influence day counting, in id order. Free-text fields (notes, flight number, purpose, entry point)
+ * are left out so that editing a note does not count as a change.
  */
 export function segmentsHash(segments: readonly StoredSegment[]): string {
   const h = createHash('sha256');
@@ -225,13 +241,15 @@ export function evaluationDocs(
  * yet when the first segment arrives. Idempotent (see the file docstring).
  *
  * Writes nothing when there is no profile and no segment, or when the profile disappears during the run (an
- * account deletion): see the comment in the body.
+ * account deletion): see the comment in the body. Writes nothing either once the account's deletion marker exists:
+ * the repository refuses the write in the same transaction (`AccountDeletedError`), and the recompute then stops
+ * and returns `accountDeleted: true` instead of throwing (retrying could not succeed).
  *
  * Reads: 1 profile + N segments + R statuses, + 1 profile + N segments for the verifying read when it wrote.
  * Writes: R + 1 when the evaluation changed, + 1 profile update when a schedule field changed.
  * @throws whatever the repository throws (the trigger then lets Cloud Functions retry).
  */
-export async function recomputeUser(repo: Repository, uid: string, opts: { now: Date; eventId?: string }): Promise<RecomputeResult> {
+export async function recomputeUser(repo: Repository, uid: string, opts: RecomputeOptions): Promise<RecomputeResult> {
   const { now, eventId } = opts;
   let profile = await repo.getProfile(uid);
   // A profile that existed when the recompute started and is gone later was deleted (deleteAccount): nothing may be
@@ -264,7 +282,14 @@ export async function recomputeUser(repo: Repository, uid: string, opts: { now: 
       result = { ...docs, changed: anyWrite };
       break;
     }
-    await repo.putEvaluation(uid, docs.statuses, docs.countryDays);
+    try {
+      await repo.putEvaluation(uid, docs.statuses, docs.countryDays);
+    } catch (e) {
+      if (!isAccountDeletedError(e)) throw e;
+      result = { ...docs, changed: anyWrite, accountDeleted: true };
+      userGone = true;
+      break;
+    }
     anyWrite = true;
     result = { ...docs, changed: true };
     // Verify after writing: the segments AND the profile inputs (nationalities, time zone, notification settings)
@@ -279,7 +304,15 @@ export async function recomputeUser(repo: Repository, uid: string, opts: { now: 
   if (!result || !evaluation) throw new Error('unreachable: no evaluation');
   const timeZone = safeTimeZone(profile?.timeZone);
 
-  if (profile) await updateSchedule(repo, uid, profile, result.statuses, segments, evaluation, timeZone, now);
+  if (profile && !result.accountDeleted && !(opts.checkOnly && !result.changed)) {
+    try {
+      await updateSchedule(repo, uid, profile, result.statuses, segments, evaluation, timeZone, now);
+    } catch (e) {
+      if (!isAccountDeletedError(e)) throw e;
+      result = { ...result, accountDeleted: true };
+      userGone = true;
+    }
+  }
 
   logEvent('INFO', 'recompute.done', {
     uid,
@@ -343,15 +376,38 @@ export interface SegmentWriteEvent {
   eventTime: Date;
   /** `source` of the segment after the write, or before it for a delete; undefined when absent. */
   source: string | undefined;
+  /** True when the write deleted the segment (an account deletion's sweep fires one such event per segment). */
+  deleted?: boolean;
 }
 
 export type SegmentWriteOutcome =
   | { action: 'skipped'; reason: 'import-in-progress' | 'already-reflected' }
-  | { action: 'recomputed'; changed: boolean };
+  | { action: 'recomputed'; changed: boolean }
+  /** The account is deleted: nothing was written; `erased` when a write made after the deletion was erased. */
+  | { action: 'account-deleted'; erased: boolean };
+
+/**
+ * After a recompute found the account deleted (its write refused): erases the user's documents again when the
+ * event's write may have been committed after the deletion began (commit time not earlier than the marker's
+ * `deletedAt` minus the clock margin). Such a write is one the app made with a still-valid ID token (Firebase ID
+ * tokens stay valid up to an hour after the Auth user is deleted), e.g. an offline queue flushed late; the
+ * backend's own writes cannot land after the marker. Writes committed before the marker are the sweep's job, so
+ * their events (an import's segment creations arriving during the deletion) do not sweep again.
+ * `eventTime` null: unknown, always erase. Returns whether it erased. Idempotent (the sweep is).
+ */
+export async function eraseWritesAfterDeletion(repo: Repository, uid: string, eventTime: Date | null, eventId?: string): Promise<boolean> {
+  const deletedAt = await repo.getAccountDeletedAt(uid);
+  if (!deletedAt) return false;
+  if (eventTime && eventTime.getTime() < deletedAt.getTime() - EVENT_CLOCK_MARGIN_MS) return false;
+  await repo.deleteUserData(uid);
+  logEvent('INFO', 'account.strayWritesErased', { uid, eventId });
+  return true;
+}
 
 /**
  * Handles one write of `users/{uid}/segments/{segmentId}`: skips it when an import in progress will recompute
- * anyway or when the stored status already reflects it (see the file docstring), else recomputes the user.
+ * anyway or when the stored status already reflects it (see the file docstring), else recomputes the user. When
+ * the account turns out to be deleted, erases a write the app made after the deletion (`eraseWritesAfterDeletion`).
  * Idempotent: a redelivered event is either skipped (already reflected) or recomputes to the same documents.
  */
 export async function handleSegmentWrite(repo: Repository, event: SegmentWriteEvent, now: Date): Promise<SegmentWriteOutcome> {
@@ -376,5 +432,10 @@ export async function handleSegmentWrite(repo: Repository, event: SegmentWriteEv
     }
   }
   const r = await recomputeUser(repo, uid, { now, eventId });
+  if (r.accountDeleted) {
+    // A delete event is the sweep's own (or removes data anyway): nothing to erase.
+    const erased = event.deleted ? false : await eraseWritesAfterDeletion(repo, uid, event.eventTime, eventId);
+    return { action: 'account-deleted', erased };
+  }
   return { action: 'recomputed', changed: r.changed };
 }

@@ -34,6 +34,7 @@ export const onSegmentWritten = onDocumentWritten(
         // An unreadable event time must never make the event look already handled.
         eventTime: Number.isNaN(eventTime.getTime()) ? new Date(8.64e15) : eventTime,
         source,
+        deleted: !after?.exists,
       },
       clock(),
     );

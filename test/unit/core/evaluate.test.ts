@@ -11,7 +11,7 @@ const base = (): IdentifiedSegment => ({
   arrivalCountry: 'FR',
   departureDate: '2024-05-01',
   arrivalDate: '2024-05-02',
-  mode: 'air',
+  mode: 'flight',
 });
 
 describe('validation', () => {
@@ -116,9 +116,8 @@ describe('country days', () => {
 });
 
 describe('scale', () => {
-  // Correctness at scale only: how long it takes is measured by `npm run bench` (engine against its floor), never
-  // by a test (a duration bound fails on a loaded machine and proves nothing on a fast one).
-  test('10 000 segments over 55 years: no warning, and more days counted than the span has', () => {
+  // Outcomes only: how long this takes is measured by `npm run bench` (a timed assertion failed on a loaded machine).
+  test('10 000 segments over 55 years evaluate without warnings', () => {
     const countries = ['FR', 'US', 'DE', 'GB', 'HR', 'IE', 'ES', 'TR'];
     const segments: IdentifiedSegment[] = [];
     let day = toDayNumber('1995-01-01');
@@ -132,7 +131,7 @@ describe('scale', () => {
         arrivalCountry: to,
         departureDate: fromDayNumber(day),
         arrivalDate: fromDayNumber(day + (i % 3 === 0 ? 1 : 0)),
-        mode: 'air',
+        mode: 'flight',
         departureTime: '10:00',
         ...(i % 17 === 0 ? { transit: true } : {}),
       });

@@ -91,7 +91,7 @@ function build(start: string, steps: { gap: number; dur: number; to: string; tra
       departureDate: fromDayNumber(dep),
       arrivalDate: fromDayNumber(arr),
       departureTime: TIMES[sameDay],
-      mode: 'air',
+      mode: 'flight',
       ...(st.transit ? { transit: true } : {}),
     });
     cur = st.to;

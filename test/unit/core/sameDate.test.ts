@@ -53,7 +53,7 @@ const crowdArb = (maxLength: number, countries: readonly string[], randomFrom = 
           arrivalCountry: h.to,
           departureDate: fromDayNumber(dep),
           arrivalDate: fromDayNumber(dep + h.shift),
-          mode: 'air',
+          mode: 'flight',
           ...(h.time ? { departureTime: h.time } : {}),
         };
         here = h.to;
@@ -106,7 +106,7 @@ describe('sortSegments with many segments on one date', () => {
         arrivalCountry: code((k + 1) % countries),
         departureDate: '2024-05-01',
         arrivalDate: '2024-05-01',
-        mode: 'air',
+        mode: 'flight',
       });
     }
     return out;
@@ -183,7 +183,7 @@ describe('sortSegments with many segments on one date', () => {
     '$name',
     ({ segments, order, gaps }) => {
       const segs = segments.map(
-        (s): IdentifiedSegment => ({ id: s.id, departureCountry: s.from, arrivalCountry: s.to, departureDate: s.dep, arrivalDate: s.arr ?? s.dep, mode: 'air' }),
+        (s): IdentifiedSegment => ({ id: s.id, departureCountry: s.from, arrivalCountry: s.to, departureDate: s.dep, arrivalDate: s.arr ?? s.dep, mode: 'flight' }),
       );
       expect(ids(sortSegments(segs))).toEqual(order);
       expect(ids(previousSortSegments(segs))).toEqual(order);

@@ -80,6 +80,11 @@ class DayCounter {
  */
 export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, params: RollingWindowParams): RollingWindowResult {
   checkParams(params);
+  return evaluateRollingWindowDays(daySetOf(p), asOf, params);
+}
+
+/** The days of intervals as a bitmap (intervals in any order; overlaps allowed). */
+function daySetOf(p: readonly DayInterval[]): DaySet {
   let first = Infinity;
   let last = -Infinity;
   for (const iv of p) {
@@ -87,10 +92,10 @@ export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, p
     if (iv.start < first) first = iv.start;
     if (iv.end > last) last = iv.end;
   }
-  if (first > last) return evaluateRollingWindowDays({ first: 0, last: -1, bits: new Uint8Array(0) }, asOf, params);
+  if (first > last) return { first: 0, last: -1, bits: new Uint8Array(0) };
   const bits = new Uint8Array(last - first + 1);
   for (const iv of p) if (iv.start <= iv.end) bits.fill(1, iv.start - first, iv.end - first + 1);
-  return evaluateRollingWindowDays({ first, last, bits }, asOf, params);
+  return { first, last, bits };
 }
 
 function checkParams(params: RollingWindowParams): void {
@@ -208,4 +213,20 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
     firstViolation,
     currentStayStart,
   };
+}
+
+/**
+ * Days of `p` in the period of every control date D from `from` through `to` (day numbers, inclusive):
+ * element i is |P ∩ [D - periodDays + 1, D]| with D = from + i, i.e. `daysUsed` of `evaluateRollingWindow` at
+ * evaluation date D. For charts over a history: one prefix count over the span, linear in `to - from`
+ * plus `periodDays`.
+ * @throws RangeError when `periodDays` is not a positive integer or `to < from`.
+ */
+export function daysInPeriodSeries(p: readonly DayInterval[], from: number, to: number, periodDays: number): number[] {
+  if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`periodDays must be a positive integer, got ${periodDays}`);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) throw new RangeError(`need integer days from <= to, got ${from}..${to}`);
+  const P = new DayCounter(daySetOf(p), from - periodDays + 1, to);
+  const out = new Array<number>(to - from + 1);
+  for (let d = from; d <= to; d++) out[d - from] = P.count(d - periodDays + 1, d);
+  return out;
 }

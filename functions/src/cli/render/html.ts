@@ -1,0 +1,185 @@
+/**
+ * `--html FILE`: the report as one self-contained HTML page, to open in a browser or send to someone. No
+ * script, no font, no image or style sheet from anywhere: everything is inline, and a Content-Security-Policy
+ * (`default-src 'none'`) makes a browser refuse any request the page might still make. Sections: the status of
+ * each rule in words, its chart (render/chart.ts), days per country per year (render/table.ts), the stays
+ * (folded), the warnings by kind (render/warnings.ts) and the import summary. Every text from the input (file
+ * name, warnings, skip reasons) is escaped.
+ */
+import * as path from 'node:path';
+import { daysBetween } from '../../core/dates';
+import type { PreparedEvaluation } from '../../core/evaluate';
+import type { ReferenceData } from '../../core/referenceData';
+import type { Stay } from '../../core/stays';
+import type { ReportOutput } from '../report';
+import { CHART_COLOURS, chartSeries, renderChartSvg } from './chart';
+import { esc } from './escape';
+import { yearTable } from './table';
+import { stayCounts } from './text';
+import { groupWarnings } from './warnings';
+
+export interface HtmlInput {
+  report: ReportOutput;
+  prepared: PreparedEvaluation;
+  stays: readonly Stay[];
+  /** The input file (its base name is shown). */
+  file: string;
+  reference: ReferenceData | undefined;
+}
+
+/** How a region reads in a sentence ("days in the Schengen area"). */
+const REGION_NAMES: Record<string, string> = { SCHENGEN: 'the Schengen area', EU: 'the European Union', EEA: 'the European Economic Area' };
+const regionName = (region: string) => REGION_NAMES[region] ?? `region ${region}`;
+
+/** Dates in a sentence as `<time>` elements, which the style keeps on one line. */
+const dates = (html: string) => html.replace(/\d{4}-\d\d-\d\d/g, (d) => `<time datetime="${d}">${d}</time>`);
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The status of one rule in sentences: where the traveller stands on the evaluation date and what follows. */
+export function statusSentences(rule: ReportOutput['rules'][number], def: { maxDays: number; periodDays: number; region: string }, asOf: string): string[] {
+  const where = regionName(def.region);
+  const period = `the ${def.periodDays} days from ${rule.windowStart} to ${asOf}`;
+  const out: string[] = [];
+  if (rule.overstayDays > 0) {
+    out.push(
+      `Over the limit: ${plural(rule.daysUsed, 'day')} in ${where} in ${period}, ${rule.overstayDays} more than the ${def.maxDays} allowed.`,
+    );
+  } else {
+    out.push(`${rule.daysUsed} of ${def.maxDays} days used in ${where} in ${period}: ${plural(rule.daysRemaining, 'day')} left.`);
+  }
+  if (rule.latestExitDate) {
+    // Earlier than the days left allow: a longer stay would push a planned trip over the limit.
+    const byPlans = daysBetween(asOf, rule.latestExitDate) + 1 < rule.daysRemaining;
+    out.push(`Staying in ${where} from ${asOf} on, you must leave by ${rule.latestExitDate}${byPlans ? ' to keep the planned trips within the limit' : ''}.`);
+  } else {
+    out.push(`Staying in ${where} on ${asOf} would break the rule${rule.firstViolationDate && rule.firstViolationDate > asOf ? ', given the planned trips' : ''}.`);
+  }
+  if (rule.nextEntryDate && rule.nextEntryDate !== asOf) out.push(`The next date you may enter for a day is ${rule.nextEntryDate}.`);
+  if (rule.firstViolationDate) {
+    out.push(
+      rule.firstViolationDate > asOf
+        ? `The planned trips would break the rule on ${rule.firstViolationDate}.`
+        : `The rule was broken on ${rule.firstViolationDate}: more than ${def.maxDays} days in the ${def.periodDays} days up to that date.`,
+    );
+  }
+  return out;
+}
+
+const STYLE = `
+:root { color-scheme: light; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1a202c; background: #f7fafc; margin: 0; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 40px; }
+h1 { font-size: 26px; margin: 0 0 2px; }
+h2 { font-size: 19px; margin: 28px 0 8px; }
+.sub { color: #4a5568; margin: 0 0 12px; }
+.card { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 14px 18px; margin: 12px 0; }
+.verdict { font-size: 18px; font-weight: 600; margin: 0 0 6px; }
+.verdict.ok { color: #276749; } .verdict.over { color: #c53030; }
+.card p { margin: 4px 0; } time { white-space: nowrap; } .card h2 { margin-top: 4px; }
+figure { margin: 10px 0 0; } svg.chart { width: 100%; height: auto; display: block; }
+figcaption { color: #4a5568; font-size: 13px; margin-top: 6px; }
+.key { display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 12px; vertical-align: middle; }
+.key.line { height: 0; border-top: 2px dashed; } .key.today { width: 0; height: 14px; border-left: 2px solid; }
+table { border-collapse: collapse; background: #fff; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #edf2f7; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead th { border-bottom: 2px solid #cbd5e0; } tbody tr:nth-child(even) { background: #f7fafc; }
+td.earlier, th.earlier { color: #4a5568; border-right: 1px solid #e2e8f0; }
+.note { color: #4a5568; font-size: 13px; }
+ul.warnings > li { margin-bottom: 8px; } ul.warnings ul { margin: 2px 0; color: #4a5568; font-size: 13px; }
+.fix { font-size: 13px; } code { font-size: 13px; }
+footer { color: #718096; font-size: 12px; margin-top: 32px; }
+`;
+
+/** The whole page. */
+export function renderHtml(input: HtmlInput): string {
+  const { report: r, prepared, stays, reference: ref } = input;
+  const name = (c: string) => ref?.countryName(c) ?? c;
+  const file = path.basename(input.file);
+  const body: string[] = [];
+  body.push(`<h1>Travel report</h1><p class="sub">${esc(file)} · as of ${esc(r.asOf)}</p>`);
+
+  for (const rule of r.rules) {
+    const def = prepared.rules.find((x) => x.id === rule.ruleId);
+    if (!def || def.kind !== 'rolling-window') continue;
+    const params = { ...def.params, region: def.region };
+    const [verdict, ...rest] = statusSentences(rule, params, r.asOf);
+    const series = chartSeries(prepared, def);
+    body.push(
+      `<section class="card rule" data-rule="${esc(rule.ruleId)}"><h2>${esc(def.name)}</h2>` +
+        `<p class="verdict ${rule.overstayDays > 0 || (rule.firstViolationDate ?? '') > r.asOf ? 'over' : 'ok'}">${dates(esc(verdict!))}</p>` +
+        rest.map((s) => `<p>${dates(esc(s))}</p>`).join('') +
+        `<figure>${renderChartSvg(series, regionName(def.region))}<figcaption>` +
+        `Days in ${esc(regionName(def.region))} in the ${def.params.periodDays} days up to each date.` +
+        `<span class="key" style="background:${CHART_COLOURS.recorded}"></span>recorded` +
+        `<span class="key" style="background:${CHART_COLOURS.planned};opacity:.6"></span>planned trips (after ${esc(r.asOf)})` +
+        `<span class="key line" style="border-color:${CHART_COLOURS.limit}"></span>limit` +
+        `<span class="key today" style="border-color:${CHART_COLOURS.today}"></span>today` +
+        `</figcaption></figure></section>`,
+    );
+  }
+
+  const t = yearTable(r.countryDays, r.countryDaysByYear);
+  const cell = (n: number) => (n ? String(n) : '');
+  body.push(`<h2>Days per country</h2><p class="note">${plural(t.rows.length, 'country', 'countries')}, up to ${esc(r.asOf)}; the day of a border crossing counts in both countries.</p>`);
+  body.push(
+    `<table class="years"><thead><tr><th>Country</th><th>Total</th>${t.earlier ? `<th class="earlier" title="${esc(`${t.earlier.from} to ${t.earlier.to}`)}">Earlier</th>` : ''}` +
+      `${t.years.map((y) => `<th>${esc(y)}</th>`).join('')}</tr></thead><tbody>` +
+      t.rows
+        .map(
+          (row) =>
+            `<tr><td>${esc(row.country)} ${esc(name(row.country))}</td><td>${row.total}</td>${t.earlier ? `<td class="earlier">${cell(row.earlier)}</td>` : ''}` +
+            `${row.perYear.map((n) => `<td>${cell(n)}</td>`).join('')}</tr>`,
+        )
+        .join('') +
+      `</tbody></table>`,
+  );
+  if (t.earlier) body.push(`<p class="note">Earlier: ${esc(t.earlier.from === t.earlier.to ? t.earlier.from : `${t.earlier.from} to ${t.earlier.to}`)}.</p>`);
+
+  const c = stayCounts(stays);
+  body.push(
+    `<details><summary><h2 style="display:inline">Stays</h2> (${plural(stays.length, 'stay')}: ${c.counted} up to ${esc(r.asOf)}, ${c.transit} transit, ${c.planned} planned)</summary>` +
+      `<table class="stays"><thead><tr><th>Country</th><th>From</th><th>To</th><th>Days</th><th>Note</th></tr></thead><tbody>` +
+      stays
+        .map(
+          (s) =>
+            `<tr><td>${esc(s.country)} ${esc(name(s.country))}</td><td>${s.from}</td><td>${s.to}</td><td>${s.days}</td>` +
+            `<td>${s.transit ? 'transit: airside, not counted' : s.planned ? 'planned' : ''}</td></tr>`,
+        )
+        .join('') +
+      `</tbody></table></details>`,
+  );
+
+  const groups = groupWarnings(r.warnings);
+  if (groups.length) {
+    body.push(`<h2>Warnings</h2><ul class="warnings">`);
+    for (const g of groups) {
+      const more = g.kind !== 'unlisted' && g.count > g.examples.length ? [`… and ${g.count - g.examples.length} more`] : [];
+      body.push(
+        `<li><strong>${esc(g.title)}</strong><ul>${[...g.examples, ...more].map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` +
+          `${g.fix ? `<div class="fix">Fix: ${esc(g.fix)}</div>` : ''}</li>`,
+      );
+    }
+    body.push(`</ul>`);
+  }
+
+  if (r.import) {
+    const i = r.import;
+    body.push(`<h2>Import</h2><p>Format ${esc(i.format)}: ${plural(i.rows, 'row')}, ${plural(i.flights, 'flight')}, ${i.skipped.length} skipped.</p>`);
+    if (i.skipped.length) {
+      // Reasons usually start with their row already ("row 18: cancelled flight").
+      const reasons = i.skipped.map((s) => (s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`));
+      body.push(`<ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
+    }
+  }
+  body.push(`<footer>Made by <code>travel-days report</code> on ${esc(file)}. Days are local calendar dates at the place.</footer>`);
+
+  return (
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>Travel report · ${esc(file)} · ${esc(r.asOf)}</title><style>${STYLE}</style></head>\n` +
+    `<body><main>\n${body.join('\n')}\n</main></body></html>\n`
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Presence under the `midnight` day-counting convention: a day counts for the country where the traveller is
+ * at the end of it. Source: Finance Act 2013 Schedule 45 (the UK statutory residence test) para 22(1) "If P is
+ * present in the UK at the end of a day, that day counts as a day spent by P in the UK", and the transit
+ * exception of para 22(3): the day does not count when P (a) only arrives in the UK as a passenger on that day,
+ * (b) leaves the UK the next day, and (c) between arrival and departure does not engage in activities to a
+ * substantial extent unrelated to P's passage through the UK (HMRC RDR3 section 3 and Examples 17-18;
+ * RDRM11730). Dates are the local calendar dates of the segments (`YYYY-MM-DD`, local at each place, never
+ * converted through a time zone), so "the end of the day" is local midnight at the place.
+ *
+ * Derivation from the same segments as presence.ts, read in the same order (`sortSegments`): after segment i
+ * arrives in country C on date a_i, the traveller is in C at the end of every date from a_i up to the day before
+ * the next segment departs (d_{i+1} - 1). Edge cases (each tested in test/unit/core/rules/taxYearPresence.test.ts):
+ * - Several movements in one day: only the arrival country of the day's last movement has that midnight.
+ * - A same-day visit (arrive and leave on date a): no midnight there.
+ * - An overnight flight (departs d, arrives d + 1): date d ends in the air and counts for no country.
+ * - Eastward over the date line (Auckland 24th 00:30 -> Honolulu 23rd): both countries' local 23rds end with
+ *   the traveller there (NZ before the departure, the US after the arrival); each count uses its own calendar.
+ * - Transit (`transit: true` on the inbound segment, with an onward segment): the traveller is in the country
+ *   (airside) at the midnights from the arrival date up to the day before the onward departure; with
+ *   `transitException` (UK: para 22(3)) they do not count when the onward segment departs the day after the
+ *   arrival. A transit with the onward flight two or more days later counts every midnight (condition (b) fails);
+ *   an onward flight the same day leaves no midnight. The app cannot know condition (c) (the traveller's
+ *   activities) nor an overnight landside hotel stay like Example 17's: marking the inbound segment `transit` is
+ *   the traveller's statement that the exception applies; an unmarked connection counts.
+ * - A transit segment without an onward segment is an ordinary arrival (as in presence.ts).
+ * - The last segment: its arrival country from the arrival date through `asOf` when it arrived on or before
+ *   `asOf`, else only its arrival date (a planned arrival: its first night).
+ * - A gap in the data (the next segment departs from another country): the previous arrival country keeps the
+ *   midnights up to the day before that departure, as presence.ts keeps its days; nothing is invented for the
+ *   country the next segment departs from (it has no midnight before the first segment either).
+ * - Planned stays (`extraStays`, planning): midnights on the entry date up to the day before the exit date; a
+ *   stay entered and left on the same date has none.
+ * Not modelled: the UK deeming rule (para 23(2)-(5): for someone with 3 or more UK ties, UK resident in one of
+ * the 3 previous years, days of presence without the midnight beyond the first 30 count too) and days ignored
+ * for exceptional circumstances (para 22(4)-(6), at most 60 a year): the count is then a lower bound.
+ *
+ * Cost: one pass over the sorted segments; days kept as intervals.
+ */
+import type { IsoDate } from '../dates';
+import { dayNumber } from '../dayNumbers';
+import { mergeIntervals, type DayInterval } from '../intervals';
+import { sortSegments, type PlannedStay } from '../presence';
+import type { IdentifiedSegment } from '../segment';
+
+/** Options of `midnightPresence`. */
+export interface MidnightOptions {
+  /** Apply the transit exception (UK: Finance Act 2013 Sch. 45 para 22(3)). Default false. */
+  transitException?: boolean;
+  /** Hypothetical stays (planning), counted from the entry date to the day before the exit date. */
+  extraStays?: readonly PlannedStay[];
+}
+
+/**
+ * Country (ISO 3166-1 alpha-2) -> the days (day numbers, sorted maximal runs) on which the traveller is there at
+ * the end of the day, from segments in any order, as of `asOf` (local `YYYY-MM-DD`).
+ * Countries with no such day are absent from the map.
+ * @throws InvalidDateError when `asOf`, a segment date or a planned date is not a real `YYYY-MM-DD` date.
+ */
+export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: IsoDate, options: MidnightOptions = {}): Map<string, DayInterval[]> {
+  const E = dayNumber(asOf, 'asOf');
+  const sorted = sortSegments(segments);
+  const raw = new Map<string, DayInterval[]>();
+  const add = (country: string, start: number, end: number) => {
+    if (end < start) return;
+    let list = raw.get(country);
+    if (!list) raw.set(country, (list = []));
+    list.push({ start, end });
+  };
+  for (let i = 0; i < sorted.length; i++) {
+    const s = sorted[i]!;
+    const next = sorted[i + 1];
+    const arr = dayNumber(s.arrivalDate, `segment "${s.id}" arrivalDate`);
+    if (next) {
+      const onward = dayNumber(next.departureDate, `segment "${next.id}" departureDate`);
+      if (s.transit && options.transitException && onward === arr + 1) continue;
+      add(s.arrivalCountry, arr, onward - 1);
+    } else add(s.arrivalCountry, arr, arr <= E ? E : arr);
+  }
+  (options.extraStays ?? []).forEach((st, k) => {
+    const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);
+    const b = dayNumber(st.exitDate, `extraStays[${k}].exitDate`);
+    add(st.country, Math.min(a, b), Math.max(a, b) - 1);
+  });
+  const out = new Map<string, DayInterval[]>();
+  for (const [c, list] of raw) out.set(c, mergeIntervals(list));
+  return out;
+}
