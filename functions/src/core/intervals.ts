@@ -7,6 +7,16 @@ import type { DayInterval } from './referenceData';
 export type { DayInterval };
 
 /**
+ * A set of days as a bitmap: day `d` is in the set when `first <= d <= last` and `bits[d - first] === 1`. The
+ * empty set has `last < first` and no bits.
+ */
+export interface DaySet {
+  readonly first: number;
+  readonly last: number;
+  readonly bits: Uint8Array;
+}
+
+/**
  * Sorts and merges intervals; overlapping AND adjacent intervals (`[1,3]`, `[4,6]`) become one, so every
  * result interval is a maximal run of consecutive days. Does not modify the input.
  */

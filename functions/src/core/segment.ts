@@ -4,7 +4,9 @@
  * (`users/{uid}/segments/{segmentId}`), the import pipeline's output and the `report` command's JSON input.
  */
 import { z } from 'zod';
-import { isIsoDate, toDayNumber } from './dates';
+// The fast equivalents of dates.ts isIsoDate / toDayNumber (same answers, test/unit/core/fastPaths.test.ts): every
+// imported row and stored segment goes through these schemas.
+import { dayNumber, isIsoDateFast as isIsoDate } from './dayNumbers';
 
 /** ISO 3166-1 alpha-2 country code, upper case (`FR`, `US`). Existence is checked against the seed separately. */
 export const CountryCodeSchema = z
@@ -110,7 +112,7 @@ export const segmentFields = {
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
 export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
   if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field
-  return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
+  return dayNumber(s.arrivalDate) >= dayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
 }
 
 /** The message and field of the `arrivalNotBeforeDeparture` check, shared by every schema that applies it. */

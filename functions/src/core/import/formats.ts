@@ -412,8 +412,8 @@ function rowCheck(dateIndex: number | undefined, minFields: number): (fields: st
 }
 
 function sameHeader(expected: string[]): (fields: string[]) => boolean {
-  const key = expected.join(',');
-  return (fields) => fields.map(normaliseHeader).join(',') === key;
+  // Field by field, stopping at the first difference: asked for every row, and a data row differs at once.
+  return (fields) => fields.length === expected.length && fields.every((f, i) => normaliseHeader(f) === expected[i]);
 }
 
 /** Lines that are blank or commas/spaces only carry no data. */

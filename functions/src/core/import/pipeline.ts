@@ -14,7 +14,8 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
-import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
+import { InvalidDateError, isIsoDate, todayIn } from '../dates';
+import { dayNumber } from '../dayNumbers';
 import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
@@ -360,7 +361,8 @@ class Collector {
   private readonly assumedDateRows: number[] = [];
   /** date|from|to -> departure times seen ('' = none) with the row they came from (0 = already imported). */
   private readonly seen = new Map<string, { time: string; row: number }[]>();
-  private readonly importDate: string;
+  /** Day number of the import date (flights after it are planned). */
+  private readonly importDay: number;
   private readonly layoverMs: number;
 
   constructor(
@@ -369,7 +371,7 @@ class Collector {
     existing: readonly ExistingSegment[],
     private readonly encoding: () => DetectedEncoding,
   ) {
-    this.importDate = opts.importDate ?? todayIn('UTC');
+    this.importDay = dayNumber(opts.importDate ?? todayIn('UTC'));
     this.layoverMs = (opts.layoverHours ?? 24) * 3_600_000;
     for (const s of existing) {
       const from = s.departureAirport ? (lookupAirport(s.departureAirport)?.code ?? s.departureAirport) : undefined;
@@ -493,7 +495,7 @@ class Collector {
     }
     this.remember(key, time, row);
 
-    const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > toDayNumber(this.importDate) };
+    const imported: ImportedSegment = { ...checked.data, row, planned: dayNumber(segment.departureDate) > this.importDay };
     this.segments.push(imported);
     const meta: FlightMeta = { segment: imported, fromKey, toKey };
     if (departureUtc !== undefined && !Number.isNaN(departureUtc)) meta.departureUtc = departureUtc;
