@@ -23,7 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import { todayIn } from '../core/dates';
-import type { ImportOptions as PipelineOptions } from '../core/import';
+import type { DateOrder, ImportOptions as PipelineOptions } from '../core/import';
 import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
 import { SEGMENT_LIMITS } from '../core/segment';
@@ -32,6 +32,10 @@ import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../mod
 import { isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
 import type { FileStorage } from '../storage/types';
 import { EVENT_CLOCK_MARGIN_MS, recomputeUser, safeTimeZone } from './recompute';
+
+/** Custom metadata key of an upload stating the order of its dates (`DMY`, `MDY` or `YMD`; see core/import/dateOrder.ts). */
+export const DATE_ORDER_METADATA_KEY = 'dateOrder';
+const isDateOrder = (v: string): v is DateOrder => v === 'DMY' || v === 'MDY' || v === 'YMD';
 
 /** Custom metadata key/value the backend sets on objects it writes itself; such objects are never imported. */
 export const BACKEND_MARKER_KEY = 'tttWrittenBy';
@@ -300,6 +304,13 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   };
 
   const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
+  // A file whose dates are all ambiguous (3/4/2024) is imported only with the order the traveller states: the app
+  // uploads it again with the custom metadata `dateOrder` (DMY, MDY or YMD). Never guessed per row.
+  const rawOrder = object.metadata?.[DATE_ORDER_METADATA_KEY];
+  const dateOrder = rawOrder?.trim().toUpperCase();
+  if (dateOrder !== undefined && !isDateOrder(dateOrder)) {
+    return fail(`the upload's custom metadata ${DATE_ORDER_METADATA_KEY} '${truncateText(rawOrder!, 20)}' must be DMY (day first), MDY (month first) or YMD`);
+  }
   // Stored segments go to the pipeline, which skips rows repeating one of them (key: local date, airports and the
   // departure time when both have one) and reports them as duplicates. Segments written by an earlier attempt of
   // this same import (a retried event) are left out: they are this file's own flights, counted as imported below.
@@ -308,7 +319,7 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   let result: ImportResult;
   try {
     const pipeline = await import('../core/import');
-    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress, existing };
+    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress, existing, dateOrder };
     result = await pipeline.importFlights(source, options);
   } catch (e) {
     await progressWrite.catch(() => undefined);
