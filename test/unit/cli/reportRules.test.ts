@@ -3,8 +3,6 @@
  * selected rule, every kind), the text lines per kind, and the errors (unknown id, bad `--rules`). Without the
  * flags the report is as before (test/unit/cli/report.test.ts checks its exact keys).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../functions/src/cli/report';
 import { loadReferenceData } from '../../../functions/src/core/referenceData';
@@ -16,31 +14,10 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-rules-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const leg = (from: string, to: string, date: string) => ({ departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight' });
-// A New Zealander: 120 days in the US in 2024 (2 January to 30 April) and in 2025 (1 January to 30 April), a month in the UK in 2025,
-// 47 days in Türkiye in 2026, in the US since 1 March 2026; planned (after --as-of): the UK from 20 April to
-// 20 December 2026.
-const FILE = path.join(dir, 'nomad.json');
-fs.writeFileSync(
-  FILE,
-  JSON.stringify({
-    segments: [
-      leg('NZ', 'US', '2024-01-02'),
-      leg('US', 'NZ', '2024-04-30'),
-      leg('NZ', 'US', '2025-01-01'),
-      leg('US', 'NZ', '2025-04-30'),
-      leg('NZ', 'GB', '2025-05-10'),
-      leg('GB', 'NZ', '2025-06-10'),
-      leg('NZ', 'TR', '2026-01-05'),
-      leg('TR', 'NZ', '2026-02-20'),
-      leg('NZ', 'US', '2026-03-01'),
-      leg('US', 'GB', '2026-04-20'),
-      leg('GB', 'NZ', '2026-12-20'),
-    ],
-  }),
-);
+// A New Zealander (the README's example): 120 days in the US in 2024 (2 January to 30 April) and in 2025
+// (1 January to 30 April), a month in the UK in 2025, 47 days in Türkiye in 2026, in the US since 1 March 2026;
+// planned (after --as-of): the UK from 20 April to 20 December 2026.
+const FILE = path.resolve(__dirname, '../../fixtures/rules/nomad.json');
 const AS_OF = ['--as-of', '2026-04-10'];
 const ref = loadReferenceData();
 
