@@ -5,6 +5,13 @@
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
  *                               [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]
  *                               [--nationality CC[,CC]] [--residence-permit CC:YYYY-MM-DD:YYYY-MM-DD]...
+ *                               [--rule ID]... [--rules all]
+ *
+ * Without `--rule`/`--rules` the report shows the default rules (`ReferenceData.rules`: the Schengen rule), in
+ * the `rules` array. With them it also evaluates the selected rows of seed/visaRules.json, of any kind
+ * (core/ruleResults.ts), as the `ruleResults` array of `--json` (one entry per rule: ruleId, kind, applies,
+ * reason and the kind's outputs), and the text report prints those rules instead of the default ones; `rules`
+ * stays as it was so that its readers keep working.
  *
  * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
  */
@@ -21,9 +28,11 @@ import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSeg
 import { describeZodError } from '../core/validation';
 import { ZodError } from 'zod';
 import { loadReferenceData, type ReferenceData } from '../core/referenceData';
+import { evaluateDefinitions, resolveRuleIds, UnknownRuleError, type RuleResult } from '../core/ruleResults';
 import { computeStays, type Stay } from '../core/stays';
 import { outputPathProblem, writeReportFiles } from './render/files';
 import { yearTable } from './render/table';
+import { renderRollingWindow, renderRuleResult } from './render/rules';
 import { renderStays, renderWarningGroups, renderYearTable } from './render/text';
 import { groupWarnings } from './render/warnings';
 
@@ -39,7 +48,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]...';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]... [--rule ID]... [--rules all]';
 
 export interface ReportArgs {
   file: string;
@@ -59,6 +68,11 @@ export interface ReportArgs {
   nationalities: string[];
   /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas (applicability.ts). */
   residencePermits: ResidencePermit[];
+  /**
+   * `--rule ID` (repeatable, in the order given, once each) or `--rules all` (every row, file order): the rule
+   * ids to evaluate by kind, checked against seed/visaRules.json; undefined without the flags.
+   */
+  ruleIds?: string[];
 }
 
 /**
@@ -84,6 +98,8 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         'date-order': { type: 'string' },
         nationality: { type: 'string', multiple: true },
         'residence-permit': { type: 'string', multiple: true },
+        rule: { type: 'string', multiple: true },
+        rules: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -124,6 +140,18 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     if (!/^[A-Z]{2}$/.test(n)) throw new CliError(`--nationality "${n}" must be an ISO 3166-1 alpha-2 code such as FR or US`, 2);
   }
   const residencePermits = (values['residence-permit'] ?? []).map(parsePermitArg);
+  if (values.rules !== undefined && values.rules !== 'all') {
+    throw new CliError(`--rules "${values.rules}" must be "all" (or name rules one by one with --rule ID)`, 2);
+  }
+  let ruleIds: string[] | undefined;
+  if (values.rules === 'all' || values.rule !== undefined) {
+    try {
+      ruleIds = resolveRuleIds(loadReferenceData(), values.rules === 'all' ? 'all' : values.rule!).map((d) => d.id);
+    } catch (e) {
+      if (e instanceof UnknownRuleError) throw new CliError(e.message, 2);
+      throw e;
+    }
+  }
   const file = positionals[1] as string;
   const problem = outputPathProblem(file, values.csv, values.html);
   if (problem) throw new CliError(problem, 2);
@@ -139,6 +167,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     dateOrder: order,
     nationalities,
     residencePermits,
+    ...(ruleIds ? { ruleIds } : {}),
   };
 }
 
@@ -164,7 +193,7 @@ function parsePermitArg(value: string): ResidencePermit {
  * as `0000-07-06` or `10000-03-31`.
  */
 export function asOfRange(): { from: string; to: string; periodDays: number } {
-  const periods = reference()?.rules.map((r) => r.params.periodDays) ?? [];
+  const periods = reference()?.definitions.flatMap((r) => (r.kind === 'rolling-window' ? [r.params.periodDays] : [])) ?? [];
   const periodDays = Math.max(180, ...periods);
   return { from: addDays(MIN_TRAVEL_DATE, periodDays - 1), to: addDays(MAX_TRAVEL_DATE, -periodDays), periodDays };
 }
@@ -184,6 +213,8 @@ export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
   /** With `--trips`: core/stays.ts `computeStays`. */
   stays?: Stay[];
   rules: Omit<TravelEvaluation['rules'][number], 'currentStayStart'>[];
+  /** With `--rule`/`--rules all`: the selected rules by kind, in the order selected (core/ruleResults.ts). */
+  ruleResults?: RuleResult[];
   import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
 
@@ -243,8 +274,11 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
   const { segments, imported } = await loadSegments(args);
   const prepared = prepareEvaluation(segments, { asOf: args.asOf, nationalities: args.nationalities, residencePermits: args.residencePermits });
   const evaluation = evaluatePrepared(prepared);
+  const ruleResults = args.ruleIds ? evaluateDefinitions(prepared, resolveRuleIds(prepared.reference, args.ruleIds)) : undefined;
   // --as-of is bounded (asOfRange), but planned trips late in 2199 can still push a rule date past the range.
-  for (const rule of evaluation.rules) {
+  // (The other kinds' dates stay within a few years of --as-of or of a travel date: always 4-digit years.)
+  const rolling = (ruleResults ?? []).flatMap((r) => (r.kind === 'rolling-window' ? [r] : []));
+  for (const rule of [...evaluation.rules, ...rolling]) {
     for (const [name, date] of [['window start', rule.windowStart], ['latest exit date', rule.latestExitDate], ['next entry date', rule.nextEntryDate], ['first violation date', rule.firstViolationDate]] as const) {
       if (date !== null && (date < MIN_TRAVEL_DATE || date > MAX_TRAVEL_DATE)) {
         throw new CliError(
@@ -261,6 +295,7 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
     rules: evaluation.rules.map(({ currentStayStart: _c, ...r }) => r),
     warnings: [...(imported?.warnings ?? []), ...evaluation.warnings],
   };
+  if (ruleResults) out.ruleResults = ruleResults;
   if (imported) {
     // The documented shape is `{ row, reason }`; a duplicate says so in its reason ("duplicate of row 3").
     const skipped = imported.skipped.map(({ row, reason }) => ({ row, reason }));
@@ -284,25 +319,9 @@ export function formatReport(r: ReportOutput, file: string): string {
   const ref = reference();
   const lines: string[] = [];
   lines.push(`Travel report for ${path.basename(file)} as of ${r.asOf}`);
-  for (const rule of r.rules) {
-    const def = ref?.rule(rule.ruleId);
-    const limit = def ? `${def.params.maxDays} days in any ${def.params.periodDays}-day period` : rule.ruleId;
-    lines.push('');
-    lines.push(`${def?.name ?? rule.ruleId}: ${limit}`);
-    if (!rule.applies) {
-      // An exempt traveller is told so, not shown an overstay the rule cannot give them.
-      lines.push(`  does not apply: ${rule.reason ?? 'an exempt nationality'} (days in the area: ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd})`);
-      continue;
-    }
-    const excluded = rule.permitDaysExcluded > 0 ? `; ${rule.permitDaysExcluded} more under a residence permit or long-stay visa not counted` : '';
-    lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}${excluded}`);
-    lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
-    lines.push(
-      `  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${r.asOf})`,
-    );
-    lines.push(`  next entry date:       ${rule.nextEntryDate ?? 'none'}`);
-    lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
-  }
+  // The selected rules (--rule, --rules all) replace the default ones in the text.
+  if (r.ruleResults) for (const rule of r.ruleResults) lines.push('', ...renderRuleResult(rule, ref?.definition(rule.ruleId), r.asOf, ref));
+  else for (const rule of r.rules) lines.push('', ...renderRollingWindow(rule, ref?.rule(rule.ruleId), r.asOf));
   lines.push('');
   const name = (c: string) => `${c} ${ref?.countryName(c) ?? ''}`.trimEnd();
   lines.push(...renderYearTable(yearTable(r.countryDays, r.countryDaysByYear), r.asOf, name));

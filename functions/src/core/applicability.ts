@@ -6,6 +6,8 @@
  *   listed in `rule.exemptNationalities`, are exempt (Schengen: EU citizens and EEA/Swiss nationals have free
  *   movement under Directive 2004/38/EC and the EEA and EU-Swiss agreements, so the short-stay rule of
  *   Regulation (EU) 2016/399 Art. 6 does not bind them). The numbers are still computed; `applies` is false.
+ * - A rule with `appliesToNationalities` binds only those nationals (a visa exemption granted to a list of
+ *   countries); a traveller of none of them is told so, with the numbers still computed.
  * - Regulation (EU) 2016/399 (Schengen Borders Code) Art. 6(2), second sentence: "Periods of stay authorised under
  *   a residence permit or a long-stay visa shall not be taken into account in the calculation of the duration of
  *   stay on the territory of the Member States." A permit or national long-stay (D) visa is issued by one member
@@ -20,7 +22,7 @@
 import { z } from 'zod';
 import { toDayNumber } from './dates';
 import { mergeIntervals, type DayInterval } from './intervals';
-import type { ReferenceData, VisaRule } from './referenceData';
+import type { ReferenceData } from './referenceData';
 import { CountryCodeSchema, TravelDateSchema } from './segment';
 
 /** Kinds of document that authorise a stay beyond the short-stay rule. */
@@ -59,21 +61,55 @@ export interface Applicability {
 }
 
 /**
- * Does `rule` bind a traveller of these nationalities on day `date` (day number)?
- * @returns `{ applies: false, reason }` for the first exempt nationality, in the order given.
+ * What `ruleApplicability` reads of a rule: a `VisaRule` (evaluateTravel's rules) or any row of
+ * seed/visaRules.json (`RuleDefinition`).
  */
-export function ruleApplicability(rule: VisaRule, nationalities: readonly string[], date: number, reference: ReferenceData): Applicability {
+export interface RuleScope {
+  name: string;
+  exemptNationalities: readonly string[];
+  exemptNationalityRegions: readonly string[];
+  /** When given, the rule binds only nationals of these countries (ISO 3166-1 alpha-2). */
+  appliesToNationalities?: readonly string[];
+}
+
+/** Names shown in a reason: at most this many, then "and N more". */
+const MAX_NAMED = 5;
+
+/**
+ * Does `rule` bind a traveller of these nationalities on day `date` (day number)?
+ * - Exemptions first: a traveller with any exempt nationality is not bound (`exemptNationalities`, or a member
+ *   of one of `exemptNationalityRegions` on `date`); the reason names the first exempt nationality, in the
+ *   order given.
+ * - Then `appliesToNationalities`, when the rule has it: the rule binds only a traveller with at least one of
+ *   those nationalities. With no nationality given the rule is taken to apply (the conservative reading: the
+ *   app cannot rule it out), as with the exemptions.
+ * @returns `{ applies: true, reason: null }`, or `{ applies: false, reason }` with one sentence for the traveller.
+ */
+export function ruleApplicability(rule: RuleScope, nationalities: readonly string[], date: number, reference: ReferenceData): Applicability {
+  const label = (n: string) => `${reference.countryName(n) ?? n} (${n})`;
   for (const n of nationalities) {
-    const name = reference.countryName(n) ?? n;
     if (rule.exemptNationalities.includes(n)) {
-      return { applies: false, reason: `${name} (${n}) nationals are exempt from ${rule.name}` };
+      return { applies: false, reason: `${label(n)} nationals are exempt from ${rule.name}` };
     }
     const region = rule.exemptNationalityRegions.find((r) => reference.isMember(n, r, date));
     if (region !== undefined) {
-      return { applies: false, reason: `${name} (${n}) is a member of ${region}: its nationals are exempt from ${rule.name}` };
+      return { applies: false, reason: `${label(n)} is a member of ${region}: its nationals are exempt from ${rule.name}` };
     }
   }
+  const only = rule.appliesToNationalities;
+  if (only !== undefined && nationalities.length > 0 && !nationalities.some((n) => only.includes(n))) {
+    return {
+      applies: false,
+      reason: `${rule.name} applies only to nationals of ${listOf(only.map(label), 'and')}, not to ${listOf(nationalities.map(label), 'or')}`,
+    };
+  }
   return { applies: true, reason: null };
+}
+
+/** "A", "A and B", "A, B and C", "A, B, C, D, E and 3 more". */
+function listOf(items: readonly string[], word: 'and' | 'or'): string {
+  const shown = items.length > MAX_NAMED ? [...items.slice(0, MAX_NAMED), `${items.length - MAX_NAMED} more`] : [...items];
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} ${word} ${shown[shown.length - 1]}`;
 }
 
 /**

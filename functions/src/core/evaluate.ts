@@ -8,7 +8,7 @@ import { parseDayNumber } from './dayNumbers';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
-import { daySetRuns, presenceOfParsed, regionDays, regionPresence, type ParsedSegments, type PlannedStay, type Presence } from './presence';
+import { daySetRuns, presenceOfParsed, readingOrder, regionDays, regionPresence, type ParsedSegments, type PlannedStay, type Presence } from './presence';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import { evaluateRollingWindowDays } from './rules/rollingWindow';
 import {
@@ -308,6 +308,14 @@ export interface PreparedEvaluation {
   /** Days each issuing state's permits cover (applicability.ts `permitCover`); empty without permits. */
   permitCover: ReadonlyMap<string, readonly DayInterval[]>;
   presence: Presence;
+  /**
+   * The validated segments with their dates parsed once, and their reading order (presence.ts `readingOrder`):
+   * what the `midnight` convention reads (ruleResults.ts), so that nothing is validated or parsed again.
+   */
+  parsed: ParsedSegments;
+  order: ArrayLike<number>;
+  /** The validated planned stays (`EvaluateOptions.extraStays`). */
+  extraStays: readonly PlannedStay[];
 }
 
 const NationalitiesSchema = z.array(CountryCodeSchema);
@@ -329,8 +337,9 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const reference = options.reference ?? loadReferenceData();
   const rules = options.rules ? parseOrThrow(RulesSchema, options.rules, 'rules') : reference.rules;
   const asOfDay = toDayNumber(asOf);
-  const presence = presenceOfParsed(parsed, asOfDay, reference, extraStays);
-  return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence };
+  const order = readingOrder(parsed);
+  const presence = presenceOfParsed(parsed, asOfDay, reference, extraStays, order);
+  return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays };
 }
 
 /** True when none of `nationalities` is exempt from `rule` on `date` (applicability.ts `ruleApplicability`). */

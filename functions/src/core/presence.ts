@@ -278,6 +278,8 @@ export function computePresence(
 
 /**
  * `computePresence` on parsed segments (same result). Planned stays are validated by the caller or here.
+ * `order`: the segments' `readingOrder`, when the caller already has it (the midnight convention reads the same
+ * order: rules/midnightPresence.ts `midnightPresenceOfParsed`).
  * @throws InvalidDateError for a bad planned stay date.
  */
 export function presenceOfParsed(
@@ -285,9 +287,9 @@ export function presenceOfParsed(
   asOfDay: number,
   reference: ReferenceData,
   extraStays: readonly PlannedStay[] = [],
+  order: ArrayLike<number> = readingOrder(parsed),
 ): Presence {
   const { codes } = parsed;
-  const order = readingOrder(parsed);
   const runs = new RunLists();
   const warnings: string[] = [];
   const transits: TransitStay[] = [];
@@ -311,7 +313,7 @@ export function presenceOfParsed(
 }
 
 /** The `sortSegments` order of parsed segments, as input positions (`compareSegments` on day numbers). */
-function readingOrder(parsed: ParsedSegments): ArrayLike<number> {
+export function readingOrder(parsed: ParsedSegments): ArrayLike<number> {
   const { segments, dep, arr, depC, arrC, codes } = parsed;
   const base = sortedPositions(segments.length, (a, b) => {
     if (dep[a] !== dep[b]) return dep[a]! - dep[b]!;
