@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-/** One benchmark measurement in a fresh process; prints one JSON line. Usage: bench-case.js engine|import N */
+/**
+ * One benchmark measurement in a fresh process (so that its peak RSS is its own); prints one JSON line.
+ * Usage: bench-case.js engine|memory|sameday|import N, or bench-case.js coldstart MODULE (a path under functions/lib,
+ * without `.js`, e.g. `triggers/onSegmentWritten`, or `index` for the whole entry point).
+ */
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -7,93 +11,190 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const lib = path.join(__dirname, '..', 'functions', 'lib');
-const { addDays, daysBetween } = require(path.join(lib, 'core', 'dates.js'));
-
-// Deterministic pseudo-random numbers (mulberry32), shared with the functions benchmark, so runs are comparable.
-const { rng } = require(path.join(lib, 'bench', 'flights.js'));
-
-const COUNTRIES = ['US', 'FR', 'DE', 'ES', 'IT', 'GB', 'IE', 'CY', 'HR', 'BG', 'RO', 'CH', 'JP', 'TH', 'MC', 'NO'];
-const AIRPORTS = ['JFK', 'CDG', 'FRA', 'MAD', 'FCO', 'LHR', 'DUB', 'LCA', 'ZAG', 'SOF', 'OTP', 'ZRH', 'NRT', 'BKK', 'NCE', 'OSL'];
-
-/** A chronological itinerary of `n` segments starting 2000-01-01, 0-6 days apart, ending before `asOf`. */
-function itinerary(n, seed = 42) {
-  const r = rng(seed);
-  const segments = [];
-  let date = '2000-01-01';
-  let here = 'US';
-  for (let i = 0; i < n; i++) {
-    let to = COUNTRIES[Math.floor(r() * COUNTRIES.length)];
-    if (to === here) to = COUNTRIES[(COUNTRIES.indexOf(to) + 1) % COUNTRIES.length];
-    const arrival = r() < 0.2 ? addDays(date, 1) : date;
-    segments.push({ id: `s${i}`, departureCountry: here, arrivalCountry: to, departureDate: date, arrivalDate: arrival, mode: 'air' });
-    here = to;
-    date = addDays(arrival, Math.floor(r() * 7));
-  }
-  return { segments, asOf: date };
-}
 
 function peakRssMiB() {
   return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
 }
 
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * Times `fns` side by side: `batches` rounds, each running every function `perBatch` times in a row (the order
+ * alternating between rounds, so that both see the same machine). Per function: the median and the best (least
+ * disturbed: the machine is shared) of the rounds' time per call, in ms.
+ */
+function sideBySide(fns, batches, perBatch) {
+  const names = Object.keys(fns);
+  const wall = Object.fromEntries(names.map((k) => [k, []]));
+  for (let b = 0; b < batches; b++) {
+    for (const k of b % 2 ? [...names].reverse() : names) {
+      const t = performance.now();
+      for (let r = 0; r < perBatch; r++) fns[k]();
+      wall[k].push((performance.now() - t) / perBatch);
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, { ms: median(wall[k]), bestMs: Math.min(...wall[k]) }]));
+}
+
+/** Runs per round so that a round takes about `targetMs`, from one timed call. */
+function runsFor(fn, targetMs) {
+  const t = performance.now();
+  fn();
+  return Math.max(1, Math.round(targetMs / Math.max(performance.now() - t, 0.001)));
+}
+
+function rules() {
+  const { loadReferenceData } = require(path.join(lib, 'core', 'referenceData.js'));
+  const ref = loadReferenceData();
+  const rule = ref.rules[0];
+  const members = new Set([...ref.countries.keys()].filter((c) => ref.membershipIntervals(c, rule.region).length > 0));
+  return { rule, members };
+}
+
 async function engine(n) {
   const { evaluateTravel } = require(path.join(lib, 'core', 'evaluate.js'));
+  const { daysBetween } = require(path.join(lib, 'core', 'dates.js'));
+  const { itinerary } = require('./bench-data.js');
+  const { floorEvaluation } = require('./bench-floor.js');
   const { segments, asOf } = itinerary(n);
+  const { rule, members } = rules();
   let t = performance.now();
-  evaluateTravel(segments, { asOf });
+  const result = evaluateTravel(segments, { asOf });
   const firstMs = performance.now() - t;
-  const runs = n >= 100_000 ? 11 : n >= 10_000 ? 201 : 501;
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    t = performance.now();
-    evaluateTravel(segments, { asOf });
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
+  const fns = {
+    engine: () => evaluateTravel(segments, { asOf }),
+    floor: () => floorEvaluation(segments, asOf, members, rule.params.maxDays, rule.params.periodDays),
+  };
+  for (let w = 0; w < 5; w++) for (const f of Object.values(fns)) f(); // JIT warm-up
+  const perBatch = runsFor(fns.engine, 40);
+  const r = sideBySide(fns, n >= 100_000 ? 12 : 30, perBatch);
   return {
     size: n,
-    runs,
     days: daysBetween(segments[0].departureDate, asOf),
+    first: segments[0].departureDate,
+    asOf,
     firstMs,
-    medianMs: times[Math.floor(runs / 2)],
-    p90Ms: times[Math.floor(runs * 0.9)],
+    engineMs: r.engine.ms,
+    floorMs: r.floor.ms,
+    engineBestMs: r.engine.bestMs,
+    floorBestMs: r.floor.bestMs,
+    warnings: result.warnings.length,
+    peakRssMiB: peakRssMiB(),
+  };
+}
+
+/**
+ * Memory of one evaluation, as a function instance does it: the segments are built (they stand for the documents
+ * read), garbage is collected, then one evaluation runs. Reports the RSS before it and the peak RSS.
+ */
+async function engineMemory(n) {
+  const { evaluateTravel } = require(path.join(lib, 'core', 'evaluate.js'));
+  const { itinerary } = require('./bench-data.js');
+  const { segments, asOf } = itinerary(n);
+  global.gc?.();
+  const before = process.memoryUsage();
+  const peakBefore = peakRssMiB();
+  const t = performance.now();
+  const result = evaluateTravel(segments, { asOf });
+  const ms = performance.now() - t;
+  return {
+    size: n,
+    ms,
+    rssBeforeMiB: before.rss / 1048576,
+    heapBeforeMiB: before.heapUsed / 1048576,
+    peakRssBeforeMiB: peakBefore,
+    peakRssMiB: peakRssMiB(),
+    countries: Object.keys(result.countryDays).length,
+  };
+}
+
+async function sameDay(n) {
+  const { evaluateTravel } = require(path.join(lib, 'core', 'evaluate.js'));
+  const { hops } = require('./bench-data.js');
+  const one = hops(n, true);
+  const spread = hops(n, false);
+  const a = evaluateTravel(one.segments, { asOf: one.asOf });
+  const b = evaluateTravel(spread.segments, { asOf: spread.asOf });
+  const fns = {
+    sameDate: () => evaluateTravel(one.segments, { asOf: one.asOf }),
+    spread: () => evaluateTravel(spread.segments, { asOf: spread.asOf }),
+  };
+  const perBatch = runsFor(fns.sameDate, 100);
+  const r = sideBySide(fns, 10, perBatch);
+  return {
+    size: n,
+    sameDateMs: r.sameDate.ms,
+    spreadMs: r.spread.ms,
+    sameDateBestMs: r.sameDate.bestMs,
+    spreadBestMs: r.spread.bestMs,
+    sameDateWarnings: a.warnings.length,
+    spreadWarnings: b.warnings.length,
     peakRssMiB: peakRssMiB(),
   };
 }
 
 async function importRows(n) {
   const { importFile } = require(path.join(lib, 'core', 'import', 'index.js'));
+  const { flightRows } = require('./bench-data.js');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-bench-')), `generic-${n}.csv`);
-  const r = rng(7);
   const out = fs.createWriteStream(file);
-  out.write('date,from,to,departure_time,arrival_time,flight_number\n');
-  let date = '1990-01-01';
-  let here = 'JFK';
-  for (let i = 0; i < n; i++) {
-    let to = AIRPORTS[Math.floor(r() * AIRPORTS.length)];
-    if (to === here) to = AIRPORTS[(AIRPORTS.indexOf(to) + 1) % AIRPORTS.length];
-    const dep = `${String(6 + Math.floor(r() * 12)).padStart(2, '0')}:${String(Math.floor(r() * 60)).padStart(2, '0')}`;
-    const arr = `${String(Math.floor(r() * 24)).padStart(2, '0')}:${String(Math.floor(r() * 60)).padStart(2, '0')}`;
-    if (!out.write(`${date},${here},${to},${dep},${arr},XX${100 + (i % 900)}\n`)) await new Promise((res) => out.once('drain', res));
-    here = to;
-    date = addDays(date, 1 + Math.floor(r() * 2));
+  let lastDate;
+  for (const line of flightRows(n)) {
+    if (!out.write(`${line.text}\n`)) await new Promise((res) => out.once('drain', res));
+    lastDate = line.date ?? lastDate;
   }
   await new Promise((res) => out.end(res));
   const fileMiB = fs.statSync(file).size / 1048576;
   global.gc?.();
+  const rssBefore = process.memoryUsage().rss / 1048576;
   const t = performance.now();
   const result = await importFile(file, { importDate: '2026-11-23' });
   const seconds = (performance.now() - t) / 1000;
   global.gc?.();
   const heapAfterMiB = process.memoryUsage().heapUsed / 1048576;
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return { size: n, fileMiB, seconds, flights: result.flights, skipped: result.skipped.length, peakRssMiB: peakRssMiB(), heapAfterMiB };
+  const skipped = result.skipped.filter((s) => !s.duplicate);
+  const duplicates = result.skipped.length - skipped.length;
+  return {
+    size: n,
+    lastDate,
+    fileMiB,
+    seconds,
+    rows: result.rows,
+    flights: result.flights,
+    skipped: skipped.length,
+    duplicates,
+    firstSkipped: skipped[0]?.reason ?? result.skipped[0]?.reason ?? null,
+    rssBeforeMiB: rssBefore,
+    peakRssMiB: peakRssMiB(),
+    heapAfterMiB,
+  };
 }
 
-const [kind, size] = process.argv.slice(2);
-const run = kind === 'engine' ? engine : kind === 'import' ? importRows : null;
+/** Loads one deployed function's module (what a cold start does before the first event) and reports the cost. */
+async function coldStart(module) {
+  const t = performance.now();
+  const exported = require(path.join(lib, module));
+  const ms = performance.now() - t;
+  const loaded = Object.keys(require.cache);
+  return {
+    module,
+    exports: Object.keys(exported),
+    ms,
+    rssMiB: process.memoryUsage().rss / 1048576,
+    modules: loaded.length,
+    airportData: loaded.some((k) => k.includes(`${path.sep}airport-data-js${path.sep}`)),
+  };
+}
+
+const [kind, arg] = process.argv.slice(2);
+const cases = { engine, memory: engineMemory, sameday: sameDay, import: importRows, coldstart: coldStart };
+const run = cases[kind];
 if (!run) {
-  console.error('usage: bench-case.js engine|import N');
+  console.error('usage: bench-case.js engine|memory|sameday|import N | coldstart MODULE');
   process.exit(2);
 }
-run(Number(size)).then((r) => console.log(JSON.stringify(r)));
+run(kind === 'coldstart' ? arg : Number(arg)).then((r) => console.log(JSON.stringify(r)));

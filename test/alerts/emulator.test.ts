@@ -38,7 +38,7 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
     const uid = `h5-${crypto.randomUUID()}`;
     await repo.createProfileIfAbsent(uid, profile({ createdAt: created, updatedAt: created }));
     await repo.createSegmentsIfAbsent(uid, [
-      { id: 's1', data: { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2001-04-10', arrivalDate: '2001-04-10', mode: 'air', source: 'manual', createdAt: created, updatedAt: created } },
+      { id: 's1', data: { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2001-04-10', arrivalDate: '2001-04-10', mode: 'flight', source: 'manual', createdAt: created, updatedAt: created } },
     ]);
     await repo.putDevice(uid, 'phone', { fcmToken: `${uid}-ok`, platform: 'ios', appVersion: '1.0', lastSeenAt: created });
     await repo.putDevice(uid, 'old', { fcmToken: `${uid}-gone`, platform: 'ios', appVersion: '0.9', lastSeenAt: created });

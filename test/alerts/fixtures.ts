@@ -34,6 +34,8 @@ export function status(asOf: string, o: Partial<VisaStatusDoc> & { stay?: string
     ruleId: RULE,
     asOf,
     applies: true,
+    reason: null,
+    permitDaysExcluded: 0,
     daysUsed: 90 - daysRemaining + overstayDays,
     daysRemaining,
     overstayDays,

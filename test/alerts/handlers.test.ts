@@ -34,7 +34,7 @@ beforeEach(async () => {
   setHandlerDeps({ repo, clock: () => AT_0900_BERLIN });
   setAlertDeps({ transport, queue, retry: { sleep: async () => undefined } });
   await repo.createProfileIfAbsent('u1', profile({ createdAt: created, updatedAt: created }));
-  await repo.putSegment('u1', 's1', { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-04-10', arrivalDate: '2026-04-10', mode: 'air', source: 'manual', createdAt: created, updatedAt: created });
+  await repo.putSegment('u1', 's1', { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-04-10', arrivalDate: '2026-04-10', mode: 'flight', source: 'manual', createdAt: created, updatedAt: created });
   await repo.putDevice('u1', 'iphone', { fcmToken: 'tok-iphone', platform: 'ios', appVersion: '1.0', lastSeenAt: created });
   await recomputeUser(repo, 'u1', { now: new Date('2026-07-01T05:00:00Z') });
 });

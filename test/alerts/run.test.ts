@@ -20,7 +20,7 @@ const AT_0900 = new Date('2026-07-01T07:00:00Z');
 const created = new Date('2026-01-01T00:00:00Z');
 
 function seg(from: string, to: string, date: string): SegmentDoc {
-  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'air', source: 'manual', createdAt: created, updatedAt: created };
+  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: created, updatedAt: created };
 }
 
 interface Env {

@@ -86,7 +86,7 @@ function segment(from: string, to: string, departureDate: string, arrivalDate = 
     arrivalCountry: to,
     departureDate,
     arrivalDate,
-    mode: 'air',
+    mode: 'flight',
     source: 'manual',
     createdAt: serverTimestamp(),
     updatedAt: serverTimestamp(),

@@ -85,7 +85,7 @@ const segmentDoc = (): DocumentData => ({
   arrivalCountry: 'FR',
   departureDate: '2025-04-10',
   arrivalDate: '2025-04-11',
-  mode: 'air',
+  mode: 'flight',
   source: 'manual',
   createdAt: past,
   updatedAt: past,

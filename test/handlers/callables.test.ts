@@ -163,6 +163,23 @@ describe('deleteAccount', () => {
   });
 });
 
+describe('deleteAccount when a step fails', () => {
+  const call = wrapCallable<{ deleted: true; storageFilesDeleted: number }>(deleteAccount);
+
+  test('the client gets `internal` with no server internals; the cause is logged with the uid', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    jest.spyOn(env.storage, 'deletePrefix').mockRejectedValue(new Error('gcs: 503 backendError at storage.googleapis.com/bucket-internal-name'));
+    const err = await Promise.resolve()
+      .then(() => call(callRequest({}, { uid: UID })))
+      .then(
+        () => null,
+        (e: { code?: string; message?: string }) => e,
+      );
+    expect(err).toMatchObject({ code: 'internal', message: 'the account could not be deleted completely; call again to finish' });
+    expect(env.logs).toContainEqual(expect.objectContaining({ message: 'handler.error', uid: UID, step: 'deleteAccount', reason: expect.stringMatching(/503/) }));
+  });
+});
+
 describe('createProfileOnSignUp (beforeUserCreated)', () => {
   const run = fft.wrap(createProfileOnSignUp as never) as (e: unknown) => Promise<unknown>;
   const event = (uid: string) => ({ eventId: `e-${uid}`, data: { uid, email: `${uid}@example.com`, displayName: 'Carol', providerData: [] } });

@@ -77,7 +77,7 @@ export function seg(
     arrivalCountry: to,
     departureDate,
     arrivalDate,
-    mode: 'air',
+    mode: 'flight',
     source: 'manual',
     createdAt: NOW,
     updatedAt: NOW,

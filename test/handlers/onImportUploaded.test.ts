@@ -200,6 +200,34 @@ describe('a good file', () => {
     // not a measurement (timings belong in `npm run bench`).
   }, 60_000);
 
+  describe('a file whose dates are all ambiguous (day and month both 12 or less)', () => {
+    // 3 April or 4 March? Every date fits both orders, so only the traveller can say.
+    const AMBIGUOUS = 'date,from,to\n3/4/2024,JFK,CDG\n10/4/2024,CDG,JFK\n';
+
+    test('without dateOrder metadata it fails with one message saying what to pass, and stores no segment', async () => {
+      await wrapped(await upload(`users/${UID}/imports/amb.csv`, AMBIGUOUS));
+      const doc = importDoc('amb')!;
+      expect(doc.status).toBe('failed');
+      expect(doc.error).toMatch(/dateOrder 'DMY' \(day first\) or 'MDY' \(month first\)/);
+      expect(Object.values(segmentsOf()).filter((x) => x.source === 'amb')).toHaveLength(0);
+    });
+
+    test.each([
+      ['DMY', ['2024-04-03', '2024-04-10']],
+      ['mdy', ['2024-03-04', '2024-10-04']],
+    ])('with dateOrder %s it imports every row in that order', async (order, dates) => {
+      await wrapped(await upload(`users/${UID}/imports/amb-${order}.csv`, AMBIGUOUS, { metadata: { dateOrder: order } }));
+      expect(importDoc(`amb-${order}`)!.status).toBe('succeeded');
+      const imported = Object.values(segmentsOf()).filter((x) => x.source === `amb-${order}`);
+      expect(imported.map((x) => x.departureDate).sort()).toEqual(dates);
+    });
+
+    test('an unknown dateOrder value fails naming it', async () => {
+      await wrapped(await upload(`users/${UID}/imports/amb-x.csv`, AMBIGUOUS, { metadata: { dateOrder: 'day-first' } }));
+      expect(importDoc('amb-x')).toMatchObject({ status: 'failed', error: "the upload's custom metadata dateOrder 'day-first' must be DMY (day first), MDY (month first) or YMD" });
+    });
+  });
+
   test('the same event twice, and the same file uploaded again under a new id, create no duplicates', async () => {
     await givenExistingSegment();
     const csv = syntheticFlightsCsv(200, 3, '2024-01-01');

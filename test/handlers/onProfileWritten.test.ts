@@ -54,9 +54,9 @@ async function storeHundredDaysInFrance(repo: MemoryRepository): Promise<void> {
 }
 
 /** What a fresh evaluation of the stored segments says for one profile (the stored status must equal it). */
-async function freshRule(repo: MemoryRepository, asOf: string, nationalities: string[]) {
+async function freshRule(repo: MemoryRepository, asOf: string, nationalities: string[], residencePermits: UserProfile['residencePermits'] = []) {
   const segments = (await repo.listSegments(UID)).map(toCoreSegment);
-  return evaluateTravel(segments, { asOf, nationalities }).rules.find((r) => r.ruleId === RULE)!;
+  return evaluateTravel(segments, { asOf, nationalities, residencePermits }).rules.find((r) => r.ruleId === RULE)!;
 }
 
 let env: TestEnv;
@@ -154,6 +154,21 @@ const cases: Case[] = [
     check: ({ snap, prior, counts }) => {
       expect(snap).toEqual(prior);
       expect(counts).toEqual({ reads: 0, writes: 0, deletes: 0 });
+    },
+  },
+  {
+    // Presence in France during the permit's validity is not counted (Reg. (EU) 2016/399 Art. 6(2)): of the 100 days
+    // since 2026-08-16, those from 2026-09-01 on are covered; 2026-08-16 .. 2026-08-31 = 16 days remain.
+    name: 'a French residence permit added: a rule input, the days it covers leave the count',
+    stored: {},
+    write: { residencePermits: [{ country: 'FR', validFrom: '2026-09-01', validTo: '2027-08-31', kind: 'residence-permit' }] },
+    outcome: { action: 'recomputed', cause: 'edited', changed: true, changedFields: ['residencePermits'] },
+    check: async ({ snap, prior, counts, repo }) => {
+      expect(prior.users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 100 });
+      expect(snap.users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 16 });
+      const fresh = await freshRule(repo, '2026-11-23', ['US'], snap.users[UID]!.profile!.residencePermits);
+      expect(snap.users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: fresh.daysUsed, permitDaysExcluded: fresh.permitDaysExcluded });
+      expect(counts.reads).toBe(3);
     },
   },
   {

@@ -104,7 +104,8 @@ export type RulesOnly =
   | 'backend-only field: written by the backend (Admin SDK), never by the app'
   | "set at creation: a profile's email, createdAt and updatedAt, a segment's createdAt and source"
   | "the e-mail address is the signed-in account's"
-  | 'ownership: only the owner writes under users/{uid}';
+  | 'ownership: only the owner writes under users/{uid}'
+  | 'permits are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)';
 const SERVER_CLOCK: RulesOnly = 'server time: a client writes serverTimestamp(), never its device clock';
 const BACKEND_ONLY: RulesOnly = 'backend-only field: written by the backend (Admin SDK), never by the app';
 const SET_ONCE: RulesOnly = "set at creation: a profile's email, createdAt and updatedAt, a segment's createdAt and source";
@@ -115,6 +116,11 @@ const SET_ONCE: RulesOnly = "set at creation: a profile's email, createdAt and u
  * never did). Each list's last element is the one the "bad 10th" cases below replace.
  */
 const TEN_COUNTRIES = ['US', 'IE', 'FR', 'DE', 'IT', 'ES', 'PT', 'NL', 'BE', 'AT'];
+/** A residence permit as the app writes it (ResidencePermitSchema, core/applicability.ts). */
+const PERMIT = { country: 'FR', validFrom: '2024-01-01', validTo: '2025-12-31', kind: 'residence-permit' };
+/** Three permits, each valid: the most the profile may hold (MAX_RESIDENCE_PERMITS). */
+const THREE_PERMITS = TEN_COUNTRIES.slice(0, 3).map((country, i) => ({ ...PERMIT, country, kind: i % 2 ? 'long-stay-visa' : 'residence-permit' }));
+
 const TEN_THRESHOLDS = [90, 60, 45, 30, 21, 14, 7, 3, 1, 0];
 
 /** Creates of `users/${OWNER}` (the document does not exist yet) and whether the rules allow them. */
@@ -134,6 +140,9 @@ export const PROFILE_CREATE_CASES: ProfileCreateCase[] = [
   { name: 'unknown field', who: 'owner', patch: { admin: true }, ok: false },
   { name: '10 nationalities, 10 thresholds', who: 'owner', patch: { nationalities: TEN_COUNTRIES, notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS } }, ok: true },
   { name: 'e-mail as a number', who: 'owner', patch: { email: 42 }, ok: false },
+  // Permits are added by an update once the profile exists (a create checks every field, and the rules' budget of
+  // 1 000 expressions per request does not hold a profile at every limit at once).
+  { name: 'with a residence permit', who: 'owner', patch: { residencePermits: [PERMIT] }, ok: false, rulesOnly: 'permits are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)' },
   { name: 'createdAt as a string', who: 'owner', patch: { createdAt: '2025-05-01T12:00:00Z' }, ok: false },
 ];
 
@@ -178,7 +187,7 @@ export function newSegment(): Record<string, unknown> {
     arrivalCountry: 'FR',
     departureDate: '2025-04-10',
     arrivalDate: '2025-04-11',
-    mode: 'air',
+    mode: 'flight',
     source: 'manual',
     createdAt: SERVER_TIME,
     updatedAt: SERVER_TIME,
@@ -220,7 +229,7 @@ export const SEGMENT_CREATE_CASES: WriteCase[] = [
   { name: 'month without leading zero', patch: { departureDate: '2025-4-10' }, ok: false },
   { name: 'date with a time', patch: { departureDate: '2025-04-10T10:00' }, ok: false },
   { name: 'lower-case country', patch: { arrivalCountry: 'fr' }, ok: false },
-  { name: 'unknown mode', patch: { mode: 'bus' }, ok: false },
+  { name: 'unknown mode', patch: { mode: 'hovercraft' }, ok: false },
   { name: 'unknown field', patch: { country: 'FR' }, ok: false },
   { name: 'notes of exactly 500 characters', patch: { notes: 'x'.repeat(500) }, ok: true },
   { name: 'notes over 500 characters', patch: { notes: 'x'.repeat(501) }, ok: false },
@@ -264,7 +273,15 @@ export const SEGMENT_CREATE_CASES: WriteCase[] = [
   { name: 'transit as a string', patch: { transit: 'yes' }, ok: false },
   { name: 'transit true', patch: { transit: true }, ok: true },
   { name: 'mode null', patch: { mode: null }, ok: false },
-  { name: 'every travel mode is accepted: rail', patch: { mode: 'rail' }, ok: true },
+  ...(['flight', 'train', 'car', 'bus', 'ferry', 'other'] as const).map((mode) => ({ name: `travel mode ${mode}`, patch: { mode }, ok: true })),
+  { name: 'a mode of the old vocabulary (air)', patch: { mode: 'air' }, ok: false },
+  { name: 'mode in capitals (Flight)', patch: { mode: 'Flight' }, ok: false },
+  { name: 'purpose of exactly 200 characters', patch: { purpose: 'x'.repeat(200) }, ok: true },
+  { name: 'purpose over 200 characters', patch: { purpose: 'x'.repeat(201) }, ok: false },
+  { name: 'purpose as a number', patch: { purpose: 1 }, ok: false },
+  { name: 'entry point of a land crossing', patch: { mode: 'car', entryPoint: 'Hendaye / Irun bridge' }, ok: true },
+  { name: 'entry point over 100 characters', patch: { entryPoint: 'x'.repeat(101) }, ok: false },
+  { name: 'entry point as a list', patch: { entryPoint: ['Dover'] }, ok: false },
   { name: 'flight number of exactly 12 characters', patch: { flightNumber: 'x'.repeat(12) }, ok: true },
   { name: 'notes as a number', patch: { notes: 5 }, ok: false },
   { name: 'createdAt as a string', patch: { createdAt: '2025-05-01' }, ok: false },
@@ -282,6 +299,8 @@ export const SEGMENT_UPDATE_CASES: UpdateCase[] = [
   { name: 'manual segment claims an import id', stored: {}, patch: { source: 'import-1' }, ok: false, rulesOnly: SET_ONCE },
   { name: 'source removed', stored: {}, patch: { source: undefined }, ok: false },
   { name: 'optional notes removed', stored: { notes: 'old' }, patch: { notes: undefined }, ok: true },
+  { name: 'purpose and entry point added by an edit', stored: {}, patch: { purpose: 'work', entryPoint: 'Calais' }, ok: true },
+  { name: 'purpose removed', stored: { purpose: 'holiday' }, patch: { purpose: undefined }, ok: true },
   { name: 'edit makes arrival 2 days early', stored: {}, patch: { arrivalDate: '2025-04-08' }, ok: false },
   { name: 'edit to typo year 0219 on both dates', stored: {}, patch: { departureDate: '0219-04-10', arrivalDate: '0219-04-11' }, ok: false },
   { name: 'edit to the last travel date 2199-12-31', stored: {}, patch: { departureDate: '2199-12-31', arrivalDate: '2199-12-31' }, ok: true },
@@ -306,6 +325,31 @@ export function storedProfile(): Record<string, unknown> {
 /** Updates of `users/${OWNER}` by its owner (only profileEditableKeys() may change). */
 export const PROFILE_UPDATE_CASES: UpdateCase[] = [
   { name: 'display name', stored: {}, patch: { displayName: 'Al' }, ok: true },
+  // Residence permits and long-stay visas (optional; absent = none).
+  { name: 'a residence permit added', stored: {}, patch: { residencePermits: [PERMIT] }, ok: true },
+  { name: 'a long-stay visa valid one day', stored: {}, patch: { residencePermits: [{ ...PERMIT, kind: 'long-stay-visa', validTo: '2024-01-01' }] }, ok: true },
+  { name: 'permits removed', stored: { residencePermits: [PERMIT] }, patch: { residencePermits: undefined }, ok: true },
+  { name: 'no permits (empty list)', stored: {}, patch: { residencePermits: [] }, ok: true },
+  { name: '3 permits', stored: {}, patch: { residencePermits: THREE_PERMITS }, ok: true },
+  {
+    name: '3 permits added to a profile with 10 nationalities and 10 thresholds (the largest profile)',
+    stored: { nationalities: TEN_COUNTRIES, notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS } },
+    patch: { residencePermits: THREE_PERMITS },
+    ok: true,
+  },
+  { name: 'a bad nationality is refused whatever else changes', stored: {}, patch: { residencePermits: [PERMIT], nationalities: ['usa'] }, ok: false },
+  { name: '3 permits ending on the 29th, 30th and 31st (calendar check)', stored: {}, patch: { residencePermits: [{ ...PERMIT, validTo: '2024-02-29' }, { ...PERMIT, validTo: '2025-04-30' }, { ...PERMIT, validTo: '2025-12-31' }] }, ok: true },
+  { name: 'permit ending on 2025-02-29 (no such day)', stored: {}, patch: { residencePermits: [{ ...PERMIT, validTo: '2025-02-29' }] }, ok: false },
+  { name: '4 permits', stored: {}, patch: { residencePermits: [...THREE_PERMITS, PERMIT] }, ok: false },
+  { name: 'bad 3rd permit (validTo before validFrom)', stored: {}, patch: { residencePermits: [...THREE_PERMITS.slice(0, 2), { ...PERMIT, validFrom: '2026-01-01' }] }, ok: false },
+  { name: 'permit country lower case', stored: {}, patch: { residencePermits: [{ ...PERMIT, country: 'fr' }] }, ok: false },
+  { name: 'permit validFrom not a date', stored: {}, patch: { residencePermits: [{ ...PERMIT, validFrom: '2024-02-30' }] }, ok: false },
+  { name: 'permit validTo in year 0219', stored: {}, patch: { residencePermits: [{ ...PERMIT, validTo: '0219-12-31' }] }, ok: false },
+  { name: 'permit of an unknown kind', stored: {}, patch: { residencePermits: [{ ...PERMIT, kind: 'visa' }] }, ok: false },
+  { name: 'permit without kind', stored: {}, patch: { residencePermits: [withoutKey(PERMIT, 'kind')] }, ok: false },
+  { name: 'permit with an extra key', stored: {}, patch: { residencePermits: [{ ...PERMIT, number: 'X123' }] }, ok: false },
+  { name: 'permit as a string', stored: {}, patch: { residencePermits: ['FR:2024-01-01:2025-12-31'] }, ok: false },
+  { name: 'permits as a map', stored: {}, patch: { residencePermits: PERMIT }, ok: false },
   { name: 'nationalities and home country', stored: {}, patch: { nationalities: ['US', 'IE'], homeCountry: 'IE' }, ok: true },
   {
     name: 'notifications off, no quiet hours',

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MAX_RESIDENCE_PERMITS } from '../../functions/src/core/applicability';
 import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SEGMENT_LIMITS, TravelModeSchema } from '../../functions/src/core/segment';
 import {
   DEVICE_LIMITS,
@@ -62,13 +63,34 @@ describe('client-writable fields equal the zod schemas', () => {
     { fn: 'segmentKeys', expected: Object.keys(segmentShape) },
     { fn: 'segmentRequiredKeys', expected: requiredOf(segmentShape) },
     { fn: 'profileEditableKeys', expected: Object.keys(ProfileEditableSchema.shape) },
-    // A profile created by the app: every UserProfileSchema field except those only scheduled runs write.
+    // A profile created by the app: every required UserProfileSchema field except those only scheduled runs write
+    // (the optional residencePermits is allowed next to them, checked below).
     {
       fn: 'profileCreateKeys',
-      expected: Object.keys(UserProfileSchema.shape).filter((k) => k !== 'nextAlertAt' && k !== 'nextRecomputeAt'),
+      expected: Object.keys(UserProfileSchema.shape).filter((k) => !['nextAlertAt', 'nextRecomputeAt', 'residencePermits'].includes(k)),
     },
   ])('$fn() lists exactly the schema fields', ({ fn, expected }) => {
     expect(sorted(literalsOf(fn))).toEqual(sorted(expected));
+  });
+
+  test('the one optional profile field, residencePermits, is editable but not part of a create', () => {
+    const optional = Object.entries(ProfileEditableSchema.shape).filter(([, v]) => v.safeParse(undefined).success).map(([k]) => k);
+    expect(optional).toEqual(['residencePermits']);
+    expect(literalsOf('profileEditableKeys')).toContain('residencePermits');
+    expect(literalsOf('profileCreateKeys')).not.toContain('residencePermits');
+  });
+
+  test('the year range of isTravelDate is exactly the schema travel-date years', () => {
+    // The rules check the year in the date's regular expression (cheaper than int() on a split).
+    const m = /function isTravelDate\(v\) \{[\s\S]*?v\.matches\('(\([^)]*\))-/.exec(text);
+    expect(m).not.toBeNull();
+    const year = new RegExp(`^${m![1]}$`);
+    const accepted = Array.from({ length: 600 }, (_, i) => 1700 + i).filter((y) => year.test(String(y)));
+    expect([accepted[0], accepted[accepted.length - 1], accepted.length]).toEqual([
+      Number(MIN_TRAVEL_DATE.slice(0, 4)),
+      Number(MAX_TRAVEL_DATE.slice(0, 4)),
+      Number(MAX_TRAVEL_DATE.slice(0, 4)) - Number(MIN_TRAVEL_DATE.slice(0, 4)) + 1,
+    ]);
   });
 
   test('device and notification validation name exactly the schema fields', () => {
@@ -102,9 +124,8 @@ describe('client-writable fields equal the zod schemas', () => {
     { text: `(l.size() <= ${PROFILE_LIMITS.thresholds - 1} || isThreshold(l[${PROFILE_LIMITS.thresholds - 1}]))` },
     { text: `d.fcmToken.size() <= ${DEVICE_LIMITS.fcmToken}` },
     { text: `isBoundedString(d.appVersion, ${DEVICE_LIMITS.appVersion})` },
-    // The travel-date range is whole years (checked below: MIN is a 1 January, MAX a 31 December).
-    { text: `int(v.split('-')[0]) >= ${Number(MIN_TRAVEL_DATE.slice(0, 4))}` },
-    { text: `int(v.split('-')[0]) <= ${Number(MAX_TRAVEL_DATE.slice(0, 4))}` },
+    { text: `l.size() <= ${MAX_RESIDENCE_PERMITS}` },
+    { text: `(l.size() <= ${MAX_RESIDENCE_PERMITS - 1} || isPermit(l[${MAX_RESIDENCE_PERMITS - 1}]))` },
     { text: 'isTravelDate(d.departureDate)' },
     { text: 'isTravelDate(d.arrivalDate)' },
   ])('limit from the schema appears in the rules: $text', ({ text: expected }) => {

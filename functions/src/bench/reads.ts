@@ -39,7 +39,7 @@ interface Cost {
 }
 
 function seg(from: string, to: string, date: string, t: Date): SegmentDoc {
-  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'air', source: 'manual', createdAt: t, updatedAt: t };
+  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: t, updatedAt: t };
 }
 
 /** A user with `n` segments (a border crossing every 3 days, ending in France on 2026-11-20), timeline built. */

@@ -12,7 +12,7 @@
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
-import { errorReason } from '../log';
+import { errorReason, logEvent } from '../log';
 import { deleteAccountData } from '../services/account';
 import { handlerDeps } from '../triggers/deps';
 
@@ -34,7 +34,9 @@ export const deleteAccount = onCall<unknown, Promise<{ deleted: true; storageFil
       const r = await deleteAccountData(deps, auth.uid);
       return { deleted: true as const, storageFilesDeleted: r.storageFilesDeleted };
     } catch (e) {
-      throw new HttpsError('internal', `the account could not be deleted completely (${errorReason(e)}); call again to finish`);
+      // The cause goes to the log with the uid, never to the client (a server error text is not the app's business).
+      logEvent('ERROR', 'handler.error', { uid: auth.uid, reason: errorReason(e), step: 'deleteAccount' });
+      throw new HttpsError('internal', 'the account could not be deleted completely; call again to finish');
     }
   },
 );

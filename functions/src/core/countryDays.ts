@@ -32,29 +32,73 @@ export function computeCountryDays(presence: Presence): CountryDays {
   return countryDaysFrom(presence.byCountry, presence.asOf);
 }
 
+/** `YYYY` keys of years, made once per year rather than per interval. */
+const yearKeys = new Map<number, string>();
+function yearKey(y: number): string {
+  let k = yearKeys.get(y);
+  if (k === undefined) yearKeys.set(y, (k = String(y).padStart(4, '0')));
+  return k;
+}
+
 /** Same as `computeCountryDays`, from a country -> sorted disjoint intervals map and an `asOf` day number. */
 export function countryDaysFrom(byCountry: ReadonlyMap<string, readonly DayInterval[]>, asOf: number): CountryDays {
   const countryDays: Record<string, number> = {};
-  const countryDaysByYear: Record<string, Record<string, number>> = {};
   const countries = [...byCountry.keys()].sort();
+  // Year -> [country, days, country, days, ...]: countries in order, years in order of first appearance; the
+  // result's rows are built from it in one go (cheaper than growing every row country by country).
+  const perYear = new Map<number, (string | number)[]>();
   for (const country of countries) {
-    let total = 0;
-    for (const iv of byCountry.get(country)!) {
-      const end = Math.min(iv.end, asOf);
-      if (end < iv.start) continue;
-      total += end - iv.start + 1;
-      for (let y = yearOf(iv.start); ; y++) {
-        const a = Math.max(iv.start, yearStart(y));
-        const b = Math.min(end, yearStart(y + 1) - 1);
-        if (a > end) break;
-        if (b >= a) {
-          const key = String(y).padStart(4, '0');
-          const row = (countryDaysByYear[key] ??= {});
-          row[country] = (row[country] ?? 0) + (b - a + 1);
-        }
-      }
-    }
+    const total = countCountry(byCountry.get(country)!, asOf, country, perYear);
     if (total > 0) countryDays[country] = total;
   }
+  const countryDaysByYear: Record<string, Record<string, number>> = {};
+  for (const [year, cells] of perYear) {
+    const row: Record<string, number> = {};
+    for (let k = 0; k < cells.length; k += 2) row[cells[k] as string] = (row[cells[k] as string] ?? 0) + (cells[k + 1] as number);
+    countryDaysByYear[yearKey(year)] = row;
+  }
   return { countryDays, countryDaysByYear };
+}
+
+/**
+ * Days of one country's sorted disjoint intervals up to `asOf`; appends its days per year to `perYear`. (Its own
+ * function, called once per country, so that the engine optimises the loop once rather than on every call.)
+ */
+function countCountry(list: readonly DayInterval[], asOf: number, country: string, perYear: Map<number, (string | number)[]>): number {
+  let total = 0;
+  // The year being counted, its bounds and its days so far (intervals ascend, so years are met in order).
+  let y = 0;
+  let yStart = 1;
+  let yEnd = 0;
+  let yDays = 0;
+  for (let k = 0; k < list.length; k++) {
+    const iv = list[k]!;
+    const end = iv.end < asOf ? iv.end : asOf;
+    let a = iv.start;
+    if (end < a) continue;
+    total += end - a + 1;
+    for (;;) {
+      if (a < yStart || a > yEnd) {
+        if (yDays > 0) yearRow(perYear, y).push(country, yDays);
+        yDays = 0;
+        y = yearOf(a);
+        yStart = yearStart(y);
+        yEnd = yearStart(y + 1) - 1;
+      }
+      if (end <= yEnd) {
+        yDays += end - a + 1;
+        break;
+      }
+      yDays += yEnd - a + 1;
+      a = yEnd + 1;
+    }
+  }
+  if (yDays > 0) yearRow(perYear, y).push(country, yDays);
+  return total;
+}
+
+function yearRow(perYear: Map<number, (string | number)[]>, year: number): (string | number)[] {
+  let cells = perYear.get(year);
+  if (!cells) perYear.set(year, (cells = []));
+  return cells;
 }

@@ -7,6 +7,16 @@ import type { DayInterval } from './referenceData';
 export type { DayInterval };
 
 /**
+ * A set of days as a bitmap: day `d` is in the set when `first <= d <= last` and `bits[d - first] === 1`. The
+ * empty set has `last < first` and no bits.
+ */
+export interface DaySet {
+  readonly first: number;
+  readonly last: number;
+  readonly bits: Uint8Array;
+}
+
+/**
  * Sorts and merges intervals; overlapping AND adjacent intervals (`[1,3]`, `[4,6]`) become one, so every
  * result interval is a maximal run of consecutive days. Does not modify the input.
  */
@@ -55,5 +65,24 @@ export function countDays(intervals: readonly DayInterval[], upTo = Infinity): n
 export function expandDays(intervals: readonly DayInterval[]): number[] {
   const out: number[] = [];
   for (const iv of intervals) for (let d = iv.start; d <= iv.end; d++) out.push(d);
+  return out;
+}
+
+/** Days of `a` that are not in `b` (both sorted, disjoint lists; linear merge). */
+export function subtractIntervals(a: readonly DayInterval[], b: readonly DayInterval[]): DayInterval[] {
+  const out: DayInterval[] = [];
+  let j = 0;
+  for (const x of a) {
+    let start = x.start;
+    while (j < b.length && b[j]!.end < start) j++;
+    let k = j;
+    while (start <= x.end && k < b.length && b[k]!.start <= x.end) {
+      const y = b[k]!;
+      if (y.start > start) out.push({ start, end: y.start - 1 });
+      start = Math.max(start, y.end + 1);
+      k++;
+    }
+    if (start <= x.end) out.push({ start, end: x.end });
+  }
   return out;
 }

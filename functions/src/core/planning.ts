@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
-import { PlannedStaySchema, prepareEvaluation, ruleApplies, type EvaluateOptions } from './evaluate';
-import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
-import { regionPresence, type PlannedStay } from './presence';
+import { ruleApplicability } from './applicability';
+import { PlannedStaySchema, prepareEvaluation, rulePresence, type EvaluateOptions } from './evaluate';
+import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
+import type { PlannedStay } from './presence';
 import type { ReferenceData } from './referenceData';
 import { evaluateRollingWindow } from './rules/rollingWindow';
 import type { IdentifiedSegment } from './segment';
@@ -30,18 +31,32 @@ export type { PlannedStay } from './presence';
 export interface TripPlanResult {
   ruleId: string;
   applies: boolean;
+  /** Why the rule does not apply (an exempt nationality), or null. */
+  reason: string | null;
   complies: boolean;
   latestExitDate: string | null;
   firstViolationDate: string | null;
   earliestCompliantEntryDate: string | null;
 }
 
-/** Days of the stays (shifted by `shift` days) in `region`, on the dates the country is a member. */
-function planRegionDays(stays: readonly { country: string; a: number; b: number }[], shift: number, region: string, ref: ReferenceData): DayInterval[] {
+/**
+ * Days of the stays (shifted by `shift` days) in `region`, on the dates the country is a member, less the days a
+ * residence permit of that country covers (`excluded`, see applicability.ts).
+ */
+function planRegionDays(
+  stays: readonly { country: string; a: number; b: number }[],
+  shift: number,
+  region: string,
+  ref: ReferenceData,
+  excluded?: ReadonlyMap<string, readonly DayInterval[]>,
+): DayInterval[] {
   const parts: DayInterval[] = [];
   for (const s of stays) {
     const member = ref.membershipIntervals(s.country, region);
-    if (member.length) parts.push(...intersectIntervals([{ start: s.a + shift, end: s.b + shift }], member));
+    if (!member.length) continue;
+    const days = [{ start: s.a + shift, end: s.b + shift }];
+    const x = excluded?.get(s.country);
+    parts.push(...intersectIntervals(x?.length ? subtractIntervals(days, x) : days, member));
   }
   return mergeIntervals(parts);
 }
@@ -135,13 +150,14 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
 
   return prepared.rules.map((rule): TripPlanResult => {
     const { maxDays, periodDays } = rule.params;
-    const base = regionPresence(prepared.presence, rule.region, ref);
+    const base = rulePresence(prepared, rule);
+    const excluded = rule.residencePermitsExcluded ? prepared.permitCover : undefined;
     let latestExitDate: string | null = null;
-    const planDays = planRegionDays(plan, 0, rule.region, ref);
+    const planDays = planRegionDays(plan, 0, rule.region, ref, excluded);
     if (planDays.length) {
       const entry = planDays[0]!.start;
       const firstStay = plan.findIndex((s) => s.a <= entry && entry <= s.b && ref.isMember(s.country, rule.region, entry));
-      const others = planRegionDays(plan.filter((_, i) => i !== firstStay), 0, rule.region, ref);
+      const others = planRegionDays(plan.filter((_, i) => i !== firstStay), 0, rule.region, ref, excluded);
       const r = evaluateRollingWindow(mergeIntervals([...base, ...others]), entry, rule.params);
       latestExitDate = r.latestExit === null ? null : fromDayNumber(r.latestExit);
     }
@@ -150,7 +166,7 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
     const lastBase = base.length ? base[base.length - 1]!.end : planFirst;
     const maxShift = Math.max(0, lastBase - planFirst) + periodDays + (planLast - planFirst) + 1;
     const checker = new ViolationChecker(base, planFirst - periodDays, planLast + maxShift + periodDays, maxDays, periodDays);
-    const causedAt = (shift: number) => checker.firstCaused(planRegionDays(plan, shift, rule.region, ref));
+    const causedAt = (shift: number) => checker.firstCaused(planRegionDays(plan, shift, rule.region, ref, excluded));
     const violation = causedAt(0);
     let earliest: string | null = null;
     for (let k = 0; k <= maxShift; k++) {
@@ -161,7 +177,7 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
     }
     return {
       ruleId: rule.id,
-      applies: ruleApplies(rule, prepared.nationalities, prepared.asOfDay, ref),
+      ...ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, ref),
       complies: violation === null,
       latestExitDate,
       firstViolationDate: violation === null ? null : fromDayNumber(violation),

@@ -9,7 +9,8 @@
  */
 import { fromDayNumber, type IsoDate } from './dates';
 import { dayNumber, parseDayNumber } from './dayNumbers';
-import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
+import { mergeIntervals, subtractIntervals, type DayInterval, type DaySet } from './intervals';
+import { continuityOrder, type OrderView } from './order';
 import type { ReferenceData } from './referenceData';
 import type { IdentifiedSegment } from './segment';
 
@@ -79,66 +80,92 @@ const NO_TIME = '99:99'; // sorts after every HH:MM
  *   is taken instead; a same-day round trip US -> FR, FR -> US has no head and keeps its order.
  * Data whose order is already continuous is never reordered, and a gap no chain of same-date segments bridges
  * (a missing segment) is left as it is and warned about. Deterministic. Returns a new array.
+ *
+ * Cost: O(n log n) for the sort (O(n) when the input is already in order), plus the repairs (order.ts): O(1) for
+ * an out-of-order same-day hop, at most the number of distinct country pairs of that date otherwise; so
+ * thousands of segments on one date cost about what they cost on distinct dates.
  */
 export function sortSegments<S extends IdentifiedSegment>(segments: readonly S[]): S[] {
-  const base = [...segments].sort(compareSegments);
-  const n = base.length;
-  const out: S[] = [];
-  const taken = new Uint8Array(n);
-  let i = 0;
-  let cur: string | undefined;
-  while (out.length < n) {
-    while (taken[i]) i++;
-    const h = base[i]!;
-    let pick = i;
-    if (h.departureCountry !== cur) {
-      const hDep = h.departureDate;
-      const lastDate = addDaysFast(hDep, 1);
-      const cands: number[] = [];
-      let k = i + 1;
-      for (; k < n && base[k]!.departureDate <= lastDate; k++) {
-        const x = base[k]!;
-        if (!taken[k] && (x.departureDate === hDep || x.arrivalDate <= hDep)) cands.push(k);
-      }
-      const lands = (country: string, except: number) => {
-        for (let q = i; q < k; q++) if (q !== except && !taken[q] && base[q]!.arrivalCountry === country) return true;
-        return false;
-      };
-      if (cur !== undefined) pick = firstStepOfChain(base, cands, cur, h.departureCountry) ?? i;
-      else if (lands(h.departureCountry, i)) pick = cands.find((j) => !lands(base[j]!.departureCountry, j)) ?? i;
-    }
-    taken[pick] = 1;
-    const s = base[pick]!;
-    out.push(s);
-    cur = s.arrivalCountry;
-  }
+  const base = sortedPositions(segments.length, (a, b) => compareSegments(segments[a]!, segments[b]!));
+  const order = continuityOrder(base, rawView(segments));
+  const out = new Array<S>(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = segments[order[k]!]!;
   return out;
 }
 
 /**
- * Breadth-first search over the segments `cands` (indices into `base`, in order) as edges between countries:
- * the index of the first segment of the shortest chain from `from` to `to`, or undefined when there is none.
+ * Positions `0..n-1` sorted by `cmp` (stable). Input that is already in order, or nearly (a few same-date segments
+ * out of order), is put in order by insertion, in O(n) plus the moves; once that has moved more than n positions,
+ * by a full sort (so the worst case stays O(n log n)). `key`, when given, is a first sort key consistent with
+ * `cmp` (a smaller key sorts first): neighbours with increasing keys are in order without calling `cmp`.
  */
-function firstStepOfChain(base: readonly IdentifiedSegment[], cands: readonly number[], from: string, to: string): number | undefined {
-  const firstStep = new Map<string, number>();
-  let frontier = [from];
-  const seen = new Set([from]);
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const country of frontier) {
-      for (const j of cands) {
-        const x = base[j]!;
-        if (x.departureCountry !== country || seen.has(x.arrivalCountry)) continue;
-        const step = country === from ? j : firstStep.get(country)!;
-        if (x.arrivalCountry === to) return step;
-        seen.add(x.arrivalCountry);
-        firstStep.set(x.arrivalCountry, step);
-        next.push(x.arrivalCountry);
-      }
+export function sortedPositions(n: number, cmp: (a: number, b: number) => number, key?: ArrayLike<number>): Int32Array {
+  const base = new Int32Array(n);
+  for (let k = 0; k < n; k++) base[k] = k;
+  let budget = n;
+  for (let k = 1; k < n; k++) {
+    const x = base[k]!;
+    if (key && key[base[k - 1]!]! < key[x]!) continue;
+    if (cmp(base[k - 1]!, x) <= 0) continue;
+    // Only strictly greater positions move past x, so equal ones keep their input order (stable), also for the
+    // full sort below (typed-array sort is stable).
+    let j = k - 1;
+    while (j >= 0 && cmp(base[j]!, x) > 0) {
+      base[j + 1] = base[j]!;
+      j--;
+      budget--;
     }
-    frontier = next;
+    base[j + 1] = x;
+    if (budget < 0) return base.sort(cmp);
   }
-  return undefined;
+  return base;
+}
+
+/**
+ * The order view of segments whose dates may be invalid (the exported `sortSegments` runs on raw strings; an
+ * invalid date compares as itself): day numbers when every date is valid, else ranks of the distinct strings.
+ */
+function rawView(segments: readonly IdentifiedSegment[]): OrderView {
+  const n = segments.length;
+  const countryIds = new Map<string, number>();
+  const id = (c: string) => {
+    let k = countryIds.get(c);
+    if (k === undefined) countryIds.set(c, (k = countryIds.size));
+    return k;
+  };
+  const dep = new Float64Array(n);
+  const arr = new Float64Array(n);
+  const depC = new Int32Array(n);
+  const arrC = new Int32Array(n);
+  let valid = true;
+  for (let k = 0; k < n; k++) {
+    const s = segments[k]!;
+    dep[k] = parseDayNumber(s.departureDate);
+    arr[k] = parseDayNumber(s.arrivalDate);
+    if (Number.isNaN(dep[k]) || Number.isNaN(arr[k])) valid = false;
+    depC[k] = id(s.departureCountry);
+    arrC[k] = id(s.arrivalCountry);
+  }
+  if (valid) return { dep, arr, depC, arrC, countries: countryIds.size, lastKey: (d) => d + 1 };
+  const strings = [...new Set(segments.flatMap((s) => [s.departureDate, s.arrivalDate]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Map(strings.map((x, r) => [x, r]));
+  for (let k = 0; k < n; k++) {
+    dep[k] = rank.get(segments[k]!.departureDate)!;
+    arr[k] = rank.get(segments[k]!.arrivalDate)!;
+  }
+  const last = strings.map((x) => {
+    // Largest rank whose string is <= the day after x (x itself when x is not a date).
+    const bound = addDaysFast(x, 1);
+    let lo = 0;
+    let hi = strings.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (strings[mid]! <= bound) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  });
+  return { dep, arr, depC, arrC, countries: countryIds.size, lastKey: (r) => last[r]! };
 }
 
 /** `YYYY-MM-DD` one day after `date` (the sort runs on raw strings; an invalid date compares as itself). */
@@ -157,8 +184,32 @@ export function compareSegments(a: IdentifiedSegment, b: IdentifiedSegment): num
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Same-date departure before the previous segment's arrival, by local times (when both are known). */
+function overlapsByTime(s: IdentifiedSegment, prev: IdentifiedSegment): boolean {
+  return !!(s.departureTime && prev.arrivalTime && s.departureTime < prev.arrivalTime);
+}
+
 function describe(s: IdentifiedSegment): string {
   return `segment "${s.id}" (${s.departureCountry} ${s.departureDate} -> ${s.arrivalCountry} ${s.arrivalDate})`;
+}
+
+/**
+ * Segments with their dates already parsed (day numbers) and their countries as dense ids, input order
+ * (evaluate.ts builds this while validating, so each date is parsed once).
+ */
+export interface ParsedSegments {
+  readonly segments: readonly IdentifiedSegment[];
+  readonly dep: ArrayLike<number>;
+  readonly arr: ArrayLike<number>;
+  readonly depC: ArrayLike<number>;
+  readonly arrC: ArrayLike<number>;
+  /**
+   * `transit` of each segment: 1 for `true`, 0 when absent or false (2 for another truthy value, which only
+   * unvalidated input to `computePresence` can have: it makes a transit stay but never an airside departure).
+   */
+  readonly transit: ArrayLike<number>;
+  /** Country id -> ISO code. */
+  readonly codes: readonly string[];
 }
 
 /**
@@ -188,101 +239,240 @@ export function computePresence(
   extraStays: readonly PlannedStay[] = [],
 ): Presence {
   const asOfDay = dayNumber(asOf, 'asOf');
-  const sorted = sortSegments(segments);
-  const n = sorted.length;
-  const dep = new Array<number>(n);
-  const arr = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const s = sorted[i]!;
-    try {
-      dep[i] = dayNumber(s.departureDate);
-      arr[i] = dayNumber(s.arrivalDate);
-    } catch {
-      // Again with the field named (building the names up front costs more than the whole count).
-      dayNumber(s.departureDate, `segment "${s.id}" departureDate`);
-      dayNumber(s.arrivalDate, `segment "${s.id}" arrivalDate`);
+  const n = segments.length;
+  const dep = new Int32Array(n);
+  const arr = new Int32Array(n);
+  const depC = new Int32Array(n);
+  const arrC = new Int32Array(n);
+  const transit = new Uint8Array(n);
+  const countryIds = new Map<string, number>();
+  const codes: string[] = [];
+  const id = (c: string) => {
+    let k = countryIds.get(c);
+    if (k === undefined) {
+      countryIds.set(c, (k = codes.length));
+      codes.push(c);
     }
-  }
-  const raw = new Map<string, DayInterval[]>();
-  const add = (country: string, start: number, end: number) => {
-    let list = raw.get(country);
-    if (!list) raw.set(country, (list = []));
-    const last = list[list.length - 1];
-    // Consecutive stays in one country usually touch; extending in place keeps the list short.
-    if (last && start >= last.start && start <= last.end + 1) {
-      if (end > last.end) last.end = end;
-    } else list.push({ start, end });
+    return k;
   };
-  const warnings: string[] = [];
-  const transits: TransitStay[] = [];
-  const unknown = new Map<string, string[]>();
-  const noteUnknown = (code: string, s: IdentifiedSegment) => {
-    if (reference.countryExists(code)) return;
-    const ids = unknown.get(code) ?? [];
-    if (ids.length < 5) ids.push(`"${s.id}" (${s.departureDate})`);
-    unknown.set(code, ids);
-  };
-
   for (let i = 0; i < n; i++) {
-    const s = sorted[i]!;
-    const prev = i > 0 ? sorted[i - 1] : undefined;
-    const next = i + 1 < n ? sorted[i + 1] : undefined;
-    noteUnknown(s.departureCountry, s);
-    noteUnknown(s.arrivalCountry, s);
-    if (arr[i]! < dep[i]! - 1) {
-      warnings.push(`${describe(s)} arrives more than one day before it departs, which is impossible even across the date line`);
-    }
-    if (prev) {
-      if (prev.arrivalCountry !== s.departureCountry) {
-        warnings.push(
-          `gap: ${describe(s)} departs from ${s.departureCountry}, but the previous ${describe(prev)} arrived in ${prev.arrivalCountry}`,
-        );
-      } else if (
-        dep[i]! < arr[i - 1]! ||
-        (dep[i] === arr[i - 1] && s.departureTime && prev.arrivalTime && s.departureTime < prev.arrivalTime)
-      ) {
-        warnings.push(`overlap: ${describe(s)} departs before the previous ${describe(prev)} arrived`);
+    const s = segments[i]!;
+    const a = parseDayNumber(s.departureDate);
+    const b = parseDayNumber(s.arrivalDate);
+    if (Number.isNaN(a) || Number.isNaN(b)) {
+      // The error names the first bad date in reading order, with its field (building names up front costs more
+      // than the whole count).
+      for (const x of sortSegments(segments)) {
+        dayNumber(x.departureDate, `segment "${x.id}" departureDate`);
+        dayNumber(x.arrivalDate, `segment "${x.id}" arrivalDate`);
       }
     }
-    const airsideBefore = prev?.transit === true && prev.arrivalCountry === s.departureCountry;
-    if (!airsideBefore) add(s.departureCountry, dep[i]!, dep[i]!);
-
-    const start = arr[i]!;
-    if (s.transit && next) {
-      transits.push({
-        segmentId: s.id,
-        onwardSegmentId: next.id,
-        country: s.arrivalCountry,
-        start,
-        end: Math.max(start, dep[i + 1]!),
-        inboundFrom: s.departureCountry,
-        inboundDepartureDay: dep[i]!,
-        onwardTo: next.arrivalCountry,
-        onwardArrivalDay: arr[i + 1]!,
-      });
-      continue;
-    }
-    if (s.transit) {
-      warnings.push(`${describe(s)} is marked as a transit but no onward segment follows; it is counted as a stay in ${s.arrivalCountry}`);
-    }
-    const end = next ? Math.max(start, dep[i + 1]!) : start <= asOfDay ? asOfDay : start;
-    add(s.arrivalCountry, start, end);
+    dep[i] = a;
+    arr[i] = b;
+    depC[i] = id(s.departureCountry);
+    arrC[i] = id(s.arrivalCountry);
+    transit[i] = s.transit === true ? 1 : s.transit ? 2 : 0;
   }
+  return presenceOfParsed({ segments, dep, arr, depC, arrC, transit, codes }, asOfDay, reference, extraStays);
+}
 
+/**
+ * `computePresence` on parsed segments (same result). Planned stays are validated by the caller or here.
+ * `order`: the segments' `readingOrder`, when the caller already has it (the midnight convention reads the same
+ * order: rules/midnightPresence.ts `midnightPresenceOfParsed`).
+ * @throws InvalidDateError for a bad planned stay date.
+ */
+export function presenceOfParsed(
+  parsed: ParsedSegments,
+  asOfDay: number,
+  reference: ReferenceData,
+  extraStays: readonly PlannedStay[] = [],
+  order: ArrayLike<number> = readingOrder(parsed),
+): Presence {
+  const { codes } = parsed;
+  const runs = new RunLists();
+  const warnings: string[] = [];
+  const transits: TransitStay[] = [];
+  sweep(parsed, order, asOfDay, runs, warnings, transits);
+
+  const stayCodes = [...codes];
   for (let k = 0; k < extraStays.length; k++) {
     const st = extraStays[k]!;
     const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);
     const b = dayNumber(st.exitDate, `extraStays[${k}].exitDate`);
     if (!reference.countryExists(st.country)) warnings.push(`planned stay ${k + 1} (${st.country} ${st.entryDate}): unknown country code ${st.country}`);
-    add(st.country, Math.min(a, b), Math.max(a, b));
+    let c = stayCodes.indexOf(st.country);
+    if (c === -1) c = stayCodes.push(st.country) - 1;
+    runs.add(c, Math.min(a, b), Math.max(a, b));
   }
-  for (const [code, ids] of unknown) {
-    warnings.push(`unknown country code ${code} in segment(s) ${ids.join(', ')}`);
-  }
+  warnings.push(...unknownCodeWarnings(parsed, order, reference));
 
   const byCountry = new Map<string, readonly DayInterval[]>();
-  for (const [c, list] of raw) byCountry.set(c, mergeIntervals(list));
+  for (const c of runs.firstSeen) byCountry.set(stayCodes[c]!, maximalRuns(runs.lists[c]!));
   return { asOf: asOfDay, byCountry, transits, warnings };
+}
+
+/** The `sortSegments` order of parsed segments, as input positions (`compareSegments` on day numbers). */
+export function readingOrder(parsed: ParsedSegments): ArrayLike<number> {
+  const { segments, dep, arr, depC, arrC, codes } = parsed;
+  const base = sortedPositions(segments.length, (a, b) => {
+    if (dep[a] !== dep[b]) return dep[a]! - dep[b]!;
+    const x = segments[a]!;
+    const y = segments[b]!;
+    const ta = x.departureTime ?? NO_TIME;
+    const tb = y.departureTime ?? NO_TIME;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    if (arr[a] !== arr[b]) return arr[a]! - arr[b]!;
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  }, dep);
+  return continuityOrder(base, { dep, arr, depC, arrC, countries: codes.length, lastKey: (d) => d + 1 });
+}
+
+/**
+ * Presence runs per country id, appended in reading order as flat `start, end` pairs (no object per run until
+ * the runs are merged); a run touching the previous one extends it.
+ */
+class RunLists {
+  readonly lists: (number[] | undefined)[] = [];
+  /** Country ids in the order of their first run. */
+  readonly firstSeen: number[] = [];
+
+  add(country: number, start: number, end: number): void {
+    let list = this.lists[country];
+    if (!list) {
+      this.lists[country] = list = [];
+      this.firstSeen.push(country);
+    }
+    const n = list.length;
+    if (n > 0 && start >= list[n - 2]! && start <= list[n - 1]! + 1) {
+      if (end > list[n - 1]!) list[n - 1] = end;
+    } else list.push(start, end);
+  }
+}
+
+/**
+ * The reading pass of `presenceOfParsed` (its own function so that the engine optimises this loop alone): the
+ * departure and stay runs of every segment in `order`, transit stays, and the warnings about dates and gaps.
+ * Segment objects are read only for a warning, a same-date time comparison or a transit stay.
+ */
+function sweep(
+  parsed: ParsedSegments,
+  order: ArrayLike<number>,
+  asOfDay: number,
+  runs: RunLists,
+  warnings: string[],
+  transits: TransitStay[],
+): void {
+  const { segments, dep, arr, depC, arrC, transit } = parsed;
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const d = dep[i]!;
+    const a = arr[i]!;
+    if (a < d - 1) warnings.push(arrivalWarning(segments[i]!));
+    let airsideBefore = false;
+    if (k > 0) {
+      const pi = order[k - 1]!;
+      if (arrC[pi] !== depC[i]) warnings.push(gapWarning(segments[i]!, segments[pi]!));
+      else {
+        const pa = arr[pi]!;
+        if (d < pa || (d === pa && overlapsByTime(segments[i]!, segments[pi]!))) warnings.push(overlapWarning(segments[i]!, segments[pi]!));
+        airsideBefore = transit[pi] === 1;
+      }
+    }
+    if (!airsideBefore) runs.add(depC[i]!, d, d);
+
+    const ni = k + 1 < n ? order[k + 1]! : -1;
+    if (transit[i] !== 0) {
+      if (ni !== -1) {
+        transits.push(transitStay(segments[i]!, segments[ni]!, d, a, dep[ni]!, arr[ni]!));
+        continue;
+      }
+      warnings.push(transitWarning(segments[i]!));
+    }
+    const end = ni !== -1 ? Math.max(a, dep[ni]!) : a <= asOfDay ? asOfDay : a;
+    runs.add(arrC[i]!, a, end);
+  }
+}
+
+function arrivalWarning(s: IdentifiedSegment): string {
+  return `${describe(s)} arrives more than one day before it departs, which is impossible even across the date line`;
+}
+
+function gapWarning(s: IdentifiedSegment, prev: IdentifiedSegment): string {
+  return `gap: ${describe(s)} departs from ${s.departureCountry}, but the previous ${describe(prev)} arrived in ${prev.arrivalCountry}`;
+}
+
+function overlapWarning(s: IdentifiedSegment, prev: IdentifiedSegment): string {
+  return `overlap: ${describe(s)} departs before the previous ${describe(prev)} arrived`;
+}
+
+function transitWarning(s: IdentifiedSegment): string {
+  return `${describe(s)} is marked as a transit but no onward segment follows; it is counted as a stay in ${s.arrivalCountry}`;
+}
+
+function transitStay(s: IdentifiedSegment, next: IdentifiedSegment, d: number, a: number, nextDep: number, nextArr: number): TransitStay {
+  return {
+    segmentId: s.id,
+    onwardSegmentId: next.id,
+    country: s.arrivalCountry,
+    start: a,
+    end: Math.max(a, nextDep),
+    inboundFrom: s.departureCountry,
+    inboundDepartureDay: d,
+    onwardTo: next.arrivalCountry,
+    onwardArrivalDay: nextArr,
+  };
+}
+
+/** One warning per unknown country code, in reading order, naming up to five segments (id and date) using it. */
+function unknownCodeWarnings(parsed: ParsedSegments, order: ArrayLike<number>, reference: ReferenceData): string[] {
+  const { segments, depC, arrC, codes } = parsed;
+  const known = codes.map((c) => reference.countryExists(c));
+  if (known.every(Boolean)) return [];
+  const unknown = new Map<string, string[]>();
+  const note = (c: number, s: IdentifiedSegment) => {
+    if (known[c]) return;
+    const ids = unknown.get(codes[c]!) ?? [];
+    if (ids.length < 5) ids.push(`"${s.id}" (${s.departureDate})`);
+    unknown.set(codes[c]!, ids);
+  };
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    note(depC[i]!, segments[i]!);
+    note(arrC[i]!, segments[i]!);
+  }
+  return [...unknown].map(([code, ids]) => `unknown country code ${code} in segment(s) ${ids.join(', ')}`);
+}
+
+/**
+ * `mergeIntervals` of a run list built in reading order (flat `start, end` pairs): one linear pass, without
+ * sorting, when the starts already ascend (the usual case); sorted otherwise (overlaps, date-line arrivals).
+ */
+function maximalRuns(list: readonly number[]): DayInterval[] {
+  for (let k = 2; k < list.length; k += 2) {
+    if (list[k]! < list[k - 2]!) {
+      const runs: DayInterval[] = [];
+      for (let j = 0; j < list.length; j += 2) runs.push({ start: list[j]!, end: list[j + 1]! });
+      return mergeIntervals(runs);
+    }
+  }
+  const out: DayInterval[] = [];
+  let start = list[0]!;
+  let end = list[1]!;
+  for (let k = 2; k < list.length; k += 2) {
+    const s = list[k]!;
+    const e = list[k + 1]!;
+    if (s <= end + 1) {
+      if (e > end) end = e;
+    } else {
+      out.push({ start, end });
+      start = s;
+      end = e;
+    }
+  }
+  out.push({ start, end });
+  return out;
 }
 
 /**
@@ -297,23 +487,98 @@ export function transitTouchesRegion(t: TransitStay, region: string, reference: 
 }
 
 /**
- * Distinct presence days in `region` as sorted maximal runs (day numbers): every country's presence on the
- * dates it is a member, plus transit days counted per `transitTouchesRegion`. An exit and re-entry on the same
- * date, or a move between two member countries, counts once.
+ * Distinct presence days in `region` as a bitmap: every country's presence on the dates it is a member, plus
+ * transit days counted per `transitTouchesRegion`. An exit and re-entry on the same date, or a move between two
+ * member countries, counts once. `first` and `last` are the first and last day of the set.
  */
-export function regionPresence(presence: Presence, region: string, reference: ReferenceData): DayInterval[] {
-  const parts: DayInterval[] = [];
-  for (const [country, days] of presence.byCountry) {
-    const member = reference.membershipIntervals(country, region);
-    if (member.length) parts.push(...intersectIntervals(days, member));
-  }
+export function regionDays(
+  presence: Presence,
+  region: string,
+  reference: ReferenceData,
+  excluded?: ReadonlyMap<string, readonly DayInterval[]>,
+): DaySet {
+  // `excluded`: days per country that do not count in that country (a residence permit's cover, applicability.ts);
+  // presence in another member state on the same day still counts.
+  const keep = (country: string, days: readonly DayInterval[]) => {
+    const x = excluded?.get(country);
+    return x?.length ? subtractIntervals(days, x) : days;
+  };
+  // Bounds that hold every intersection (a clipped interval lies within both lists' extents), then the bits, then
+  // the exact first and last day.
+  let lo = Infinity;
+  let hi = -Infinity;
+  const parts: { days: readonly DayInterval[]; member: readonly DayInterval[] }[] = [];
+  const consider = (days: readonly DayInterval[], member: readonly DayInterval[]) => {
+    if (!member.length || !days.length) return;
+    parts.push({ days, member });
+    const a = Math.max(days[0]!.start, member[0]!.start);
+    const b = Math.min(days[days.length - 1]!.end, member[member.length - 1]!.end);
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  };
+  for (const [country, days] of presence.byCountry) consider(keep(country, days), reference.membershipIntervals(country, region));
   for (const t of presence.transits) {
     const member = reference.membershipIntervals(t.country, region);
-    if (member.length && transitTouchesRegion(t, region, reference)) {
-      parts.push(...intersectIntervals([{ start: t.start, end: t.end }], member));
-    }
+    if (member.length && transitTouchesRegion(t, region, reference)) consider(keep(t.country, [{ start: t.start, end: t.end }]), member);
   }
-  return mergeIntervals(parts);
+  if (lo > hi) return { first: 0, last: -1, bits: new Uint8Array(0) };
+  const bits = new Uint8Array(hi - lo + 1);
+  for (const { days, member } of parts) fillIntersection(bits, lo, days, member);
+  let first = 0;
+  while (first < bits.length && bits[first] === 0) first++;
+  if (first === bits.length) return { first: 0, last: -1, bits: new Uint8Array(0) };
+  let last = bits.length - 1;
+  while (bits[last] === 0) last--;
+  return { first: lo + first, last: lo + last, bits: bits.subarray(first, last + 1) };
+}
+
+/**
+ * Sets the days of the intersection of two sorted, disjoint interval lists (intervals.ts `intersectIntervals`,
+ * without building it) in `bits`, whose first day is `lo`.
+ */
+function fillIntersection(bits: Uint8Array, lo: number, days: readonly DayInterval[], member: readonly DayInterval[]): void {
+  let i = 0;
+  let j = 0;
+  while (i < days.length && j < member.length) {
+    const x = days[i]!;
+    const y = member[j]!;
+    const start = x.start > y.start ? x.start : y.start;
+    const end = x.end < y.end ? x.end : y.end;
+    // Most stays are a few days: a loop is cheaper than a call to fill for those.
+    if (end - start < 16) for (let d = start; d <= end; d++) bits[d - lo] = 1;
+    else bits.fill(1, start - lo, end - lo + 1);
+    if (x.end < y.end) i++;
+    else j++;
+  }
+}
+
+/** The days of a `DaySet` as sorted maximal runs (day numbers, inclusive). */
+export function daySetRuns(set: DaySet): DayInterval[] {
+  const out: DayInterval[] = [];
+  const { bits, first } = set;
+  let k = 0;
+  while (k < bits.length) {
+    if (bits[k] === 0) {
+      k++;
+      continue;
+    }
+    const start = k;
+    while (k < bits.length && bits[k] === 1) k++;
+    out.push({ start: first + start, end: first + k - 1 });
+  }
+  return out;
+}
+
+/**
+ * Distinct presence days in `region` as sorted maximal runs (day numbers), as `regionDays`.
+ */
+export function regionPresence(
+  presence: Presence,
+  region: string,
+  reference: ReferenceData,
+  excluded?: ReadonlyMap<string, readonly DayInterval[]>,
+): DayInterval[] {
+  return daySetRuns(regionDays(presence, region, reference, excluded));
 }
 
 /** The presence days of one country as `YYYY-MM-DD` strings (tests, debugging). */

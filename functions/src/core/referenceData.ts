@@ -80,6 +80,11 @@ export const VisaRuleSchema = z
     convention: AnyPartOfDay.optional(),
     exemptNationalityRegions: z.array(RegionIdSchema),
     exemptNationalities: z.array(z.string().regex(/^[A-Z]{2}$/)),
+    /**
+     * True when periods of stay under a residence permit or long-stay visa of a member state are not counted
+     * (Schengen: Regulation (EU) 2016/399 Art. 6(2)): see core/applicability.ts.
+     */
+    residencePermitsExcluded: z.boolean().optional(),
     implementation: z.string().min(1),
     source: z.string().min(1),
   })
@@ -121,6 +126,8 @@ const ruleFields = {
   exemptNationalities: z.array(CountryCode),
   appliesToNationalities: z.array(CountryCode).min(1).optional(),
   appliesToNote: z.string().min(1).optional(),
+  /** Stays under a residence permit or long-stay visa of the state are not counted (see VisaRuleSchema). */
+  residencePermitsExcluded: z.boolean().optional(),
   source: z.string().min(1),
 };
 const oneScope = {

@@ -4,7 +4,9 @@
  * (`users/{uid}/segments/{segmentId}`), the import pipeline's output and the `report` command's JSON input.
  */
 import { z } from 'zod';
-import { isIsoDate, toDayNumber } from './dates';
+// The fast equivalents of dates.ts isIsoDate / toDayNumber (same answers, test/unit/core/fastPaths.test.ts): every
+// imported row and stored segment goes through these schemas.
+import { dayNumber, isIsoDateFast as isIsoDate } from './dayNumbers';
 
 /** ISO 3166-1 alpha-2 country code, upper case (`FR`, `US`). Existence is checked against the seed separately. */
 export const CountryCodeSchema = z
@@ -47,8 +49,11 @@ export const AirportCodeSchema = z
   .string()
   .regex(/^[A-Z0-9]{3,4}$/, { message: 'must be an IATA (3 letters) or ICAO (4 characters) airport code' });
 
-/** How the traveller moved. */
-export const TravelModeSchema = z.enum(['air', 'land', 'sea', 'rail', 'other']);
+/**
+ * How the traveller moved: the product specification's `mode_of_transport` (Flight, Train, Car, Bus, Ferry, Other),
+ * stored in lower case. Car and bus are told apart so that the app can show them as the traveller entered them.
+ */
+export const TravelModeSchema = z.enum(['flight', 'train', 'car', 'bus', 'ferry', 'other']);
 export type TravelMode = z.infer<typeof TravelModeSchema>;
 
 /**
@@ -59,7 +64,7 @@ export type TravelMode = z.infer<typeof TravelModeSchema>;
 export const MAX_DATE_LINE_SHIFT_DAYS = 1;
 
 /** Bounds on free-text fields, shared with the security rules. */
-export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500 } as const;
+export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500, purpose: 200, entryPoint: 100 } as const;
 
 /**
  * A string of at most `max` UTF-16 code units, i.e. JavaScript's `length`: what the security rules' `size()`
@@ -83,6 +88,9 @@ export function stringOfAtMost(max: number) {
  * - `transit`: true when the traveller stayed airside at the arrival airport and flew on with the next segment
  *   (no entry into `arrivalCountry`; see presence.ts for how a transit still counts as entry into a region).
  * - `flightNumber`, `notes`: optional, bounded free text.
+ * - `purpose`: optional short free text, why the traveller went (the specification's `purpose`: "work", "family").
+ * - `entryPoint`: optional free text naming the border crossing, port or station of entry (the specification's
+ *   `entry_point`: "Hendaye", "Dover ferry terminal"); airports keep their IATA/ICAO fields.
  */
 export const segmentFields = {
   departureCountry: CountryCodeSchema,
@@ -97,12 +105,14 @@ export const segmentFields = {
   transit: z.boolean().optional(),
   flightNumber: stringOfAtMost(SEGMENT_LIMITS.flightNumber).optional(),
   notes: stringOfAtMost(SEGMENT_LIMITS.notes).optional(),
+  purpose: stringOfAtMost(SEGMENT_LIMITS.purpose).optional(),
+  entryPoint: stringOfAtMost(SEGMENT_LIMITS.entryPoint).optional(),
 };
 
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
 export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
   if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field
-  return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
+  return dayNumber(s.arrivalDate) >= dayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
 }
 
 /** The message and field of the `arrivalNotBeforeDeparture` check, shared by every schema that applies it. */

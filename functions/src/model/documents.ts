@@ -4,6 +4,7 @@
  * to and from `Timestamp`. Paths are documented on each schema.
  */
 import { z } from 'zod';
+import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema } from '../core/applicability';
 import {
   CountryCodeSchema,
   IsoDateSchema,
@@ -48,6 +49,11 @@ export const ProfileEditableSchema = z.strictObject({
   /** IANA time zone, e.g. `Europe/Berlin`: decides the user's "today" and alert hours. */
   timeZone: stringOfAtMost(PROFILE_LIMITS.timeZone).min(1),
   notifications: NotificationSettingsSchema,
+  /**
+   * Residence permits and long-stay (D) visas, current and past (core/applicability.ts): presence in the issuing
+   * state during validity is not counted by the Schengen rule (Reg. (EU) 2016/399 Art. 6(2)). Absent = none.
+   */
+  residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS).optional(),
 });
 
 /** `users/{uid}`: the profile. `email`, timestamps and `nextAlertAt` are written by the backend only. */
@@ -84,6 +90,10 @@ export const VisaStatusDocSchema = z.strictObject({
   asOf: IsoDateSchema,
   /** False when the rule does not apply to this user (e.g. an EU national under the Schengen rule). */
   applies: z.boolean(),
+  /** Why it does not apply, one sentence naming the nationality ("France (FR) is a member of EU: ..."); null when it applies. */
+  reason: z.string().nullable(),
+  /** Days in the period left out of `daysUsed` because a residence permit or long-stay visa covered them. */
+  permitDaysExcluded: z.number().int().min(0),
   daysUsed: z.number().int(),
   daysRemaining: z.number().int(),
   overstayDays: z.number().int(),
@@ -173,14 +183,16 @@ export type AlertDoc = z.infer<typeof AlertDocSchema>;
 /**
  * The rule inputs of the profile, copied onto the timeline head (`TimelineHeadDocSchema.profile`) by the profile
  * trigger, so that a segment edit and the daily recompute evaluate without reading `users/{uid}`.
- * `homeCountry` (residence) is copied for the rules that will read it; today's rules use nationalities and the
- * time zone (the user's "today"), the alert schedule uses `timeZone` and `notifications`.
+ * Today's rules use nationalities, residence permits and the time zone (the user's "today"); `homeCountry`
+ * (residence) is copied for the rules that will read it; the alert schedule uses `timeZone` and `notifications`.
  */
 export const ProfileInputsSchema = z.strictObject({
   nationalities: ProfileEditableSchema.shape.nationalities,
   homeCountry: ProfileEditableSchema.shape.homeCountry,
   timeZone: z.string(),
   notifications: NotificationSettingsSchema,
+  /** Absent on the profile = none. */
+  residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS),
 });
 export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
 

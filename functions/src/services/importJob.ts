@@ -26,8 +26,10 @@
  */
 import { createHash } from 'node:crypto';
 import { todayIn } from '../core/dates';
-import type { ImportOptions as PipelineOptions } from '../core/import';
+import type { DateOrder, ImportOptions as PipelineOptions } from '../core/import';
+import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
+import { SEGMENT_LIMITS } from '../core/segment';
 import { errorReason, logEvent } from '../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../model/documents';
 import { SegmentExistsError, isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
@@ -181,6 +183,10 @@ async function writeImportedSegments(
   return out;
 }
 
+/** Custom metadata key of an upload stating the order of its dates (`DMY`, `MDY` or `YMD`; see core/import/dateOrder.ts). */
+export const DATE_ORDER_METADATA_KEY = 'dateOrder';
+const isDateOrder = (v: string): v is DateOrder => v === 'DMY' || v === 'MDY' || v === 'YMD';
+
 /** Custom metadata key/value the backend sets on objects it writes itself; such objects are never imported. */
 export const BACKEND_MARKER_KEY = 'tttWrittenBy';
 export const BACKEND_MARKER_VALUE = 'backend';
@@ -279,17 +285,21 @@ function tripKey(s: { departureDate: string; arrivalDate: string; departureCount
 /** Free text from a file must not start like a spreadsheet formula when the app or an export shows it again. */
 function neutralise(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').slice(0, max);
+  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
   if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
-  return t;
+  // Cut last, on a grapheme boundary, so the prefix cannot push it over the limit the rules enforce.
+  return truncateText(t, max);
 }
 
 function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentDoc {
   const { row: _row, planned: _planned, ...core } = s;
   const doc: SegmentDoc = { ...core, source: importId, createdAt: now, updatedAt: now };
-  // A flight number is short code, never a formula; notes from a file are neutralised.
+  // A flight number is short code, never a formula; free text from a file is neutralised.
   if (doc.flightNumber !== undefined && !/^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$/i.test(doc.flightNumber)) delete doc.flightNumber;
-  if (doc.notes !== undefined) doc.notes = neutralise(doc.notes, 500);
+  for (const field of ['notes', 'purpose', 'entryPoint'] as const) {
+    const text = doc[field];
+    if (text !== undefined) doc[field] = neutralise(text, SEGMENT_LIMITS[field]);
+  }
   return doc;
 }
 
@@ -450,6 +460,13 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   };
 
   const importDate = todayIn(safeTimeZone(profile?.timeZone), startedAt);
+  // A file whose dates are all ambiguous (3/4/2024) is imported only with the order the traveller states: the app
+  // uploads it again with the custom metadata `dateOrder` (DMY, MDY or YMD). Never guessed per row.
+  const rawOrder = object.metadata?.[DATE_ORDER_METADATA_KEY];
+  const dateOrder = rawOrder?.trim().toUpperCase();
+  if (dateOrder !== undefined && !isDateOrder(dateOrder)) {
+    return fail(`the upload's custom metadata ${DATE_ORDER_METADATA_KEY} '${truncateText(rawOrder!, 20)}' must be DMY (day first), MDY (month first) or YMD`);
+  }
   // Stored segments go to the pipeline, which skips rows repeating one of them (key: local date, airports and the
   // departure time when both have one) and reports them as duplicates. They come from the timeline read when the
   // import started (its records keep dates, times, airports and countries): no segment is read. Segments written by
@@ -460,7 +477,7 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   let result: ImportResult;
   try {
     const pipeline = await import('../core/import');
-    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress, existing };
+    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress, existing, dateOrder };
     result = await pipeline.importFlights(source, options);
   } catch (e) {
     await progressWrite.catch(() => undefined);

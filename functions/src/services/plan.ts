@@ -66,7 +66,7 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const tl = decodeTimeline(uid, await repo.readTimeline(uid));
   const { segments } = coreSegmentsOf(tl ? tl.liveSegments() : await repo.listSegments(uid));
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
-  const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [] });
+  const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
   logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: results.length });
   return { asOf, results };
 }

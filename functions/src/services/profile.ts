@@ -2,8 +2,9 @@
  * Profile writes (Firebase-free): decides what a write of `users/{uid}` changes for the backend and does only that.
  *
  * The profile decides a recompute through its rule inputs: `nationalities` (EU/EEA/Swiss nationals are exempt from
- * the Schengen short-stay rule, `applies: false`), `timeZone` (the user's local "today" is the evaluation date
- * `asOf`) and `homeCountry` (residence, for the rules that will read it). `notifications` decide only the alert
+ * the Schengen short-stay rule, `applies: false`), `residencePermits` (presence in the issuing state during validity
+ * is not counted), `timeZone` (the user's local "today" is the evaluation date `asOf`) and `homeCountry` (residence,
+ * for the rules that will read it). `notifications` decide only the alert
  * schedule (`nextAlertAt`), `displayName` nothing. The timeline head keeps a copy of these inputs
  * (`profile`), which is what segment events and the daily run evaluate with, so:
  * - a rule input changed (or the profile was created): copy the inputs to the head and recompute, in one transaction
@@ -33,7 +34,7 @@ import { decodeTimeline, eraseWritesAfterDeletion, evaluateTimeline, planCommit,
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));
 
 /** Editable fields the rules depend on: a change re-evaluates the statuses. */
-export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone']);
+export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone', 'residencePermits']);
 
 /**
  * Structural equality of two Firestore field values: primitives by `===`, `Date`s by instant, arrays by position,
@@ -128,7 +129,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
           if (!tl) return { commit: null, result: { kind: 'repair' } };
           const prev = tl.meta.profile;
           const next = profileInputsOf(profile);
-          const ruleInputs = (p: typeof next | null) => JSON.stringify(p ? [p.nationalities, p.homeCountry, p.timeZone] : null);
+          const ruleInputs = (p: typeof next | null) => JSON.stringify(p ? [p.nationalities, p.homeCountry, p.timeZone, p.residencePermits] : null);
           const ruleField = changedFields.some((f) => RULE_INPUT_FIELDS.includes(f));
           if (prev && JSON.stringify(prev) === JSON.stringify(next)) {
             // Already reflected (a redelivered event, or a later edit's event applied the current profile first).

@@ -108,13 +108,15 @@ export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: Id
   return { segments, warnings };
 }
 
-/** Segment fields that can change an evaluation (free text cannot): every schema field but flightNumber and notes. */
-const CORE_KEYS = Object.keys(segmentFields).filter((k) => k !== 'flightNumber' && k !== 'notes');
+/** Free-text segment fields: they never change an evaluation. */
+const FREE_TEXT_KEYS = new Set(['flightNumber', 'notes', 'purpose', 'entryPoint']);
+/** Segment fields that can change an evaluation: every schema field but the free text. */
+const CORE_KEYS = Object.keys(segmentFields).filter((k) => !FREE_TEXT_KEYS.has(k));
 
 /**
  * Fingerprint of the segments an evaluation reads: SHA-256 (hex, first 32 characters) over the ids and the
- * fields that influence day counting, in id order. Free-text fields (notes, flight number) are left out so
- * that editing a note does not count as a change.
+ * fields that influence day counting, in id order. Free-text fields (notes, flight number, purpose, entry point)
+ * are left out so that editing a note does not count as a change.
  */
 export function segmentsHash(segments: readonly StoredSegment[]): string {
   const h = createHash('sha256');
@@ -210,6 +212,8 @@ export function evaluationDocs(
     ruleId: r.ruleId,
     asOf: evaluation.asOf,
     applies: r.applies,
+    reason: r.reason,
+    permitDaysExcluded: r.permitDaysExcluded,
     daysUsed: r.daysUsed,
     daysRemaining: r.daysRemaining,
     overstayDays: r.overstayDays,
@@ -253,6 +257,7 @@ export function profileInputsOf(p: UserProfile): ProfileInputs {
     homeCountry: pick(shape.homeCountry, p.homeCountry ?? null, null),
     timeZone: pick(shape.timeZone, p.timeZone, 'UTC'),
     notifications: pick(shape.notifications, p.notifications, structuredClone(DEFAULT_NOTIFICATION_SETTINGS)),
+    residencePermits: pick(shape.residencePermits, p.residencePermits ?? [], []),
   };
 }
 
@@ -286,7 +291,7 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
   const asOf = todayIn(timeZone, now);
   const stored = tl.liveSegments();
   const usable = coreSegmentsOf(stored);
-  let evaluation = evaluateTravel(usable.segments, { asOf, nationalities: inputs?.nationalities ?? [] });
+  let evaluation = evaluateTravel(usable.segments, { asOf, nationalities: inputs?.nationalities ?? [], residencePermits: inputs?.residencePermits ?? [] });
   const extra = [...usable.warnings];
   const refused = tl.refusedIds();
   if (refused.length > 0) {

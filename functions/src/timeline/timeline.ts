@@ -6,16 +6,16 @@
  * One line per segment id, fields separated by tabs (`encodeEntry`):
  * - live, compact: `L ver id src dep delta depCountry arrCountry modeTransit depTime arrTime depAirport arrAirport`
  *   (`dep` = departure date `YYYYMMDD`, `delta` = arrival date minus departure date in days, empty for 0; times
- *   `HHMM`; `modeTransit` = `a l s r o` for air, land, sea, rail, other, upper case when `transit: true`, followed by
- *   `0` when `transit: false`; trailing empty fields left out);
+ *   `HHMM`; `modeTransit` = `f t c b y o` for flight, train, car, bus, ferry, other, upper case when `transit: true`,
+ *   followed by `0` when `transit: false`; trailing empty fields left out);
  * - live, any other content (a document that breaks the segment schema, kept so that its warning is still given):
  *   `J ver id src json`;
  * - deleted (a tombstone, kept 7 days): `D ver id`; refused by the segment cap: `X ver id`.
  * `ver` is the version: the commit time of the write the record reflects, in microseconds since the epoch, base 36.
  * `src` is empty for `manual`, else the base-36 index of the import id in the head's `sources`. Ids of the form
  * `imp-` + 24 hex digits are written `!` + 16 base64url characters; `% ! tab newline CR` in any value are escaped
- * `%XX`. Free text (`notes`, `flightNumber`) and bookkeeping (`createdAt`, `updatedAt`) are not kept: they never
- * change a day count.
+ * `%XX`. Free text (`notes`, `flightNumber`, `purpose`, `entryPoint`) and bookkeeping (`createdAt`, `updatedAt`) are
+ * not kept: they never change a day count.
  *
  * ## Invariants (README.md, data model: `users/{uid}/timeline`)
  * 1. Each segment id has at most one record, in exactly one shard; the head lists the other shards.
@@ -61,8 +61,8 @@ export const TIMELINE_FIELDS = [
   'mode',
   'transit',
 ] as const;
-/** Fields of a segment document a record leaves out. */
-const LEFT_OUT = new Set(['source', 'createdAt', 'updatedAt', 'flightNumber', 'notes']);
+/** Fields of a segment document a record leaves out: bookkeeping and free text (never change a count). */
+const LEFT_OUT = new Set(['source', 'createdAt', 'updatedAt', 'flightNumber', 'notes', 'purpose', 'entryPoint']);
 
 export type TimelineEntry =
   | { kind: 'live'; id: string; version: number; source: string; data: Record<string, unknown> }
@@ -118,8 +118,8 @@ function decodeId(s: string): string {
   return s.startsWith('!') ? `imp-${Buffer.from(s.slice(1), 'base64url').toString('hex')}` : unesc(s);
 }
 
-const MODE_CODE: Record<string, string> = { air: 'a', land: 'l', sea: 's', rail: 'r', other: 'o' };
-const CODE_MODE: Record<string, string> = { a: 'air', l: 'land', s: 'sea', r: 'rail', o: 'other' };
+const MODE_CODE: Record<string, string> = { flight: 'f', train: 't', car: 'c', bus: 'b', ferry: 'y', other: 'o' };
+const CODE_MODE: Record<string, string> = Object.fromEntries(Object.entries(MODE_CODE).map(([m, c]) => [c, m]));
 const COUNTRY = /^[A-Z]{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const AIRPORT = /^[A-Z0-9]{3,4}$/;

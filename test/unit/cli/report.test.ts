@@ -19,12 +19,15 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 const RULE_KEYS = [
+  'applies',
   'daysRemaining',
   'daysUsed',
   'firstViolationDate',
   'latestExitDate',
   'nextEntryDate',
   'overstayDays',
+  'permitDaysExcluded',
+  'reason',
   'ruleId',
   'windowEnd',
   'windowStart',
@@ -100,8 +103,8 @@ describe('JSON segment file input', () => {
   test('a 10-day stay in France: day counts and rule outputs', async () => {
     const file = write('trip.json', {
       segments: [
-        { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-02', mode: 'air' },
-        { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-03-11', arrivalDate: '2026-03-11', mode: 'air' },
+        { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-02', mode: 'flight' },
+        { departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-03-11', arrivalDate: '2026-03-11', mode: 'flight' },
       ],
     });
     const r = await run(['report', file, '--json', '--as-of', '2026-03-20']);
@@ -126,7 +129,7 @@ describe('JSON segment file input', () => {
 
   test('the readable report names the rule and the countries', async () => {
     const file = write('short.json', {
-      segments: [{ id: 'a', departureCountry: 'GB', arrivalCountry: 'HR', departureDate: '2022-12-30', arrivalDate: '2022-12-30', mode: 'air' }],
+      segments: [{ id: 'a', departureCountry: 'GB', arrivalCountry: 'HR', departureDate: '2022-12-30', arrivalDate: '2022-12-30', mode: 'flight' }],
     });
     const r = await run(['report', file, '--as-of', '2023-01-02']);
     expect(r.code).toBe(0);
@@ -137,10 +140,10 @@ describe('JSON segment file input', () => {
 
   test.each([
     ['not JSON', '{ "segments": [', /is not valid JSON/],
-    ['unknown field', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'air', seat: '1A' }] }, /segments\[0\] has unknown field\(s\) "seat"/],
-    ['bad date', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-13-01', arrivalDate: '2026-03-01', mode: 'air' }] }, /segments\[0\]\.departureDate must be a real calendar date/],
-    ['typo year 0219 on both dates', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '0219-05-01', arrivalDate: '0219-05-01', mode: 'air' }] }, /segments\[0\]\.departureDate must be a date between 1900-01-01 and 2199-12-31/],
-    ['arrival two days early', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-05', arrivalDate: '2026-03-03', mode: 'air' }] }, /segments\[0\]\.arrivalDate must not be before departureDate/],
+    ['unknown field', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight', seat: '1A' }] }, /segments\[0\] has unknown field\(s\) "seat"/],
+    ['bad date', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-13-01', arrivalDate: '2026-03-01', mode: 'flight' }] }, /segments\[0\]\.departureDate must be a real calendar date/],
+    ['typo year 0219 on both dates', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '0219-05-01', arrivalDate: '0219-05-01', mode: 'flight' }] }, /segments\[0\]\.departureDate must be a date between 1900-01-01 and 2199-12-31/],
+    ['arrival two days early', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-05', arrivalDate: '2026-03-03', mode: 'flight' }] }, /segments\[0\]\.arrivalDate must not be before departureDate/],
   ])('%s -> exit 1 naming the field', async (_name, data, message) => {
     const r = await run(['report', write(`bad-${_name}.json`, data), '--json']);
     expect(r.code).toBe(1);

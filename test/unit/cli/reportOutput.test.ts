@@ -32,7 +32,7 @@ const seg = (from: string, to: string, dep: string, extra: object = {}) => ({
   arrivalCountry: to,
   departureDate: dep,
   arrivalDate: dep,
-  mode: 'air',
+  mode: 'flight',
   ...extra,
 });
 

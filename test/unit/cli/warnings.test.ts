@@ -17,7 +17,7 @@ import { groupWarnings } from '../../../functions/src/cli/render/warnings';
 const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 
 function s(id: string, from: string, to: string, dep: string, arr = dep, extra: Partial<IdentifiedSegment> = {}): IdentifiedSegment {
-  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'air', ...extra };
+  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'flight', ...extra };
 }
 
 const coreWarnings = (segments: IdentifiedSegment[]) => evaluateTravel(segments, { asOf: '2026-06-01' }).warnings;

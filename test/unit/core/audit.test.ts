@@ -18,7 +18,7 @@ import { naiveSort } from './naiveReference';
 const ref = loadReferenceData();
 
 function s(id: string, from: string, to: string, dep: string, arr: string = dep, extra: Partial<IdentifiedSegment> = {}): IdentifiedSegment {
-  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'air', ...extra };
+  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'flight', ...extra };
 }
 function range(from: string, to: string): string[] {
   const out: string[] = [];

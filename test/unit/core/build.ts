@@ -15,7 +15,7 @@ export function seg(from: string, to: string, dep: string, arr: string = dep, ex
     arrivalCountry: to,
     departureDate: dep,
     arrivalDate: arr,
-    mode: 'air',
+    mode: 'flight',
     ...extra,
   };
 }

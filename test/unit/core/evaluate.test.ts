@@ -11,7 +11,7 @@ const base = (): IdentifiedSegment => ({
   arrivalCountry: 'FR',
   departureDate: '2024-05-01',
   arrivalDate: '2024-05-02',
-  mode: 'air',
+  mode: 'flight',
 });
 
 describe('validation', () => {
@@ -131,7 +131,7 @@ describe('scale', () => {
         arrivalCountry: to,
         departureDate: fromDayNumber(day),
         arrivalDate: fromDayNumber(day + (i % 3 === 0 ? 1 : 0)),
-        mode: 'air',
+        mode: 'flight',
         departureTime: '10:00',
         ...(i % 17 === 0 ? { transit: true } : {}),
       });

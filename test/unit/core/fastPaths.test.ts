@@ -45,7 +45,7 @@ describe('quickSegmentCheck', () => {
     arrivalCountry: 'US',
     departureDate: '2024-05-01',
     arrivalDate: '2024-05-01',
-    mode: 'air',
+    mode: 'flight',
   };
   const field = fc.constantFrom(
     'id',
@@ -71,7 +71,7 @@ describe('quickSegmentCheck', () => {
       .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
   );
   const value = fc.oneof(
-    fc.constantFrom('FR', 'fr', 'FRA', '', '2024-05-01', '2024-04-29', '2024-05-02', '2023-02-29', '10:30', '24:00', '9:30', 'JFK', 'EDDF', 'jfk', 'air', 'rail', 'boat', 'x'.repeat(13), 'x'.repeat(501), 'x'.repeat(1501)),
+    fc.constantFrom('FR', 'fr', 'FRA', '', '2024-05-01', '2024-04-29', '2024-05-02', '2023-02-29', '10:30', '24:00', '9:30', 'JFK', 'EDDF', 'jfk', 'air', 'rail', 'train', 'car', 'bus', 'ferry', 'boat', 'x'.repeat(13), 'x'.repeat(501), 'x'.repeat(1501)),
     date,
     fc.constantFrom(undefined, null, true, false, 0, 1, [], {}),
     fc.string({ maxLength: 12 }),

@@ -19,7 +19,7 @@ const cases: Case[] = [
     segments: [],
     asOf: '2024-12-01',
     stays: [{ country: 'FR', entryDate: '2025-01-01', exitDate: '2025-03-31' }],
-    expect: { applies: true, complies: true, latestExitDate: '2025-03-31', firstViolationDate: null, earliestCompliantEntryDate: '2025-01-01' },
+    expect: { applies: true, reason: null, complies: true, latestExitDate: '2025-03-31', firstViolationDate: null, earliestCompliantEntryDate: '2025-01-01' },
   },
   {
     name: 'a 91-day plan never complies, wherever it is moved',

@@ -11,7 +11,7 @@ import type { IdentifiedSegment } from '../../../functions/src/core/segment';
 const ref = loadReferenceData();
 
 function s(id: string, from: string, to: string, dep: string, arr: string = dep, extra: Partial<IdentifiedSegment> = {}): IdentifiedSegment {
-  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'air', ...extra };
+  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'flight', ...extra };
 }
 
 /** Inclusive list of dates. */

@@ -91,7 +91,7 @@ function build(start: string, steps: { gap: number; dur: number; to: string; tra
       departureDate: fromDayNumber(dep),
       arrivalDate: fromDayNumber(arr),
       departureTime: TIMES[sameDay],
-      mode: 'air',
+      mode: 'flight',
       ...(st.transit ? { transit: true } : {}),
     });
     cur = st.to;
@@ -140,7 +140,7 @@ describe('engine vs naive reference on random itineraries', () => {
         const result = evaluateTravel(input, { asOf, rules: [r] });
         const np = naivePresence(segments.map(toNaive), asOf);
         const expectedRule = naiveRule(naiveRegionDays(np, region), asOf, params.maxDays, params.periodDays);
-        expect(result.rules[0]).toEqual({ ruleId: r.id, applies: true, ...expectedRule });
+        expect(result.rules[0]).toEqual({ ruleId: r.id, applies: true, reason: null, permitDaysExcluded: 0, ...expectedRule });
         const cd = naiveCountryDays(np, asOf);
         expect(result.countryDays).toEqual(cd.countryDays);
         expect(result.countryDaysByYear).toEqual(cd.countryDaysByYear);

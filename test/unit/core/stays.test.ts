@@ -116,7 +116,7 @@ describe('computeStays agrees with the day counts', () => {
             arrivalCountry: st.to,
             departureDate: day,
             arrivalDate: addDays(day, st.dur),
-            mode: 'air',
+            mode: 'flight',
             ...(st.transit ? { transit: true } : {}),
           };
           cur = st.to;

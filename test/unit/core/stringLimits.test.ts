@@ -32,7 +32,7 @@ describe('stringOfAtMost counts UTF-16 code units', () => {
 });
 
 describe('every client-writable string limit is in code units', () => {
-  const segment = { id: 'a', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2024-05-01', arrivalDate: '2024-05-01', mode: 'air' };
+  const segment = { id: 'a', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2024-05-01', arrivalDate: '2024-05-01', mode: 'flight' };
   test.each([
     { field: 'notes', max: SEGMENT_LIMITS.notes },
     { field: 'flightNumber', max: SEGMENT_LIMITS.flightNumber },

@@ -97,7 +97,7 @@ describe('format fixtures', () => {
     expect(rows.get(4)).toMatchObject({ departureDate: '2024-03-15', departureTime: '20:05', arrivalTime: '22:25', arrivalDate: '2024-03-15', flightNumber: 'A3610' });
     expect(r.skipped).toEqual([
       { row: 5, reason: 'row 5: cancelled flight' },
-      { row: 6, reason: "row 6: date '31/02/2019' is not a valid date" },
+      { row: 6, reason: "row 6: date '2/31/2019' is not a valid date" },
     ]);
     const injected = rows.get(7);
     expect(injected).toBeDefined();
@@ -123,7 +123,7 @@ describe('malformed files get one ImportFileError', () => {
     ['header-only.csv', /no flight rows/],
     ['binary.xlsx', /binary/],
     ['unknown.csv', /unrecognised file format: the first line 'name,city'/],
-    ['unclosed-quote.csv', /not well-formed CSV/],
+    ['unclosed-quote-note.csv', /row 2: a quote opens a cell that never closes/],
     ['does-not-exist.csv', /cannot open/],
   ])('%s', async (file, message) => {
     await expect(importFile(path.join(FIXTURES, file))).rejects.toThrow(ImportFileError);
@@ -202,7 +202,7 @@ describe('duplicates', () => {
 
   test('rows matching already imported segments are skipped', async () => {
     const existing = [
-      { departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2024-03-01', arrivalDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'FRA', mode: 'air' as const },
+      { departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2024-03-01', arrivalDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'FRA', mode: 'flight' as const },
     ];
     const r = await run(csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-02,CDG,FRA,10:00,11:10'), { existing });
     expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)', duplicate: true }]);

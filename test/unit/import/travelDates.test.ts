@@ -13,7 +13,7 @@ describe('travel dates out of range in an import', () => {
     // [case, data row, field named in the reason]
     ['typo year 0219, no times', '0219-05-01,JFK,FRA,,,,', 'departureDate'],
     ['typo year 0219 with local times (time-zone path)', '0219-05-01,JFK,FRA,18:00,07:45,,LH401', 'departureDate'],
-    ['typo year 0219 in M/D/YYYY form', '5/1/0219,JFK,FRA,,,,', 'departureDate'],
+    ['typo year 0219 in M/D/YYYY form', '5/13/0219,JFK,FRA,,,,', 'departureDate'],
     ['1899-12-31', '1899-12-31,JFK,FRA,,,,', 'departureDate'],
     ['2200-01-01', '2200-01-01,JFK,FRA,,,,', 'departureDate'],
     ['arrival date 2200-01-01 after a departure on 2199-12-31', '2199-12-31,JFK,FRA,,,2200-01-01,', 'arrivalDate'],

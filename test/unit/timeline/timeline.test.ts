@@ -18,7 +18,7 @@ import {
 import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-const base = { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'air' };
+const base = { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' };
 
 /**
  * Writes the documents a timeline changed into `store` (as a commit does) and decodes the store again (as the next
@@ -38,7 +38,7 @@ describe('records', () => {
     ['a manual segment', { kind: 'live', id: 'A1B2', version: 1_795_428_000_000_001, source: 'manual', data: { ...base } }],
     ['an imported flight with times and airports (id compacted)', { kind: 'live', id: 'imp-0123456789abcdef01234567', version: 5, source: 'imp-file-1', data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'LFPG' } }],
     ['a date-line arrival the day before, transit true', { kind: 'live', id: 'x', version: 6, source: 'manual', data: { ...base, arrivalDate: '2026-02-28', transit: true } }],
-    ['transit false is kept apart from no transit', { kind: 'live', id: 'y', version: 7, source: 'manual', data: { ...base, mode: 'rail', transit: false } }],
+    ['transit false is kept apart from no transit', { kind: 'live', id: 'y', version: 7, source: 'manual', data: { ...base, mode: 'train', transit: false } }],
     ['an id with tab, newline, percent and exclamation mark', { kind: 'live', id: '!a\tb\n%c', version: 8, source: 'manual', data: { ...base } }],
     ['an invalid document is kept whole (JSON form)', { kind: 'live', id: 'bad', version: 9, source: 'manual', data: { ...base, arrivalCountry: 'XX1', extra: { deep: ['\t'] } } }],
     ['a tombstone', { kind: 'deleted', id: 'gone', version: 10 }],

@@ -9,9 +9,8 @@
  * `daysInPeriodSeries`, so the chart at the evaluation date equals the report's `daysUsed`.
  */
 import { fromDayNumber } from '../../core/dates';
-import type { PreparedEvaluation } from '../../core/evaluate';
+import { rulePresence, type PreparedEvaluation } from '../../core/evaluate';
 import { intersectIntervals } from '../../core/intervals';
-import { regionPresence } from '../../core/presence';
 import type { VisaRule } from '../../core/referenceData';
 import { daysInPeriodSeries } from '../../core/rules/rollingWindow';
 import { esc } from './escape';
@@ -41,7 +40,7 @@ export interface ChartSeries {
 export function chartSeries(prepared: PreparedEvaluation, rule: VisaRule): ChartSeries {
   const { maxDays, periodDays } = rule.params;
   const asOf = prepared.asOfDay;
-  const p = regionPresence(prepared.presence, rule.region, prepared.reference);
+  const p = rulePresence(prepared, rule);
   const past = intersectIntervals(p, [{ start: Number.MIN_SAFE_INTEGER, end: asOf }]);
   const future = intersectIntervals(p, [{ start: asOf + 1, end: Number.MAX_SAFE_INTEGER }]);
   const lastPlanned = future.length ? future[future.length - 1]!.end : asOf;

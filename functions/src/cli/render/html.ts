@@ -41,12 +41,18 @@ export function statusSentences(rule: ReportOutput['rules'][number], def: { maxD
   const where = regionName(def.region);
   const period = `the ${def.periodDays} days from ${rule.windowStart} to ${asOf}`;
   const out: string[] = [];
+  if (!rule.applies) {
+    return [`This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed, 'day')} in ${where} in ${period}.`];
+  }
   if (rule.overstayDays > 0) {
     out.push(
       `Over the limit: ${plural(rule.daysUsed, 'day')} in ${where} in ${period}, ${rule.overstayDays} more than the ${def.maxDays} allowed.`,
     );
   } else {
     out.push(`${rule.daysUsed} of ${def.maxDays} days used in ${where} in ${period}: ${plural(rule.daysRemaining, 'day')} left.`);
+  }
+  if (rule.permitDaysExcluded > 0) {
+    out.push(`${plural(rule.permitDaysExcluded, 'day')} under a residence permit or long-stay visa are not counted.`);
   }
   if (rule.latestExitDate) {
     // Earlier than the days left allow: a longer stay would push a planned trip over the limit.
@@ -108,7 +114,7 @@ export function renderHtml(input: HtmlInput): string {
     const series = chartSeries(prepared, def);
     body.push(
       `<section class="card rule" data-rule="${esc(rule.ruleId)}"><h2>${esc(def.name)}</h2>` +
-        `<p class="verdict ${rule.overstayDays > 0 || (rule.firstViolationDate ?? '') > r.asOf ? 'over' : 'ok'}">${dates(esc(verdict!))}</p>` +
+        `<p class="verdict ${rule.applies && (rule.overstayDays > 0 || (rule.firstViolationDate ?? '') > r.asOf) ? 'over' : 'ok'}">${dates(esc(verdict!))}</p>` +
         rest.map((s) => `<p>${dates(esc(s))}</p>`).join('') +
         `<figure>${renderChartSvg(series, regionName(def.region))}<figcaption>` +
         `Days in ${esc(regionName(def.region))} in the ${def.params.periodDays} days up to each date.` +

@@ -2,10 +2,14 @@
  * Format detection (from the content, never the file name) and the per-format row readers.
  *
  * A reader turns one data row (CSV fields, or one text line for the line-based formats) into a `ParsedRow`.
- * Readers are pure; they throw `FieldError` for a bad cell and the pipeline turns it into a skipped row.
+ * Readers are pure apart from the file's date-order evidence they feed (`DateReader`); they throw `FieldError` for
+ * a bad cell, which the pipeline turns into a skipped row, and `PendingDateOrder` when a row must wait for the
+ * file's day/month order (the row is then read again, so CSV readers must give the same answer twice).
  */
 import type { FlightRecord, ImportFormat, ParsedRow } from './types';
-import { FieldError, cleanCell, optionalCell, parseAirportCell, parseDateTime, parseDuration, parseFlag, parseTime } from './values';
+import { parseLine } from './csvRecords';
+import { parseCountryCell } from './countries';
+import { FieldError, cleanCell, datePartsToDate, optionalCell, parseAirportCell, parseDuration, parseFlag, parseMode, parseTime, splitDate } from './values';
 
 /** Lower-case, BOM/quotes removed, runs of non-alphanumerics turned into `_` (`Gate Departure (Scheduled)` -> `gate_departure_scheduled`). */
 export function normaliseHeader(h: string): string {
@@ -16,25 +20,6 @@ export function normaliseHeader(h: string): string {
     .replace(/^_|_$/g, '');
 }
 
-/** Splits one CSV line (RFC 4180 quotes, comma delimiter); used only on the first lines, for detection. */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"' && cur === '') quoted = true;
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 /* ------------------------------------------------------------------------------------------------ */
 /* Generic CSV template                                                                              */
 /* ------------------------------------------------------------------------------------------------ */
@@ -42,21 +27,27 @@ export function splitCsvLine(line: string): string[] {
 /**
  * The generic CSV template (documented in the README). A header row is required unless the file is headerless
  * with a date column followed by two airport-code columns (then columns are recognised by their content).
- * Column names are case-insensitive; spaces and punctuation count as `_`; aliases in brackets.
+ * Column names are case-insensitive; spaces and punctuation count as `_`; aliases in brackets. Each side of a
+ * row needs an airport or a country (or both, which must agree).
  *
  * | column | required | accepted values |
  * |---|---|---|
- * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD` or `M/D/YYYY`; may carry a time `YYYY-MM-DD HH:MM` |
- * | `from` [`origin`, `departure_airport`] | yes | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport |
- * | `to` [`destination`, `arrival_airport`] | yes | IATA or ICAO code of the arrival airport |
+ * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file, see dateOrder.ts); may carry a time `YYYY-MM-DD HH:MM` |
+ * | `from` [`origin`, `departure_airport`] | `from` or `from_country` | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport |
+ * | `to` [`destination`, `arrival_airport`] | `to` or `to_country` | IATA or ICAO code of the arrival airport |
+ * | `from_country` [`departure_country`, `origin_country`, `country_from`] | see `from` | ISO 3166-1 alpha-2 or alpha-3 code, or English name (`France`, `Czech Republic`) |
+ * | `to_country` [`arrival_country`, `destination_country`, `country_to`] | see `to` | same forms |
+ * | `mode` [`mode_of_transport`, `transport`, `transport_mode`, `travel_mode`] | no | `flight`, `train`, `car`, `bus`, `ferry`, `other` and the other words of values.ts MODE_WORDS; default flight when an airport is given, else other |
+ * | `entry_point` [`border_crossing`, `port_of_entry`, `crossing`] | no | border crossing, port or station, free text |
+ * | `purpose` [`trip_purpose`, `purpose_of_travel`] | no | free text |
  * | `departure_time` [`dep_time`, `depart`] | no | local time at departure `HH:MM` (24 h), `H:MM`, `HH:MM:SS` or `h:MM AM/PM` |
  * | `arrival_time` [`arr_time`, `arrive`] | no | local time at arrival, same forms |
- * | `arrival_date` [`arr_date`] | no | local arrival date; when absent it is computed from both times and both airports' time zones |
+ * | `arrival_date` [`arr_date`] | no | local arrival date; when absent it is computed from both times and both airports' time zones (without airports: the departure date) |
  * | `flight_number` [`flight`, `flight_no`] | no | letters and digits (`LH400`, `LH 400`); a number alone is prefixed with `airline` when that is a 2-3 character code |
  * | `airline` [`carrier`] | no | airline code or name (only used to complete a bare flight number) |
  * | `arrival_transfer` [`transfer`, `layover`, `connection`] | no | `1`/`0`, `true`/`false`, `yes`/`no`: 1 = the traveller stayed airside at the arrival airport and flew on (transit) |
  * | `cancelled` [`canceled`] | no | same yes/no values; cancelled rows are skipped |
- * | `trip` [`trip_name`, `trip_id`] | no | any text; flights of one trip may form connections |
+ * | `trip` [`trip_name`, `trip_id`] | no | any text (also starting with `#`); flights of one trip may form connections |
  * | `notes` [`note`, `comment`] | no | free text, at most 500 characters; a value starting with `=`, `+`, `-`, `@` is refused (spreadsheet formula) |
  *
  * Empty cells and `NaN`, `NA`, `N/A`, `null`, `None`, `-` mean "no value". Other columns are ignored.
@@ -74,6 +65,11 @@ export const GENERIC_COLUMNS = {
   cancelled: ['cancelled', 'canceled'],
   trip: ['trip', 'trip_name', 'trip_id'],
   notes: ['notes', 'note', 'comment'],
+  from_country: ['from_country', 'departure_country', 'origin_country', 'country_from'],
+  to_country: ['to_country', 'arrival_country', 'destination_country', 'country_to'],
+  mode: ['mode', 'mode_of_transport', 'transport', 'transport_mode', 'travel_mode'],
+  entry_point: ['entry_point', 'border_crossing', 'port_of_entry', 'crossing'],
+  purpose: ['purpose', 'trip_purpose', 'purpose_of_travel'],
 } as const;
 
 type GenericColumn = keyof typeof GENERIC_COLUMNS;
@@ -88,7 +84,9 @@ function mapGenericHeader(header: string[]): ColumnMap | null {
       if (i >= 0) { map[col] = i; break; }
     }
   }
-  return map.date !== undefined && map.from !== undefined && map.to !== undefined ? map : null;
+  const from = map.from !== undefined || map.from_country !== undefined;
+  const to = map.to !== undefined || map.to_country !== undefined;
+  return map.date !== undefined && from && to ? map : null;
 }
 
 function cell(fields: string[], i: number | undefined): string | undefined {
@@ -96,21 +94,38 @@ function cell(fields: string[], i: number | undefined): string | undefined {
 }
 
 function genericReader(map: ColumnMap): RowReader {
-  return (fields, row) => {
+  return (fields, row, dates) => {
+    // Dates first: every date cell of the row shows the file's day/month order, even if another cell is bad.
+    const [dep, arr] = dates.readEach(row, [cleanCell(cell(fields, map.date)), 'date'], [optionalCell(cell(fields, map.arrival_date)), 'arrival date']);
     const cancelled = parseFlag(cell(fields, map.cancelled), 'cancelled');
-    const dep = parseDateTime(cleanCell(cell(fields, map.date)), 'date');
-    const record: FlightRecord = {
-      row,
-      departureDate: dep.date,
-      from: parseAirportCell(cell(fields, map.from), 'From')[0] ?? '',
-      to: parseAirportCell(cell(fields, map.to), 'To')[0] ?? '',
-    };
-    const depTime = map.departure_time !== undefined ? parseTime(cell(fields, map.departure_time) ?? '', 'departure time') : dep.time;
+    const record: FlightRecord = { row, departureDate: dep!.date };
+    // Each side: an airport, a country, or both (then they must agree; checked when the airport is looked up).
+    const sides = [
+      ['From', 'from', map.from, map.from_country, 'from_country'],
+      ['To', 'to', map.to, map.to_country, 'to_country'],
+    ] as const;
+    for (const [label, key, airportCol, countryCol, countryName] of sides) {
+      const airport = cell(fields, airportCol);
+      const country = parseCountryCell(cell(fields, countryCol), countryName);
+      if (country) record[key === 'from' ? 'fromCountry' : 'toCountry'] = country;
+      if (cleanCell(airport) === 'NAN' || optionalCell(airport) !== undefined) record[key] = parseAirportCell(airport, label)[0] ?? '';
+      else if (!country) {
+        throw new FieldError(map.from_country === undefined && map.to_country === undefined
+          ? `${label} airport is missing`
+          : `${label} is missing: give an airport (${key}) or a country (${countryName})`);
+      }
+    }
+    const mode = parseMode(cell(fields, map.mode));
+    if (mode) record.mode = mode;
+    const entryPoint = optionalCell(cell(fields, map.entry_point));
+    if (entryPoint) record.entryPoint = entryPoint;
+    const purpose = optionalCell(cell(fields, map.purpose));
+    if (purpose) record.purpose = purpose;
+    const depTime = map.departure_time !== undefined ? parseTime(cell(fields, map.departure_time) ?? '', 'departure time') : dep!.time;
     if (depTime) record.departureTime = depTime;
     const arrTime = parseTime(cell(fields, map.arrival_time) ?? '', 'arrival time');
     if (arrTime) record.arrivalTime = arrTime;
-    const arrDate = optionalCell(cell(fields, map.arrival_date));
-    if (arrDate) record.arrivalDate = parseDateTime(arrDate, 'arrival date').date;
+    if (arr) record.arrivalDate = arr.date;
     let flight = optionalCell(cell(fields, map.flight_number));
     const airline = optionalCell(cell(fields, map.airline));
     if (flight && /^\d{1,5}$/.test(flight) && airline && /^[A-Z0-9]{2,3}$/.test(airline)) flight = airline + flight;
@@ -137,8 +152,8 @@ function genericReader(map: ColumnMap): RowReader {
  * (`HH:MM`) lets the arrival date be computed when the departure time is known.
  */
 function openflightsReader(): RowReader {
-  return (fields, row) => {
-    const dep = parseDateTime(cleanCell(fields[0]).replace(/ 00:00:00$/, ''), 'Date');
+  return (fields, row, dates) => {
+    const dep = dates.read(cleanCell(fields[0]).replace(/ 00:00:00$/, ''), 'Date', row);
     const record: FlightRecord = {
       row,
       departureDate: dep.date,
@@ -170,8 +185,8 @@ function flightradarReader(header: string[]): RowReader {
   const names = header.map(normaliseHeader);
   const idx = (n: string) => { const i = names.indexOf(n); return i >= 0 ? i : undefined; };
   const c = { date: idx('date'), flight: idx('flight_number'), from: idx('from'), to: idx('to'), dep: idx('dep_time'), arr: idx('arr_time'), dur: idx('duration'), note: idx('note') };
-  return (fields, row) => {
-    const dep = parseDateTime(cleanCell(cell(fields, c.date)), 'Date');
+  return (fields, row, dates) => {
+    const dep = dates.read(cleanCell(cell(fields, c.date)), 'Date', row);
     const from = parseAirportCell(cell(fields, c.from), 'From');
     const to = parseAirportCell(cell(fields, c.to), 'To');
     const record: FlightRecord = { row, departureDate: dep.date, from: from[0] ?? '', to: to[0] ?? '' };
@@ -209,13 +224,18 @@ function flightyReader(header: string[]): RowReader {
   const firstStamp = (fields: string[], cols: (number | undefined)[], what: string) => {
     for (const i of cols) {
       const v = optionalCell(cell(fields, i));
-      if (v) return parseDateTime(v, what);
+      if (v) return v;
     }
     return undefined;
   };
-  return (fields, row) => {
-    const dep = firstStamp(fields, depCols, 'departure time') ?? parseDateTime(cleanCell(cell(fields, c.date)), 'Date');
-    const arr = firstStamp(fields, arrCols, 'arrival time');
+  return (fields, row, dates) => {
+    const depCell = firstStamp(fields, depCols, 'departure time');
+    const [depStamp, arr] = dates.readEach(
+      row,
+      depCell ? [depCell, 'departure time'] : [cleanCell(cell(fields, c.date)), 'Date'],
+      [firstStamp(fields, arrCols, 'arrival time'), 'arrival time'],
+    );
+    const dep = depStamp!;
     const record: FlightRecord = {
       row,
       departureDate: dep.date,
@@ -253,7 +273,7 @@ function flightyReader(header: string[]): RowReader {
  * Local times are used directly; the UTC ones serve the layover gap. Flights of a `NOT_MINE` trip are skipped.
  * Returns a stateful reader: feed every line in order; it returns `null` for lines that are not data rows.
  */
-export function appInTheAirReader(): (line: string, row: number) => ParsedRow | null {
+export function appInTheAirReader(dates: DateReader): (line: string, row: number) => ParsedRow | null {
   let section = '';
   let tripMine = true;
   let tripId = '';
@@ -276,8 +296,7 @@ export function appInTheAirReader(): (line: string, row: number) => ParsedRow | 
     if (f.length < 16) {
       return { kind: 'skip', row, reason: `row ${row}: App in the Air flight line has ${f.length} fields, expected 17` };
     }
-    const depLocal = parseDateTime(f[14] ?? '', 'local departure time');
-    const arrLocal = parseDateTime(f[15] ?? '', 'local arrival time');
+    const [depLocal, arrLocal] = dates.readEach(row, [f[14] ?? '', 'local departure time'], [f[15] ?? '', 'local arrival time']) as [{ date: string; time?: string }, { date: string; time?: string }];
     const record: FlightRecord = {
       row,
       departureDate: depLocal.date,
@@ -308,7 +327,7 @@ export function appInTheAirReader(): (line: string, row: number) => ParsedRow | 
  * Whitespace-delimited flight log (BurkyVIE): header `Trip Leg Date Flight Dep Arr Carrier ...`, one flight per
  * line, `NA` for nulls. Legs of one trip share `Trip`; the legs' order in the file is the travel order.
  */
-export function whitespaceLogReader(headerLine: string): (line: string, row: number) => ParsedRow | null {
+export function whitespaceLogReader(headerLine: string, dates: DateReader): (line: string, row: number) => ParsedRow | null {
   const names = headerLine.trim().split(/\s+/).map(normaliseHeader);
   const idx = (n: string) => names.indexOf(n);
   const c = { trip: idx('trip'), date: idx('date'), flight: idx('flight'), dep: idx('dep'), arr: idx('arr') };
@@ -320,7 +339,7 @@ export function whitespaceLogReader(headerLine: string): (line: string, row: num
     if (f.length < names.length - 4) {
       return { kind: 'skip', row, reason: `row ${row}: ${f.length} columns, expected ${names.length}` };
     }
-    const dep = parseDateTime(f[c.date] ?? '', 'Date');
+    const dep = dates.read(f[c.date] ?? '', 'Date', row);
     const record: FlightRecord = {
       row,
       departureDate: dep.date,
@@ -339,28 +358,62 @@ export function whitespaceLogReader(headerLine: string): (line: string, row: num
 /* Detection                                                                                         */
 /* ------------------------------------------------------------------------------------------------ */
 
+/**
+ * How readers read date cells: through the file's day/month order (dateOrder.ts `DateOrderResolver`).
+ * `read` and `readEach` may throw `PendingDateOrder` (the row is read again once the order is known).
+ */
+export interface DateReader {
+  read(raw: string, field: string, row: number): { date: string; time?: string };
+  /** Reads every given cell (undefined: absent) before throwing, so that each shows the order. */
+  readEach(row: number, ...cells: [raw: string | undefined, field: string][]): ({ date: string; time?: string } | undefined)[];
+}
+
 /** Reads one CSV record (its fields and 1-based line number) into a row. */
-export type RowReader = (fields: string[], row: number) => ParsedRow;
+export type RowReader = (fields: string[], row: number, dates: DateReader) => ParsedRow;
 
 /** What detection decided: the format and, for CSV formats, how to read each record. */
 export type Detection =
-  | { format: ImportFormat; kind: 'csv'; read: RowReader; isHeader: (fields: string[]) => boolean }
+  | {
+      format: ImportFormat;
+      kind: 'csv';
+      read: RowReader;
+      isHeader: (fields: string[]) => boolean;
+      /** True when the fields of one line are a data row (its date column holds a date): tells stray quotes apart. */
+      looksLikeRow: (fields: string[]) => boolean;
+      /** True when a line starting with `#` is a comment: only OpenFlights' minimal input defines them. */
+      comments: boolean;
+    }
   | { format: 'appintheair'; kind: 'lines' }
   | { format: 'whitespace-log'; kind: 'lines'; header: string };
 
+/** True when the cell is a date in some day/month order (detection and stray quotes must not need the order). */
 const isDateCell = (v: string | undefined) => {
+  const attempt = (fn: () => unknown) => {
+    try {
+      fn();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let parts: ReturnType<typeof splitDate>;
   try {
-    parseDateTime(cleanCell(v), 'date');
-    return true;
+    parts = splitDate(cleanCell(v), 'date');
   } catch {
     return false;
   }
+  return attempt(() => datePartsToDate(parts, 'DMY')) || attempt(() => datePartsToDate(parts, 'MDY'));
 };
 const isCodeCell = (v: string | undefined) => /^[A-Z]{3}$|^[A-Z0-9]{4}$/.test(cleanCell(v));
 
+/** A row has a date in column `dateIndex` and at least `minFields` fields. */
+function rowCheck(dateIndex: number | undefined, minFields: number): (fields: string[]) => boolean {
+  return (fields) => dateIndex !== undefined && fields.length >= minFields && isDateCell(fields[dateIndex]);
+}
+
 function sameHeader(expected: string[]): (fields: string[]) => boolean {
-  const key = expected.join(',');
-  return (fields) => fields.map(normaliseHeader).join(',') === key;
+  // Field by field, stopping at the first difference: asked for every row, and a data row differs at once.
+  return (fields) => fields.length === expected.length && fields.every((f, i) => normaliseHeader(f) === expected[i]);
 }
 
 /** Lines that are blank or commas/spaces only carry no data. */
@@ -386,35 +439,43 @@ export function detect(firstLines: readonly string[]): Detection | null {
     return { format: 'whitespace-log', kind: 'lines', header: first };
   }
 
-  const header = splitCsvLine(first.replace(/^\ufeff/, ''));
+  const header = parseLine(first.replace(/^\ufeff/, ''));
   const names = header.map(normaliseHeader);
   const has = (...n: string[]) => n.every((x) => names.includes(x));
+  const at = (n: string) => (names.includes(n) ? names.indexOf(n) : undefined);
+  const after = (...n: string[]) => Math.max(...n.map((x) => names.indexOf(x))) + 1;
   if (names[0] === 'date' && names[1] === 'from' && names[2] === 'to' && has('flight_number', 'airline', 'duration')) {
-    return { format: 'openflights', kind: 'csv', read: openflightsReader(), isHeader: sameHeader(names) };
+    return { format: 'openflights', kind: 'csv', read: openflightsReader(), isHeader: sameHeader(names), looksLikeRow: rowCheck(0, 3), comments: false };
   }
   if (has('date', 'flight_number', 'from', 'to', 'dep_time', 'arr_time')) {
-    return { format: 'myflightradar24', kind: 'csv', read: flightradarReader(header), isHeader: sameHeader(names) };
+    const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
+    return { format: 'myflightradar24', kind: 'csv', read: flightradarReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false };
   }
   if (has('date', 'from', 'to', 'canceled', 'diverted_to') && names.some((n) => n.startsWith('gate_departure'))) {
-    return { format: 'flighty', kind: 'csv', read: flightyReader(header), isHeader: sameHeader(names) };
+    const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
+    return { format: 'flighty', kind: 'csv', read: flightyReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false };
   }
   const map = mapGenericHeader(header);
-  if (map) return { format: 'generic', kind: 'csv', read: genericReader(map), isHeader: sameHeader(names) };
+  if (map) {
+    const looksLikeRow = rowCheck(map.date, Math.max(map.date ?? 0, map.from ?? map.from_country ?? 0, map.to ?? map.to_country ?? 0) + 1);
+    return { format: 'generic', kind: 'csv', read: genericReader(map), isHeader: sameHeader(names), looksLikeRow, comments: false };
+  }
 
   // Headerless: recognise the columns by their content over the first data lines.
-  const data = lines.filter((l) => !l.trimStart().startsWith('#') && normaliseHeader(splitCsvLine(l)[0] ?? '') !== 'date');
-  const sample = data.slice(0, 5).map(splitCsvLine);
+  const data = lines.filter((l) => !l.trimStart().startsWith('#') && normaliseHeader(parseLine(l)[0] ?? '') !== 'date');
+  const sample = data.slice(0, 5).map(parseLine);
   const firstData = sample[0];
   if (!firstData) return null;
   const openflightsIsHeader = (f: string[]) => normaliseHeader(f[0] ?? '') === 'date' && normaliseHeader(f[1] ?? '') === 'from';
   if (sample.every((f) => isDateCell(f[0]) && isCodeCell(f[1]) && isCodeCell(f[2]))) {
-    // 15+ columns is the export written without (or with a trailing) header; fewer is the minimal import form.
+    // 15+ columns is the export written without (or with a trailing) header; fewer is the minimal import form,
+    // the one format that defines `#` comment lines.
     const format = firstData.length >= 15 ? 'openflights' : 'openflights-minimal';
-    return { format, kind: 'csv', read: openflightsReader(), isHeader: openflightsIsHeader };
+    return { format, kind: 'csv', read: openflightsReader(), isHeader: openflightsIsHeader, looksLikeRow: rowCheck(0, 3), comments: format === 'openflights-minimal' };
   }
   for (let i = 0; i + 2 < firstData.length; i++) {
     if (sample.every((f) => isDateCell(f[i]) && isCodeCell(f[i + 1]) && isCodeCell(f[i + 2]))) {
-      return { format: 'generic', kind: 'csv', read: genericReader({ date: i, from: i + 1, to: i + 2 }), isHeader: () => false };
+      return { format: 'generic', kind: 'csv', read: genericReader({ date: i, from: i + 1, to: i + 2 }), isHeader: () => false, looksLikeRow: rowCheck(i, i + 3), comments: false };
     }
   }
   return null;

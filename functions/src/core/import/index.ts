@@ -10,4 +10,7 @@ export { lookupAirport, loadAirports, airportsLoaded, distanceKm, AIRPORT_OVERRI
 export type { AirportInfo, EuroAirportSide, LookupOptions } from './airports';
 export { arrivalFromLocalTimes, localToUtc, utcToLocal, offsetMinutes } from './time';
 export { ImportFileError } from './types';
+export { DateOrderNeededError } from './dateOrder';
+export type { DateOrder, DateExample } from './dateOrder';
+export type { TextEncodingName } from './encoding';
 export type { FlightRecord, ImportFormat, ImportResult, ImportedSegment, ParsedRow, SkippedRow } from './types';

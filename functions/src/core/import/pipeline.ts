@@ -1,25 +1,31 @@
 /**
  * The import pipeline: a stream of bytes (a flight-history export) in, validated segments out.
  *
- * bytes -> UTF-8 text (streaming decoder) -> format detection on the first lines -> records (csv-parse's
- * streaming parser, or a line splitter for App in the Air `data.txt` and whitespace logs) -> per-row resolution
- * (airports, local dates through time zones, cancellations, duplicates, zod) -> a pass over the kept flights
- * for layovers and planned trips. Memory holds the output and one small entry per kept flight, never the file.
+ * bytes -> text (streaming decoder; UTF-8, UTF-16 or Windows-1252, detected: encoding.ts) -> format detection on
+ * the first lines -> numbered lines -> records (csv-parse's streaming parser with stray-quote recovery:
+ * csvRecords.ts; or the line readers of App in the Air `data.txt` and whitespace logs) -> rows read with the
+ * file's day/month order (rows wait while it is unknown: dateOrder.ts) -> per-row resolution (airports or
+ * countries, local dates through time zones, cancellations, duplicates, zod) -> a pass over the kept segments
+ * for layovers and planned trips. Memory holds the output and one small entry per kept segment, never the file
+ * (plus, in a file whose first dates are ambiguous, the rows up to the first date that shows the order).
  *
  * Every data row ends either as a segment or in `skipped` with its 1-based line number and a reason
  * (`flights + skipped.length === rows`). A file that cannot be read at all raises one `ImportFileError`.
  */
 import * as fs from 'node:fs';
-import { Readable, pipeline } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
-import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
+import { InvalidDateError, isIsoDate, todayIn } from '../dates';
+import { dayNumber } from '../dayNumbers';
 import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
-import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type Detection } from './formats';
+import { csvRecords } from './csvRecords';
+import { DateOrderResolver, PendingDateOrder, type DateOrder } from './dateOrder';
+import { decodeText, type DetectedEncoding } from './encoding';
+import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateReader, type Detection } from './formats';
 import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
+import { capMessage, quote } from './text';
 import { FieldError, parseFlightNumber, parseNote } from './values';
 
 /** Options of an import. All optional. */
@@ -43,6 +49,12 @@ export interface ImportOptions {
   maxRows?: number;
   /** Called with the number of data rows read so far, every `PROGRESS_EVERY` rows and once at the end. */
   onProgress?: (rowsDone: number) => void;
+  /**
+   * Order of dates written with the year last (`3/4/2024`), for a file whose values do not show it: `DMY` day
+   * first, `MDY` month first (`YMD` states that every date is year-first). The file's own values decide when they
+   * can (a day above 12); an option they contradict is an error naming the row. See dateOrder.ts.
+   */
+  dateOrder?: DateOrder;
 }
 
 /** Rows between two `onProgress` calls. */
@@ -63,6 +75,7 @@ const OptionsSchema = z.strictObject({
   existing: z.array(z.any()).optional(),
   maxRows: z.number().int().positive().optional(),
   onProgress: z.custom<(rowsDone: number) => void>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
+  dateOrder: z.enum(['DMY', 'MDY', 'YMD']).optional(),
 });
 
 /** The fields of an already stored segment the duplicate check reads (documents may carry more, e.g. `id`). */
@@ -71,6 +84,9 @@ const ExistingSchema = z.looseObject({
   departureTime: LocalTimeSchema.optional(),
   departureAirport: z.string().optional(),
   arrivalAirport: z.string().optional(),
+  departureCountry: z.string().optional(),
+  arrivalCountry: z.string().optional(),
+  mode: z.string().optional(),
 });
 type ExistingSegment = z.infer<typeof ExistingSchema>;
 
@@ -80,11 +96,15 @@ export type ImportSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.
 /**
  * Imports one flight-history export.
  *
- * @param source the file's bytes as a stream (UTF-8; a BOM is removed). Read once, never whole into memory.
+ * @param source the file's bytes as a stream: UTF-8, UTF-16 or Windows-1252, detected (see encoding.ts; the result
+ *   names it). Read once, never whole into memory.
  * @param options see `ImportOptions`.
  * @returns the segments (in file order) and the skipped rows; `format` is the detected format.
  * @throws ImportFileError when the file is empty, binary, of no supported format, has no data rows, exceeds
- *   `maxRows`, or is not well-formed CSV (e.g. an unclosed quote); nothing is returned then.
+ *   `maxRows`, mixes text encodings, writes dates in two day/month orders (or in an order `dateOrder`
+ *   contradicts), or is not well-formed CSV (a quote that never closes before lines that are not rows);
+ *   `DateOrderNeededError` (a subclass) when every date is ambiguous and `dateOrder` is absent. Nothing is
+ *   returned then.
  * @throws ValidationError when `options` are invalid.
  */
 export async function importFlights(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
@@ -92,7 +112,8 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   const existing = options.existing ? parseOrThrow(z.array(ExistingSchema), options.existing, 'existing') : [];
   await loadAirports();
 
-  const text = decode(source as AsyncIterable<Buffer | Uint8Array | string>)[Symbol.asyncIterator]();
+  let encoding: DetectedEncoding = { encoding: 'UTF-8' };
+  const text = decodeText(source as AsyncIterable<Buffer | Uint8Array | string>, (found) => (encoding = found))[Symbol.asyncIterator]();
   const head = await readHead(text);
   checkHead(head.text, head.ended);
   const firstLines = head.text.split(/\r\n|\r|\n/).slice(0, 30);
@@ -104,13 +125,16 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   if (!detection) {
     const firstLine = firstLines.find((l) => !isBlankLine(l)) ?? '';
     throw new ImportFileError(
-      `unrecognised file format: the first line '${firstLine.slice(0, 80)}' is not the header or a data row of a supported export ` +
+      `unrecognised file format: the first line ${quote(firstLine)} is not the header or a data row of a supported export ` +
         '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns)',
     );
   }
-  const collector = new Collector(detection.format, opts, existing);
+  // The encoding can still change after detection (Windows-1252 is recognised at the first accented byte).
+  const collector = new Collector(detection.format, opts, existing, () => encoding);
   const chunks = replay(head.text, text);
-  for await (const parsed of rowsOf(detection, chunks)) collector.add(parsed);
+  const dates = new DateOrderResolver(opts.dateOrder);
+  const rows = rowsOf(detection, chunks, (m) => collector.fileWarning(m), dates);
+  for await (const parsed of settleDates(rows, dates, opts.maxRows)) collector.add(parsed);
   return collector.finish();
 }
 
@@ -136,16 +160,6 @@ export async function importFile(path: string, options: ImportOptions = {}): Pro
 /* ------------------------------------------------------------------------------------------------ */
 /* Reading                                                                                           */
 /* ------------------------------------------------------------------------------------------------ */
-
-async function* decode(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of source) {
-    const s = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (s) yield s;
-  }
-  const tail = decoder.decode();
-  if (tail) yield tail;
-}
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -211,51 +225,102 @@ async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<{ line
   }
 }
 
-/** Data rows of the file in order; header, comment and blank lines are not rows. */
-async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
+/** A data row not read yet: its line number and how to read it (again, if it waits for the date order). */
+interface RawRow {
+  row: number;
+  read: () => ParsedRow | null;
+}
+
+/**
+ * Data rows of the file in order, unread; header, comment and blank lines are not rows. Readers get `dates`;
+ * App in the Air's reader keeps state from line to line and cannot be read twice, so it never waits for the date
+ * order (its dates are year-first anyway): an ambiguous one is a bad cell.
+ */
+async function* rowsOf(detection: Detection, chunks: AsyncIterable<string>, warn: (message: string) => void, dates: DateOrderResolver): AsyncGenerator<RawRow> {
   if (detection.kind === 'lines') {
-    const read = detection.format === 'appintheair' ? appInTheAirReader() : whitespaceLogReader(detection.header);
+    const read = detection.format === 'appintheair' ? appInTheAirReader(noWaiting(dates)) : whitespaceLogReader(detection.header, dates);
     let headerSeen = detection.format === 'appintheair';
     for await (const { line, no } of splitLines(chunks)) {
       if (!headerSeen) {
         if (!isBlankLine(line)) headerSeen = true;
         continue;
       }
-      const row = guard(no, () => read(line, no));
-      if (row) yield row;
+      yield { row: no, read: () => read(line, no) };
     }
     return;
   }
-  const parser = parseCsv({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: MAX_LINE_LENGTH,
+  const records = csvRecords(splitLines(chunks), {
+    maxRecordLength: MAX_LINE_LENGTH,
+    comments: detection.comments,
+    looksLikeRow: detection.looksLikeRow,
+    warn,
   });
-  const input = Readable.from(chunks);
-  let streamError: Error | undefined;
-  pipeline(input, parser, (err) => {
-    if (err) streamError = err;
-  });
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const fields = item.record;
-      const row = item.info.lines;
-      if (fields.every((f) => isBlankLine(f))) continue;
-      if ((fields[0] ?? '').trimStart().startsWith('#')) continue;
-      if (detection.isHeader(fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)))) continue;
-      yield guard(row, () => detection.read(fields, row));
+  for await (const { fields, row } of records) {
+    if (fields.every((f) => isBlankLine(f))) continue;
+    if (detection.isHeader(fields.map((f, i) => (i === 0 ? f.replace(/^\ufeff/, '') : f)))) continue;
+    yield { row, read: () => detection.read(fields, row, dates) };
+  }
+}
+
+/** `dates` for a reader that cannot read a row twice: a value waiting for the order is a bad cell instead. */
+function noWaiting(dates: DateOrderResolver): DateReader {
+  const wrap = <T>(fn: () => T, value: string | undefined, field: string): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof PendingDateOrder) throw new FieldError(`${field} ${quote(value ?? '')} could be day/month/year or month/day/year`);
+      throw e;
     }
-  } catch (e) {
-    if (e instanceof ImportFileError) throw e;
-    const err = streamError ?? (e as Error);
-    if (err instanceof ImportFileError) throw err;
-    throw new ImportFileError(`the file is not well-formed CSV: ${err.message}`);
-  } finally {
-    parser.destroy();
-    input.destroy();
+  };
+  return {
+    read: (raw, field, row) => wrap(() => dates.read(raw, field, row), raw, field),
+    readEach: (row, ...cells) => wrap(() => dates.readEach(row, ...cells), cells[0]?.[0], cells[0]?.[1] ?? 'date'),
+  };
+}
+
+const WAITING = Symbol('waiting for the date order');
+
+/**
+ * Reads the rows in file order. A row whose date needs the file's day/month order waits, with every row after
+ * it (file order is kept), until a later value settles the order or the file ends (then the caller's
+ * `dateOrder`, or `DateOrderNeededError`). Waiting rows are read once for the evidence they hold, and again when
+ * the order is known. Memory: the rows up to the first value that settles the order (every row of a file whose
+ * dates are all ambiguous), at most `maxRows`.
+ */
+async function* settleDates(rows: AsyncIterable<RawRow>, dates: DateOrderResolver, maxRows: number | undefined): AsyncGenerator<ParsedRow> {
+  const waiting: RawRow[] = [];
+  const attempt = (r: RawRow): ParsedRow | null | typeof WAITING => {
+    try {
+      return guard(r.row, r.read);
+    } catch (e) {
+      if (e instanceof PendingDateOrder) return WAITING;
+      throw e;
+    }
+  };
+  function* flush(): Generator<ParsedRow> {
+    for (const r of waiting.splice(0)) {
+      const out = attempt(r);
+      if (out === WAITING) throw new Error(`row ${r.row}: still waiting for the date order after it was decided`);
+      if (out) yield out;
+    }
+  }
+  for await (const r of rows) {
+    if (waiting.length === 0) {
+      const out = attempt(r);
+      if (out === WAITING) waiting.push(r);
+      else if (out) yield out;
+      continue;
+    }
+    waiting.push(r);
+    attempt(r); // for the evidence its dates hold
+    if (dates.decided) yield* flush();
+    else if (maxRows !== undefined && waiting.length > maxRows) {
+      throw new ImportFileError(`the file has more than ${maxRows} flight rows, the most one import accepts`);
+    }
+  }
+  if (waiting.length) {
+    dates.finish();
+    yield* flush();
   }
 }
 
@@ -290,26 +355,29 @@ class Collector {
   private readonly skipped: SkippedRow[] = [];
   private readonly metas: FlightMeta[] = [];
   private readonly rowWarnings: string[] = [];
+  private readonly fileWarnings: string[] = [];
   private droppedWarnings = 0;
   private readonly euroAirportRows: number[] = [];
   private readonly assumedDateRows: number[] = [];
   /** date|from|to -> departure times seen ('' = none) with the row they came from (0 = already imported). */
   private readonly seen = new Map<string, { time: string; row: number }[]>();
-  private readonly importDate: string;
+  /** Day number of the import date (flights after it are planned). */
+  private readonly importDay: number;
   private readonly layoverMs: number;
 
   constructor(
     private readonly format: ImportResult['format'],
     private readonly opts: ImportOptions,
     existing: readonly ExistingSegment[],
+    private readonly encoding: () => DetectedEncoding,
   ) {
-    this.importDate = opts.importDate ?? todayIn('UTC');
+    this.importDay = dayNumber(opts.importDate ?? todayIn('UTC'));
     this.layoverMs = (opts.layoverHours ?? 24) * 3_600_000;
     for (const s of existing) {
-      if (!s.departureAirport || !s.arrivalAirport) continue;
-      const from = lookupAirport(s.departureAirport)?.code ?? s.departureAirport;
-      const to = lookupAirport(s.arrivalAirport)?.code ?? s.arrivalAirport;
-      this.remember(`${s.departureDate}|${from}|${to}`, s.departureTime ?? '', 0);
+      const from = s.departureAirport ? (lookupAirport(s.departureAirport)?.code ?? s.departureAirport) : undefined;
+      const to = s.arrivalAirport ? (lookupAirport(s.arrivalAirport)?.code ?? s.arrivalAirport) : undefined;
+      if ((!from || !to) && (!s.departureCountry || !s.arrivalCountry || !s.mode)) continue;
+      this.remember(duplicateKey(s.departureDate, from, to, s.departureCountry ?? '', s.arrivalCountry ?? '', s.mode ?? ''), s.departureTime ?? '', 0);
     }
   }
 
@@ -318,17 +386,23 @@ class Collector {
     if (this.opts.maxRows !== undefined && this.rows > this.opts.maxRows) {
       throw new ImportFileError(`the file has more than ${this.opts.maxRows} flight rows, the most one import accepts`);
     }
-    if (parsed.kind === 'skip') this.skipped.push({ row: parsed.row, reason: parsed.reason });
+    // Reasons quote cells; capMessage keeps them short (a cell can hold 100 000 characters).
+    if (parsed.kind === 'skip') this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
     else {
       const outcome = this.resolve(parsed.record);
-      if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: outcome });
-      else if (outcome) this.skipped.push({ row: parsed.record.row, reason: outcome.duplicate, duplicate: true });
+      if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome) });
+      else if (outcome) this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome.duplicate), duplicate: true });
     }
     if (this.opts.onProgress && this.rows % PROGRESS_EVERY === 0) this.opts.onProgress(this.rows);
   }
 
+  /** A warning about the file rather than one row (e.g. a stray quote); kept whatever MAX_ROW_WARNINGS says. */
+  fileWarning(message: string): void {
+    this.fileWarnings.push(capMessage(message));
+  }
+
   private warn(row: number, message: string): void {
-    if (this.rowWarnings.length < MAX_ROW_WARNINGS) this.rowWarnings.push(`row ${row}: ${message}`);
+    if (this.rowWarnings.length < MAX_ROW_WARNINGS) this.rowWarnings.push(capMessage(`row ${row}: ${message}`));
     else this.droppedWarnings++;
   }
 
@@ -338,18 +412,116 @@ class Collector {
     else this.seen.set(key, [{ time, row }]);
   }
 
-  /** Adds the flight and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
+  /**
+   * The country of one side of a row: the airport's, checked against the country the file gives (EuroAirport:
+   * the given FR or CH picks the side), or the given country alone.
+   * @returns the airport (looked up again for a chosen EuroAirport side) and country, or a reason to skip the row.
+   */
+  private side(code: string | undefined, given: string | undefined, label: string, column: string, row: number): { airport?: AirportInfo; country: string } | string {
+    if (code === undefined) return { country: given! };
+    let airport = lookupAirport(code, this.opts);
+    if (!airport) return `row ${row}: unknown airport code '${code}' in ${label}`;
+    if (given && given !== airport.country) {
+      if (!airport.euroAirport || (given !== 'FR' && given !== 'CH')) {
+        return `row ${row}: ${column} '${given}' does not match airport ${airport.code} (${airport.country})`;
+      }
+      airport = lookupAirport(code, { ...this.opts, euroAirportSide: given })!;
+    }
+    if (airport.euroAirport && !given && !this.opts.euroAirportSide && this.euroAirportRows.at(-1) !== row) this.euroAirportRows.push(row);
+    return { airport, country: airport.country };
+  }
+
+  /** Adds the segment and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
   private resolve(r: FlightRecord): string | { duplicate: string } | undefined {
     const row = r.row;
     if (r.notMine) return `row ${row}: someone else's flight (App in the Air trip marked Ownership.NOT_MINE)`;
     if (r.cancelled) return `row ${row}: cancelled flight`;
-    const from = lookupAirport(r.from, this.opts);
-    if (!from) return `row ${row}: unknown airport code '${r.from}' in From`;
-    const toCode = r.divertedTo ?? r.to;
-    const to = lookupAirport(toCode, this.opts);
-    if (!to) return `row ${row}: unknown airport code '${toCode}' in ${r.divertedTo ? 'Diverted To' : 'To'}`;
-    if ((from.euroAirport || to.euroAirport) && !this.opts.euroAirportSide) this.euroAirportRows.push(row);
+    const fromSide = this.side(r.from, r.fromCountry, 'From', 'from_country', row);
+    if (typeof fromSide === 'string') return fromSide;
+    const toSide = this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row);
+    if (typeof toSide === 'string') return toSide;
+    const from = fromSide.airport;
+    const to = toSide.airport;
+    const mode = r.mode ?? (from || to ? 'flight' : 'other');
 
+    let departureUtc: number | undefined;
+    let arrivalUtc: number | undefined;
+    let arrivalDate: string;
+    if (from && to) {
+      const placed = this.placeArrival(r, from, to);
+      if (typeof placed === 'string') return placed;
+      ({ departureUtc, arrivalUtc, arrivalDate } = placed);
+    } else {
+      // A crossing known by its countries: no time zones, so the arrival date is the file's or the departure date.
+      arrivalDate = r.arrivalDate ?? r.departureDate;
+      if (!r.arrivalDate && r.departureTime && r.arrivalTime && r.arrivalTime < r.departureTime) {
+        this.warn(row, `arrival time ${r.arrivalTime} is before departure time ${r.departureTime} and no arrival date is given: arrival date assumed ${arrivalDate}; add arrival_date`);
+      }
+    }
+
+    const segment: Segment = {
+      departureCountry: fromSide.country,
+      arrivalCountry: toSide.country,
+      departureDate: r.departureDate,
+      arrivalDate,
+      mode,
+    };
+    if (from) segment.departureAirport = from.code;
+    if (to) segment.arrivalAirport = to.code;
+    if (r.departureTime) segment.departureTime = r.departureTime;
+    if (r.arrivalTime) segment.arrivalTime = r.arrivalTime;
+    const flight = parseFlightNumber(r.flightNumber);
+    if (flight.value) segment.flightNumber = flight.value;
+    if (flight.refused) this.warn(row, flight.refused);
+    const note = parseNote(r.notes, SEGMENT_LIMITS.notes);
+    if (note.value) segment.notes = note.value;
+    if (note.refused) this.warn(row, note.refused);
+    this.carrySpecificationText(r, segment);
+    for (const remark of r.remarks ?? []) this.warn(row, remark);
+
+    const checked = SegmentSchema.safeParse(segment);
+    if (!checked.success) return describeZodError(checked.error, `row ${row}`);
+
+    const fromKey = from?.code ?? fromSide.country;
+    const toKey = to?.code ?? toSide.country;
+    const key = duplicateKey(segment.departureDate, from?.code, to?.code, fromSide.country, toSide.country, mode);
+    const time = segment.departureTime ?? '';
+    const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
+    if (twin) {
+      const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${fromKey} → ${toKey}`;
+      return {
+        duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
+      };
+    }
+    this.remember(key, time, row);
+
+    const imported: ImportedSegment = { ...checked.data, row, planned: dayNumber(segment.departureDate) > this.importDay };
+    this.segments.push(imported);
+    const meta: FlightMeta = { segment: imported, fromKey, toKey };
+    if (departureUtc !== undefined && !Number.isNaN(departureUtc)) meta.departureUtc = departureUtc;
+    if (arrivalUtc !== undefined && !Number.isNaN(arrivalUtc)) meta.arrivalUtc = arrivalUtc;
+    if (r.tripId) meta.tripId = r.tripId;
+    if (r.transfer !== undefined) meta.transfer = r.transfer;
+    this.metas.push(meta);
+    return undefined;
+  }
+
+  /**
+   * `purpose` and `entryPoint` (the product specification's optional segment fields, generic `purpose` and
+   * `entry_point` columns), cut to their limits on grapheme boundaries like notes.
+   */
+  private carrySpecificationText(r: FlightRecord, segment: Segment): void {
+    for (const [field, label, value] of [['purpose', 'purpose', r.purpose], ['entryPoint', 'entry point', r.entryPoint]] as const) {
+      if (value === undefined) continue;
+      const text = parseNote(value, SEGMENT_LIMITS[field], label);
+      if (text.value) segment[field] = text.value;
+      if (text.refused) this.warn(r.row, text.refused);
+    }
+  }
+
+  /** Departure and arrival instants and the local arrival date of a flight between two known airports. */
+  private placeArrival(r: FlightRecord, from: AirportInfo, to: AirportInfo): { departureUtc?: number; arrivalUtc?: number; arrivalDate: string } | string {
+    const row = r.row;
     let departureUtc = r.departureUtc ? Date.parse(r.departureUtc) : undefined;
     if (departureUtc === undefined && r.departureTime && from.timeZone) {
       departureUtc = localToUtc(r.departureDate, r.departureTime, from.timeZone);
@@ -390,48 +562,7 @@ class Collector {
       }
     }
 
-    const segment: Segment = {
-      departureCountry: from.country,
-      arrivalCountry: to.country,
-      departureDate: r.departureDate,
-      arrivalDate,
-      departureAirport: from.code,
-      arrivalAirport: to.code,
-      mode: 'air',
-    };
-    if (r.departureTime) segment.departureTime = r.departureTime;
-    if (r.arrivalTime) segment.arrivalTime = r.arrivalTime;
-    const flight = parseFlightNumber(r.flightNumber);
-    if (flight.value) segment.flightNumber = flight.value;
-    if (flight.refused) this.warn(row, flight.refused);
-    const note = parseNote(r.notes, SEGMENT_LIMITS.notes);
-    if (note.value) segment.notes = note.value;
-    if (note.refused) this.warn(row, note.refused);
-    for (const remark of r.remarks ?? []) this.warn(row, remark);
-
-    const checked = SegmentSchema.safeParse(segment);
-    if (!checked.success) return describeZodError(checked.error, `row ${row}`);
-
-    const key = `${segment.departureDate}|${from.code}|${to.code}`;
-    const time = segment.departureTime ?? '';
-    const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
-    if (twin) {
-      const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${from.code} → ${to.code}`;
-      return {
-        duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
-      };
-    }
-    this.remember(key, time, row);
-
-    const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > toDayNumber(this.importDate) };
-    this.segments.push(imported);
-    const meta: FlightMeta = { segment: imported, fromKey: from.code, toKey: to.code };
-    if (departureUtc !== undefined && !Number.isNaN(departureUtc)) meta.departureUtc = departureUtc;
-    if (arrivalUtc !== undefined && !Number.isNaN(arrivalUtc)) meta.arrivalUtc = arrivalUtc;
-    if (r.tripId) meta.tripId = r.tripId;
-    if (r.transfer !== undefined) meta.transfer = r.transfer;
-    this.metas.push(meta);
-    return undefined;
+    return { departureUtc, arrivalUtc, arrivalDate };
   }
 
   /**
@@ -465,7 +596,9 @@ class Collector {
       lastOfTrip.set(m.tripId, m);
     }
     // International on both sides: the traveller came from, and flies on to, another country.
+    // Only flights connect airside; a crossing by land or sea is always an entry.
     const airside = (m: FlightMeta, next: FlightMeta) =>
+      m.segment.mode === 'flight' && next.segment.mode === 'flight' &&
       next.fromKey === m.toKey && next.toKey !== m.fromKey &&
       m.segment.departureCountry !== m.segment.arrivalCountry && next.segment.arrivalCountry !== m.segment.arrivalCountry;
     for (const m of this.metas) {
@@ -490,6 +623,9 @@ class Collector {
     this.markLayovers();
     this.opts.onProgress?.(this.rows);
     const warnings: string[] = [];
+    const { encoding, assumption } = this.encoding();
+    if (assumption) warnings.push(capMessage(assumption));
+    warnings.push(...this.fileWarnings);
     if (this.euroAirportRows.length) {
       warnings.push(
         `EuroAirport Basel-Mulhouse-Freiburg (${listRows(this.euroAirportRows)}) counted as France, the airport's territory; ` +
@@ -506,6 +642,7 @@ class Collector {
     if (this.droppedWarnings) warnings.push(`… and ${this.droppedWarnings} more row warnings`);
     const result: ImportResult = {
       format: this.format,
+      encoding,
       rows: this.rows,
       flights: this.segments.length,
       segments: this.segments,
@@ -532,6 +669,16 @@ function earliestArrivalDate(departureDate: string, departureUtc: number | undef
   const start = departureUtc ?? localToUtc(departureDate, '00:00', from.timeZone);
   const earliest = utcToLocal(start + (km / MAX_PLAUSIBLE_KMH) * 3_600_000, to.timeZone).date;
   return earliest > departureDate ? earliest : null;
+}
+
+/**
+ * Key of the duplicate check: local departure date and both airports for a flight (as before land travel was
+ * imported: a flight's mode is not part of it); for a crossing without airports, the countries (or the one
+ * airport) and the stored mode, so that a train and a car over the same border on one day are two crossings.
+ */
+function duplicateKey(date: string, fromAirport: string | undefined, toAirport: string | undefined, fromCountry: string, toCountry: string, mode: string): string {
+  if (fromAirport && toAirport) return `${date}|${fromAirport}|${toAirport}`;
+  return `${date}|${fromAirport ?? fromCountry}|${toAirport ?? toCountry}|${mode}`;
 }
 
 function listRows(rows: number[]): string {

@@ -4,7 +4,8 @@
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */
-import { addDays } from '../dates';
+import { fromDayNumber } from '../dates';
+import { dayNumber } from '../dayNumbers';
 import { localToUtc } from '../timeZones';
 
 export { isTimeZone, localToUtc, offsetMinutes, utcToLocal } from '../timeZones';
@@ -31,8 +32,9 @@ export function arrivalFromLocalTimes(
   arrivalZone: string,
 ): { arrivalDate: string; departureUtc: number; arrivalUtc: number } | null {
   const departureUtc = localToUtc(departureDate, departureTime, departureZone);
+  const day = dayNumber(departureDate);
   for (let k = -1; k <= 3; k++) {
-    const candidate = addDays(departureDate, k);
+    const candidate = fromDayNumber(day + k);
     const arrivalUtc = localToUtc(candidate, arrivalTime, arrivalZone);
     if (arrivalUtc > departureUtc) return { arrivalDate: candidate, departureUtc, arrivalUtc };
   }

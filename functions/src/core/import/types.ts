@@ -3,6 +3,9 @@
  * and the import result the CLI, the Storage trigger and the tests consume.
  */
 import type { Segment } from '../segment';
+import type { TextEncodingName } from './encoding';
+import type { TravelMode } from '../segment';
+import { capMessage } from './text';
 
 /** Formats the importer recognises from the file's content (never its name). */
 export type ImportFormat =
@@ -25,8 +28,20 @@ export interface FlightRecord {
   row: number;
   /** Local departure date. */
   departureDate: string;
-  from: string;
-  to: string;
+  /** Departure airport code as written; absent for a crossing known by its countries only (`fromCountry`). */
+  from?: string;
+  /** Arrival airport code as written; absent when only `toCountry` is known. */
+  to?: string;
+  /** ISO alpha-2 departure country given by the file (generic `from_country`); checked against `from` if both. */
+  fromCountry?: string;
+  /** ISO alpha-2 arrival country given by the file (generic `to_country`). */
+  toCountry?: string;
+  /** Mode of transport of the specification (generic `mode`); absent: a flight when an airport is given, else `other`. */
+  mode?: TravelMode;
+  /** Border crossing, port or station (generic `entry_point`), free text. */
+  entryPoint?: string;
+  /** Purpose of the trip (generic `purpose`), free text. */
+  purpose?: string;
   departureTime?: string;
   arrivalTime?: string;
   /** Local arrival date when the file states it. */
@@ -71,6 +86,8 @@ export type ImportedSegment = Segment & { row: number; planned: boolean };
 /** Result of importing one file. Invariant: `flights + skipped.length === rows`. */
 export interface ImportResult {
   format: ImportFormat;
+  /** Encoding the file was read in; when it was assumed (no byte-order mark), `warnings` says so first. */
+  encoding: TextEncodingName;
   /** Data rows read (header, comment and blank lines excluded). */
   rows: number;
   /** Rows that became segments (`segments.length`). */
@@ -81,10 +98,13 @@ export interface ImportResult {
   warnings: string[];
 }
 
-/** A file the importer cannot read at all (unknown format, binary, empty). Nothing from it is kept. */
+/**
+ * A file the importer cannot read at all (unknown format, binary, empty). Nothing from it is kept.
+ * The message is one sentence of at most MAX_MESSAGE_LENGTH characters (text.ts).
+ */
 export class ImportFileError extends Error {
   constructor(message: string) {
-    super(message);
+    super(capMessage(message));
     this.name = 'ImportFileError';
   }
 }

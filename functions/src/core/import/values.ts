@@ -2,7 +2,9 @@
  * Parsers for the cell values found in flight-history exports. Each returns a normalised value or throws a
  * `FieldError` whose message names the value and says what was expected; the pipeline prefixes the row.
  */
-import { isIsoDate } from '../dates';
+import { isIsoDateFast as isIsoDate } from '../dayNumbers';
+import type { TravelMode } from '../segment';
+import { quote, truncateText } from './text';
 
 /** A cell that cannot be read; `message` is a sentence without the row prefix. */
 export class FieldError extends Error {
@@ -31,38 +33,72 @@ export function optionalCell(raw: string | undefined): string | undefined {
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**
- * A local calendar date, optionally followed by a time: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`,
- * `YYYY-MM-DDTHH:MM[:SS[.fff]]`, or `M/D/YYYY` (US order, what Excel writes back after a round-trip) with an
- * optional time. Day/month order is never guessed: a slash date whose first number exceeds 12 is rejected with
- * a message saying so.
- * @returns `{ date, time? }` with `time` as `HH:MM`, or `undefined` time when absent.
+ * A date cell split into its numbers, before the file's day/month order is applied.
+ * - `ymd`: year first (`YYYY-MM-DD`, `YYYY/M/D`, `YYYY.MM.DD`), never ambiguous.
+ * - `numeric`: year last (`D/M/YYYY` or `M/D/YYYY`, also with `.` or `-`): `first` and `second` are the two
+ *   numbers before the year, in the order written; which is the day is decided for the whole file
+ *   (see dateOrder.ts).
+ * `rest` is what follows the date (a time), if anything.
+ */
+export type DateParts =
+  | { kind: 'ymd'; value: string; y: number; m: number; d: number; rest?: string }
+  | { kind: 'numeric'; value: string; first: number; second: number; y: number; rest?: string };
+
+/**
+ * Splits a date cell: `YYYY-MM-DD` with an optional time after `T` or a space, year-first dates with `/` or `.`,
+ * and `N/N/YYYY` with `/`, `.` or `-` and an optional time after a space.
+ * @throws FieldError naming the value when it is not a date of these forms (also for a two-digit year).
+ */
+export function splitDate(raw: string, field = 'date'): DateParts {
+  const v = cleanCell(raw);
+  let m = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ]\s*(.+))?$/.exec(v);
+  if (m) return withRest({ kind: 'ymd', value: v, y: Number(m[1]), m: Number(m[3]), d: Number(m[4]) }, m[5]);
+  m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+(.+))?$/.exec(v);
+  if (m) return withRest({ kind: 'numeric', value: v, first: Number(m[1]), second: Number(m[3]), y: Number(m[4]) }, m[5]);
+  if (/^\d{1,2}([/.-])\d{1,2}\1\d{2}(\s|$)/.test(v)) {
+    throw new FieldError(`${field} ${quote(v)} has a two-digit year; write the year with four digits`);
+  }
+  throw new FieldError(`${field} ${quote(v)} is not a date (expected YYYY-MM-DD)`);
+}
+
+function withRest<T extends DateParts>(parts: T, rest: string | undefined): T {
+  return rest === undefined ? parts : { ...parts, rest };
+}
+
+/**
+ * The local date (and time) of split date parts, `numeric` ones read in `order` (`DMY`: day first, `MDY`:
+ * month first). A `numeric` date whose two numbers are equal is the same date in both orders.
+ * @throws FieldError when the date does not exist (`31/2/2024`) or the time is not a time.
+ */
+export function datePartsToDate(parts: DateParts, order: 'DMY' | 'MDY' | undefined, field = 'date'): { date: string; time?: string } {
+  let y: number, mo: number, d: number;
+  if (parts.kind === 'ymd') ({ y, m: mo, d } = parts);
+  else {
+    y = parts.y;
+    const dayFirst = parts.first === parts.second || order === 'DMY';
+    if (!dayFirst && order !== 'MDY') throw new Error(`date order needed for ${parts.value}`);
+    [d, mo] = dayFirst ? [parts.first, parts.second] : [parts.second, parts.first];
+  }
+  const date = `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}`;
+  if (!isIsoDate(date)) throw new FieldError(`${field} ${quote(parts.value)} is not a valid date`);
+  if (parts.rest === undefined) return { date };
+  const time = parseTime(parts.rest, field);
+  return time === undefined ? { date } : { date, time };
+}
+
+/**
+ * A local calendar date that needs no day/month order, optionally followed by a time: `YYYY-MM-DD`,
+ * `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS[.fff]]`, or a `N/N/YYYY` date whose two numbers are equal.
+ * Dates written with the year last go through the file's `DateOrderResolver` (dateOrder.ts) instead.
+ * @returns `{ date, time? }` with `time` as `HH:MM`.
  * @throws FieldError
  */
 export function parseDateTime(raw: string, field = 'date'): { date: string; time?: string } {
-  const v = cleanCell(raw);
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](.+))?$/.exec(v);
-  let y: number, mo: number, d: number;
-  let rest: string | undefined;
-  if (m) {
-    y = Number(m[1]); mo = Number(m[2]); d = Number(m[3]); rest = m[4];
-  } else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(.+))?$/.exec(v))) {
-    mo = Number(m[1]); d = Number(m[2]); y = Number(m[3]); rest = m[4];
-    if (mo > 12 && d <= 12) {
-      const asDayMonth = `${m[3]}-${pad2(d)}-${pad2(mo)}`;
-      throw new FieldError(
-        isIsoDate(asDayMonth)
-          ? `${field} '${v}' looks like day/month/year; write dates as YYYY-MM-DD or month/day/year`
-          : `${field} '${v}' is not a valid date`,
-      );
-    }
-  } else {
-    throw new FieldError(`${field} '${v}' is not a date (expected YYYY-MM-DD)`);
+  const parts = splitDate(raw, field);
+  if (parts.kind === 'numeric' && parts.first !== parts.second) {
+    throw new FieldError(`${field} ${quote(parts.value)} could be day/month/year or month/day/year`);
   }
-  const date = `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}`;
-  if (!isIsoDate(date)) throw new FieldError(`${field} '${v}' is not a valid date`);
-  if (rest === undefined) return { date };
-  const time = parseTime(rest, field);
-  return time === undefined ? { date } : { date, time };
+  return datePartsToDate(parts, undefined, field);
 }
 
 /**
@@ -78,16 +114,16 @@ export function parseTime(raw: string, field = 'time', options: { midnightUnknow
   if (v === undefined) return undefined;
   if (options.midnightUnknown && /^0?0:00:00$/.test(v)) return undefined;
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?$/.exec(v);
-  if (!m) throw new FieldError(`${field} '${v}' is not a time (expected HH:MM or h:MM AM/PM)`);
+  if (!m) throw new FieldError(`${field} ${quote(v)} is not a time (expected HH:MM or h:MM AM/PM)`);
   let h = Number(m[1]);
   const mi = Number(m[2]);
   const ampm = m[4]?.toUpperCase();
   if (ampm) {
-    if (h < 1 || h > 12) throw new FieldError(`${field} '${v}' is not a 12-hour time`);
+    if (h < 1 || h > 12) throw new FieldError(`${field} ${quote(v)} is not a 12-hour time`);
     h = (h % 12) + (ampm === 'PM' ? 12 : 0);
   }
   if (h > 23 || mi > 59 || (m[3] !== undefined && Number(m[3]) > 59)) {
-    throw new FieldError(`${field} '${v}' is not a valid time of day`);
+    throw new FieldError(`${field} ${quote(v)} is not a valid time of day`);
   }
   return `${pad2(h)}:${pad2(mi)}`;
 }
@@ -116,7 +152,7 @@ export function parseAirportCell(raw: string | undefined, field: string): string
   if (/^[A-Za-z0-9]{3,4}$/.test(v)) return [v.toUpperCase()];
   const m = /\(([A-Za-z0-9]{3})?\s*\/?\s*([A-Za-z0-9]{4})?\)\s*$/.exec(v);
   if (m && (m[1] || m[2])) return [m[1], m[2]].filter((c): c is string => !!c).map((c) => c.toUpperCase());
-  throw new FieldError(`${field} '${v}' is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')`);
+  throw new FieldError(`${field} ${quote(v)} is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')`);
 }
 
 /**
@@ -129,7 +165,39 @@ export function parseFlag(raw: string | undefined, field: string): boolean | und
   if (v === undefined) return undefined;
   if (['1', 'true', 'yes', 'y', 'x'].includes(v)) return true;
   if (['0', 'false', 'no', 'n'].includes(v)) return false;
-  throw new FieldError(`${field} '${v}' is not a yes/no value (expected 1/0, true/false or yes/no)`);
+  throw new FieldError(`${field} ${quote(v)} is not a yes/no value (expected 1/0, true/false or yes/no)`);
+}
+
+/**
+ * Words accepted in the generic template's `mode` column (case-insensitive), by the product specification's mode
+ * of transport: Flight, Train, Car, Bus, Ferry, Other.
+ */
+export const MODE_WORDS = {
+  flight: ['flight', 'plane', 'air', 'airplane', 'aeroplane'],
+  train: ['train', 'rail', 'railway'],
+  car: ['car', 'drive'],
+  bus: ['bus', 'coach'],
+  ferry: ['ferry', 'boat', 'ship', 'sea'],
+  other: ['other'],
+} as const satisfies Record<TravelMode, readonly string[]>;
+
+const MODE_BY_WORD = new Map<string, TravelMode>(
+  (Object.entries(MODE_WORDS) as [TravelMode, readonly string[]][]).flatMap(([mode, words]) => words.map((w) => [w, mode] as const)),
+);
+
+/**
+ * A `mode` cell: one of the MODE_WORDS.
+ * @returns the specification mode, or `undefined` for an empty cell or a null token.
+ * @throws FieldError naming the value and the accepted words.
+ */
+export function parseMode(raw: string | undefined): TravelMode | undefined {
+  const v = optionalCell(raw);
+  if (v === undefined) return undefined;
+  const mode = MODE_BY_WORD.get(v.toLowerCase());
+  if (mode) return mode;
+  const modes = Object.keys(MODE_WORDS);
+  const others = Object.values(MODE_WORDS).flatMap((w) => w.slice(1));
+  throw new FieldError(`mode ${quote(v)} is not a mode of transport (${modes.slice(0, -1).join(', ')} or ${modes.at(-1)}; also ${others.join(', ')})`);
 }
 
 /** First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection"). */
@@ -145,24 +213,22 @@ export function parseFlightNumber(raw: string | undefined): { value?: string; re
   if (v === undefined) return {};
   const compact = v.replace(/\s+/g, '').toUpperCase();
   if (FORMULA_START.test(v) || !/^[A-Z0-9]+(-[A-Z0-9]+)?$/.test(compact) || compact.length > 12) {
-    return { refused: `flight number '${truncate(v, 40)}' was not stored: only letters, digits and one inner hyphen are allowed (it may be a spreadsheet formula)` };
+    return { refused: `flight number ${quote(v)} was not stored: only letters, digits and one inner hyphen are allowed (it may be a spreadsheet formula)` };
   }
   return { value: compact };
 }
 
 /**
- * Free text safe to store (at most `max` characters). A cell a spreadsheet would run as a formula is refused.
+ * Free text safe to store (at most `max` UTF-16 units, cut on a grapheme boundary). A cell a spreadsheet would run
+ * as a formula is refused.
+ * @param what names the field in the refusal (`note`, `purpose`, ...).
  * @returns `{ value }`, `{}` when empty, or `{ refused: reason }`.
  */
-export function parseNote(raw: string | undefined, max: number): { value?: string; refused?: string } {
+export function parseNote(raw: string | undefined, max: number, what = 'note'): { value?: string; refused?: string } {
   const v = optionalCell(raw);
   if (v === undefined) return {};
   if (FORMULA_START.test(v)) {
-    return { refused: `note '${truncate(v, 40)}' was not stored: it starts like a spreadsheet formula` };
+    return { refused: `${what} ${quote(v)} was not stored: it starts like a spreadsheet formula` };
   }
-  return { value: truncate(v, max) };
-}
-
-function truncate(v: string, max: number): string {
-  return v.length <= max ? v : `${v.slice(0, max - 1)}…`;
+  return { value: truncateText(v, max) };
 }

@@ -35,12 +35,13 @@
  * the 3 previous years, days of presence without the midnight beyond the first 30 count too) and days ignored
  * for exceptional circumstances (para 22(4)-(6), at most 60 a year): the count is then a lower bound.
  *
- * Cost: one pass over the sorted segments; days kept as intervals.
+ * Cost: one pass over the sorted segments; days kept as intervals. `midnightPresenceOfParsed` reads the segments
+ * evaluate.ts has already validated and parsed, in presence.ts's reading order (no date parsed twice).
  */
 import type { IsoDate } from '../dates';
 import { dayNumber } from '../dayNumbers';
 import { mergeIntervals, type DayInterval } from '../intervals';
-import { sortSegments, type PlannedStay } from '../presence';
+import { sortSegments, type ParsedSegments, type PlannedStay } from '../presence';
 import type { IdentifiedSegment } from '../segment';
 
 /** Options of `midnightPresence`. */
@@ -60,6 +61,54 @@ export interface MidnightOptions {
 export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: IsoDate, options: MidnightOptions = {}): Map<string, DayInterval[]> {
   const E = dayNumber(asOf, 'asOf');
   const sorted = sortSegments(segments);
+  return collect(
+    sorted.length,
+    {
+      arrival: (k) => dayNumber(sorted[k]!.arrivalDate, `segment "${sorted[k]!.id}" arrivalDate`),
+      departure: (k) => dayNumber(sorted[k]!.departureDate, `segment "${sorted[k]!.id}" departureDate`),
+      country: (k) => sorted[k]!.arrivalCountry,
+      transit: (k) => !!sorted[k]!.transit,
+    },
+    E,
+    options,
+  );
+}
+
+/**
+ * `midnightPresence` on segments already validated and parsed (evaluate.ts `prepareEvaluation`), read in their
+ * `readingOrder` (presence.ts), which is `sortSegments`'s order: the same result without parsing a date again.
+ * @throws InvalidDateError for a bad planned stay date (planned stays are validated by the caller).
+ */
+export function midnightPresenceOfParsed(
+  parsed: ParsedSegments,
+  order: ArrayLike<number>,
+  asOfDay: number,
+  options: MidnightOptions = {},
+): Map<string, DayInterval[]> {
+  const { arr, dep, arrC, transit, codes } = parsed;
+  return collect(
+    order.length,
+    {
+      arrival: (k) => arr[order[k]!]!,
+      departure: (k) => dep[order[k]!]!,
+      country: (k) => codes[arrC[order[k]!]!]!,
+      transit: (k) => transit[order[k]!] !== 0,
+    },
+    asOfDay,
+    options,
+  );
+}
+
+/** The k-th segment in reading order: its arrival and departure day numbers, arrival country, transit flag. */
+interface Reader {
+  arrival(k: number): number;
+  departure(k: number): number;
+  country(k: number): string;
+  transit(k: number): boolean;
+}
+
+/** The one pass of both entry points (see the module docstring). */
+function collect(n: number, at: Reader, E: number, options: MidnightOptions): Map<string, DayInterval[]> {
   const raw = new Map<string, DayInterval[]>();
   const add = (country: string, start: number, end: number) => {
     if (end < start) return;
@@ -67,15 +116,13 @@ export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: I
     if (!list) raw.set(country, (list = []));
     list.push({ start, end });
   };
-  for (let i = 0; i < sorted.length; i++) {
-    const s = sorted[i]!;
-    const next = sorted[i + 1];
-    const arr = dayNumber(s.arrivalDate, `segment "${s.id}" arrivalDate`);
-    if (next) {
-      const onward = dayNumber(next.departureDate, `segment "${next.id}" departureDate`);
-      if (s.transit && options.transitException && onward === arr + 1) continue;
-      add(s.arrivalCountry, arr, onward - 1);
-    } else add(s.arrivalCountry, arr, arr <= E ? E : arr);
+  for (let i = 0; i < n; i++) {
+    const arr = at.arrival(i);
+    if (i + 1 < n) {
+      const onward = at.departure(i + 1);
+      if (at.transit(i) && options.transitException && onward === arr + 1) continue;
+      add(at.country(i), arr, onward - 1);
+    } else add(at.country(i), arr, arr <= E ? E : arr);
   }
   (options.extraStays ?? []).forEach((st, k) => {
     const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);

@@ -9,9 +9,9 @@
  * planned). The period ("window") of a control date D is [D - periodDays + 1, D].
  *
  * Cost: linear in the number of days spanned by P plus O(maxDays x periodDays) for the latest exit date, using
- * a prefix-sum array over the span; no scan over segments.
+ * a prefix-sum array over the span; no scan over segments. Works on a bitmap of P (`evaluateRollingWindowDays`).
  */
-import type { DayInterval } from '../intervals';
+import type { DayInterval, DaySet } from '../intervals';
 
 /** `maxDays` days allowed in any `periodDays`-day period; requires 1 <= maxDays < periodDays. */
 export interface RollingWindowParams {
@@ -32,32 +32,28 @@ export interface RollingWindowResult {
   currentStayStart: number | null;
 }
 
-/** Prefix counts of P over a day span, answering "days of P in [a, b]" in O(1). */
+/**
+ * P as a bitmap (`has`), and prefix counts over the days from `lo` to `hi` answering "days of P in [a, b]" in
+ * O(1) for `lo < a` (only the days round the evaluation date are counted this way, see below).
+ */
 class DayCounter {
-  readonly lo: number;
-  readonly hi: number;
-  readonly inP: Uint8Array;
   private readonly pre: Int32Array;
 
-  constructor(p: readonly DayInterval[], lo: number, hi: number) {
-    this.lo = lo;
-    this.hi = hi;
+  constructor(
+    private readonly p: DaySet,
+    readonly lo: number,
+    readonly hi: number,
+  ) {
     const len = hi - lo + 1;
-    this.inP = new Uint8Array(len);
-    for (const iv of p) {
-      const a = Math.max(iv.start, lo);
-      const b = Math.min(iv.end, hi);
-      if (a <= b) this.inP.fill(1, a - lo, b - lo + 1);
-    }
     this.pre = new Int32Array(len + 1);
-    for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + this.inP[i]!;
+    for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + (this.has(lo + i) ? 1 : 0);
   }
 
   has(d: number): boolean {
-    return d >= this.lo && d <= this.hi && this.inP[d - this.lo] === 1;
+    return d >= this.p.first && d <= this.p.last && this.p.bits[d - this.p.first] === 1;
   }
 
-  /** |P ∩ [a, b]|, 0 when empty. */
+  /** |P ∩ [a, b]|, 0 when empty (days after `hi` are not counted). */
   count(a: number, b: number): number {
     const x = Math.max(a, this.lo);
     const y = Math.min(b, this.hi);
@@ -83,49 +79,90 @@ class DayCounter {
  * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
  */
 export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, params: RollingWindowParams): RollingWindowResult {
+  checkParams(params);
+  return evaluateRollingWindowDays(daySetOf(p), asOf, params);
+}
+
+/** The days of intervals as a bitmap (intervals in any order; overlaps allowed). */
+function daySetOf(p: readonly DayInterval[]): DaySet {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const iv of p) {
+    if (iv.start > iv.end) continue;
+    if (iv.start < first) first = iv.start;
+    if (iv.end > last) last = iv.end;
+  }
+  if (first > last) return { first: 0, last: -1, bits: new Uint8Array(0) };
+  const bits = new Uint8Array(last - first + 1);
+  for (const iv of p) if (iv.start <= iv.end) bits.fill(1, iv.start - first, iv.end - first + 1);
+  return { first, last, bits };
+}
+
+function checkParams(params: RollingWindowParams): void {
   const M = params.maxDays;
   const T = params.periodDays;
   if (!Number.isInteger(M) || !Number.isInteger(T) || M < 1 || M >= T) {
     throw new RangeError(`rolling-window parameters need integers 1 <= maxDays < periodDays, got ${M}/${T}`);
   }
+}
+
+/**
+ * `evaluateRollingWindow` on a day set (presence.ts `regionDays`): same outputs, without building runs first.
+ * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
+ */
+export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: RollingWindowParams): RollingWindowResult {
+  checkParams(params);
+  const M = params.maxDays;
+  const T = params.periodDays;
   const E = asOf;
-  const first = p.length ? p[0]!.start : E;
-  const last = p.length ? p[p.length - 1]!.end : E;
-  // Wide enough for every window touched: windows of P's days, of [E, E + M] and of any next-entry candidate.
-  const lo = Math.min(first, E) - T;
+  const empty = p.last < p.first;
+  const last = empty ? E : p.last;
+  // Every window counted from here on starts after E - T (the period of E, and of the days after E that the
+  // latest exit and the next entry look at), so prefix counts are needed from E - T only; wide enough at the end
+  // for the windows of [E, E + M] and of any next-entry candidate.
+  const lo = E - T;
   const hi = Math.max(last, E + M) + T + 1;
   const P = new DayCounter(p, lo, hi);
   const windowCount = (d: number) => P.count(d - T + 1, d);
 
   const daysUsed = windowCount(E);
 
+  // The first day of P whose period holds more than M days, by a sliding count over the whole of P.
   let firstViolation: number | null = null;
-  outer: for (const iv of p) {
-    for (let d = iv.start; d <= iv.end; d++) {
-      if (windowCount(d) > M) {
+  if (!empty) {
+    const { bits, first } = p;
+    let inWindow = 0;
+    for (let d = first; d <= last; d++) {
+      const here = bits[d - first]!;
+      inWindow += here;
+      if (d - T >= first) inWindow -= bits[d - T - first]!;
+      if (here === 1 && inWindow > M) {
         firstViolation = d;
-        break outer;
+        break;
       }
     }
   }
 
   let currentStayStart: number | null = null;
-  for (const iv of p) {
-    if (iv.start > E) break;
-    if (iv.end >= E) currentStayStart = iv.start;
+  if (P.has(E)) {
+    let d = E;
+    while (P.has(d - 1)) d--;
+    currentStayStart = d;
   }
 
-  // "Tight" days of P: exactly at the limit, so one more day in their window would break it.
-  const len = hi - lo + 1;
+  // "Tight" days of P after E: exactly at the limit, so one more day in their window would break it. Only days
+  // after E are ever asked about (next-entry candidates are from E on).
+  const from = E + 1;
+  const len = Math.max(0, hi - from + 1);
   const tightPre = new Int32Array(len + 1);
   for (let i = 0; i < len; i++) {
-    const d = lo + i;
-    tightPre[i + 1] = tightPre[i]! + (P.inP[i] === 1 && windowCount(d) === M ? 1 : 0);
+    const d = from + i;
+    tightPre[i + 1] = tightPre[i]! + (P.has(d) && windowCount(d) === M ? 1 : 0);
   }
   const tightCount = (a: number, b: number) => {
-    const x = Math.max(a, lo);
+    const x = Math.max(a, from);
     const y = Math.min(b, hi);
-    return x > y ? 0 : tightPre[y - lo + 1]! - tightPre[x - lo]!;
+    return x > y ? 0 : tightPre[y - from + 1]! - tightPre[x - from]!;
   };
 
   let nextEntry: number | null = null;
@@ -188,7 +225,7 @@ export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, p
 export function daysInPeriodSeries(p: readonly DayInterval[], from: number, to: number, periodDays: number): number[] {
   if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`periodDays must be a positive integer, got ${periodDays}`);
   if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) throw new RangeError(`need integer days from <= to, got ${from}..${to}`);
-  const P = new DayCounter(p, from - periodDays + 1, to);
+  const P = new DayCounter(daySetOf(p), from - periodDays + 1, to);
   const out = new Array<number>(to - from + 1);
   for (let d = from; d <= to; d++) out[d - from] = P.count(d - periodDays + 1, d);
   return out;

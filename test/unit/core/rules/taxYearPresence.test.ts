@@ -318,7 +318,7 @@ describe('engine vs naive reference', () => {
         departureDate: fromDayNumber(dep),
         arrivalDate: fromDayNumber(dep + st.dur),
         departureTime: TIMES[same],
-        mode: 'air',
+        mode: 'flight',
         ...(st.transit ? { transit: true } : {}),
       });
       cur = st.to;

@@ -1,0 +1,128 @@
+/**
+ * Who a rule applies to, and which days it leaves out: nationality exemptions and residence permits / long-stay
+ * visas.
+ *
+ * - Nationals of a country that is a member of one of `rule.exemptNationalityRegions` on the evaluation date, or
+ *   listed in `rule.exemptNationalities`, are exempt (Schengen: EU citizens and EEA/Swiss nationals have free
+ *   movement under Directive 2004/38/EC and the EEA and EU-Swiss agreements, so the short-stay rule of
+ *   Regulation (EU) 2016/399 Art. 6 does not bind them). The numbers are still computed; `applies` is false.
+ * - A rule with `appliesToNationalities` binds only those nationals (a visa exemption granted to a list of
+ *   countries); a traveller of none of them is told so, with the numbers still computed.
+ * - Regulation (EU) 2016/399 (Schengen Borders Code) Art. 6(2), second sentence: "Periods of stay authorised under
+ *   a residence permit or a long-stay visa shall not be taken into account in the calculation of the duration of
+ *   stay on the territory of the Member States." A permit or national long-stay (D) visa is issued by one member
+ *   state and authorises stay in THAT state: presence there on a day within its validity is left out of the
+ *   count; presence in any other member state on that day still counts (a day spent in Germany by a holder of a
+ *   French titre de séjour is a short-stay day). The holder's movement in the other member states is itself
+ *   limited to "90 days in any 180-day period" by the Convention implementing the Schengen Agreement, Art. 21(1)
+ *   and (2a) (as amended by Regulation (EU) No 265/2010), which is what the count then measures.
+ *
+ * All dates are local calendar dates `YYYY-MM-DD` (no time zone: the dates printed on the permit).
+ */
+import { z } from 'zod';
+import { toDayNumber } from './dates';
+import { mergeIntervals, type DayInterval } from './intervals';
+import type { ReferenceData } from './referenceData';
+import { CountryCodeSchema, TravelDateSchema } from './segment';
+
+/** Kinds of document that authorise a stay beyond the short-stay rule. */
+export const PermitKindSchema = z.enum(['residence-permit', 'long-stay-visa']);
+
+/**
+ * A residence permit or long-stay (D) visa: issuing state (ISO 3166-1 alpha-2), first and last day of validity
+ * (inclusive local dates, travel dates 1900-01-01..2199-12-31), and its kind.
+ */
+export const ResidencePermitSchema = z
+  .strictObject({
+    country: CountryCodeSchema,
+    validFrom: TravelDateSchema,
+    validTo: TravelDateSchema,
+    kind: PermitKindSchema,
+  })
+  .refine((p) => !/^\d{4}-\d{2}-\d{2}$/.test(p.validFrom) || !/^\d{4}-\d{2}-\d{2}$/.test(p.validTo) || p.validTo >= p.validFrom, {
+    message: 'must not be before validFrom',
+    path: ['validTo'],
+  });
+export type ResidencePermit = z.infer<typeof ResidencePermitSchema>;
+
+/**
+ * At most this many permits per traveller, current and past. Bounded by what the security rules can check in one
+ * request: a request may evaluate at most 1 000 expressions, and measured on the emulator a profile with 4 permits
+ * exceeded it. Back-to-back renewals by one state cover the same days as one entry from the first day of the
+ * first to the last day of the last, so three entries hold a long history.
+ */
+export const MAX_RESIDENCE_PERMITS = 3;
+
+/** Whether a rule binds the traveller, and why not when it does not. */
+export interface Applicability {
+  applies: boolean;
+  /** One sentence for the traveller when `applies` is false (names the nationality); null when it applies. */
+  reason: string | null;
+}
+
+/**
+ * What `ruleApplicability` reads of a rule: a `VisaRule` (evaluateTravel's rules) or any row of
+ * seed/visaRules.json (`RuleDefinition`).
+ */
+export interface RuleScope {
+  name: string;
+  exemptNationalities: readonly string[];
+  exemptNationalityRegions: readonly string[];
+  /** When given, the rule binds only nationals of these countries (ISO 3166-1 alpha-2). */
+  appliesToNationalities?: readonly string[];
+}
+
+/** Names shown in a reason: at most this many, then "and N more". */
+const MAX_NAMED = 5;
+
+/**
+ * Does `rule` bind a traveller of these nationalities on day `date` (day number)?
+ * - Exemptions first: a traveller with any exempt nationality is not bound (`exemptNationalities`, or a member
+ *   of one of `exemptNationalityRegions` on `date`); the reason names the first exempt nationality, in the
+ *   order given.
+ * - Then `appliesToNationalities`, when the rule has it: the rule binds only a traveller with at least one of
+ *   those nationalities. With no nationality given the rule is taken to apply (the conservative reading: the
+ *   app cannot rule it out), as with the exemptions.
+ * @returns `{ applies: true, reason: null }`, or `{ applies: false, reason }` with one sentence for the traveller.
+ */
+export function ruleApplicability(rule: RuleScope, nationalities: readonly string[], date: number, reference: ReferenceData): Applicability {
+  const label = (n: string) => `${reference.countryName(n) ?? n} (${n})`;
+  for (const n of nationalities) {
+    if (rule.exemptNationalities.includes(n)) {
+      return { applies: false, reason: `${label(n)} nationals are exempt from ${rule.name}` };
+    }
+    const region = rule.exemptNationalityRegions.find((r) => reference.isMember(n, r, date));
+    if (region !== undefined) {
+      return { applies: false, reason: `${label(n)} is a member of ${region}: its nationals are exempt from ${rule.name}` };
+    }
+  }
+  const only = rule.appliesToNationalities;
+  if (only !== undefined && nationalities.length > 0 && !nationalities.some((n) => only.includes(n))) {
+    return {
+      applies: false,
+      reason: `${rule.name} applies only to nationals of ${listOf(only.map(label), 'and')}, not to ${listOf(nationalities.map(label), 'or')}`,
+    };
+  }
+  return { applies: true, reason: null };
+}
+
+/** "A", "A and B", "A, B and C", "A, B, C, D, E and 3 more". */
+function listOf(items: readonly string[], word: 'and' | 'or'): string {
+  const shown = items.length > MAX_NAMED ? [...items.slice(0, MAX_NAMED), `${items.length - MAX_NAMED} more`] : [...items];
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} ${word} ${shown[shown.length - 1]}`;
+}
+
+/**
+ * The days each issuing state's permits cover, as sorted maximal day-number runs per ISO alpha-2 code.
+ * Overlapping or back-to-back permits of one state merge (a renewal continues the cover).
+ */
+export function permitCover(permits: readonly ResidencePermit[]): Map<string, DayInterval[]> {
+  const byCountry = new Map<string, DayInterval[]>();
+  for (const p of permits) {
+    const list = byCountry.get(p.country) ?? [];
+    list.push({ start: toDayNumber(p.validFrom), end: toDayNumber(p.validTo) });
+    byCountry.set(p.country, list);
+  }
+  for (const [c, list] of byCountry) byCountry.set(c, mergeIntervals(list));
+  return byCountry;
+}

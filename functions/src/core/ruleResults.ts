@@ -1,0 +1,313 @@
+/**
+ * Every rule row of seed/visaRules.json (`RuleDefinition`, any kind) evaluated on one prepared evaluation
+ * (evaluate.ts `prepareEvaluation`): one `RuleResult` per row, with the kind's outputs under the JSON names of
+ * issue 12. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
+ * in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus `kind`.
+ *
+ * The days a rule counts (`definitionDays`):
+ * - `region` rows: the region's distinct presence days, membership dated, airside transits counted when the
+ *   connection touches the region (presence.ts `regionDays`), as evaluateTravel counts them;
+ * - `countries` rows: the union of `presence.byCountry` of the row's countries (a day in two of them counts
+ *   once; an airside transit, `transit: true` with an onward segment, is no presence in the country);
+ * - `per-stay` bridge days (`params.continuesThrough`): the union of those countries' presence days;
+ * - the `midnight` convention (tax-year-presence only): the days the traveller is in the row's countries at the
+ *   end of the day (rules/midnightPresence.ts), with the row's `transitException`, planned stays included,
+ *   from the segments `prepareEvaluation` already parsed and ordered;
+ * - `residencePermitsExcluded` rows: a permit's days in its own state are left out (applicability.ts).
+ * Who a rule binds: applicability.ts `ruleApplicability` (exemptions, then `appliesToNationalities`); the
+ * numbers are computed either way.
+ *
+ * All dates are local calendar dates `YYYY-MM-DD` (no time zone: the dates of the segments).
+ */
+import { z } from 'zod';
+import { fromDayNumber } from './dates';
+import { ruleApplicability, type Applicability } from './applicability';
+import { evaluateRule, type PreparedEvaluation, type RuleEvaluation } from './evaluate';
+import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
+import { regionPresence } from './presence';
+import { RuleDefinitionSchema, type CountingConvention, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
+import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from './rules/fromDefinition';
+import { midnightPresenceOfParsed } from './rules/midnightPresence';
+import { evaluatePerStay } from './rules/perStay';
+import { evaluateRollingWindow } from './rules/rollingWindow';
+import { evaluateTaxYearPresence } from './rules/taxYearPresence';
+import { evaluateWeightedLookback, type WeightedDays } from './rules/weightedLookback';
+import { parseOrThrow } from './validation';
+
+type Of<K extends RuleKind> = Extract<RuleDefinition, { kind: K }>;
+
+/** Fields every result has. */
+interface ResultBase extends Applicability {
+  ruleId: string;
+  kind: RuleKind;
+}
+
+/** `rolling-window` (rules/rollingWindow.ts): evaluate.ts `RuleEvaluation`, same fields and meanings. */
+export type RollingWindowRuleResult = RuleEvaluation & { kind: 'rolling-window' };
+
+/** `per-stay` (rules/perStay.ts `evaluatePerStay`). */
+export interface PerStayRuleResult extends ResultBase {
+  kind: 'per-stay';
+  /** Entry date of the stay running on `asOf` (bridge days included); null when there is none. */
+  currentStayStart: string | null;
+  /** Days of that stay up to `asOf` inclusive; 0 without one. */
+  currentStayDays: number;
+  /** Permitted length in days of the current stay (of a stay entered on `asOf` when none): months become days. */
+  maxStayDays: number;
+  /** max(0, maxStayDays - currentStayDays). */
+  daysRemaining: number;
+  /** Last permitted day of the current stay (of a stay entered on `asOf` when none); null when already past it. */
+  latestExitDate: string | null;
+  overstayDays: number;
+  /** Earliest day (past or planned) after the permitted period of its stay; null when none. */
+  firstViolationDate: string | null;
+}
+
+/** One past tax year of `byTaxYear`. */
+export interface TaxYearCountResult {
+  taxYearStart: string;
+  taxYearEnd: string;
+  days: number;
+  met: boolean;
+  /** The day the threshold was reached; null when not met. */
+  metOn: string | null;
+}
+
+/** `tax-year-presence` (rules/taxYearPresence.ts `evaluateTaxYearPresence`). */
+export interface TaxYearPresenceRuleResult extends ResultBase {
+  kind: 'tax-year-presence';
+  /** How the days were counted (the row's `convention`). */
+  convention: CountingConvention;
+  /** First and last day of the tax year containing `asOf`. */
+  taxYearStart: string;
+  taxYearEnd: string;
+  /** Days from taxYearStart through asOf. */
+  daysThisTaxYear: number;
+  /** Planned days after asOf in this tax year. */
+  plannedDaysThisTaxYear: number;
+  threshold: number;
+  /** daysThisTaxYear >= threshold. */
+  met: boolean;
+  /** The day the threshold was or will be reached in this tax year (planned trips counted); null when not. */
+  metOn: string | null;
+  /** max(0, threshold - daysThisTaxYear). */
+  daysRemaining: number;
+  /** Earlier tax years with presence, oldest first. */
+  byTaxYear: TaxYearCountResult[];
+}
+
+/** `weighted-lookback` (rules/weightedLookback.ts `evaluateWeightedLookback`). */
+export interface WeightedLookbackRuleResult extends ResultBase {
+  kind: 'weighted-lookback';
+  /** First and last day of the year containing `asOf`. */
+  yearStart: string;
+  yearEnd: string;
+  /** Days of the current year through asOf. */
+  daysThisYear: number;
+  /** [this year through asOf, first preceding year, second preceding year, ...], one per weight. */
+  daysByYear: number[];
+  /** Exact: numerator / denominator; `display` rounded down to 2 decimals, for showing only. */
+  weightedDays: WeightedDays;
+  threshold: number;
+  minDaysCurrentYear: number;
+  met: boolean;
+  /** The day it is or will be met in the current year (planned trips counted); null when not this year. */
+  metOn: string | null;
+  /** More days this year needed to meet it (0 when met). */
+  daysRemaining: number;
+}
+
+/** One rule's status as of the evaluation date, by kind (`kind` discriminates). */
+export type RuleResult = RollingWindowRuleResult | PerStayRuleResult | TaxYearPresenceRuleResult | WeightedLookbackRuleResult;
+
+/** A rule id that is not a row of the reference data. */
+export class UnknownRuleError extends Error {
+  constructor(
+    readonly ruleId: string,
+    readonly known: readonly string[],
+  ) {
+    super(`unknown rule "${ruleId}"; known rules: ${known.join(', ')}`);
+    this.name = 'UnknownRuleError';
+  }
+}
+
+/**
+ * The rows of `reference.definitions` for `ids`, in the order given, repeats dropped; `'all'`: every row in file
+ * order.
+ * @throws UnknownRuleError for the first id that is not a row (its message lists the known ids).
+ */
+export function resolveRuleIds(reference: ReferenceData, ids: readonly string[] | 'all'): RuleDefinition[] {
+  if (ids === 'all') return [...reference.definitions];
+  const out: RuleDefinition[] = [];
+  for (const id of new Set(ids)) {
+    const d = reference.definition(id);
+    if (!d) throw new UnknownRuleError(id, reference.definitions.map((x) => x.id));
+    out.push(d);
+  }
+  return out;
+}
+
+const DefinitionsSchema = z.array(RuleDefinitionSchema);
+
+/**
+ * Each definition's status as of `prepared.asOf`, in the order given, for the prepared traveller (nationalities,
+ * permits, planned stays). Presence is the prepared one (no segment parsed again); midnight presence is derived
+ * at most once per transit option.
+ * @throws ValidationError naming the field (`definitions: [0].params.minDays ...`) for a row that fails
+ *   `RuleDefinitionSchema` (rows of `prepared.reference.definitions` are already valid).
+ */
+export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): RuleResult[] {
+  const valid = definitions.every((d) => prepared.reference.definitions.includes(d)) ? definitions : parseOrThrow(DefinitionsSchema, definitions, 'definitions');
+  const midnight = new Map<boolean, Map<string, DayInterval[]>>();
+  const midnightOf = (transitException: boolean) => {
+    let m = midnight.get(transitException);
+    if (!m) midnight.set(transitException, (m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays })));
+    return m;
+  };
+  return valid.map((d) => evaluateDefinition(prepared, d, midnightOf));
+}
+
+const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
+
+function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: (transitException: boolean) => Map<string, DayInterval[]>): RuleResult {
+  const base = { ruleId: d.id, kind: d.kind, ...ruleApplicability(d, prepared.nationalities, prepared.asOfDay, prepared.reference) };
+  const E = prepared.asOfDay;
+  switch (d.kind) {
+    case 'rolling-window': {
+      if (d.region !== undefined) {
+        // Exactly evaluateTravel's entry (one implementation of the region count, permits included).
+        const { ruleId, applies: _a, reason: _r, ...rest } = evaluateRule(prepared, asVisaRule(d, d.region));
+        return { ruleId, kind: 'rolling-window', applies: base.applies, reason: base.reason, ...rest };
+      }
+      const days = definitionDays(prepared, d);
+      const r = evaluateRollingWindow(days, E, rollingWindowParams(d));
+      const window = [{ start: r.windowStart, end: r.windowEnd }];
+      const permitDaysExcluded = d.residencePermitsExcluded && prepared.permitCover.size > 0 ? countIn(definitionDays(prepared, d, false), window) - r.daysUsed : 0;
+      return {
+        ruleId: d.id,
+        kind: 'rolling-window',
+        applies: base.applies,
+        reason: base.reason,
+        permitDaysExcluded,
+        daysUsed: r.daysUsed,
+        daysRemaining: r.daysRemaining,
+        overstayDays: r.overstayDays,
+        windowStart: fromDayNumber(r.windowStart),
+        windowEnd: fromDayNumber(r.windowEnd),
+        latestExitDate: date(r.latestExit),
+        nextEntryDate: date(r.nextEntry),
+        firstViolationDate: date(r.firstViolation),
+        currentStayStart: date(r.currentStayStart),
+      };
+    }
+    case 'per-stay': {
+      const bridge = unionOf(prepared, d.params.continuesThrough ?? []);
+      const r = evaluatePerStay(definitionDays(prepared, d), E, perStayParams(d), bridge);
+      return {
+        ...base,
+        kind: 'per-stay',
+        currentStayStart: date(r.currentStayStart),
+        currentStayDays: r.currentStayDays,
+        maxStayDays: r.maxStayDays,
+        daysRemaining: r.daysRemaining,
+        latestExitDate: date(r.latestExit),
+        overstayDays: r.overstayDays,
+        firstViolationDate: date(r.firstViolation),
+      };
+    }
+    case 'tax-year-presence': {
+      const days = d.convention === 'midnight' ? midnightDays(prepared, d, midnightOf(d.params.transitException === true)) : definitionDays(prepared, d);
+      const r = evaluateTaxYearPresence(days, E, taxYearPresenceParams(d));
+      return {
+        ...base,
+        kind: 'tax-year-presence',
+        convention: d.convention,
+        taxYearStart: fromDayNumber(r.taxYearStart),
+        taxYearEnd: fromDayNumber(r.taxYearEnd),
+        daysThisTaxYear: r.daysThisTaxYear,
+        plannedDaysThisTaxYear: r.plannedDaysThisTaxYear,
+        threshold: r.threshold,
+        met: r.met,
+        metOn: date(r.metOn),
+        daysRemaining: r.daysRemaining,
+        byTaxYear: r.byTaxYear.map((y) => ({
+          taxYearStart: fromDayNumber(y.taxYearStart),
+          taxYearEnd: fromDayNumber(y.taxYearEnd),
+          days: y.days,
+          met: y.met,
+          metOn: date(y.metOn),
+        })),
+      };
+    }
+    case 'weighted-lookback': {
+      const r = evaluateWeightedLookback(definitionDays(prepared, d), E, weightedLookbackParams(d));
+      return {
+        ...base,
+        kind: 'weighted-lookback',
+        yearStart: fromDayNumber(r.yearStart),
+        yearEnd: fromDayNumber(r.yearEnd),
+        daysThisYear: r.daysThisYear,
+        daysByYear: r.daysByYear,
+        weightedDays: r.weightedDays,
+        threshold: r.threshold,
+        minDaysCurrentYear: r.minDaysCurrentYear,
+        met: r.met,
+        metOn: date(r.metOn),
+        daysRemaining: r.daysRemaining,
+      };
+    }
+  }
+}
+
+/** A region rolling-window row in the shape evaluate.ts evaluates (`VisaRule`). */
+function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
+  const { appliesToNationalities: _a, appliesToNote: _n, countries: _c, ...rest } = d;
+  return { ...rest, region };
+}
+
+/**
+ * The presence days (any part of the day, recorded and planned) a rule counts, as sorted maximal runs: its
+ * region's (presence.ts `regionPresence`) or its countries' union; with `excludePermits` (the default) less a
+ * residence permit's days in its own state when the row says so.
+ */
+export function definitionDays(prepared: PreparedEvaluation, d: RuleDefinition, excludePermits = true): DayInterval[] {
+  const excluded = excludePermits && d.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
+  if (d.region !== undefined) return regionPresence(prepared.presence, d.region, prepared.reference, excluded);
+  return unionOf(prepared, d.countries ?? [], excluded);
+}
+
+/** The union of some countries' presence days (each less `excluded`'s days of that country). */
+function unionOf(prepared: PreparedEvaluation, countries: readonly string[], excluded?: ReadonlyMap<string, readonly DayInterval[]>): DayInterval[] {
+  const parts: DayInterval[] = [];
+  for (const c of countries) {
+    const days = prepared.presence.byCountry.get(c);
+    if (!days) continue;
+    const x = excluded?.get(c);
+    parts.push(...(x?.length ? subtractIntervals(days, x) : days));
+  }
+  return mergeIntervals(parts);
+}
+
+/**
+ * Midnight days of a row: the union of its countries' midnights, or for a region row each country's midnights
+ * on the dates it is a member; less a permit's days when the row says so.
+ */
+function midnightDays(prepared: PreparedEvaluation, d: RuleDefinition, byCountry: ReadonlyMap<string, readonly DayInterval[]>): DayInterval[] {
+  const excluded = d.residencePermitsExcluded ? prepared.permitCover : undefined;
+  const parts: DayInterval[] = [];
+  for (const [c, runs] of byCountry) {
+    let days: readonly DayInterval[] = runs;
+    if (d.region !== undefined) days = intersectIntervals(days, prepared.reference.membershipIntervals(c, d.region));
+    else if (!d.countries!.includes(c)) continue;
+    const x = excluded?.get(c);
+    parts.push(...(x?.length ? subtractIntervals(days, x) : days));
+  }
+  return mergeIntervals(parts);
+}
+
+/** Days of `runs` inside `window`. */
+function countIn(runs: readonly DayInterval[], window: readonly DayInterval[]): number {
+  let n = 0;
+  for (const iv of intersectIntervals(runs, window)) n += iv.end - iv.start + 1;
+  return n;
+}
