@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
 import { parseDayNumber } from './dayNumbers';
-import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type ResidencePermit } from './applicability';
+import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
 import { daySetRuns, presenceOfParsed, readingOrder, regionDays, regionPresence, type ParsedSegments, type PlannedStay, type Presence } from './presence';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
-import { evaluateRollingWindowDays } from './rules/rollingWindow';
+import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
 import {
   CountryCodeSchema,
   IsoDateSchema,
@@ -365,15 +365,21 @@ function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
 export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): RuleEvaluation {
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
   const r = evaluateRollingWindowDays(ruleDays(prepared, rule), prepared.asOfDay, rule.params);
-  const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
   const window = [{ start: r.windowStart, end: r.windowEnd }];
   const permitDaysExcluded =
     rule.residencePermitsExcluded && prepared.permitCover.size > 0
       ? countDays(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), window)) - r.daysUsed
       : 0;
+  return rollingWindowEntry(rule.id, ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference), permitDaysExcluded, r);
+}
+
+/** A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates). */
+export function rollingWindowEntry(ruleId: string, applicability: Applicability, permitDaysExcluded: number, r: RollingWindowResult): RuleEvaluation {
+  const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
   return {
-    ruleId: rule.id,
-    ...ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference),
+    ruleId,
+    applies: applicability.applies,
+    reason: applicability.reason,
     permitDaysExcluded,
     daysUsed: r.daysUsed,
     daysRemaining: r.daysRemaining,

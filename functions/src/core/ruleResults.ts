@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { fromDayNumber } from './dates';
 import { ruleApplicability, type Applicability } from './applicability';
-import { evaluateRule, type PreparedEvaluation, type RuleEvaluation } from './evaluate';
+import { evaluateRule, rollingWindowEntry, type PreparedEvaluation, type RuleEvaluation } from './evaluate';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { regionPresence } from './presence';
 import { RuleDefinitionSchema, type CountingConvention, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
@@ -183,22 +183,8 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       const r = evaluateRollingWindow(days, E, rollingWindowParams(d));
       const window = [{ start: r.windowStart, end: r.windowEnd }];
       const permitDaysExcluded = d.residencePermitsExcluded && prepared.permitCover.size > 0 ? countIn(definitionDays(prepared, d, false), window) - r.daysUsed : 0;
-      return {
-        ruleId: d.id,
-        kind: 'rolling-window',
-        applies: base.applies,
-        reason: base.reason,
-        permitDaysExcluded,
-        daysUsed: r.daysUsed,
-        daysRemaining: r.daysRemaining,
-        overstayDays: r.overstayDays,
-        windowStart: fromDayNumber(r.windowStart),
-        windowEnd: fromDayNumber(r.windowEnd),
-        latestExitDate: date(r.latestExit),
-        nextEntryDate: date(r.nextEntry),
-        firstViolationDate: date(r.firstViolation),
-        currentStayStart: date(r.currentStayStart),
-      };
+      const { ruleId, ...entry } = rollingWindowEntry(d.id, base, permitDaysExcluded, r);
+      return { ruleId, kind: 'rolling-window', ...entry };
     }
     case 'per-stay': {
       const bridge = unionOf(prepared, d.params.continuesThrough ?? []);

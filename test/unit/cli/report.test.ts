@@ -7,16 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, parseReportArgs, CliError } from '../../../functions/src/cli/report';
 import { describeWithSamples, listSampleFiles, samplePath } from '../../helpers/samples';
+import { run } from './runReport';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 
-/** Runs the command and captures stdout, stderr and the exit code. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
-  return { code, out, err };
-}
 
 const RULE_KEYS = [
   'applies',

@@ -6,16 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../functions/src/cli/report';
+import { run } from './runReport';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
-  return { code, out, err };
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-cli-input-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

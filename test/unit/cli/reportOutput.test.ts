@@ -9,16 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { main } from '../../../functions/src/cli/report';
+import { run } from './runReport';
 
 const TRAVELLER = path.resolve(__dirname, '../../fixtures/import/generic-traveller.csv');
 const AS_OF = '2026-06-15';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
-  return { code, out, err };
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-report-out-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

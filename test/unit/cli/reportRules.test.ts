@@ -4,15 +4,9 @@
  * flags the report is as before (test/unit/cli/report.test.ts checks its exact keys).
  */
 import * as path from 'node:path';
-import { main } from '../../../functions/src/cli/report';
 import { loadReferenceData } from '../../../functions/src/core/referenceData';
+import { run } from './runReport';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
-  return { code, out, err };
-}
 
 // A New Zealander (the README's example): 120 days in the US in 2024 (2 January to 30 April) and in 2025
 // (1 January to 30 April), a month in the UK in 2025, 47 days in Türkiye in 2026, in the US since 1 March 2026;
