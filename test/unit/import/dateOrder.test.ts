@@ -110,26 +110,29 @@ describe('team fixture generic-day-first.csv (D/M/YYYY, the first settling date 
   });
 });
 
-describeWithSamples('a day-first copy of a real 274-flight myFlightradar24 history', () => {
-  const SAMPLE = 'myflightradar24/worldOyster_data_flightdiary.csv';
+describeWithSamples('day-first copies of the real myFlightradar24 histories (274 + 24 flights)', () => {
   const AS_OF = '2026-07-05';
 
   /** The export rewritten as a generic CSV with D/M/YYYY dates (no zero padding), as a spreadsheet would save it. */
-  function dayFirstCopy(): string {
-    const rows = parseCsv(fs.readFileSync(samplePath(SAMPLE), 'utf8'), { columns: true, relax_column_count: true }) as Record<string, string>[];
+  function dayFirstCopy(sample: string): string {
+    const rows = parseCsv(fs.readFileSync(samplePath(sample), 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
     const code = (cell: string) => /\((\w{3})?\/?(\w{4})?\)\s*$/.exec(cell)?.slice(1).find((c) => c) ?? '';
-    const time = (cell: string) => (/^0?0:00:00$/.test(cell) ? '' : cell.slice(0, -3));
+    const time = (cell: string | undefined) => (!cell || /^0?0:00:00$/.test(cell) ? '' : cell.slice(0, -3));
     const lines = rows.map((r) => {
       const [y, m, d] = r.Date!.split('-').map(Number);
-      return [`${d}/${m}/${y}`, code(r.From!), code(r.To!), time(r['Dep time']!), time(r['Arr time']!), r['Flight number']!.replace(/\s+/g, '')].join(',');
+      return [`${d}/${m}/${y}`, code(r.From!), code(r.To!), time(r['Dep time']!), time(r['Arr time']!), (r['Flight number'] ?? '').replace(/\s+/g, '')].join(',');
     });
     return `date,from,to,departure_time,arrival_time,flight_number\n${lines.join('\n')}\n`;
   }
 
-  test('every row imports and the days per country equal the original export', async () => {
-    const original = await importFile(samplePath(SAMPLE), { importDate: AS_OF });
-    const text = dayFirstCopy();
-    expect(text.split('\n').filter((l) => /^\d{1,2}\/\d{1,2}\//.test(l) && Number(l.split('/')[0]) <= 12).length).toBeGreaterThan(100);
+  test.each([
+    // [sample, rows whose day is 12 or less: the ones a per-row guess would swap silently]
+    ['myflightradar24/worldOyster_data_flightdiary.csv', 100],
+    ['myflightradar24/historial-vuelos_flightdiary.csv', 5],
+  ])('%s: every row imports and the days per country equal the original export', async (sample, ambiguousAtLeast) => {
+    const original = await importFile(samplePath(sample), { importDate: AS_OF });
+    const text = dayFirstCopy(sample);
+    expect(text.split('\n').filter((l) => /^\d{1,2}\/\d{1,2}\//.test(l) && Number(l.split('/')[0]) <= 12).length).toBeGreaterThan(ambiguousAtLeast);
     const copy = await importFlights(chunked(text, 4096), { importDate: AS_OF });
     expect(copy.rows).toBe(original.rows);
     expect(copy.skipped).toEqual([]);
