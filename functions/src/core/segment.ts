@@ -109,6 +109,12 @@ export const segmentFields = {
   entryPoint: stringOfAtMost(SEGMENT_LIMITS.entryPoint).optional(),
 };
 
+/** Segment fields that never change a day count (free text): left out of status fingerprints and the timeline. */
+export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['flightNumber', 'notes', 'purpose', 'entryPoint']);
+
+/** Segment fields that can change a day count: every field of `segmentFields` but the free text. */
+export const COUNTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(segmentFields).filter((k) => !FREE_TEXT_FIELDS.has(k)));
+
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
 export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
   if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field

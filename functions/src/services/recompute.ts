@@ -41,7 +41,7 @@ import { IdentifiedSegmentSchema, evaluateTravel, quickSegmentCheck, type Travel
 import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
 import { isTimeZone } from '../core/timeZones';
-import { segmentFields, type IdentifiedSegment } from '../core/segment';
+import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { logEvent } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
@@ -114,10 +114,8 @@ export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: Id
   return { segments, warnings };
 }
 
-/** Free-text segment fields: they never change an evaluation. */
-const FREE_TEXT_KEYS = new Set(['flightNumber', 'notes', 'purpose', 'entryPoint']);
-/** Segment fields that can change an evaluation: every schema field but the free text. */
-const CORE_KEYS = Object.keys(segmentFields).filter((k) => !FREE_TEXT_KEYS.has(k));
+/** Segment fields that can change an evaluation (core/segment.ts), in schema order for the fingerprint. */
+const CORE_KEYS = [...COUNTED_FIELDS];
 
 /**
  * Fingerprint of the segments an evaluation reads: SHA-256 (hex, first 32 characters) over the ids and the

@@ -27,7 +27,7 @@
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
  */
 import { daysBetween, addDays } from '../core/dates';
-import { isTravelDate } from '../core/segment';
+import { COUNTED_FIELDS, FREE_TEXT_FIELDS, isTravelDate } from '../core/segment';
 import type {
   ProfileInputs,
   SegmentDoc,
@@ -48,21 +48,8 @@ export const TOMBSTONE_TTL_MS = 7 * 86_400_000;
 export const MAX_REFUSED = 1_000;
 const MANUAL = 'manual';
 
-/** The fields a record keeps: exactly those that can change a day count. */
-export const TIMELINE_FIELDS = [
-  'departureCountry',
-  'arrivalCountry',
-  'departureDate',
-  'arrivalDate',
-  'departureTime',
-  'arrivalTime',
-  'departureAirport',
-  'arrivalAirport',
-  'mode',
-  'transit',
-] as const;
-/** Fields of a segment document a record leaves out: bookkeeping and free text (never change a count). */
-const LEFT_OUT = new Set(['source', 'createdAt', 'updatedAt', 'flightNumber', 'notes', 'purpose', 'entryPoint']);
+/** Fields of a segment document a record leaves out: bookkeeping and free text (core/segment.ts FREE_TEXT_FIELDS). */
+const LEFT_OUT = new Set(['source', 'createdAt', 'updatedAt', ...FREE_TEXT_FIELDS]);
 
 export type TimelineEntry =
   | { kind: 'live'; id: string; version: number; source: string; data: Record<string, unknown> }
@@ -124,7 +111,7 @@ const COUNTRY = /^[A-Z]{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const AIRPORT = /^[A-Z0-9]{3,4}$/;
 
-/** The kept fields of a segment document (see TIMELINE_FIELDS); unknown fields are kept too (they make it invalid). */
+/** The kept fields of a segment document (those that can change a day count, core/segment.ts COUNTED_FIELDS); unknown fields are kept too (they make it invalid). */
 export function timelineFieldsOf(doc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) if (!LEFT_OUT.has(k) && v !== undefined) out[k] = v;
@@ -132,7 +119,7 @@ export function timelineFieldsOf(doc: Record<string, unknown>): Record<string, u
 }
 
 function compactable(d: Record<string, unknown>): boolean {
-  for (const k of Object.keys(d)) if (!(TIMELINE_FIELDS as readonly string[]).includes(k)) return false;
+  for (const k of Object.keys(d)) if (!COUNTED_FIELDS.has(k)) return false;
   const str = (v: unknown, re: RegExp) => typeof v === 'string' && re.test(v);
   const opt = (v: unknown, re: RegExp) => v === undefined || str(v, re);
   return (
