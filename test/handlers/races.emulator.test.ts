@@ -20,30 +20,25 @@
 import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
-import { FieldValue, getFirestore, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
-import { FirestoreRepository, timestampMicros } from '../../functions/src/repository/firestore';
+import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import type { StoredSegment, TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { ImportDoc, SegmentDoc } from '../../functions/src/model/documents';
 import { setHandlerDeps } from '../../functions/src/triggers/deps';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
 import {
-  activeRuleIds,
-  coreSegmentsOf,
-  evaluationDocs,
   handleSegmentWrite,
   recomputeUser,
-  safeTimeZone,
-  segmentsHash,
   verifyTimeline,
   type SegmentWriteEvent,
 } from '../../functions/src/services/recompute';
-import { evaluateTravel } from '../../functions/src/core/evaluate';
-import { addDays, todayIn } from '../../functions/src/core/dates';
+import { addDays } from '../../functions/src/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
+import { appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
 
 const PROJECT = 'demo-travel-time-tracker';
 const BUCKET = `${PROJECT}.appspot.com`;
@@ -103,27 +98,7 @@ class HookedRepository extends FirestoreRepository {
   }
 }
 
-/** A segment write as the app makes it (`updatedAt` = server time), and the event Firestore delivers for it. */
-async function appWrite(uid: string, id: string, after: SegmentDoc | null, patch?: Record<string, unknown>): Promise<SegmentWriteEvent> {
-  const ref = db().doc(`users/${uid}/segments/${id}`);
-  const before = await ref.get();
-  const res =
-    after === null && !patch
-      ? await ref.delete()
-      : patch
-        ? await ref.update({ ...patch, updatedAt: FieldValue.serverTimestamp() })
-        : await ref.set({ ...after, updatedAt: FieldValue.serverTimestamp() });
-  const written = after === null && !patch ? null : ((await ref.get()).data() as Record<string, unknown>);
-  return {
-    uid,
-    segmentId: id,
-    eventId: `evt-${id}-${crypto.randomUUID()}`,
-    eventTime: res.writeTime.toDate(),
-    version: timestampMicros(res.writeTime as Timestamp),
-    beforeExists: before.exists,
-    after: written,
-  };
-}
+const appWrite = (uid: string, id: string, after: SegmentDoc | null, patch?: Record<string, unknown>) => sharedAppWrite(db(), uid, id, after, patch);
 
 let env: TestEnv;
 
@@ -305,23 +280,8 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
   });
 
   describe('an edit made while an import finishes is not lost', () => {
-    /** The stored statuses and summary must equal a fresh evaluation of the stored segments and profile. */
-    async function expectStatusMatchesSegments(uid: string): Promise<void> {
-      const repo = new FirestoreRepository(db());
-      const [segments, p] = await Promise.all([repo.listSegments(uid), repo.getProfile(uid)]);
-      const asOf = todayIn(safeTimeZone(p?.timeZone), env.clock.now);
-      const usable = coreSegmentsOf(segments);
-      const fresh = evaluationDocs(evaluateTravel(usable.segments, { asOf, nationalities: p?.nationalities ?? [] }), segmentsHash(segments), NOW);
-      for (const ruleId of activeRuleIds()) {
-        const stored = await repo.getVisaStatus(uid, ruleId);
-        const expected = fresh.statuses.find((s) => s.ruleId === ruleId)!;
-        // daysUsed first: the number the traveller reads (the issue measured 41 stored against 0).
-        expect({ ruleId, daysUsed: stored?.daysUsed }).toEqual({ ruleId, daysUsed: expected.daysUsed });
-        const { computedAt: _a, ...s } = stored!;
-        const { computedAt: _b, ...e } = expected;
-        expect(s).toEqual(e);
-      }
-    }
+    /** The stored statuses must equal a fresh evaluation of the stored segments and profile (the issue measured 41 stored against 0). */
+    const expectStatusMatchesSegments = (uid: string) => expectStatusesMatchSegments(new FirestoreRepository(db()), uid, env.clock.now);
 
     interface EditRace {
       name: string;

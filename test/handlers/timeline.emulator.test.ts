@@ -13,31 +13,26 @@
 import { NOW, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
-import { FieldValue, getFirestore, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import type { CallableRequest } from 'firebase-functions/v2/https';
-import { FirestoreRepository, timestampMicros } from '../../functions/src/repository/firestore';
+import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { SegmentDoc } from '../../functions/src/model/documents';
 import {
-  activeRuleIds,
-  coreSegmentsOf,
-  evaluationDocs,
   handleSegmentWrite,
   recomputeUser,
-  safeTimeZone,
-  segmentsHash,
   verifyTimeline,
   type SegmentWriteEvent,
 } from '../../functions/src/services/recompute';
 import { recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
 import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
-import { evaluateTravel } from '../../functions/src/core/evaluate';
-import { addDays, todayIn } from '../../functions/src/core/dates';
+import { addDays } from '../../functions/src/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import { setHandlerDeps } from '../../functions/src/triggers/deps';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
+import { appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
 
 const PROJECT = 'demo-travel-time-tracker';
 
@@ -50,39 +45,13 @@ const repo = () => new FirestoreRepository(db());
 
 let env: TestEnv;
 
-/** A segment write as the app makes it (`updatedAt` = server time), and the event Firestore delivers for it. */
-async function appWrite(uid: string, id: string, after: SegmentDoc | null): Promise<SegmentWriteEvent> {
-  const ref = db().doc(`users/${uid}/segments/${id}`);
-  const before = await ref.get();
-  const res = after === null ? await ref.delete() : await ref.set({ ...after, updatedAt: FieldValue.serverTimestamp() });
-  const written = after === null ? null : ((await ref.get()).data() as Record<string, unknown>);
-  return {
-    uid,
-    segmentId: id,
-    eventId: `evt-${crypto.randomUUID()}`,
-    eventTime: res.writeTime.toDate(),
-    version: timestampMicros(res.writeTime as Timestamp),
-    beforeExists: before.exists,
-    after: written,
-  };
-}
+const appWrite = (uid: string, id: string, after: SegmentDoc | null) => sharedAppWrite(db(), uid, id, after);
 
 /** The derived state equals the stored segments: timeline records, every status and the summary. */
 async function expectConsistent(uid: string, now: Date = NOW): Promise<void> {
   const r = repo();
   expect(await verifyTimeline(r, uid)).toEqual({ missing: [], extra: [], different: [], refused: [], exists: true });
-  const [segments, p] = await Promise.all([r.listSegments(uid), r.getProfile(uid)]);
-  const asOf = todayIn(safeTimeZone(p?.timeZone), now);
-  const fresh = evaluationDocs(evaluateTravel(coreSegmentsOf(segments).segments, { asOf, nationalities: p?.nationalities ?? [] }), segmentsHash(segments), now);
-  for (const ruleId of activeRuleIds()) {
-    const stored = await r.getVisaStatus(uid, ruleId);
-    const expected = fresh.statuses.find((s) => s.ruleId === ruleId)!;
-    // daysUsed first: the number the traveller reads.
-    expect({ ruleId, daysUsed: stored?.daysUsed }).toEqual({ ruleId, daysUsed: expected.daysUsed });
-    const { computedAt: _a, ...s } = stored!;
-    const { computedAt: _b, ...e } = expected;
-    expect(s).toEqual(e);
-  }
+  const fresh = await expectStatusesMatchSegments(r, uid, now);
   const summary = (await db().doc(`users/${uid}/summaries/countryDays`).get()).data();
   expect(summary?.countryDays).toEqual(fresh.countryDays.countryDays);
 }
