@@ -27,6 +27,7 @@ import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/ta
 import { evaluateWeightedLookback } from '../../../../functions/src/core/rules/weightedLookback';
 import type { IdentifiedSegment } from '../../../../functions/src/core/segment';
 import { seg } from '../build';
+import { buildItinerary, stepArb } from './itinerary';
 
 const ref = loadReferenceData();
 const def = (id: string) => {
@@ -250,43 +251,7 @@ describe('rule ids', () => {
 
 describe('property: each entry equals the phase-1 engine on the same presence', () => {
   const COUNTRIES = ['US', 'MX', 'GB', 'IE', 'FR', 'TR', 'JP', 'PR', 'CA'];
-  const TIMES = ['06:00', '12:00', '18:00', '23:00'];
-  const stepArb = fc.record({
-    gap: fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 0, max: 120 })),
-    dur: fc.constantFrom(-1, 0, 0, 0, 1),
-    to: fc.constantFrom(...COUNTRIES),
-    transit: fc.integer({ min: 0, max: 99 }).map((n) => n < 15),
-    from: fc.option(fc.constantFrom(...COUNTRIES), { freq: 10 }),
-  });
-
-  /** Segments in time order (same-date departures get increasing times), as an itinerary would be recorded. */
-  function build(start: number, steps: { gap: number; dur: number; to: string; transit: boolean; from: string | null }[]): IdentifiedSegment[] {
-    const out: IdentifiedSegment[] = [];
-    let cur = 'FR';
-    let prev = start;
-    let same = 0;
-    steps.forEach((st, i) => {
-      let dep = i === 0 ? start : prev + st.gap;
-      same = i > 0 && dep === prev ? same + 1 : 0;
-      if (same >= TIMES.length) {
-        dep += 1;
-        same = 0;
-      }
-      out.push({
-        id: `p${String(i).padStart(3, '0')}`,
-        departureCountry: st.from ?? cur,
-        arrivalCountry: st.to,
-        departureDate: fromDayNumber(dep),
-        arrivalDate: fromDayNumber(dep + st.dur),
-        departureTime: TIMES[same],
-        mode: 'flight',
-        ...(st.transit ? { transit: true } : {}),
-      });
-      cur = st.to;
-      prev = Math.max(dep, dep + st.dur);
-    });
-    return out;
-  }
+  const anyStep = stepArb(COUNTRIES, 120, 15);
 
   const f = (d: number | null) => (d === null ? null : fromDayNumber(d));
   const merged = (m: ReadonlyMap<string, readonly DayInterval[]>, countries: readonly string[]) => mergeIntervals(countries.flatMap((c) => [...(m.get(c) ?? [])]));
@@ -319,7 +284,7 @@ describe('property: each entry equals the phase-1 engine on the same presence', 
 
   test('every seed rule on random itineraries with transits, overnight flights, gaps and planned stays (150 itineraries)', () => {
     const arb = fc.record({
-      steps: fc.array(stepArb, { minLength: 0, maxLength: 25 }),
+      steps: fc.array(anyStep, { minLength: 0, maxLength: 25 }),
       startOffset: fc.integer({ min: 0, max: 900 }),
       asOfFrac: fc.double({ min: -0.1, max: 1.2, noNaN: true }),
       stays: fc.array(fc.record({ country: fc.constantFrom('GB', 'US', 'MX', 'TR', 'JP'), offset: fc.integer({ min: -10, max: 200 }), len: fc.integer({ min: 0, max: 120 }) }), { maxLength: 2 }),
@@ -327,7 +292,7 @@ describe('property: each entry equals the phase-1 engine on the same presence', 
     fc.assert(
       fc.property(arb, ({ steps, startOffset, asOfFrac, stays }) => {
         const start = toDayNumber('2022-01-10') + startOffset;
-        const segments = build(start, steps);
+        const segments = buildItinerary(start, steps);
         const last = Math.max(start, ...segments.map((s) => toDayNumber(s.arrivalDate)));
         const E = start + Math.round((last - start + 5) * asOfFrac);
         const asOf = fromDayNumber(E);

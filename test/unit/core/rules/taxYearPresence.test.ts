@@ -14,6 +14,7 @@ import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/ta
 import { seg } from '../build';
 import type { NaiveSegment } from '../naiveReference';
 import { daySet, naiveMidnight, naiveTaxYear, naiveTaxYearEnd, naiveTaxYearStart } from './naiveRules';
+import { buildItinerary, stepArb } from './itinerary';
 
 const RDRM10610 = 'HMRC RDRM10610 (Residence: counting days), table, column "from 6 April 2008"';
 const RDR3_17 = 'HMRC RDR3 Example 17 / RDRM11730 Example 1 (Holly); Finance Act 2013 Sch. 45 para 22(3)';
@@ -289,47 +290,11 @@ describe('engine vs naive reference', () => {
   });
 
   const COUNTRIES = ['GB', 'FR', 'IE', 'US', 'NZ'];
-  const TIMES = ['06:00', '12:00', '18:00', '23:00'];
-  const stepArb = fc.record({
-    gap: fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 0, max: 40 })),
-    dur: fc.constantFrom(-1, 0, 0, 0, 1),
-    to: fc.constantFrom(...COUNTRIES),
-    transit: fc.integer({ min: 0, max: 99 }).map((n) => n < 20),
-    from: fc.option(fc.constantFrom(...COUNTRIES), { freq: 10 }),
-  });
-
-  /** Segments in time order; same-date departures get increasing times. */
-  function build(start: number, steps: { gap: number; dur: number; to: string; transit: boolean; from: string | null }[]): IdentifiedSegment[] {
-    const out: IdentifiedSegment[] = [];
-    let cur = 'FR';
-    let prev = start;
-    let same = 0;
-    steps.forEach((st, i) => {
-      let dep = i === 0 ? start : prev + st.gap;
-      same = i > 0 && dep === prev ? same + 1 : 0;
-      if (same >= TIMES.length) {
-        dep += 1;
-        same = 0;
-      }
-      out.push({
-        id: `p${String(i).padStart(3, '0')}`,
-        departureCountry: st.from ?? cur,
-        arrivalCountry: st.to,
-        departureDate: fromDayNumber(dep),
-        arrivalDate: fromDayNumber(dep + st.dur),
-        departureTime: TIMES[same],
-        mode: 'flight',
-        ...(st.transit ? { transit: true } : {}),
-      });
-      cur = st.to;
-      prev = Math.max(dep, dep + st.dur);
-    });
-    return out;
-  }
+  const anyStep = stepArb(COUNTRIES, 40, 20);
 
   test('midnight presence and the UK count on random itineraries with transits, overnight flights, the date line and planned stays (300 itineraries)', () => {
     const arb = fc.record({
-      steps: fc.array(stepArb, { minLength: 1, maxLength: 30 }),
+      steps: fc.array(anyStep, { minLength: 1, maxLength: 30 }),
       startOffset: fc.integer({ min: 0, max: 700 }),
       asOfFrac: fc.double({ min: -0.1, max: 1.2, noNaN: true }),
       transitException: fc.boolean(),
@@ -339,7 +304,7 @@ describe('engine vs naive reference', () => {
     fc.assert(
       fc.property(arb, ({ steps, startOffset, asOfFrac, transitException, stays, threshold }) => {
         const start = toDayNumber('2023-01-10') + startOffset;
-        const segments = build(start, steps);
+        const segments = buildItinerary(start, steps);
         const last = Math.max(...segments.map((s) => toDayNumber(s.arrivalDate)));
         const E = start + Math.round((last - start + 5) * asOfFrac);
         const asOf = fromDayNumber(E);
