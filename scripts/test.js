@@ -2,7 +2,9 @@
 /**
  * `npm test`: the project's whole test command, in tiers.
  *
- * 1. type check: `tsc --noEmit` over functions/src, test and scripts.
+ * 1. type check: `tsc --noEmit` over functions/src, test and scripts; then the contract freshness check: the JSON
+ *    Schemas under schemas/ are regenerated in memory from the zod schemas (`node scripts/schemas.js --check`) and
+ *    must equal the committed files (a stale file is named, with the command that fixes it: `npm run schemas`).
  * 2. offline: Jest over every test file that needs no emulator (pure core, import, CLI, handler tests against the
  *    in-memory repository, the Storage rules checks that need no runtime).
  * 3. emulator: Google's Firestore emulator, found by scripts/lib/emulators.js (one already running at
@@ -226,6 +228,24 @@ async function endToEndTier(files, summary, found) {
   }
 }
 
+/**
+ * The contract freshness check (scripts/schemas.js --check): its output is printed, and its summary line names the
+ * stale files and the fix, so that the reason is in the last lines of a long run.
+ */
+function schemasFresh() {
+  const args = [path.join('scripts', 'schemas.js'), '--check'];
+  console.log(`\n=== schemas fresh (the app's contract, regenerated in memory)\n$ node ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  if (r.status === 0) return { ok: true, line: `schemas: fresh (${(r.stdout.match(/(\d+) files/) ?? [])[1] ?? '?'} files)` };
+  const stale = (r.stdout ?? '').split('\n').filter((l) => /^\s+\S+\.json: /.test(l)).map((l) => l.trim());
+  return {
+    ok: false,
+    line: stale.length > 0 ? `schemas: STALE: ${stale.join('; ')}; run \`npm run schemas\` and commit schemas/` : 'schemas: FAILED (see the output above)',
+  };
+}
+
 function reportSkipped(label, suites, problems, summary) {
   console.log(`\n=== ${label}: SKIPPED, ${suites.length} suites not run:`);
   for (const p of problems) console.log(`  * ${p}`);
@@ -246,6 +266,9 @@ async function main() {
     const tscStatus = await run('type check (tsc --noEmit)', [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
     summary.push(`type check: ${tscStatus === 0 ? 'passed' : 'FAILED'}`);
     failed ||= tscStatus !== 0;
+    const fresh = schemasFresh();
+    summary.push(fresh.line);
+    failed ||= !fresh.ok;
     if (tiers.offline.length > 0) {
       const out = path.join(os.tmpdir(), `ttt-offline-${process.pid}.json`);
       const status = await run('offline tests', jestArgs(tiers.offline, out));

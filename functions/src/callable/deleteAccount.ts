@@ -13,13 +13,13 @@
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
 import { errorReason, logEvent } from '../log';
-import { deleteAccountData } from '../services/account';
+import { deleteAccountData, type DeleteAccountResponse } from '../services/account';
 import { handlerDeps } from '../triggers/deps';
 
 /** The sign-in must be at most this recent (seconds). */
 export const RECENT_SIGN_IN_SECONDS = 300;
 
-export const deleteAccount = onCall<unknown, Promise<{ deleted: true; storageFilesDeleted: number }>>(
+export const deleteAccount = onCall<unknown, Promise<DeleteAccountResponse>>(
   { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 300 },
   async (request) => {
     const auth = request.auth;
@@ -32,7 +32,7 @@ export const deleteAccount = onCall<unknown, Promise<{ deleted: true; storageFil
     }
     try {
       const r = await deleteAccountData(deps, auth.uid);
-      return { deleted: true as const, storageFilesDeleted: r.storageFilesDeleted };
+      return { deleted: true, storageFilesDeleted: r.storageFilesDeleted } satisfies DeleteAccountResponse;
     } catch (e) {
       // The cause goes to the log with the uid, never to the client (a server error text is not the app's business).
       logEvent('ERROR', 'handler.error', { uid: auth.uid, reason: errorReason(e), step: 'deleteAccount' });

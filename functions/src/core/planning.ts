@@ -10,13 +10,16 @@ import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval
 import type { PlannedStay } from './presence';
 import type { ReferenceData } from './referenceData';
 import { evaluateRollingWindow } from './rules/rollingWindow';
-import type { IdentifiedSegment } from './segment';
+import { IsoDateSchema, type IdentifiedSegment } from './segment';
 import { parseOrThrow } from './validation';
 
 export type { PlannedStay } from './presence';
 
 /**
- * Result of a plan for one rule.
+ * Result of a plan for one rule (one element of the `planTrip` callable's `results`: the app's contract,
+ * schemas/callables/plan-trip-response.json, is generated from this schema).
+ * - `applies`, `reason`: whether the rule binds the traveller (core/applicability.ts); `reason` says why not in one
+ *   sentence naming the nationality, null when it applies.
  * - `complies`: the plan causes no violation: no planned day in the region is over the limit and no day of
  *   the existing presence that was within the limit is pushed over it (a violation that exists without the plan
  *   is not blamed on it).
@@ -27,17 +30,18 @@ export type { PlannedStay } from './presence';
  * - `firstViolationDate`: the earliest day the plan puts over the limit (null when it complies).
  * - `earliestCompliantEntryDate`: the plan shifted forward day by day, keeping its shape, until it complies;
  *   the first stay's shifted entry date; null when even a plan far beyond all presence breaks the rule.
+ * Dates are local calendar dates `YYYY-MM-DD`.
  */
-export interface TripPlanResult {
-  ruleId: string;
-  applies: boolean;
-  /** Why the rule does not apply (an exempt nationality), or null. */
-  reason: string | null;
-  complies: boolean;
-  latestExitDate: string | null;
-  firstViolationDate: string | null;
-  earliestCompliantEntryDate: string | null;
-}
+export const TripPlanResultSchema = z.strictObject({
+  ruleId: z.string(),
+  applies: z.boolean(),
+  reason: z.string().nullable(),
+  complies: z.boolean(),
+  latestExitDate: IsoDateSchema.nullable(),
+  firstViolationDate: IsoDateSchema.nullable(),
+  earliestCompliantEntryDate: IsoDateSchema.nullable(),
+});
+export type TripPlanResult = z.infer<typeof TripPlanResultSchema>;
 
 /**
  * Days of the stays (shifted by `shift` days) in `region`, on the dates the country is a member, less the days a

@@ -13,8 +13,15 @@ export const CountryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as "FR"' });
 
-/** `YYYY-MM-DD` local calendar date (any year 0001-9999; travel dates use the narrower `TravelDateSchema`). */
-export const IsoDateSchema = z.string().refine(isIsoDate, { message: 'must be a real calendar date written YYYY-MM-DD' });
+/**
+ * `YYYY-MM-DD` local calendar date (any year 0001-9999; travel dates use the narrower `TravelDateSchema`). The
+ * metadata is what the app's JSON Schemas (scripts/schemas.ts) say of it: JSON Schema's `date` format (RFC 3339
+ * full-date), which quicktype keeps a `String` in Swift: a local date, never to be converted through a time zone.
+ */
+export const IsoDateSchema = z
+  .string()
+  .refine(isIsoDate, { message: 'must be a real calendar date written YYYY-MM-DD' })
+  .meta({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /**
  * Earliest and latest plausible TRAVEL date (inclusive, local `YYYY-MM-DD`): segment departure/arrival dates
@@ -37,7 +44,7 @@ export function isTravelDate(date: unknown): date is string {
 export const TravelDateSchema = IsoDateSchema.refine((d) => !isIsoDate(d) || isTravelDate(d), {
   // An invalid date gets only the IsoDateSchema message; the range message is for real dates out of range.
   message: `must be a date between ${MIN_TRAVEL_DATE} and ${MAX_TRAVEL_DATE}`,
-});
+}).meta({ description: `A local calendar date YYYY-MM-DD between ${MIN_TRAVEL_DATE} and ${MAX_TRAVEL_DATE}.` });
 
 /** Local wall-clock time `HH:MM` (24-hour). */
 export const LocalTimeSchema = z
@@ -74,7 +81,12 @@ export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500, purpose: 200, entr
  * refused every edit of that segment from the app.
  */
 export function stringOfAtMost(max: number) {
-  return z.string().refine((s) => s.length <= max, { message: `must be at most ${max} characters long (an emoji counts as 2)` });
+  // The metadata is what the app's JSON Schemas (scripts/schemas.ts) say: `maxLength` (JSON Schema counts code
+  // points, so it is a looser bound) and the exact limit in UTF-16 code units (`x-maxUtf16Length`).
+  return z
+    .string()
+    .refine((s) => s.length <= max, { message: `must be at most ${max} characters long (an emoji counts as 2)` })
+    .meta({ maxLength: max, 'x-maxUtf16Length': max, description: `At most ${max} UTF-16 code units (Swift: text.utf16.count; an emoji counts 2).` });
 }
 
 /**

@@ -2,6 +2,7 @@
  * Account lifecycle (Firebase-free): the profile a new user gets, and the deletion of everything a user stored
  * (at the user's request through `deleteAccount`, or after the Auth user was deleted, e.g. in the Firebase console).
  */
+import { z } from 'zod';
 import { errorReason, logEvent } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, PROFILE_LIMITS, type UserProfile } from '../model/documents';
 import type { Repository } from '../repository/types';
@@ -63,6 +64,26 @@ export interface DeleteAccountDeps extends EraseUserDataDeps {
 export interface DeleteAccountResult {
   storageFilesDeleted: number;
 }
+
+/**
+ * `deleteAccount` request data: nothing to send. The callable reads no field of its data, so `{}`, `null` (Swift's
+ * `call()` without an argument) and no data are all the same request; the contract
+ * (schemas/callables/delete-account-request.json) states `{}`.
+ */
+export const DeleteAccountRequestSchema = z.strictObject({});
+export type DeleteAccountRequest = z.infer<typeof DeleteAccountRequestSchema>;
+
+/**
+ * `deleteAccount` response: `deleted` is always true (a failure is an error, never `false`); `storageFilesDeleted`
+ * counts the import files removed by this call (0 when an earlier, interrupted call already removed them). The app's
+ * contract (schemas/callables/delete-account-response.json) is generated from this schema; the handler tests parse
+ * real responses with it.
+ */
+export const DeleteAccountResponseSchema = z.strictObject({
+  deleted: z.literal(true),
+  storageFilesDeleted: z.number().int().min(0),
+});
+export type DeleteAccountResponse = z.infer<typeof DeleteAccountResponseSchema>;
 
 /**
  * Erases everything stored for `uid`, for good: (1) the deletion marker `deletedUsers/{uid}`, (2) the Firestore

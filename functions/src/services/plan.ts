@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { addDays, isIsoDate, todayIn } from '../core/dates';
-import { planTrips, type PlannedStay, type TripPlanResult } from '../core/planning';
-import { CountryCodeSchema, TravelDateSchema } from '../core/segment';
+import { TripPlanResultSchema, planTrips, type PlannedStay } from '../core/planning';
+import { CountryCodeSchema, IsoDateSchema, TravelDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';
 import { logEvent } from '../log';
 import type { Repository } from '../repository/types';
@@ -37,11 +37,17 @@ export const PlanTripRequestSchema = z.strictObject({
 });
 export type PlanTripRequest = z.infer<typeof PlanTripRequestSchema>;
 
-/** `planTrip` response: the evaluation date (user's local today) and one result per visa rule. */
-export interface PlanTripResponse {
-  asOf: string;
-  results: TripPlanResult[];
-}
+/**
+ * `planTrip` response: `asOf`, the evaluation date (the user's local today, `YYYY-MM-DD` in the profile's time zone),
+ * and one result per visa rule (core/planning.ts `TripPlanResultSchema`). The app's contract
+ * (schemas/callables/plan-trip-response.json) is generated from this schema; the handler tests parse real responses
+ * with it, so the two cannot drift apart.
+ */
+export const PlanTripResponseSchema = z.strictObject({
+  asOf: IsoDateSchema,
+  results: z.array(TripPlanResultSchema),
+});
+export type PlanTripResponse = z.infer<typeof PlanTripResponseSchema>;
 
 /**
  * Validates the request and plans the trips against the user's stored history.
