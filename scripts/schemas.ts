@@ -13,7 +13,11 @@
  *   `x-firestore-server-timestamp` saying on which writes (the app writes it as `@ServerTimestamp` / nil, or
  *   `FieldValue.serverTimestamp()`);
  * - each file's `description` names the Firestore path (or the callable), who reads and who writes it, and the
- *   checks JSON Schema cannot express (cross-field rules); `$comment` names the zod schema it came from.
+ *   checks JSON Schema cannot express (cross-field rules); `$comment` names the zod schema it came from;
+ * - nested types carry a `title` (TYPE_NAMES), the name quicktype gives the Swift type; a type two files use is
+ *   its own file under `types/`, referenced with `$ref`, so that it is one Swift type;
+ * - string limits and date formats come from the schemas' own metadata (core/segment.ts `stringOfAtMost`,
+ *   `IsoDateSchema`).
  * Output is deterministic: object keys are sorted (recursively), arrays keep their order, 2-space indent, one
  * trailing newline, so a diff of schemas/ is a diff of the contract.
  */
@@ -365,6 +369,8 @@ export function renderContract(entries: readonly ContractEntry[] = CONTRACT): Ma
   const out = new Map<string, string>();
   const shared = sharedFiles(entries);
   for (const e of entries) {
+    // One folder deep (firestore/, callables/, types/), so that every `../types/x.json` reference resolves.
+    if (!/^[a-z]+\/[a-z0-9-]+\.json$/.test(e.file)) throw new Error(`${e.file}: a contract file is <folder>/<kebab-case-name>.json`);
     if (out.has(e.file)) throw new Error(`${e.file}: two contract entries write the same file`);
     out.set(e.file, `${JSON.stringify(referShared(contractSchema(e), shared, true), null, 2)}\n`);
   }

@@ -15,6 +15,7 @@ import { RecordingTransport } from '../../functions/src/alerts/transport';
 import { sendAlerts } from '../../functions/src/scheduled/sendAlerts';
 import { sendAlertBatch } from '../../functions/src/tasks/sendAlertBatch';
 import { RULE, payloadOf, profile } from './fixtures';
+import { loadContract } from '../helpers/contract';
 
 const fft = firebaseFunctionsTest({ projectId: 'demo-travel-time-tracker' });
 const AT_0900_BERLIN = new Date('2026-07-01T07:00:00Z');
@@ -67,6 +68,10 @@ describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
 
     await runTask(tasks[0]!.task);
     expect(transport.delivered.map((m) => [m.token, payloadOf(m).alertId])).toEqual([['tok-iphone', `${RULE}_threshold-7_2026-04-10`]]);
+    // The alert record the app may list matches the app's contract (schemas/firestore/alert.json).
+    const alerts = Object.values(repo.snapshot().users.u1!.alerts);
+    expect(alerts).toHaveLength(1);
+    expect(alerts.map((a) => loadContract()('firestore/alert.json', a))).toEqual([[]]);
 
     // Redelivered task, and the next scheduled run: nothing new.
     await runTask(tasks[0]!.task);
