@@ -10,12 +10,12 @@
 import { onObjectFinalized } from 'firebase-functions/v2/storage';
 import { REGION, runtimeConfig } from '../config';
 import { runImport } from '../services/importJob';
-import { handlerDeps } from './deps';
+import { wiring } from '../wiring';
 
 export const onImportUploaded = onObjectFinalized(
   { region: REGION, retry: true, memory: '1GiB', timeoutSeconds: 540, concurrency: 1 },
   async (event) => {
-    const { repo, storage, clock, sleep } = handlerDeps();
+    const { repo, storage, clock, sleep } = wiring();
     const o = event.data;
     // The Storage JSON API writes int64 fields such as `size` as strings.
     const size = Number(o.size);
