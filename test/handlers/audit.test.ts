@@ -17,7 +17,7 @@ import { micros } from '../../functions/src/timeline/timeline';
 import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute';
 import { handleProfileWrite } from '../../functions/src/services/profile';
 import { deleteAccountData } from '../../functions/src/services/account';
-import { MAX_RETRY_AGE_MS } from '../../functions/src/services/importJob';
+import { MAX_RETRY_AGE_MS } from '../../functions/src/services/import/run';
 import { setWiring } from '../../functions/src/wiring';
 import type { SegmentDoc, UserProfile } from '../../functions/src/model/documents';
 import type { FileStorage } from '../../functions/src/storage/types';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as crypto from 'node:crypto';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
-import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/importJob';
+import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/import/upload';
 import { verifyTimeline } from '../../functions/src/services/recompute';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import type { ImportDoc } from '../../functions/src/model/documents';

@@ -27,7 +27,7 @@ import type { StoredSegment, TimelineCommit, TimelineRead, TimelineTxOptions } f
 import type { ImportDoc, SegmentDoc } from '../../functions/src/model/documents';
 import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
-import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
+import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
 import {
   handleSegmentWrite,
   recomputeUser,

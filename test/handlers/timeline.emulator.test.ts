@@ -25,7 +25,7 @@ import {
   type SegmentWriteEvent,
 } from '../../functions/src/services/recompute';
 import { recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
-import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
+import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
 import { addDays } from '../../functions/src/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';

@@ -22,7 +22,7 @@
  *   written only when it differs from the one the head records as written, so a repeated evaluation writes nothing.
  *
  * ## Imports
- * The import creates its segments and their records in the same transactions (services/importJob.ts), so the
+ * The import creates its segments and their records in the same transactions (services/import/segments.ts), so the
  * create events of imported segments are skipped without any read: the timeline already holds them.
  *
  * ## Repair
