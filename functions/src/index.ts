@@ -6,7 +6,7 @@
 export { onSegmentWritten } from './triggers/onSegmentWritten';
 export { onProfileWritten } from './triggers/onProfileWritten';
 export { onImportUploaded } from './triggers/onImportUploaded';
-export { createProfileOnSignUp } from './triggers/onUserCreated';
+export { createProfileOnSignUp } from './triggers/beforeUserCreated';
 export { eraseDataOfDeletedUser } from './triggers/onUserDeleted';
 export { planTrip } from './callable/planTrip';
 export { deleteAccount } from './callable/deleteAccount';

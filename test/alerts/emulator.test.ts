@@ -11,7 +11,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { setLogSink } from '../../functions/src/log';
-import { seedAlertRules } from '../../functions/src/alerts/deps';
+import { seedAlertRules } from '../../functions/src/alerts/message';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';

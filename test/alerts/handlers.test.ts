@@ -7,9 +7,8 @@
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { MemoryRepository } from '../../functions/src/repository/memory';
 import { recomputeUser } from '../../functions/src/services/recompute';
-import { setHandlerDeps } from '../../functions/src/triggers/deps';
+import { setWiring } from '../../functions/src/wiring';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
-import { setAlertDeps } from '../../functions/src/alerts/deps';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
 import { sendAlerts } from '../../functions/src/scheduled/sendAlerts';
@@ -32,8 +31,8 @@ beforeEach(async () => {
   queue = new MemoryAlertQueue();
   logs = [];
   setLogSink((e) => void logs.push(e));
-  setHandlerDeps({ repo, clock: () => AT_0900_BERLIN });
-  setAlertDeps({ transport, queue, retry: { sleep: async () => undefined } });
+  // Retries between sends wait through the wiring's sleep: none here.
+  setWiring({ repo, transport, queue, clock: () => AT_0900_BERLIN, sleep: async () => undefined });
   await repo.createProfileIfAbsent('u1', profile({ createdAt: created, updatedAt: created }));
   await repo.putSegment('u1', 's1', { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-04-10', arrivalDate: '2026-04-10', mode: 'flight', source: 'manual', createdAt: created, updatedAt: created });
   await repo.putDevice('u1', 'iphone', { fcmToken: 'tok-iphone', platform: 'ios', appVersion: '1.0', lastSeenAt: created });
@@ -41,8 +40,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  setHandlerDeps();
-  setAlertDeps();
+  setWiring();
   setLogSink();
 });
 

@@ -7,7 +7,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS, type SegmentDoc, type UserProfile } from
 import { MemoryRepository } from '../../functions/src/repository/memory';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
-import { seedAlertRules } from '../../functions/src/alerts/deps';
+import { seedAlertRules } from '../../functions/src/alerts/message';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, ALERT_LEASE_MS, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { TaskQueue } from 'firebase-admin/functions';
 import type { Messaging, TokenMessage } from 'firebase-admin/messaging';
 import { alertText, buildAlertMessage, formatDate, ruleInfo, type AlertRuleInfo } from '../../functions/src/alerts/message';
-import { alertCandidatesFor, type AlertCandidate } from '../../functions/src/alerts/policy';
+import { alertCandidatesFor, type AlertCandidate } from '../../functions/src/policy/alerts';
 import { classifyFcmError, sendDeliveries, type Delivery } from '../../functions/src/alerts/sender';
 import { FcmTransport, RecordingTransport } from '../../functions/src/alerts/transport';
 import { CloudTasksAlertQueue, alertTaskId, type AlertBatchTask } from '../../functions/src/alerts/queue';

@@ -17,8 +17,8 @@ import { micros } from '../../functions/src/timeline/timeline';
 import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute';
 import { handleProfileWrite } from '../../functions/src/services/profile';
 import { deleteAccountData } from '../../functions/src/services/account';
-import { MAX_RETRY_AGE_MS } from '../../functions/src/services/importJob';
-import { setHandlerDeps } from '../../functions/src/triggers/deps';
+import { MAX_RETRY_AGE_MS } from '../../functions/src/services/import/run';
+import { setWiring } from '../../functions/src/wiring';
 import type { SegmentDoc, UserProfile } from '../../functions/src/model/documents';
 import type { FileStorage } from '../../functions/src/storage/types';
 
@@ -56,7 +56,7 @@ let repo: RacingRepository;
 beforeEach(() => {
   env = setUpEnv();
   repo = new RacingRepository({ clock: () => env.clock.now });
-  setHandlerDeps({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+  setWiring({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
 });
 afterEach(() => tearDownEnv(env));
 
@@ -262,7 +262,7 @@ describe('an unexpected error while reading the file (not a bad file)', () => {
     await repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2026-06-01'));
     const segmentsBefore = repo.snapshot().users[UID]!.segments;
     const ev = await uploadEvent(`users/${UID}/imports/i9.csv`, CSV_A, new Date(NOW.getTime() - ageMs));
-    setHandlerDeps({ repo, storage: flaky, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    setWiring({ repo, storage: flaky, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     const run = importTrigger(ev);
     if (throws) await expect(run).rejects.toThrow(/socket hang up/);
     else await run;

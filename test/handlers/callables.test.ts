@@ -7,7 +7,7 @@ import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './h
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
-import { createProfileOnSignUp } from '../../functions/src/triggers/onUserCreated';
+import { createProfileOnSignUp } from '../../functions/src/triggers/beforeUserCreated';
 import { recomputeDaily } from '../../functions/src/scheduled/recomputeDaily';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import type { PlanTripResponse } from '../../functions/src/services/plan';

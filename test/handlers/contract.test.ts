@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
-import { createProfileOnSignUp } from '../../functions/src/triggers/onUserCreated';
+import { createProfileOnSignUp } from '../../functions/src/triggers/beforeUserCreated';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { PlanTripResponseSchema, type PlanTripRequest } from '../../functions/src/services/plan';

@@ -11,7 +11,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { GcsStorage } from '../../functions/src/storage/gcs';
-import { setHandlerDeps } from '../../functions/src/triggers/deps';
+import { setWiring } from '../../functions/src/wiring';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
@@ -45,7 +45,7 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
   beforeEach(() => {
     env = setUpEnv();
     repo = new FirestoreRepository(getFirestore(app()));
-    setHandlerDeps({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    setWiring({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
   });
   afterEach(() => tearDownEnv(env));
 
@@ -124,7 +124,7 @@ describeWithStorageEmulator('import and deletion with the Storage emulator', () 
   test('an uploaded object is imported through GcsStorage, and deleteAccount removes it', async () => {
     const bucket = getStorage(app()).bucket(BUCKET);
     const storage = new GcsStorage(bucket);
-    setHandlerDeps({ repo, storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    setWiring({ repo, storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     const uid = freshUid();
     const name = `users/${uid}/imports/imp1.csv`;
     const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n';

@@ -10,7 +10,7 @@ import { MemoryRepository } from '../../functions/src/repository/memory';
 import type { SegmentDoc, UserProfile } from '../../functions/src/model/documents';
 import { newProfile } from '../../functions/src/services/account';
 import { LocalDirStorage } from '../../functions/src/storage/local';
-import { setHandlerDeps, type HandlerDeps } from '../../functions/src/triggers/deps';
+import { setWiring, type Wiring } from '../../functions/src/wiring';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
 
 /** Offline firebase-functions-test (no project): wrap() and makeDocumentSnapshot() work without network. */
@@ -36,7 +36,7 @@ export interface TestEnv {
 }
 
 /** Fresh repository, storage directory, fake Auth, captured logs and clock, injected into every handler. */
-export function setUpEnv(extra: Partial<HandlerDeps> = {}): TestEnv {
+export function setUpEnv(extra: Partial<Wiring> = {}): TestEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-h4-'));
   const clock = { now: NOW };
   // Commit times of the repository's writes follow the test's clock, as the events' times do.
@@ -54,12 +54,12 @@ export function setUpEnv(extra: Partial<HandlerDeps> = {}): TestEnv {
   const sleep = async (ms: number) => {
     clock.now = new Date(clock.now.getTime() + ms);
   };
-  setHandlerDeps({ repo, storage, auth, clock: () => clock.now, sleep, ...extra });
+  setWiring({ repo, storage, auth, clock: () => clock.now, sleep, ...extra });
   return { repo, storage, auth, dir, logs, clock, sleep };
 }
 
 export function tearDownEnv(env: TestEnv | undefined): void {
-  setHandlerDeps();
+  setWiring();
   setLogSink();
   if (env) fs.rmSync(env.dir, { recursive: true, force: true });
 }

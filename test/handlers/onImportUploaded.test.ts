@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as crypto from 'node:crypto';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
-import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/importJob';
+import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/import/upload';
 import { verifyTimeline } from '../../functions/src/services/recompute';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import type { ImportDoc } from '../../functions/src/model/documents';
@@ -162,8 +162,8 @@ describe('a good file', () => {
     // A clock that advances 1 s per call makes the 2 s progress throttle observable.
     let t = NOW.getTime();
     env.clock.now = NOW;
-    const { setHandlerDeps } = await import('../../functions/src/triggers/deps');
-    setHandlerDeps({
+    const { setWiring } = await import('../../functions/src/wiring');
+    setWiring({
       repo: env.repo,
       storage: env.storage,
       auth: env.auth,
@@ -287,19 +287,19 @@ describe('a good file', () => {
     const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n2026-04-01,JFK,LHR,BA1\n';
     const event = await upload(`users/${UID}/imports/r.csv`, csv);
     // A first attempt that fails after writing its segments (its final status write hits an outage).
-    const { setHandlerDeps } = await import('../../functions/src/triggers/deps');
+    const { setWiring } = await import('../../functions/src/wiring');
     const failing = Object.create(env.repo) as typeof env.repo;
     failing.putImport = async (uid, id, patch) => {
       if (patch.status === 'succeeded') throw new Error('UNAVAILABLE: Firestore');
       return env.repo.putImport(uid, id, patch);
     };
-    setHandlerDeps({ repo: failing, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    setWiring({ repo: failing, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     await expect(wrapped(event)).rejects.toThrow(/UNAVAILABLE/);
     expect(importDoc('r')!.status).toBe('processing');
     expect(Object.keys(segmentsOf())).toHaveLength(3);
     const statusAfterCrash = env.repo.snapshot().users[UID]!.visaStatus;
     // Cloud Functions retries the same event.
-    setHandlerDeps({ repo: env.repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    setWiring({ repo: env.repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     await wrapped(event);
     expect(importDoc('r')).toMatchObject({ status: 'succeeded', counts: { rows: 3, flights: 3, imported: 3, duplicates: 0, skipped: 0 } });
     // The status was written with the segments; the retry's recompute finds it current.

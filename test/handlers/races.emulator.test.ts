@@ -25,9 +25,9 @@ import type { CallableRequest } from 'firebase-functions/v2/https';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import type { StoredSegment, TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { ImportDoc, SegmentDoc } from '../../functions/src/model/documents';
-import { setHandlerDeps } from '../../functions/src/triggers/deps';
+import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
-import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
+import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
 import {
   handleSegmentWrite,
   recomputeUser,
@@ -209,7 +209,7 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       const importRepo = new HookedRepository(db());
       const recomputeRepo = new HookedRepository(db());
       // The callable gets its own plain repository through the handlers' seam.
-      setHandlerDeps({ repo: new FirestoreRepository(db()), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+      setWiring({ repo: new FirestoreRepository(db()), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
 
       // The app has just written a segment: its event runs beside the import.
       const mNew = await appWrite(uid, 'm-new', seg('US', 'DE', '2026-11-01'));
@@ -257,7 +257,7 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       const trigger = fft.wrap(eraseDataOfDeletedUser) as (e: unknown) => Promise<unknown>;
       const uid = freshUid();
       const { objectName, size } = await arrangeUser(uid);
-      setHandlerDeps({ repo: new FirestoreRepository(db()), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+      setWiring({ repo: new FirestoreRepository(db()), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
       const event = { id: `evt-${crypto.randomUUID()}`, data: { uid, email: 'a@example.com', metadata: {} } };
       const importRepo = new HookedRepository(db());
       let deletion: Promise<unknown> | undefined;

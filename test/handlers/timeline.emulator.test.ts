@@ -25,11 +25,11 @@ import {
   type SegmentWriteEvent,
 } from '../../functions/src/services/recompute';
 import { recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
-import { runImport, type ImportDeps } from '../../functions/src/services/importJob';
+import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
 import { addDays } from '../../functions/src/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
-import { setHandlerDeps } from '../../functions/src/triggers/deps';
+import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
 import { appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
@@ -239,7 +239,7 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
     ];
     test.each(cases)('$name: nothing is left, marker kept', async ({ timelineExists }) => {
       const uid = freshUid();
-      setHandlerDeps({ repo: repo(), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+      setWiring({ repo: repo(), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
       if (timelineExists) await arrange(uid);
       else {
         await repo().createProfileIfAbsent(uid, profile());

@@ -468,7 +468,7 @@ export const UPLOAD_CASES: UploadCase[] = [
   { name: 'other extension', file: 'a.xlsx', contentType: 'text/csv', size: 40, ok: false },
   { name: 'id with a space', file: 'a b.csv', contentType: 'text/csv', size: 40, ok: false },
   { name: 'unrelated custom metadata', file: 'a.csv', contentType: 'text/csv', size: 40, customMetadata: { app: 'ios 1.0' }, ok: true },
-  // The import trigger ignores objects marked as written by the backend (services/importJob.ts).
+  // The import trigger ignores objects marked as written by the backend (services/import/upload.ts).
   { name: 'backend marker tttWrittenBy=backend', file: 'a.csv', contentType: 'text/csv', size: 40, customMetadata: { tttWrittenBy: 'backend' }, ok: false },
   { name: 'backend marker key with another value', file: 'a.csv', contentType: 'text/csv', size: 40, customMetadata: { tttWrittenBy: 'app' }, ok: false },
 ];

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_DEFAULTS } from '../../functions/src/config';
-import { BACKEND_MARKER_KEY } from '../../functions/src/services/importJob';
+import { BACKEND_MARKER_KEY } from '../../functions/src/services/import/upload';
 import { UPLOAD_CASES } from './accessMatrix';
 import { functionBody, matchBlocks, stringLiterals, withoutComments } from './rulesSource';
 

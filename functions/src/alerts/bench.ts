@@ -16,7 +16,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS, type UserProfile, type VisaStatusDoc } f
 import { MemoryRepository } from '../repository/memory';
 import { recomputeUser } from '../services/recompute';
 import { setLogSink } from '../log';
-import { seedAlertRules } from './deps';
+import { seedAlertRules } from './message';
 import { MemoryAlertQueue } from './queue';
 import { processAlertBatch, scheduleAlertRun, DEFAULT_USERS_PER_TASK, type AlertDeps } from './run';
 import { RecordingTransport } from './transport';

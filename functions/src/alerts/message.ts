@@ -12,7 +12,8 @@
  */
 import type { TokenMessage } from 'firebase-admin/messaging';
 import type { IsoDate } from '../core/dates';
-import type { AlertCandidate } from './policy';
+import { loadReferenceData } from '../core/referenceData';
+import type { AlertCandidate } from '../policy/alerts';
 
 /** Scheme and host of the deep link the app opens for an alert: `traveltimetracker://visa-status/{ruleId}`. */
 export const DEEP_LINK_BASE = 'traveltimetracker://visa-status/';
@@ -43,6 +44,11 @@ export function ruleInfo(rule: { id: string; name: string; region: string; param
     maxDays: rule.params.maxDays,
     periodDays: rule.params.periodDays,
   };
+}
+
+/** The rules of seed/visaRules.json, as the messages name them. */
+export function seedAlertRules(): AlertRuleInfo[] {
+  return loadReferenceData().rules.map((r) => ruleInfo(r));
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -6,7 +6,7 @@
  *    task per page with a deterministic id. It reads only due users: cost grows with due users, not all users.
  * 2. `processAlertBatch` (called by the `sendAlertBatch` task function): for each user of the page, re-reads the
  *    profile, recomputes the statuses when they are not for the user's local today, evaluates the policy
- *    (policy.ts), reads whether each candidate alert is already recorded, reads the user's most recently seen
+ *    (policy/alerts.ts), reads whether each candidate alert is already recorded, reads the user's most recently seen
  *    devices (at most `maxDevices`, the per-user cap), and leases the user (`claimUserForAlerts`: `nextAlertAt`
  *    moves `ALERT_LEASE_MS` ahead, so that a concurrent copy of the task skips it). Then, group by group (at most
  *    one `sendEach` of 500 messages), with the deadline checked before each group: send, and for each user of the
@@ -30,7 +30,7 @@ import { logEvent, errorReason, type LogEventName, type LogFields, type LogSever
 import type { UserProfile, VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredDevice } from '../repository/types';
 import { buildAlertMessage, type AlertRuleInfo } from './message';
-import { computeNextAlertAt, evaluateAlerts, type AlertCandidate } from './policy';
+import { computeNextAlertAt, evaluateAlerts, type AlertCandidate } from '../policy/alerts';
 import { alertTaskId, type AlertBatchTask, type AlertTaskQueue } from './queue';
 import { sendDeliveries, type Delivery, type RetryOptions } from './sender';
 import type { PushTransport } from './transport';
@@ -53,7 +53,7 @@ export const DEFAULT_MAX_DEVICES = 10;
 
 export type AlertLogger = (severity: LogSeverity, event: LogEventName, fields?: LogFields) => void;
 
-/** What the run needs; production values are built in alerts/deps.ts. */
+/** What the run needs; production values are built in wiring.ts (`alertDeps`). */
 export interface AlertDeps {
   repo: Repository;
   transport: PushTransport;

@@ -16,7 +16,7 @@ import type { SegmentDoc } from '../model/documents';
 import { MemoryRepository } from '../repository/memory';
 import type { StoredSegment, TimelineCommit, TimelineRead, TimelineTxOptions } from '../repository/types';
 import { newProfile } from '../services/account';
-import { runImport } from '../services/importJob';
+import { runImport } from '../services/import/job';
 import { handleSegmentWrite } from '../services/recompute';
 import { LocalDirStorage } from '../storage/local';
 import { CONFIG_DEFAULTS } from '../config';

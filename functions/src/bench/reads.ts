@@ -2,7 +2,7 @@
  * Benchmark of Firestore reads and writes per operation at 100, 1 000 and 10 000 stored segments (issue 10, item 1),
  * called by `npm run bench` (scripts/bench.js) from the compiled `functions/lib/bench/reads.js`.
  *
- * Each operation runs the real services (services/recompute.ts, profile.ts, importJob.ts, scheduledRecompute.ts)
+ * Each operation runs the real services (services/recompute.ts, profile.ts, import/job.ts, scheduledRecompute.ts)
  * against the counting in-memory repository (`MemoryRepository.counts`, which counts as Firestore bills: every
  * document a lookup or transaction reads, found or not, the deletion marker of each write transaction included, and
  * at least 1 per query). The app's own write (the segment or profile it saves) is not counted: only the backend's.
@@ -14,7 +14,7 @@ import { setLogSink } from '../log';
 import type { SegmentDoc, UserProfile } from '../model/documents';
 import { MemoryRepository } from '../repository/memory';
 import { newProfile } from '../services/account';
-import { runImport } from '../services/importJob';
+import { runImport } from '../services/import/job';
 import { handleProfileWrite } from '../services/profile';
 import { handleSegmentWrite, recomputeUser } from '../services/recompute';
 import { recomputeDueUsers } from '../services/scheduledRecompute';

@@ -14,7 +14,7 @@ import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
 import { errorReason, logEvent } from '../log';
 import { deleteAccountData, type DeleteAccountResponse } from '../services/account';
-import { handlerDeps } from '../triggers/deps';
+import { wiring } from '../wiring';
 
 /** The sign-in must be at most this recent (seconds). */
 export const RECENT_SIGN_IN_SECONDS = 300;
@@ -25,7 +25,7 @@ export const deleteAccount = onCall<unknown, Promise<DeleteAccountResponse>>(
     const auth = request.auth;
     if (!auth?.uid) throw new HttpsError('unauthenticated', 'sign in to delete your account');
     if (requireAppCheck(request.app)) throw new HttpsError('unauthenticated', 'this app could not be verified (App Check)');
-    const deps = handlerDeps();
+    const deps = wiring();
     const authTime = Number(auth.token?.auth_time);
     if (!Number.isFinite(authTime) || deps.clock().getTime() / 1000 - authTime > RECENT_SIGN_IN_SECONDS) {
       throw new HttpsError('failed-precondition', 'sign in again (within the last 5 minutes) before deleting your account');

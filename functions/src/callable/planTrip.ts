@@ -14,7 +14,7 @@ import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
 import { ValidationError } from '../core/validation';
 import { errorReason, logEvent } from '../log';
 import { planTripForUser, type PlanTripResponse } from '../services/plan';
-import { handlerDeps } from '../triggers/deps';
+import { wiring } from '../wiring';
 
 export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
   { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 30 },
@@ -22,7 +22,7 @@ export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
     const uid = request.auth?.uid;
     if (!uid) throw new HttpsError('unauthenticated', 'sign in to plan a trip');
     if (requireAppCheck(request.app)) throw new HttpsError('unauthenticated', 'this app could not be verified (App Check)');
-    const { repo, clock } = handlerDeps();
+    const { repo, clock } = wiring();
     try {
       return await planTripForUser(repo, uid, request.data, clock());
     } catch (e) {

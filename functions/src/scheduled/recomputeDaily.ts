@@ -8,14 +8,14 @@
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { REGION, runtimeConfig } from '../config';
 import { recomputeDueUsers } from '../services/scheduledRecompute';
-import { handlerDeps } from '../triggers/deps';
+import { wiring } from '../wiring';
 
 const TIMEOUT_SECONDS = 540;
 
 export const recomputeDaily = onSchedule(
   { schedule: 'every 30 minutes', timeZone: 'UTC', region: REGION, timeoutSeconds: TIMEOUT_SECONDS, memory: '512MiB', retryCount: 0 },
   async () => {
-    const { repo, clock } = handlerDeps();
+    const { repo, clock } = wiring();
     const now = clock();
     const config = runtimeConfig();
     await recomputeDueUsers(repo, now, {

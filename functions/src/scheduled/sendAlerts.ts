@@ -10,7 +10,7 @@
  */
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { REGION, alertRuntimeConfig } from '../config';
-import { alertDeps } from '../alerts/deps';
+import { alertDeps } from '../wiring';
 import { scheduleAlertRun } from '../alerts/run';
 
 const TIMEOUT_SECONDS = 300;

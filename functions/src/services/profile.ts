@@ -26,7 +26,7 @@
  */
 import { logEvent } from '../log';
 import { ProfileEditableSchema } from '../model/documents';
-import { computeNextAlertAt } from '../alerts/policy';
+import { computeNextAlertAt } from '../policy/alerts';
 import { isAccountDeletedError, type Repository } from '../repository/types';
 import { decodeTimeline, eraseWritesAfterDeletion, evaluateTimeline, planCommit, profileInputsOf, repairTimeline } from './recompute';
 

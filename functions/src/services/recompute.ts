@@ -22,7 +22,7 @@
  *   written only when it differs from the one the head records as written, so a repeated evaluation writes nothing.
  *
  * ## Imports
- * The import creates its segments and their records in the same transactions (services/importJob.ts), so the
+ * The import creates its segments and their records in the same transactions (services/import/segments.ts), so the
  * create events of imported segments are skipped without any read: the timeline already holds them.
  *
  * ## Repair
@@ -42,7 +42,7 @@ import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
 import { isTimeZone } from '../core/timeZones';
 import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
-import { computeNextAlertAt } from '../alerts/policy';
+import { computeNextAlertAt } from '../policy/alerts';
 import { logEvent } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';

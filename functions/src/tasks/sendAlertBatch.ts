@@ -8,9 +8,9 @@
  * push. A malformed payload is logged and dropped (retrying cannot fix it).
  */
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
-import { REGION, alertRuntimeConfig } from '../config';
+import { REGION } from '../config';
 import { describeZodError } from '../core/validation';
-import { alertDeps } from '../alerts/deps';
+import { alertDeps } from '../wiring';
 import { AlertBatchTaskSchema, type AlertBatchTask } from '../alerts/queue';
 import { processAlertBatch } from '../alerts/run';
 import { logEvent } from '../log';
@@ -32,11 +32,9 @@ export const sendAlertBatch = onTaskDispatched<AlertBatchTask>(
       return;
     }
     const deps = alertDeps();
-    const config = alertRuntimeConfig();
-    const retry = { maxAttempts: config.sendAttempts, ...deps.retry };
     // Stop sending a minute before the timeout: users not reached keep their lease and are due again after it,
     // unsent and unrecorded (alerts/run.ts).
     const deadline = new Date(Date.now() + (TIMEOUT_SECONDS - 60) * 1000);
-    await processAlertBatch({ ...deps, retry, maxDevices: config.maxDevices, deadline }, parsed.data, deps.clock());
+    await processAlertBatch({ ...deps, deadline }, parsed.data, deps.clock());
   },
 );

@@ -1,6 +1,6 @@
 /**
  * `onImportUploaded`: Storage trigger (object finalized in the default bucket) that imports an uploaded flight
- * history at `users/{uid}/imports/{importId}.csv|.txt` (services/importJob.ts). Every other object in the bucket
+ * history at `users/{uid}/imports/{importId}.csv|.txt` (services/import/job.ts). Every other object in the bucket
  * is ignored after a path check, including objects the backend writes itself (custom metadata marker).
  *
  * Idempotent: segments have content-derived ids and are created only when absent; a redelivered event of an
@@ -9,13 +9,13 @@
  */
 import { onObjectFinalized } from 'firebase-functions/v2/storage';
 import { REGION, runtimeConfig } from '../config';
-import { runImport } from '../services/importJob';
-import { handlerDeps } from './deps';
+import { runImport } from '../services/import/job';
+import { wiring } from '../wiring';
 
 export const onImportUploaded = onObjectFinalized(
   { region: REGION, retry: true, memory: '1GiB', timeoutSeconds: 540, concurrency: 1 },
   async (event) => {
-    const { repo, storage, clock, sleep } = handlerDeps();
+    const { repo, storage, clock, sleep } = wiring();
     const o = event.data;
     // The Storage JSON API writes int64 fields such as `size` as strings.
     const size = Number(o.size);

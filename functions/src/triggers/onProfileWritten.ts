@@ -15,12 +15,12 @@
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { REGION } from '../config';
 import { handleProfileWrite } from '../services/profile';
-import { handlerDeps } from './deps';
+import { wiring } from '../wiring';
 
 export const onProfileWritten = onDocumentWritten(
   { document: 'users/{uid}', region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 120 },
   async (event) => {
-    const { repo, clock } = handlerDeps();
+    const { repo, clock } = wiring();
     const before = event.data?.before;
     const after = event.data?.after;
     return handleProfileWrite(

@@ -24,11 +24,11 @@
 import { onUserDeleted } from 'firebase-functions/v2/identity';
 import { REGION } from '../config';
 import { handleAuthUserDeleted } from '../services/account';
-import { handlerDeps } from './deps';
+import { wiring } from '../wiring';
 
 export const eraseDataOfDeletedUser = onUserDeleted({ region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 300 }, async (event) => {
   const uid = event.data?.uid;
   if (!uid) return;
-  const { repo, storage, clock } = handlerDeps();
+  const { repo, storage, clock } = wiring();
   await handleAuthUserDeleted({ repo, storage, clock }, uid, event.id);
 });

@@ -16,12 +16,12 @@ import { beforeUserCreated } from 'firebase-functions/v2/identity';
 import { REGION } from '../config';
 import { errorReason, logEvent } from '../log';
 import { createProfileForNewUser } from '../services/account';
-import { handlerDeps } from './deps';
+import { wiring } from '../wiring';
 
 export const createProfileOnSignUp = beforeUserCreated({ region: REGION, timeoutSeconds: 7 }, async (event) => {
   const user = event.data;
   if (!user) return;
-  const { repo, clock } = handlerDeps();
+  const { repo, clock } = wiring();
   try {
     await createProfileForNewUser(repo, { uid: user.uid, email: user.email ?? null, displayName: user.displayName ?? null }, clock(), event.eventId);
   } catch (e) {

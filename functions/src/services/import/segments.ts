@@ -1,0 +1,144 @@
+/**
+ * The segments an import creates: their documents, and their creation together with their timeline records in
+ * chunked transactions, so the timeline always holds every imported segment and their create events are skipped
+ * without a read (services/recompute.ts `handleSegmentWrite`).
+ */
+import type { ImportedSegment } from '../../core/import/types';
+import { truncateText } from '../../core/import/text';
+import { SEGMENT_LIMITS } from '../../core/segment';
+import type { SegmentDoc } from '../../model/documents';
+import { SegmentExistsError, type Repository, type StoredSegment } from '../../repository/types';
+import { micros } from '../../timeline/timeline';
+import { EVENT_CLOCK_MARGIN_MS, decodeTimeline, evaluateTimeline, planCommit, repairTimeline } from '../recompute';
+import { existingAtWrite } from './duplicates';
+
+/**
+ * Segments created per transaction: with the timeline documents, the statuses, the summary and the profile it stays
+ * under Firestore's 500 writes per transaction.
+ */
+export const IMPORT_CHUNK = 450;
+
+/** Free text from a file must not start like a spreadsheet formula when the app or an export shows it again. */
+export function neutralise(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
+  // Cut last, on a grapheme boundary, so the prefix cannot push it over the limit the rules enforce.
+  return truncateText(t, max);
+}
+
+/** The stored document of an imported flight: `source` is the import id; free text from the file is neutralised. */
+export function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentDoc {
+  const { row: _row, planned: _planned, ...core } = s;
+  const doc: SegmentDoc = { ...core, source: importId, createdAt: now, updatedAt: now };
+  // A flight number is short code, never a formula; free text from a file is neutralised.
+  if (doc.flightNumber !== undefined && !/^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$/i.test(doc.flightNumber)) delete doc.flightNumber;
+  for (const field of ['notes', 'purpose', 'entryPoint'] as const) {
+    const text = doc[field];
+    if (text !== undefined) doc[field] = neutralise(text, SEGMENT_LIMITS[field]);
+  }
+  return doc;
+}
+
+/** What `writeImportedSegments` did. */
+export interface WrittenSegments {
+  /** Segments this run created. */
+  created: number;
+  /** Already stored from an earlier attempt of this import (a retried event): imported. */
+  ownExisting: number;
+  /** Already stored otherwise (written meanwhile): duplicates. */
+  otherExisting: number;
+  /** Not created because the user's segments reached the cap. */
+  capped: { id: string; row: number }[];
+  /** Whether the last transaction evaluated, whether that wrote a status or the summary, and the live segments. */
+  evaluated: boolean;
+  changed: boolean;
+  segments: number;
+}
+
+/**
+ * Creates the import's segments and their timeline records in the same transactions (IMPORT_CHUNK per transaction,
+ * each reading the deletion marker and the timeline), so the timeline always holds every imported segment and the
+ * create events can be skipped without a read. The last transaction also evaluates and writes what changed.
+ *
+ * A record's version must order it before any later write of that segment and after any earlier one (a deleted
+ * segment of the same id): it is the import's clock minus EVENT_CLOCK_MARGIN_MS (before this commit's time, which
+ * every later write of the segment follows), and at least one more than the id's tombstone or the floor.
+ * A segment that exists but is not in the timeline yet (written meanwhile, its event not handled) makes the
+ * transaction fail (create() precondition); the chunk is then redone reading its segments, which are left alone
+ * (duplicates.ts, check 3).
+ * @throws AccountDeletedError once the account's deletion marker exists (nothing of the chunk is written).
+ */
+export async function writeImportedSegments(
+  repo: Repository,
+  uid: string,
+  importId: string,
+  toCreate: readonly (StoredSegment & { row: number })[],
+  clock: () => Date,
+  maxSegments: number,
+  eventId: string,
+): Promise<WrittenSegments> {
+  const out: WrittenSegments = { created: 0, ownExisting: 0, otherExisting: 0, capped: [], evaluated: false, changed: false, segments: 0 };
+  type Chunk =
+    | { kind: 'repair' }
+    | { kind: 'ok'; created: number; own: number; other: number; capped: { id: string; row: number }[]; changed: boolean; segments: number };
+  for (let i = 0; i < toCreate.length; i += IMPORT_CHUNK) {
+    const chunk = toCreate.slice(i, i + IMPORT_CHUNK);
+    const last = i + IMPORT_CHUNK >= toCreate.length;
+    let readSegments: string[] | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 3) throw new Error(`writeImportedSegments: chunk ${i / IMPORT_CHUNK} of ${uid} could not be written`);
+      let r: Chunk;
+      try {
+        r = await repo.updateTimeline<Chunk>(
+          uid,
+          ({ timeline, segments }) => {
+            const tl = decodeTimeline(uid, timeline);
+            if (!tl) return { commit: null, result: { kind: 'repair' } };
+            const now = clock();
+            const earliest = micros(now) - EVENT_CLOCK_MARGIN_MS * 1000;
+            const creates: StoredSegment[] = [];
+            const res = { kind: 'ok' as const, created: 0, own: 0, other: 0, capped: [] as { id: string; row: number }[], changed: false, segments: 0 };
+            for (const s of chunk) {
+              const cur = tl.get(s.id);
+              const existing = existingAtWrite(s.id, cur, segments, importId);
+              if (existing === 'own') res.own += 1;
+              if (existing === 'other') res.other += 1;
+              if (existing) continue;
+              if (tl.liveCount >= maxSegments) {
+                res.capped.push({ id: s.id, row: s.row });
+                continue;
+              }
+              const version = Math.max(earliest, (cur?.version ?? tl.meta.floor) + 1);
+              tl.apply(s.id, version, s.data as unknown as Record<string, unknown>);
+              creates.push({ id: s.id, data: s.data });
+            }
+            res.created = creates.length;
+            if (!last) return { commit: { timeline: tl.encode(now), createSegments: creates }, result: res };
+            tl.dropOldTombstones(now);
+            const commit = planCommit(tl, evaluateTimeline(tl, now, maxSegments), now);
+            res.changed = Boolean(commit.statuses?.length || commit.countryDays);
+            res.segments = tl.liveCount;
+            return { commit: { ...commit, createSegments: creates }, result: res };
+          },
+          readSegments ? { readSegments } : {},
+        );
+      } catch (e) {
+        if (!(e instanceof SegmentExistsError)) throw e;
+        readSegments = chunk.map((s) => s.id);
+        continue;
+      }
+      if (r.kind === 'repair') {
+        await repairTimeline(repo, uid, clock(), { maxSegments, eventId });
+        continue;
+      }
+      out.created += r.created;
+      out.ownExisting += r.own;
+      out.otherExisting += r.other;
+      out.capped.push(...r.capped);
+      if (last) Object.assign(out, { evaluated: true, changed: r.changed, segments: r.segments });
+      break;
+    }
+  }
+  return out;
+}

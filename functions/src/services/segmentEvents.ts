@@ -1,0 +1,73 @@
+/**
+ * What a Firestore write event of `users/{uid}/segments/{segmentId}` says about the write, as the recompute needs
+ * it (services/recompute.ts `SegmentWriteEvent`): the document after the write, and the write's version, which
+ * orders the writes of one segment. Firebase-free: the event's snapshots are described by their shape only.
+ */
+import type { SegmentWriteEvent } from './recompute';
+
+/** A Firestore `Timestamp` as the event's snapshots carry it (seconds and nanoseconds since the epoch, UTC). */
+export interface TimestampLike {
+  seconds: number;
+  nanoseconds: number;
+}
+
+/** One side (before or after) of a document-written event. */
+export interface SnapshotLike {
+  exists: boolean;
+  /** The document's last commit time; absent on a side that does not exist. */
+  updateTime?: TimestampLike;
+  data(): Record<string, unknown> | undefined;
+}
+
+/** The parts of a firebase-functions v2 `onDocumentWritten` event this mapping reads. */
+export interface SegmentWrittenEvent {
+  id: string;
+  /** RFC 3339 commit time of the write (microsecond precision). */
+  time: string;
+  params: { uid: string; segmentId: string };
+  data?: { before?: SnapshotLike; after?: SnapshotLike };
+}
+
+/**
+ * Microseconds since the epoch of an RFC 3339 time such as `2026-11-23T10:00:00.123456Z` (CloudEvent `time` has
+ * microsecond precision, which `Date` would cut to milliseconds); NaN when unreadable.
+ */
+export function rfc3339Micros(time: string): number {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(time);
+  if (!m) return NaN;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  const fraction = ((m[2] ?? '') + '000000').slice(0, 6);
+  return seconds * 1000 + Number(fraction);
+}
+
+function timestampMicros(t: TimestampLike | undefined): number {
+  return t && typeof t.seconds === 'number' ? t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000) : NaN;
+}
+
+/**
+ * The recompute's view of one segment write. The version is the document's `updateTime` in microseconds (for a
+ * delete, the event's `time`), and a delete is always newer than the version it removes, whatever the event's
+ * clock says. An unreadable event time becomes the latest representable instant, so that it never makes the event
+ * look older than an account deletion.
+ * @throws Error when neither the document nor the event has a readable commit time (nothing can order the write).
+ */
+export function segmentWriteOf(event: SegmentWrittenEvent): SegmentWriteEvent {
+  const after = event.data?.after;
+  const before = event.data?.before;
+  const eventMicros = rfc3339Micros(event.time);
+  let version = after?.exists ? timestampMicros(after.updateTime) : eventMicros;
+  if (!Number.isFinite(version)) version = eventMicros;
+  const beforeMicros = before?.exists ? timestampMicros(before.updateTime) : NaN;
+  if (Number.isFinite(beforeMicros) && !(version > beforeMicros)) version = beforeMicros + 1;
+  const eventTime = new Date(event.time);
+  if (!Number.isFinite(version)) throw new Error(`segment event ${event.id} has no readable commit time (${event.time})`);
+  return {
+    uid: event.params.uid,
+    segmentId: event.params.segmentId,
+    eventId: event.id,
+    eventTime: Number.isNaN(eventTime.getTime()) ? new Date(8.64e15) : eventTime,
+    version,
+    beforeExists: Boolean(before?.exists),
+    after: after?.exists ? (after.data() ?? null) : null,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The runtime wiring: the one place where the functions' ports meet their Firebase adapters.
+ *
+ * | port (interface)                          | production adapter (firebase-admin)                        |
+ * |-------------------------------------------|------------------------------------------------------------|
+ * | `Repository` (repository/types.ts)        | `FirestoreRepository` (repository/firestore.ts)            |
+ * | `FileStorage` (storage/types.ts)          | `GcsStorage` on the default bucket (storage/gcs.ts)        |
+ * | `AuthAdmin` (services/account.ts)         | firebase-admin Auth, a missing user counted as deleted     |
+ * | `PushTransport` (alerts/transport.ts)     | `FcmTransport`: FCM `sendEach`                             |
+ * | `AlertTaskQueue` (alerts/queue.ts)        | `CloudTasksAlertQueue`: the `sendAlertBatch` task queue    |
+ *
+ * plus the clock and the sleep (the only sources of time). The event modules (triggers/, callable/, scheduled/,
+ * tasks/) call `wiring()` inside their handler and hand the ports to a service; services never build an adapter.
+ *
+ * Lazy, for cold starts: this module imports types only (and the params, which every function loads anyway). Each adapter (and firebase-admin's client behind it) is
+ * required the first time a handler reads its port, and kept for the instance's life; so loading a function costs
+ * nothing, and a function pays only for the clients it uses (planTrip never loads Storage or Messaging; only the
+ * import loads the airport table, test/unit/coldStart.test.ts). `require` rather than `import()`: the ports are
+ * read synchronously, and `require` of a module already loaded is a map lookup.
+ *
+ * Tests and benchmarks replace any part with `setWiring({ repo: new MemoryRepository(), clock: () => now, ... })`
+ * and restore production with `setWiring()`; what they do not replace is still built lazily, so a test that
+ * injects every port it uses never touches Google APIs.
+ */
+import type { App } from 'firebase-admin/app';
+import { REGION, alertRuntimeConfig } from './config';
+import type { AlertBatchTask, AlertTaskQueue } from './alerts/queue';
+import type { AlertDeps } from './alerts/run';
+import type { PushTransport } from './alerts/transport';
+import type { Repository } from './repository/types';
+import type { AuthAdmin } from './services/account';
+import type { FileStorage } from './storage/types';
+
+/** The ports a handler may use, and the time sources. */
+export interface Wiring {
+  repo: Repository;
+  storage: FileStorage;
+  auth: AuthAdmin;
+  /** Push notifications (FCM). */
+  transport: PushTransport;
+  /** The alert run's task queue (Cloud Tasks). */
+  queue: AlertTaskQueue;
+  /** The current instant. */
+  clock: () => Date;
+  /** Waits `ms` milliseconds (tests advance a fake clock instead of waiting). */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Name of the task function (tasks/sendAlertBatch.ts) as exported from index.ts: its queue's name. */
+export const ALERT_TASK_FUNCTION = 'sendAlertBatch';
+
+let overrides: Partial<Wiring> = {};
+/** Production adapters built so far (one per instance). */
+const built: Partial<Wiring> = {};
+
+/**
+ * Replaces some or all of the wiring (tests, benchmarks); `setWiring()` restores production values.
+ * Each call replaces the previous overrides as a whole.
+ */
+export function setWiring(replacement?: Partial<Wiring>): void {
+  overrides = { ...(replacement ?? {}) };
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see the file docstring */
+
+function adminApp(): App {
+  const { getApps, initializeApp } = require('firebase-admin/app') as typeof import('firebase-admin/app');
+  return getApps()[0] ?? initializeApp();
+}
+
+/** The production adapter of each port, built on first use. */
+const production: { [K in keyof Wiring]: () => Wiring[K] } = {
+  repo: () => {
+    const { getFirestore } = require('firebase-admin/firestore') as typeof import('firebase-admin/firestore');
+    const { FirestoreRepository } = require('./repository/firestore') as typeof import('./repository/firestore');
+    return new FirestoreRepository(getFirestore(adminApp()));
+  },
+  storage: () => {
+    const { getStorage } = require('firebase-admin/storage') as typeof import('firebase-admin/storage');
+    const { GcsStorage } = require('./storage/gcs') as typeof import('./storage/gcs');
+    return new GcsStorage(getStorage(adminApp()).bucket());
+  },
+  auth: () => {
+    const { getAuth } = require('firebase-admin/auth') as typeof import('firebase-admin/auth');
+    const auth = getAuth(adminApp());
+    return {
+      async deleteUser(uid: string): Promise<void> {
+        try {
+          await auth.deleteUser(uid);
+        } catch (e) {
+          // Already deleted (a retried call): the goal is reached.
+          if ((e as { code?: string }).code === 'auth/user-not-found') return;
+          throw e;
+        }
+      },
+    };
+  },
+  transport: () => {
+    const { FcmTransport } = require('./alerts/transport') as typeof import('./alerts/transport');
+    return new FcmTransport(() => {
+      const { getMessaging } = require('firebase-admin/messaging') as typeof import('firebase-admin/messaging');
+      return getMessaging(adminApp());
+    });
+  },
+  queue: () => {
+    const { CloudTasksAlertQueue } = require('./alerts/queue') as typeof import('./alerts/queue');
+    return new CloudTasksAlertQueue(() => {
+      const { getFunctions } = require('firebase-admin/functions') as typeof import('firebase-admin/functions');
+      return getFunctions(adminApp()).taskQueue<AlertBatchTask>(`locations/${REGION.value()}/functions/${ALERT_TASK_FUNCTION}`);
+    });
+  },
+  clock: () => () => new Date(),
+  sleep: () => (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+function port<K extends keyof Wiring>(key: K): Wiring[K] {
+  const replaced = overrides[key];
+  if (replaced !== undefined) return replaced;
+  return (built[key] ??= production[key]()) as Wiring[K];
+}
+
+/**
+ * The wiring for this invocation: the overrides first, then the production adapters. Each port is resolved when
+ * read, so destructure only the ports the handler uses (`const { repo, clock } = wiring()`).
+ */
+export function wiring(): Wiring {
+  return {
+    get repo() {
+      return port('repo');
+    },
+    get storage() {
+      return port('storage');
+    },
+    get auth() {
+      return port('auth');
+    },
+    get transport() {
+      return port('transport');
+    },
+    get queue() {
+      return port('queue');
+    },
+    get clock() {
+      return port('clock');
+    },
+    get sleep() {
+      return port('sleep');
+    },
+  };
+}
+
+/**
+ * What the alert run (alerts/run.ts) needs, from the wiring and the alert params (config.ts): repository, push
+ * transport, task queue, the seed's rules, `recomputeUser` for stale statuses, the per-user device cap, and the
+ * send retries (ALERT_SEND_ATTEMPTS attempts, waiting through the wiring's sleep). Call inside a handler.
+ */
+export function alertDeps(w: Wiring = wiring()): AlertDeps & { clock: () => Date } {
+  const { recomputeUser } = require('./services/recompute') as typeof import('./services/recompute');
+  const { seedAlertRules } = require('./alerts/message') as typeof import('./alerts/message');
+  const config = alertRuntimeConfig();
+  return {
+    repo: w.repo,
+    clock: w.clock,
+    transport: w.transport,
+    queue: w.queue,
+    rules: seedAlertRules(),
+    recompute: recomputeUser,
+    retry: { maxAttempts: config.sendAttempts, sleep: w.sleep },
+    maxDevices: config.maxDevices,
+  };
+}
+
+/* eslint-enable @typescript-eslint/no-require-imports */
