@@ -3,8 +3,7 @@
  * each visa rule, as of a local evaluation date. Pure (no Firebase); the functions and the CLI wrap it.
  */
 import { z } from 'zod';
-import { fromDayNumber, toDayNumber } from './dates';
-import { parseDayNumber } from './dayNumbers';
+import { fromDayNumber, parseDayNumber, toDayNumber } from './dates';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';

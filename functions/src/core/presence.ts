@@ -7,8 +7,7 @@
  * a segment's `arrivalCountry` from its `arrivalDate` through the next segment's `departureDate`, both days
  * included, so a day with an exit and an entry counts in both countries. Dates are local at the place.
  */
-import { fromDayNumber, type IsoDate } from './dates';
-import { dayNumber, parseDayNumber } from './dayNumbers';
+import { fromDayNumber, parseDayNumber, toDayNumber, type IsoDate } from './dates';
 import { mergeIntervals, subtractIntervals, type DayInterval, type DaySet } from './intervals';
 import { continuityOrder, type OrderView } from './order';
 import type { ReferenceData } from './referenceData';
@@ -238,7 +237,7 @@ export function computePresence(
   reference: ReferenceData,
   extraStays: readonly PlannedStay[] = [],
 ): Presence {
-  const asOfDay = dayNumber(asOf, 'asOf');
+  const asOfDay = toDayNumber(asOf, 'asOf');
   const n = segments.length;
   const dep = new Int32Array(n);
   const arr = new Int32Array(n);
@@ -263,8 +262,8 @@ export function computePresence(
       // The error names the first bad date in reading order, with its field (building names up front costs more
       // than the whole count).
       for (const x of sortSegments(segments)) {
-        dayNumber(x.departureDate, `segment "${x.id}" departureDate`);
-        dayNumber(x.arrivalDate, `segment "${x.id}" arrivalDate`);
+        toDayNumber(x.departureDate, `segment "${x.id}" departureDate`);
+        toDayNumber(x.arrivalDate, `segment "${x.id}" arrivalDate`);
       }
     }
     dep[i] = a;
@@ -298,8 +297,8 @@ export function presenceOfParsed(
   const stayCodes = [...codes];
   for (let k = 0; k < extraStays.length; k++) {
     const st = extraStays[k]!;
-    const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);
-    const b = dayNumber(st.exitDate, `extraStays[${k}].exitDate`);
+    const a = toDayNumber(st.entryDate, `extraStays[${k}].entryDate`);
+    const b = toDayNumber(st.exitDate, `extraStays[${k}].exitDate`);
     if (!reference.countryExists(st.country)) warnings.push(`planned stay ${k + 1} (${st.country} ${st.entryDate}): unknown country code ${st.country}`);
     let c = stayCodes.indexOf(st.country);
     if (c === -1) c = stayCodes.push(st.country) - 1;

@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { IsoDateSchema } from './segment';
-import { toDayNumber, type IsoDate } from './dates';
-import { dayNumber } from './dayNumbers';
+import { isYearStart, toDayNumber, type IsoDate } from './dates';
 import { parseOrThrow } from './validation';
 
 /** Region identifier used by memberships and rules (`SCHENGEN`, `EU`, `EEA`). */
@@ -92,16 +91,9 @@ export const VisaRuleSchema = z
 export type VisaRule = z.infer<typeof VisaRuleSchema>;
 
 /** `MM-DD`, the first day of a yearly period (tax year): a real month and day, not 02-29. */
-export const YearStartSchema = z.string().refine(
-  (v) => {
-    const m = /^(\d{2})-(\d{2})$/.exec(v);
-    if (!m) return false;
-    const month = Number(m[1]);
-    const day = Number(m[2]);
-    return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(2001, month, 0)).getUTCDate();
-  },
-  { message: 'must be a month and day written MM-DD, such as "04-06" (29 February is not allowed)' },
-);
+export const YearStartSchema = z.string().refine(isYearStart, {
+  message: 'must be a month and day written MM-DD, such as "04-06" (29 February is not allowed)',
+});
 
 /** "1", "1/3": a non-negative integer or integer fraction with a positive denominator. */
 export const FractionSchema = z.string().regex(/^\d+(\/[1-9]\d*)?$/, { message: 'must be a fraction such as "1" or "1/3"' });
@@ -318,7 +310,7 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
     countryExists: (iso2) => countries.has(iso2),
     countryName: (iso2) => countries.get(iso2)?.name,
     isMember(iso2, region, date) {
-      const day = typeof date === 'number' ? date : dayNumber(date, 'date');
+      const day = typeof date === 'number' ? date : toDayNumber(date, 'date');
       for (const iv of membershipIntervals(iso2, region)) if (day >= iv.start && day <= iv.end) return true;
       return false;
     },

@@ -4,9 +4,7 @@
  * (`users/{uid}/segments/{segmentId}`), the import pipeline's output and the `report` command's JSON input.
  */
 import { z } from 'zod';
-// The fast equivalents of dates.ts isIsoDate / toDayNumber (same answers, test/unit/core/fastPaths.test.ts): every
-// imported row and stored segment goes through these schemas.
-import { dayNumber, isIsoDateFast as isIsoDate } from './dayNumbers';
+import { isIsoDate, toDayNumber } from './dates';
 
 /** ISO 3166-1 alpha-2 country code, upper case (`FR`, `US`). Existence is checked against the seed separately. */
 export const CountryCodeSchema = z
@@ -118,7 +116,7 @@ export const COUNTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(segmentFi
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
 export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
   if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field
-  return dayNumber(s.arrivalDate) >= dayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
+  return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
 }
 
 /** The message and field of the `arrivalNotBeforeDeparture` check, shared by every schema that applies it. */

@@ -5,7 +5,7 @@
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */
-import { dayNumber } from './dayNumbers';
+import { toDayNumber } from './dates';
 
 const MS_PER_MINUTE = 60_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -110,7 +110,7 @@ export function offsetMinutes(ms: number, timeZone: string): number {
  * @throws RangeError when `timeZone` is unknown to the runtime.
  */
 export function localToUtc(date: string, time: string, timeZone: string): number {
-  const naive = dayNumber(date) * 86_400_000 + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * MS_PER_MINUTE;
+  const naive = toDayNumber(date) * 86_400_000 + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * MS_PER_MINUTE;
   // Offsets a day either side of the wall clock: they differ only when a DST change falls in between.
   const before = offsetMinutes(naive - 86_400_000, timeZone);
   const after = offsetMinutes(naive + 86_400_000, timeZone);

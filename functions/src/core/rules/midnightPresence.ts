@@ -38,8 +38,7 @@
  * Cost: one pass over the sorted segments; days kept as intervals. `midnightPresenceOfParsed` reads the segments
  * evaluate.ts has already validated and parsed, in presence.ts's reading order (no date parsed twice).
  */
-import type { IsoDate } from '../dates';
-import { dayNumber } from '../dayNumbers';
+import { toDayNumber, type IsoDate } from '../dates';
 import { mergeIntervals, type DayInterval } from '../intervals';
 import { sortSegments, type ParsedSegments, type PlannedStay } from '../presence';
 import type { IdentifiedSegment } from '../segment';
@@ -59,13 +58,13 @@ export interface MidnightOptions {
  * @throws InvalidDateError when `asOf`, a segment date or a planned date is not a real `YYYY-MM-DD` date.
  */
 export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: IsoDate, options: MidnightOptions = {}): Map<string, DayInterval[]> {
-  const E = dayNumber(asOf, 'asOf');
+  const E = toDayNumber(asOf, 'asOf');
   const sorted = sortSegments(segments);
   return collect(
     sorted.length,
     {
-      arrival: (k) => dayNumber(sorted[k]!.arrivalDate, `segment "${sorted[k]!.id}" arrivalDate`),
-      departure: (k) => dayNumber(sorted[k]!.departureDate, `segment "${sorted[k]!.id}" departureDate`),
+      arrival: (k) => toDayNumber(sorted[k]!.arrivalDate, `segment "${sorted[k]!.id}" arrivalDate`),
+      departure: (k) => toDayNumber(sorted[k]!.departureDate, `segment "${sorted[k]!.id}" departureDate`),
       country: (k) => sorted[k]!.arrivalCountry,
       transit: (k) => !!sorted[k]!.transit,
     },
@@ -125,8 +124,8 @@ function collect(n: number, at: Reader, E: number, options: MidnightOptions): Ma
     } else add(at.country(i), arr, arr <= E ? E : arr);
   }
   (options.extraStays ?? []).forEach((st, k) => {
-    const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);
-    const b = dayNumber(st.exitDate, `extraStays[${k}].exitDate`);
+    const a = toDayNumber(st.entryDate, `extraStays[${k}].entryDate`);
+    const b = toDayNumber(st.exitDate, `extraStays[${k}].exitDate`);
     add(st.country, Math.min(a, b), Math.max(a, b) - 1);
   });
   const out = new Map<string, DayInterval[]>();
