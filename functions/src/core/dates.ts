@@ -132,22 +132,6 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * Today's calendar date in an IANA time zone (default UTC), e.g. the evaluation date for a traveller in
- * `Europe/Paris`. `now` is injectable for tests.
- * @throws RangeError when `timeZone` is not a known IANA zone.
- */
-export function todayIn(timeZone = 'UTC', now: Date = new Date()): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
 /* ------------------------------------------------------------------------------------------------ */
 /* Months and yearly periods (the rule kinds that count in months or tax years)                      */
 /* ------------------------------------------------------------------------------------------------ */

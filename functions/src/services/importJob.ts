@@ -25,7 +25,7 @@
  * the account's deletion marker exists (repository/types.ts); the import then stops and reports itself ignored.
  */
 import { createHash } from 'node:crypto';
-import { todayIn } from '../core/dates';
+import { todayIn } from '../core/timeZones';
 import type { DateOrder, ImportOptions as PipelineOptions } from '../core/import';
 import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';

@@ -3,7 +3,8 @@
  * Reads the user's stored segments and profile, evaluates with the core (core/planning.ts), stores nothing.
  */
 import { z } from 'zod';
-import { addDays, isIsoDate, todayIn } from '../core/dates';
+import { addDays, isIsoDate } from '../core/dates';
+import { todayIn } from '../core/timeZones';
 import { planTrips, type PlannedStay, type TripPlanResult } from '../core/planning';
 import { CountryCodeSchema, TravelDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';

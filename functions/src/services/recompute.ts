@@ -36,11 +36,11 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { addDays, todayIn } from '../core/dates';
+import { addDays } from '../core/dates';
 import { IdentifiedSegmentSchema, evaluateTravel, quickSegmentCheck, type TravelEvaluation } from '../core/evaluate';
 import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
-import { isTimeZone } from '../core/timeZones';
+import { isTimeZone, todayIn } from '../core/timeZones';
 import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { logEvent } from '../log';

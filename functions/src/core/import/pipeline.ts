@@ -14,15 +14,16 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
-import { InvalidDateError, isIsoDate, toDayNumber, todayIn } from '../dates';
+import { InvalidDateError, isIsoDate, toDayNumber } from '../dates';
 import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
+import { localToUtc, todayIn, utcToLocal } from '../timeZones';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
 import { csvRecords } from './csvRecords';
 import { DateOrderResolver, PendingDateOrder, type DateOrder } from './dateOrder';
 import { decodeText, type DetectedEncoding } from './encoding';
 import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateReader, type Detection } from './formats';
-import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
+import { arrivalFromLocalTimes } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage, quote } from './text';
 import { FieldError, parseFlightNumber, parseNote } from './values';

@@ -1,13 +1,10 @@
 /**
- * The arrival-date rule of the import, on top of the time-zone conversions in core/timeZones.ts (re-exported here
- * for the import's callers).
+ * The arrival-date rule of the import, on top of the time-zone conversions in core/timeZones.ts.
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */
 import { fromDayNumber, toDayNumber } from '../dates';
 import { localToUtc } from '../timeZones';
-
-export { isTimeZone, localToUtc, offsetMinutes, utcToLocal } from '../timeZones';
 
 /**
  * Local arrival date of a flight known only by its local departure date/time and local arrival time.
