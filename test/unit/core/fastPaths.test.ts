@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { fromDayNumber as fromDay, isIsoDate, toDayNumber } from '../../../functions/src/core/dates';
-import { IdentifiedSegmentSchema, quickSegmentCheck } from '../../../functions/src/core/evaluate';
+import { IdentifiedSegmentSchema, quickSegmentCheck } from '../../../functions/src/core/segment';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
