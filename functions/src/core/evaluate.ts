@@ -3,7 +3,7 @@
  * each visa rule, as of a local evaluation date. Pure (no Firebase); the functions and the CLI wrap it.
  */
 import { z } from 'zod';
-import { fromDayNumber, toDayNumber } from './dates';
+import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
@@ -73,16 +73,19 @@ export interface EvaluateOptions {
 }
 
 /**
- * A planned stay: country and inclusive local entry/exit dates (travel dates, MIN_TRAVEL_DATE..MAX_TRAVEL_DATE),
- * entry not after exit.
+ * A planned stay (a hypothetical trip): `country` (ISO 3166-1 alpha-2), `entryDate` the local date of arrival in
+ * it and `exitDate` the local date of departure from it, both days of stay (Regulation (EU) 2016/399 Art. 6(2)) and
+ * both travel dates (segment.ts MIN_TRAVEL_DATE..MAX_TRAVEL_DATE), entry not after exit. The one schema of the
+ * concept: `evaluateTravel`'s `extraStays`, `planTrips`' stays and the `planTrip` callable's trips
+ * (services/plan.ts).
  */
 export const PlannedStaySchema = z
   .strictObject({ country: CountryCodeSchema, entryDate: TravelDateSchema, exitDate: TravelDateSchema })
-  .refine((s) => !isValidPair(s) || s.exitDate >= s.entryDate, { message: 'must not be before entryDate', path: ['exitDate'] });
-
-function isValidPair(s: { entryDate: string; exitDate: string }): boolean {
-  return IsoDateSchema.safeParse(s.entryDate).success && IsoDateSchema.safeParse(s.exitDate).success;
-}
+  // Invalid dates are reported by their own field check; this compares only two real dates.
+  .refine((s) => !isIsoDate(s.entryDate) || !isIsoDate(s.exitDate) || s.exitDate >= s.entryDate, {
+    message: 'must not be before entryDate',
+    path: ['exitDate'],
+  });
 
 /** Internal: validated inputs shared by evaluateTravel and planTrips. */
 export interface PreparedEvaluation {
