@@ -19,10 +19,10 @@ import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Seg
 import { localToUtc, todayIn, utcToLocal } from '../timeZones';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
-import { csvRecords } from './csvRecords';
+import { csvRecords, isBlankLine } from './csvRecords';
 import { DateOrderResolver, PendingDateOrder, type DateOrder } from './dateOrder';
 import { decodeText, type DetectedEncoding } from './encoding';
-import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateReader, type Detection } from './formats';
+import { appInTheAirReader, detect, whitespaceLogReader, type DateReader, type Detection } from './formats';
 import { arrivalFromLocalTimes } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage, quote } from './text';
