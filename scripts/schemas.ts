@@ -50,7 +50,8 @@ import {
   VisaStatusDocSchema,
 } from '../functions/src/model/documents';
 import { DeleteAccountRequestSchema, DeleteAccountResponseSchema } from '../functions/src/services/account';
-import { MAX_PLAN_HORIZON_DAYS, PlannedTripSchema, PlanTripRequestSchema, PlanTripResponseSchema } from '../functions/src/services/plan';
+import { MAX_PLAN_HORIZON_DAYS, PlanTripRequestSchema, PlanTripResponseSchema } from '../functions/src/services/plan';
+import { PlannedStaySchema } from '../functions/src/core/evaluate';
 
 /** The command that regenerates the files (printed by `--check` when they are stale). */
 export const FIX_COMMAND = 'npm run schemas';
@@ -264,7 +265,7 @@ export const TYPE_NAMES: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$
   [PerStayRuleSchema.shape.params, 'PerStayParams'],
   [TaxYearPresenceRuleSchema.shape.params, 'TaxYearPresenceParams'],
   [WeightedLookbackRuleSchema.shape.params, 'WeightedLookbackParams'],
-  [PlannedTripSchema, 'PlannedTrip'],
+  [PlannedStaySchema, 'PlannedTrip'],
   [TripPlanResultSchema, 'TripPlanResult'],
 ]);
 

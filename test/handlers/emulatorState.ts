@@ -5,7 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
-import { todayIn } from '../../functions/src/core/dates';
+import { todayIn } from '../../functions/src/core/timeZones';
 import { evaluateTravel } from '../../functions/src/core/evaluate';
 import type { SegmentDoc } from '../../functions/src/model/documents';
 import { timestampMicros, type FirestoreRepository } from '../../functions/src/repository/firestore';

@@ -3,7 +3,7 @@
  * Planned days (after `asOf`) and transit days (airside, no entry) are not counted. A day with an exit from one
  * country and an entry into another counts once in each (Reg. (EU) 2016/399 Art. 6(2) counting).
  */
-import { dayFromCivil } from './dayNumbers';
+import { civilFromDays, dayFromCivil } from './dates';
 import type { DayInterval } from './intervals';
 import type { Presence } from './presence';
 
@@ -17,14 +17,6 @@ export interface CountryDays {
 
 function yearStart(year: number): number {
   return dayFromCivil(year, 1, 1);
-}
-
-function yearOf(day: number): number {
-  // An estimate from the mean Gregorian year, corrected against exact year starts (at most one step).
-  let y = 1970 + Math.floor(day / 365.2425);
-  while (yearStart(y) > day) y--;
-  while (yearStart(y + 1) <= day) y++;
-  return y;
 }
 
 /** Counts the presence days of each country up to and including `presence.asOf`. */
@@ -81,7 +73,7 @@ function countCountry(list: readonly DayInterval[], asOf: number, country: strin
       if (a < yStart || a > yEnd) {
         if (yDays > 0) yearRow(perYear, y).push(country, yDays);
         yDays = 0;
-        y = yearOf(a);
+        y = civilFromDays(a).y;
         yStart = yearStart(y);
         yEnd = yearStart(y + 1) - 1;
       }

@@ -1,17 +1,18 @@
 /**
- * Calendar-date arithmetic on ISO 8601 `YYYY-MM-DD` strings.
+ * Calendar dates as day numbers: the one module that turns ISO 8601 `YYYY-MM-DD` strings into integers and back,
+ * and does calendar arithmetic on them (days, months, yearly periods such as tax years).
  *
  * A calendar date here is a *local* date (the date on the wall calendar where the traveller was); it carries no
- * time zone and is never converted through one. Internally a date is a "day number": whole days since
- * 1970-01-01 in the proleptic Gregorian calendar, computed with `Date.UTC` purely as a calendar algorithm,
- * so the server's time zone can never shift a date.
+ * time zone and is never converted through one (instants and IANA zones are timeZones.ts). A "day number" is the
+ * count of whole days since 1970-01-01 in the proleptic Gregorian calendar, computed with integer arithmetic only
+ * (H. Hinnant's days_from_civil / civil_from_days, https://howardhinnant.github.io/date_algorithms.html): no `Date`
+ * object, so the server's time zone can never shift a date, and the core's hot loops (tens of thousands of dates
+ * per evaluation) parse a date for the cost of reading its ten characters. test/unit/core/dates.test.ts checks
+ * every function against the runtime's own Gregorian calendar (`Date.UTC`).
  */
 
-/** A calendar date written `YYYY-MM-DD` (ISO 8601 extended calendar date). */
+/** A calendar date written `YYYY-MM-DD` (ISO 8601 extended calendar date), years 0001-9999. */
 export type IsoDate = string;
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
 
 /** Thrown when a string is not a real `YYYY-MM-DD` calendar date. */
 export class InvalidDateError extends Error {
@@ -21,21 +22,50 @@ export class InvalidDateError extends Error {
   }
 }
 
-/** True when `value` is a `YYYY-MM-DD` string naming a date that exists (2023-02-29 does not). */
-export function isIsoDate(value: unknown): value is IsoDate {
-  if (typeof value !== 'string') return false;
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  return d <= daysInMonth(y, mo);
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-/** Number of days in month `month` (1-12) of `year`. */
+/** Number of days in month `month` (1-12) of `year` (proleptic Gregorian leap years). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Day number of a valid `YYYY-MM-DD` string, or NaN when `value` is anything else (not a string, another
+ * shape, a month or day that does not exist such as 2023-02-29, year 0000, non-ASCII digits). The fast path of
+ * the hot loops: it builds nothing, and the caller decides what a NaN means.
+ */
+export function parseDayNumber(value: unknown): number {
+  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return NaN;
+  const y0 = value.charCodeAt(0) - 48;
+  const y1 = value.charCodeAt(1) - 48;
+  const y2 = value.charCodeAt(2) - 48;
+  const y3 = value.charCodeAt(3) - 48;
+  const m0 = value.charCodeAt(5) - 48;
+  const m1 = value.charCodeAt(6) - 48;
+  const d0 = value.charCodeAt(8) - 48;
+  const d1 = value.charCodeAt(9) - 48;
+  // `x >>> 0 > 9` is true for anything but a digit (negative values become huge).
+  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9) return NaN;
+  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const m = m0 * 10 + m1;
+  const d = d0 * 10 + d1;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > daysInMonth(y, m))) return NaN;
+  // days_from_civil (see dayFromCivil) for y >= 1, where every quotient is of non-negative numbers, so `| 0`
+  // truncation equals the floor.
+  const yy = m <= 2 ? y - 1 : y;
+  const era = (yy / 400) | 0;
+  const yoe = yy - era * 400;
+  const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + d - 1;
+  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** True when `value` is a `YYYY-MM-DD` string naming a date that exists (2023-02-29 does not). */
+export function isIsoDate(value: unknown): value is IsoDate {
+  return !Number.isNaN(parseDayNumber(value));
 }
 
 /**
@@ -43,31 +73,56 @@ export function daysInMonth(year: number, month: number): number {
  * @throws InvalidDateError when `date` is not a real calendar date; `field` names it in the message.
  */
 export function toDayNumber(date: IsoDate, field?: string): number {
-  if (!isIsoDate(date)) throw new InvalidDateError(String(date), field);
-  const y = Number(date.slice(0, 4));
-  const mo = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  const ms = Date.UTC(y, mo - 1, d);
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear undoes that.
-  const fixed = y < 100 ? new Date(ms).setUTCFullYear(y) : ms;
-  return Math.round(fixed / MS_PER_DAY);
+  const n = parseDayNumber(date);
+  if (Number.isNaN(n)) throw new InvalidDateError(String(date), field);
+  return n;
 }
 
-/** `YYYY-MM-DD` of a day number. */
+/** Day number of year/month (1-12)/day in the proleptic Gregorian calendar, any integer year (days_from_civil). */
+export function dayFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** A calendar date as numbers: `m` 1-12, `d` 1-31. */
+export interface Civil {
+  y: number;
+  m: number;
+  d: number;
+}
+
+/** Year, month (1-12) and day of a day number (civil_from_days, the inverse of `dayFromCivil`). */
+export function civilFromDays(day: number): Civil {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+/**
+ * `YYYY-MM-DD` of a day number (an integer). Years outside 0001-9999 keep the digits they have (year 0 and
+ * earlier are astronomical years: 0000, 00-1), as they did when this went through `Date`.
+ */
 export function fromDayNumber(day: number): IsoDate {
-  const dt = new Date(day * MS_PER_DAY);
-  const y = dt.getUTCFullYear();
-  const m = dt.getUTCMonth() + 1;
-  const d = dt.getUTCDate();
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const { y, m, d } = civilFromDays(day);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
-/** `date` moved by `days` calendar days (negative moves back). */
+/** `date` moved by `days` calendar days (negative moves back). @throws InvalidDateError for a bad `date`. */
 export function addDays(date: IsoDate, days: number): IsoDate {
   return fromDayNumber(toDayNumber(date) + days);
 }
 
-/** Whole calendar days from `from` to `to` (`to - from`); 0 for the same date. */
+/** Whole calendar days from `from` to `to` (`to - from`); 0 for the same date. @throws InvalidDateError */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return toDayNumber(to) - toDayNumber(from);
 }
@@ -77,18 +132,79 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/* ------------------------------------------------------------------------------------------------ */
+/* Months and yearly periods (the rule kinds that count in months or tax years)                      */
+/* ------------------------------------------------------------------------------------------------ */
+
 /**
- * Today's calendar date in an IANA time zone (default UTC), e.g. the evaluation date for a traveller in
- * `Europe/Paris`. `now` is injectable for tests.
- * @throws RangeError when `timeZone` is not a known IANA zone.
+ * The day `months` calendar months after `day` (same day of the month), or the 1st of the following month when
+ * the target month is too short (31 August + 6 months = 1 March, there being no 31 February). Not date-fns'
+ * `addMonths`, which clamps to the month's last day (28 February): the per-stay rule's "6 months" ends the day
+ * before this day (rules/perStay.ts).
+ * @throws RangeError when `months` is not a non-negative integer.
  */
-export function todayIn(timeZone = 'UTC', now: Date = new Date()): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+export function sameDateMonthsLater(day: number, months: number): number {
+  if (!Number.isInteger(months) || months < 0) throw new RangeError(`months must be a non-negative integer, got ${months}`);
+  const { y, m, d } = civilFromDays(day);
+  const total = m - 1 + months;
+  const ty = y + Math.floor(total / 12);
+  const tm = (total % 12) + 1;
+  if (d <= daysInMonth(ty, tm)) return dayFromCivil(ty, tm, d);
+  return tm === 12 ? dayFromCivil(ty + 1, 1, 1) : dayFromCivil(ty, tm + 1, 1);
+}
+
+/** The first day of a yearly period (a tax year), as month (1-12) and day of month. */
+export interface YearStart {
+  month: number;
+  day: number;
+}
+
+/** A real month and day that occurs every year (not 29 February): a period must start every year. */
+function isEveryYearMonthDay(month: number, day: number): boolean {
+  return Number.isInteger(month) && Number.isInteger(day) && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(2001, month);
+}
+
+const MONTH_DAY = /^(\d{2})-(\d{2})$/;
+
+/** True when `value` is `MM-DD` naming a day that occurs every year (01-01 to 12-31, not 02-29). */
+export function isYearStart(value: string): boolean {
+  const m = MONTH_DAY.exec(value);
+  return !!m && isEveryYearMonthDay(Number(m[1]), Number(m[2]));
+}
+
+/**
+ * Parses `MM-DD` (e.g. `04-06` for the UK tax year starting 6 April).
+ * @throws RangeError when it is not a real month and day, or is 29 February (a period must start every year).
+ */
+export function parseYearStart(value: string): YearStart {
+  if (!isYearStart(value)) throw new RangeError(`"${value}" is not a yearly start date written MM-DD (01-01 to 12-31, not 02-29)`);
+  return { month: Number(value.slice(0, 2)), day: Number(value.slice(3, 5)) };
+}
+
+/** Checks a YearStart object (same rules as `parseYearStart`). @throws RangeError */
+export function checkYearStart(start: YearStart): void {
+  if (!isEveryYearMonthDay(start.month, start.day)) {
+    throw new RangeError(`yearStart ${JSON.stringify(start)} is not a month 1-12 and a day of that month (29 February is not allowed)`);
+  }
+}
+
+/** First and last day (inclusive day numbers) of a yearly period. */
+export interface YearPeriod {
+  start: number;
+  end: number;
+}
+
+/**
+ * The yearly period (starting every year on `start`) that contains `day`: `start` is the latest
+ * `Y-month-day` on or before `day`, `end` the day before the next one. A period is 365 or 366 days long.
+ */
+export function yearPeriodOf(day: number, start: YearStart): YearPeriod {
+  const { y } = civilFromDays(day);
+  let s = dayFromCivil(y, start.month, start.day);
+  let sy = y;
+  if (s > day) {
+    sy = y - 1;
+    s = dayFromCivil(sy, start.month, start.day);
+  }
+  return { start: s, end: dayFromCivil(sy + 1, start.month, start.day) - 1 };
 }

@@ -16,6 +16,73 @@ export interface DaySet {
   readonly bits: Uint8Array;
 }
 
+/** True when day `d` is in the set. */
+export function inDaySet(set: DaySet, d: number): boolean {
+  return d >= set.first && d <= set.last && set.bits[d - set.first] === 1;
+}
+
+/** The days of intervals as a bitmap (intervals in any order; overlaps allowed; an interval with start > end is empty). */
+export function daySetOf(intervals: readonly DayInterval[]): DaySet {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const iv of intervals) {
+    if (iv.start > iv.end) continue;
+    if (iv.start < first) first = iv.start;
+    if (iv.end > last) last = iv.end;
+  }
+  if (first > last) return { first: 0, last: -1, bits: new Uint8Array(0) };
+  const bits = new Uint8Array(last - first + 1);
+  for (const iv of intervals) if (iv.start <= iv.end) bits.fill(1, iv.start - first, iv.end - first + 1);
+  return { first, last, bits };
+}
+
+/**
+ * The day counter of the rule engine and of planning: prefix counts of a set of days S over the days `lo..hi`,
+ * answering "how many days of S in [a, b]" in O(1) whatever the span (days outside `lo..hi` are not counted),
+ * and "is d in S" for `lo <= d <= hi`. Built in one pass over `lo..hi`.
+ *
+ * `fill` recounts for another range and set, reusing the buffer when it is long enough, so that a loop over many
+ * candidate sets (planning's shifted plans) allocates nothing.
+ */
+export class DayCounter {
+  private pre = new Int32Array(1);
+  lo = 0;
+  hi = -1;
+
+  /** The counter of the days `d` in `lo..hi` for which `member(d)` is true (see `fill`). */
+  constructor(lo?: number, hi?: number, member?: (d: number) => boolean) {
+    if (lo !== undefined && hi !== undefined && member) this.fill(lo, hi, member);
+  }
+
+  /**
+   * Counts the set `{ d in lo..hi : member(d) }` from here on. `member` is called once per day, in increasing
+   * order of `d` (so it may walk a sorted list as it goes). Returns this counter.
+   */
+  fill(lo: number, hi: number, member: (d: number) => boolean): this {
+    const len = Math.max(0, hi - lo + 1);
+    if (this.pre.length < len + 1) this.pre = new Int32Array(len + 1);
+    const pre = this.pre;
+    pre[0] = 0;
+    for (let i = 0; i < len; i++) pre[i + 1] = pre[i]! + (member(lo + i) ? 1 : 0);
+    this.lo = lo;
+    this.hi = hi;
+    return this;
+  }
+
+  /** |S ∩ [a, b]|; 0 when the range is empty or outside `lo..hi`. */
+  count(a: number, b: number): number {
+    const x = a > this.lo ? a : this.lo;
+    const y = b < this.hi ? b : this.hi;
+    if (x > y) return 0;
+    return this.pre[y - this.lo + 1]! - this.pre[x - this.lo]!;
+  }
+
+  /** True when `d` is in S (false outside `lo..hi`). */
+  has(d: number): boolean {
+    return d >= this.lo && d <= this.hi && this.pre[d - this.lo + 1] !== this.pre[d - this.lo];
+  }
+}
+
 /**
  * Sorts and merges intervals; overlapping AND adjacent intervals (`[1,3]`, `[4,6]`) become one, so every
  * result interval is a maximal run of consecutive days. Does not modify the input.

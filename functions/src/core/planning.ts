@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
 import { PlannedStaySchema, prepareEvaluation, rulePresence, type EvaluateOptions } from './evaluate';
-import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
+import { DayCounter, daySetOf, inDaySet, intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import type { PlannedStay } from './presence';
 import type { ReferenceData } from './referenceData';
 import { evaluateRollingWindow } from './rules/rollingWindow';
@@ -67,37 +67,23 @@ function planRegionDays(
 
 /**
  * Finds the earliest day that added days put over the limit, for many candidate plans against one base
- * presence: the base is indexed once (prefix counts over [lo, hi]); each check costs O(plan span + periodDays)
- * and allocates nothing.
+ * presence: the base is counted once over [lo, hi] (intervals.ts `DayCounter`); each check counts the plan's
+ * added days with a second counter whose buffer is reused, so it costs O(plan span + periodDays) and allocates
+ * nothing.
  */
 class ViolationChecker {
-  private readonly inBase: Uint8Array;
-  private readonly basePre: Int32Array;
-  private added: Int32Array;
+  private readonly base: DayCounter;
+  private readonly added = new DayCounter();
 
   constructor(
     base: readonly DayInterval[],
-    private readonly lo: number,
+    lo: number,
     private readonly hi: number,
     private readonly maxDays: number,
     private readonly periodDays: number,
   ) {
-    const len = hi - lo + 1;
-    this.inBase = new Uint8Array(len);
-    for (const iv of base) {
-      const a = Math.max(iv.start, lo);
-      const b = Math.min(iv.end, hi);
-      if (a <= b) this.inBase.fill(1, a - lo, b - lo + 1);
-    }
-    this.basePre = new Int32Array(len + 1);
-    for (let i = 0; i < len; i++) this.basePre[i + 1] = this.basePre[i]! + this.inBase[i]!;
-    this.added = new Int32Array(0);
-  }
-
-  private baseCount(a: number, b: number): number {
-    const x = Math.max(a, this.lo);
-    const y = Math.min(b, this.hi);
-    return x > y ? 0 : this.basePre[y - this.lo + 1]! - this.basePre[x - this.lo]!;
+    const set = daySetOf(base);
+    this.base = new DayCounter(lo, hi, (d) => inDaySet(set, d));
   }
 
   /**
@@ -111,24 +97,18 @@ class ViolationChecker {
     const M = this.maxDays;
     const from = plan[0]!.start;
     const to = Math.min(plan[plan.length - 1]!.end + T - 1, this.hi);
-    const len = to - from + 1;
-    if (this.added.length < len + 1) this.added = new Int32Array(len + 1);
-    const added = this.added; // prefix counts of planned days not in the base, over [from, to]
-    added[0] = 0;
+    const base = this.base;
+    // The planned days not in the base, over [from, to] (`fill` asks in increasing order: j walks the plan).
     let j = 0;
-    for (let i = 0; i < len; i++) {
-      const d = from + i;
+    const added = this.added.fill(from, to, (d) => {
       while (j < plan.length && plan[j]!.end < d) j++;
-      const isPlan = j < plan.length && plan[j]!.start <= d ? 1 : 0;
-      added[i + 1] = added[i]! + (isPlan && this.inBase[d - this.lo] === 0 ? 1 : 0);
-    }
-    for (let i = 0; i < len; i++) {
-      const d = from + i;
-      const inBase = this.inBase[d - this.lo] === 1;
-      const isAdded = added[i + 1]! - added[i]! === 1;
-      if (!inBase && !isAdded) continue;
-      const baseN = this.baseCount(d - T + 1, d);
-      const addedN = added[i + 1]! - added[Math.max(0, i - T + 1)]!;
+      return j < plan.length && plan[j]!.start <= d && !base.has(d);
+    });
+    for (let d = from; d <= to; d++) {
+      const inBase = base.has(d);
+      if (!inBase && !added.has(d)) continue;
+      const baseN = base.count(d - T + 1, d);
+      const addedN = added.count(d - T + 1, d);
       if (baseN + addedN <= M) continue;
       if (inBase ? baseN <= M : true) return d;
     }

@@ -7,12 +7,12 @@
  * a segment's `arrivalCountry` from its `arrivalDate` through the next segment's `departureDate`, both days
  * included, so a day with an exit and an entry counts in both countries. Dates are local at the place.
  */
-import { fromDayNumber, type IsoDate } from './dates';
-import { dayNumber, parseDayNumber } from './dayNumbers';
+import { fromDayNumber, parseDayNumber, toDayNumber, type IsoDate } from './dates';
 import { mergeIntervals, subtractIntervals, type DayInterval, type DaySet } from './intervals';
 import { continuityOrder, type OrderView } from './order';
 import type { ReferenceData } from './referenceData';
-import type { IdentifiedSegment } from './segment';
+import { IdentifiedSegmentSchema, countryIndex, readSegment, type IdentifiedSegment, type SegmentRead } from './segment';
+import { ValidationError, describeZodError } from './validation';
 
 /** A hypothetical stay (planning): presence in `country` on every local date from `entryDate` through `exitDate`. */
 export interface PlannedStay {
@@ -194,8 +194,8 @@ function describe(s: IdentifiedSegment): string {
 }
 
 /**
- * Segments with their dates already parsed (day numbers) and their countries as dense ids, input order
- * (evaluate.ts builds this while validating, so each date is parsed once).
+ * Segments with their dates already parsed (day numbers) and their countries as dense ids (in order of first
+ * appearance), input order: what `parseSegments` returns, so that each date is parsed once.
  */
 export interface ParsedSegments {
   readonly segments: readonly IdentifiedSegment[];
@@ -205,15 +205,111 @@ export interface ParsedSegments {
   readonly arrC: ArrayLike<number>;
   /**
    * `transit` of each segment: 1 for `true`, 0 when absent or false (2 for another truthy value, which only
-   * unvalidated input to `computePresence` can have: it makes a transit stay but never an airside departure).
+   * unvalidated input can have: it makes a transit stay but never an airside departure).
    */
   readonly transit: ArrayLike<number>;
   /** Country id -> ISO code. */
   readonly codes: readonly string[];
 }
 
+/** Options of `parseSegments`. */
+export interface ParseOptions {
+  /**
+   * True: every segment must pass `IdentifiedSegmentSchema` (its hand-written fast path, segment.ts
+   * `readSegment`, with zod for whatever that refuses). False: only the dates must be real; the other fields are
+   * taken as given (a country that is not a code is kept, and warned about as unknown; a truthy `transit` other
+   * than `true` is 2, see `ParsedSegments.transit`).
+   */
+  validate: boolean;
+}
+
 /**
- * Computes presence from segments (any order) as of `asOf`.
+ * The one parser of segments into `ParsedSegments`: each date parsed once, country codes interned (a 26 x 26 table
+ * for `[A-Z]{2}` codes, no hashing; anything else, only in unvalidated input, through a map).
+ *
+ * Validating (`validate: true`) is the path of everything the app is shown: evaluate.ts `prepareEvaluation`
+ * (evaluateTravel, planTrips, evaluateDefinitions). Unvalidated callers: `computePresence` and
+ * rules/midnightPresence.ts `midnightPresence`, whose callers are the tests and direct users of the core who pass
+ * segments they built themselves (hand-made itineraries, out-of-range test dates).
+ * @throws ValidationError (validating) naming the first invalid segment: `segments[3] (id "x"): arrivalDate ...`;
+ *   or `segments must be an array`.
+ * @throws InvalidDateError (not validating) naming the first bad date in reading order (`sortSegments`):
+ *   `segment "x" departureDate: ...`.
+ */
+export function parseSegments(segments: readonly IdentifiedSegment[], options: ParseOptions): ParsedSegments {
+  const validate = options.validate;
+  if (validate && !Array.isArray(segments)) throw new ValidationError('segments must be an array', [{ path: 'segments', message: 'must be an array' }]);
+  const n = segments.length;
+  const dep = new Int32Array(n);
+  const arr = new Int32Array(n);
+  const depC = new Int32Array(n);
+  const arrC = new Int32Array(n);
+  const transit = new Uint8Array(n);
+  // Country codes are [A-Z]{2} in valid segments: a 26 x 26 table maps each to a dense id without hashing
+  // (entry = id + 1). Other values (unvalidated input only) go through `others`.
+  const idOf = new Int32Array(676);
+  const codes: string[] = [];
+  let others: Map<unknown, number> | undefined;
+  const intern = (code: unknown, index: number) => {
+    if (index < 0) {
+      others ??= new Map();
+      let k = others.get(code);
+      if (k === undefined) others.set(code, (k = codes.push(code as string) - 1));
+      return k;
+    }
+    let id = idOf[index]! - 1;
+    if (id === -1) {
+      id = codes.push(code as string) - 1;
+      idOf[index] = id + 1;
+    }
+    return id;
+  };
+  const read: SegmentRead = { departure: 0, arrival: 0, depC: 0, arrC: 0, transit: false };
+  let badDate = false;
+  for (let i = 0; i < n; i++) {
+    const s = segments[i]!;
+    if (validate && readSegment(s, read)) {
+      // The fast path's result: no property of the segment is read again.
+      dep[i] = read.departure;
+      arr[i] = read.arrival;
+      transit[i] = read.transit ? 1 : 0;
+      depC[i] = intern(s.departureCountry, read.depC);
+      arrC[i] = intern(s.arrivalCountry, read.arrC);
+      continue;
+    }
+    if (validate) {
+      const r = IdentifiedSegmentSchema.safeParse(s);
+      if (!r.success) {
+        const id = (s as { id?: unknown } | undefined)?.id;
+        const what = typeof id === 'string' ? `segments[${i}] (id "${id}")` : `segments[${i}]`;
+        throw new ValidationError(describeZodError(r.error, what), r.error.issues.map((x) => ({ path: `segments[${i}].${x.path.join('.')}`, message: x.message })));
+      }
+      // Valid after all (e.g. a field explicitly set to undefined): read below like any other.
+    }
+    const d = parseDayNumber(s.departureDate);
+    const a = parseDayNumber(s.arrivalDate);
+    // Checked before storing: an Int32Array stores NaN as 0.
+    if (Number.isNaN(d) || Number.isNaN(a)) badDate = true;
+    dep[i] = d;
+    arr[i] = a;
+    depC[i] = intern(s.departureCountry, countryIndex(s.departureCountry));
+    arrC[i] = intern(s.arrivalCountry, countryIndex(s.arrivalCountry));
+    transit[i] = s.transit === true ? 1 : s.transit ? 2 : 0;
+  }
+  if (badDate) {
+    // Only unvalidated input gets here. The error names the first bad date in reading order, with its field
+    // (building names up front costs more than the whole count).
+    for (const x of sortSegments(segments)) {
+      toDayNumber(x.departureDate, `segment "${x.id}" departureDate`);
+      toDayNumber(x.arrivalDate, `segment "${x.id}" arrivalDate`);
+    }
+  }
+  return { segments, dep, arr, depC, arrC, transit, codes };
+}
+
+/**
+ * Computes presence from segments (any order) as of `asOf`. The segments are not validated (see
+ * `parseSegments`); evaluate.ts `evaluateTravel` is the validating entry point.
  *
  * - Segments are ordered by `sortSegments`.
  * - The departure date of every segment counts in its `departureCountry` (for the first segment that is all
@@ -238,42 +334,8 @@ export function computePresence(
   reference: ReferenceData,
   extraStays: readonly PlannedStay[] = [],
 ): Presence {
-  const asOfDay = dayNumber(asOf, 'asOf');
-  const n = segments.length;
-  const dep = new Int32Array(n);
-  const arr = new Int32Array(n);
-  const depC = new Int32Array(n);
-  const arrC = new Int32Array(n);
-  const transit = new Uint8Array(n);
-  const countryIds = new Map<string, number>();
-  const codes: string[] = [];
-  const id = (c: string) => {
-    let k = countryIds.get(c);
-    if (k === undefined) {
-      countryIds.set(c, (k = codes.length));
-      codes.push(c);
-    }
-    return k;
-  };
-  for (let i = 0; i < n; i++) {
-    const s = segments[i]!;
-    const a = parseDayNumber(s.departureDate);
-    const b = parseDayNumber(s.arrivalDate);
-    if (Number.isNaN(a) || Number.isNaN(b)) {
-      // The error names the first bad date in reading order, with its field (building names up front costs more
-      // than the whole count).
-      for (const x of sortSegments(segments)) {
-        dayNumber(x.departureDate, `segment "${x.id}" departureDate`);
-        dayNumber(x.arrivalDate, `segment "${x.id}" arrivalDate`);
-      }
-    }
-    dep[i] = a;
-    arr[i] = b;
-    depC[i] = id(s.departureCountry);
-    arrC[i] = id(s.arrivalCountry);
-    transit[i] = s.transit === true ? 1 : s.transit ? 2 : 0;
-  }
-  return presenceOfParsed({ segments, dep, arr, depC, arrC, transit, codes }, asOfDay, reference, extraStays);
+  const asOfDay = toDayNumber(asOf, 'asOf');
+  return presenceOfParsed(parseSegments(segments, { validate: false }), asOfDay, reference, extraStays);
 }
 
 /**
@@ -298,8 +360,8 @@ export function presenceOfParsed(
   const stayCodes = [...codes];
   for (let k = 0; k < extraStays.length; k++) {
     const st = extraStays[k]!;
-    const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);
-    const b = dayNumber(st.exitDate, `extraStays[${k}].exitDate`);
+    const a = toDayNumber(st.entryDate, `extraStays[${k}].entryDate`);
+    const b = toDayNumber(st.exitDate, `extraStays[${k}].exitDate`);
     if (!reference.countryExists(st.country)) warnings.push(`planned stay ${k + 1} (${st.country} ${st.entryDate}): unknown country code ${st.country}`);
     let c = stayCodes.indexOf(st.country);
     if (c === -1) c = stayCodes.push(st.country) - 1;

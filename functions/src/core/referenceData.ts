@@ -6,9 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { IsoDateSchema } from './segment';
-import { toDayNumber, type IsoDate } from './dates';
-import { dayNumber } from './dayNumbers';
+import { CountryCodeSchema, IsoDateSchema } from './segment';
+import { isYearStart, toDayNumber, type IsoDate } from './dates';
 import { parseOrThrow } from './validation';
 
 /** Region identifier used by memberships and rules (`SCHENGEN`, `EU`, `EEA`). */
@@ -30,7 +29,7 @@ export type Membership = z.infer<typeof MembershipSchema>;
 
 /** One ISO 3166-1 country. `userAssigned` marks codes outside the standard's official list (XK, Kosovo). */
 export const CountrySchema = z.strictObject({
-  iso2: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' }),
+  iso2: CountryCodeSchema,
   iso3: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code' }),
   numeric: z.string().regex(/^\d{3}$/, { message: 'must be a 3-digit ISO 3166-1 numeric code' }),
   name: z.string().min(1),
@@ -46,7 +45,6 @@ export const CountriesFileSchema = z.strictObject({
   countries: z.array(CountrySchema).min(1),
 });
 
-const CountryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' });
 const RuleIdSchema = z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a lower-case id such as "schengen-90-180"' });
 const RollingWindowParamsSchema = z.strictObject({ maxDays: z.number().int().min(1), periodDays: z.number().int().min(2).max(3660) });
 const maxBelowPeriod = {
@@ -79,7 +77,7 @@ export const VisaRuleSchema = z
     region: RegionIdSchema,
     convention: AnyPartOfDay.optional(),
     exemptNationalityRegions: z.array(RegionIdSchema),
-    exemptNationalities: z.array(z.string().regex(/^[A-Z]{2}$/)),
+    exemptNationalities: z.array(CountryCodeSchema),
     /**
      * True when periods of stay under a residence permit or long-stay visa of a member state are not counted
      * (Schengen: Regulation (EU) 2016/399 Art. 6(2)): see core/applicability.ts.
@@ -92,16 +90,9 @@ export const VisaRuleSchema = z
 export type VisaRule = z.infer<typeof VisaRuleSchema>;
 
 /** `MM-DD`, the first day of a yearly period (tax year): a real month and day, not 02-29. */
-export const YearStartSchema = z.string().refine(
-  (v) => {
-    const m = /^(\d{2})-(\d{2})$/.exec(v);
-    if (!m) return false;
-    const month = Number(m[1]);
-    const day = Number(m[2]);
-    return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(2001, month, 0)).getUTCDate();
-  },
-  { message: 'must be a month and day written MM-DD, such as "04-06" (29 February is not allowed)' },
-);
+export const YearStartSchema = z.string().refine(isYearStart, {
+  message: 'must be a month and day written MM-DD, such as "04-06" (29 February is not allowed)',
+});
 
 /** "1", "1/3": a non-negative integer or integer fraction with a positive denominator. */
 export const FractionSchema = z.string().regex(/^\d+(\/[1-9]\d*)?$/, { message: 'must be a fraction such as "1" or "1/3"' });
@@ -121,10 +112,10 @@ const ruleFields = {
   name: z.string().min(1),
   description: z.string().min(1),
   region: RegionIdSchema.optional(),
-  countries: z.array(CountryCode).min(1).optional(),
+  countries: z.array(CountryCodeSchema).min(1).optional(),
   exemptNationalityRegions: z.array(RegionIdSchema),
-  exemptNationalities: z.array(CountryCode),
-  appliesToNationalities: z.array(CountryCode).min(1).optional(),
+  exemptNationalities: z.array(CountryCodeSchema),
+  appliesToNationalities: z.array(CountryCodeSchema).min(1).optional(),
   appliesToNote: z.string().min(1).optional(),
   /** Stays under a residence permit or long-stay visa of the state are not counted (see VisaRuleSchema). */
   residencePermitsExcluded: z.boolean().optional(),
@@ -160,7 +151,7 @@ export const PerStayRuleSchema = z
       .strictObject({
         maxStayDays: z.number().int().min(1).max(3660).optional(),
         maxStayMonths: z.number().int().min(1).max(120).optional(),
-        continuesThrough: z.array(CountryCode).optional(),
+        continuesThrough: z.array(CountryCodeSchema).optional(),
       })
       .refine((p) => (p.maxStayDays === undefined) !== (p.maxStayMonths === undefined), { message: 'needs exactly one of maxStayDays or maxStayMonths' }),
     convention: AnyPartOfDay,
@@ -318,7 +309,7 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
     countryExists: (iso2) => countries.has(iso2),
     countryName: (iso2) => countries.get(iso2)?.name,
     isMember(iso2, region, date) {
-      const day = typeof date === 'number' ? date : dayNumber(date, 'date');
+      const day = typeof date === 'number' ? date : toDayNumber(date, 'date');
       for (const iv of membershipIntervals(iso2, region)) if (day >= iv.start && day <= iv.end) return true;
       return false;
     },

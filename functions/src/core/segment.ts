@@ -4,9 +4,7 @@
  * (`users/{uid}/segments/{segmentId}`), the import pipeline's output and the `report` command's JSON input.
  */
 import { z } from 'zod';
-// The fast equivalents of dates.ts isIsoDate / toDayNumber (same answers, test/unit/core/fastPaths.test.ts): every
-// imported row and stored segment goes through these schemas.
-import { dayNumber, isIsoDateFast as isIsoDate } from './dayNumbers';
+import { isIsoDate, parseDayNumber, toDayNumber } from './dates';
 
 /** ISO 3166-1 alpha-2 country code, upper case (`FR`, `US`). Existence is checked against the seed separately. */
 export const CountryCodeSchema = z
@@ -75,7 +73,7 @@ export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500, purpose: 200, entr
 
 /**
  * A string of at most `max` UTF-16 code units, i.e. JavaScript's `length`: what the security rules' `size()`
- * counts (firestore.rules), and the engine's fast path (evaluate.ts) and the import's truncation
+ * counts (firestore.rules), and the engine's fast path (`readSegment` below) and the import's truncation
  * (import/values.ts) with them. Not zod's `.max()`, which counts Unicode code points (zod 4.6): with it a note of
  * 300 emoji (300 code points, 600 code units) passed the schema, was stored by the backend, and the rules then
  * refused every edit of that segment from the app.
@@ -130,7 +128,7 @@ export const COUNTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(segmentFi
 /** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
 export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
   if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field
-  return dayNumber(s.arrivalDate) >= dayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
+  return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
 }
 
 /** The message and field of the `arrivalNotBeforeDeparture` check, shared by every schema that applies it. */
@@ -145,6 +143,144 @@ export type Segment = z.infer<typeof SegmentSchema>;
 
 /** A segment with an id, as the core receives it (the Firestore document id, or `row-N` for an import). */
 export type IdentifiedSegment = Segment & { id: string };
+
+/** A segment as the core receives it: the segment schema plus a non-empty `id`. */
+export const IdentifiedSegmentSchema = z
+  .strictObject({ ...segmentFields, id: z.string().min(1).max(1500) })
+  .refine(arrivalNotBeforeDeparture, arrivalRefinement);
+
+const SEGMENT_KEYS = new Set([...Object.keys(segmentFields), 'id']);
+const MODES = new Set(TravelModeSchema.options as readonly string[]);
+const MIN_TRAVEL_DAY = parseDayNumber(MIN_TRAVEL_DATE);
+const MAX_TRAVEL_DAY = parseDayNumber(MAX_TRAVEL_DATE);
+
+/** Upper-case letter A-Z at position `i`: its index 0-25, else -1. */
+function letter(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 65;
+  return c >= 0 && c < 26 ? c : -1;
+}
+
+/** `^[A-Z]{2}$` (CountryCodeSchema): the code's index 0-675 (first letter * 26 + second), else -1. */
+export function countryIndex(v: unknown): number {
+  if (typeof v !== 'string' || v.length !== 2) return -1;
+  const a = letter(v, 0);
+  const b = letter(v, 1);
+  return a < 0 || b < 0 ? -1 : a * 26 + b;
+}
+
+/** `^([01]\d|2[0-3]):[0-5]\d$` (LocalTimeSchema) */
+function isLocalTime(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length !== 5 || v.charCodeAt(2) !== 58) return false;
+  const h1 = v.charCodeAt(0) - 48;
+  const h2 = v.charCodeAt(1) - 48;
+  const m1 = v.charCodeAt(3) - 48;
+  const m2 = v.charCodeAt(4) - 48;
+  return h1 >= 0 && h2 >= 0 && h2 <= 9 && (h1 <= 1 || (h1 === 2 && h2 <= 3)) && m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9;
+}
+
+/** `^[A-Z0-9]{3,4}$` (AirportCodeSchema) */
+function isAirportCode(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length < 3 || v.length > 4) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/**
+ * An optional field's part in the fast path: 0 when absent, 1 when given and valid, INVALID otherwise (so that a
+ * sum of them is negative as soon as one field is invalid).
+ */
+const INVALID = -100;
+const optionalTime = (v: unknown) => (v === undefined ? 0 : isLocalTime(v) ? 1 : INVALID);
+const optionalAirport = (v: unknown) => (v === undefined ? 0 : isAirportCode(v) ? 1 : INVALID);
+const optionalFlag = (v: unknown) => (v === undefined ? 0 : typeof v === 'boolean' ? 1 : INVALID);
+const optionalText = (v: unknown, max: number) => (v === undefined ? 0 : typeof v === 'string' && v.length <= max ? 1 : INVALID);
+
+/** What `readSegment` parsed from a segment it accepted: what the engine needs of it. */
+export interface SegmentRead {
+  /** Departure and arrival day numbers (dates.ts). */
+  departure: number;
+  arrival: number;
+  /** The two country codes' `countryIndex`. */
+  depC: number;
+  arrC: number;
+  transit: boolean;
+}
+
+/**
+ * The hand-written fast path of `IdentifiedSegmentSchema` (zod costs ~2 µs per segment, which would dominate a
+ * 10 000-segment evaluation), which also parses what the engine needs into `out` (left as it was when it returns
+ * false). It must never say yes to input the schema rejects (it gives the schema's answer exactly on randomly
+ * edited segments, see test/unit/core/fastPaths.test.ts); whatever it rejects is handed to zod, which decides and
+ * words the error.
+ */
+export function readSegment(value: unknown, out: SegmentRead): boolean {
+  // zod takes any non-array object (class instances too) and reads its keys with for...in (inherited ones too).
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const o = value as Record<string, unknown>;
+  const id = o.id;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 1500) return false;
+  const depC = countryIndex(o.departureCountry);
+  const arrC = countryIndex(o.arrivalCountry);
+  if (depC < 0 || arrC < 0 || !MODES.has(o.mode as string)) return false;
+  const transit = o.transit;
+  const given =
+    optionalTime(o.departureTime) +
+    optionalTime(o.arrivalTime) +
+    optionalAirport(o.departureAirport) +
+    optionalAirport(o.arrivalAirport) +
+    optionalFlag(transit) +
+    optionalText(o.flightNumber, SEGMENT_LIMITS.flightNumber) +
+    optionalText(o.notes, SEGMENT_LIMITS.notes) +
+    optionalText(o.purpose, SEGMENT_LIMITS.purpose) +
+    optionalText(o.entryPoint, SEGMENT_LIMITS.entryPoint);
+  if (given < 0) return false;
+  // Fields present: the six required ones (checked above and below), plus each optional one given. Counting the
+  // keys (as zod enumerates them) is much cheaper than looking each one up; only when there are more keys than
+  // fields given (an unknown key, or a known one set to undefined, which zod accepts) are they looked up.
+  let keys = 0;
+  for (const _ in o) keys++;
+  if (keys !== 6 + given && !onlySegmentKeys(o)) return false;
+  const departure = parseDayNumber(o.departureDate);
+  // Most flights land on the date they leave: the same string is not parsed twice.
+  const arrival = o.arrivalDate === o.departureDate ? departure : parseDayNumber(o.arrivalDate);
+  // Both within the travel-date range, arrival at most MAX_DATE_LINE_SHIFT_DAYS before departure (NaN, not a real
+  // date, fails every comparison).
+  if (
+    !(
+      departure >= MIN_TRAVEL_DAY &&
+      departure <= MAX_TRAVEL_DAY &&
+      arrival >= MIN_TRAVEL_DAY &&
+      arrival <= MAX_TRAVEL_DAY &&
+      arrival >= departure - MAX_DATE_LINE_SHIFT_DAYS
+    )
+  ) {
+    return false;
+  }
+  out.departure = departure;
+  out.arrival = arrival;
+  out.depC = depC;
+  out.arrC = arrC;
+  out.transit = transit === true;
+  return true;
+}
+
+function onlySegmentKeys(o: object): boolean {
+  for (const k in o) if (!SEGMENT_KEYS.has(k)) return false;
+  return true;
+}
+
+const scratch: SegmentRead = { departure: 0, arrival: 0, depC: 0, arrC: 0, transit: false };
+
+/**
+ * True when `value` passes the hand-written fast path of `IdentifiedSegmentSchema` (see `readSegment`); false
+ * means "ask zod".
+ */
+export function quickSegmentCheck(value: unknown): boolean {
+  return readSegment(value, scratch);
+}
 
 /**
  * Input of the `report` command when given a `.json` file: `{ "segments": [ ... ] }`, each a segment with an

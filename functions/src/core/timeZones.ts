@@ -1,11 +1,12 @@
 /**
  * Local wall-clock time <-> UTC instant through IANA time zones, with `Intl.DateTimeFormat` only (the runtime's
- * ICU tz database; no extra package). Shared by the import (arrival dates, layovers) and the alerts (the
- * traveller's local hour).
+ * ICU tz database; no extra package). Shared by the import (arrival dates, layovers), the evaluation date (the
+ * traveller's local today: `todayIn`) and the alerts (the traveller's local hour). Calendar dates without a time
+ * zone, and their arithmetic, are dates.ts.
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */
-import { dayNumber } from './dayNumbers';
+import { fromDayNumber, toDayNumber, type IsoDate } from './dates';
 
 const MS_PER_MINUTE = 60_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -110,7 +111,7 @@ export function offsetMinutes(ms: number, timeZone: string): number {
  * @throws RangeError when `timeZone` is unknown to the runtime.
  */
 export function localToUtc(date: string, time: string, timeZone: string): number {
-  const naive = dayNumber(date) * 86_400_000 + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * MS_PER_MINUTE;
+  const naive = toDayNumber(date) * 86_400_000 + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * MS_PER_MINUTE;
   // Offsets a day either side of the wall clock: they differ only when a DST change falls in between.
   const before = offsetMinutes(naive - 86_400_000, timeZone);
   const after = offsetMinutes(naive + 86_400_000, timeZone);
@@ -130,6 +131,16 @@ export function utcToLocal(ms: number, timeZone: string): { date: string; time: 
   const whole = Math.floor(ms / MS_PER_MINUTE) * MS_PER_MINUTE;
   const iso = new Date(whole + offsetMinutes(whole, timeZone) * MS_PER_MINUTE).toISOString();
   return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/**
+ * Today's calendar date in an IANA time zone (default UTC) at instant `now` (injectable for tests), e.g. the
+ * evaluation date for a traveller in `Europe/Paris`: the date the wall clock there shows, to the second (read
+ * from the zone's formatter, not through `offsetMinutes`' whole minutes). For instants from year 100 on.
+ * @throws RangeError when `timeZone` is not a known IANA zone or `now` is an invalid Date.
+ */
+export function todayIn(timeZone = 'UTC', now: Date = new Date()): IsoDate {
+  return fromDayNumber(Math.floor(wallClockMs(now.getTime(), timeZone) / DAY));
 }
 
 /** True when the runtime knows the IANA zone. */

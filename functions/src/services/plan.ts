@@ -3,9 +3,11 @@
  * Reads the user's stored segments and profile, evaluates with the core (core/planning.ts), stores nothing.
  */
 import { z } from 'zod';
-import { addDays, isIsoDate, todayIn } from '../core/dates';
+import { addDays } from '../core/dates';
+import { PlannedStaySchema } from '../core/evaluate';
+import { todayIn } from '../core/timeZones';
 import { TripPlanResultSchema, planTrips, type PlannedStay } from '../core/planning';
-import { CountryCodeSchema, IsoDateSchema, TravelDateSchema } from '../core/segment';
+import { IsoDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';
 import { logEvent } from '../log';
 import type { Repository } from '../repository/types';
@@ -16,22 +18,9 @@ export const MAX_PLANNED_TRIPS = 20;
 /** A planned trip may not start more than this many days after today (about 5 years). */
 export const MAX_PLAN_HORIZON_DAYS = 1830;
 
-/**
- * One hypothetical trip: `entryDate` is the local date of arrival in `country`, `exitDate` the local date of
- * departure (both days count as days of stay, Regulation (EU) 2016/399 Art. 6(1)); both are travel dates
- * (core/segment.ts MIN_TRAVEL_DATE..MAX_TRAVEL_DATE).
- */
-export const PlannedTripSchema = z
-  .strictObject({ country: CountryCodeSchema, entryDate: TravelDateSchema, exitDate: TravelDateSchema })
-  // Invalid dates are reported by their own field check; this compares only two real dates.
-  .refine((t) => !isIsoDate(t.entryDate) || !isIsoDate(t.exitDate) || t.exitDate >= t.entryDate, {
-    message: 'must not be before entryDate',
-    path: ['exitDate'],
-  });
-
-/** `planTrip` request data: `{ trips: [{ country, entryDate, exitDate }, ...] }`. */
+/** `planTrip` request data: `{ trips: [{ country, entryDate, exitDate }, ...] }`, each trip a core `PlannedStaySchema`. */
 export const PlanTripRequestSchema = z.strictObject({
-  trips: z.array(PlannedTripSchema).min(1, { message: 'must contain at least one trip' }).max(MAX_PLANNED_TRIPS, {
+  trips: z.array(PlannedStaySchema).min(1, { message: 'must contain at least one trip' }).max(MAX_PLANNED_TRIPS, {
     message: `must contain at most ${MAX_PLANNED_TRIPS} trips`,
   }),
 });

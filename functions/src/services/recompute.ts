@@ -36,12 +36,12 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { addDays, todayIn } from '../core/dates';
-import { IdentifiedSegmentSchema, evaluateTravel, quickSegmentCheck, type TravelEvaluation } from '../core/evaluate';
+import { addDays } from '../core/dates';
+import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
 import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
-import { isTimeZone } from '../core/timeZones';
-import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
+import { isTimeZone, todayIn } from '../core/timeZones';
+import { COUNTED_FIELDS, IdentifiedSegmentSchema, quickSegmentCheck, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../policy/alerts';
 import { logEvent } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';

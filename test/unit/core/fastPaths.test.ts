@@ -1,42 +1,13 @@
 /**
- * The core's fast paths must agree with the definitions they shortcut: dayNumbers.ts against dates.ts, and
- * quickSegmentCheck against the zod schema (it may only ever accept what the schema accepts).
+ * The core's fast path must agree with the definition it shortcuts: quickSegmentCheck against the zod schema (it
+ * may only ever accept what the schema accepts). The day-number fast path is checked against `Date` in
+ * dates.test.ts.
  */
 import fc from 'fast-check';
-import { InvalidDateError, fromDayNumber as fromDay, isIsoDate, toDayNumber } from '../../../functions/src/core/dates';
-import { dayNumber, isIsoDateFast } from '../../../functions/src/core/dayNumbers';
-import { IdentifiedSegmentSchema, quickSegmentCheck } from '../../../functions/src/core/evaluate';
+import { fromDayNumber as fromDay, isIsoDate, toDayNumber } from '../../../functions/src/core/dates';
+import { IdentifiedSegmentSchema, quickSegmentCheck } from '../../../functions/src/core/segment';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
-
-describe('dayNumber / isIsoDateFast', () => {
-  test('same day number as toDayNumber for every date the generator makes (years 1-9999)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
-        const s = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
-        expect(isIsoDateFast(s)).toBe(isIsoDate(s));
-        if (isIsoDate(s)) expect(dayNumber(s)).toBe(toDayNumber(s));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  test.each(['2024-02-29', '2000-02-29', '1970-01-01', '0001-01-01', '9999-12-31', '1969-12-31', '1900-03-01', '0099-12-31'])(
-    'agrees on %s',
-    (s) => {
-      expect(dayNumber(s)).toBe(toDayNumber(s));
-    },
-  );
-
-  test.each(['2023-02-29', '1900-02-29', '2024-13-01', '2024-00-10', '2024-01-00', '0000-01-01', '2024-1-01', ' 2024-01-01', '2024-01-01\n', '２０２４-01-01', ''])(
-    'rejects %j like toDayNumber, naming the field',
-    (s) => {
-      expect(isIsoDateFast(s)).toBe(false);
-      expect(() => dayNumber(s, 'departureDate')).toThrow(InvalidDateError);
-      expect(() => dayNumber(s, 'departureDate')).toThrow(/departureDate: /);
-    },
-  );
-});
 
 describe('quickSegmentCheck', () => {
   const valid = {

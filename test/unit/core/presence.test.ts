@@ -2,11 +2,15 @@
  * Presence edge cases as a table: each case lists segments, asOf, and the exact dates expected per country and in
  * the Schengen area, plus the warnings expected (matched by pattern, they must name the segment ids).
  */
-import { fromDayNumber } from '../../../functions/src/core/dates';
+import fc from 'fast-check';
+import { InvalidDateError, fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
 import { expandDays } from '../../../functions/src/core/intervals';
-import { computePresence, countryDates, regionPresence, sortSegments } from '../../../functions/src/core/presence';
+import { computePresence, countryDates, parseSegments, regionPresence, sortSegments } from '../../../functions/src/core/presence';
 import { loadReferenceData } from '../../../functions/src/core/referenceData';
+import { midnightPresence } from '../../../functions/src/core/rules/midnightPresence';
 import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { ValidationError } from '../../../functions/src/core/validation';
+import { buildItinerary, stepArb } from './rules/itinerary';
 
 const ref = loadReferenceData();
 
@@ -204,6 +208,71 @@ describe('computePresence', () => {
       { country: 'IT', entryDate: '2024-06-01', exitDate: '2024-06-03' },
     ]);
     expect(countryDates(p, 'IT')).toEqual(range('2024-06-01', '2024-06-03'));
+  });
+});
+
+/** `parseSegments`' output as plain arrays, to compare two parses. */
+function plain(segments: readonly IdentifiedSegment[], validate: boolean) {
+  const p = parseSegments(segments, { validate });
+  return { dep: Array.from(p.dep), arr: Array.from(p.arr), depC: Array.from(p.depC), arrC: Array.from(p.arrC), transit: Array.from(p.transit), codes: p.codes };
+}
+
+describe('parseSegments: one parser, validating or not', () => {
+  test('valid segments parse the same with and without validation (random itineraries)', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb(['FR', 'DE', 'US', 'GB', 'JP', 'TR'], 40, 20), { minLength: 1, maxLength: 30 }), (steps) => {
+        const segments = buildItinerary(toDayNumber('2020-01-01'), steps);
+        const validated = plain(segments, true);
+        expect(validated).toEqual(plain(segments, false));
+        // Day numbers and codes mean what the segments say.
+        expect(validated.dep.map(fromDayNumber)).toEqual(segments.map((x) => x.departureDate));
+        expect(validated.arrC.map((c) => validated.codes[c])).toEqual(segments.map((x) => x.arrivalCountry));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('countries get ids in order of first appearance, codes and (unvalidated) other strings alike', () => {
+    const segments = [s('a', 'US', 'France', '2024-05-01'), s('b', 'France', 'FR', '2024-05-02'), s('c', 'FR', 'US', '2024-05-03')];
+    expect(plain(segments, false)).toMatchObject({ depC: [0, 1, 2], arrC: [1, 2, 0], codes: ['US', 'France', 'FR'] });
+    expect(() => parseSegments(segments, { validate: true })).toThrow(/^segments\[0\] \(id "a"\): arrivalCountry must be an ISO 3166-1 alpha-2/);
+  });
+
+  test.each([
+    [true, 1],
+    [false, 0],
+    [undefined, 0],
+    ['yes', 2],
+  ])('transit %p is %d unvalidated', (transit, want) => {
+    const seg = { ...s('a', 'US', 'DE', '2024-05-01'), transit } as IdentifiedSegment;
+    expect(plain([seg], false).transit).toEqual([want]);
+    if (want !== 2) expect(plain([seg], true).transit).toEqual([want]);
+    else expect(() => parseSegments([seg], { validate: true })).toThrow(ValidationError);
+  });
+
+  test('a field set to undefined (which zod accepts and the fast path leaves to zod) parses like the field absent', () => {
+    const seg = { ...s('a', 'US', 'DE', '2024-05-01', '2024-05-02'), notes: undefined };
+    expect(plain([seg], true)).toEqual(plain([s('a', 'US', 'DE', '2024-05-01', '2024-05-02')], true));
+  });
+
+  const leapless = [s('a', 'US', 'FR', '2023-03-01'), s('b', 'FR', 'US', '2023-02-29', '2023-03-02')];
+  test.each([
+    { what: 'not an array', input: { length: 1 }, validate: true, type: ValidationError, message: /^segments must be an array$/ },
+    { what: 'a bad date, validating', input: leapless, validate: true, type: ValidationError, message: /^segments\[1\] \(id "b"\): departureDate must be a real calendar date/ },
+    { what: 'a bad date, not validating', input: leapless, validate: false, type: InvalidDateError, message: /^segment "b" departureDate: "2023-02-29" is not a calendar date/ },
+  ])('$what: $type.name', ({ input, validate, type, message }) => {
+    expect(() => parseSegments(input as IdentifiedSegment[], { validate })).toThrow(type);
+    expect(() => parseSegments(input as IdentifiedSegment[], { validate })).toThrow(message);
+  });
+
+  test('unvalidated, the error names the first bad date in reading order, not in input order', () => {
+    const input = [s('late', 'FR', 'US', '2024-13-01'), s('early', 'US', 'FR', '2024-01-01', '2024-01-32')];
+    expect(() => parseSegments(input, { validate: false })).toThrow('segment "early" arrivalDate: "2024-01-32"');
+  });
+
+  test('midnightPresence reads every date through the parser: a bad departure date of the first segment is an error too', () => {
+    // Before the parsers were folded, midnightPresence parsed dates as it needed them and never read this one.
+    expect(() => midnightPresence([s('a', 'US', 'GB', '2024-02-30', '2024-03-01')], '2024-06-01')).toThrow('segment "a" departureDate');
   });
 });
 

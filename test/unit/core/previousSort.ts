@@ -3,8 +3,7 @@
  * as the oracle of the ordering tests: it scans every segment of the date for every segment, so it is quadratic
  * when many segments share a date, but its answers define "the same order as before".
  */
-import { fromDayNumber } from '../../../functions/src/core/dates';
-import { parseDayNumber } from '../../../functions/src/core/dayNumbers';
+import { fromDayNumber, parseDayNumber } from '../../../functions/src/core/dates';
 import { compareSegments } from '../../../functions/src/core/presence';
 import type { IdentifiedSegment } from '../../../functions/src/core/segment';
 

@@ -147,6 +147,27 @@ describe('createReferenceData validation', () => {
       },
       error: /seed\/visaRules\.json: rules\[0\]\.params\.maxDays must be smaller than periodDays/,
     },
+    // Country codes in the seed are checked by the one country-code schema (core/segment.ts CountryCodeSchema).
+    {
+      name: 'a lower-case country code',
+      countries: () => {
+        const c = clone();
+        c.countries[0].iso2 = 'ad';
+        return c;
+      },
+      rules: rulesClone,
+      error: /seed\/countries\.json: countries\[0\]\.iso2 must be an ISO 3166-1 alpha-2 country code such as "FR"/,
+    },
+    {
+      name: 'an exempt nationality written as a name',
+      countries: clone,
+      rules: () => {
+        const r = rulesClone();
+        r.rules[0].exemptNationalities = ['Switzerland'];
+        return r;
+      },
+      error: /seed\/visaRules\.json: rules\[0\]\.exemptNationalities\[0\] must be an ISO 3166-1 alpha-2 country code such as "FR"/,
+    },
   ])('$name', ({ countries, rules, error }) => {
     expect(() => createReferenceData(countries(), rules())).toThrow(ValidationError);
     expect(() => createReferenceData(countries(), rules())).toThrow(error);

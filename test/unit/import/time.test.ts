@@ -1,7 +1,11 @@
-/** Local time <-> UTC through IANA zones, and the arrival-date rule (date line both ways, DST gaps and overlaps). */
+/**
+ * Local time <-> UTC through IANA zones (core/timeZones.ts: localToUtc, utcToLocal, todayIn), and the import's
+ * arrival-date rule (date line both ways, DST gaps and overlaps).
+ */
 import fc from 'fast-check';
 import { addDays } from '../../../functions/src/core/dates';
-import { arrivalFromLocalTimes, localToUtc, utcToLocal } from '../../../functions/src/core/import';
+import { arrivalFromLocalTimes } from '../../../functions/src/core/import';
+import { localToUtc, todayIn, utcToLocal } from '../../../functions/src/core/timeZones';
 
 describe('localToUtc', () => {
   test.each([
@@ -30,6 +34,52 @@ describe('localToUtc', () => {
         else expect(back).toEqual({ date, time });
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** The oracle: the local date as `Intl`'s own parts give it (how todayIn computed it before it moved here). */
+function partsDate(zone: string, now: Date): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+describe('todayIn', () => {
+  test.each([
+    ['2024-06-30T22:30:00Z', 'Europe/Paris', '2024-07-01'],
+    ['2024-06-30T22:30:00Z', 'UTC', '2024-06-30'],
+    ['2024-06-30T10:30:00Z', 'Pacific/Kiritimati', '2024-07-01'], // UTC+14
+    ['2024-06-30T10:30:00Z', 'Pacific/Pago_Pago', '2024-06-29'], // UTC-11
+    ['2024-06-30T18:14:59Z', 'Asia/Kathmandu', '2024-06-30'], // +05:45: 23:59:59
+    ['2024-06-30T18:15:00Z', 'Asia/Kathmandu', '2024-07-01'],
+    ['2024-03-10T04:59:59Z', 'America/New_York', '2024-03-09'], // the spring-forward night, 23:59:59 EST
+    ['2024-03-10T05:00:00Z', 'America/New_York', '2024-03-10'],
+    // Monrovia kept -00:44:30 until 1972: a date read through whole-minute offsets would be a day off here.
+    ['1960-01-01T00:44:29Z', 'Africa/Monrovia', '1959-12-31'],
+    ['1960-01-01T00:44:30Z', 'Africa/Monrovia', '1960-01-01'],
+  ])('%s in %s is %s', (iso, zone, want) => {
+    expect(todayIn(zone, new Date(iso))).toBe(want);
+    expect(partsDate(zone, new Date(iso))).toBe(want);
+  });
+
+  test('defaults to UTC', () => {
+    expect(todayIn(undefined, new Date('2024-12-31T23:59:59Z'))).toBe('2024-12-31');
+  });
+
+  test('an unknown zone is a RangeError', () => {
+    expect(() => todayIn('Mars/Olympus_Mons', new Date())).toThrow(RangeError);
+  });
+
+  test('the date Intl gives, for any second of 1900-2100 in zones either side of UTC and of the date line (property)', () => {
+    const zones = ['Europe/Paris', 'America/New_York', 'Pacific/Auckland', 'Asia/Kathmandu', 'America/St_Johns', 'UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Africa/Monrovia'];
+    const from = Date.UTC(1900, 0, 1) / 1000;
+    const to = Date.UTC(2100, 0, 1) / 1000;
+    fc.assert(
+      fc.property(fc.integer({ min: from, max: to }), fc.constantFrom(...zones), (s, zone) => {
+        expect(todayIn(zone, new Date(s * 1000))).toBe(partsDate(zone, new Date(s * 1000)));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

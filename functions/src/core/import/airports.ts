@@ -106,16 +106,8 @@ const EURO_AIRPORT_CODES = new Set(['BSL', 'MLH', 'EAP', 'LFSB']);
  */
 const PLACEHOLDER_CODES = new Set(['ZZZZ']);
 
-interface Entry {
-  iata?: string;
-  icao?: string;
-  country: string;
-  timeZone: string | null;
-  name: string;
-  latitude?: number;
-  longitude?: number;
-  cityCode?: boolean;
-}
+/** One airport of the table, as loaded: what a lookup returns, before its canonical code and EuroAirport side. */
+type Entry = Omit<AirportInfo, 'code' | 'euroAirport'>;
 
 let byIata: Map<string, Entry> | null = null;
 let byIcao: Map<string, Entry> | null = null;

@@ -66,7 +66,10 @@ export function parseLine(line: string): string[] {
   return [line];
 }
 
-const isBlank = (line: string) => /^[\s,;\ufeff]*$/.test(line);
+/** Lines that are blank or commas/semicolons/spaces only (a BOM too) carry no data. */
+export function isBlankLine(line: string): boolean {
+  return /^[\s,;\ufeff]*$/.test(line);
+}
 
 /**
  * Records of a CSV file from its numbered physical lines (see the module comment).
@@ -88,7 +91,7 @@ export async function* csvRecords(lines: AsyncIterator<NumberedLine>, options: C
     return n.value;
   };
   const isComment = (l: NumberedLine) => options.comments && l.line.trimStart().startsWith('#');
-  const rowLike = (l: NumberedLine) => !isBlank(l.line) && !isComment(l) && options.looksLikeRow(parseLine(l.line));
+  const rowLike = (l: NumberedLine) => !isBlankLine(l.line) && !isComment(l) && options.looksLikeRow(parseLine(l.line));
 
   for (;;) {
     // Lines fed to this parser and not yet matched to a record, in order (head index: O(1) removal).
@@ -215,7 +218,7 @@ export async function* csvRecords(lines: AsyncIterator<NumberedLine>, options: C
       }
       const rest = unread.slice(1);
       if (!isComment(first)) {
-        const check = rest.filter((l) => !isBlank(l.line)).slice(0, CHECK_LINES);
+        const check = rest.filter((l) => !isBlankLine(l.line)).slice(0, CHECK_LINES);
         if (check.length > 0 && !check.every(rowLike)) {
           throw new ImportFileError(
             `row ${first.no}: a quote opens a cell that never closes, and the lines after it are not rows of the file; close or remove the quote`,

@@ -7,7 +7,7 @@
  * file's day/month order (the row is then read again, so CSV readers must give the same answer twice).
  */
 import type { FlightRecord, ImportFormat, ParsedRow } from './types';
-import { parseLine } from './csvRecords';
+import { isBlankLine, parseLine } from './csvRecords';
 import { parseCountryCell } from './countries';
 import { FieldError, cleanCell, datePartsToDate, optionalCell, parseAirportCell, parseDuration, parseFlag, parseMode, parseTime, splitDate } from './values';
 
@@ -414,11 +414,6 @@ function rowCheck(dateIndex: number | undefined, minFields: number): (fields: st
 function sameHeader(expected: string[]): (fields: string[]) => boolean {
   // Field by field, stopping at the first difference: asked for every row, and a data row differs at once.
   return (fields) => fields.length === expected.length && fields.every((f, i) => normaliseHeader(f) === expected[i]);
-}
-
-/** Lines that are blank or commas/spaces only carry no data. */
-export function isBlankLine(line: string): boolean {
-  return /^[\s,;\ufeff]*$/.test(line);
 }
 
 /**

@@ -8,7 +8,7 @@ export type { ImportOptions, ImportSource } from './pipeline';
 export { detectFormat, detect, GENERIC_COLUMNS } from './formats';
 export { lookupAirport, loadAirports, airportsLoaded, distanceKm, AIRPORT_OVERRIDES } from './airports';
 export type { AirportInfo, EuroAirportSide, LookupOptions } from './airports';
-export { arrivalFromLocalTimes, localToUtc, utcToLocal, offsetMinutes } from './time';
+export { arrivalFromLocalTimes } from './time';
 export { ImportFileError } from './types';
 export { DateOrderNeededError } from './dateOrder';
 export type { DateOrder, DateExample } from './dateOrder';

@@ -14,16 +14,16 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
-import { InvalidDateError, isIsoDate, todayIn } from '../dates';
-import { dayNumber } from '../dayNumbers';
+import { InvalidDateError, isIsoDate, toDayNumber } from '../dates';
 import { IsoDateSchema, LocalTimeSchema, SEGMENT_LIMITS, SegmentSchema, type Segment } from '../segment';
+import { localToUtc, todayIn, utcToLocal } from '../timeZones';
 import { describeZodError, parseOrThrow } from '../validation';
 import { distanceKm, loadAirports, lookupAirport, type AirportInfo, type EuroAirportSide } from './airports';
-import { csvRecords } from './csvRecords';
+import { csvRecords, isBlankLine } from './csvRecords';
 import { DateOrderResolver, PendingDateOrder, type DateOrder } from './dateOrder';
 import { decodeText, type DetectedEncoding } from './encoding';
-import { appInTheAirReader, detect, isBlankLine, whitespaceLogReader, type DateReader, type Detection } from './formats';
-import { arrivalFromLocalTimes, localToUtc, utcToLocal } from './time';
+import { appInTheAirReader, detect, whitespaceLogReader, type DateReader, type Detection } from './formats';
+import { arrivalFromLocalTimes } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage, quote } from './text';
 import { FieldError, parseFlightNumber, parseNote } from './values';
@@ -371,7 +371,7 @@ class Collector {
     existing: readonly ExistingSegment[],
     private readonly encoding: () => DetectedEncoding,
   ) {
-    this.importDay = dayNumber(opts.importDate ?? todayIn('UTC'));
+    this.importDay = toDayNumber(opts.importDate ?? todayIn('UTC'));
     this.layoverMs = (opts.layoverHours ?? 24) * 3_600_000;
     for (const s of existing) {
       const from = s.departureAirport ? (lookupAirport(s.departureAirport)?.code ?? s.departureAirport) : undefined;
@@ -495,7 +495,7 @@ class Collector {
     }
     this.remember(key, time, row);
 
-    const imported: ImportedSegment = { ...checked.data, row, planned: dayNumber(segment.departureDate) > this.importDay };
+    const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > this.importDay };
     this.segments.push(imported);
     const meta: FlightMeta = { segment: imported, fromKey, toKey };
     if (departureUtc !== undefined && !Number.isNaN(departureUtc)) meta.departureUtc = departureUtc;

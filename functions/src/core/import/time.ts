@@ -1,14 +1,10 @@
 /**
- * The arrival-date rule of the import, on top of the time-zone conversions in core/timeZones.ts (re-exported here
- * for the import's callers).
+ * The arrival-date rule of the import, on top of the time-zone conversions in core/timeZones.ts.
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */
-import { fromDayNumber } from '../dates';
-import { dayNumber } from '../dayNumbers';
+import { fromDayNumber, toDayNumber } from '../dates';
 import { localToUtc } from '../timeZones';
-
-export { isTimeZone, localToUtc, offsetMinutes, utcToLocal } from '../timeZones';
 
 /**
  * Local arrival date of a flight known only by its local departure date/time and local arrival time.
@@ -32,7 +28,7 @@ export function arrivalFromLocalTimes(
   arrivalZone: string,
 ): { arrivalDate: string; departureUtc: number; arrivalUtc: number } | null {
   const departureUtc = localToUtc(departureDate, departureTime, departureZone);
-  const day = dayNumber(departureDate);
+  const day = toDayNumber(departureDate);
   for (let k = -1; k <= 3; k++) {
     const candidate = fromDayNumber(day + k);
     const arrivalUtc = localToUtc(candidate, arrivalTime, arrivalZone);

@@ -2,7 +2,7 @@
  * Parsers for the cell values found in flight-history exports. Each returns a normalised value or throws a
  * `FieldError` whose message names the value and says what was expected; the pipeline prefixes the row.
  */
-import { isIsoDateFast as isIsoDate } from '../dayNumbers';
+import { isIsoDate } from '../dates';
 import type { TravelMode } from '../segment';
 import { quote, truncateText } from './text';
 

@@ -4,7 +4,7 @@
  * Type-only import of the schema types: nothing of zod runs here.
  */
 import type { RuleDefinition } from '../referenceData';
-import { parseYearStart } from './calendar';
+import { parseYearStart } from '../dates';
 import type { PerStayParams } from './perStay';
 import type { RollingWindowParams } from './rollingWindow';
 import type { TaxYearPresenceParams } from './taxYearPresence';

@@ -38,10 +38,9 @@
  * Cost: one pass over the sorted segments; days kept as intervals. `midnightPresenceOfParsed` reads the segments
  * evaluate.ts has already validated and parsed, in presence.ts's reading order (no date parsed twice).
  */
-import type { IsoDate } from '../dates';
-import { dayNumber } from '../dayNumbers';
+import { toDayNumber, type IsoDate } from '../dates';
 import { mergeIntervals, type DayInterval } from '../intervals';
-import { sortSegments, type ParsedSegments, type PlannedStay } from '../presence';
+import { parseSegments, readingOrder, type ParsedSegments, type PlannedStay } from '../presence';
 import type { IdentifiedSegment } from '../segment';
 
 /** Options of `midnightPresence`. */
@@ -54,61 +53,29 @@ export interface MidnightOptions {
 
 /**
  * Country (ISO 3166-1 alpha-2) -> the days (day numbers, sorted maximal runs) on which the traveller is there at
- * the end of the day, from segments in any order, as of `asOf` (local `YYYY-MM-DD`).
- * Countries with no such day are absent from the map.
+ * the end of the day, from segments in any order, as of `asOf` (local `YYYY-MM-DD`). The segments are not
+ * validated (presence.ts `parseSegments`); evaluate.ts `prepareEvaluation` with `midnightPresenceOfParsed` is the
+ * validating path. Countries with no such day are absent from the map.
  * @throws InvalidDateError when `asOf`, a segment date or a planned date is not a real `YYYY-MM-DD` date.
  */
 export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: IsoDate, options: MidnightOptions = {}): Map<string, DayInterval[]> {
-  const E = dayNumber(asOf, 'asOf');
-  const sorted = sortSegments(segments);
-  return collect(
-    sorted.length,
-    {
-      arrival: (k) => dayNumber(sorted[k]!.arrivalDate, `segment "${sorted[k]!.id}" arrivalDate`),
-      departure: (k) => dayNumber(sorted[k]!.departureDate, `segment "${sorted[k]!.id}" departureDate`),
-      country: (k) => sorted[k]!.arrivalCountry,
-      transit: (k) => !!sorted[k]!.transit,
-    },
-    E,
-    options,
-  );
+  const E = toDayNumber(asOf, 'asOf');
+  const parsed = parseSegments(segments, { validate: false });
+  return midnightPresenceOfParsed(parsed, readingOrder(parsed), E, options);
 }
 
 /**
- * `midnightPresence` on segments already validated and parsed (evaluate.ts `prepareEvaluation`), read in their
- * `readingOrder` (presence.ts), which is `sortSegments`'s order: the same result without parsing a date again.
+ * `midnightPresence` on parsed segments (presence.ts `parseSegments`), read in their `readingOrder` (presence.ts),
+ * which is `sortSegments`'s order: the one pass (see the module docstring), without parsing a date again.
  * @throws InvalidDateError for a bad planned stay date (planned stays are validated by the caller).
  */
 export function midnightPresenceOfParsed(
   parsed: ParsedSegments,
   order: ArrayLike<number>,
-  asOfDay: number,
+  E: number,
   options: MidnightOptions = {},
 ): Map<string, DayInterval[]> {
   const { arr, dep, arrC, transit, codes } = parsed;
-  return collect(
-    order.length,
-    {
-      arrival: (k) => arr[order[k]!]!,
-      departure: (k) => dep[order[k]!]!,
-      country: (k) => codes[arrC[order[k]!]!]!,
-      transit: (k) => transit[order[k]!] !== 0,
-    },
-    asOfDay,
-    options,
-  );
-}
-
-/** The k-th segment in reading order: its arrival and departure day numbers, arrival country, transit flag. */
-interface Reader {
-  arrival(k: number): number;
-  departure(k: number): number;
-  country(k: number): string;
-  transit(k: number): boolean;
-}
-
-/** The one pass of both entry points (see the module docstring). */
-function collect(n: number, at: Reader, E: number, options: MidnightOptions): Map<string, DayInterval[]> {
   const raw = new Map<string, DayInterval[]>();
   const add = (country: string, start: number, end: number) => {
     if (end < start) return;
@@ -116,17 +83,20 @@ function collect(n: number, at: Reader, E: number, options: MidnightOptions): Ma
     if (!list) raw.set(country, (list = []));
     list.push({ start, end });
   };
-  for (let i = 0; i < n; i++) {
-    const arr = at.arrival(i);
-    if (i + 1 < n) {
-      const onward = at.departure(i + 1);
-      if (at.transit(i) && options.transitException && onward === arr + 1) continue;
-      add(at.country(i), arr, onward - 1);
-    } else add(at.country(i), arr, arr <= E ? E : arr);
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const a = arr[i]!;
+    const country = codes[arrC[i]!]!;
+    if (k + 1 < n) {
+      const onward = dep[order[k + 1]!]!;
+      if (transit[i] !== 0 && options.transitException && onward === a + 1) continue;
+      add(country, a, onward - 1);
+    } else add(country, a, a <= E ? E : a);
   }
   (options.extraStays ?? []).forEach((st, k) => {
-    const a = dayNumber(st.entryDate, `extraStays[${k}].entryDate`);
-    const b = dayNumber(st.exitDate, `extraStays[${k}].exitDate`);
+    const a = toDayNumber(st.entryDate, `extraStays[${k}].entryDate`);
+    const b = toDayNumber(st.exitDate, `extraStays[${k}].exitDate`);
     add(st.country, Math.min(a, b), Math.max(a, b) - 1);
   });
   const out = new Map<string, DayInterval[]>();

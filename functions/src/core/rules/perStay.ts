@@ -31,7 +31,7 @@
  * Cost: linear in the number of runs of P and B; nothing is done per day.
  */
 import type { DayInterval } from '../intervals';
-import { sameDateMonthsLater } from './calendar';
+import { sameDateMonthsLater } from '../dates';
 
 /** Exactly one of: `maxStayDays` (days, entry day included) or `maxStayMonths` (calendar months). */
 export type PerStayParams = { maxStayDays: number; maxStayMonths?: undefined } | { maxStayMonths: number; maxStayDays?: undefined };

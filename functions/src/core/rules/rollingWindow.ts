@@ -11,7 +11,7 @@
  * Cost: linear in the number of days spanned by P plus O(maxDays x periodDays) for the latest exit date, using
  * a prefix-sum array over the span; no scan over segments. Works on a bitmap of P (`evaluateRollingWindowDays`).
  */
-import type { DayInterval, DaySet } from '../intervals';
+import { DayCounter, daySetOf, inDaySet, type DayInterval, type DaySet } from '../intervals';
 
 /** `maxDays` days allowed in any `periodDays`-day period; requires 1 <= maxDays < periodDays. */
 export interface RollingWindowParams {
@@ -33,36 +33,6 @@ export interface RollingWindowResult {
 }
 
 /**
- * P as a bitmap (`has`), and prefix counts over the days from `lo` to `hi` answering "days of P in [a, b]" in
- * O(1) for `lo < a` (only the days round the evaluation date are counted this way, see below).
- */
-class DayCounter {
-  private readonly pre: Int32Array;
-
-  constructor(
-    private readonly p: DaySet,
-    readonly lo: number,
-    readonly hi: number,
-  ) {
-    const len = hi - lo + 1;
-    this.pre = new Int32Array(len + 1);
-    for (let i = 0; i < len; i++) this.pre[i + 1] = this.pre[i]! + (this.has(lo + i) ? 1 : 0);
-  }
-
-  has(d: number): boolean {
-    return d >= this.p.first && d <= this.p.last && this.p.bits[d - this.p.first] === 1;
-  }
-
-  /** |P ∩ [a, b]|, 0 when empty (days after `hi` are not counted). */
-  count(a: number, b: number): number {
-    const x = Math.max(a, this.lo);
-    const y = Math.min(b, this.hi);
-    if (x > y) return 0;
-    return this.pre[y - this.lo + 1]! - this.pre[x - this.lo]!;
-  }
-}
-
-/**
  * Evaluates the rule on presence days `p` (sorted maximal runs, as `regionPresence` returns) at evaluation
  * date `asOf` (E):
  *
@@ -81,21 +51,6 @@ class DayCounter {
 export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, params: RollingWindowParams): RollingWindowResult {
   checkParams(params);
   return evaluateRollingWindowDays(daySetOf(p), asOf, params);
-}
-
-/** The days of intervals as a bitmap (intervals in any order; overlaps allowed). */
-function daySetOf(p: readonly DayInterval[]): DaySet {
-  let first = Infinity;
-  let last = -Infinity;
-  for (const iv of p) {
-    if (iv.start > iv.end) continue;
-    if (iv.start < first) first = iv.start;
-    if (iv.end > last) last = iv.end;
-  }
-  if (first > last) return { first: 0, last: -1, bits: new Uint8Array(0) };
-  const bits = new Uint8Array(last - first + 1);
-  for (const iv of p) if (iv.start <= iv.end) bits.fill(1, iv.start - first, iv.end - first + 1);
-  return { first, last, bits };
 }
 
 function checkParams(params: RollingWindowParams): void {
@@ -120,9 +75,12 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
   // Every window counted from here on starts after E - T (the period of E, and of the days after E that the
   // latest exit and the next entry look at), so prefix counts are needed from E - T only; wide enough at the end
   // for the windows of [E, E + M] and of any next-entry candidate.
+  // P as a bitmap (`has`, any day) and its counter over lo..hi (`P.count`): only the days round the evaluation
+  // date are counted, see above.
+  const has = (d: number) => inDaySet(p, d);
   const lo = E - T;
   const hi = Math.max(last, E + M) + T + 1;
-  const P = new DayCounter(p, lo, hi);
+  const P = new DayCounter(lo, hi, has);
   const windowCount = (d: number) => P.count(d - T + 1, d);
 
   const daysUsed = windowCount(E);
@@ -144,32 +102,21 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
   }
 
   let currentStayStart: number | null = null;
-  if (P.has(E)) {
+  if (has(E)) {
     let d = E;
-    while (P.has(d - 1)) d--;
+    while (has(d - 1)) d--;
     currentStayStart = d;
   }
 
   // "Tight" days of P after E: exactly at the limit, so one more day in their window would break it. Only days
   // after E are ever asked about (next-entry candidates are from E on).
-  const from = E + 1;
-  const len = Math.max(0, hi - from + 1);
-  const tightPre = new Int32Array(len + 1);
-  for (let i = 0; i < len; i++) {
-    const d = from + i;
-    tightPre[i + 1] = tightPre[i]! + (P.has(d) && windowCount(d) === M ? 1 : 0);
-  }
-  const tightCount = (a: number, b: number) => {
-    const x = Math.max(a, from);
-    const y = Math.min(b, hi);
-    return x > y ? 0 : tightPre[y - from + 1]! - tightPre[x - from]!;
-  };
+  const tight = new DayCounter(E + 1, hi, (d) => has(d) && windowCount(d) === M);
 
   let nextEntry: number | null = null;
   for (let n = E; n <= hi; n++) {
-    if (P.has(n)) continue;
+    if (has(n)) continue;
     if (windowCount(n) + 1 > M) continue;
-    if (tightCount(n + 1, n + T - 1) > 0) continue;
+    if (tight.count(n + 1, n + T - 1) > 0) continue;
     nextEntry = n;
     break;
   }
@@ -184,9 +131,9 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
   let latestExit: number | null = null;
   for (let d = E; ; d++) {
     let ok = true;
-    if (!P.has(d)) {
+    if (!has(d)) {
       for (let q = d + 1; q <= d + T - 1 && q <= last; q++) {
-        if (!P.has(q)) continue;
+        if (!has(q)) continue;
         const s = slackOf(q);
         if (s < 0) continue; // already over the limit without the extension: not "pushed over" by it
         if (s === 0) {
@@ -225,7 +172,8 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
 export function daysInPeriodSeries(p: readonly DayInterval[], from: number, to: number, periodDays: number): number[] {
   if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`periodDays must be a positive integer, got ${periodDays}`);
   if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) throw new RangeError(`need integer days from <= to, got ${from}..${to}`);
-  const P = new DayCounter(daySetOf(p), from - periodDays + 1, to);
+  const set = daySetOf(p);
+  const P = new DayCounter(from - periodDays + 1, to, (d) => inDaySet(set, d));
   const out = new Array<number>(to - from + 1);
   for (let d = from; d <= to; d++) out[d - from] = P.count(d - periodDays + 1, d);
   return out;

@@ -16,7 +16,7 @@
  * Cost: linear in the number of runs of P plus the number of tax years it spans.
  */
 import type { DayInterval } from '../intervals';
-import { checkYearStart, yearPeriodOf, type YearStart } from './calendar';
+import { checkYearStart, yearPeriodOf, type YearStart } from '../dates';
 
 /** `minDays` days (at least) in a tax year starting every year on `yearStart`. */
 export interface TaxYearPresenceParams {

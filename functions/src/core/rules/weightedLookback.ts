@@ -24,7 +24,7 @@
  * Cost: linear in the number of runs of P.
  */
 import type { DayInterval } from '../intervals';
-import { checkYearStart, yearPeriodOf, type YearStart } from './calendar';
+import { checkYearStart, yearPeriodOf, type YearStart } from '../dates';
 
 /** A non-negative rational number. */
 export interface Fraction {

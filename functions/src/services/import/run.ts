@@ -4,7 +4,7 @@
  * flights (duplicates.ts), create them with their timeline records and the evaluation (segments.ts), and write the
  * final status (status.ts).
  */
-import { todayIn } from '../../core/dates';
+import { todayIn } from '../../core/timeZones';
 import type { ImportOptions as PipelineOptions } from '../../core/import';
 import { ImportFileError, type ImportResult, type SkippedRow } from '../../core/import/types';
 import { errorReason, logEvent } from '../../log';

@@ -5,10 +5,9 @@
  * boundaries (6 April, 1 July, 1 January, ...), leap years and planned days.
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../../../functions/src/core/dates';
+import { fromDayNumber, parseYearStart, toDayNumber, yearPeriodOf } from '../../../../functions/src/core/dates';
 import { expandDays, mergeIntervals } from '../../../../functions/src/core/intervals';
 import type { IdentifiedSegment } from '../../../../functions/src/core/segment';
-import { parseYearStart, yearPeriodOf } from '../../../../functions/src/core/rules/calendar';
 import { midnightPresence } from '../../../../functions/src/core/rules/midnightPresence';
 import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/taxYearPresence';
 import { seg } from '../build';

@@ -5,9 +5,8 @@
  * IRS Publication 519's example, statutory boundary cases, and a property test against the naive reference.
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../../../functions/src/core/dates';
+import { fromDayNumber, parseYearStart, toDayNumber } from '../../../../functions/src/core/dates';
 import { expandDays, mergeIntervals } from '../../../../functions/src/core/intervals';
-import { parseYearStart } from '../../../../functions/src/core/rules/calendar';
 import {
   evaluateWeightedLookback,
   parseFraction,
