@@ -147,6 +147,35 @@ export function resolveRuleIds(reference: ReferenceData, ids: readonly string[] 
   return out;
 }
 
+/** Most rules one profile can track (`users/{uid}.trackedRules`; the security rules enforce it too). */
+export const MAX_TRACKED_RULES = 10;
+
+/** The rules a traveller tracks, resolved against the reference data. */
+export interface TrackedRules {
+  /** Rows of `reference.definitions` to evaluate, in the profile's order, repeats dropped. */
+  definitions: RuleDefinition[];
+  /** Ids in the profile that are not rows of the reference data (a rule withdrawn from the seed), in order. */
+  unknown: string[];
+}
+
+/**
+ * The rules a traveller tracks: `trackedRules` from the profile, or, when the profile has none (absent or null),
+ * the default rules (`reference.rules`: the Schengen short-stay rule, evaluated for everyone and marked
+ * `applies: false` for the nationalities it exempts). An empty list tracks nothing. Unknown ids never throw: a
+ * stored profile may name a rule the seed no longer has; they are returned in `unknown` for a warning.
+ */
+export function trackedDefinitions(reference: ReferenceData, trackedRules: readonly string[] | null | undefined): TrackedRules {
+  const ids = trackedRules ?? reference.rules.map((r) => r.id);
+  const definitions: RuleDefinition[] = [];
+  const unknown: string[] = [];
+  for (const id of new Set(ids)) {
+    const d = reference.definition(id);
+    if (d) definitions.push(d);
+    else unknown.push(id);
+  }
+  return { definitions, unknown };
+}
+
 const DefinitionsSchema = z.array(RuleDefinitionSchema);
 
 /**
