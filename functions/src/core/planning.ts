@@ -5,18 +5,21 @@
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
-import { PlannedStaySchema, prepareEvaluation, rulePresence, type EvaluateOptions } from './evaluate';
+import { PlannedStaySchema, prepareEvaluation, rulePresence, type EvaluateOptions, type PreparedEvaluation } from './evaluate';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import type { PlannedStay } from './presence';
 import type { ReferenceData } from './referenceData';
 import { evaluateRollingWindow } from './rules/rollingWindow';
-import type { IdentifiedSegment } from './segment';
+import { IsoDateSchema, type IdentifiedSegment } from './segment';
 import { parseOrThrow } from './validation';
 
 export type { PlannedStay } from './presence';
 
 /**
- * Result of a plan for one rule.
+ * Result of a plan for one rule (one element of the `planTrip` callable's `results`: the app's contract,
+ * schemas/callables/plan-trip-response.json, is generated from this schema).
+ * - `applies`, `reason`: whether the rule binds the traveller (core/applicability.ts); `reason` says why not in one
+ *   sentence naming the nationality, null when it applies.
  * - `complies`: the plan causes no violation: no planned day in the region is over the limit and no day of
  *   the existing presence that was within the limit is pushed over it (a violation that exists without the plan
  *   is not blamed on it).
@@ -27,16 +30,27 @@ export type { PlannedStay } from './presence';
  * - `firstViolationDate`: the earliest day the plan puts over the limit (null when it complies).
  * - `earliestCompliantEntryDate`: the plan shifted forward day by day, keeping its shape, until it complies;
  *   the first stay's shifted entry date; null when even a plan far beyond all presence breaks the rule.
+ * Dates are local calendar dates `YYYY-MM-DD`.
  */
-export interface TripPlanResult {
-  ruleId: string;
-  applies: boolean;
-  /** Why the rule does not apply (an exempt nationality), or null. */
-  reason: string | null;
-  complies: boolean;
-  latestExitDate: string | null;
-  firstViolationDate: string | null;
-  earliestCompliantEntryDate: string | null;
+export const TripPlanResultSchema = z.strictObject({
+  ruleId: z.string(),
+  applies: z.boolean(),
+  reason: z.string().nullable(),
+  complies: z.boolean(),
+  latestExitDate: IsoDateSchema.nullable(),
+  firstViolationDate: IsoDateSchema.nullable(),
+  earliestCompliantEntryDate: IsoDateSchema.nullable(),
+});
+export type TripPlanResult = z.infer<typeof TripPlanResultSchema>;
+
+const PlanStaysSchema = z.array(PlannedStaySchema).min(1, { message: 'must contain at least one stay' });
+
+/**
+ * Validated planned stays (at least one).
+ * @throws ValidationError naming the field: `stays: [1].exitDate must not be before entryDate`.
+ */
+export function parsePlannedStays(stays: readonly PlannedStay[]): PlannedStay[] {
+  return parseOrThrow(PlanStaysSchema, stays, 'stays');
 }
 
 /**
@@ -64,9 +78,9 @@ function planRegionDays(
 /**
  * Finds the earliest day that added days put over the limit, for many candidate plans against one base
  * presence: the base is indexed once (prefix counts over [lo, hi]); each check costs O(plan span + periodDays)
- * and allocates nothing.
+ * and allocates nothing. Also used for every rolling-window row by planRules.ts.
  */
-class ViolationChecker {
+export class ViolationChecker {
   private readonly inBase: Uint8Array;
   private readonly basePre: Int32Array;
   private added: Int32Array;
@@ -139,8 +153,16 @@ class ViolationChecker {
  * @throws ValidationError for bad stays (`stays[1].exitDate ...`), a bad `asOf` or segment (as `evaluateTravel`).
  */
 export function planTrips(segments: readonly IdentifiedSegment[], stays: readonly PlannedStay[], options: EvaluateOptions): TripPlanResult[] {
-  const parsed = parseOrThrow(z.array(PlannedStaySchema).min(1, { message: 'must contain at least one stay' }), stays, 'stays');
-  const prepared = prepareEvaluation(segments, options);
+  return planTripsPrepared(prepareEvaluation(segments, options), stays);
+}
+
+/**
+ * `planTrips` on an evaluation already prepared without the planned stays (its `extraStays` count as existing
+ * presence), so that a caller planning other rules too (planRules.ts) validates the segments once.
+ * @throws ValidationError for bad stays (`stays[1].exitDate ...`).
+ */
+export function planTripsPrepared(prepared: PreparedEvaluation, stays: readonly PlannedStay[]): TripPlanResult[] {
+  const parsed = parsePlannedStays(stays);
   const ref = prepared.reference;
   const plan = parsed
     .map((s) => ({ country: s.country, a: toDayNumber(s.entryDate), b: toDayNumber(s.exitDate) }))
