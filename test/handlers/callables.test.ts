@@ -1,7 +1,10 @@
 /**
  * The callables `planTrip` and `deleteAccount`, the sign-up blocking function and the scheduled recompute,
- * through firebase-functions-test, against the in-memory repository and a local-directory storage.
+ * through firebase-functions-test, against the in-memory repository and a local-directory storage. planTrip's
+ * responses are checked against PlanTripResponseSchema; its README example is checked against a real call.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
 import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import type { CallableRequest } from 'firebase-functions/v2/https';
@@ -343,6 +346,18 @@ describe('planTrip: every tracked rule, by kind', () => {
     await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['JP'], trackedRules: ['jp-temporary-visitor-90'] }));
     const res = await call(callRequest({ trips: [{ country: 'JP', entryDate: '2027-01-01', exitDate: '2027-04-30' }] }, { uid: UID }));
     expect(res.rules[0]).toMatchObject({ applies: false, reason: expect.stringMatching(/Japan \(JP\) nationals are exempt/), plan: { type: 'limit', complies: false, firstViolationDate: '2027-04-01' } });
+  });
+
+  test('the README\'s example response is what planTrip answers for its traveller', async () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**`planTrip`**'), readme.indexOf('**`deleteAccount`**'));
+    const block = /```json\n([\s\S]*?)```/.exec(section);
+    expect(block).not.toBeNull();
+    const res = await plan(['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt-183'], [seg('GB', 'FR', '2026-06-01'), seg('FR', 'GB', '2026-06-20'), seg('GB', 'US', '2026-10-01')], [
+      { country: 'US', entryDate: '2026-11-24', exitDate: '2027-01-15' },
+      { country: 'GB', entryDate: '2027-01-16', exitDate: '2027-06-30' },
+    ]);
+    expect(res).toEqual(JSON.parse(block![1]!));
   });
 
   test('reads only the profile and the timeline, however many rules are tracked (no read per rule)', async () => {
