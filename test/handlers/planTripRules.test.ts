@@ -14,28 +14,17 @@
 import fc from 'fast-check';
 import { fromDayNumber, toDayNumber } from '../../functions/src/core/dates';
 import { loadReferenceData, type RuleDefinition } from '../../functions/src/core/referenceData';
-import type { IdentifiedSegment } from '../../functions/src/core/segment';
 import { MemoryRepository } from '../../functions/src/repository/memory';
 import { newProfile } from '../../functions/src/services/account';
 import { PlanTripResponseSchema, planTripForUser } from '../../functions/src/services/plan';
 import { setLogSink } from '../../functions/src/log';
-import { naiveCausedViolation, naivePresence, naiveRegionDays, naiveRule, type NaivePresence, type NaiveSegment } from '../unit/core/naiveReference';
+import { naiveCausedViolation, naivePresence, naiveRegionDays, naiveRule, toNaive, type NaivePresence, type NaiveSegment } from '../unit/core/naiveReference';
 import { naiveMidnight, naivePerStay, naivePerStayOverDays, naiveTaxYear, naiveTaxYearEnd, naiveTaxYearStart, naiveWeighted } from '../unit/core/rules/naiveRules';
 import { buildItinerary, stepArb } from '../unit/core/rules/itinerary';
 
 const ref = loadReferenceData();
 const UID = 'prop';
 type Stay = { country: string; entryDate: string; exitDate: string };
-
-const toNaive = (s: IdentifiedSegment): NaiveSegment => ({
-  id: s.id,
-  departureCountry: s.departureCountry,
-  arrivalCountry: s.arrivalCountry,
-  departureDate: s.departureDate,
-  arrivalDate: s.arrivalDate,
-  departureTime: s.departureTime,
-  transit: s.transit,
-});
 
 /** Day numbers of the union of some countries' dates. */
 function countriesDays(byCountry: ReadonlyMap<string, Set<string>>, countries: readonly string[]): Set<number> {
