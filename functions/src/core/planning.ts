@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
-import { PlannedStaySchema, prepareEvaluation, rulePresence, type EvaluateOptions } from './evaluate';
+import { PlannedStaySchema, prepareEvaluation, rulePresence, type EvaluateOptions, type PreparedEvaluation } from './evaluate';
 import { DayCounter, daySetOf, inDaySet, intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import type { PlannedStay } from './presence';
 import type { ReferenceData } from './referenceData';
@@ -43,6 +43,16 @@ export const TripPlanResultSchema = z.strictObject({
 });
 export type TripPlanResult = z.infer<typeof TripPlanResultSchema>;
 
+const PlanStaysSchema = z.array(PlannedStaySchema).min(1, { message: 'must contain at least one stay' });
+
+/**
+ * Validated planned stays (at least one).
+ * @throws ValidationError naming the field: `stays: [1].exitDate must not be before entryDate`.
+ */
+export function parsePlannedStays(stays: readonly PlannedStay[]): PlannedStay[] {
+  return parseOrThrow(PlanStaysSchema, stays, 'stays');
+}
+
 /**
  * Days of the stays (shifted by `shift` days) in `region`, on the dates the country is a member, less the days a
  * residence permit of that country covers (`excluded`, see applicability.ts).
@@ -69,9 +79,9 @@ function planRegionDays(
  * Finds the earliest day that added days put over the limit, for many candidate plans against one base
  * presence: the base is counted once over [lo, hi] (intervals.ts `DayCounter`); each check counts the plan's
  * added days with a second counter whose buffer is reused, so it costs O(plan span + periodDays) and allocates
- * nothing.
+ * nothing. Also used for every rolling-window row by planRules.ts.
  */
-class ViolationChecker {
+export class ViolationChecker {
   private readonly base: DayCounter;
   private readonly added = new DayCounter();
 
@@ -123,8 +133,16 @@ class ViolationChecker {
  * @throws ValidationError for bad stays (`stays[1].exitDate ...`), a bad `asOf` or segment (as `evaluateTravel`).
  */
 export function planTrips(segments: readonly IdentifiedSegment[], stays: readonly PlannedStay[], options: EvaluateOptions): TripPlanResult[] {
-  const parsed = parseOrThrow(z.array(PlannedStaySchema).min(1, { message: 'must contain at least one stay' }), stays, 'stays');
-  const prepared = prepareEvaluation(segments, options);
+  return planTripsPrepared(prepareEvaluation(segments, options), stays);
+}
+
+/**
+ * `planTrips` on an evaluation already prepared without the planned stays (its `extraStays` count as existing
+ * presence), so that a caller planning other rules too (planRules.ts) validates the segments once.
+ * @throws ValidationError for bad stays (`stays[1].exitDate ...`).
+ */
+export function planTripsPrepared(prepared: PreparedEvaluation, stays: readonly PlannedStay[]): TripPlanResult[] {
+  const parsed = parsePlannedStays(stays);
   const ref = prepared.reference;
   const plan = parsed
     .map((s) => ({ country: s.country, a: toDayNumber(s.entryDate), b: toDayNumber(s.exitDate) }))

@@ -45,7 +45,11 @@ export const CountriesFileSchema = z.strictObject({
   countries: z.array(CountrySchema).min(1),
 });
 
-const RuleIdSchema = z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a lower-case id such as "schengen-90-180"' });
+/** A rule id (a row of seed/visaRules.json): lower-case letters, digits and hyphens, at most 64 characters. */
+export const RuleIdSchema = z
+  .string()
+  .max(64)
+  .regex(/^[a-z0-9-]+$/, { message: 'must be a lower-case id such as "schengen-90-180"' });
 const RollingWindowParamsSchema = z.strictObject({ maxDays: z.number().int().min(1), periodDays: z.number().int().min(2).max(3660) });
 const maxBelowPeriod = {
   check: (r: { params: { maxDays: number; periodDays: number } }) => r.params.maxDays < r.params.periodDays,

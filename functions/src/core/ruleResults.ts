@@ -147,6 +147,35 @@ export function resolveRuleIds(reference: ReferenceData, ids: readonly string[] 
   return out;
 }
 
+/** Most rules one profile can track (`users/{uid}.trackedRules`; the security rules enforce it too). */
+export const MAX_TRACKED_RULES = 10;
+
+/** The rules a traveller tracks, resolved against the reference data. */
+export interface TrackedRules {
+  /** Rows of `reference.definitions` to evaluate, in the profile's order, repeats dropped. */
+  definitions: RuleDefinition[];
+  /** Ids in the profile that are not rows of the reference data (a rule withdrawn from the seed), in order. */
+  unknown: string[];
+}
+
+/**
+ * The rules a traveller tracks: `trackedRules` from the profile, or, when the profile has none (absent or null),
+ * the default rules (`reference.rules`: the Schengen short-stay rule, evaluated for everyone and marked
+ * `applies: false` for the nationalities it exempts). An empty list tracks nothing. Unknown ids never throw: a
+ * stored profile may name a rule the seed no longer has; they are returned in `unknown` for a warning.
+ */
+export function trackedDefinitions(reference: ReferenceData, trackedRules: readonly string[] | null | undefined): TrackedRules {
+  const ids = trackedRules ?? reference.rules.map((r) => r.id);
+  const definitions: RuleDefinition[] = [];
+  const unknown: string[] = [];
+  for (const id of new Set(ids)) {
+    const d = reference.definition(id);
+    if (d) definitions.push(d);
+    else unknown.push(id);
+  }
+  return { definitions, unknown };
+}
+
 const DefinitionsSchema = z.array(RuleDefinitionSchema);
 
 /**
@@ -157,19 +186,49 @@ const DefinitionsSchema = z.array(RuleDefinitionSchema);
  *   `RuleDefinitionSchema` (rows of `prepared.reference.definitions` are already valid).
  */
 export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): RuleResult[] {
-  const valid = definitions.every((d) => prepared.reference.definitions.includes(d)) ? definitions : parseOrThrow(DefinitionsSchema, definitions, 'definitions');
+  const valid = validDefinitions(prepared, definitions);
+  const midnightOf = midnightCache(prepared);
+  return valid.map((d) => evaluateDefinition(prepared, d, midnightOf));
+}
+
+/**
+ * `definitions` when every one is a row of `prepared.reference` (already valid), else parsed.
+ * @throws ValidationError naming the field, as `evaluateDefinitions`.
+ */
+export function validDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): readonly RuleDefinition[] {
+  return definitions.every((d) => prepared.reference.definitions.includes(d)) ? definitions : parseOrThrow(DefinitionsSchema, definitions, 'definitions');
+}
+
+/** Midnight presence by country (rules/midnightPresence.ts) of one prepared evaluation, derived once per transit option. */
+export type MidnightOf = (transitException: boolean) => ReadonlyMap<string, readonly DayInterval[]>;
+
+/** A `MidnightOf` for `prepared` (planned stays included) that derives each transit option at most once. */
+export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
   const midnight = new Map<boolean, Map<string, DayInterval[]>>();
-  const midnightOf = (transitException: boolean) => {
+  return (transitException: boolean) => {
     let m = midnight.get(transitException);
     if (!m) midnight.set(transitException, (m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays })));
     return m;
   };
-  return valid.map((d) => evaluateDefinition(prepared, d, midnightOf));
+}
+
+/**
+ * The days a rule counts (sorted maximal runs, recorded and planned): under the `midnight` convention its
+ * midnight days, else `definitionDays` (see the module docstring). What each kind's engine receives as P.
+ */
+export function countedDays(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf = midnightCache(prepared)): DayInterval[] {
+  if (d.kind === 'tax-year-presence' && d.convention === 'midnight') return midnightDays(prepared, d, midnightOf(d.params.transitException === true));
+  return definitionDays(prepared, d);
+}
+
+/** A per-stay row's bridge days (`params.continuesThrough`): the union of those countries' presence days. */
+export function bridgeDays(prepared: PreparedEvaluation, d: Of<'per-stay'>): DayInterval[] {
+  return unionOf(prepared, d.params.continuesThrough ?? []);
 }
 
 const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
 
-function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: (transitException: boolean) => Map<string, DayInterval[]>): RuleResult {
+function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf): RuleResult {
   const base = { ruleId: d.id, kind: d.kind, ...ruleApplicability(d, prepared.nationalities, prepared.asOfDay, prepared.reference) };
   const E = prepared.asOfDay;
   switch (d.kind) {
@@ -187,8 +246,7 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       return { ruleId, kind: 'rolling-window', ...entry };
     }
     case 'per-stay': {
-      const bridge = unionOf(prepared, d.params.continuesThrough ?? []);
-      const r = evaluatePerStay(definitionDays(prepared, d), E, perStayParams(d), bridge);
+      const r = evaluatePerStay(definitionDays(prepared, d), E, perStayParams(d), bridgeDays(prepared, d));
       return {
         ...base,
         kind: 'per-stay',
@@ -202,8 +260,7 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       };
     }
     case 'tax-year-presence': {
-      const days = d.convention === 'midnight' ? midnightDays(prepared, d, midnightOf(d.params.transitException === true)) : definitionDays(prepared, d);
-      const r = evaluateTaxYearPresence(days, E, taxYearPresenceParams(d));
+      const r = evaluateTaxYearPresence(countedDays(prepared, d, midnightOf), E, taxYearPresenceParams(d));
       return {
         ...base,
         kind: 'tax-year-presence',

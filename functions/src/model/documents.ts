@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema } from '../core/applicability';
+import { RuleIdSchema } from '../core/referenceData';
+import { MAX_TRACKED_RULES } from '../core/ruleResults';
 import {
   CountryCodeSchema,
   IsoDateSchema,
@@ -54,6 +56,16 @@ export const ProfileEditableSchema = z.strictObject({
    * state during validity is not counted by the Schengen rule (Reg. (EU) 2016/399 Art. 6(2)). Absent = none.
    */
   residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS).optional(),
+  /**
+   * Ids of the rules (seed/visaRules.json rows, `visaRules/{ruleId}`) the traveller tracks, each with its status
+   * document `visaStatus/{ruleId}`. Absent = the default rules (the Schengen short-stay rule); `[]` = none.
+   * Ids the reference data does not have are kept but not evaluated (a warning in `summaries/countryDays`).
+   */
+  trackedRules: z
+    .array(RuleIdSchema)
+    .max(MAX_TRACKED_RULES)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'must not name a rule twice' })
+    .optional(),
 });
 
 /** `users/{uid}`: the profile. `email`, timestamps and `nextAlertAt` are written by the backend only. */

@@ -1,13 +1,17 @@
 /**
- * Trip planning (Firebase-free): would one or more hypothetical trips keep the traveller within every visa rule?
- * Reads the user's stored segments and profile, evaluates with the core (core/planning.ts), stores nothing.
+ * Trip planning (Firebase-free): would one or more hypothetical trips keep the traveller within every rule they
+ * track? Reads the user's profile and timeline (or, for a user without a timeline yet, the segments), evaluates
+ * with the core (core/planning.ts for the default rules' `results`, core/planRules.ts for every tracked rule),
+ * stores nothing.
  */
 import { z } from 'zod';
 import { addDays } from '../core/dates';
-import { PlannedStaySchema } from '../core/evaluate';
-import { todayIn } from '../core/timeZones';
-import { TripPlanResultSchema, planTrips, type PlannedStay } from '../core/planning';
+import { PlannedStaySchema, prepareEvaluation } from '../core/evaluate';
+import { RulePlanSchema, planRulesPrepared } from '../core/planRules';
+import { TripPlanResultSchema, planTripsPrepared, type PlannedStay } from '../core/planning';
+import { trackedDefinitions } from '../core/ruleResults';
 import { IsoDateSchema } from '../core/segment';
+import { todayIn } from '../core/timeZones';
 import { ValidationError, parseOrThrow } from '../core/validation';
 import { logEvent } from '../log';
 import type { Repository } from '../repository/types';
@@ -27,14 +31,24 @@ export const PlanTripRequestSchema = z.strictObject({
 export type PlanTripRequest = z.infer<typeof PlanTripRequestSchema>;
 
 /**
- * `planTrip` response: `asOf`, the evaluation date (the user's local today, `YYYY-MM-DD` in the profile's time zone),
- * and one result per visa rule (core/planning.ts `TripPlanResultSchema`). The app's contract
- * (schemas/callables/plan-trip-response.json) is generated from this schema; the handler tests parse real responses
- * with it, so the two cannot drift apart.
+ * `planTrip` response:
+ * - `asOf`: the evaluation date, the user's local today (`YYYY-MM-DD` in the profile's time zone);
+ * - `results`: the default rules (the Schengen short-stay rule) in the shape the app has read since before
+ *   issue 12 (core/planning.ts `TripPlanResultSchema`), whatever the profile tracks;
+ * - `rules`: one entry per rule the profile tracks (`trackedRules`; absent = the default rules, `[]` = none), in
+ *   the profile's order: `ruleId`, `kind`, `applies`, `reason`, the kind's outputs as of `asOf` with the planned
+ *   trips counted, and `plan`, the verdict on the plan (core/planRules.ts): `{ type: "limit", complies,
+ *   firstViolationDate }` for rolling-window and per-stay, `{ type: "threshold", metDuringPlan, metOn, years }`
+ *   for tax-year-presence and weighted-lookback (reaching a threshold is not a violation);
+ * - `unknownRuleIds`: ids the profile tracks that the reference data does not have (a rule withdrawn), not
+ *   evaluated.
+ * The handler tests parse real responses with this schema, so the two cannot drift apart.
  */
 export const PlanTripResponseSchema = z.strictObject({
   asOf: IsoDateSchema,
   results: z.array(TripPlanResultSchema),
+  rules: z.array(RulePlanSchema),
+  unknownRuleIds: z.array(z.string()).describe('Tracked rule ids the reference data does not have; not evaluated.'),
 });
 export type PlanTripResponse = z.infer<typeof PlanTripResponseSchema>;
 
@@ -61,7 +75,12 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const tl = decodeTimeline(uid, await repo.readTimeline(uid));
   const { segments } = coreSegmentsOf(tl ? tl.liveSegments() : await repo.listSegments(uid));
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
-  const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
-  logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: results.length });
-  return { asOf, results };
+  // One preparation for both answers: the segments are validated and parsed once; the rules come from the bundled
+  // reference data, so tracking more rules costs no read.
+  const prepared = prepareEvaluation(segments, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
+  const results = planTripsPrepared(prepared, stays);
+  const tracked = trackedDefinitions(prepared.reference, profile?.trackedRules);
+  const rules = planRulesPrepared(prepared, stays, tracked.definitions);
+  logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: rules.length, unknownRules: tracked.unknown.join(',') || undefined });
+  return { asOf, results, rules, unknownRuleIds: tracked.unknown };
 }

@@ -1,9 +1,14 @@
 /**
  * `travel-days report --rule ID` (repeatable) and `--rules all`: the `ruleResults` JSON array (one entry per
- * selected rule, every kind), the text lines per kind, and the errors (unknown id, bad `--rules`). Without the
- * flags the report is as before (test/unit/cli/report.test.ts checks its exact keys).
+ * selected rule, every kind), the text lines per kind, the `--html` page's cards of the chosen rules, and the
+ * errors (unknown id, bad `--rules`). Without the flags the report is as before (test/unit/cli/report.test.ts
+ * checks its exact keys).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { renderHtml } from '../../../functions/src/cli/render/html';
+import { prepareEvaluation } from '../../../functions/src/core/evaluate';
 import { loadReferenceData } from '../../../functions/src/core/referenceData';
 import { run } from './runReport';
 
@@ -115,5 +120,98 @@ describe('report --rule / --rules all', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toMatch(message);
+  });
+});
+
+describe('report --html with --rule / --rules all: the chosen rules, every kind', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-report-rules-html-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The page for `flags`, with dates in sentences read as text (they are <time> elements). */
+  async function page(name: string, ...flags: string[]): Promise<string> {
+    const out = path.join(dir, name);
+    const r = await run(['report', FILE, ...AS_OF, '--html', out, ...flags]);
+    expect([r.code, r.err]).toEqual([0, `travel-days: wrote ${out} (report page)\n`]);
+    return fs.readFileSync(out, 'utf8').replace(/<time datetime="(\d{4}-\d\d-\d\d)">\1<\/time>/g, '$1');
+  }
+  /** The card of one rule (its <section>). */
+  const card = (html: string, id: string) => {
+    const m = new RegExp(`<section class="card rule" data-rule="${id}" data-kind="[a-z-]+">.*?</section>`).exec(html);
+    expect(m).not.toBeNull();
+    return m![0];
+  };
+
+  test('--rules all: one card per rule in file order with its kind; sentences and every output of the kind; nothing fetched', async () => {
+    const html = await page('all.html', '--rules', 'all');
+    expect([...html.matchAll(/<section class="card rule" data-rule="([^"]+)" data-kind="([^"]+)">/g)].map((m) => [m[1], m[2]])).toEqual(ref.definitions.map((d) => [d.id, d.kind]));
+    expect(html).not.toMatch(/https?:|\/\/[a-z]|<script|<link|<img|<iframe|@import|@font-face|src=/i);
+    // The rolling windows keep their chart: Schengen and Türkiye (over a country). No trip is planned in either
+    // (the plan is the UK), so no planned area and no url() at all.
+    expect([...html.matchAll(/<svg class="chart" [^>]*data-rule="([^"]+)"/g)].map((m) => m[1])).toEqual(['schengen-90-180', 'tr-visa-exempt-90-180']);
+    expect(html).not.toContain('url(');
+
+    const tr = card(html, 'tr-visa-exempt-90-180');
+    expect(tr).toContain('<p class="verdict ok">47 of 90 days used in Türkiye in the 180 days from 2025-10-13 to 2026-04-10: 43 days left.</p>');
+    expect(tr).toMatch(/<svg class="chart" [^>]*data-rule="tr-visa-exempt-90-180"[^>]*data-peak-recorded="47"/);
+    expect(tr).toContain('<line class="limit-line" data-days="90"');
+
+    const vwp = card(html, 'us-vwp-90-per-admission');
+    expect(vwp).toContain('<p class="sub">At most 90 days per visit in United States (with PR, VI, GU, MP).</p>');
+    expect(vwp).toContain('<p class="verdict ok">This visit: since 2026-03-01, 41 days of 90.</p>');
+    expect(vwp).toContain('<p>49 days left in this visit: latest exit date 2026-05-29.</p>');
+    expect(vwp).not.toContain('<svg');
+    // The planned UK visit runs past its 6 months: a limit broken by the plan is red.
+    expect(card(html, 'uk-visitor-6-months')).toContain('<p>First violation date: 2026-10-20.</p>');
+    expect(card(html, 'uk-visitor-6-months')).toMatch(/<p class="verdict over">/);
+
+    // Thresholds are not kept or broken: a neutral verdict.
+    const srt = card(html, 'uk-srt-183');
+    expect(srt).toContain('<p class="sub">At least 183 days in a tax year (2026-04-06 to 2027-04-05), a day counted when there at midnight.</p>');
+    expect(srt).toContain('<p class="verdict info">Days this tax year: 0, 244 more planned.</p>');
+    expect(srt).toContain('<p>You will reach 183 days in the United Kingdom tax year on 2026-10-19 (with the planned trips).</p>');
+    expect(srt).toContain('<tr><th><code>byTaxYear</code></th><td>taxYearStart 2025-04-06, taxYearEnd 2026-04-05, days 31, met no, metOn none</td></tr>');
+    const spt = card(html, 'us-substantial-presence');
+    expect(spt).toContain('<p class="verdict info">US substantial presence test: 101 weighted days of 183 (2026: 41 x 1, 2025: 120 x 1/3, 2024: 120 x 1/6), not met.</p>');
+    expect(spt).toContain('<tr><th><code>weightedDays</code></th><td>101 (606/6)</td></tr>');
+    expect(spt).toContain('<tr><th><code>daysByYear</code></th><td>41, 120, 120</td></tr>');
+
+    // Every output of each kind is in its card's table, under its --json name.
+    const json = JSON.parse((await run(['report', FILE, '--json', ...AS_OF, '--rules', 'all'])).out).ruleResults as Record<string, unknown>[];
+    for (const r of json) {
+      const names = [...card(html, r.ruleId as string).matchAll(/<tr><th><code>([A-Za-z]+)<\/code><\/th>/g)].map((m) => m[1]);
+      expect(names).toEqual(KEYS[r.kind as string]);
+    }
+  });
+
+  test('--rule us-vwp-90-per-admission: only that card (not the default Schengen one)', async () => {
+    const html = await page('one.html', '--rule', 'us-vwp-90-per-admission');
+    expect([...html.matchAll(/<section class="card rule" data-rule="([^"]+)"/g)].map((m) => m[1])).toEqual(['us-vwp-90-per-admission']);
+  });
+
+  test('--nationality US: a US rule says it does not apply, with the reason, and shows no verdict on numbers', async () => {
+    const html = await page('us.html', '--rule', 'us-substantial-presence', '--nationality', 'US');
+    expect(card(html, 'us-substantial-presence')).toContain('<p class="verdict info">This rule does not apply to you: United States (US) nationals are exempt from US substantial presence test.</p>');
+  });
+
+  test('text in a rule entry is escaped (an id and a reason with markup, as a broken seed could give)', () => {
+    const prepared = prepareEvaluation([], { asOf: '2026-04-10' });
+    const entry = {
+      ruleId: '<b>x</b>',
+      kind: 'per-stay' as const,
+      applies: false,
+      reason: '<script>alert(1)</script> & "you"',
+      currentStayStart: null,
+      currentStayDays: 0,
+      maxStayDays: 90,
+      daysRemaining: 90,
+      latestExitDate: '2026-07-08',
+      overstayDays: 0,
+      firstViolationDate: null,
+    };
+    const report = { asOf: '2026-04-10', countryDays: {}, countryDaysByYear: {}, rules: [], ruleResults: [entry], warnings: [] };
+    const html = renderHtml({ report, prepared, stays: [], file: 'x.json', reference: ref });
+    expect(html).toContain('data-rule="&#60;b&#62;x&#60;/b&#62;"');
+    expect(html).toContain('This rule does not apply to you: &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;you&#34;.');
+    expect(html).not.toMatch(/<script|<b>/);
   });
 });

@@ -27,6 +27,19 @@ const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../seed/c
   countries: { iso2: string; memberships: RawMembership[] }[];
 };
 
+/** The naive reference's view of an engine segment (the fields presence reads), for the property tests. */
+export function toNaive(s: NaiveSegment & Record<string, unknown>): NaiveSegment {
+  return {
+    id: s.id,
+    departureCountry: s.departureCountry,
+    arrivalCountry: s.arrivalCountry,
+    departureDate: s.departureDate,
+    arrivalDate: s.arrivalDate,
+    departureTime: s.departureTime,
+    transit: s.transit,
+  };
+}
+
 export function naiveIsMember(iso2: string, region: string, date: string): boolean {
   const c = seed.countries.find((x) => x.iso2 === iso2);
   if (!c) return false;

@@ -20,6 +20,7 @@ import {
   naivePresence,
   naiveRegionDays,
   naiveRule,
+  toNaive,
   type NaiveSegment,
 } from './naiveReference';
 
@@ -119,16 +120,6 @@ const scenarioArb: fc.Arbitrary<Scenario> = paramsArb.chain((params) => {
       const asOf = fromDayNumber(first + Math.round((last - first + 10) * asOfFrac));
       return { params, region, segments, asOf };
     });
-});
-
-const toNaive = (s: IdentifiedSegment): NaiveSegment => ({
-  id: s.id,
-  departureCountry: s.departureCountry,
-  arrivalCountry: s.arrivalCountry,
-  departureDate: s.departureDate,
-  arrivalDate: s.arrivalDate,
-  departureTime: s.departureTime,
-  transit: s.transit,
 });
 
 describe('engine vs naive reference on random itineraries', () => {

@@ -10,7 +10,7 @@
  */
 import { fromDayNumber } from '../../core/dates';
 import { rulePresence, type PreparedEvaluation } from '../../core/evaluate';
-import { intersectIntervals } from '../../core/intervals';
+import { intersectIntervals, type DayInterval } from '../../core/intervals';
 import type { VisaRule } from '../../core/referenceData';
 import { daysInPeriodSeries } from '../../core/rules/rollingWindow';
 import { esc } from './escape';
@@ -38,16 +38,23 @@ export interface ChartSeries {
  * by one, which shows when days become free again).
  */
 export function chartSeries(prepared: PreparedEvaluation, rule: VisaRule): ChartSeries {
-  const { maxDays, periodDays } = rule.params;
+  return chartSeriesOf(prepared, rule.id, rule.params, rulePresence(prepared, rule));
+}
+
+/**
+ * `chartSeries` of any rolling-window rule (`--rule ID`, a row over a region or over countries) from the days it
+ * counts, `p` (core/ruleResults.ts `definitionDays`: sorted runs, recorded and planned).
+ */
+export function chartSeriesOf(prepared: PreparedEvaluation, ruleId: string, params: { maxDays: number; periodDays: number }, p: readonly DayInterval[]): ChartSeries {
+  const { maxDays, periodDays } = params;
   const asOf = prepared.asOfDay;
-  const p = rulePresence(prepared, rule);
   const past = intersectIntervals(p, [{ start: Number.MIN_SAFE_INTEGER, end: asOf }]);
   const future = intersectIntervals(p, [{ start: asOf + 1, end: Number.MAX_SAFE_INTEGER }]);
   const lastPlanned = future.length ? future[future.length - 1]!.end : asOf;
   const from = asOf - (CHART_PAST_DAYS - 1);
   const to = Math.min(asOf + 365, Math.max(asOf + 90, lastPlanned + 30));
   return {
-    ruleId: rule.id,
+    ruleId,
     maxDays,
     periodDays,
     from,

@@ -101,7 +101,7 @@ function limitOf(def: Of<'per-stay'>): string {
 }
 
 /** "United Kingdom", "United States (with PR, VI, GU, MP)", or a region id. */
-function placeOf(def: RuleDefinition, ref: ReferenceData | undefined): string {
+export function placeOf(def: RuleDefinition, ref: ReferenceData | undefined): string {
   if (def.region !== undefined) return def.region;
   const [first, ...rest] = def.countries!;
   const name = ref?.countryName(first!) ?? first!;

@@ -84,6 +84,57 @@ interface Stay {
 }
 
 /**
+ * The stays of `p` (see the module docstring): consecutive runs joined across gaps bridged by `bridge` within the
+ * permitted period of the stay they continue.
+ */
+function groupStays(p: readonly DayInterval[], params: PerStayParams, bridged: (a: number, b: number) => boolean): Stay[] {
+  const stays: Stay[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const run = p[i]!;
+    const cur = stays[stays.length - 1];
+    if (cur && run.start <= lastDay(cur.start, params) && bridged(p[cur.last]!.end + 1, run.start - 1)) cur.last = i;
+    else stays.push({ start: run.start, first: i, last: i });
+  }
+  return stays;
+}
+
+/**
+ * `bridged(a, b)`: every day of [a, b] is in B. B's runs are maximal, so one run must cover [a, b]; when the
+ * gaps are asked in increasing order a forward pointer finds it (`reset` starts over).
+ */
+function bridgeTest(bridge: readonly DayInterval[]): { bridged: (a: number, b: number) => boolean; reset: () => void } {
+  let bi = 0;
+  return {
+    bridged: (a, b) => {
+      while (bi < bridge.length && bridge[bi]!.end < a) bi++;
+      return bi < bridge.length && bridge[bi]!.start <= a && bridge[bi]!.end >= b;
+    },
+    reset: () => {
+      bi = 0;
+    },
+  };
+}
+
+/**
+ * The days of `p` after the permitted period of their stay (`lastPermittedDay` of its entry day), as sorted
+ * runs: every day a traveller is over the limit, past or planned. Its first day is `evaluatePerStay`'s
+ * `firstViolation`. Planning compares it with and without planned stays (core/planning.ts).
+ * @throws RangeError for bad parameters (see `evaluatePerStay`).
+ */
+export function daysOverLimit(p: readonly DayInterval[], params: PerStayParams, bridge: readonly DayInterval[] = []): DayInterval[] {
+  checkParams(params);
+  const out: DayInterval[] = [];
+  for (const s of groupStays(p, params, bridgeTest(bridge).bridged)) {
+    const L = lastDay(s.start, params);
+    for (let i = s.first; i <= s.last; i++) {
+      const run = p[i]!;
+      if (run.end > L) out.push({ start: Math.max(run.start, L + 1), end: run.end });
+    }
+  }
+  return out;
+}
+
+/**
  * Evaluates the rule on presence `p` and bridge days `bridge` (both sorted, disjoint, maximal runs, as
  * `mergeIntervals` returns) at evaluation date `asOf` (E). The current stay is the last stay entered on or
  * before E when E is not after its last day of P (E is then a day of P or a bridged day between two of its
@@ -99,21 +150,8 @@ export function evaluatePerStay(
 ): PerStayResult {
   checkParams(params);
   const E = asOf;
-  // bridged(a, b): every day of [a, b] is in B. B's runs are maximal, so one run must cover [a, b]; gaps are
-  // visited in increasing order, so a forward pointer finds it.
-  let bi = 0;
-  const bridged = (a: number, b: number): boolean => {
-    while (bi < bridge.length && bridge[bi]!.end < a) bi++;
-    return bi < bridge.length && bridge[bi]!.start <= a && bridge[bi]!.end >= b;
-  };
-
-  const stays: Stay[] = [];
-  for (let i = 0; i < p.length; i++) {
-    const run = p[i]!;
-    const cur = stays[stays.length - 1];
-    if (cur && run.start <= lastDay(cur.start, params) && bridged(p[cur.last]!.end + 1, run.start - 1)) cur.last = i;
-    else stays.push({ start: run.start, first: i, last: i });
-  }
+  const { bridged, reset } = bridgeTest(bridge);
+  const stays = groupStays(p, params, bridged);
 
   let firstViolation: number | null = null;
   for (const s of stays) {
@@ -140,7 +178,7 @@ export function evaluatePerStay(
     const lastP = p[before.last]!.end;
     if (E <= lastP) current = before.start;
     else if (E <= lastDay(before.start, params)) {
-      bi = 0;
+      reset();
       if (bridged(lastP + 1, E)) current = before.start;
     }
   }

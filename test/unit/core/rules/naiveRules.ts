@@ -93,6 +93,30 @@ export function naivePerStay(P: Set<number>, B: Set<number>, E: number, max: Nai
   };
 }
 
+/**
+ * Every day of P after the permitted period of its stay, walking the days with the same continuation rule as
+ * `naivePerStay` (a planning verdict compares this set with and without the planned days).
+ */
+export function naivePerStayOverDays(P: Set<number>, B: Set<number>, max: NaiveMaxStay): Set<number> {
+  const out = new Set<number>();
+  if (P.size === 0) return out;
+  const lo = Math.min(...P) - 1;
+  const hi = Math.max(...P);
+  let stayStart: number | null = null;
+  let lastP: number | null = null;
+  let bridged = false;
+  for (let d = lo; d <= hi; d++) {
+    if (P.has(d)) {
+      const continues = stayStart !== null && (lastP === d - 1 || (bridged && d <= naiveLastAllowed(stayStart, max)));
+      if (!continues) stayStart = d;
+      if (d > naiveLastAllowed(stayStart!, max)) out.add(d);
+      lastP = d;
+      bridged = true;
+    } else bridged = bridged && B.has(d);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- tax years
 
 /** First day (`YYYY-MM-DD`) of the tax year starting each year on `mmdd` that contains `date`. */

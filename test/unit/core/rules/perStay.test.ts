@@ -9,8 +9,8 @@
 import fc from 'fast-check';
 import { fromDayNumber, toDayNumber } from '../../../../functions/src/core/dates';
 import { mergeIntervals } from '../../../../functions/src/core/intervals';
-import { evaluatePerStay, lastPermittedDay, type PerStayParams } from '../../../../functions/src/core/rules/perStay';
-import { daySet, naiveLastAllowed, naivePerStay } from './naiveRules';
+import { daysOverLimit, evaluatePerStay, lastPermittedDay, type PerStayParams } from '../../../../functions/src/core/rules/perStay';
+import { daySet, naiveLastAllowed, naivePerStay, naivePerStayOverDays } from './naiveRules';
 
 const VWP = '8 U.S.C. 1187(a)(1): admission as a visitor "for a period not exceeding ninety days"';
 const VWP_BRIDGE = '8 CFR 217.3(b): readmission after a trip to contiguous territory or adjacent islands for the balance of the original admission period';
@@ -222,7 +222,7 @@ describe('per-stay: engine vs naive reference', () => {
     }
   });
 
-  test('random itineraries of stays, bridge trips and absences, planned days, day and month limits (600 cases)', () => {
+  test('random itineraries of stays, bridge trips and absences, planned days, day and month limits, and every day over the limit (600 cases)', () => {
     const paramsArb = fc.oneof(
       fc.integer({ min: 1, max: 40 }).map((n) => ({ maxStayDays: n }) as PerStayParams),
       fc.integer({ min: 1, max: 2 }).map((n) => ({ maxStayMonths: n }) as PerStayParams),
@@ -269,6 +269,10 @@ describe('per-stay: engine vs naive reference', () => {
           overstayDays: r.overstayDays,
           firstViolationDate: f(r.firstViolation),
         }).toEqual(naivePerStay(P, B, asOf, params));
+        // Every day over the limit (what planning compares with and without planned stays); its first is firstViolation.
+        const over = daysOverLimit(toIv(P), params, toIv(B));
+        expect(over).toEqual(toIv(naivePerStayOverDays(P, B, params)));
+        expect(over[0]?.start ?? null).toBe(r.firstViolation);
       }),
       { numRuns: 600 },
     );
