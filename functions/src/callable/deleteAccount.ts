@@ -12,7 +12,7 @@
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
-import { errorReason, logEvent } from '../log';
+import { log } from '../log';
 import { deleteAccountData } from '../services/account';
 import { handlerDeps } from '../triggers/deps';
 
@@ -35,7 +35,7 @@ export const deleteAccount = onCall<unknown, Promise<{ deleted: true; storageFil
       return { deleted: true as const, storageFilesDeleted: r.storageFilesDeleted };
     } catch (e) {
       // The cause goes to the log with the uid, never to the client (a server error text is not the app's business).
-      logEvent('ERROR', 'handler.error', { uid: auth.uid, reason: errorReason(e), step: 'deleteAccount' });
+      log.handlerError({ uid: auth.uid, error: e, step: 'deleteAccount' });
       throw new HttpsError('internal', 'the account could not be deleted completely; call again to finish');
     }
   },

@@ -12,7 +12,7 @@
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
 import { ValidationError } from '../core/validation';
-import { errorReason, logEvent } from '../log';
+import { log } from '../log';
 import { planTripForUser, type PlanTripResponse } from '../services/plan';
 import { handlerDeps } from '../triggers/deps';
 
@@ -27,7 +27,7 @@ export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
       return await planTripForUser(repo, uid, request.data, clock());
     } catch (e) {
       if (e instanceof ValidationError) throw new HttpsError('invalid-argument', e.message, { issues: e.issues });
-      logEvent('ERROR', 'handler.error', { uid, reason: errorReason(e), step: 'planTrip' });
+      log.handlerError({ uid, error: e, step: 'planTrip' });
       throw new HttpsError('internal', 'the trip could not be planned; try again later');
     }
   },

@@ -2,7 +2,7 @@
  * Account lifecycle (Firebase-free): the profile a new user gets, and the deletion of everything a user stored
  * (at the user's request through `deleteAccount`, or after the Auth user was deleted, e.g. in the Firebase console).
  */
-import { errorReason, logEvent } from '../log';
+import { log } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, PROFILE_LIMITS, type UserProfile } from '../model/documents';
 import type { Repository } from '../repository/types';
 import type { FileStorage } from '../storage/types';
@@ -45,7 +45,7 @@ export function newProfile(user: NewUser, now: Date): UserProfile {
  */
 export async function createProfileForNewUser(repo: Repository, user: NewUser, now: Date, eventId?: string): Promise<boolean> {
   const created = await repo.createProfileIfAbsent(user.uid, newProfile(user, now));
-  logEvent('INFO', 'account.profileCreated', { uid: user.uid, eventId, created });
+  log.accountProfileCreated({ uid: user.uid, eventId, created });
   return created;
 }
 
@@ -103,10 +103,10 @@ export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, ev
     const { storageFilesDeleted } = await eraseUserData(deps, uid);
     await auth.deleteUser(uid);
     await repo.deleteUserData(uid);
-    logEvent('INFO', 'account.deleted', { uid, eventId, storageFilesDeleted });
+    log.accountDeleted({ uid, eventId, storageFilesDeleted });
     return { storageFilesDeleted };
   } catch (e) {
-    logEvent('ERROR', 'handler.error', { uid, eventId, reason: errorReason(e), step: 'deleteAccount' });
+    log.handlerError({ uid, eventId, error: e, step: 'deleteAccount' });
     throw e;
   }
 }
@@ -121,10 +121,10 @@ export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, ev
 export async function handleAuthUserDeleted(deps: EraseUserDataDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
   try {
     const r = await eraseUserData(deps, uid);
-    logEvent('INFO', 'account.erasedAfterAuthDeletion', { uid, eventId, storageFilesDeleted: r.storageFilesDeleted });
+    log.accountErasedAfterAuthDeletion({ uid, eventId, storageFilesDeleted: r.storageFilesDeleted });
     return r;
   } catch (e) {
-    logEvent('ERROR', 'handler.error', { uid, eventId, reason: errorReason(e), step: 'authUserDeleted' });
+    log.handlerError({ uid, eventId, error: e, step: 'authUserDeleted' });
     throw e;
   }
 }

@@ -30,7 +30,7 @@ import type { DateOrder, ImportOptions as PipelineOptions } from '../core/import
 import { truncateText } from '../core/import/text';
 import { ImportFileError, type ImportResult, type ImportedSegment } from '../core/import/types';
 import { SEGMENT_LIMITS } from '../core/segment';
-import { errorReason, logEvent } from '../log';
+import { errorReason, log } from '../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc, type SegmentDoc } from '../model/documents';
 import { SegmentExistsError, isAccountDeletedError, type Repository, type StoredSegment } from '../repository/types';
 import type { FileStorage } from '../storage/types';
@@ -346,12 +346,12 @@ const EMPTY_COUNTS: ImportDoc['counts'] = { rows: 0, flights: 0, imported: 0, du
 export async function runImport(deps: ImportDeps, object: UploadedObject): Promise<ImportOutcome> {
   const eventId = object.eventId;
   if (object.metadata?.[BACKEND_MARKER_KEY] === BACKEND_MARKER_VALUE) {
-    logEvent('INFO', 'import.rejected', { eventId, reason: 'object written by the backend' });
+    log.importRejected({ eventId, reason: 'object written by the backend' });
     return { action: 'ignored', reason: 'written by the backend' };
   }
   const p = parseImportPath(object.name);
   if (!p) {
-    logEvent('INFO', 'import.rejected', { eventId, reason: 'not an import path' });
+    log.importRejected({ eventId, reason: 'not an import path' });
     return { action: 'ignored', reason: 'not an import path' };
   }
   try {
@@ -360,7 +360,7 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     // The account was deleted while the import ran: its deletion marker made a write fail (in the write's own
     // transaction, so nothing was written after the deletion began). Not an error to retry: the account is gone.
     if (!isAccountDeletedError(e)) throw e;
-    logEvent('WARNING', 'import.rejected', { uid: p.uid, importId: p.importId, eventId, reason: 'account deleted during the import' });
+    log.importRejected({ uid: p.uid, importId: p.importId, eventId, reason: 'account deleted during the import' });
     return { action: 'ignored', reason: 'account deleted' };
   }
 }
@@ -375,12 +375,12 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   // The rules allow `{importId}.csv` and `{importId}.txt` side by side; both would report to the same document.
   // The first file owns it: a second one must not reset a finished (or running) import's status and counts.
   if (existingDoc && existingDoc.storagePath && existingDoc.storagePath !== object.name) {
-    logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'another file already uses this import id' });
+    log.importRejected({ uid, importId, eventId, reason: 'another file already uses this import id' });
     return { action: 'ignored', reason: 'import id used by another file' };
   }
   const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
   if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
-    logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
+    log.importRejected({ uid, importId, eventId, reason: 'already processed (redelivered event)' });
     return { action: 'ignored', reason: 'already processed' };
   }
 
@@ -399,14 +399,14 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     updatedAt: startedAt,
   };
   const deletedDuringImport = (): ImportOutcome => {
-    logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'account deleted during the import' });
+    log.importRejected({ uid, importId, eventId, reason: 'account deleted during the import' });
     return { action: 'ignored', reason: 'account deleted' };
   };
   /** True when the account was deleted (its deletion marker exists). */
   const accountDeleted = async (): Promise<boolean> => (await repo.getAccountDeletedAt(uid)) !== null;
   const fail = async (reason: string, extra: Partial<ImportDoc> = {}): Promise<ImportOutcome> => {
     await repo.putImport(uid, importId, { ...base, ...extra, status: 'failed', error: reason, updatedAt: clock() });
-    logEvent('WARNING', 'import.failed', { uid, importId, eventId, reason });
+    log.importFailed({ uid, importId, eventId, reason });
     return { action: 'done', status: 'failed', uid, importId };
   };
 
@@ -417,7 +417,7 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   if (!profile) {
     const peeked = await peekFile(source);
     if (peeked === null) {
-      logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'no profile and the file is gone (account deleted)' });
+      log.importRejected({ uid, importId, eventId, reason: 'no profile and the file is gone (account deleted)' });
       return { action: 'ignored', reason: 'account deleted' };
     }
     source = peeked;
@@ -427,7 +427,7 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   // transaction counts the import against the per-day cap and reads the timeline for the duplicate check below.
   const start = await startImport(repo, uid, importId, base, startedAt, limits, eventId);
   if (start.capped) {
-    logEvent('WARNING', 'import.capped', { uid, importId, eventId, cap: 'imports per day', limit: limits.importsPerDay });
+    log.importCapped({ uid, importId, eventId, cap: 'imports per day', limit: limits.importsPerDay });
     return { action: 'done', status: 'failed', uid, importId };
   }
 
@@ -444,7 +444,7 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   if (object.size === 0) return fail('the file is empty');
 
   await repo.putImport(uid, importId, { ...base, status: 'processing' });
-  logEvent('INFO', 'import.started', { uid, importId, eventId, bytes: object.size });
+  log.importStarted({ uid, importId, eventId, bytes: object.size });
 
   // Progress: at most one document write per interval, never one per row.
   const interval = deps.progressIntervalMs ?? 2_000;
@@ -489,13 +489,13 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     // A poison event (a bug that fails on this file every time) must not be retried for the 24 h of the retry
     // window: once the upload is older than MAX_RETRY_AGE_MS, give up with a final status.
     if (object.timeCreated && clock().getTime() - object.timeCreated.getTime() > MAX_RETRY_AGE_MS) {
-      logEvent('ERROR', 'handler.error', { uid, importId, eventId, reason: errorReason(e), step: 'import (giving up)' });
+      log.handlerError({ uid, importId, eventId, error: e, step: 'import (giving up)' });
       return fail('the file could not be imported because of an internal error; please try again later or contact support');
     }
     // Anything else is a bug or an outage: note it but stay `processing` (a final status would make the retry
     // look like a redelivery and be ignored), and rethrow so that Cloud Functions retries the event.
     await repo.putImport(uid, importId, { error: `retrying after an unexpected error (${errorReason(e)})`, updatedAt: clock() });
-    logEvent('ERROR', 'handler.error', { uid, importId, eventId, reason: errorReason(e) });
+    log.handlerError({ uid, importId, eventId, error: e });
     throw e;
   }
   await progressWrite;
@@ -550,14 +550,14 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
   // not get its segments back: the transaction throws AccountDeletedError (handled in runImport). A create beyond
   // the per-user segment cap is not made; its row is reported as skipped.
   const written = await writeImportedSegments(repo, uid, importId, toCreate, clock, limits.maxSegmentsPerUser, eventId);
-  if (written.evaluated) logEvent('INFO', 'recompute.done', { uid, importId, eventId, changed: written.changed, segments: written.segments });
+  if (written.evaluated) log.recomputeDone({ uid, importId, eventId, changed: written.changed, segments: written.segments });
   imported += written.created + written.ownExisting;
   duplicates += written.otherExisting;
   const cappedRows = written.capped.map((s) => ({
     row: s.row,
     reason: `not imported: your travel history has reached the limit of ${limits.maxSegmentsPerUser} segments; delete segments you no longer need and upload the file again`,
   }));
-  if (cappedRows.length > 0) logEvent('WARNING', 'import.capped', { uid, importId, eventId, cap: 'segments', limit: limits.maxSegmentsPerUser, rows: cappedRows.length });
+  if (cappedRows.length > 0) log.importCapped({ uid, importId, eventId, cap: 'segments', limit: limits.maxSegmentsPerUser, rows: cappedRows.length });
   // A retried event whose first attempt wrote every segment (and, with the last chunk, the status) has nothing left
   // to create; the recompute then finds the status current and writes at most the head.
   if (written.created === 0 && imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, maxSegments: limits.maxSegmentsPerUser });
@@ -596,13 +596,13 @@ async function importUpload(deps: ImportDeps, object: UploadedObject, p: ImportP
     error,
     updatedAt: clock(),
   });
-  logEvent(status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', {
+  log.importFinished({
     uid,
     importId,
     eventId,
     status,
     format: result.format,
-    ...counts,
+    counts,
     warnings: result.warnings.length,
   });
   return { action: 'done', status, uid, importId };

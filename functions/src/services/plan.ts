@@ -7,7 +7,7 @@ import { addDays, isIsoDate, todayIn } from '../core/dates';
 import { planTrips, type PlannedStay, type TripPlanResult } from '../core/planning';
 import { CountryCodeSchema, TravelDateSchema } from '../core/segment';
 import { ValidationError, parseOrThrow } from '../core/validation';
-import { logEvent } from '../log';
+import { log } from '../log';
 import type { Repository } from '../repository/types';
 import { coreSegmentsOf, decodeTimeline, safeTimeZone } from './recompute';
 
@@ -67,6 +67,6 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const { segments } = coreSegmentsOf(tl ? tl.liveSegments() : await repo.listSegments(uid));
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
   const results = planTrips(segments, stays, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
-  logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: results.length });
+  log.planEvaluated({ uid, trips: stays.length, segments: segments.length, rules: results.length });
   return { asOf, results };
 }

@@ -24,7 +24,7 @@
  * from the head's copy: a redelivered event changes nothing, and an event handled late, after further edits,
  * applies the current profile, which is what the latest edit's own event applies too.
  */
-import { logEvent } from '../log';
+import { log } from '../log';
 import { ProfileEditableSchema } from '../model/documents';
 import { computeNextAlertAt } from '../alerts/policy';
 import { isAccountDeletedError, type Repository } from '../repository/types';
@@ -102,21 +102,21 @@ export type ProfileWriteOutcome =
 export async function handleProfileWrite(repo: Repository, event: ProfileWriteEvent, now: Date): Promise<ProfileWriteOutcome> {
   const { uid, eventId, before, after } = event;
   if (!after) {
-    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'profile-deleted' });
+    log.profileEventSkipped({ uid, eventId, reason: 'profile-deleted' });
     return { action: 'skipped', reason: 'profile-deleted' };
   }
   const cause = before ? 'edited' : 'created';
   const changedFields = before ? changedEditableFields(before, after) : [...PROFILE_EDITABLE_FIELDS];
   if (changedFields.length === 0) {
-    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'no-editable-change' });
+    log.profileEventSkipped({ uid, eventId, reason: 'no-editable-change' });
     return { action: 'skipped', reason: 'no-editable-change' };
   }
   if (!changedFields.some((f) => RULE_INPUT_FIELDS.includes(f) || f === 'notifications')) {
-    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'no-rule-input-change' });
+    log.profileEventSkipped({ uid, eventId, reason: 'no-rule-input-change' });
     return { action: 'skipped', reason: 'no-rule-input-change' };
   }
   // Field names only: the profile's values (nationalities, time zone) never reach the logs.
-  logEvent('INFO', 'profile.changed', { uid, eventId, cause, fields: changedFields.join(',') });
+  log.profileChanged({ uid, eventId, cause, fields: changedFields });
   type Outcome = { kind: 'gone' } | { kind: 'repair' } | { kind: 'done'; action: 'recomputed' | 'rescheduled'; changed: boolean };
   try {
     {
@@ -155,7 +155,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
         { withProfile: true },
       );
       if (r.kind === 'gone') {
-        logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'profile-gone' });
+        log.profileEventSkipped({ uid, eventId, reason: 'profile-gone' });
         return { action: 'skipped', reason: 'profile-gone' };
       }
       if (r.kind === 'repair') {
@@ -170,7 +170,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
     // The backend's own profile writes are refused after the marker, so this profile is the app's, written after
     // the deletion began (a still-valid ID token): erase it again. No event time here: always erase (idempotent).
     await eraseWritesAfterDeletion(repo, uid, null, eventId);
-    logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'account-deleted' });
+    log.profileEventSkipped({ uid, eventId, reason: 'account-deleted' });
     return { action: 'skipped', reason: 'account-deleted' };
   }
 }

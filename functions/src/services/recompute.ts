@@ -43,7 +43,7 @@ import { loadReferenceData } from '../core/referenceData';
 import { isTimeZone } from '../core/timeZones';
 import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
-import { logEvent } from '../log';
+import { log } from '../log';
 import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
@@ -367,7 +367,7 @@ export function decodeTimeline(uid: string, docs: TimelineDocs): Timeline | null
     return Timeline.decode(docs);
   } catch (e) {
     if (!(e instanceof TimelineCorruptError)) throw e;
-    logEvent('ERROR', 'timeline.corrupt', { uid, reason: e.message.slice(0, 300) });
+    log.timelineCorrupt({ uid, error: e });
     return null;
   }
 }
@@ -408,7 +408,7 @@ export async function repairTimeline(repo: Repository, uid: string, now: Date, o
     },
     { withProfile: true },
   );
-  logEvent('INFO', 'timeline.repaired', { uid, eventId: opts.eventId, merged: result.merged, segments: result.segments });
+  log.timelineRepaired({ uid, eventId: opts.eventId, merged: result.merged, segments: result.segments });
   return result;
 }
 
@@ -479,13 +479,13 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
         await repairTimeline(repo, uid, now, { maxSegments: opts.maxSegments, eventId });
         continue;
       }
-      logEvent('INFO', 'recompute.done', { uid, eventId, asOf: r.asOf, segments: r.segments, rules: r.statuses.length, changed: r.changed });
+      log.recomputeDone({ uid, eventId, asOf: r.asOf, segments: r.segments, rules: r.statuses.length, changed: r.changed });
       return { statuses: r.statuses, countryDays: r.countryDays, changed: r.changed };
     }
     throw new Error(`recomputeUser: the timeline of ${uid} could not be built`);
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
-    logEvent('INFO', 'recompute.done', { uid, eventId, userGone: true, changed: false });
+    log.recomputeDone({ uid, eventId, userGone: true, changed: false });
     const empty = evaluationDocs(evaluateTravel([], { asOf: todayIn('UTC', now) }), segmentsHash([]), now);
     return { ...empty, changed: false, accountDeleted: true };
   }
@@ -553,7 +553,7 @@ export async function eraseWritesAfterDeletion(repo: Repository, uid: string, ev
   if (!deletedAt) return false;
   if (eventTime && eventTime.getTime() < deletedAt.getTime() - EVENT_CLOCK_MARGIN_MS) return false;
   await repo.deleteUserData(uid);
-  logEvent('INFO', 'account.strayWritesErased', { uid, eventId });
+  log.accountStrayWritesErased({ uid, eventId });
   return true;
 }
 
@@ -578,7 +578,7 @@ export async function handleSegmentWrite(
   const source = typeof event.after?.source === 'string' ? event.after.source : MANUAL_SOURCE;
   if (!event.beforeExists && event.after && source !== MANUAL_SOURCE) {
     // Only the import creates non-manual segments (firestore.rules), and it writes their records with them.
-    logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId, reason: 'imported-create' });
+    log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'imported-create' });
     return { action: 'skipped', reason: 'imported-create' };
   }
   const cap = opts.maxSegments ?? DEFAULT_MAX_SEGMENTS;
@@ -606,13 +606,13 @@ export async function handleSegmentWrite(
         continue;
       }
       if (r.kind === 'stale') {
-        logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId, reason: 'already-reflected' });
+        log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'already-reflected' });
         return attempt === 0 ? { action: 'skipped', reason: 'already-reflected' } : { action: 'recomputed', changed: true };
       }
-      if (r.refused) logEvent('WARNING', 'segment.refused', { uid, eventId, segmentId, maxSegments: cap });
+      if (r.refused) log.segmentRefused({ uid, eventId, segmentId, maxSegments: cap });
       // After a repair (attempt 1) the statuses were written by it.
       const changed = r.changed || attempt === 1;
-      logEvent('INFO', 'recompute.done', { uid, eventId, changed });
+      log.recomputeDone({ uid, eventId, changed });
       return r.refused ? { action: 'recomputed', changed, refused: true } : { action: 'recomputed', changed };
     }
     throw new Error(`handleSegmentWrite: the timeline of ${uid} could not be built`);
