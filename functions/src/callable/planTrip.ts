@@ -5,16 +5,15 @@
  * (ISO 3166-1 alpha-2; local calendar dates `YYYY-MM-DD` at the destination; 1 to 20 trips).
  * Response: `{ asOf, results: [{ ruleId, applies, complies, latestExitDate, firstViolationDate,
  * earliestCompliantEntryDate }] }` (see core/planning.ts). Nothing is stored, so repeating a call is harmless.
- * Errors: `unauthenticated` without a signed-in user; `invalid-argument` naming the field
- * (`planTrip data: trips[0].exitDate must not be before entryDate`). App Check is enforced when the
- * ENFORCE_APP_CHECK param is true.
+ * Errors (callable/errors.ts): `unauthenticated` without a signed-in user; `invalid-argument` naming the field
+ * (`planTrip data: trips[0].exitDate must not be before entryDate`); `internal` with a fixed sentence for anything
+ * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
-import { ValidationError } from '../core/validation';
-import { log } from '../log';
 import { planTripForUser, type PlanTripResponse } from '../services/plan';
 import { handlerDeps } from '../triggers/deps';
+import { answerCallable } from './errors';
 
 export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
   { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 30 },
@@ -23,12 +22,8 @@ export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
     if (!uid) throw new HttpsError('unauthenticated', 'sign in to plan a trip');
     if (requireAppCheck(request.app)) throw new HttpsError('unauthenticated', 'this app could not be verified (App Check)');
     const { repo, clock } = handlerDeps();
-    try {
-      return await planTripForUser(repo, uid, request.data, clock());
-    } catch (e) {
-      if (e instanceof ValidationError) throw new HttpsError('invalid-argument', e.message, { issues: e.issues });
-      log.handlerError({ uid, error: e, step: 'planTrip' });
-      throw new HttpsError('internal', 'the trip could not be planned; try again later');
-    }
+    return answerCallable({ uid, callable: 'planTrip', internalMessage: 'the trip could not be planned; try again later' }, () =>
+      planTripForUser(repo, uid, request.data, clock()),
+    );
   },
 );

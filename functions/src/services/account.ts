@@ -96,19 +96,16 @@ export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promi
  * last sweep removes what the app itself wrote between the first sweep and the Auth deletion (an offline queue
  * flushed by the SDK): backend writes cannot land after the marker, client writes are governed by the rules.
  * Sign in with Apple: the app revokes the Apple token before calling this (README.md (Cloud Functions)).
+ * @throws whatever Storage, Firestore or Auth throws (the callable answers `internal`; calling again finishes).
  */
 export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
   const { repo, auth } = deps;
-  try {
-    const { storageFilesDeleted } = await eraseUserData(deps, uid);
-    await auth.deleteUser(uid);
-    await repo.deleteUserData(uid);
-    log.accountDeleted({ uid, eventId, storageFilesDeleted });
-    return { storageFilesDeleted };
-  } catch (e) {
-    log.handlerError({ uid, eventId, error: e, step: 'deleteAccount' });
-    throw e;
-  }
+  // A failure is logged once, by the callable's error mapping (callable/errors.ts), with the uid.
+  const { storageFilesDeleted } = await eraseUserData(deps, uid);
+  await auth.deleteUser(uid);
+  await repo.deleteUserData(uid);
+  log.accountDeleted({ uid, eventId, storageFilesDeleted });
+  return { storageFilesDeleted };
 }
 
 /**
