@@ -3,7 +3,7 @@
  * (at the user's request through `deleteAccount`, or after the Auth user was deleted, e.g. in the Firebase console).
  */
 import { log } from '../log';
-import { DEFAULT_NOTIFICATION_SETTINGS, PROFILE_LIMITS, type UserProfile } from '../model/documents';
+import { PROFILE_LIMITS, defaultNotificationSettings, type UserProfile } from '../model/documents';
 import type { Repository } from '../repository/types';
 import type { FileStorage } from '../storage/types';
 
@@ -30,7 +30,7 @@ export function newProfile(user: NewUser, now: Date): UserProfile {
     nationalities: [],
     homeCountry: null,
     timeZone: 'UTC',
-    notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS),
+    notifications: defaultNotificationSettings(),
     email: user.email ? user.email.slice(0, PROFILE_LIMITS.email) : null,
     createdAt: now,
     updatedAt: now,

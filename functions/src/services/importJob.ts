@@ -241,8 +241,6 @@ export interface ImportDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The uploaded object, from the Storage CloudEvent. */
 export interface UploadedObject {
   name: string;

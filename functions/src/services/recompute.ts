@@ -36,6 +36,7 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { addDays, todayIn } from '../core/dates';
 import { IdentifiedSegmentSchema, evaluateTravel, quickSegmentCheck, type TravelEvaluation } from '../core/evaluate';
 import { describeZodError } from '../core/validation';
@@ -44,7 +45,7 @@ import { isTimeZone } from '../core/timeZones';
 import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { log } from '../log';
-import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
+import { ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
@@ -185,7 +186,7 @@ function sameStatus(a: VisaStatusDoc, b: VisaStatusDoc | null | undefined): bool
   if (!b) return false;
   const { computedAt: _a, ...ra } = a;
   const { computedAt: _b, ...rb } = b;
-  return JSON.stringify(ra, Object.keys(ra).sort()) === JSON.stringify(rb, Object.keys(rb).sort());
+  return isDeepStrictEqual(ra, rb);
 }
 
 function sameInstant(a: Date | null | undefined, b: Date | null | undefined): boolean {
@@ -260,7 +261,7 @@ export function profileInputsOf(p: UserProfile): ProfileInputs {
     nationalities: pick(shape.nationalities, p.nationalities, []),
     homeCountry: pick(shape.homeCountry, p.homeCountry ?? null, null),
     timeZone: pick(shape.timeZone, p.timeZone, 'UTC'),
-    notifications: pick(shape.notifications, p.notifications, structuredClone(DEFAULT_NOTIFICATION_SETTINGS)),
+    notifications: pick(shape.notifications, p.notifications, defaultNotificationSettings()),
     residencePermits: pick(shape.residencePermits, p.residencePermits ?? [], []),
   };
 }

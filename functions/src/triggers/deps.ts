@@ -6,6 +6,7 @@
  * `setHandlerDeps({ repo: new MemoryRepository(), storage: new LocalDirStorage(dir), ... })` never touches
  * Google APIs. Handlers call `handlerDeps()` inside the handler, never at module load.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Repository } from '../repository/types';
 import type { AuthAdmin } from '../services/account';
 import type { FileStorage } from '../storage/types';
@@ -88,6 +89,6 @@ export function handlerDeps(): HandlerDeps {
       return overrides.auth ?? productionAuth();
     },
     clock: overrides.clock ?? (() => new Date()),
-    sleep: overrides.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    sleep: overrides.sleep ?? ((ms: number) => delay(ms)),
   };
 }
