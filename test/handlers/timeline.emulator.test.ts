@@ -222,7 +222,7 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
         acceptsStreaming: false,
         auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) - 60 }, rawToken: 'x' },
       } as unknown as CallableRequest;
-      return fft.wrap(deleteAccount)(req) as Promise<unknown>;
+      return fft.wrap(deleteAccount)(req);
     }
 
     async function leftUnder(uid: string): Promise<string[]> {

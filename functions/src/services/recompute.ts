@@ -395,7 +395,7 @@ export async function repairTimeline(repo: Repository, uid: string, now: Date, o
     ({ timeline, profile }) => {
       const tl = decodeTimeline(uid, timeline) ?? Timeline.empty();
       const merged = tl.mergeListing(
-        listing.segments.map((s) => ({ id: s.id, version: s.version, data: s.data as unknown as Record<string, unknown> })),
+        listing.segments.map((s) => ({ id: s.id, version: s.version, data: s.data })),
         listing.readTime,
       );
       tl.meta.profile = profile ? profileInputsOf(profile) : null;
@@ -444,7 +444,7 @@ export async function verifyTimeline(repo: Repository, uid: string): Promise<Tim
       continue;
     }
     live.delete(s.id);
-    const want = canonicalJson({ ...timelineFieldsOf(s.data as unknown as Record<string, unknown>), source: s.data.source });
+    const want = canonicalJson({ ...timelineFieldsOf(s.data), source: s.data.source });
     if (canonicalJson(rec) !== want) out.different.push(s.id);
   }
   out.extra = [...live.keys()];

@@ -21,7 +21,7 @@ export interface HandlerDeps {
 }
 
 let overrides: Partial<HandlerDeps> = {};
-let production: Partial<HandlerDeps> = {};
+const production: Partial<HandlerDeps> = {};
 
 /** Replaces some or all dependencies (tests, benchmarks); `setHandlerDeps()` restores production values. */
 export function setHandlerDeps(deps?: Partial<HandlerDeps>): void {

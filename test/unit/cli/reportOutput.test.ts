@@ -44,7 +44,7 @@ function section(out: string, title: RegExp): string[] {
 function parseTable(out: string) {
   const lines = section(out, /^Days per country/);
   const header = lines[1]!;
-  const cols = [...header.matchAll(/\S+/g)].slice(1).map((m) => ({ name: m[0], end: m.index! + m[0].length }));
+  const cols = [...header.matchAll(/\S+/g)].slice(1).map((m) => ({ name: m[0], end: m.index + m[0].length }));
   const rows: Record<string, Record<string, number>> = {};
   for (const line of lines.slice(2)) {
     if (!/^ {2}[A-Z]{2} /.test(line)) continue;
