@@ -188,6 +188,7 @@ describe('production sink: firebase-functions/logger', () => {
     try {
       // firebase-functions keeps the console functions it found when it loaded: load it (and log.ts) afresh.
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load inside isolateModules is synchronous
         const fresh = require('../../functions/src/log') as typeof import('../../functions/src/log');
         call(fresh.log);
       });

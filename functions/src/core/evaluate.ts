@@ -250,7 +250,9 @@ export function quickSegmentCheck(value: unknown): boolean {
  * @throws ValidationError naming the first invalid segment: `segments[3] (id "x"): arrivalDate ...`.
  */
 function parseSegments(segments: readonly IdentifiedSegment[]): ParsedSegments {
-  if (!Array.isArray(segments)) throw new ValidationError('segments must be an array', [{ path: 'segments', message: 'must be an array' }]);
+  // Checked on an `unknown` alias: Array.isArray would narrow `segments` itself to any[] and untype every segment.
+  const input: unknown = segments;
+  if (!Array.isArray(input)) throw new ValidationError('segments must be an array', [{ path: 'segments', message: 'must be an array' }]);
   const n = segments.length;
   const dep = new Int32Array(n);
   const arr = new Int32Array(n);

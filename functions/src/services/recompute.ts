@@ -45,7 +45,7 @@ import { isTimeZone } from '../core/timeZones';
 import { COUNTED_FIELDS, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../alerts/policy';
 import { log } from '../log';
-import { ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
+import { ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
@@ -128,7 +128,12 @@ export function segmentsHash(segments: readonly StoredSegment[]): string {
   const sorted = [...segments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const s of sorted) {
     h.update(s.id);
-    for (const k of CORE_KEYS) h.update(`\u0000${String((s.data as Record<string, unknown>)[k] ?? '')}`);
+    for (const k of CORE_KEYS) {
+      const v = (s.data as Record<string, unknown>)[k];
+      // Scalars as they always were (stored hashes stay valid); anything else by its content, never "[object Object]".
+      const text = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : canonicalJson(v);
+      h.update(`\u0000${text}`);
+    }
     h.update('\u0001');
   }
   return h.digest('hex').slice(0, 32);

@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { main } from '../../../functions/src/cli/report';
 import { run } from './runReport';
 
 const TRAVELLER = path.resolve(__dirname, '../../fixtures/import/generic-traveller.csv');

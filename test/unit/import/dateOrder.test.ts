@@ -115,7 +115,7 @@ describeWithSamples('day-first copies of the real myFlightradar24 histories (274
 
   /** The export rewritten as a generic CSV with D/M/YYYY dates (no zero padding), as a spreadsheet would save it. */
   function dayFirstCopy(sample: string): string {
-    const rows = parseCsv(fs.readFileSync(samplePath(sample), 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(fs.readFileSync(samplePath(sample), 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true });
     const code = (cell: string) => /\((\w{3})?\/?(\w{4})?\)\s*$/.exec(cell)?.slice(1).find((c) => c) ?? '';
     const time = (cell: string | undefined) => (!cell || /^0?0:00:00$/.test(cell) ? '' : cell.slice(0, -3));
     const lines = rows.map((r) => {

@@ -12,7 +12,6 @@ import {
   TimelineCorruptError,
   decodeEntry,
   encodeEntry,
-  type TimelineDocs,
   type TimelineEntry,
 } from '../../../functions/src/timeline/timeline';
 import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';

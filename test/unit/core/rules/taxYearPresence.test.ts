@@ -12,7 +12,6 @@ import { parseYearStart, yearPeriodOf } from '../../../../functions/src/core/rul
 import { midnightPresence } from '../../../../functions/src/core/rules/midnightPresence';
 import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/taxYearPresence';
 import { seg } from '../build';
-import type { NaiveSegment } from '../naiveReference';
 import { daySet, naiveMidnight, naiveTaxYear, naiveTaxYearEnd, naiveTaxYearStart } from './naiveRules';
 import { buildItinerary, stepArb } from './itinerary';
 
