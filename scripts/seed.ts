@@ -101,7 +101,7 @@ export function loadSeedFiles(seedDir: string): ReturnType<typeof parseReference
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new Error(`seed file ${file} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`seed file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
   };
   return parseReferenceData(read('countries.json'), read('visaRules.json'));

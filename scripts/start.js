@@ -21,6 +21,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 const emu = require('./lib/emulators');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -61,7 +62,7 @@ async function waitForFirestore(hostPort, child, timeoutMs) {
   while (Date.now() < until) {
     if (child.exitCode !== null) return false;
     if (await emu.answers(hostPort, 500)) return true;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
   return false;
 }

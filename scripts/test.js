@@ -5,6 +5,8 @@
  * 1. type check: `tsc --noEmit` over functions/src, test and scripts; then the contract freshness check: the JSON
  *    Schemas under schemas/ are regenerated in memory from the zod schemas (`node scripts/schemas.js --check`) and
  *    must equal the committed files (a stale file is named, with the command that fixes it: `npm run schemas`).
+ *    lint: ESLint (eslint.config.mjs: typescript-eslint's type-checked rules) over functions/src, test and scripts,
+ *    then `prettier --check .` (prettier.config.mjs, .prettierignore). Any ESLint error or unformatted file fails it.
  * 2. offline: Jest over every test file that needs no emulator (pure core, import, CLI, handler tests against the
  *    in-memory repository, the Storage rules checks that need no runtime).
  * 3. emulator: Google's Firestore emulator, found by scripts/lib/emulators.js (one already running at
@@ -20,7 +22,7 @@
  * The last lines are the summary and the closing `N passed, N failed, N skipped` over every tier.
  *
  * `npm run test:emulators` (`--emulators`): tiers 3 and 4 only. Other arguments are Jest path patterns that limit
- * every tier but the type check (`npm test -- test/contract`). Must run on the pinned Node 24 (npm scripts put
+ * every tier but the type check and lint (`npm test -- test/contract`). Must run on the pinned Node 24 (npm scripts put
  * node_modules/.bin/node first on PATH); under another Node it re-executes itself with the pinned one.
  */
 'use strict';
@@ -80,6 +82,55 @@ function listTestFiles(dir) {
     else if (e.name.endsWith('.test.ts')) out.push(path.relative(ROOT, p));
   }
   return out.sort();
+}
+
+/** Folders ESLint checks (the same as the type check's). */
+const LINT_DIRS = ['functions/src', 'test', 'scripts'];
+
+/**
+ * The lint tier: ESLint, then Prettier's check. Prints each problem as `file:line:col rule message` and returns the
+ * summary line's text and whether it passed.
+ */
+async function lintTier() {
+  const out = path.join(os.tmpdir(), `ttt-eslint-${process.pid}.json`);
+  const eslintStatus = await run('lint: eslint', [bin('eslint/bin/eslint.js'), '--format', 'json', '--output-file', out, ...LINT_DIRS]);
+  let report = null;
+  try {
+    report = JSON.parse(fs.readFileSync(out, 'utf8'));
+  } catch {
+    // no report: ESLint itself failed (config error); its message is above
+  }
+  fs.rmSync(out, { force: true });
+  let errors = 0;
+  let warnings = 0;
+  for (const file of report ?? []) {
+    for (const m of file.messages) {
+      if (m.severity === 2) errors += 1;
+      else warnings += 1;
+      console.log(`  ${path.relative(ROOT, file.filePath)}:${m.line}:${m.column} ${m.ruleId ?? '(directive)'} ${m.message}`);
+    }
+  }
+  const eslintOk = eslintStatus === 0 && report !== null && errors === 0;
+  const eslintText = report === null ? `eslint exited ${eslintStatus} without a report` : `eslint ${errors} errors, ${warnings} warnings in ${report.length} files`;
+
+  const unformatted = [];
+  const prettierStatus = await new Promise((resolve) => {
+    const args = [bin('prettier/bin/prettier.cjs'), '--list-different', '.'];
+    console.log(`\n=== lint: prettier --check\n$ ${args.map(quote).join(' ')}`);
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout.on('data', (d) => (buf += d));
+    child.on('exit', (code, signal) => {
+      unformatted.push(...buf.split('\n').filter(Boolean));
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+  for (const f of unformatted) console.log(`  not formatted: ${f} (npm run format)`);
+  // --list-different exits 1 when a file differs, 2 when Prettier itself failed.
+  const prettierOk = prettierStatus === 0;
+  const prettierText = prettierStatus > 1 ? `prettier exited ${prettierStatus}` : `prettier ${unformatted.length} files not formatted`;
+  const ok = eslintOk && prettierOk;
+  return { ok, line: `lint: ${ok ? 'passed' : 'FAILED'} (${eslintText}; ${prettierText})` };
 }
 
 /** Every test file with its tier and, for emulator files, the suite names (first argument of the marker call). */
@@ -265,10 +316,16 @@ async function main() {
   if (!emulatorsOnly) {
     const tscStatus = await run('type check (tsc --noEmit)', [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
     summary.push(`type check: ${tscStatus === 0 ? 'passed' : 'FAILED'}`);
+    // A failed check counts as one failure in the closing line too, so that it never reads "0 failed".
+    if (tscStatus !== 0) totals.failed += 1;
     failed ||= tscStatus !== 0;
     const fresh = schemasFresh();
     summary.push(fresh.line);
     failed ||= !fresh.ok;
+    const lint = await lintTier();
+    summary.push(lint.line);
+    if (!lint.ok) totals.failed += 1;
+    failed ||= !lint.ok;
     if (tiers.offline.length > 0) {
       const out = path.join(os.tmpdir(), `ttt-offline-${process.pid}.json`);
       const status = await run('offline tests', jestArgs(tiers.offline, out));

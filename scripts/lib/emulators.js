@@ -25,6 +25,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 const { pathToFileURL } = require('node:url');
 const zlib = require('node:zlib');
 
@@ -242,7 +243,7 @@ async function startFirestore(firestore, opts = {}) {
   while (Date.now() < until) {
     if (child.exitCode !== null || child.signalCode !== null) break;
     if (await answers(host)) return { host, stop, logFile, pid: child.pid };
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   await stop();
   const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');

@@ -10,7 +10,7 @@ import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { recomputeUser } from '../../functions/src/services/recompute';
-import { setLogSink } from '../../functions/src/log';
+import { logEventsTo, setLogSink } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
@@ -47,7 +47,7 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
 
     const transport = new RecordingTransport().script(`${uid}-gone`, { code: 'messaging/registration-token-not-registered', message: 'Requested entity was not found.' });
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: () => undefined };
+    const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: logEventsTo(() => undefined) };
     const runOnce = async () => {
       await scheduleAlertRun(deps, AT_0900, { usersPerTask: 50 });
       for (const { task } of queue.take()) await processAlertBatch(deps, task, AT_0900);

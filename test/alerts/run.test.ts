@@ -6,7 +6,7 @@
 import { DEFAULT_NOTIFICATION_SETTINGS, type SegmentDoc, type UserProfile } from '../../functions/src/model/documents';
 import { MemoryRepository } from '../../functions/src/repository/memory';
 import { recomputeUser } from '../../functions/src/services/recompute';
-import { setLogSink, type LogEntry } from '../../functions/src/log';
+import { logEventsTo, setLogSink, type LogEntry } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, ALERT_LEASE_MS, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
@@ -42,7 +42,7 @@ function env(transport = new RecordingTransport()): Env {
     rules: seedAlertRules(),
     recompute: recomputeUser,
     retry: { sleep: async () => undefined },
-    log: (severity, message, fields) => void logs.push({ severity, message, ...fields }),
+    log: logEventsTo((e) => void logs.push(e)),
   };
   return { repo, transport, queue, deps, logs };
 }

@@ -201,11 +201,11 @@ describe('production adapters with fake firebase-admin clients', () => {
 
   test('CloudTasksAlertQueue: deterministic id, duplicate ids are not errors, other errors propagate', async () => {
     const calls: { data: unknown; opts: unknown }[] = [];
-    let fail: unknown = null;
+    let fail: Error | null = null;
     const queue = {
       async enqueue(data: unknown, opts: unknown) {
         calls.push({ data, opts });
-        if (fail) throw fail;
+        if (fail !== null) throw fail;
       },
     };
     const q = new CloudTasksAlertQueue(() => queue as unknown as TaskQueue<AlertBatchTask>);

@@ -103,7 +103,6 @@ function daysFromToday(days: number): string {
 
 const describeE2E = hosts.auth && hosts.firestore && hosts.hub ? describe : describe.skip;
 if (!(hosts.auth && hosts.firestore && hosts.hub)) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED "the app against Auth, Functions and Firestore": not run under `firebase emulators:exec` (scripts/test.js starts it)');
 }
 

@@ -300,7 +300,7 @@ export function validDoc(shape: Shape): fc.Arbitrary<Doc> {
   const entries = Object.entries(shape);
   return fc.record(Object.fromEntries(entries.map(([k, f]) => [k, f.valid])), {
     requiredKeys: entries.filter(([, f]) => !f.optional).map(([k]) => k),
-  }) as fc.Arbitrary<Doc>;
+  });
 }
 
 /**

@@ -37,7 +37,7 @@ export async function appWrite(db: Firestore, uid: string, id: string, after: Se
     segmentId: id,
     eventId: `evt-${id}-${crypto.randomUUID()}`,
     eventTime: res.writeTime.toDate(),
-    version: timestampMicros(res.writeTime as Timestamp),
+    version: timestampMicros(res.writeTime),
     beforeExists: before.exists,
     after: written,
   };

@@ -103,7 +103,7 @@ export function versionTime(version: number): string {
 export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string, afterVersion?: number) {
   const opts = afterVersion === undefined ? undefined : { updateTime: versionTime(afterVersion) };
   return {
-    before: fft.firestore.makeDocumentSnapshot((before ?? {}) as Record<string, unknown>, docPath, before ? { updateTime: '2000-01-01T00:00:00.000Z' } : undefined),
-    after: fft.firestore.makeDocumentSnapshot((after ?? {}) as Record<string, unknown>, docPath, after ? opts : undefined),
+    before: fft.firestore.makeDocumentSnapshot((before ?? {}), docPath, before ? { updateTime: '2000-01-01T00:00:00.000Z' } : undefined),
+    after: fft.firestore.makeDocumentSnapshot((after ?? {}), docPath, after ? opts : undefined),
   };
 }

@@ -290,7 +290,7 @@ describe('idempotency and the loop guard', () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const before = env.repo.snapshot().users[UID]!.profile!;
     await env.repo.updateProfile(UID, { nationalities: ['CH'], timeZone: 'Europe/Zurich' });
-    await wrapped(profileEvent(before, env.repo.snapshot().users[UID]!.profile!, { eventId: 'evt-log' }));
+    await wrapped(profileEvent(before, env.repo.snapshot().users[UID]!.profile, { eventId: 'evt-log' }));
     const entry = env.logs.find((l) => l.message === 'profile.changed');
     expect(entry).toMatchObject({ uid: UID, eventId: 'evt-log', cause: 'edited', fields: 'nationalities,timeZone' });
     const text = JSON.stringify(env.logs);

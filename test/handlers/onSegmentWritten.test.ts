@@ -333,7 +333,7 @@ describe('the segment cap', () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const put = async (id: string, doc: SegmentDoc) => {
       const version = await env.repo.putSegment(UID, id, doc);
-      return handleSegmentWrite(env.repo, { uid: UID, segmentId: id, eventId: `e-${id}`, eventTime: NOW, version, beforeExists: false, after: doc as unknown as Record<string, unknown> }, env.clock.now, { maxSegments: 2 });
+      return handleSegmentWrite(env.repo, { uid: UID, segmentId: id, eventId: `e-${id}`, eventTime: NOW, version, beforeExists: false, after: doc }, env.clock.now, { maxSegments: 2 });
     };
     await put('a', seg('US', 'FR', '2026-10-01'));
     await put('b', seg('FR', 'US', '2026-10-05'));

@@ -161,7 +161,7 @@ function callDeleteAccount(uid: string): Promise<unknown> {
     acceptsStreaming: false,
     auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) - 60 }, rawToken: 'x' },
   } as unknown as CallableRequest;
-  return fft.wrap(deleteAccount)(req) as Promise<unknown>;
+  return fft.wrap(deleteAccount)(req);
 }
 
 /** Settles every actor; fails naming the ones that threw (a racing writer must end quietly, not crash). */

@@ -10,7 +10,7 @@
  * No fixed sleeps and no timing assertions; each test uses fresh uids (the emulator is shared).
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
@@ -215,14 +215,13 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
 
   describe('deletion racing the timeline', () => {
     function callDeleteAccount(uid: string): Promise<unknown> {
-      const { fft } = require('./helpers') as typeof import('./helpers');
       const req = {
         data: {},
         rawRequest: {},
         acceptsStreaming: false,
         auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) - 60 }, rawToken: 'x' },
       } as unknown as CallableRequest;
-      return fft.wrap(deleteAccount)(req) as Promise<unknown>;
+      return fft.wrap(deleteAccount)(req);
     }
 
     async function leftUnder(uid: string): Promise<string[]> {

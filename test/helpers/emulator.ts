@@ -15,7 +15,6 @@ function describeIf(available: boolean, why: string, name: string, fn: () => voi
     return;
   }
   describe(name, () => {
-    // eslint-disable-next-line no-console
     console.warn(`SKIPPED "${name}": ${why}`);
     test.skip(`skipped: ${why}`, () => undefined);
   });

@@ -39,7 +39,6 @@ export function describeWithSamples(name: string, fn: () => void): void {
     describe(name, fn);
   } else {
     describe(name, () => {
-      // eslint-disable-next-line no-console
       console.warn(`SKIPPED "${name}": samples folder ${SAMPLES_DIR} is absent`);
       test.skip(`skipped: real samples not found at ${SAMPLES_DIR}`, () => undefined);
     });

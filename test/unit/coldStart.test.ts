@@ -27,6 +27,7 @@ describe('cold start', () => {
   test('loading every deployed function does not load the airport table', () => {
     let exported: string[] = [];
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load inside isolateModules is synchronous
       exported = Object.keys(require('../../functions/src/index') as object);
     });
     expect(exported).toEqual(expect.arrayContaining(['onSegmentWritten', 'onProfileWritten', 'onImportUploaded', 'planTrip', 'recomputeDaily']));
@@ -35,6 +36,7 @@ describe('cold start', () => {
 
   test('an import loads it (so the check above would see a module that did)', async () => {
     await jest.isolateModulesAsync(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load inside isolateModules
       const { loadAirports } = require('../../functions/src/core/import/airports') as typeof import('../../functions/src/core/import/airports');
       await loadAirports();
     });

@@ -15,7 +15,7 @@ import { addDays } from '../core/dates';
 import { DEFAULT_NOTIFICATION_SETTINGS, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { MemoryRepository } from '../repository/memory';
 import { recomputeUser } from '../services/recompute';
-import { setLogSink } from '../log';
+import { logEventsTo, setLogSink } from '../log';
 import { seedAlertRules } from './message';
 import { MemoryAlertQueue } from './queue';
 import { processAlertBatch, scheduleAlertRun, DEFAULT_USERS_PER_TASK, type AlertDeps } from './run';
@@ -116,7 +116,7 @@ async function measure(repo: MemoryRepository, total: number, from: number, due:
   await makeDue(repo, from, due, stale);
   const transport = new RecordingTransport();
   const queue = new MemoryAlertQueue();
-  const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, log: () => undefined };
+  const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, log: logEventsTo(() => undefined) };
   repo.resetCounts();
   const t0 = performance.now();
   const sched = await scheduleAlertRun(deps, NOW, { usersPerTask: DEFAULT_USERS_PER_TASK });

@@ -26,7 +26,7 @@
  * - task ids are a hash of the run time and the page (queue.ts), so a retried scheduled run enqueues nothing new.
  */
 import type { TokenMessage } from 'firebase-admin/messaging';
-import { logEvent, errorReason, type LogEventName, type LogFields, type LogSeverity } from '../log';
+import { errorReason, log, type LogEvents } from '../log';
 import type { UserProfile, VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredDevice } from '../repository/types';
 import { buildAlertMessage, type AlertRuleInfo } from './message';
@@ -51,8 +51,6 @@ export const ALERT_LEASE_MS = 10 * 60_000;
 /** Default cap on the devices of one user that receive a push (`ALERT_MAX_DEVICES`, config.ts). */
 export const DEFAULT_MAX_DEVICES = 10;
 
-export type AlertLogger = (severity: LogSeverity, event: LogEventName, fields?: LogFields) => void;
-
 /** What the run needs; production values are built in wiring.ts (`alertDeps`). */
 export interface AlertDeps {
   repo: Repository;
@@ -63,7 +61,8 @@ export interface AlertDeps {
   /** Re-evaluates a user's statuses for `now` (services/recompute.ts `recomputeUser`). */
   recompute: (repo: Repository, uid: string, opts: { now: Date }) => Promise<{ statuses: VisaStatusDoc[] }>;
   retry?: RetryOptions;
-  log?: AlertLogger;
+  /** Where the run's events go (log.ts `logEventsTo`); default the functions' logger. */
+  log?: LogEvents;
   /** Per-user device cap: only the most recently seen devices get the push (default DEFAULT_MAX_DEVICES). */
   maxDevices?: number;
   /** Stop sending after this instant (the task's timeout); users not reached stay leased, then due again. */
@@ -114,7 +113,7 @@ export async function scheduleAlertRun(
     cursor = { nextAlertAt: last.profile.nextAlertAt, uid: last.uid };
     if (page.length < pageSize) break;
   }
-  (deps.log ?? logEvent)('INFO', 'alerts.scheduled', { runAt: now.toISOString(), ...report });
+  (deps.log ?? log).alertsScheduled({ runAt: now.toISOString(), ...report });
   return report;
 }
 
@@ -173,7 +172,7 @@ export const ERROR_RETRY_MS = 6 * 60 * 60 * 1000;
  * @param now the current instant (decides who is still due, local times, the statuses' expected date).
  */
 export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, now: Date): Promise<BatchReport> {
-  const log = deps.log ?? logEvent;
+  const events = deps.log ?? log;
   const ruleIds = deps.rules.map((r) => r.id);
   const ruleById = new Map(deps.rules.map((r) => [r.id, r]));
   const outcomes = new Map<string, UserOutcome>();
@@ -192,7 +191,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
       }
       let statuses = (await Promise.all(ruleIds.map((id) => deps.repo.getVisaStatus(uid, id)))).filter((s): s is VisaStatusDoc => s !== null);
       let ev = evaluateAlerts(profile, statuses, now, ruleIds);
-      if (ev.timeZoneInvalid) log('WARNING', 'alerts.user.timeZoneInvalid', { uid, timeZone: profile.timeZone });
+      if (ev.timeZoneInvalid) events.alertsUserTimeZoneInvalid({ uid, timeZone: profile.timeZone });
       if (ev.staleRuleIds.length > 0) {
         statuses = (await deps.recompute(deps.repo, uid, { now })).statuses.filter((s) => ruleIds.includes(s.ruleId));
         ev = evaluateAlerts(profile, statuses, now, ruleIds);
@@ -209,7 +208,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
       // One more than the cap tells whether the user has more devices than get the push (logged, never an error).
       const devices = await deps.repo.listDevices(uid, maxDevices + 1);
       if (devices.length > maxDevices) {
-        log('INFO', 'alerts.devices.capped', { uid, maxDevices });
+        events.alertsDevicesCapped({ uid, maxDevices });
         devices.length = maxDevices;
       }
       if (devices.length === 0) {
@@ -243,7 +242,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
     } catch (e) {
       // Deleted while this batch ran (the alert record or schedule write was refused): nothing to send or retry.
       if (isAccountDeletedError(e)) return void outcomes.set(uid, { uid, outcome: 'noProfile' });
-      log('ERROR', 'alerts.user.error', { uid, reason: errorReason(e) });
+      events.alertsUserError({ uid, error: e });
       outcomes.set(uid, { uid, outcome: 'error', reason: errorReason(e) });
       try {
         const profile = await deps.repo.getProfile(uid);
@@ -302,10 +301,10 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
       if (removed.has(key)) continue;
       removed.add(key);
       await deps.repo.deleteDevice(d.uid, d.deviceId);
-      log('INFO', 'alerts.device.removed', { uid: d.uid, deviceId: d.deviceId });
+      events.alertsDeviceRemoved({ uid: d.uid, deviceId: d.deviceId });
     }
     for (const f of sent.failed) {
-      log('WARNING', 'alerts.send.failed', { uid: f.delivery.uid, deviceId: f.delivery.deviceId, alertId: f.delivery.alertId, code: f.code, reason: f.message.slice(0, 200) });
+      events.alertsSendFailed({ uid: f.delivery.uid, deviceId: f.delivery.deviceId, alertId: f.delivery.alertId, code: f.code, reason: f.message });
     }
     const accepted = new Map<string, number>();
     for (const d of sent.delivered) accepted.set(`${d.uid}/${d.alertId}`, (accepted.get(`${d.uid}/${d.alertId}`) ?? 0) + 1);
@@ -337,7 +336,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
       } catch (e) {
         if (isAccountDeletedError(e)) return void outcomes.set(p.uid, { uid: p.uid, outcome: 'noProfile' });
         // Leased: the next run after the lease re-reads it, finds the records, sends nothing again.
-        log('ERROR', 'alerts.user.error', { uid: p.uid, reason: errorReason(e) });
+        events.alertsUserError({ uid: p.uid, error: e });
         outcomes.set(p.uid, { uid: p.uid, outcome: 'error', reason: errorReason(e) });
       }
     });
@@ -352,7 +351,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
     sendCalls,
   };
   const count = (o: UserOutcome['outcome']) => report.users.filter((u) => u.outcome === o).length;
-  log('INFO', 'alerts.batch.done', {
+  events.alertsBatchDone({
     runAt: task.runAt,
     users: report.users.length,
     sent: count('sent'),

@@ -14,7 +14,15 @@
  *   a code (a dropped connection);
  * - anything else (e.g. `messaging/third-party-auth-error`: the APNs key is missing or wrong in the Firebase
  *   console; `messaging/mismatched-credential`): a permanent failure of this message, reported, token kept.
+ *
+ * Why a retry loop of its own: firebase-admin's HTTP client retries only HTTP 503 and dropped connections
+ * (`ECONNRESET`, `ETIMEDOUT`; `defaultRetryConfig` in its utils/api-request, not configurable for messaging), so
+ * `messaging/internal-error` (500) and the rate and quota errors (429), which FCM asks senders to retry with
+ * exponential backoff, come back to us (firebase-admin-node#2604). And one `sendEach` call answers per message:
+ * only the messages whose result was transient are sent again. A retry library (p-retry, exponential-backoff)
+ * retries a whole function call, which would resend the delivered messages too; the backoff itself is one line.
  */
+import { setTimeout as defaultSleep } from 'node:timers/promises';
 import type { TokenMessage } from 'firebase-admin/messaging';
 import type { PushTransport } from './transport';
 
@@ -71,8 +79,6 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function errorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;

@@ -180,7 +180,7 @@ async function editCase(existing: number): Promise<Counts & { segments: number }
       const version = await repo.putSegment(uid, last.id, edited);
       await handleSegmentWrite(
         repo,
-        { uid, segmentId: last.id, eventId: 'edit', eventTime: clock(), version, beforeExists: true, after: edited as unknown as Record<string, unknown> },
+        { uid, segmentId: last.id, eventId: 'edit', eventTime: clock(), version, beforeExists: true, after: edited },
         new Date(t + 100),
       );
     });

@@ -69,7 +69,7 @@ async function segmentCosts(n: number): Promise<Record<'create' | 'edit' | 'dele
     clock.now = new Date(clock.now.getTime() + 1_000);
     const version = after ? await repo.putSegment('u', id, after) : await repo.deleteSegment('u', id);
     return measure(repo, () =>
-      handleSegmentWrite(repo, { uid: 'u', segmentId: id, eventId: `e-${version}`, eventTime: clock.now, version, beforeExists: before, after: after as unknown as Record<string, unknown> | null }, clock.now),
+      handleSegmentWrite(repo, { uid: 'u', segmentId: id, eventId: `e-${version}`, eventTime: clock.now, version, beforeExists: before, after: after }, clock.now),
     );
   };
   // The app adds a trip to Germany, moves it a day, then deletes it: each changes the status.
@@ -159,7 +159,7 @@ async function importedHistory(n: number): Promise<{ segments: number; docs: num
   const trip = seg('FR', 'DE', '2026-11-21', clock.now);
   const version = await repo.putSegment('u', 'new', trip);
   const edit = await measure(repo, () =>
-    handleSegmentWrite(repo, { uid: 'u', segmentId: 'new', eventId: 'e', eventTime: clock.now, version, beforeExists: false, after: trip as unknown as Record<string, unknown> }, clock.now),
+    handleSegmentWrite(repo, { uid: 'u', segmentId: 'new', eventId: 'e', eventTime: clock.now, version, beforeExists: false, after: trip }, clock.now),
   );
   clock.now = new Date(NOW.getTime() + 86_400_000);
   const daily = await measure(repo, () => recomputeDueUsers(repo, clock.now, { pageSize: 500 }));

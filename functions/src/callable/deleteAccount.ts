@@ -6,15 +6,16 @@
  * Auth deletion trigger instead (triggers/onUserDeleted.ts).
  *
  * Request data: none (`{}`). Response: `{ deleted: true, storageFilesDeleted }`.
- * Errors: `unauthenticated`; `failed-precondition` when the last sign-in is older than 5 minutes (a stolen
- * long-lived session must not be able to erase an account: the app re-authenticates first).
+ * Errors (callable/errors.ts): `unauthenticated`; `failed-precondition` when the last sign-in is older than 5 minutes
+ * (a stolen long-lived session must not be able to erase an account: the app re-authenticates first); `internal`
+ * with a fixed sentence when a step fails (the cause is logged with the uid; calling again finishes the job).
  * Idempotent: every step tolerates what an earlier, interrupted call already deleted.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
-import { errorReason, logEvent } from '../log';
 import { deleteAccountData, type DeleteAccountResponse } from '../services/account';
 import { wiring } from '../wiring';
+import { answerCallable } from './errors';
 
 /** The sign-in must be at most this recent (seconds). */
 export const RECENT_SIGN_IN_SECONDS = 300;
@@ -30,13 +31,10 @@ export const deleteAccount = onCall<unknown, Promise<DeleteAccountResponse>>(
     if (!Number.isFinite(authTime) || deps.clock().getTime() / 1000 - authTime > RECENT_SIGN_IN_SECONDS) {
       throw new HttpsError('failed-precondition', 'sign in again (within the last 5 minutes) before deleting your account');
     }
-    try {
+    const context = { uid: auth.uid, callable: 'deleteAccount', internalMessage: 'the account could not be deleted completely; call again to finish' };
+    return answerCallable(context, async () => {
       const r = await deleteAccountData(deps, auth.uid);
-      return { deleted: true, storageFilesDeleted: r.storageFilesDeleted } satisfies DeleteAccountResponse;
-    } catch (e) {
-      // The cause goes to the log with the uid, never to the client (a server error text is not the app's business).
-      logEvent('ERROR', 'handler.error', { uid: auth.uid, reason: errorReason(e), step: 'deleteAccount' });
-      throw new HttpsError('internal', 'the account could not be deleted completely; call again to finish');
-    }
+      return { deleted: true as const, storageFilesDeleted: r.storageFilesDeleted } satisfies DeleteAccountResponse;
+    });
   },
 );

@@ -7,16 +7,15 @@
  * default rules as before (`{ ruleId, applies, reason, complies, latestExitDate, firstViolationDate,
  * earliestCompliantEntryDate }`, core/planning.ts), `rules` one entry per tracked rule with its kind's outputs and
  * `plan`, the verdict of its kind (core/planRules.ts). Nothing is stored, so repeating a call is harmless.
- * Errors: `unauthenticated` without a signed-in user; `invalid-argument` naming the field
- * (`planTrip data: trips[0].exitDate must not be before entryDate`). App Check is enforced when the
- * ENFORCE_APP_CHECK param is true.
+ * Errors (callable/errors.ts): `unauthenticated` without a signed-in user; `invalid-argument` naming the field
+ * (`planTrip data: trips[0].exitDate must not be before entryDate`); `internal` with a fixed sentence for anything
+ * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
-import { ValidationError } from '../core/validation';
-import { errorReason, logEvent } from '../log';
 import { planTripForUser, type PlanTripResponse } from '../services/plan';
 import { wiring } from '../wiring';
+import { answerCallable } from './errors';
 
 export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
   { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 30 },
@@ -25,12 +24,8 @@ export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
     if (!uid) throw new HttpsError('unauthenticated', 'sign in to plan a trip');
     if (requireAppCheck(request.app)) throw new HttpsError('unauthenticated', 'this app could not be verified (App Check)');
     const { repo, clock } = wiring();
-    try {
-      return await planTripForUser(repo, uid, request.data, clock());
-    } catch (e) {
-      if (e instanceof ValidationError) throw new HttpsError('invalid-argument', e.message, { issues: e.issues });
-      logEvent('ERROR', 'handler.error', { uid, reason: errorReason(e), step: 'planTrip' });
-      throw new HttpsError('internal', 'the trip could not be planned; try again later');
-    }
+    return answerCallable({ uid, callable: 'planTrip', internalMessage: 'the trip could not be planned; try again later' }, () =>
+      planTripForUser(repo, uid, request.data, clock()),
+    );
   },
 );

@@ -112,7 +112,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (positionals[0] !== 'report') throw new CliError(`unknown command "${positionals[0] ?? ''}". ${USAGE}`, 2);
   if (positionals.length !== 2) throw new CliError(`report takes exactly one file. ${USAGE}`, 2);
   const asOf = values['as-of'] ?? todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone, now);
-  if (!isIsoDate(asOf)) throw new CliError(`--as-of "${asOf}" is not a calendar date written YYYY-MM-DD`, 2);
+  if (!isIsoDate(asOf)) throw new CliError(`--as-of "${values['as-of']}" is not a calendar date written YYYY-MM-DD`, 2);
   const range = asOfRange();
   if (asOf < range.from || asOf > range.to) {
     throw new CliError(

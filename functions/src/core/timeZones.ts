@@ -76,7 +76,7 @@ const MAX_CACHED_MIDNIGHTS = 200_000;
 
 function midnightOffset(day: number, timeZone: string): number {
   let zone = midnightOffsets.get(timeZone);
-  if (!zone) midnightOffsets.set(timeZone, (zone = new Map()));
+  if (!zone) midnightOffsets.set(timeZone, (zone = new Map<number, number>()));
   let offset = zone.get(day);
   if (offset === undefined) {
     offset = exactOffsetMinutes(day * DAY, timeZone);

@@ -42,6 +42,16 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   quietHours: { start: '22:00', end: '08:00' },
 };
 
+/**
+ * A fresh copy of DEFAULT_NOTIFICATION_SETTINGS (callers may change it). Copied by spreading, not `structuredClone`:
+ * under Jest, structuredClone returns objects of Node's own realm, which `util.isDeepStrictEqual` (the profile's
+ * change detection) tells apart from equal values built in the module's realm.
+ */
+export function defaultNotificationSettings(): NotificationSettings {
+  const d = DEFAULT_NOTIFICATION_SETTINGS;
+  return { ...d, thresholds: [...d.thresholds], quietHours: d.quietHours && { ...d.quietHours } };
+}
+
 /** Fields of `users/{uid}` the owner may write from the app. */
 export const ProfileEditableSchema = z.strictObject({
   displayName: stringOfAtMost(PROFILE_LIMITS.displayName).nullable(),

@@ -117,7 +117,7 @@ export function fromFirestore<T>(value: unknown): T {
 
 /** Copy of a value to write, without `undefined` fields (Dates are kept; firebase-admin converts them). */
 export function toFirestore<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => toFirestore(v)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => toFirestore(v)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toFirestore(v);

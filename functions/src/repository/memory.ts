@@ -100,7 +100,7 @@ export interface MemorySnapshot {
  */
 function clone<T>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T;
-  if (Array.isArray(value)) return value.map((v) => clone(v)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => clone(v)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = clone(v);
@@ -447,12 +447,13 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     let head: TimelineHeadDoc | null = null;
     let headVersion: number | null = null;
     let reads = 0;
-    for (const [id, t] of byId(u?.timeline ?? new Map())) {
+    const timeline: MemoryUserState['timeline'] = u?.timeline ?? new Map<string, never>();
+    for (const [id, t] of byId(timeline)) {
       if (id === 'head') {
         if (skipHead) continue;
         head = clone(t.doc as TimelineHeadDoc);
         headVersion = t.version;
-      } else shards.set(id, clone(t.doc as TimelineShardDoc));
+      } else shards.set(id, clone(t.doc));
       reads += 1;
     }
     return { docs: { head, shards, headVersion }, reads };

@@ -3,8 +3,8 @@
  * (at the user's request through `deleteAccount`, or after the Auth user was deleted, e.g. in the Firebase console).
  */
 import { z } from 'zod';
-import { errorReason, logEvent } from '../log';
-import { DEFAULT_NOTIFICATION_SETTINGS, PROFILE_LIMITS, type UserProfile } from '../model/documents';
+import { log } from '../log';
+import { PROFILE_LIMITS, defaultNotificationSettings, type UserProfile } from '../model/documents';
 import type { Repository } from '../repository/types';
 import type { FileStorage } from '../storage/types';
 
@@ -31,7 +31,7 @@ export function newProfile(user: NewUser, now: Date): UserProfile {
     nationalities: [],
     homeCountry: null,
     timeZone: 'UTC',
-    notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS),
+    notifications: defaultNotificationSettings(),
     email: user.email ? user.email.slice(0, PROFILE_LIMITS.email) : null,
     createdAt: now,
     updatedAt: now,
@@ -46,7 +46,7 @@ export function newProfile(user: NewUser, now: Date): UserProfile {
  */
 export async function createProfileForNewUser(repo: Repository, user: NewUser, now: Date, eventId?: string): Promise<boolean> {
   const created = await repo.createProfileIfAbsent(user.uid, newProfile(user, now));
-  logEvent('INFO', 'account.profileCreated', { uid: user.uid, eventId, created });
+  log.accountProfileCreated({ uid: user.uid, eventId, created });
   return created;
 }
 
@@ -117,19 +117,16 @@ export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promi
  * last sweep removes what the app itself wrote between the first sweep and the Auth deletion (an offline queue
  * flushed by the SDK): backend writes cannot land after the marker, client writes are governed by the rules.
  * Sign in with Apple: the app revokes the Apple token before calling this (README.md (Cloud Functions)).
+ * @throws whatever Storage, Firestore or Auth throws (the callable answers `internal`; calling again finishes).
  */
 export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
   const { repo, auth } = deps;
-  try {
-    const { storageFilesDeleted } = await eraseUserData(deps, uid);
-    await auth.deleteUser(uid);
-    await repo.deleteUserData(uid);
-    logEvent('INFO', 'account.deleted', { uid, eventId, storageFilesDeleted });
-    return { storageFilesDeleted };
-  } catch (e) {
-    logEvent('ERROR', 'handler.error', { uid, eventId, reason: errorReason(e), step: 'deleteAccount' });
-    throw e;
-  }
+  // A failure is logged once, by the callable's error mapping (callable/errors.ts), with the uid.
+  const { storageFilesDeleted } = await eraseUserData(deps, uid);
+  await auth.deleteUser(uid);
+  await repo.deleteUserData(uid);
+  log.accountDeleted({ uid, eventId, storageFilesDeleted });
+  return { storageFilesDeleted };
 }
 
 /**
@@ -142,10 +139,10 @@ export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, ev
 export async function handleAuthUserDeleted(deps: EraseUserDataDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
   try {
     const r = await eraseUserData(deps, uid);
-    logEvent('INFO', 'account.erasedAfterAuthDeletion', { uid, eventId, storageFilesDeleted: r.storageFilesDeleted });
+    log.accountErasedAfterAuthDeletion({ uid, eventId, storageFilesDeleted: r.storageFilesDeleted });
     return r;
   } catch (e) {
-    logEvent('ERROR', 'handler.error', { uid, eventId, reason: errorReason(e), step: 'authUserDeleted' });
+    log.handlerError({ uid, eventId, error: e, step: 'authUserDeleted' });
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { trackedDefinitions } from '../core/ruleResults';
 import { IsoDateSchema } from '../core/segment';
 import { todayIn } from '../core/timeZones';
 import { ValidationError, parseOrThrow } from '../core/validation';
-import { logEvent } from '../log';
+import { log } from '../log';
 import type { Repository } from '../repository/types';
 import { coreSegmentsOf, decodeTimeline, safeTimeZone } from './recompute';
 
@@ -81,6 +81,6 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const results = planTripsPrepared(prepared, stays);
   const tracked = trackedDefinitions(prepared.reference, profile?.trackedRules);
   const rules = planRulesPrepared(prepared, stays, tracked.definitions);
-  logEvent('INFO', 'plan.evaluated', { uid, trips: stays.length, segments: segments.length, rules: rules.length, unknownRules: tracked.unknown.join(',') || undefined });
+  log.planEvaluated({ uid, trips: stays.length, segments: segments.length, rules: rules.length, unknownRules: tracked.unknown.join(',') || undefined });
   return { asOf, results, rules, unknownRuleIds: tracked.unknown };
 }

@@ -24,7 +24,8 @@
  * from the head's copy: a redelivered event changes nothing, and an event handled late, after further edits,
  * applies the current profile, which is what the latest edit's own event applies too.
  */
-import { logEvent } from '../log';
+import { isDeepStrictEqual } from 'node:util';
+import { log } from '../log';
 import { ProfileEditableSchema } from '../model/documents';
 import { computeNextAlertAt } from '../policy/alerts';
 import { isAccountDeletedError, type Repository } from '../repository/types';
@@ -37,29 +38,14 @@ export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.k
 export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone', 'residencePermits']);
 
 /**
- * Structural equality of two Firestore field values: primitives by `===`, `Date`s by instant, arrays by position,
- * maps by key set and values (key order is irrelevant: Firestore does not preserve it). Other objects (Firestore
- * `Timestamp`, `GeoPoint`) are compared by their own enumerable properties, which hold their whole value.
- */
-export function sameFieldValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameFieldValue(v, b[i]));
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameFieldValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-/**
  * The app-editable fields whose value differs between two versions of the profile document (field names only, in
  * `PROFILE_EDITABLE_FIELDS` order). A field absent on one side and present on the other counts as changed.
+ * Values are compared structurally (`util.isDeepStrictEqual`): `Date`s by instant, arrays by position, maps by key
+ * set and values whatever their key order (Firestore does not keep it), Firestore `Timestamp`s by their class and
+ * fields.
  */
 export function changedEditableFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  return PROFILE_EDITABLE_FIELDS.filter((f) => !sameFieldValue(before[f], after[f]));
+  return PROFILE_EDITABLE_FIELDS.filter((f) => !isDeepStrictEqual(before[f], after[f]));
 }
 
 /** What a profile-write event says (from the CloudEvent; no document read needed). */
@@ -102,21 +88,21 @@ export type ProfileWriteOutcome =
 export async function handleProfileWrite(repo: Repository, event: ProfileWriteEvent, now: Date): Promise<ProfileWriteOutcome> {
   const { uid, eventId, before, after } = event;
   if (!after) {
-    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'profile-deleted' });
+    log.profileEventSkipped({ uid, eventId, reason: 'profile-deleted' });
     return { action: 'skipped', reason: 'profile-deleted' };
   }
   const cause = before ? 'edited' : 'created';
   const changedFields = before ? changedEditableFields(before, after) : [...PROFILE_EDITABLE_FIELDS];
   if (changedFields.length === 0) {
-    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'no-editable-change' });
+    log.profileEventSkipped({ uid, eventId, reason: 'no-editable-change' });
     return { action: 'skipped', reason: 'no-editable-change' };
   }
   if (!changedFields.some((f) => RULE_INPUT_FIELDS.includes(f) || f === 'notifications')) {
-    logEvent('DEBUG', 'profile.event.skipped', { uid, eventId, reason: 'no-rule-input-change' });
+    log.profileEventSkipped({ uid, eventId, reason: 'no-rule-input-change' });
     return { action: 'skipped', reason: 'no-rule-input-change' };
   }
   // Field names only: the profile's values (nationalities, time zone) never reach the logs.
-  logEvent('INFO', 'profile.changed', { uid, eventId, cause, fields: changedFields.join(',') });
+  log.profileChanged({ uid, eventId, cause, fields: changedFields });
   type Outcome = { kind: 'gone' } | { kind: 'repair' } | { kind: 'done'; action: 'recomputed' | 'rescheduled'; changed: boolean };
   try {
     {
@@ -129,14 +115,14 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
           if (!tl) return { commit: null, result: { kind: 'repair' } };
           const prev = tl.meta.profile;
           const next = profileInputsOf(profile);
-          const ruleInputs = (p: typeof next | null) => JSON.stringify(p ? [p.nationalities, p.homeCountry, p.timeZone, p.residencePermits] : null);
+          const ruleInputs = (p: typeof next | null) => (p ? [p.nationalities, p.homeCountry, p.timeZone, p.residencePermits] : null);
           const ruleField = changedFields.some((f) => RULE_INPUT_FIELDS.includes(f));
-          if (prev && JSON.stringify(prev) === JSON.stringify(next)) {
+          if (prev && isDeepStrictEqual(prev, next)) {
             // Already reflected (a redelivered event, or a later edit's event applied the current profile first).
             return { commit: null, result: { kind: 'done', action: ruleField ? 'recomputed' : 'rescheduled', changed: false } };
           }
           tl.meta.profile = next;
-          if (ruleInputs(prev) !== ruleInputs(next)) {
+          if (!isDeepStrictEqual(ruleInputs(prev), ruleInputs(next))) {
             const commit = planCommit(tl, evaluateTimeline(tl, now), now, { profileNextAlertAt: profile.nextAlertAt ?? null });
             const changed = Boolean(commit.statuses?.length || commit.countryDays || commit.profile);
             return { commit, result: { kind: 'done', action: 'recomputed', changed } };
@@ -155,7 +141,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
         { withProfile: true },
       );
       if (r.kind === 'gone') {
-        logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'profile-gone' });
+        log.profileEventSkipped({ uid, eventId, reason: 'profile-gone' });
         return { action: 'skipped', reason: 'profile-gone' };
       }
       if (r.kind === 'repair') {
@@ -170,7 +156,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
     // The backend's own profile writes are refused after the marker, so this profile is the app's, written after
     // the deletion began (a still-valid ID token): erase it again. No event time here: always erase (idempotent).
     await eraseWritesAfterDeletion(repo, uid, null, eventId);
-    logEvent('INFO', 'profile.event.skipped', { uid, eventId, reason: 'account-deleted' });
+    log.profileEventSkipped({ uid, eventId, reason: 'account-deleted' });
     return { action: 'skipped', reason: 'account-deleted' };
   }
 }

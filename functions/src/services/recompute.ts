@@ -36,6 +36,7 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { addDays } from '../core/dates';
 import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
 import { describeZodError } from '../core/validation';
@@ -43,8 +44,8 @@ import { loadReferenceData } from '../core/referenceData';
 import { isTimeZone, todayIn } from '../core/timeZones';
 import { COUNTED_FIELDS, IdentifiedSegmentSchema, quickSegmentCheck, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../policy/alerts';
-import { logEvent } from '../log';
-import { DEFAULT_NOTIFICATION_SETTINGS, ProfileInputsSchema, type CountryDaysDoc, type ProfileInputs, type SegmentDoc, type UserProfile, type VisaStatusDoc } from '../model/documents';
+import { log } from '../log';
+import { ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
@@ -127,7 +128,12 @@ export function segmentsHash(segments: readonly StoredSegment[]): string {
   const sorted = [...segments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const s of sorted) {
     h.update(s.id);
-    for (const k of CORE_KEYS) h.update(`\u0000${String((s.data as Record<string, unknown>)[k] ?? '')}`);
+    for (const k of CORE_KEYS) {
+      const v = (s.data as Record<string, unknown>)[k];
+      // Scalars as they always were (stored hashes stay valid); anything else by its content, never "[object Object]".
+      const text = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : canonicalJson(v);
+      h.update(`\u0000${text}`);
+    }
     h.update('\u0001');
   }
   return h.digest('hex').slice(0, 32);
@@ -185,7 +191,7 @@ function sameStatus(a: VisaStatusDoc, b: VisaStatusDoc | null | undefined): bool
   if (!b) return false;
   const { computedAt: _a, ...ra } = a;
   const { computedAt: _b, ...rb } = b;
-  return JSON.stringify(ra, Object.keys(ra).sort()) === JSON.stringify(rb, Object.keys(rb).sort());
+  return isDeepStrictEqual(ra, rb);
 }
 
 function sameInstant(a: Date | null | undefined, b: Date | null | undefined): boolean {
@@ -260,7 +266,7 @@ export function profileInputsOf(p: UserProfile): ProfileInputs {
     nationalities: pick(shape.nationalities, p.nationalities, []),
     homeCountry: pick(shape.homeCountry, p.homeCountry ?? null, null),
     timeZone: pick(shape.timeZone, p.timeZone, 'UTC'),
-    notifications: pick(shape.notifications, p.notifications, structuredClone(DEFAULT_NOTIFICATION_SETTINGS)),
+    notifications: pick(shape.notifications, p.notifications, defaultNotificationSettings()),
     residencePermits: pick(shape.residencePermits, p.residencePermits ?? [], []),
   };
 }
@@ -367,7 +373,7 @@ export function decodeTimeline(uid: string, docs: TimelineDocs): Timeline | null
     return Timeline.decode(docs);
   } catch (e) {
     if (!(e instanceof TimelineCorruptError)) throw e;
-    logEvent('ERROR', 'timeline.corrupt', { uid, reason: e.message.slice(0, 300) });
+    log.timelineCorrupt({ uid, error: e });
     return null;
   }
 }
@@ -394,7 +400,7 @@ export async function repairTimeline(repo: Repository, uid: string, now: Date, o
     ({ timeline, profile }) => {
       const tl = decodeTimeline(uid, timeline) ?? Timeline.empty();
       const merged = tl.mergeListing(
-        listing.segments.map((s) => ({ id: s.id, version: s.version, data: s.data as unknown as Record<string, unknown> })),
+        listing.segments.map((s) => ({ id: s.id, version: s.version, data: s.data })),
         listing.readTime,
       );
       tl.meta.profile = profile ? profileInputsOf(profile) : null;
@@ -408,7 +414,7 @@ export async function repairTimeline(repo: Repository, uid: string, now: Date, o
     },
     { withProfile: true },
   );
-  logEvent('INFO', 'timeline.repaired', { uid, eventId: opts.eventId, merged: result.merged, segments: result.segments });
+  log.timelineRepaired({ uid, eventId: opts.eventId, merged: result.merged, segments: result.segments });
   return result;
 }
 
@@ -443,7 +449,7 @@ export async function verifyTimeline(repo: Repository, uid: string): Promise<Tim
       continue;
     }
     live.delete(s.id);
-    const want = canonicalJson({ ...timelineFieldsOf(s.data as unknown as Record<string, unknown>), source: s.data.source });
+    const want = canonicalJson({ ...timelineFieldsOf(s.data), source: s.data.source });
     if (canonicalJson(rec) !== want) out.different.push(s.id);
   }
   out.extra = [...live.keys()];
@@ -479,13 +485,13 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
         await repairTimeline(repo, uid, now, { maxSegments: opts.maxSegments, eventId });
         continue;
       }
-      logEvent('INFO', 'recompute.done', { uid, eventId, asOf: r.asOf, segments: r.segments, rules: r.statuses.length, changed: r.changed });
+      log.recomputeDone({ uid, eventId, asOf: r.asOf, segments: r.segments, rules: r.statuses.length, changed: r.changed });
       return { statuses: r.statuses, countryDays: r.countryDays, changed: r.changed };
     }
     throw new Error(`recomputeUser: the timeline of ${uid} could not be built`);
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
-    logEvent('INFO', 'recompute.done', { uid, eventId, userGone: true, changed: false });
+    log.recomputeDone({ uid, eventId, userGone: true, changed: false });
     const empty = evaluationDocs(evaluateTravel([], { asOf: todayIn('UTC', now) }), segmentsHash([]), now);
     return { ...empty, changed: false, accountDeleted: true };
   }
@@ -553,7 +559,7 @@ export async function eraseWritesAfterDeletion(repo: Repository, uid: string, ev
   if (!deletedAt) return false;
   if (eventTime && eventTime.getTime() < deletedAt.getTime() - EVENT_CLOCK_MARGIN_MS) return false;
   await repo.deleteUserData(uid);
-  logEvent('INFO', 'account.strayWritesErased', { uid, eventId });
+  log.accountStrayWritesErased({ uid, eventId });
   return true;
 }
 
@@ -578,7 +584,7 @@ export async function handleSegmentWrite(
   const source = typeof event.after?.source === 'string' ? event.after.source : MANUAL_SOURCE;
   if (!event.beforeExists && event.after && source !== MANUAL_SOURCE) {
     // Only the import creates non-manual segments (firestore.rules), and it writes their records with them.
-    logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId, reason: 'imported-create' });
+    log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'imported-create' });
     return { action: 'skipped', reason: 'imported-create' };
   }
   const cap = opts.maxSegments ?? DEFAULT_MAX_SEGMENTS;
@@ -606,13 +612,13 @@ export async function handleSegmentWrite(
         continue;
       }
       if (r.kind === 'stale') {
-        logEvent('DEBUG', 'segment.event.skipped', { uid, eventId, segmentId, reason: 'already-reflected' });
+        log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'already-reflected' });
         return attempt === 0 ? { action: 'skipped', reason: 'already-reflected' } : { action: 'recomputed', changed: true };
       }
-      if (r.refused) logEvent('WARNING', 'segment.refused', { uid, eventId, segmentId, maxSegments: cap });
+      if (r.refused) log.segmentRefused({ uid, eventId, segmentId, maxSegments: cap });
       // After a repair (attempt 1) the statuses were written by it.
       const changed = r.changed || attempt === 1;
-      logEvent('INFO', 'recompute.done', { uid, eventId, changed });
+      log.recomputeDone({ uid, eventId, changed });
       return r.refused ? { action: 'recomputed', changed, refused: true } : { action: 'recomputed', changed };
     }
     throw new Error(`handleSegmentWrite: the timeline of ${uid} could not be built`);

@@ -26,7 +26,7 @@
  *
  * Idempotent: recomputing a user twice writes the same documents (the second time only the head's schedule).
  */
-import { errorReason, logEvent } from '../log';
+import { errorReason, log } from '../log';
 import type { TimelineHeadDoc } from '../model/documents';
 import { TimelineChangedError, isAccountDeletedError, type Repository } from '../repository/types';
 import { decodeTimeline, evaluateTimeline, planCommit, recomputeUser, repairTimeline } from './recompute';
@@ -87,7 +87,7 @@ async function recordFailure(repo: Repository, uid: string, now: Date, reason: s
       return { commit: { timeline: tl.encode(now) }, result: undefined };
     });
   } catch (e) {
-    logEvent('ERROR', 'handler.error', { uid, reason: errorReason(e), step: 'recomputeDaily.recordFailure' });
+    log.handlerError({ uid, error: e, step: 'recomputeDaily.recordFailure' });
   }
 }
 
@@ -164,7 +164,7 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
       } catch (e) {
         if (isAccountDeletedError(e)) return;
         out.failed += 1;
-        logEvent('ERROR', 'recomputeDaily.userFailed', { uid, reason: errorReason(e), step: 'migrate' });
+        log.recomputeDailyUserFailed({ uid, error: e, step: 'migrate' });
       }
     });
     const last = page[page.length - 1]!;
@@ -185,7 +185,7 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
       if (head.daily && head.daily.evalMs > maxUserMs) {
         out.deferred += 1;
         const reason = `its last evaluation took ${Math.round(head.daily.evalMs)} ms, more than the ${maxUserMs} ms a daily run gives one user`;
-        logEvent('WARNING', 'recomputeDaily.userDeferred', { uid, reason, evalMs: head.daily.evalMs });
+        log.recomputeDailyUserDeferred({ uid, cause: 'too-slow', reason, evalMs: head.daily.evalMs });
         await recordFailure(repo, uid, now, reason);
         return;
       }
@@ -193,7 +193,7 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
         // Not started: it stays due (and first) for the next run, which starts with the whole time budget; smaller
         // users after it may still fit.
         out.deferred += 1;
-        logEvent('INFO', 'recomputeDaily.userDeferred', { uid, reason: 'not enough time left in this run', evalMs: head.daily?.evalMs ?? 0 });
+        log.recomputeDailyUserDeferred({ uid, cause: 'out-of-time', reason: 'not enough time left in this run', evalMs: head.daily?.evalMs ?? 0 });
         return;
       }
       try {
@@ -204,15 +204,15 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
         if (isAccountDeletedError(e)) return;
         out.failed += 1;
         const failures = (head.daily?.failures ?? 0) + 1;
-        logEvent('ERROR', 'recomputeDaily.userFailed', { uid, reason: errorReason(e), failures, backoffMs: backoffMs(failures) });
+        log.recomputeDailyUserFailed({ uid, error: e, failures, backoffMs: backoffMs(failures) });
         await recordFailure(repo, uid, now, errorReason(e));
       }
     });
     const last = page[page.length - 1]!;
     after = { nextRecomputeAt: last.head.nextRecomputeAt ?? now, uid: last.uid };
-    logEvent('INFO', 'recomputeDaily.page', { users: page.length, done: out.users });
+    log.recomputeDailyPage({ users: page.length, done: out.users });
     if (page.length < opts.pageSize) break;
   }
-  logEvent('INFO', 'recomputeDaily.done', { ...out });
+  log.recomputeDailyDone({ ...out });
   return out;
 }

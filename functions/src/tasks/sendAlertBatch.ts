@@ -13,7 +13,7 @@ import { describeZodError } from '../core/validation';
 import { alertDeps } from '../wiring';
 import { AlertBatchTaskSchema, type AlertBatchTask } from '../alerts/queue';
 import { processAlertBatch } from '../alerts/run';
-import { logEvent } from '../log';
+import { log } from '../log';
 
 const TIMEOUT_SECONDS = 300;
 
@@ -28,7 +28,7 @@ export const sendAlertBatch = onTaskDispatched<AlertBatchTask>(
   async (request): Promise<void> => {
     const parsed = AlertBatchTaskSchema.safeParse(request.data);
     if (!parsed.success) {
-      logEvent('ERROR', 'alerts.task.invalid', { reason: describeZodError(parsed.error, 'sendAlertBatch task') });
+      log.alertsTaskInvalid({ reason: describeZodError(parsed.error, 'sendAlertBatch task') });
       return;
     }
     const deps = alertDeps();

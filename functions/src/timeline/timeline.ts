@@ -26,6 +26,7 @@
  *    except creates refused by the segment cap (`X`).
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { daysBetween, addDays } from '../core/dates';
 import { COUNTED_FIELDS, FREE_TEXT_FIELDS, isTravelDate } from '../core/segment';
 import type {
@@ -237,16 +238,6 @@ function emptyMeta(): TimelineMeta {
   };
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function sameData(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => sameJson(a[k], b[k]));
-}
-
 /** What applying one write did. */
 export type ApplyOutcome =
   /** Not newer than what the timeline holds for that id: nothing changed (redelivered or out-of-order event). */
@@ -406,7 +397,7 @@ export class Timeline {
     const source = typeof after.source === 'string' ? after.source : MANUAL;
     const data = timelineFieldsOf(after);
     this.set({ kind: 'live', id, version, source, data });
-    return cur?.kind === 'live' && sameData(cur.data, data) ? 'version-only' : 'changed';
+    return cur?.kind === 'live' && isDeepStrictEqual(cur.data, data) ? 'version-only' : 'changed';
   }
 
   /** Records a create refused by the segment cap (only the first MAX_REFUSED are remembered). */

@@ -14,7 +14,7 @@
  */
 import { beforeUserCreated } from 'firebase-functions/v2/identity';
 import { REGION } from '../config';
-import { errorReason, logEvent } from '../log';
+import { log } from '../log';
 import { createProfileForNewUser } from '../services/account';
 import { wiring } from '../wiring';
 
@@ -25,7 +25,7 @@ export const createProfileOnSignUp = beforeUserCreated({ region: REGION, timeout
   try {
     await createProfileForNewUser(repo, { uid: user.uid, email: user.email ?? null, displayName: user.displayName ?? null }, clock(), event.eventId);
   } catch (e) {
-    logEvent('ERROR', 'handler.error', { uid: user.uid, eventId: event.eventId, reason: errorReason(e), step: 'createProfile' });
+    log.handlerError({ uid: user.uid, eventId: event.eventId, error: e, step: 'createProfile' });
   }
   return;
 });

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, parseReportArgs, CliError } from '../../../functions/src/cli/report';
+import { parseReportArgs, CliError } from '../../../functions/src/cli/report';
 import { describeWithSamples, listSampleFiles, samplePath } from '../../helpers/samples';
 import { run } from './runReport';
 
@@ -62,7 +62,7 @@ describe('argument errors exit non-zero with one line on stderr', () => {
     [['report', 'a.csv', '--colour'], 2, /Unknown option '--colour'/],
     [['report', '/nonexistent/file.csv'], 1, /cannot read \/nonexistent\/file.csv: no such file/],
   ])('%j -> exit %i', async (argv, code, message) => {
-    const r = await run(argv as string[]);
+    const r = await run(argv);
     expect(r.code).toBe(code);
     expect(r.out).toBe('');
     expect(r.err).toMatch(message);

@@ -26,7 +26,6 @@ function overWhite(hex: string, opacity: number): string {
 
 if (!chromiumAvailable()) {
   describe(NAME, () => {
-    // eslint-disable-next-line no-console
     console.warn(`SKIPPED "${NAME}": ${CHROMIUM_PATH} is absent (apt-get install -y chromium)`);
     test.skip(`skipped: Chromium not installed at ${CHROMIUM_PATH}`, () => undefined);
   });

@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { main } from '../../../functions/src/cli/report';
 import { run } from './runReport';
 
 const TRAVELLER = path.resolve(__dirname, '../../fixtures/import/generic-traveller.csv');
@@ -44,7 +43,7 @@ function section(out: string, title: RegExp): string[] {
 function parseTable(out: string) {
   const lines = section(out, /^Days per country/);
   const header = lines[1]!;
-  const cols = [...header.matchAll(/\S+/g)].slice(1).map((m) => ({ name: m[0], end: m.index! + m[0].length }));
+  const cols = [...header.matchAll(/\S+/g)].slice(1).map((m) => ({ name: m[0], end: m.index + m[0].length }));
   const rows: Record<string, Record<string, number>> = {};
   for (const line of lines.slice(2)) {
     if (!/^ {2}[A-Z]{2} /.test(line)) continue;

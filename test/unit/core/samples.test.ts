@@ -19,7 +19,6 @@ describeWithSamples('real samples: engine vs naive reference', () => {
     try {
       imported = await importFile(samplePath(file), { importDate: '2026-07-01' });
     } catch (e) {
-      // eslint-disable-next-line no-console
       console.warn(`${file}: not imported (${(e as Error).message}); nothing to compare`);
       return;
     }

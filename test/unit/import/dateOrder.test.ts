@@ -43,7 +43,7 @@ describe('the order is decided from the file', () => {
       expect(r.segments.map((s) => [s.departureDate, s.arrivalDate])).toEqual([['2024-04-03', '2024-04-03'], ['2024-04-12', '2024-04-13']]);
       return;
     }
-    const r = await run(rows as string[], options);
+    const r = await run(rows, options);
     expect(r.skipped).toEqual([]);
     expect(r.segments.map((s) => s.departureDate)).toEqual(dates);
     expect(r.segments.map((s) => s.row)).toEqual([2, 3]);
@@ -115,12 +115,12 @@ describeWithSamples('day-first copies of the real myFlightradar24 histories (274
 
   /** The export rewritten as a generic CSV with D/M/YYYY dates (no zero padding), as a spreadsheet would save it. */
   function dayFirstCopy(sample: string): string {
-    const rows = parseCsv(fs.readFileSync(samplePath(sample), 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(fs.readFileSync(samplePath(sample), 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true });
     const code = (cell: string) => /\((\w{3})?\/?(\w{4})?\)\s*$/.exec(cell)?.slice(1).find((c) => c) ?? '';
     const time = (cell: string | undefined) => (!cell || /^0?0:00:00$/.test(cell) ? '' : cell.slice(0, -3));
     const lines = rows.map((r) => {
       const [y, m, d] = r.Date!.split('-').map(Number);
-      return [`${d}/${m}/${y}`, code(r.From!), code(r.To!), time(r['Dep time']!), time(r['Arr time']!), (r['Flight number'] ?? '').replace(/\s+/g, '')].join(',');
+      return [`${d}/${m}/${y}`, code(r.From!), code(r.To!), time(r['Dep time']), time(r['Arr time']), (r['Flight number'] ?? '').replace(/\s+/g, '')].join(',');
     });
     return `date,from,to,departure_time,arrival_time,flight_number\n${lines.join('\n')}\n`;
   }

@@ -46,12 +46,12 @@ describe('encodings are detected and named', () => {
       /not UTF-8.*line 2902.*Windows-1252/,
     ],
   ])('%s', async (_name, bytes, size, encoding, expectedNotes, warning) => {
-    const r = await run(bytes as Buffer, size as number);
+    const r = await run(bytes, size);
     expect(r.encoding).toBe(encoding);
     if (expectedNotes) expect(notes(r)).toEqual(expectedNotes);
     expect(JSON.stringify(r)).not.toContain('\ufffd');
     const found = r.warnings.filter((w) => /encoding|UTF|Windows-1252/.test(w));
-    if (warning) expect(found).toEqual([expect.stringMatching(warning as RegExp)]);
+    if (warning) expect(found).toEqual([expect.stringMatching(warning)]);
     else expect(found).toEqual([]);
   });
 

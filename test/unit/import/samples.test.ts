@@ -74,7 +74,10 @@ describeWithSamples('real flight-history samples', () => {
       rowsSeen.add(s.row);
     }
     expect(rowsSeen.size).toBe(r.rows); // one outcome per row, no row twice
-    for (const row of rowsSeen) expect(row).toBeGreaterThanOrEqual(1), expect(row).toBeLessThanOrEqual(lineCount);
+    for (const row of rowsSeen) {
+      expect(row).toBeGreaterThanOrEqual(1);
+      expect(row).toBeLessThanOrEqual(lineCount);
+    }
   });
 
   test('historial-vuelos: SFO->BCN arrives the next day; BCN->LAX the same day; BCN->MUC->GRZ is a transit at MUC', () => {

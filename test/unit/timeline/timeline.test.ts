@@ -12,7 +12,6 @@ import {
   TimelineCorruptError,
   decodeEntry,
   encodeEntry,
-  type TimelineDocs,
   type TimelineEntry,
 } from '../../../functions/src/timeline/timeline';
 import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';
@@ -28,7 +27,7 @@ function roundTrip(tl: Timeline, store = new Map<string, TimelineHeadDoc | Timel
   for (const [id, doc] of tl.encode(NOW)) store.set(id, doc);
   const head = store.get(HEAD_ID) as TimelineHeadDoc;
   const shards = new Map([...store].filter(([id]) => id !== HEAD_ID) as [string, TimelineShardDoc][]);
-  return Timeline.decode({ head, shards } as TimelineDocs)!;
+  return Timeline.decode({ head, shards })!;
 }
 
 describe('records', () => {

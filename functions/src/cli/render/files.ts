@@ -58,7 +58,7 @@ export function writeReportFiles(args: ReportArgs, data: ReportData, ref: Refere
     try {
       fs.writeFileSync(file, content);
     } catch (e) {
-      throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
     notes.push(`wrote ${file} (${what})`);
   }

@@ -57,7 +57,7 @@ const PARSE_OPTIONS = { relax_quotes: true, relax_column_count: true } as const;
 export function parseLine(line: string): string[] {
   for (const attempt of [() => parseCsvSync(line, PARSE_OPTIONS), () => parseCsvSync(`${line}"`, PARSE_OPTIONS), () => parseCsvSync(line, { ...PARSE_OPTIONS, quote: false })]) {
     try {
-      const records = attempt() as string[][];
+      const records = attempt();
       return records[0] ?? [''];
     } catch {
       // next attempt

@@ -96,7 +96,8 @@ export class DateOrderResolver {
   readEach(row: number, ...cells: [raw: string | undefined, field: string][]): ({ date: string; time?: string } | undefined)[] {
     const out: ({ date: string; time?: string } | undefined)[] = [];
     let pending = false;
-    let error: unknown;
+    // The first other error, rethrown as it was thrown (boxed: `unknown` narrowed by a check is no longer `unknown`).
+    let failure: { error: unknown } | undefined;
     for (const [raw, field] of cells) {
       if (raw === undefined) {
         out.push(undefined);
@@ -107,12 +108,12 @@ export class DateOrderResolver {
       } catch (e) {
         if (e instanceof PendingDateOrder) pending = true;
         else if (e instanceof ImportFileError) throw e;
-        else error ??= e;
+        else failure ??= { error: e };
         out.push(undefined);
       }
     }
     if (pending) throw new PendingDateOrder();
-    if (error) throw error;
+    if (failure) throw failure.error;
     return out;
   }
 

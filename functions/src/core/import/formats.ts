@@ -221,7 +221,7 @@ function flightyReader(header: string[]): RowReader {
   const depCols = ['gate_departure_actual', 'gate_departure_scheduled', 'take_off_actual', 'take_off_scheduled'].map(idx);
   const arrCols = ['gate_arrival_actual', 'gate_arrival_scheduled', 'landing_actual', 'landing_scheduled'].map(idx);
   const c = { date: idx('date'), airline: idx('airline'), flight: idx('flight'), from: idx('from'), to: idx('to'), canceled: idx('canceled'), diverted: idx('diverted_to'), notes: idx('notes') };
-  const firstStamp = (fields: string[], cols: (number | undefined)[], what: string) => {
+  const firstStamp = (fields: string[], cols: (number | undefined)[]) => {
     for (const i of cols) {
       const v = optionalCell(cell(fields, i));
       if (v) return v;
@@ -229,11 +229,11 @@ function flightyReader(header: string[]): RowReader {
     return undefined;
   };
   return (fields, row, dates) => {
-    const depCell = firstStamp(fields, depCols, 'departure time');
+    const depCell = firstStamp(fields, depCols);
     const [depStamp, arr] = dates.readEach(
       row,
       depCell ? [depCell, 'departure time'] : [cleanCell(cell(fields, c.date)), 'Date'],
-      [firstStamp(fields, arrCols, 'arrival time'), 'arrival time'],
+      [firstStamp(fields, arrCols), 'arrival time'],
     );
     const dep = depStamp!;
     const record: FlightRecord = {

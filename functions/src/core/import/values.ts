@@ -17,11 +17,14 @@ export class FieldError extends Error {
 /** Tokens spreadsheets and scripts write for "no value" (pandas `NaN`, R `NA`, Python `None`). */
 const NULL_TOKENS = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '-', '--']);
 
+/** C0 control characters but tab and line feed, and DEL: dropped from cells. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
 /** Trims, turns no-break and other Unicode spaces into plain spaces, drops control characters. */
 export function cleanCell(raw: string | undefined): string {
   if (raw === undefined) return '';
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+  return raw.replace(/[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]/g, ' ').replace(CONTROL_CHARACTERS, '').trim();
 }
 
 /** `cleanCell`, then `undefined` for null tokens (`NaN`, `NA`, `None`, empty, ...). */

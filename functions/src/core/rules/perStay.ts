@@ -64,7 +64,7 @@ export function lastPermittedDay(start: number, params: PerStayParams): number {
 }
 
 function lastDay(start: number, params: PerStayParams): number {
-  return params.maxStayDays !== undefined ? start + params.maxStayDays - 1 : sameDateMonthsLater(start, params.maxStayMonths!) - 1;
+  return params.maxStayDays !== undefined ? start + params.maxStayDays - 1 : sameDateMonthsLater(start, params.maxStayMonths) - 1;
 }
 
 function checkParams(params: PerStayParams): void {
@@ -73,7 +73,7 @@ function checkParams(params: PerStayParams): void {
   if (hasDays === hasMonths) throw new RangeError('per-stay parameters need exactly one of maxStayDays or maxStayMonths');
   const v = hasDays ? params.maxStayDays : params.maxStayMonths;
   const name = hasDays ? 'maxStayDays' : 'maxStayMonths';
-  if (!Number.isInteger(v) || v! < 1) throw new RangeError(`per-stay ${name} must be a positive integer, got ${String(v)}`);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`per-stay ${name} must be a positive integer, got ${String(v)}`);
 }
 
 /** A stay: its entry day and its runs of P, `first..last` indices into P. */

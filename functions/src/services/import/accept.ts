@@ -11,7 +11,7 @@
  * 6. `processing`: accepted.
  */
 import { todayIn } from '../../core/timeZones';
-import { logEvent } from '../../log';
+import { log } from '../../log';
 import type { ImportDoc } from '../../model/documents';
 import type { Repository, StoredSegment } from '../../repository/types';
 import { decodeTimeline, repairTimeline, safeTimeZone } from '../recompute';
@@ -23,12 +23,12 @@ import { ACCEPTED_EXTENSIONS, BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE, accepted
 export function importOf(object: UploadedObject): { path: ImportPath } | { outcome: ImportOutcome } {
   const eventId = object.eventId;
   if (object.metadata?.[BACKEND_MARKER_KEY] === BACKEND_MARKER_VALUE) {
-    logEvent('INFO', 'import.rejected', { eventId, reason: 'object written by the backend' });
+    log.importRejected({ eventId, reason: 'object written by the backend' });
     return { outcome: { action: 'ignored', reason: 'written by the backend' } };
   }
   const path = parseImportPath(object.name);
   if (!path) {
-    logEvent('INFO', 'import.rejected', { eventId, reason: 'not an import path' });
+    log.importRejected({ eventId, reason: 'not an import path' });
     return { outcome: { action: 'ignored', reason: 'not an import path' } };
   }
   return { path };
@@ -48,12 +48,12 @@ export async function acceptImport(deps: ImportDeps, object: UploadedObject, p: 
   // The rules allow `{importId}.csv` and `{importId}.txt` side by side; both would report to the same document.
   // The first file owns it: a second one must not reset a finished (or running) import's status and counts.
   if (existingDoc && existingDoc.storagePath && existingDoc.storagePath !== object.name) {
-    logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'another file already uses this import id' });
+    log.importRejected({ uid, importId, eventId, reason: 'another file already uses this import id' });
     return { outcome: { action: 'ignored', reason: 'import id used by another file' } };
   }
   const final = existingDoc && (existingDoc.status === 'succeeded' || existingDoc.status === 'partial' || existingDoc.status === 'failed');
   if (final && (!object.timeCreated || existingDoc.updatedAt.getTime() >= object.timeCreated.getTime())) {
-    logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'already processed (redelivered event)' });
+    log.importRejected({ uid, importId, eventId, reason: 'already processed (redelivered event)' });
     return { outcome: { action: 'ignored', reason: 'already processed' } };
   }
 
@@ -67,7 +67,7 @@ export async function acceptImport(deps: ImportDeps, object: UploadedObject, p: 
   if (!profile) {
     const peeked = await peekFile(source);
     if (peeked === null) {
-      logEvent('INFO', 'import.rejected', { uid, importId, eventId, reason: 'no profile and the file is gone (account deleted)' });
+      log.importRejected({ uid, importId, eventId, reason: 'no profile and the file is gone (account deleted)' });
       return { outcome: { action: 'ignored', reason: 'account deleted' } };
     }
     source = peeked;
@@ -77,7 +77,7 @@ export async function acceptImport(deps: ImportDeps, object: UploadedObject, p: 
   // transaction counts the import against the per-day cap and reads the timeline for the duplicate checks.
   const start = await startImport(repo, uid, importId, ref.base, startedAt, limits, eventId);
   if (start.capped) {
-    logEvent('WARNING', 'import.capped', { uid, importId, eventId, cap: 'imports per day', limit: limits.importsPerDay });
+    log.importCapped({ uid, importId, eventId, cap: 'imports per day', limit: limits.importsPerDay });
     return { outcome: { action: 'done', status: 'failed', uid, importId } };
   }
 
@@ -85,7 +85,7 @@ export async function acceptImport(deps: ImportDeps, object: UploadedObject, p: 
   if (refused !== null) return { outcome: await failImport(repo, clock, ref, refused) };
 
   await repo.putImport(uid, importId, { ...ref.base, status: 'processing' });
-  logEvent('INFO', 'import.started', { uid, importId, eventId, bytes: object.size });
+  log.importStarted({ uid, importId, eventId, bytes: object.size });
   return { job: { ...ref, object, startedAt, profile, source, stored: start.stored } };
 }
 

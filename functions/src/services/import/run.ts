@@ -7,7 +7,7 @@
 import { todayIn } from '../../core/timeZones';
 import type { ImportOptions as PipelineOptions } from '../../core/import';
 import { ImportFileError, type ImportResult, type SkippedRow } from '../../core/import/types';
-import { errorReason, logEvent } from '../../log';
+import { errorReason, log } from '../../log';
 import { recomputeUser, safeTimeZone } from '../recompute';
 import { newFlights, pipelineExisting } from './duplicates';
 import { toSegmentDoc, writeImportedSegments } from './segments';
@@ -52,13 +52,13 @@ export async function runAcceptedImport(deps: ImportDeps, job: AcceptedImport): 
   // not get its segments back: the transaction throws AccountDeletedError (handled in runImport). A create beyond
   // the per-user segment cap is not made; its row is reported as skipped.
   const written = await writeImportedSegments(repo, uid, importId, toCreate, clock, limits.maxSegmentsPerUser, eventId);
-  if (written.evaluated) logEvent('INFO', 'recompute.done', { uid, importId, eventId, changed: written.changed, segments: written.segments });
+  if (written.evaluated) log.recomputeDone({ uid, importId, eventId, changed: written.changed, segments: written.segments });
   const imported = flights.imported + written.created + written.ownExisting;
   const cappedRows: SkippedRow[] = written.capped.map((s) => ({
     row: s.row,
     reason: `not imported: your travel history has reached the limit of ${limits.maxSegmentsPerUser} segments; delete segments you no longer need and upload the file again`,
   }));
-  if (cappedRows.length > 0) logEvent('WARNING', 'import.capped', { uid, importId, eventId, cap: 'segments', limit: limits.maxSegmentsPerUser, rows: cappedRows.length });
+  if (cappedRows.length > 0) log.importCapped({ uid, importId, eventId, cap: 'segments', limit: limits.maxSegmentsPerUser, rows: cappedRows.length });
   // A retried event whose first attempt wrote every segment (and, with the last chunk, the status) has nothing left
   // to create; the recompute then finds the status current and writes at most the head.
   if (written.created === 0 && imported > 0) await recomputeUser(repo, uid, { now: clock(), eventId, maxSegments: limits.maxSegmentsPerUser });
@@ -66,7 +66,7 @@ export async function runAcceptedImport(deps: ImportDeps, job: AcceptedImport): 
   const report = finalReport(result, cappedRows, imported, flights.duplicates + written.otherExisting);
   const { status, counts, skipped, error } = report;
   await repo.putImport(uid, importId, { status, format: result.format, rowsDone: result.rows, rowsTotal: result.rows, counts, skipped, error, updatedAt: clock() });
-  logEvent(status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', { uid, importId, eventId, status, format: result.format, ...counts, warnings: result.warnings.length });
+  log.importFinished({ uid, importId, eventId, status, format: result.format, counts, warnings: result.warnings.length });
   return { action: 'done', status, uid, importId };
 }
 
@@ -97,13 +97,13 @@ async function parseUpload(deps: ImportDeps, job: AcceptedImport, dateOrder: Pip
     // A poison event (a bug that fails on this file every time) must not be retried for the 24 h of the retry
     // window: once the upload is older than MAX_RETRY_AGE_MS, give up with a final status.
     if (object.timeCreated && clock().getTime() - object.timeCreated.getTime() > MAX_RETRY_AGE_MS) {
-      logEvent('ERROR', 'handler.error', { uid, importId, eventId, reason: errorReason(e), step: 'import (giving up)' });
+      log.handlerError({ uid, importId, eventId, error: e, step: 'import (giving up)' });
       return { outcome: await fail('the file could not be imported because of an internal error; please try again later or contact support') };
     }
     // Anything else is a bug or an outage: note it but stay `processing` (a final status would make the retry
     // look like a redelivery and be ignored), and rethrow so that Cloud Functions retries the event.
     await repo.putImport(uid, importId, { error: `retrying after an unexpected error (${errorReason(e)})`, updatedAt: clock() });
-    logEvent('ERROR', 'handler.error', { uid, importId, eventId, reason: errorReason(e) });
+    log.handlerError({ uid, importId, eventId, error: e });
     throw e;
   }
   // Outside the try: a progress write refused because the account was deleted ends the job (job.ts), it is not a

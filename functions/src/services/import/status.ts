@@ -3,7 +3,7 @@
  * `failed`): its first state, the failure every guard ends in, and the final counts and status.
  */
 import type { ImportResult, SkippedRow } from '../../core/import/types';
-import { logEvent } from '../../log';
+import { log } from '../../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc } from '../../model/documents';
 import type { Repository } from '../../repository/types';
 import { isDuplicateRow } from './duplicates';
@@ -41,14 +41,14 @@ export interface ImportRef {
 export async function failImport(repo: Repository, clock: () => Date, ref: ImportRef, reason: string, extra: Partial<ImportDoc> = {}): Promise<ImportOutcome> {
   const { uid, importId, eventId } = ref;
   await repo.putImport(uid, importId, { ...ref.base, ...extra, status: 'failed', error: reason, updatedAt: clock() });
-  logEvent('WARNING', 'import.failed', { uid, importId, eventId, reason });
+  log.importFailed({ uid, importId, eventId, reason });
   return { action: 'done', status: 'failed', uid, importId };
 }
 
 /** The outcome of an import whose account was deleted while it ran: nothing more is written. */
 export function deletedDuringImport(ref: Pick<ImportRef, 'uid' | 'importId' | 'eventId'>): ImportOutcome {
   const { uid, importId, eventId } = ref;
-  logEvent('WARNING', 'import.rejected', { uid, importId, eventId, reason: 'account deleted during the import' });
+  log.importRejected({ uid, importId, eventId, reason: 'account deleted during the import' });
   return { action: 'ignored', reason: 'account deleted' };
 }
 

@@ -224,8 +224,8 @@ describe('per-stay: engine vs naive reference', () => {
 
   test('random itineraries of stays, bridge trips and absences, planned days, day and month limits, and every day over the limit (600 cases)', () => {
     const paramsArb = fc.oneof(
-      fc.integer({ min: 1, max: 40 }).map((n) => ({ maxStayDays: n }) as PerStayParams),
-      fc.integer({ min: 1, max: 2 }).map((n) => ({ maxStayMonths: n }) as PerStayParams),
+      fc.integer({ min: 1, max: 40 }).map((n): PerStayParams => ({ maxStayDays: n })),
+      fc.integer({ min: 1, max: 2 }).map((n): PerStayParams => ({ maxStayMonths: n })),
     );
     // Consecutive blocks: a stay (P), a trip to bridge territory (B) or elsewhere (N). A block may share its
     // first day with the previous one (an exit and an entry on the same date).

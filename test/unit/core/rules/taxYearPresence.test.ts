@@ -11,7 +11,6 @@ import type { IdentifiedSegment } from '../../../../functions/src/core/segment';
 import { midnightPresence } from '../../../../functions/src/core/rules/midnightPresence';
 import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/taxYearPresence';
 import { seg } from '../build';
-import type { NaiveSegment } from '../naiveReference';
 import { daySet, naiveMidnight, naiveTaxYear, naiveTaxYearEnd, naiveTaxYearStart } from './naiveRules';
 import { buildItinerary, stepArb } from './itinerary';
 
@@ -197,7 +196,7 @@ describe('midnight presence: edge cases', () => {
     const got = midnightPresence(s, asOf, { transitException: transitException ?? true, extraStays: stays });
     const asDates = Object.fromEntries([...got].map(([c, iv]) => [c, dates(iv)]).filter(([, d]) => d!.length > 0));
     expect(asDates).toEqual(want);
-    const naive = naiveMidnight(s as NaiveSegment[], asOf, transitException ?? true, stays);
+    const naive = naiveMidnight(s, asOf, transitException ?? true, stays);
     expect(asDates).toEqual(Object.fromEntries([...naive].map(([c, set]) => [c, [...set].sort()])));
   });
 });
@@ -309,7 +308,7 @@ describe('engine vs naive reference', () => {
         const asOf = fromDayNumber(E);
         const planned = stays.map((s) => ({ country: s.country, entryDate: fromDayNumber(E + s.offset), exitDate: fromDayNumber(E + s.offset + s.len) }));
         const got = midnightPresence([...segments].reverse(), asOf, { transitException, extraStays: planned });
-        const want = naiveMidnight(segments as NaiveSegment[], asOf, transitException, planned);
+        const want = naiveMidnight(segments, asOf, transitException, planned);
         const norm = (m: Map<string, Set<string>>) => Object.fromEntries([...m].filter(([, s]) => s.size).map(([c, s]) => [c, [...s].sort()]));
         expect(Object.fromEntries([...got].filter(([, iv]) => iv.length).map(([c, iv]) => [c, dates(iv)]))).toEqual(norm(want));
         for (const iv of got.values()) expect(mergeIntervals(iv)).toEqual(iv);
