@@ -324,7 +324,7 @@ export function contractSchema(entry: ContractEntry): Json {
   try {
     json = toJsonSchema(entry);
   } catch (e) {
-    throw new Error(`${entry.file} (${entry.source}): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${entry.file} (${entry.source}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   for (const [field, when] of Object.entries(entry.serverTimestamps ?? {})) {
     const branches = timestampBranches(json, field);

@@ -116,7 +116,7 @@ const production: { [K in keyof Wiring]: () => Wiring[K] } = {
 function port<K extends keyof Wiring>(key: K): Wiring[K] {
   const replaced = overrides[key];
   if (replaced !== undefined) return replaced;
-  return (built[key] ??= production[key]()) as Wiring[K];
+  return (built[key] ??= production[key]());
 }
 
 /**

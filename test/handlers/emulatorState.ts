@@ -4,7 +4,7 @@
  * against (the stored statuses equal a fresh evaluation of the stored segments and profile).
  */
 import * as crypto from 'node:crypto';
-import { FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { todayIn } from '../../functions/src/core/timeZones';
 import { evaluateTravel } from '../../functions/src/core/evaluate';
 import type { SegmentDoc } from '../../functions/src/model/documents';

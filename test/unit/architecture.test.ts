@@ -59,7 +59,7 @@ function importsOf(file: string): Edge[] {
     } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
       add(node.arguments[0], false);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      add(node.argument.literal as ts.Expression, true);
+      add(node.argument.literal, true);
     }
     ts.forEachChild(node, visit);
   };

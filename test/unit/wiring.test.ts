@@ -55,6 +55,8 @@ function freshWiring(authError?: { code: string }): Fresh {
         }),
       };
     });
+    // A fresh module instance per test (jest.isolateModules), which a static import cannot give.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     w = require('../../functions/src/wiring') as Fresh['w'];
   });
   return { w, loaded, calls };

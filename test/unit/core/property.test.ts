@@ -21,7 +21,6 @@ import {
   naiveRegionDays,
   naiveRule,
   toNaive,
-  type NaiveSegment,
 } from './naiveReference';
 
 const COUNTRIES = ['FR', 'DE', 'ES', 'HR', 'BG', 'RO', 'IE', 'CY', 'MC', 'SM', 'VA', 'AD', 'US', 'GB', 'TR', 'CH', 'LI', 'AX', 'ZZ'];

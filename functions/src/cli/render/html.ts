@@ -173,10 +173,11 @@ function outputValue(v: unknown): string {
   if (Array.isArray(v)) return v.length ? v.map(outputValue).join(v.some((x) => typeof x === 'object') ? '; ' : ', ') : 'none';
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (typeof o.display === 'string' && typeof o.numerator === 'number') return `${o.display} (${o.numerator}/${o.denominator})`;
+    if (typeof o.display === 'string' && typeof o.numerator === 'number' && typeof o.denominator === 'number') return `${o.display} (${o.numerator}/${o.denominator})`;
     return Object.entries(o).map(([k, x]) => `${k} ${outputValue(x)}`).join(', ');
   }
-  return String(v);
+  // Outputs are JSON values: what is left is a string or a number.
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
 /** Every output of a rule entry (not its id, kind, applies, reason), under its `--json` name, folded. */

@@ -110,7 +110,7 @@ export async function writeImportedSegments(
                 continue;
               }
               const version = Math.max(earliest, (cur?.version ?? tl.meta.floor) + 1);
-              tl.apply(s.id, version, s.data as unknown as Record<string, unknown>);
+              tl.apply(s.id, version, s.data);
               creates.push({ id: s.id, data: s.data });
             }
             res.created = creates.length;
