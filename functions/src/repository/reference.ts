@@ -10,6 +10,7 @@
  * The seed validates only what it needs to write documents (the ids and that each entry is a JSON object); the
  * field-level shape is validated by the day-counting core's loader (core/referenceData.ts), which owns it.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { parseOrThrow } from '../core/validation';
 
@@ -92,19 +93,6 @@ export function parseReferenceData(countriesJson: unknown, visaRulesJson: unknow
   };
 }
 
-/** Structural equality of JSON values; object key order does not matter (Firestore does not keep it). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 /**
  * Brings the store's reference collections in line with `data`: writes only documents that are missing or
  * differ, and deletes documents absent from `data` only when `prune` is true. Idempotent: a second run reports
@@ -124,7 +112,8 @@ export async function syncReferenceData(
     for (const [id, doc] of wanted) {
       const current = stored.get(id);
       if (current === undefined) r.created += 1;
-      else if (jsonEqual(current, doc)) {
+      // Key order does not matter (Firestore does not keep it); the seed files hold JSON values only.
+      else if (isDeepStrictEqual(current, doc)) {
         r.unchanged += 1;
         continue;
       } else r.updated += 1;
