@@ -65,6 +65,7 @@ export function segment(n: number, overrides: Partial<SegmentDoc> = {}): StoredS
 function visaStatus(ruleId: string, daysUsed: number): VisaStatusDoc {
   return {
     ruleId,
+    kind: 'rolling-window',
     asOf: '2025-03-01',
     applies: true,
     reason: null,
@@ -270,6 +271,12 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       await repo.putEvaluation('u1', [visaStatus('schengen-90-180', 12)], countryDays(12));
       expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toEqual(visaStatus('schengen-90-180', 12));
       expect(await repo.getVisaStatus('u1', 'unknown')).toBeNull();
+    });
+
+    test('a status document written before issue 12 (no kind) is read as a rolling-window status', async () => {
+      const { kind: _kind, ...legacy } = visaStatus('schengen-90-180', 10);
+      await repo.putEvaluation('u1', [legacy as unknown as VisaStatusDoc], countryDays(10));
+      expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toEqual(visaStatus('schengen-90-180', 10));
     });
 
     test('putImport creates, then replaces only the given top-level fields', async () => {

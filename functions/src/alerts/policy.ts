@@ -24,8 +24,16 @@
  */
 import type { IsoDate } from '../core/dates';
 import { addDays, compareDates } from '../core/dates';
-import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc } from '../model/documents';
+import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../model/documents';
 import { formatLocalTime, isDeliverable, isValidTimeZone, localClock, nextDeliverableInstant, zonedInstant } from './time';
+
+/** A status about a stay (rolling-window, per-stay): days remaining, overstay, first violation. */
+export type StayStatus = VisaStatusDocOf<'rolling-window'> | VisaStatusDocOf<'per-stay'>;
+
+/** Whether a status is about a stay (`StayStatus`). */
+export function isStayStatus(s: VisaStatusDoc): s is StayStatus {
+  return s.kind === 'rolling-window' || s.kind === 'per-stay';
+}
 
 /** AlertDoc.kind. */
 export type AlertKind = AlertDoc['kind'];
@@ -44,7 +52,7 @@ export interface AlertCandidate {
   /** Entry date of the current stay (local date) for `threshold`/`overstay`; null for `plannedViolation`. */
   stayStart: IsoDate | null;
   /** The status the alert is about (the message quotes its numbers). */
-  status: VisaStatusDoc;
+  status: StayStatus;
 }
 
 /**
@@ -72,7 +80,7 @@ function thresholdsOf(settings: NotificationSettings): number[] {
  * Ignores `settings.enabled`, quiet hours and what was already sent (see `evaluateAlerts`).
  */
 export function alertCandidatesFor(status: VisaStatusDoc, settings: NotificationSettings): AlertCandidate[] {
-  if (!status.applies) return [];
+  if (!status.applies || !isStayStatus(status)) return [];
   const out: AlertCandidate[] = [];
   const stay = status.currentStayStart;
   if (stay !== null && status.overstayDays > 0) {
@@ -178,7 +186,7 @@ export interface NextAlertOptions {
  * away, an entry), tomorrow when away.
  */
 function earliestDueDate(s: VisaStatusDoc, settings: NotificationSettings, sent: ReadonlySet<string>): IsoDate | null {
-  if (!s.applies) return null;
+  if (!s.applies || !isStayStatus(s)) return null;
   const dates: IsoDate[] = [];
   if (alertCandidatesFor(s, settings).some((c) => !sent.has(c.alertId))) dates.push(s.asOf);
   const present = s.currentStayStart !== null;

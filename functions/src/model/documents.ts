@@ -8,6 +8,12 @@ import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema } from '../core/applicabil
 import { RuleIdSchema } from '../core/referenceData';
 import { MAX_TRACKED_RULES } from '../core/ruleResults';
 import {
+  PerStayRuleResultSchema,
+  RollingWindowRuleResultSchema,
+  TaxYearPresenceRuleResultSchema,
+  WeightedLookbackRuleResultSchema,
+} from '../core/ruleResultSchemas';
+import {
   CountryCodeSchema,
   IsoDateSchema,
   LocalTimeSchema,
@@ -95,32 +101,55 @@ export const SegmentDocSchema = z
   .refine(arrivalNotBeforeDeparture, arrivalRefinement);
 export type SegmentDoc = z.infer<typeof SegmentDocSchema>;
 
-/** `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one rule (backend-only writes). */
-export const VisaStatusDocSchema = z.strictObject({
-  ruleId: z.string(),
+/**
+ * Past tax years a `tax-year-presence` status document keeps in `byTaxYear` (the latest ones): a history reaching
+ * back to 1900 would otherwise hold 300 years, in every status and in the timeline head. `travel-days report --json`
+ * gives every year.
+ */
+export const MAX_STORED_TAX_YEARS = 10;
+
+/** What every status document adds to its rule's result: the evaluation date and bookkeeping. */
+const statusFields = {
   /** The evaluation date (the user's local "today" when computed). */
   asOf: IsoDateSchema,
-  /** False when the rule does not apply to this user (e.g. an EU national under the Schengen rule). */
-  applies: z.boolean(),
-  /** Why it does not apply, one sentence naming the nationality ("France (FR) is a member of EU: ..."); null when it applies. */
-  reason: z.string().nullable(),
-  /** Days in the period left out of `daysUsed` because a residence permit or long-stay visa covered them. */
-  permitDaysExcluded: z.number().int().min(0),
-  daysUsed: z.number().int(),
-  daysRemaining: z.number().int(),
-  overstayDays: z.number().int(),
-  windowStart: IsoDateSchema,
-  windowEnd: IsoDateSchema,
-  latestExitDate: IsoDateSchema.nullable(),
-  nextEntryDate: IsoDateSchema.nullable(),
-  firstViolationDate: IsoDateSchema.nullable(),
-  /** Entry date of the stay in the rule's region that includes `asOf`; null when not present on `asOf`. */
-  currentStayStart: IsoDateSchema.nullable(),
   computedAt: z.date(),
   /** Fingerprint of the segments the evaluation reflects (lets a redelivered/raced recompute detect staleness). */
   segmentsHash: z.string(),
-});
+};
+
+/**
+ * `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one tracked rule (backend-only writes), by `kind`: the
+ * rule's result (core/ruleResultSchemas.ts, the fields and meanings `travel-days report --json` prints) plus
+ * `asOf`, `computedAt`, `segmentsHash`. `rolling-window` is the Schengen status as before issue 12, with `kind`.
+ */
+export const VisaStatusDocSchema = z.discriminatedUnion('kind', [
+  RollingWindowRuleResultSchema.extend(statusFields),
+  PerStayRuleResultSchema.extend(statusFields),
+  TaxYearPresenceRuleResultSchema.extend({ ...statusFields, byTaxYear: TaxYearPresenceRuleResultSchema.shape.byTaxYear.max(MAX_STORED_TAX_YEARS) }),
+  WeightedLookbackRuleResultSchema.extend(statusFields),
+]);
 export type VisaStatusDoc = z.infer<typeof VisaStatusDocSchema>;
+/** A status document of one kind. */
+export type VisaStatusDocOf<K extends VisaStatusDoc['kind']> = Extract<VisaStatusDoc, { kind: K }>;
+
+/**
+ * A status as stored: a document written before issue 12 has no `kind` and is a rolling-window status (the only
+ * kind there was); it is read as one. The recompute rewrites it with `kind` (timeline/timeline.ts).
+ */
+export const StoredVisaStatusSchema = z.preprocess(withStatusKind, VisaStatusDocSchema);
+
+/**
+ * A status document as read: one written before issue 12 (no `kind`) gets `kind: 'rolling-window'`; anything else is
+ * returned as it is.
+ */
+export function withStatusKind<T>(v: T): T {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) ? { ...v, kind: 'rolling-window' } : v;
+}
+
+/** Whether a stored status predates issue 12 (no `kind`): the recompute rewrites it once with its kind. */
+export function isLegacyStatus(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v);
+}
 
 /** `users/{uid}/summaries/countryDays`: days per country up to `asOf` (backend-only writes). */
 export const CountryDaysDocSchema = z.strictObject({
@@ -236,8 +265,11 @@ export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   floor: z.number().int(),
   /** The profile's rule inputs as of the last profile event applied; null while no profile is known. */
   profile: ProfileInputsSchema.nullable(),
-  /** The statuses last written to `visaStatus/{ruleId}` (change detection, alert schedule). */
-  statuses: z.array(VisaStatusDocSchema),
+  /**
+   * The statuses last written to `visaStatus/{ruleId}`, one per tracked rule evaluated (change detection, the
+   * deletion of a rule no longer tracked, the alert schedule); an entry written before issue 12 lacks `kind`.
+   */
+  statuses: z.array(StoredVisaStatusSchema).max(MAX_TRACKED_RULES),
   /** Fingerprint of the `summaries/countryDays` last written (without `computedAt`); null before the first. */
   summaryKey: z.string().nullable(),
   /** The `users/{uid}.nextAlertAt` the recompute last wrote (an alert run may have moved it since). */

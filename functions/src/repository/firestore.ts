@@ -44,6 +44,7 @@ import type {
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
+import { withStatusKind } from '../model/documents';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
 import {
   AccountDeletedError,
@@ -246,7 +247,8 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   }
 
   async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
-    return this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get());
+    // A document written before issue 12 has no `kind`: it is a rolling-window status.
+    return withStatusKind(this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get()));
   }
 
   /** One transaction (the statuses and the summary change together); split only beyond 499 rules. */

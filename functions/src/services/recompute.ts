@@ -181,11 +181,12 @@ export function nextRecomputeAt(
   return startOfNextLocalDay(timeZone, now);
 }
 
+/** Equal statuses but for `computedAt` (at every depth: `byTaxYear`, `weightedDays` included). */
 function sameStatus(a: VisaStatusDoc, b: VisaStatusDoc | null | undefined): boolean {
   if (!b) return false;
   const { computedAt: _a, ...ra } = a;
   const { computedAt: _b, ...rb } = b;
-  return JSON.stringify(ra, Object.keys(ra).sort()) === JSON.stringify(rb, Object.keys(rb).sort());
+  return canonicalJson(ra) === canonicalJson(rb);
 }
 
 function sameInstant(a: Date | null | undefined, b: Date | null | undefined): boolean {
@@ -214,6 +215,7 @@ export function evaluationDocs(
 ): { statuses: VisaStatusDoc[]; countryDays: CountryDaysDoc } {
   const statuses: VisaStatusDoc[] = evaluation.rules.map((r) => ({
     ruleId: r.ruleId,
+    kind: 'rolling-window',
     asOf: evaluation.asOf,
     applies: r.applies,
     reason: r.reason,
@@ -333,7 +335,9 @@ export function planCommit(
 ): TimelineCommit {
   const commit: TimelineCommit = { timeline: new Map() };
   const previous = new Map(tl.meta.statuses.map((s) => [s.ruleId, s]));
-  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => !sameStatus(s, previous.get(s.ruleId)));
+  // A status whose document predates issue 12 (no `kind`) is written again, with its kind.
+  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => tl.legacyStatusIds.has(s.ruleId) || !sameStatus(s, previous.get(s.ruleId)));
+  for (const s of changed) tl.legacyStatusIds.delete(s.ruleId);
   if (changed.length > 0) {
     commit.statuses = changed;
     const written = new Map(changed.map((s) => [s.ruleId, s]));
