@@ -108,12 +108,16 @@ export type SegmentDoc = z.infer<typeof SegmentDocSchema>;
  */
 export const MAX_STORED_TAX_YEARS = 10;
 
-/** What every status document adds to its rule's result: the evaluation date and bookkeeping. */
+/**
+ * What every status document adds to its rule's result: the evaluation date and bookkeeping. A status is written
+ * only when its numbers change, so `computedAt` and `segmentsHash` are those of the evaluation that last changed it
+ * (an edit of a UK trip leaves the Schengen status, its time and its fingerprint as they were).
+ */
 const statusFields = {
   /** The evaluation date (the user's local "today" when computed). */
   asOf: IsoDateSchema,
   computedAt: z.date(),
-  /** Fingerprint of the segments the evaluation reflects (lets a redelivered/raced recompute detect staleness). */
+  /** Fingerprint of the segments when the status was last written (the summary's is that of the latest evaluation). */
   segmentsHash: z.string(),
 };
 
@@ -224,8 +228,9 @@ export type AlertDoc = z.infer<typeof AlertDocSchema>;
 /**
  * The rule inputs of the profile, copied onto the timeline head (`TimelineHeadDocSchema.profile`) by the profile
  * trigger, so that a segment edit and the daily recompute evaluate without reading `users/{uid}`.
- * Today's rules use nationalities, residence permits and the time zone (the user's "today"); `homeCountry`
- * (residence) is copied for the rules that will read it; the alert schedule uses `timeZone` and `notifications`.
+ * The rules use nationalities, residence permits and the time zone (the user's "today"); `trackedRules` says which
+ * rules are evaluated; `homeCountry` (residence) is copied for the rules that will read it; the alert schedule uses
+ * `timeZone` and `notifications`.
  */
 export const ProfileInputsSchema = z.strictObject({
   nationalities: ProfileEditableSchema.shape.nationalities,
@@ -234,6 +239,8 @@ export const ProfileInputsSchema = z.strictObject({
   notifications: NotificationSettingsSchema,
   /** Absent on the profile = none. */
   residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS),
+  /** The profile's `trackedRules`; null when it has none (the default rules). Absent on a head written before issue 12. */
+  trackedRules: ProfileEditableSchema.shape.trackedRules.unwrap().nullable().default(null),
 });
 export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
 

@@ -514,6 +514,12 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
       target.visaStatus.set(s.ruleId, clone(s));
       writes += 1;
     }
+    for (const ruleId of commit.deleteStatuses ?? []) {
+      assertDocId(ruleId, 'ruleId');
+      // Firestore bills a delete in a transaction as a write, whether the document existed or not.
+      target.visaStatus.delete(ruleId);
+      this.counts.deletes += 1;
+    }
     if (commit.countryDays) {
       target.summaries.set('countryDays', clone(commit.countryDays));
       writes += 1;
