@@ -484,6 +484,18 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       expect(listed.segments.map((x) => x.version)).toEqual([t.headVersion]);
     });
 
+    test('deleteStatuses deletes those status documents in the commit; an absent one is no error', async () => {
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h1')]]), statuses: [visaStatus('a-rule', 1), visaStatus('b-rule', 2)] }, result: null }));
+      await repo.updateTimeline('u1', () => ({
+        commit: { timeline: new Map([['head', head('h2')]]), statuses: [visaStatus('c-rule', 3)], deleteStatuses: ['a-rule', 'never-written'] },
+        result: null,
+      }));
+      expect(await repo.getVisaStatus('u1', 'a-rule')).toBeNull();
+      expect(await repo.getVisaStatus('u1', 'b-rule')).toEqual(visaStatus('b-rule', 2));
+      expect(await repo.getVisaStatus('u1', 'c-rule')).toEqual(visaStatus('c-rule', 3));
+      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
+    });
+
     test('a profile update for a user without a profile is dropped, the rest committed (update never creates)', async () => {
       await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h')]]), profile: { nextAlertAt: t0() } }, result: null }));
       expect(await repo.getProfile('u1')).toBeNull();
