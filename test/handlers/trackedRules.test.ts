@@ -107,6 +107,7 @@ describe('one status document per tracked rule, in the same pass', () => {
       env = (tearDownEnv(env), setUpEnv());
       await arrange(trackedRules ? { trackedRules: [...trackedRules] } : {});
       const before = structuredClone(stored());
+      const alertAtBefore = (await env.repo.getProfile(UID))?.nextAlertAt;
       // The UK entry moves 2 days later: only the UK day count changes (the US departure day is 1 day either way).
       env.clock.now = new Date(NOW.getTime() + 60_000);
       const version = await env.repo.putSegment(UID, 's1', seg('US', 'GB', '2026-05-03'));
@@ -115,13 +116,15 @@ describe('one status document per tracked rule, in the same pass', () => {
       expect(outcome).toEqual({ action: 'recomputed', changed: true });
       const changed = Object.keys(stored()).filter((id) => stored()[id]!.computedAt.getTime() !== before[id]!.computedAt.getTime());
       costs[name] = { reads: env.repo.counts.reads, writes: env.repo.counts.writes, statuses: changed };
+      if (trackedRules) expect((await env.repo.getProfile(UID))?.nextAlertAt).not.toEqual(alertAtBefore);
       expect(storedResults()).toEqual(Object.fromEntries((await fresh()).map((r) => [r.ruleId, r])));
     }
     // Reads: the deletion marker and the timeline head, whatever the number of rules. Writes: the head and the
-    // summary (its day counts moved), plus the one status that changed (none with the default rule: Schengen's did not).
+    // summary (its day counts moved), plus the one status that changed (none with the default rule: Schengen's did
+    // not) and, with the UK rule, `nextAlertAt` (its 30-day threshold is 2 days further away).
     expect(costs).toEqual({
       'default (1 rule)': { reads: 2, writes: 2, statuses: [] },
-      '4 rules': { reads: 2, writes: 3, statuses: ['uk-srt-183'] },
+      '4 rules': { reads: 2, writes: 4, statuses: ['uk-srt-183'] },
     });
   });
 

@@ -53,9 +53,10 @@ function productionQueue(): AlertTaskQueue {
   return queue;
 }
 
-/** The rules of seed/visaRules.json, as the messages name them. */
+/** Every rule of seed/visaRules.json (any kind a user may track), as the messages name them. */
 export function seedAlertRules(): AlertRuleInfo[] {
-  return loadReferenceData().rules.map((r) => ruleInfo(r));
+  const ref = loadReferenceData();
+  return ref.definitions.map((d) => ruleInfo(d, ref));
 }
 
 /** The dependencies for this invocation (overrides first, then production values). */

@@ -213,13 +213,25 @@ export const DeviceDocSchema = z.strictObject({
 });
 export type DeviceDoc = z.infer<typeof DeviceDocSchema>;
 
+/**
+ * Kinds of alert (alerts/policy.ts): about a stay (rolling-window, per-stay rules) `threshold`, `overstay`,
+ * `plannedViolation`; about a day count in a tax year or year (tax-year-presence, weighted-lookback rules)
+ * `threshold` (days still to count), `reached`, `plannedReach` (planned trips reach it on a date).
+ */
+export const AlertKindSchema = z.enum(['threshold', 'overstay', 'plannedViolation', 'reached', 'plannedReach']);
+
 /** `users/{uid}/alerts/{alertId}`: one per alert sent; its deterministic id is the dedupe record (backend-only). */
 export const AlertDocSchema = z.strictObject({
   ruleId: z.string(),
-  kind: z.enum(['threshold', 'overstay', 'plannedViolation']),
+  kind: AlertKindSchema,
   threshold: z.number().int().nullable(),
-  /** Entry date of the stay the alert is about (dedupe per stay). */
+  /** Entry date of the stay the alert is about (dedupe per stay); null for the alerts about a day count. */
   stayStart: IsoDateSchema.nullable(),
+  /**
+   * First day of the tax year (or year) a day-count alert is about (dedupe per tax year); null for the alerts about
+   * a stay. Absent on records written before issue 12.
+   */
+  periodStart: IsoDateSchema.nullable().optional(),
   createdAt: z.date(),
   sentTo: z.number().int(),
 });
