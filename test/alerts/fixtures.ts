@@ -1,5 +1,5 @@
 /** Builders for alert tests: profiles and rule statuses with readable defaults. */
-import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type UserProfile, type VisaStatusDoc } from '../../functions/src/model/documents';
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type UserProfile, type VisaStatusDocOf } from '../../functions/src/model/documents';
 import type { TokenMessage } from 'firebase-admin/messaging';
 import { addDays } from '../../functions/src/core/dates';
 import type { AlertPayloadFields } from '../../functions/src/alerts/message';
@@ -26,12 +26,13 @@ export function profile(overrides: Partial<Omit<UserProfile, 'notifications'>> &
  * A Schengen status on `asOf`. `daysRemaining` drives daysUsed/overstay unless given; `stay` is the current
  * stay's entry date (null = not present).
  */
-export function status(asOf: string, o: Partial<VisaStatusDoc> & { stay?: string | null } = {}): VisaStatusDoc {
+export function status(asOf: string, o: Partial<VisaStatusDocOf<'rolling-window'>> & { stay?: string | null } = {}): VisaStatusDocOf<'rolling-window'> {
   const { stay, ...rest } = o;
   const daysRemaining = rest.daysRemaining ?? 90;
   const overstayDays = rest.overstayDays ?? 0;
   return {
     ruleId: RULE,
+    kind: 'rolling-window',
     asOf,
     applies: true,
     reason: null,

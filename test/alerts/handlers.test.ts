@@ -78,6 +78,29 @@ describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
     expect(transport.delivered).toHaveLength(1);
   });
 
+  test('a traveller tracking a rule of each other kind: the task sends each rule its own alert once (per stay, per tax year)', async () => {
+    // A New Zealander in Japan since 15 April (12 days left of 90 on 1 July), in the US from 1 January to 15 April
+    // (105 days), with a planned year in the UK from 1 August.
+    const seg2 = (id: string, from: string, to: string, date: string) =>
+      repo.putSegment('u2', id, { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: created, updatedAt: created });
+    await repo.createProfileIfAbsent('u2', profile({ nationalities: ['NZ'], trackedRules: ['jp-temporary-visitor-90', 'uk-srt-183', 'us-substantial-presence'], createdAt: created, updatedAt: created }));
+    await seg2('a', 'NZ', 'US', '2026-01-01');
+    await seg2('b', 'US', 'JP', '2026-04-15');
+    await seg2('c', 'JP', 'GB', '2026-08-01');
+    await seg2('d', 'GB', 'NZ', '2027-08-01');
+    await repo.putDevice('u2', 'ipad', { fcmToken: 'tok-ipad', platform: 'ipados', appVersion: '1.0', lastSeenAt: created });
+    await recomputeUser(repo, 'u2', { now: new Date('2026-07-01T05:00:00Z') });
+    await runTask({ runAt: AT_0900_BERLIN.toISOString(), uids: ['u2'] });
+    await runTask({ runAt: AT_0900_BERLIN.toISOString(), uids: ['u2'] });
+    // The Japan visit's 14-day threshold; the UK plan reaching 183 midnights on 30 January 2027. The US test (105
+    // days, 78 more needed) is beyond every threshold.
+    expect(transport.delivered.filter((m) => m.token === 'tok-ipad').map((m) => [payloadOf(m).alertId, payloadOf(m).ruleKind])).toEqual([
+      ['jp-temporary-visitor-90_threshold-14_2026-04-15', 'per-stay'],
+      ['uk-srt-183_planned-reach_2027-01-30', 'tax-year-presence'],
+    ]);
+    expect((await repo.getAlert('u2', 'uk-srt-183_planned-reach_2027-01-30'))?.periodStart).toBe('2026-04-06');
+  });
+
   test('the run time is the event scheduleTime, so a redelivered run enqueues the same task id (a duplicate)', async () => {
     const event = { scheduleTime: AT_0900_BERLIN.toISOString(), jobName: 'sendAlerts' };
     await sendAlerts.run(event);

@@ -98,6 +98,7 @@ describe('alert run (MemoryRepository, recording transport)', () => {
       kind: 'threshold',
       threshold: 7,
       stayStart: '2026-04-10',
+      periodStart: null,
       createdAt: AT_0900,
       sentTo: 2,
     });

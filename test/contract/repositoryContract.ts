@@ -65,6 +65,7 @@ export function segment(n: number, overrides: Partial<SegmentDoc> = {}): StoredS
 function visaStatus(ruleId: string, daysUsed: number): VisaStatusDoc {
   return {
     ruleId,
+    kind: 'rolling-window',
     asOf: '2025-03-01',
     applies: true,
     reason: null,
@@ -272,6 +273,12 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       expect(await repo.getVisaStatus('u1', 'unknown')).toBeNull();
     });
 
+    test('a status document written before issue 12 (no kind) is read as a rolling-window status', async () => {
+      const { kind: _kind, ...legacy } = visaStatus('schengen-90-180', 10);
+      await repo.putEvaluation('u1', [legacy as unknown as VisaStatusDoc], countryDays(10));
+      expect(await repo.getVisaStatus('u1', 'schengen-90-180')).toEqual(visaStatus('schengen-90-180', 10));
+    });
+
     test('putImport creates, then replaces only the given top-level fields', async () => {
       expect(await repo.getImport('u1', 'i1')).toBeNull();
       await repo.putImport('u1', 'i1', importDoc());
@@ -475,6 +482,18 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       // The segment and the head were written by the same commit: the same commit time.
       const listed = await repo.listSegmentVersions('u1');
       expect(listed.segments.map((x) => x.version)).toEqual([t.headVersion]);
+    });
+
+    test('deleteStatuses deletes those status documents in the commit; an absent one is no error', async () => {
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h1')]]), statuses: [visaStatus('a-rule', 1), visaStatus('b-rule', 2)] }, result: null }));
+      await repo.updateTimeline('u1', () => ({
+        commit: { timeline: new Map([['head', head('h2')]]), statuses: [visaStatus('c-rule', 3)], deleteStatuses: ['a-rule', 'never-written'] },
+        result: null,
+      }));
+      expect(await repo.getVisaStatus('u1', 'a-rule')).toBeNull();
+      expect(await repo.getVisaStatus('u1', 'b-rule')).toEqual(visaStatus('b-rule', 2));
+      expect(await repo.getVisaStatus('u1', 'c-rule')).toEqual(visaStatus('c-rule', 3));
+      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
     });
 
     test('a profile update for a user without a profile is dropped, the rest committed (update never creates)', async () => {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { NOW, fft, profile, rolling, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
@@ -469,7 +469,7 @@ describe('recomputeDaily (scheduled)', () => {
     await env.repo.putSegment(UID, 's1', seg('US', 'FR', '2026-11-20'));
     env.clock.now = new Date('2026-11-22T10:00:00Z');
     await recomputeUser(env.repo, UID, { now: env.clock.now });
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBe(3);
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).daysUsed).toBe(3);
     // Not due: last travel years ago (nextRecomputeAt null).
     await env.repo.createProfileIfAbsent('erin', profile());
     await env.repo.putSegment('erin', 's1', seg('US', 'FR', '2020-01-01'));

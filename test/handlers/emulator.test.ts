@@ -4,7 +4,7 @@
  * (`npm run test:emulators` starts them; they need Java 21).
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, rolling, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -91,7 +91,7 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: seg('US', 'FR', '2026-11-20') }]);
     const { recomputeUser } = await import('../../functions/src/services/recompute');
     await recomputeUser(repo, uid, { now: new Date('2026-11-22T10:00:00Z') });
-    expect((await repo.getVisaStatus(uid, RULE))?.daysUsed).toBe(3);
+    expect(rolling(await repo.getVisaStatus(uid, RULE)).daysUsed).toBe(3);
     const { recomputeDaily } = await import('../../functions/src/scheduled/recomputeDaily');
     await (fft.wrap(recomputeDaily as never) as (e: unknown) => Promise<void>)({});
     expect(await repo.getVisaStatus(uid, RULE)).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });

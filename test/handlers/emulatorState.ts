@@ -1,22 +1,24 @@
 /**
  * Shared by the race suites on the real Firestore emulator (races.emulator.test.ts, timeline.emulator.test.ts):
  * a segment write as the app makes it with the event Firestore delivers for it, and the oracle every race is checked
- * against (the stored statuses equal a fresh evaluation of the stored segments and profile).
+ * against (the stored statuses of the tracked rules equal a fresh evaluation of the stored segments and profile).
  */
 import * as crypto from 'node:crypto';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { todayIn } from '../../functions/src/core/timeZones';
-import { evaluateTravel } from '../../functions/src/core/evaluate';
-import type { SegmentDoc } from '../../functions/src/model/documents';
+import { evaluateTravel, prepareEvaluation } from '../../functions/src/core/evaluate';
+import { loadReferenceData } from '../../functions/src/core/referenceData';
+import { evaluateDefinitions, trackedDefinitions } from '../../functions/src/core/ruleResults';
+import { MAX_STORED_TAX_YEARS, type SegmentDoc } from '../../functions/src/model/documents';
 import { timestampMicros, type FirestoreRepository } from '../../functions/src/repository/firestore';
-import {
-  activeRuleIds,
-  coreSegmentsOf,
-  evaluationDocs,
-  safeTimeZone,
-  segmentsHash,
-  type SegmentWriteEvent,
-} from '../../functions/src/services/recompute';
+import { coreSegmentsOf, safeTimeZone, type SegmentWriteEvent } from '../../functions/src/services/recompute';
+
+/**
+ * The profile the race suites' travellers have: a New Zealander (every rule applies) tracking one rule of each kind
+ * (Schengen 90/180, the US Visa Waiver Program per admission, the UK's 183 midnights, the US substantial presence
+ * test), so that every race is checked on every kind of status.
+ */
+export const RACE_PROFILE = { nationalities: ['NZ'], trackedRules: ['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt-183', 'us-substantial-presence'] };
 
 /**
  * A segment write as the app makes it (`updatedAt` = server time), and the event Firestore delivers for it:
@@ -44,22 +46,38 @@ export async function appWrite(db: Firestore, uid: string, id: string, after: Se
 }
 
 /**
- * The stored status of every active rule equals a fresh evaluation of the stored segments with the stored profile's
- * rule inputs (nationalities, residence permits, time zone) as of `now`; `daysUsed` is compared first, as the
- * number the traveller reads. Returns the fresh documents for further checks.
+ * The stored status of every rule the stored profile tracks (the default rule without `trackedRules`) equals a fresh
+ * evaluation of the stored segments with the profile's rule inputs (nationalities, residence permits, time zone) as
+ * of `now`, and no other rule of the seed has a status document. The fresh evaluation runs the core directly (one
+ * `evaluateDefinitions` per race, not the recompute's code); the day count the traveller reads is compared first.
+ * Returns the fresh statuses and days per country for further checks.
  */
 export async function expectStatusesMatchSegments(repo: FirestoreRepository, uid: string, now: Date) {
   const [segments, p] = await Promise.all([repo.listSegments(uid), repo.getProfile(uid)]);
   const asOf = todayIn(safeTimeZone(p?.timeZone), now);
+  const reference = loadReferenceData();
+  const { definitions } = trackedDefinitions(reference, p?.trackedRules);
+  const core = coreSegmentsOf(segments).segments;
   const options = { asOf, nationalities: p?.nationalities ?? [], residencePermits: p?.residencePermits ?? [] };
-  const fresh = evaluationDocs(evaluateTravel(coreSegmentsOf(segments).segments, options), segmentsHash(segments), now);
-  for (const ruleId of activeRuleIds()) {
-    const stored = await repo.getVisaStatus(uid, ruleId);
-    const expected = fresh.statuses.find((s) => s.ruleId === ruleId)!;
-    expect({ ruleId, daysUsed: stored?.daysUsed }).toEqual({ ruleId, daysUsed: expected.daysUsed });
-    const { computedAt: _a, ...s } = stored!;
-    const { computedAt: _b, ...e } = expected;
-    expect(s).toEqual(e);
+  const results = evaluateDefinitions(prepareEvaluation(core, options), definitions);
+  for (const r of results) {
+    const stored = await repo.getVisaStatus(uid, r.ruleId);
+    const expected: Record<string, unknown> = { ...r, asOf };
+    if (r.kind === 'tax-year-presence') expected.byTaxYear = r.byTaxYear.slice(-MAX_STORED_TAX_YEARS);
+    expect({ ruleId: r.ruleId, days: countOf(stored) }).toEqual({ ruleId: r.ruleId, days: countOf(expected) });
+    // computedAt and segmentsHash are those of the evaluation that last changed the status (not rewritten otherwise).
+    const { computedAt: _a, segmentsHash: _h, ...s } = stored ?? ({} as Record<string, unknown>);
+    expect(s).toEqual(expected);
   }
-  return fresh;
+  const tracked = new Set(definitions.map((d) => d.id));
+  for (const d of reference.definitions) {
+    if (!tracked.has(d.id)) expect({ ruleId: d.id, stored: await repo.getVisaStatus(uid, d.id) }).toEqual({ ruleId: d.id, stored: null });
+  }
+  return { results, countryDays: evaluateTravel(core, options).countryDays };
+}
+
+/** The day count a traveller reads first, by kind. */
+function countOf(s: Record<string, unknown> | null | undefined): unknown {
+  if (!s) return s;
+  return s.daysUsed ?? s.currentStayDays ?? s.daysThisTaxYear ?? s.daysThisYear;
 }

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { MemoryRepository } from '../../functions/src/repository/memory';
-import type { SegmentDoc, UserProfile } from '../../functions/src/model/documents';
+import type { SegmentDoc, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../../functions/src/model/documents';
 import { newProfile } from '../../functions/src/services/account';
 import { LocalDirStorage } from '../../functions/src/storage/local';
 import { setWiring, type Wiring } from '../../functions/src/wiring';
@@ -15,6 +15,12 @@ import { setLogSink, type LogEntry } from '../../functions/src/log';
 
 /** Offline firebase-functions-test (no project): wrap() and makeDocumentSnapshot() work without network. */
 export const fft = firebaseFunctionsTest({ projectId: 'demo-travel-time-tracker', storageBucket: 'demo-travel-time-tracker.appspot.com' });
+
+/** A stored status that must be a rolling-window one (the Schengen rule's): narrowed, or the test fails here. */
+export function rolling(s: VisaStatusDoc | null | undefined): VisaStatusDocOf<'rolling-window'> {
+  if (s?.kind !== 'rolling-window') throw new Error(`expected a rolling-window status, got ${s ? s.kind : String(s)}`);
+  return s;
+}
 
 /** 2026-11-23 10:00 UTC: the tests' "now" (a Monday; Europe/Paris is UTC+1 then). */
 export const NOW = new Date('2026-11-23T10:00:00Z');

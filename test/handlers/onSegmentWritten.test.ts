@@ -3,7 +3,7 @@
  * racing writes from two devices, deletes, and the skips that keep imports cheap.
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, rolling, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
 import { evaluateTravel } from '../../functions/src/core/evaluate';
 import { addDays } from '../../functions/src/core/dates';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
@@ -63,7 +63,7 @@ describe('a segment write recomputes the status', () => {
     await wrapped(writeEvent('s2', null, outbound, { version: v2 }));
 
     const snap = env.repo.snapshot().users[UID]!;
-    const status = snap.visaStatus[RULE]!;
+    const status = rolling(snap.visaStatus[RULE]);
     expect(status).toMatchObject({ ruleId: RULE, asOf: '2026-11-23', applies: true, daysUsed: 10, daysRemaining: 80, overstayDays: 0 });
     expect(status.currentStayStart).toBeNull();
     expect(snap.summaries.countryDays).toMatchObject({ asOf: '2026-11-23', segmentsHash: status.segmentsHash });
@@ -81,7 +81,7 @@ describe('a segment write recomputes the status', () => {
     env.clock.now = new Date('2026-11-23T23:00:00Z'); // 2026-11-24 13:00 in UTC+14
     const v = await env.repo.putSegment(UID, 's1', s);
     await wrapped(writeEvent('s1', null, s, { version: v }));
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.asOf).toBe('2026-11-24');
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).asOf).toBe('2026-11-24');
   });
 
   test('an EU national: the Schengen rule does not apply', async () => {
@@ -89,7 +89,7 @@ describe('a segment write recomputes the status', () => {
     const s = seg('US', 'FR', '2026-11-01');
     const v = await env.repo.putSegment(UID, 's1', s);
     await wrapped(writeEvent('s1', null, s, { version: v }));
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.applies).toBe(false);
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).applies).toBe(false);
   });
 
   test('without a profile the status is still computed (UTC, rule applies)', async () => {
@@ -109,7 +109,7 @@ describe('a segment write recomputes the status', () => {
     await env.repo.putSegment(UID, 'bad', seg('FR', 'XX1', '2026-11-21'));
     await wrapped(writeEvent('s1', null, good, { version: v }));
     const snap = env.repo.snapshot().users[UID]!;
-    expect(snap.visaStatus[RULE]!.daysUsed).toBe(4);
+    expect(rolling(snap.visaStatus[RULE]).daysUsed).toBe(4);
     expect(snap.summaries.countryDays!.warnings[0]).toMatch(/^segment "bad" was left out of the count because it is invalid: arrivalCountry must be an ISO 3166-1 alpha-2/);
   });
 
@@ -190,7 +190,7 @@ describe('idempotency and order', () => {
     expect(await wrapped(writeEvent('s1', edited, null, { version: v3 }))).toMatchObject({ action: 'recomputed' });
     expect(await wrapped(writeEvent('s1', created, edited, { version: v2 }))).toEqual({ action: 'skipped', reason: 'already-reflected' });
     // Nothing stored: the status is the empty history's (no days), as a fresh evaluation says.
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBe(0);
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).daysUsed).toBe(0);
     expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
   });
 
@@ -213,7 +213,7 @@ describe('idempotency and order', () => {
     ]) {
       await wrapped(e);
     }
-    const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
+    const status = rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]);
     const fresh = (await freshEvaluation(env.repo, UID, '2026-11-23', ['US'])).rules.find((r) => r.ruleId === RULE)!;
     // 2026-10-06 .. 2026-10-20 = 15 days; the stale edit (10-03) would say 18.
     expect(status.daysUsed).toBe(15);
@@ -261,7 +261,7 @@ describe('robustness of the timeline', () => {
     await wrapped(writeEvent('b', null, b, { version: vb }));
     expect(env.logs.some((l) => l.message === 'timeline.corrupt')).toBe(true);
     expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], extra: [], different: [] });
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.daysUsed).toBe(5);
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).daysUsed).toBe(5);
   });
 });
 
@@ -323,7 +323,7 @@ describe('imports stay cheap', () => {
     const edited = { ...s, departureDate: '2026-10-02', arrivalDate: '2026-10-02' };
     const v = await env.repo.putSegment(UID, 'imp-x', edited);
     expect(await wrapped(writeEvent('imp-x', s, edited, { version: v }))).toEqual({ action: 'recomputed', changed: true });
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.currentStayStart).toBe('2026-10-02');
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).currentStayStart).toBe('2026-10-02');
   });
 });
 
@@ -343,12 +343,12 @@ describe('the segment cap', () => {
       '1 segment was not counted because your travel history has reached the limit of 2 segments ("c"); delete segments you no longer need, then edit these to count them',
     );
     // Germany since 2026-11-01 is not counted: the traveller is not in the Schengen area today.
-    expect(snap.visaStatus[RULE]!.currentStayStart).toBeNull();
+    expect(rolling(snap.visaStatus[RULE]).currentStayStart).toBeNull();
     expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], refused: ['c'] });
     const vd = await env.repo.deleteSegment(UID, 'a');
     await handleSegmentWrite(env.repo, { uid: UID, segmentId: 'a', eventId: 'e-del', eventTime: NOW, version: vd, beforeExists: true, after: null }, env.clock.now, { maxSegments: 2 });
     expect(await put('c', seg('US', 'DE', '2026-11-02'))).toEqual({ action: 'recomputed', changed: true });
-    expect(env.repo.snapshot().users[UID]!.visaStatus[RULE]!.currentStayStart).toBe('2026-11-02');
+    expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).currentStayStart).toBe('2026-11-02');
   });
 });
 

@@ -38,7 +38,7 @@ import { addDays } from '../../functions/src/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
-import { appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
+import { RACE_PROFILE, appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
 
 const PROJECT = 'demo-travel-time-tracker';
 const BUCKET = `${PROJECT}.appspot.com`;
@@ -305,7 +305,7 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
     test.each(cases)('$name', async ({ point, edit, delivery, deliveries }) => {
       const uid = freshUid();
       const appRepo = new FirestoreRepository(db());
-      await appRepo.createProfileIfAbsent(uid, profile());
+      await appRepo.createProfileIfAbsent(uid, profile(RACE_PROFILE));
       const objectName = `users/${uid}/imports/${IMPORT_ID}.csv`;
       // Recent flights (ending near the test's "today") so that the imported segments count in the 180-day window.
       const csv = syntheticFlightsCsv(120, 5, '2026-05-01');

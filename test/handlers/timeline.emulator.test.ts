@@ -2,7 +2,8 @@
  * The timeline's invariants under races, on Google's real Firestore emulator (FirestoreRepository, real transactions).
  * After every race the derived state is compared with the segments as stored:
  * - `verifyTimeline`: the timeline's live records are exactly the stored segments, field by field (invariant 3);
- * - every status and the summary equal a fresh evaluation of the stored segments and profile.
+ * - every status and the summary equal a fresh evaluation of the stored segments and profile, for every rule the
+ *   profile tracks (one of each kind), and no other rule has a status.
  *
  * Writes are made the way the app makes them (Admin SDK here: rules are not what is tested), and each write's event
  * is built from what Firestore returned for it: the document after the write and its commit time (`writeTime`, the
@@ -32,7 +33,8 @@ import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
 import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
-import { appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
+import { RACE_PROFILE, appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
+import { handleProfileWrite, type ProfileWriteEvent } from '../../functions/src/services/profile';
 
 const PROJECT = 'demo-travel-time-tracker';
 
@@ -53,13 +55,13 @@ async function expectConsistent(uid: string, now: Date = NOW): Promise<void> {
   expect(await verifyTimeline(r, uid)).toEqual({ missing: [], extra: [], different: [], refused: [], exists: true });
   const fresh = await expectStatusesMatchSegments(r, uid, now);
   const summary = (await db().doc(`users/${uid}/summaries/countryDays`).get()).data();
-  expect(summary?.countryDays).toEqual(fresh.countryDays.countryDays);
+  expect(summary?.countryDays).toEqual(fresh.countryDays);
 }
 
 /** A user with a profile and `n` manual segments (a trip every 4 days ending near NOW), timeline built. */
 async function arrange(uid: string, n = 6): Promise<void> {
   const r = repo();
-  await r.createProfileIfAbsent(uid, profile());
+  await r.createProfileIfAbsent(uid, profile(RACE_PROFILE));
   let d = addDays('2026-11-15', -4 * n);
   for (let i = 0; i < n; i++) {
     await appWrite(uid, `m${i}`, seg(i % 2 === 0 ? 'US' : 'FR', i % 2 === 0 ? 'FR' : 'US', d));
@@ -117,7 +119,7 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
 
   test('events of writes made before the timeline existed, delivered after it was built from the segments, change nothing', async () => {
     const uid = freshUid();
-    await repo().createProfileIfAbsent(uid, profile());
+    await repo().createProfileIfAbsent(uid, profile(RACE_PROFILE));
     const early = [await appWrite(uid, 'a', seg('US', 'FR', '2026-11-01')), await appWrite(uid, 'b', seg('FR', 'US', '2026-11-08'))];
     const gone = await appWrite(uid, 'b', null);
     // The first event to arrive is the delete: it builds the timeline from the segments (repair), then applies.
@@ -213,6 +215,59 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
     await expectConsistent(uid, tomorrow);
   });
 
+  describe('a trackedRules edit racing a segment edit', () => {
+    /** The app drops two kinds, adds Japan's per-stay rule, and moves a trip to Japan, at about the same time. */
+    const NEW_RULES = ['uk-srt-183', 'jp-temporary-visitor-90', 'schengen-90-180'];
+    async function edits(uid: string): Promise<{ profileEvent: ProfileWriteEvent; segmentEvent: () => Promise<SegmentWriteEvent> }> {
+      const before = (await repo().getProfile(uid))!;
+      await db().doc(`users/${uid}`).update({ trackedRules: NEW_RULES });
+      const after = (await repo().getProfile(uid))!;
+      const profileEvent = { uid, eventId: `p-${uid}`, before: { ...before }, after: { ...after } };
+      return { profileEvent, segmentEvent: () => appWrite(uid, 'm1', seg('US', 'JP', '2026-11-20')) };
+    }
+
+    /** FirestoreRepository that runs `hook` right before its first timeline transaction (after the event was read). */
+    class FirstTransactionHook extends FirestoreRepository {
+      ran = false;
+      constructor(private readonly hook: () => Promise<void>) {
+        super(db());
+      }
+      override async updateTimeline<T>(u: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts?: TimelineTxOptions): Promise<T> {
+        if (!this.ran) {
+          this.ran = true;
+          await this.hook();
+        }
+        return super.updateTimeline(u, decide, opts);
+      }
+    }
+
+    const orders = ['handled at once', 'the profile edit commits inside the segment event', 'the segment edit commits inside the profile event'] as const;
+    test.each(orders)('%s: the tracked rules end with the statuses of the segments as stored, the dropped ones deleted', async (order) => {
+      const uid = freshUid();
+      await arrange(uid);
+      expect((await db().collection(`users/${uid}/visaStatus`).listDocuments()).length).toBe(4);
+      const { profileEvent, segmentEvent } = await edits(uid);
+      if (order === 'handled at once') {
+        const e = await segmentEvent();
+        await Promise.all([handle(e), handleProfileWrite(repo(), profileEvent, NOW), handle(e), handleProfileWrite(repo(), profileEvent, NOW)]);
+      } else if (order === 'the profile edit commits inside the segment event') {
+        const e = await segmentEvent();
+        const r = new FirstTransactionHook(async () => void (await handleProfileWrite(repo(), profileEvent, NOW)));
+        await handleSegmentWrite(r, e, NOW);
+        expect(r.ran).toBe(true);
+      } else {
+        const r = new FirstTransactionHook(async () => void (await handle(await segmentEvent())));
+        await handleProfileWrite(r, profileEvent, NOW);
+        expect(r.ran).toBe(true);
+      }
+      await expectConsistent(uid);
+      const ids = (await db().collection(`users/${uid}/visaStatus`).listDocuments()).map((d) => d.id).sort();
+      expect(ids).toEqual([...NEW_RULES].sort());
+      // The trip to Japan (20 November, still there) is a visit of 4 days on 2026-11-23.
+      expect(await repo().getVisaStatus(uid, 'jp-temporary-visitor-90')).toMatchObject({ currentStayStart: '2026-11-20', currentStayDays: 4 });
+    });
+  });
+
   describe('deletion racing the timeline', () => {
     function callDeleteAccount(uid: string): Promise<unknown> {
       const req = {
@@ -241,7 +296,7 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
       setWiring({ repo: repo(), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
       if (timelineExists) await arrange(uid);
       else {
-        await repo().createProfileIfAbsent(uid, profile());
+        await repo().createProfileIfAbsent(uid, profile(RACE_PROFILE));
         await appWrite(uid, 'm0', seg('US', 'FR', '2026-11-01'));
       }
       const edit = await appWrite(uid, 'm1', seg('FR', 'US', '2026-11-09'));

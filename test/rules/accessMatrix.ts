@@ -105,10 +105,11 @@ export type RulesOnly =
   | "set at creation: a profile's email, createdAt and updatedAt, a segment's createdAt and source"
   | "the e-mail address is the signed-in account's"
   | 'ownership: only the owner writes under users/{uid}'
-  | 'permits are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)';
+  | 'permits and tracked rules are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)';
 const SERVER_CLOCK: RulesOnly = 'server time: a client writes serverTimestamp(), never its device clock';
 const BACKEND_ONLY: RulesOnly = 'backend-only field: written by the backend (Admin SDK), never by the app';
 const SET_ONCE: RulesOnly = "set at creation: a profile's email, createdAt and updatedAt, a segment's createdAt and source";
+const BY_UPDATE: RulesOnly = 'permits and tracked rules are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)';
 
 /**
  * Ten distinct valid nationalities and ten thresholds: the rules check list elements one by one (no loops), so only
@@ -122,6 +123,14 @@ const PERMIT = { country: 'FR', validFrom: '2024-01-01', validTo: '2025-12-31', 
 const THREE_PERMITS = TEN_COUNTRIES.slice(0, 3).map((country, i) => ({ ...PERMIT, country, kind: i % 2 ? 'long-stay-visa' : 'residence-permit' }));
 
 const TEN_THRESHOLDS = [90, 60, 45, 30, 21, 14, 7, 3, 1, 0];
+/**
+ * Ten distinct rule ids (MAX_TRACKED_RULES), the last of 64 characters (RuleIdSchema's longest): ids of the seed and
+ * ids it does not have, which the rules accept alike (the backend warns about an unknown one).
+ */
+const TEN_RULES = [
+  'schengen-90-180', 'tr-visa-exempt-90-180', 'us-vwp-90-per-admission', 'uk-visitor-6-months', 'jp-temporary-visitor-90',
+  'uk-srt-183', 'us-substantial-presence', 'nz-183-12-months', '2026-rule', `r${'x'.repeat(63)}`,
+];
 
 /** Creates of `users/${OWNER}` (the document does not exist yet) and whether the rules allow them. */
 export const PROFILE_CREATE_CASES: ProfileCreateCase[] = [
@@ -140,9 +149,10 @@ export const PROFILE_CREATE_CASES: ProfileCreateCase[] = [
   { name: 'unknown field', who: 'owner', patch: { admin: true }, ok: false },
   { name: '10 nationalities, 10 thresholds', who: 'owner', patch: { nationalities: TEN_COUNTRIES, notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS } }, ok: true },
   { name: 'e-mail as a number', who: 'owner', patch: { email: 42 }, ok: false },
-  // Permits are added by an update once the profile exists (a create checks every field, and the rules' budget of
-  // 1 000 expressions per request does not hold a profile at every limit at once).
-  { name: 'with a residence permit', who: 'owner', patch: { residencePermits: [PERMIT] }, ok: false, rulesOnly: 'permits are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)' },
+  // Permits and tracked rules are added by an update once the profile exists (a create checks every field, and the
+  // rules' budget of 1 000 expressions per request does not hold a profile at every limit at once).
+  { name: 'with a residence permit', who: 'owner', patch: { residencePermits: [PERMIT] }, ok: false, rulesOnly: BY_UPDATE },
+  { name: 'with tracked rules', who: 'owner', patch: { trackedRules: ['schengen-90-180'] }, ok: false, rulesOnly: BY_UPDATE },
   { name: 'createdAt as a string', who: 'owner', patch: { createdAt: '2025-05-01T12:00:00Z' }, ok: false },
 ];
 
@@ -350,6 +360,26 @@ export const PROFILE_UPDATE_CASES: UpdateCase[] = [
   { name: 'permit with an extra key', stored: {}, patch: { residencePermits: [{ ...PERMIT, number: 'X123' }] }, ok: false },
   { name: 'permit as a string', stored: {}, patch: { residencePermits: ['FR:2024-01-01:2025-12-31'] }, ok: false },
   { name: 'permits as a map', stored: {}, patch: { residencePermits: PERMIT }, ok: false },
+  // Tracked rules (optional; absent = the default rule, [] = none): ids matching RuleIdSchema, at most 10, none twice.
+  { name: 'tracked rules set', stored: {}, patch: { trackedRules: ['uk-srt-183', 'us-substantial-presence'] }, ok: true },
+  { name: 'no tracked rule (empty list)', stored: {}, patch: { trackedRules: [] }, ok: true },
+  { name: 'tracked rules removed (back to the default)', stored: { trackedRules: ['uk-srt-183'] }, patch: { trackedRules: undefined }, ok: true },
+  { name: '10 tracked rules, the last of 64 characters', stored: {}, patch: { trackedRules: TEN_RULES }, ok: true },
+  {
+    name: '10 tracked rules added to a profile with 10 nationalities, 10 thresholds and 3 permits (the largest profile)',
+    stored: { nationalities: TEN_COUNTRIES, notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS }, residencePermits: THREE_PERMITS },
+    patch: { trackedRules: TEN_RULES },
+    ok: true,
+  },
+  { name: '11 tracked rules', stored: {}, patch: { trackedRules: [...TEN_RULES, 'one-more'] }, ok: false },
+  { name: 'a tracked rule named twice', stored: {}, patch: { trackedRules: ['uk-srt-183', 'schengen-90-180', 'uk-srt-183'] }, ok: false },
+  { name: 'bad 10th tracked rule (upper case)', stored: {}, patch: { trackedRules: [...TEN_RULES.slice(0, 9), 'UK-SRT-183'] }, ok: false },
+  { name: 'tracked rule id of 65 characters', stored: {}, patch: { trackedRules: [`r${'x'.repeat(64)}`] }, ok: false },
+  { name: 'empty tracked rule id', stored: {}, patch: { trackedRules: [''] }, ok: false },
+  { name: 'tracked rule id with an underscore', stored: {}, patch: { trackedRules: ['uk_srt_183'] }, ok: false },
+  { name: 'tracked rule id as a number', stored: {}, patch: { trackedRules: [183] }, ok: false },
+  { name: 'tracked rules as a string', stored: {}, patch: { trackedRules: 'uk-srt-183' }, ok: false },
+  { name: 'tracked rules null', stored: {}, patch: { trackedRules: null }, ok: false },
   { name: 'nationalities and home country', stored: {}, patch: { nationalities: ['US', 'IE'], homeCountry: 'IE' }, ok: true },
   {
     name: 'notifications off, no quiet hours',

@@ -10,6 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_RESIDENCE_PERMITS } from '../../functions/src/core/applicability';
+import { RuleIdSchema } from '../../functions/src/core/referenceData';
+import { MAX_TRACKED_RULES } from '../../functions/src/core/ruleResults';
 import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SEGMENT_LIMITS, TravelModeSchema } from '../../functions/src/core/segment';
 import {
   DEVICE_LIMITS,
@@ -28,6 +30,8 @@ const firestoreSrc = fs.readFileSync(path.join(ROOT, 'firestore.rules'), 'utf8')
 const DOCS = '/databases/{database}/documents';
 
 const literalsOf = (fn: string) => stringLiterals(functionBody(firestoreSrc, fn));
+/** Optional editable fields, written by an update only (not part of a create: the rules' expression budget). */
+const UPDATE_ONLY = ['residencePermits', 'trackedRules'];
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
 describe('rulesSource reads the rules text as intended', () => {
@@ -64,20 +68,33 @@ describe('client-writable fields equal the zod schemas', () => {
     { fn: 'segmentRequiredKeys', expected: requiredOf(segmentShape) },
     { fn: 'profileEditableKeys', expected: Object.keys(ProfileEditableSchema.shape) },
     // A profile created by the app: every required UserProfileSchema field except those only scheduled runs write
-    // (the optional residencePermits is allowed next to them, checked below).
+    // (the optional residencePermits and trackedRules are written by an update, checked below).
     {
       fn: 'profileCreateKeys',
-      expected: Object.keys(UserProfileSchema.shape).filter((k) => !['nextAlertAt', 'nextRecomputeAt', 'residencePermits'].includes(k)),
+      expected: Object.keys(UserProfileSchema.shape).filter((k) => !['nextAlertAt', 'nextRecomputeAt', ...UPDATE_ONLY].includes(k)),
     },
   ])('$fn() lists exactly the schema fields', ({ fn, expected }) => {
     expect(sorted(literalsOf(fn))).toEqual(sorted(expected));
   });
 
-  test('the one optional profile field, residencePermits, is editable but not part of a create', () => {
+  test('the optional profile fields, residencePermits and trackedRules, are editable but not part of a create', () => {
+    // A create checks every field it holds; with these lists at their limits too it exceeds the rules' budget of
+    // 1 000 expressions per request (firestore.rules, isValidProfileFields).
     const optional = Object.entries(ProfileEditableSchema.shape).filter(([, v]) => v.safeParse(undefined).success).map(([k]) => k);
-    expect(optional).toEqual(['residencePermits']);
-    expect(literalsOf('profileEditableKeys')).toContain('residencePermits');
-    expect(literalsOf('profileCreateKeys')).not.toContain('residencePermits');
+    expect(sorted(optional)).toEqual(sorted(UPDATE_ONLY));
+    for (const k of UPDATE_ONLY) {
+      expect(literalsOf('profileEditableKeys')).toContain(k);
+      expect(literalsOf('profileCreateKeys')).not.toContain(k);
+    }
+  });
+
+  test('a tracked rule id in the rules is exactly RuleIdSchema (lower-case letters, digits, hyphens, 1 to its maximum)', () => {
+    const max = RuleIdSchema.maxLength!;
+    expect(literalsOf('isRuleId')).toEqual([`[a-z0-9-]{1,${max}}`]);
+    const rules = new RegExp(`^${literalsOf('isRuleId')[0]}$`);
+    for (const id of ['schengen-90-180', 'a', 'x'.repeat(max), 'x'.repeat(max + 1), '', 'Uk-srt', 'uk_srt', 'uk srt', 'ü']) {
+      expect({ id, rules: rules.test(id) }).toEqual({ id, rules: RuleIdSchema.safeParse(id).success });
+    }
   });
 
   test('the year range of isTravelDate is exactly the schema travel-date years', () => {
@@ -125,6 +142,9 @@ describe('client-writable fields equal the zod schemas', () => {
     { text: `d.fcmToken.size() <= ${DEVICE_LIMITS.fcmToken}` },
     { text: `isBoundedString(d.appVersion, ${DEVICE_LIMITS.appVersion})` },
     { text: `l.size() <= ${MAX_RESIDENCE_PERMITS}` },
+    { text: `l.size() <= ${MAX_TRACKED_RULES} && l.toSet().size() == l.size()` },
+    { text: `(l.size() <= ${MAX_TRACKED_RULES - 1} || isRuleId(l[${MAX_TRACKED_RULES - 1}]))` },
+    { text: `isRuleIdList(d.trackedRules)` },
     { text: `(l.size() <= ${MAX_RESIDENCE_PERMITS - 1} || isPermit(l[${MAX_RESIDENCE_PERMITS - 1}]))` },
     { text: 'isTravelDate(d.departureDate)' },
     { text: 'isTravelDate(d.arrivalDate)' },

@@ -57,6 +57,7 @@ function profile(nextAlertAt: Date): UserProfile {
 function status(asOf: string, daysRemaining: number, stay: string | null): VisaStatusDoc {
   return {
     ruleId: RULE,
+    kind: 'rolling-window',
     asOf,
     applies: true,
     reason: null,

@@ -12,8 +12,24 @@
  */
 import type { TokenMessage } from 'firebase-admin/messaging';
 import type { IsoDate } from '../core/dates';
-import { loadReferenceData } from '../core/referenceData';
-import type { AlertCandidate } from '../policy/alerts';
+import { loadReferenceData, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from '../core/referenceData';
+import {
+  DAY_COUNT_ONLY,
+  capitalized,
+  days,
+  daysLeftInVisit,
+  daysShortOf,
+  limitOf,
+  moreDaysWouldMeet,
+  overVisitLimit,
+  placeInSentence,
+  placeOf,
+  weightedDaysOf,
+  willBeMetOn,
+  willReach,
+} from '../core/ruleWording';
+import type { VisaStatusDoc } from '../model/documents';
+import { isStayStatus, periodOf, type AlertCandidate, type PeriodStatus, type StayStatus } from '../policy/alerts';
 
 /** Scheme and host of the deep link the app opens for an alert: `traveltimetracker://visa-status/{ruleId}`. */
 export const DEEP_LINK_BASE = 'traveltimetracker://visa-status/';
@@ -21,34 +37,33 @@ export const DEEP_LINK_BASE = 'traveltimetracker://visa-status/';
 /** APNs keeps an undelivered alert this long (seconds): tomorrow's run sends fresher numbers anyway. */
 export const ALERT_EXPIRATION_SECONDS = 24 * 60 * 60;
 
-/** What the message needs to know about a rule (from seed/visaRules.json). */
+/** What the message needs to know about a rule (from seed/visaRules.json, in core/ruleWording.ts's words). */
 export interface AlertRuleInfo {
   id: string;
   /** Human name, e.g. `Schengen short stay (90/180)`. */
   name: string;
-  /** Where the days are counted, in a sentence: `the Schengen area`. */
+  kind: RuleKind;
+  /** Where the days are counted, in a sentence: `the Schengen area`, `the United Kingdom`, `Japan`. */
   regionName: string;
-  maxDays: number;
-  periodDays: number;
+  /** The same as a name before "tax year": `United Kingdom` ("the United Kingdom tax year"). */
+  placeName: string;
+  /**
+   * The limit in words: `90 days in any 180-day period`, `at most 90 days per visit`, `at least 183 days in a tax
+   * year`, `at least 31 days this year and 183 weighted days over 3 years`.
+   */
+  limit: string;
 }
 
-/** Region ids of the seed to the words used in a sentence. */
-const REGION_NAMES: Readonly<Record<string, string>> = { SCHENGEN: 'the Schengen area' };
-
-/** AlertRuleInfo of a seed rule (`{ id, name, region, params: { maxDays, periodDays } }`). */
-export function ruleInfo(rule: { id: string; name: string; region: string; params: { maxDays: number; periodDays: number } }): AlertRuleInfo {
-  return {
-    id: rule.id,
-    name: rule.name,
-    regionName: REGION_NAMES[rule.region] ?? rule.region,
-    maxDays: rule.params.maxDays,
-    periodDays: rule.params.periodDays,
-  };
+/** AlertRuleInfo of a seed rule of any kind; `ref` names its countries (the seed's when not given). */
+export function ruleInfo(rule: RuleDefinition | VisaRule, ref: Pick<ReferenceData, 'countryName'> | undefined = loadReferenceData()): AlertRuleInfo {
+  const def = rule as RuleDefinition;
+  return { id: def.id, name: def.name, kind: def.kind, regionName: placeInSentence(def, ref), placeName: placeOf(def, ref), limit: limitOf(def) };
 }
 
-/** The rules of seed/visaRules.json, as the messages name them. */
+/** Every rule of seed/visaRules.json (any kind a user may track), as the messages name them. */
 export function seedAlertRules(): AlertRuleInfo[] {
-  return loadReferenceData().rules.map((r) => ruleInfo(r));
+  const ref = loadReferenceData();
+  return ref.definitions.map((d) => ruleInfo(d, ref));
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -64,46 +79,89 @@ export function formatDate(date: IsoDate): string {
   return `${weekday} ${d} ${MONTHS[m - 1]} ${y}`;
 }
 
-function days(n: number): string {
-  return n === 1 ? '1 day' : `${n} days`;
-}
-
 /** Title and body of the notification, in plain language. */
 export interface AlertText {
   title: string;
   body: string;
 }
 
-/** The text of an alert: which rule, days remaining, the latest exit date (or the violation date). */
+/**
+ * The text of an alert, in words that fit the kind of rule (core/ruleWording.ts, shared with the report): a stay's
+ * days remaining or overstay and its latest exit date (or the violation date); a tax year's day count, the day it is
+ * or will be reached. The tax kinds say what the rule counts and end with `DAY_COUNT_ONLY`, never tax advice.
+ */
 export function alertText(alert: AlertCandidate, rule: AlertRuleInfo): AlertText {
   const s = alert.status;
-  const limit = `${rule.maxDays} days in any ${rule.periodDays}-day period`;
-  switch (alert.kind) {
-    case 'threshold': {
-      const exit = s.latestExitDate ? ` Latest exit date: ${formatDate(s.latestExitDate)}.` : '';
+  return isStayStatus(s) ? stayText(alert.kind, s, rule) : periodText(alert.kind, s, rule);
+}
+
+function stayText(kind: AlertCandidate['kind'], s: StayStatus, rule: AlertRuleInfo): AlertText {
+  const where = rule.regionName;
+  const exit = s.latestExitDate ? ` Latest exit date: ${formatDate(s.latestExitDate)}.` : '';
+  const visit = s.kind === 'per-stay';
+  switch (kind) {
+    case 'threshold':
       if (s.daysRemaining === 0) {
-        return {
-          title: `Last day in ${rule.regionName}`,
-          body: `Today is your last allowed day in ${rule.regionName} under the ${rule.name} rule (${limit}).${exit}`,
-        };
+        return visit
+          ? { title: `Last day of this visit to ${where}`, body: `Today is the last allowed day of this visit to ${where} under the ${rule.name} rule (${rule.limit}).${exit}` }
+          : { title: `Last day in ${where}`, body: `Today is your last allowed day in ${where} under the ${rule.name} rule (${rule.limit}).${exit}` };
       }
-      return {
-        title: `${days(s.daysRemaining)} left in ${rule.regionName}`,
-        body: `You have ${days(s.daysRemaining)} left under the ${rule.name} rule (${limit}).${exit}`,
-      };
-    }
+      return visit
+        ? { title: capitalized(daysLeftInVisit(s.daysRemaining)), body: `You have ${daysLeftInVisit(s.daysRemaining)} to ${where} under the ${rule.name} rule (${rule.limit}).${exit}` }
+        : { title: `${days(s.daysRemaining)} left in ${where}`, body: `You have ${days(s.daysRemaining)} left under the ${rule.name} rule (${rule.limit}).${exit}` };
     case 'overstay':
-      return {
-        title: `Overstay in ${rule.regionName}`,
-        body: `You are ${days(s.overstayDays)} over the ${rule.name} rule (${limit}). Leave ${rule.regionName} as soon as you can.`,
-      };
-    case 'plannedViolation': {
+      return visit
+        ? { title: `Overstay in ${where}`, body: `You are ${overVisitLimit(s.overstayDays)} to ${where} under the ${rule.name} rule (${rule.limit}). Leave ${where} as soon as you can.` }
+        : { title: `Overstay in ${where}`, body: `You are ${days(s.overstayDays)} over the ${rule.name} rule (${rule.limit}). Leave ${where} as soon as you can.` };
+    default: {
       const when = s.firstViolationDate ? ` on ${formatDate(s.firstViolationDate)}` : '';
-      return {
-        title: `Planned trip breaks the ${rule.name} rule`,
-        body: `Your planned travel would exceed ${limit}${when}. Open the app to see the dates that comply.`,
-      };
+      const what = visit ? `make a visit to ${where} longer than allowed (${rule.limit})` : `exceed ${rule.limit}`;
+      return { title: `Planned trip breaks the ${rule.name} rule`, body: `Your planned travel would ${what}${when}. Open the app to see the dates that comply.` };
     }
+  }
+}
+
+function periodText(kind: AlertCandidate['kind'], s: PeriodStatus, rule: AlertRuleInfo): AlertText {
+  const { start, end } = periodOf(s);
+  const where = rule.regionName;
+  if (s.kind === 'tax-year-presence') {
+    const year = `the tax year ${formatDate(start)} to ${formatDate(end)}`;
+    const counted = s.convention === 'midnight' ? 'a day counts when you are there at midnight' : 'any part of a day counts';
+    switch (kind) {
+      case 'reached':
+        return {
+          title: `${s.threshold} days in the ${rule.placeName} tax year`,
+          body: `You reached ${s.threshold} days in ${where} in ${year} on ${formatDate(s.metOn!)} (${counted}): the day count of the ${rule.name}. ${DAY_COUNT_ONLY}`,
+        };
+      case 'plannedReach':
+        return {
+          title: `Your plans reach ${s.threshold} days in the ${rule.placeName} tax year`,
+          body: `With your planned trips, ${willReach(s.threshold, rule.placeName, formatDate(s.metOn!))} (${rule.name}; ${counted}). ${DAY_COUNT_ONLY}`,
+        };
+      default:
+        return {
+          title: `${days(s.daysRemaining)} from ${s.threshold} days in the ${rule.placeName} tax year`,
+          body: `You have ${days(s.daysThisTaxYear)} in ${where} in ${year} (${counted}): ${daysShortOf(s.daysRemaining, s.threshold)}, the day count of the ${rule.name}. ${DAY_COUNT_ONLY}`,
+        };
+    }
+  }
+  const weighted = weightedDaysOf(s.weightedDays.display, s.threshold);
+  switch (kind) {
+    case 'reached':
+      return {
+        title: `${capitalized(rule.name)}: met`,
+        body: `Your days in ${where} meet the ${rule.name} since ${formatDate(s.metOn!)}: ${weighted}, ${days(s.daysThisYear)} this year (${rule.limit}). ${DAY_COUNT_ONLY}`,
+      };
+    case 'plannedReach':
+      return {
+        title: `Your plans meet the ${rule.name}`,
+        body: `With your planned trips, the ${rule.name} ${willBeMetOn(formatDate(s.metOn!))} (${rule.limit}). ${DAY_COUNT_ONLY}`,
+      };
+    default:
+      return {
+        title: `${days(s.daysRemaining)} from meeting the ${rule.name}`,
+        body: `You have ${weighted} this year (${days(s.daysThisYear)} in ${where} this year, and a share of the years before): ${moreDaysWouldMeet(s.daysRemaining)} (${rule.limit}). ${DAY_COUNT_ONLY}`,
+      };
   }
 }
 
@@ -120,12 +178,25 @@ export interface AlertPayloadFields {
   type: 'visaAlert';
   alertId: string;
   ruleId: string;
+  /** The alert's kind (AlertDoc.kind). */
   kind: AlertCandidate['kind'];
+  /** The rule's kind (the status document's `kind`). */
+  ruleKind: VisaStatusDoc['kind'];
+  /** The threshold reached (days remaining), for `threshold` alerts; else null. */
   threshold: number | null;
+  /** A stay: days remaining in the period or visit; a day count: days still to count before it is reached. */
   daysRemaining: number;
+  /** A stay: days over the limit; 0 for a day count. */
   overstayDays: number;
+  /** A stay's latest exit date and first violation date; null for a day count. */
   latestExitDate: IsoDate | null;
   firstViolationDate: IsoDate | null;
+  /** A day count: the number of days it needs (183), and the day it was or will be reached; null for a stay. */
+  requiredDays: number | null;
+  metOn: IsoDate | null;
+  /** A day count: the first and last day of its tax year (or year); null for a stay. */
+  periodStart: IsoDate | null;
+  periodEnd: IsoDate | null;
   /** The rule's status date (the traveller's local today when sent). */
   asOf: IsoDate;
   deepLink: string;
@@ -134,16 +205,23 @@ export interface AlertPayloadFields {
 /** The payload fields of an alert. */
 export function alertPayloadFields(alert: AlertCandidate): AlertPayloadFields {
   const s = alert.status;
+  const stay = isStayStatus(s) ? s : null;
+  const count = isStayStatus(s) ? null : s;
   return {
     type: 'visaAlert',
     alertId: alert.alertId,
     ruleId: alert.ruleId,
     kind: alert.kind,
+    ruleKind: s.kind,
     threshold: alert.threshold,
     daysRemaining: s.daysRemaining,
-    overstayDays: s.overstayDays,
-    latestExitDate: s.latestExitDate,
-    firstViolationDate: s.firstViolationDate,
+    overstayDays: stay?.overstayDays ?? 0,
+    latestExitDate: stay?.latestExitDate ?? null,
+    firstViolationDate: stay?.firstViolationDate ?? null,
+    requiredDays: count?.threshold ?? null,
+    metOn: count?.metOn ?? null,
+    periodStart: count ? periodOf(count).start : null,
+    periodEnd: count ? periodOf(count).end : null,
     asOf: s.asOf,
     deepLink: `${DEEP_LINK_BASE}${encodeURIComponent(alert.ruleId)}`,
   };

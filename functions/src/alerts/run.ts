@@ -29,6 +29,8 @@ import type { TokenMessage } from 'firebase-admin/messaging';
 import { errorReason, log, type LogEvents } from '../log';
 import type { UserProfile, VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredDevice } from '../repository/types';
+import { loadReferenceData } from '../core/referenceData';
+import { trackedDefinitions } from '../core/ruleResults';
 import { buildAlertMessage, type AlertRuleInfo } from './message';
 import { computeNextAlertAt, evaluateAlerts, type AlertCandidate } from '../policy/alerts';
 import { alertTaskId, type AlertBatchTask, type AlertTaskQueue } from './queue';
@@ -56,7 +58,10 @@ export interface AlertDeps {
   repo: Repository;
   transport: PushTransport;
   queue: AlertTaskQueue;
-  /** The rules whose statuses are read, with the words the messages use. */
+  /**
+   * The words the messages use for each rule (every row of the seed: `seedAlertRules`). Whose statuses are read is
+   * the user's: the rules their profile tracks (`trackedRules`; the default rule without it).
+   */
   rules: readonly AlertRuleInfo[];
   /** Re-evaluates a user's statuses for `now` (services/recompute.ts `recomputeUser`). */
   recompute: (repo: Repository, uid: string, opts: { now: Date }) => Promise<{ statuses: VisaStatusDoc[] }>;
@@ -163,6 +168,11 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
   return out;
 }
 
+/** Words for a rule missing from `deps.rules` (a seed older than the status): its id, and neutral phrases. */
+function unknownRuleInfo(c: AlertCandidate): AlertRuleInfo {
+  return { id: c.ruleId, name: c.ruleId, kind: c.status.kind, regionName: 'the region', placeName: 'region', limit: 'its limit' };
+}
+
 /** After an error, look at the user again this much later (not every run: the data may be broken for good). */
 export const ERROR_RETRY_MS = 6 * 60 * 60 * 1000;
 
@@ -173,8 +183,8 @@ export const ERROR_RETRY_MS = 6 * 60 * 60 * 1000;
  */
 export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, now: Date): Promise<BatchReport> {
   const events = deps.log ?? log;
-  const ruleIds = deps.rules.map((r) => r.id);
   const ruleById = new Map(deps.rules.map((r) => [r.id, r]));
+  const reference = loadReferenceData();
   const outcomes = new Map<string, UserOutcome>();
   const prepared: Prepared[] = [];
 
@@ -189,6 +199,9 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
         await deps.repo.updateProfile(uid, { nextAlertAt: null });
         return void outcomes.set(uid, { uid, outcome: 'disabled' });
       }
+      // The statuses of the rules the user tracks (1 read each), as the recompute writes them; ids the seed does
+      // not have are not evaluated, hence have no status.
+      const ruleIds = trackedDefinitions(reference, profile.trackedRules).definitions.map((d) => d.id);
       let statuses = (await Promise.all(ruleIds.map((id) => deps.repo.getVisaStatus(uid, id)))).filter((s): s is VisaStatusDoc => s !== null);
       let ev = evaluateAlerts(profile, statuses, now, ruleIds);
       if (ev.timeZoneInvalid) events.alertsUserTimeZoneInvalid({ uid, timeZone: profile.timeZone });
@@ -284,7 +297,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
     const deliveries: Delivery[] = [];
     for (const p of g) {
       for (const c of p.toSend) {
-        const rule = ruleById.get(c.ruleId) ?? { id: c.ruleId, name: c.ruleId, regionName: 'the region', maxDays: 90, periodDays: 180 };
+        const rule = ruleById.get(c.ruleId) ?? unknownRuleInfo(c);
         for (const d of p.devices) {
           const message: TokenMessage = buildAlertMessage(d.data.fcmToken, c, rule, now);
           deliveries.push({ uid: p.uid, deviceId: d.id, alertId: c.alertId, message });
@@ -319,6 +332,7 @@ export async function processAlertBatch(deps: AlertDeps, task: AlertBatchTask, n
             kind: c.kind,
             threshold: c.threshold,
             stayStart: c.stayStart,
+            periodStart: c.periodStart,
             createdAt: now,
             sentTo,
           });

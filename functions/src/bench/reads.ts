@@ -36,15 +36,22 @@ const LIMITS = {
 interface Cost {
   reads: number;
   writes: number;
+  deletes: number;
 }
 
 function seg(from: string, to: string, date: string, t: Date): SegmentDoc {
   return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: t, updatedAt: t };
 }
 
-/** A user with `n` segments (a border crossing every 3 days, ending in France on 2026-11-20), timeline built. */
-async function userWith(repo: MemoryRepository, uid: string, n: number, clock: { now: Date }): Promise<void> {
-  await repo.createProfileIfAbsent(uid, { ...newProfile({ uid }, clock.now), nationalities: ['US'], timeZone: 'Europe/Paris' });
+/** One tracked rule of each kind (seed/visaRules.json), for the "4 tracked rules" lines. */
+export const FOUR_KINDS = ['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt-183', 'us-substantial-presence'];
+
+/**
+ * A user with `n` segments (a border crossing every 3 days, ending in France on 2026-11-20), timeline built;
+ * tracking `trackedRules` (absent: the default rule).
+ */
+async function userWith(repo: MemoryRepository, uid: string, n: number, clock: { now: Date }, trackedRules?: string[]): Promise<void> {
+  await repo.createProfileIfAbsent(uid, { ...newProfile({ uid }, clock.now), nationalities: ['US'], timeZone: 'Europe/Paris', ...(trackedRules ? { trackedRules } : {}) });
   let d = addDays('2026-11-20', -3 * (n - 1));
   for (let i = 0; i < n; i++) {
     const inbound = (n - 1 - i) % 2 === 0;
@@ -57,13 +64,13 @@ async function userWith(repo: MemoryRepository, uid: string, n: number, clock: {
 async function measure(repo: MemoryRepository, fn: () => Promise<unknown>): Promise<Cost> {
   repo.resetCounts();
   await fn();
-  return { reads: repo.counts.reads, writes: repo.counts.writes };
+  return { reads: repo.counts.reads, writes: repo.counts.writes, deletes: repo.counts.deletes };
 }
 
-async function segmentCosts(n: number): Promise<Record<'create' | 'edit' | 'delete', Cost>> {
+async function segmentCosts(n: number, trackedRules?: string[]): Promise<Record<'create' | 'edit' | 'delete', Cost>> {
   const clock = { now: NOW };
   const repo = new MemoryRepository({ clock: () => clock.now });
-  await userWith(repo, 'u', n, clock);
+  await userWith(repo, 'u', n, clock, trackedRules);
   const out = {} as Record<'create' | 'edit' | 'delete', Cost>;
   const event = async (id: string, before: boolean, after: SegmentDoc | null) => {
     clock.now = new Date(clock.now.getTime() + 1_000);
@@ -79,10 +86,10 @@ async function segmentCosts(n: number): Promise<Record<'create' | 'edit' | 'dele
   return out;
 }
 
-async function profileCosts(n: number): Promise<Record<'rule' | 'notifications' | 'name', Cost>> {
+async function profileCosts(n: number, trackedRules?: string[]): Promise<Record<'rule' | 'notifications' | 'name' | 'tracked', Cost>> {
   const clock = { now: NOW };
   const repo = new MemoryRepository({ clock: () => clock.now });
-  await userWith(repo, 'u', n, clock);
+  await userWith(repo, 'u', n, clock, trackedRules);
   const edit = async (patch: Partial<UserProfile>): Promise<Cost> => {
     const before = (await repo.getProfile('u'))!;
     await repo.updateProfile('u', patch);
@@ -93,6 +100,8 @@ async function profileCosts(n: number): Promise<Record<'rule' | 'notifications' 
     rule: await edit({ nationalities: ['US', 'DE'] }),
     notifications: await edit({ notifications: { ...newProfile({ uid: 'u' }, NOW).notifications, thresholds: [30, 7] } }),
     name: await edit({ displayName: 'Ada' }),
+    // The other way round: to the default rule alone from 4 rules, or to 4 rules from the default one.
+    tracked: await edit({ trackedRules: trackedRules ? [FOUR_KINDS[0]!] : FOUR_KINDS }),
   };
 }
 
@@ -119,14 +128,14 @@ async function importCost(n: number, rows: number): Promise<Cost & { created: nu
   }
 }
 
-async function dailyCost(n: number): Promise<Cost> {
+async function dailyCost(n: number, trackedRules?: string[]): Promise<Cost> {
   const clock = { now: NOW };
   const repo = new MemoryRepository({ clock: () => clock.now });
-  for (const uid of ['a', 'b']) await userWith(repo, uid, n, clock);
+  for (const uid of ['a', 'b']) await userWith(repo, uid, n, clock, trackedRules);
   clock.now = new Date(NOW.getTime() + 86_400_000);
   const cost = await measure(repo, () => recomputeDueUsers(repo, clock.now, { pageSize: 500 }));
   // Per due user: without the run's one query for users still scheduled on their profile (1 read, none due).
-  return { reads: (cost.reads - 1) / 2, writes: cost.writes / 2 };
+  return { reads: (cost.reads - 1) / 2, writes: cost.writes / 2, deletes: cost.deletes / 2 };
 }
 
 /**
@@ -163,7 +172,7 @@ async function importedHistory(n: number): Promise<{ segments: number; docs: num
   );
   clock.now = new Date(NOW.getTime() + 86_400_000);
   const daily = await measure(repo, () => recomputeDueUsers(repo, clock.now, { pageSize: 500 }));
-  return { segments, docs, bytes, edit, daily: { reads: daily.reads - 1, writes: daily.writes } };
+  return { segments, docs, bytes, edit, daily: { reads: daily.reads - 1, writes: daily.writes, deletes: daily.deletes } };
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -188,10 +197,23 @@ export async function benchReads(
         line('profile edit (nationality: rule input)', n, p.rule),
         line('profile edit (notifications: alert schedule only)', n, p.notifications),
         line('profile edit (display name: nothing derived)', n, p.name),
+        line('profile edit (trackedRules: 1 -> 4 rules, 3 statuses added)', n, p.tracked),
+      );
+      // The same user tracking one rule of each kind: the reads do not grow with the rules (one evaluation pass).
+      const s4 = await segmentCosts(n, FOUR_KINDS);
+      const p4 = await profileCosts(n, FOUR_KINDS);
+      lines.push(
+        line('segment create, 4 tracked rules', n, s4.create),
+        line('edit, 4 tracked rules', n, s4.edit),
+        line('segment delete, 4 tracked rules', n, s4.delete),
+        line('profile edit (nationality: rule input), 4 tracked rules', n, p4.rule),
+        line('profile edit (trackedRules: 4 -> 1 rule, 3 statuses deleted)', n, p4.tracked, `, ${p4.tracked.deletes} deletes`),
       );
       const i = await importCost(n, importRows);
       lines.push(line(`import of ${fmt(importRows)} rows`, n, i, ` (${fmt(i.created)} segment writes + ${fmt(i.writes - i.created)} other writes)`));
       lines.push(line('daily recompute', n, await dailyCost(n), ' per due user'));
+      // Every status is for the new local date (its asOf), so each tracked rule's document is written again.
+      lines.push(line('daily recompute, 4 tracked rules', n, await dailyCost(n, FOUR_KINDS), ' per due user'));
     }
     // The largest records (imported flights) at 10 000 segments and just under the cap (20 000): one timeline
     // document, then two.

@@ -9,40 +9,18 @@ import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
 import { daySetRuns, parseSegments, presenceOfParsed, readingOrder, regionDays, regionPresence, type ParsedSegments, type PlannedStay, type Presence } from './presence';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
+import type { RuleEvaluationSchema } from './ruleResultSchemas';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
 import { CountryCodeSchema, IsoDateSchema, TravelDateSchema, type IdentifiedSegment } from './segment';
 import { parseOrThrow } from './validation';
 
 export type { PlannedStay } from './presence';
 
-/** Status of one rule as of `asOf` (dates are local `YYYY-MM-DD`; see rules/rollingWindow.ts for definitions). */
-export interface RuleEvaluation {
-  ruleId: string;
-  /** False when a nationality is exempt (e.g. EU/EEA/Swiss under the Schengen rule); numbers are still computed. */
-  applies: boolean;
-  /** Why the rule does not apply, one sentence naming the nationality; null when it applies. */
-  reason: string | null;
-  /**
-   * Days of presence in the period ending on `asOf` (windowStart..windowEnd) left out of `daysUsed` because a
-   * residence permit or long-stay visa of the state covered them (Reg. (EU) 2016/399 Art. 6(2)); 0 without one.
-   */
-  permitDaysExcluded: number;
-  /** Days of presence in the rule's region within the period ending on `asOf`. */
-  daysUsed: number;
-  daysRemaining: number;
-  overstayDays: number;
-  /** First and last day of the period of control date `asOf` (`asOf - periodDays + 1`, `asOf`). */
-  windowStart: string;
-  windowEnd: string;
-  /** Latest exit date if the traveller stays (or enters) from `asOf` on; null when already over the limit. */
-  latestExitDate: string | null;
-  /** Earliest date from `asOf` on when a one-day entry is allowed. */
-  nextEntryDate: string | null;
-  /** Earliest day of presence (past or planned) whose period holds more than `maxDays` days; null if none. */
-  firstViolationDate: string | null;
-  /** First day of the uninterrupted presence in the region that includes `asOf`; null when absent on `asOf`. */
-  currentStayStart: string | null;
-}
+/**
+ * Status of one rolling-window rule as of `asOf` (dates are local `YYYY-MM-DD`; see rules/rollingWindow.ts for
+ * definitions): inferred from ruleResultSchemas.ts `RuleEvaluationSchema`, where each field is documented.
+ */
+export type RuleEvaluation = z.infer<typeof RuleEvaluationSchema>;
 
 /** Result of `evaluateTravel`. */
 export interface TravelEvaluation {

@@ -1,108 +1,154 @@
 /**
- * zod schemas of the rule results of every kind (core/ruleResults.ts `RuleResult`), for responses the app reads
- * (the `planTrip` callable's `rules`, services/plan.ts) and the JSON Schemas generated from them. The TypeScript
- * interfaces in ruleResults.ts stay the engine's types; the compile-time checks at the end of this file fail when
- * a schema and its interface drift apart (a field added to one only, or typed differently).
+ * The outputs of one rule, by kind, as zod schemas: the one definition of each result shape. The core's types are
+ * inferred from them (`RuleResult` in ruleResults.ts, `RuleEvaluation` in evaluate.ts), the CLI's `--json` prints
+ * them, and the stored status documents `users/{uid}/visaStatus/{ruleId}` are these schemas extended with the
+ * evaluation's bookkeeping (model/documents.ts `VisaStatusDocSchema`). JSON names are those of issue 12.
  *
- * Dates are local calendar dates `YYYY-MM-DD` (the dates of the segments; no time zone). Counts are whole days.
+ * All dates are local calendar dates `YYYY-MM-DD` (the dates of the segments; no time zone). Day counts are whole
+ * days. Who a rule binds (`applies`, `reason`): applicability.ts; the numbers are computed either way.
  */
 import { z } from 'zod';
 import { CountingConventionSchema } from './referenceData';
-import type { PerStayRuleResult, RollingWindowRuleResult, RuleResult, TaxYearPresenceRuleResult, WeightedLookbackRuleResult } from './ruleResults';
 import { IsoDateSchema } from './segment';
 
-const days = z.number().int().min(0);
-const date = IsoDateSchema;
-const dateOrNull = IsoDateSchema.nullable();
+const Days = z.number().int().min(0);
+const DateOrNull = IsoDateSchema.nullable();
 
-/** Fields every entry has: the rule, its kind, and whether it binds the traveller (core/applicability.ts). */
-const base = {
-  ruleId: z.string().describe('Id of the rule (a row of seed/visaRules.json, `visaRules/{ruleId}`).'),
-  applies: z.boolean().describe('False when a nationality is exempt or the rule names other nationals; the numbers are computed either way.'),
-  reason: z.string().nullable().describe('Why the rule does not apply, one sentence naming the nationality; null when it applies.'),
+/** Fields every result has: the rule, and whether it binds the traveller. */
+const resultBase = {
+  /** The rule's id (a row of seed/visaRules.json). */
+  ruleId: z.string(),
+  /** False when a nationality is exempt (e.g. EU/EEA/Swiss under the Schengen rule); the numbers are still computed. */
+  applies: z.boolean(),
+  /** Why the rule does not apply, one sentence naming the nationality; null when it applies. */
+  reason: z.string().nullable(),
 };
 
-/** `rolling-window`: N days in any M-day period (rules/rollingWindow.ts; evaluate.ts `RuleEvaluation`). */
-export const RollingWindowRuleResultSchema = z.strictObject({
-  ...base,
-  kind: z.literal('rolling-window'),
-  permitDaysExcluded: days.describe('Days in the period left out because a residence permit or long-stay visa of the state covered them.'),
-  daysUsed: days.describe('Days of presence in the period ending on the evaluation date.'),
-  daysRemaining: days,
-  overstayDays: days,
-  windowStart: date,
-  windowEnd: date,
-  latestExitDate: dateOrNull.describe('Latest exit date when present every day from the evaluation date on; null when already over.'),
-  nextEntryDate: dateOrNull.describe('Earliest date from the evaluation date on when a one-day entry is allowed.'),
-  firstViolationDate: dateOrNull.describe('Earliest day of presence, past or planned, whose period holds more than the limit; null if none.'),
-  currentStayStart: dateOrNull,
+/**
+ * Status of a rolling-window rule ("N days in any M-day period", rules/rollingWindow.ts) as of the evaluation date
+ * `asOf`: evaluate.ts `evaluateRule`, the shape `evaluateTravel` returns for the default rules.
+ */
+export const RuleEvaluationSchema = z.strictObject({
+  ...resultBase,
+  /**
+   * Days of presence in the period ending on `asOf` (windowStart..windowEnd) left out of `daysUsed` because a
+   * residence permit or long-stay visa of the state covered them (Reg. (EU) 2016/399 Art. 6(2)); 0 without one.
+   */
+  permitDaysExcluded: Days,
+  /** Days of presence in the rule's region (or countries) within the period ending on `asOf`. */
+  daysUsed: Days,
+  /** max(0, maxDays - daysUsed). */
+  daysRemaining: Days,
+  /** max(0, daysUsed - maxDays). */
+  overstayDays: Days,
+  /** First and last day of the period of control date `asOf` (`asOf - periodDays + 1`, `asOf`). */
+  windowStart: IsoDateSchema,
+  windowEnd: IsoDateSchema,
+  /** Latest exit date if the traveller stays (or enters) from `asOf` on; null when already over the limit. */
+  latestExitDate: DateOrNull,
+  /** Earliest date from `asOf` on when a one-day entry is allowed. */
+  nextEntryDate: DateOrNull,
+  /** Earliest day of presence (past or planned) whose period holds more than `maxDays` days; null if none. */
+  firstViolationDate: DateOrNull,
+  /** First day of the uninterrupted presence in the region that includes `asOf`; null when absent on `asOf`. */
+  currentStayStart: DateOrNull,
 });
 
-/** `per-stay`: at most N days (or months) per continuous stay (rules/perStay.ts). */
+/** `rolling-window`: `RuleEvaluationSchema`, same fields and meanings, plus `kind`. */
+export const RollingWindowRuleResultSchema = RuleEvaluationSchema.extend({ kind: z.literal('rolling-window') });
+
+/** `per-stay` (rules/perStay.ts `evaluatePerStay`): the visit running on `asOf` against the limit per visit. */
 export const PerStayRuleResultSchema = z.strictObject({
-  ...base,
+  ...resultBase,
   kind: z.literal('per-stay'),
-  currentStayStart: dateOrNull.describe('Entry date of the stay running on the evaluation date; null when there is none.'),
-  currentStayDays: days,
-  maxStayDays: z.number().int().min(1).describe('Permitted length in days of the current stay (of a stay entered on the evaluation date when none).'),
-  daysRemaining: days,
-  latestExitDate: dateOrNull.describe('Last permitted day of the current stay (of a stay entered on the evaluation date when none); null when already past it.'),
-  overstayDays: days,
-  firstViolationDate: dateOrNull.describe('Earliest day, past or planned, after the permitted period of its stay; null if none.'),
+  /** Entry date of the stay running on `asOf` (bridge days included); null when there is none. */
+  currentStayStart: DateOrNull,
+  /** Days of that stay up to `asOf` inclusive; 0 without one. */
+  currentStayDays: Days,
+  /** Permitted length in days of the current stay (of a stay entered on `asOf` when none): months become days. */
+  maxStayDays: Days,
+  /** max(0, maxStayDays - currentStayDays). */
+  daysRemaining: Days,
+  /** Last permitted day of the current stay (of a stay entered on `asOf` when none); null when already past it. */
+  latestExitDate: DateOrNull,
+  /** max(0, currentStayDays - maxStayDays). */
+  overstayDays: Days,
+  /** Earliest day (past or planned) after the permitted period of its stay; null when none. */
+  firstViolationDate: DateOrNull,
 });
 
 /** One past tax year of `byTaxYear`. */
-const TaxYearCountSchema = z.strictObject({ taxYearStart: date, taxYearEnd: date, days, met: z.boolean(), metOn: dateOrNull });
-
-/** `tax-year-presence`: at least N days in a tax year (rules/taxYearPresence.ts). Reaching it is not a violation. */
-export const TaxYearPresenceRuleResultSchema = z.strictObject({
-  ...base,
-  kind: z.literal('tax-year-presence'),
-  convention: CountingConventionSchema.describe('How a day is counted: "midnight" (present at the end of the day) or "any-part-of-day".'),
-  taxYearStart: date,
-  taxYearEnd: date,
-  daysThisTaxYear: days.describe('Days counted from taxYearStart through the evaluation date.'),
-  plannedDaysThisTaxYear: days.describe('Planned days after the evaluation date in this tax year.'),
-  threshold: z.number().int().min(1),
-  met: z.boolean().describe('daysThisTaxYear >= threshold.'),
-  metOn: dateOrNull.describe('The day the threshold was or will be reached in this tax year, planned trips counted; null when not.'),
-  daysRemaining: days.describe('Days still missing before the threshold is reached (0 when met).'),
-  byTaxYear: z.array(TaxYearCountSchema).describe('Earlier tax years with presence, oldest first.'),
-});
-
-/** `weighted-lookback`: the US substantial presence test and its kind (rules/weightedLookback.ts). Not a violation. */
-export const WeightedLookbackRuleResultSchema = z.strictObject({
-  ...base,
-  kind: z.literal('weighted-lookback'),
-  yearStart: date,
-  yearEnd: date,
-  daysThisYear: days.describe('Days of the current year through the evaluation date.'),
-  daysByYear: z.array(days).describe('[this year through the evaluation date, first preceding year, second preceding year, ...].'),
-  weightedDays: z
-    .strictObject({ numerator: days, denominator: z.number().int().min(1), display: z.string().describe('Rounded down to 2 decimals; for showing only.') })
-    .describe('Exact weighted days, numerator / denominator; compare with the fraction, not with display.'),
-  threshold: z.number().int().min(1),
-  minDaysCurrentYear: z.number().int().min(1),
+export const TaxYearCountResultSchema = z.strictObject({
+  taxYearStart: IsoDateSchema,
+  taxYearEnd: IsoDateSchema,
+  /** Days counted in that tax year (under the rule's convention). */
+  days: Days,
+  /** days >= threshold. */
   met: z.boolean(),
-  metOn: dateOrNull.describe('The day the test is or will be met in the current year, planned trips counted; null when not this year.'),
-  daysRemaining: days.describe('More days this year needed to meet it (0 when met).'),
+  /** The day the threshold was reached; null when not met. */
+  metOn: DateOrNull,
 });
 
-/** Any rule result, discriminated by `kind`. */
+/** `tax-year-presence` (rules/taxYearPresence.ts `evaluateTaxYearPresence`): days counted in the tax year of `asOf`. */
+export const TaxYearPresenceRuleResultSchema = z.strictObject({
+  ...resultBase,
+  kind: z.literal('tax-year-presence'),
+  /** How the days were counted (the row's `convention`: `midnight` for the UK statutory residence test). */
+  convention: CountingConventionSchema,
+  /** First and last day of the tax year containing `asOf`. */
+  taxYearStart: IsoDateSchema,
+  taxYearEnd: IsoDateSchema,
+  /** Days counted from taxYearStart through asOf. */
+  daysThisTaxYear: Days,
+  /** Planned days after asOf in this tax year. */
+  plannedDaysThisTaxYear: Days,
+  /** The rule's number of days (183 for the UK's first automatic test). */
+  threshold: z.number().int().min(1),
+  /** daysThisTaxYear >= threshold. */
+  met: z.boolean(),
+  /** The day the threshold was or will be reached in this tax year (planned trips counted); null when not. */
+  metOn: DateOrNull,
+  /** max(0, threshold - daysThisTaxYear): days still to count before it is reached. */
+  daysRemaining: Days,
+  /** Earlier tax years with days counted, oldest first (the status document keeps the latest few). */
+  byTaxYear: z.array(TaxYearCountResultSchema),
+});
+
+/** Exact weighted days `numerator / denominator` (rules/weightedLookback.ts `WeightedDays`). */
+export const WeightedDaysSchema = z.strictObject({
+  numerator: z.number().int().min(0),
+  denominator: z.number().int().min(1),
+  /** The value rounded down to 2 decimals, trailing zeros dropped ("180", "182.83"); for showing only. */
+  display: z.string(),
+});
+
+/** `weighted-lookback` (rules/weightedLookback.ts `evaluateWeightedLookback`): the US substantial presence test. */
+export const WeightedLookbackRuleResultSchema = z.strictObject({
+  ...resultBase,
+  kind: z.literal('weighted-lookback'),
+  /** First and last day of the year containing `asOf`. */
+  yearStart: IsoDateSchema,
+  yearEnd: IsoDateSchema,
+  /** Days of the current year through asOf. */
+  daysThisYear: Days,
+  /** [this year through asOf, first preceding year, second preceding year, ...], one per weight. */
+  daysByYear: z.array(Days).max(20),
+  /** Exact: numerator / denominator; `display` rounded down to 2 decimals, for showing only. */
+  weightedDays: WeightedDaysSchema,
+  threshold: z.number().int().min(1),
+  minDaysCurrentYear: Days,
+  /** daysThisYear >= minDaysCurrentYear and weightedDays >= threshold. */
+  met: z.boolean(),
+  /** The day it is or will be met in the current year (planned trips counted); null when not this year. */
+  metOn: DateOrNull,
+  /** More days this year needed to meet it (0 when met). */
+  daysRemaining: Days,
+});
+
+/** One rule's status as of the evaluation date, by kind (`kind` discriminates). */
 export const RuleResultSchema = z.discriminatedUnion('kind', [
   RollingWindowRuleResultSchema,
   PerStayRuleResultSchema,
   TaxYearPresenceRuleResultSchema,
   WeightedLookbackRuleResultSchema,
 ]);
-
-// Compile-time: each schema's type and its ruleResults.ts interface are assignable both ways (no drift).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameShapes: [
-  Same<z.infer<typeof RollingWindowRuleResultSchema>, RollingWindowRuleResult>,
-  Same<z.infer<typeof PerStayRuleResultSchema>, PerStayRuleResult>,
-  Same<z.infer<typeof TaxYearPresenceRuleResultSchema>, TaxYearPresenceRuleResult>,
-  Same<z.infer<typeof WeightedLookbackRuleResultSchema>, WeightedLookbackRuleResult>,
-  Same<z.infer<typeof RuleResultSchema>, RuleResult>,
-] = [true, true, true, true, true];
-void sameShapes;

@@ -21,104 +21,45 @@
  */
 import { z } from 'zod';
 import { fromDayNumber } from './dates';
-import { ruleApplicability, type Applicability } from './applicability';
-import { evaluateRule, rollingWindowEntry, type PreparedEvaluation, type RuleEvaluation } from './evaluate';
+import { ruleApplicability } from './applicability';
+import { evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { regionPresence } from './presence';
-import { RuleDefinitionSchema, type CountingConvention, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
+import { RuleDefinitionSchema, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
 import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from './rules/fromDefinition';
 import { midnightPresenceOfParsed } from './rules/midnightPresence';
 import { evaluatePerStay } from './rules/perStay';
 import { evaluateRollingWindow } from './rules/rollingWindow';
 import { evaluateTaxYearPresence } from './rules/taxYearPresence';
-import { evaluateWeightedLookback, type WeightedDays } from './rules/weightedLookback';
+import { evaluateWeightedLookback } from './rules/weightedLookback';
+import type {
+  PerStayRuleResultSchema,
+  RollingWindowRuleResultSchema,
+  RuleResultSchema,
+  TaxYearCountResultSchema,
+  TaxYearPresenceRuleResultSchema,
+  WeightedLookbackRuleResultSchema,
+} from './ruleResultSchemas';
 import { parseOrThrow } from './validation';
 
 type Of<K extends RuleKind> = Extract<RuleDefinition, { kind: K }>;
 
-/** Fields every result has. */
-interface ResultBase extends Applicability {
-  ruleId: string;
-  kind: RuleKind;
-}
-
-/** `rolling-window` (rules/rollingWindow.ts): evaluate.ts `RuleEvaluation`, same fields and meanings. */
-export type RollingWindowRuleResult = RuleEvaluation & { kind: 'rolling-window' };
-
+/**
+ * One rule's result by kind, inferred from the schemas of ruleResultSchemas.ts (fields documented there): the
+ * shapes `--json` prints and the status documents extend.
+ */
+/** `rolling-window` (rules/rollingWindow.ts): evaluate.ts `RuleEvaluation`, same fields and meanings, plus `kind`. */
+export type RollingWindowRuleResult = z.infer<typeof RollingWindowRuleResultSchema>;
 /** `per-stay` (rules/perStay.ts `evaluatePerStay`). */
-export interface PerStayRuleResult extends ResultBase {
-  kind: 'per-stay';
-  /** Entry date of the stay running on `asOf` (bridge days included); null when there is none. */
-  currentStayStart: string | null;
-  /** Days of that stay up to `asOf` inclusive; 0 without one. */
-  currentStayDays: number;
-  /** Permitted length in days of the current stay (of a stay entered on `asOf` when none): months become days. */
-  maxStayDays: number;
-  /** max(0, maxStayDays - currentStayDays). */
-  daysRemaining: number;
-  /** Last permitted day of the current stay (of a stay entered on `asOf` when none); null when already past it. */
-  latestExitDate: string | null;
-  overstayDays: number;
-  /** Earliest day (past or planned) after the permitted period of its stay; null when none. */
-  firstViolationDate: string | null;
-}
-
+export type PerStayRuleResult = z.infer<typeof PerStayRuleResultSchema>;
 /** One past tax year of `byTaxYear`. */
-export interface TaxYearCountResult {
-  taxYearStart: string;
-  taxYearEnd: string;
-  days: number;
-  met: boolean;
-  /** The day the threshold was reached; null when not met. */
-  metOn: string | null;
-}
-
+export type TaxYearCountResult = z.infer<typeof TaxYearCountResultSchema>;
 /** `tax-year-presence` (rules/taxYearPresence.ts `evaluateTaxYearPresence`). */
-export interface TaxYearPresenceRuleResult extends ResultBase {
-  kind: 'tax-year-presence';
-  /** How the days were counted (the row's `convention`). */
-  convention: CountingConvention;
-  /** First and last day of the tax year containing `asOf`. */
-  taxYearStart: string;
-  taxYearEnd: string;
-  /** Days from taxYearStart through asOf. */
-  daysThisTaxYear: number;
-  /** Planned days after asOf in this tax year. */
-  plannedDaysThisTaxYear: number;
-  threshold: number;
-  /** daysThisTaxYear >= threshold. */
-  met: boolean;
-  /** The day the threshold was or will be reached in this tax year (planned trips counted); null when not. */
-  metOn: string | null;
-  /** max(0, threshold - daysThisTaxYear). */
-  daysRemaining: number;
-  /** Earlier tax years with presence, oldest first. */
-  byTaxYear: TaxYearCountResult[];
-}
-
+export type TaxYearPresenceRuleResult = z.infer<typeof TaxYearPresenceRuleResultSchema>;
 /** `weighted-lookback` (rules/weightedLookback.ts `evaluateWeightedLookback`). */
-export interface WeightedLookbackRuleResult extends ResultBase {
-  kind: 'weighted-lookback';
-  /** First and last day of the year containing `asOf`. */
-  yearStart: string;
-  yearEnd: string;
-  /** Days of the current year through asOf. */
-  daysThisYear: number;
-  /** [this year through asOf, first preceding year, second preceding year, ...], one per weight. */
-  daysByYear: number[];
-  /** Exact: numerator / denominator; `display` rounded down to 2 decimals, for showing only. */
-  weightedDays: WeightedDays;
-  threshold: number;
-  minDaysCurrentYear: number;
-  met: boolean;
-  /** The day it is or will be met in the current year (planned trips counted); null when not this year. */
-  metOn: string | null;
-  /** More days this year needed to meet it (0 when met). */
-  daysRemaining: number;
-}
-
+export type WeightedLookbackRuleResult = z.infer<typeof WeightedLookbackRuleResultSchema>;
 /** One rule's status as of the evaluation date, by kind (`kind` discriminates). */
-export type RuleResult = RollingWindowRuleResult | PerStayRuleResult | TaxYearPresenceRuleResult | WeightedLookbackRuleResult;
+export type RuleResult = z.infer<typeof RuleResultSchema>;
 
 /** A rule id that is not a row of the reference data. */
 export class UnknownRuleError extends Error {

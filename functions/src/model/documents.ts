@@ -8,6 +8,12 @@ import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema } from '../core/applicabil
 import { RuleIdSchema } from '../core/referenceData';
 import { MAX_TRACKED_RULES } from '../core/ruleResults';
 import {
+  PerStayRuleResultSchema,
+  RollingWindowRuleResultSchema,
+  TaxYearPresenceRuleResultSchema,
+  WeightedLookbackRuleResultSchema,
+} from '../core/ruleResultSchemas';
+import {
   CountryCodeSchema,
   IsoDateSchema,
   LocalTimeSchema,
@@ -105,32 +111,59 @@ export const SegmentDocSchema = z
   .refine(arrivalNotBeforeDeparture, arrivalRefinement);
 export type SegmentDoc = z.infer<typeof SegmentDocSchema>;
 
-/** `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one rule (backend-only writes). */
-export const VisaStatusDocSchema = z.strictObject({
-  ruleId: z.string(),
+/**
+ * Past tax years a `tax-year-presence` status document keeps in `byTaxYear` (the latest ones): a history reaching
+ * back to 1900 would otherwise hold 300 years, in every status and in the timeline head. `travel-days report --json`
+ * gives every year.
+ */
+export const MAX_STORED_TAX_YEARS = 10;
+
+/**
+ * What every status document adds to its rule's result: the evaluation date and bookkeeping. A status is written
+ * only when its numbers change, so `computedAt` and `segmentsHash` are those of the evaluation that last changed it
+ * (an edit of a UK trip leaves the Schengen status, its time and its fingerprint as they were).
+ */
+const statusFields = {
   /** The evaluation date (the user's local "today" when computed). */
   asOf: IsoDateSchema,
-  /** False when the rule does not apply to this user (e.g. an EU national under the Schengen rule). */
-  applies: z.boolean(),
-  /** Why it does not apply, one sentence naming the nationality ("France (FR) is a member of EU: ..."); null when it applies. */
-  reason: z.string().nullable(),
-  /** Days in the period left out of `daysUsed` because a residence permit or long-stay visa covered them. */
-  permitDaysExcluded: z.number().int().min(0),
-  daysUsed: z.number().int(),
-  daysRemaining: z.number().int(),
-  overstayDays: z.number().int(),
-  windowStart: IsoDateSchema,
-  windowEnd: IsoDateSchema,
-  latestExitDate: IsoDateSchema.nullable(),
-  nextEntryDate: IsoDateSchema.nullable(),
-  firstViolationDate: IsoDateSchema.nullable(),
-  /** Entry date of the stay in the rule's region that includes `asOf`; null when not present on `asOf`. */
-  currentStayStart: IsoDateSchema.nullable(),
   computedAt: z.date(),
-  /** Fingerprint of the segments the evaluation reflects (lets a redelivered/raced recompute detect staleness). */
+  /** Fingerprint of the segments when the status was last written (the summary's is that of the latest evaluation). */
   segmentsHash: z.string(),
-});
+};
+
+/**
+ * `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one tracked rule (backend-only writes), by `kind`: the
+ * rule's result (core/ruleResultSchemas.ts, the fields and meanings `travel-days report --json` prints) plus
+ * `asOf`, `computedAt`, `segmentsHash`. `rolling-window` is the Schengen status as before issue 12, with `kind`.
+ */
+export const VisaStatusDocSchema = z.discriminatedUnion('kind', [
+  RollingWindowRuleResultSchema.extend(statusFields),
+  PerStayRuleResultSchema.extend(statusFields),
+  TaxYearPresenceRuleResultSchema.extend({ ...statusFields, byTaxYear: TaxYearPresenceRuleResultSchema.shape.byTaxYear.max(MAX_STORED_TAX_YEARS) }),
+  WeightedLookbackRuleResultSchema.extend(statusFields),
+]);
 export type VisaStatusDoc = z.infer<typeof VisaStatusDocSchema>;
+/** A status document of one kind. */
+export type VisaStatusDocOf<K extends VisaStatusDoc['kind']> = Extract<VisaStatusDoc, { kind: K }>;
+
+/**
+ * A status as stored: a document written before issue 12 has no `kind` and is a rolling-window status (the only
+ * kind there was); it is read as one. The recompute rewrites it with `kind` (timeline/timeline.ts).
+ */
+export const StoredVisaStatusSchema = z.preprocess(withStatusKind, VisaStatusDocSchema);
+
+/**
+ * A status document as read: one written before issue 12 (no `kind`) gets `kind: 'rolling-window'`; anything else is
+ * returned as it is.
+ */
+export function withStatusKind<T>(v: T): T {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) ? { ...v, kind: 'rolling-window' } : v;
+}
+
+/** Whether a stored status predates issue 12 (no `kind`): the recompute rewrites it once with its kind. */
+export function isLegacyStatus(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v);
+}
 
 /** `users/{uid}/summaries/countryDays`: days per country up to `asOf` (backend-only writes). */
 export const CountryDaysDocSchema = z.strictObject({
@@ -190,13 +223,25 @@ export const DeviceDocSchema = z.strictObject({
 });
 export type DeviceDoc = z.infer<typeof DeviceDocSchema>;
 
+/**
+ * Kinds of alert (alerts/policy.ts): about a stay (rolling-window, per-stay rules) `threshold`, `overstay`,
+ * `plannedViolation`; about a day count in a tax year or year (tax-year-presence, weighted-lookback rules)
+ * `threshold` (days still to count), `reached`, `plannedReach` (planned trips reach it on a date).
+ */
+export const AlertKindSchema = z.enum(['threshold', 'overstay', 'plannedViolation', 'reached', 'plannedReach']);
+
 /** `users/{uid}/alerts/{alertId}`: one per alert sent; its deterministic id is the dedupe record (backend-only). */
 export const AlertDocSchema = z.strictObject({
   ruleId: z.string(),
-  kind: z.enum(['threshold', 'overstay', 'plannedViolation']),
+  kind: AlertKindSchema,
   threshold: z.number().int().nullable(),
-  /** Entry date of the stay the alert is about (dedupe per stay). */
+  /** Entry date of the stay the alert is about (dedupe per stay); null for the alerts about a day count. */
   stayStart: IsoDateSchema.nullable(),
+  /**
+   * First day of the tax year (or year) a day-count alert is about (dedupe per tax year); null for the alerts about
+   * a stay. Absent on records written before issue 12.
+   */
+  periodStart: IsoDateSchema.nullable().optional(),
   createdAt: z.date(),
   sentTo: z.number().int(),
 });
@@ -205,8 +250,9 @@ export type AlertDoc = z.infer<typeof AlertDocSchema>;
 /**
  * The rule inputs of the profile, copied onto the timeline head (`TimelineHeadDocSchema.profile`) by the profile
  * trigger, so that a segment edit and the daily recompute evaluate without reading `users/{uid}`.
- * Today's rules use nationalities, residence permits and the time zone (the user's "today"); `homeCountry`
- * (residence) is copied for the rules that will read it; the alert schedule uses `timeZone` and `notifications`.
+ * The rules use nationalities, residence permits and the time zone (the user's "today"); `trackedRules` says which
+ * rules are evaluated; `homeCountry` (residence) is copied for the rules that will read it; the alert schedule uses
+ * `timeZone` and `notifications`.
  */
 export const ProfileInputsSchema = z.strictObject({
   nationalities: ProfileEditableSchema.shape.nationalities,
@@ -215,6 +261,8 @@ export const ProfileInputsSchema = z.strictObject({
   notifications: NotificationSettingsSchema,
   /** Absent on the profile = none. */
   residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS),
+  /** The profile's `trackedRules`; null when it has none (the default rules). Absent on a head written before issue 12. */
+  trackedRules: ProfileEditableSchema.shape.trackedRules.unwrap().nullable().default(null),
 });
 export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
 
@@ -246,8 +294,11 @@ export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   floor: z.number().int(),
   /** The profile's rule inputs as of the last profile event applied; null while no profile is known. */
   profile: ProfileInputsSchema.nullable(),
-  /** The statuses last written to `visaStatus/{ruleId}` (change detection, alert schedule). */
-  statuses: z.array(VisaStatusDocSchema),
+  /**
+   * The statuses last written to `visaStatus/{ruleId}`, one per tracked rule evaluated (change detection, the
+   * deletion of a rule no longer tracked, the alert schedule); an entry written before issue 12 lacks `kind`.
+   */
+  statuses: z.array(StoredVisaStatusSchema).max(MAX_TRACKED_RULES),
   /** Fingerprint of the `summaries/countryDays` last written (without `computedAt`); null before the first. */
   summaryKey: z.string().nullable(),
   /** The `users/{uid}.nextAlertAt` the recompute last wrote (an alert run may have moved it since). */

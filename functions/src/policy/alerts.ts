@@ -1,37 +1,67 @@
 /**
- * The visa-alert policy: which push notifications are due for a traveller, given the cached rule statuses
- * (`users/{uid}/visaStatus/{ruleId}`), the notification settings and the local time; and when the scheduled run
- * should next look at the traveller (`users/{uid}.nextAlertAt`). Pure: no Firebase, no I/O, `now` injected.
+ * The visa-alert policy: which push notifications are due for a traveller, given the cached statuses of the rules
+ * they track (`users/{uid}/visaStatus/{ruleId}`, one per kind of rule), the notification settings and the local
+ * time; and when the scheduled run should next look at the traveller (`users/{uid}.nextAlertAt`). Pure: no
+ * Firebase, no I/O, `now` injected. The same policy for every kind: thresholds, quiet hours, one push per rule per
+ * run, each alert once (its id is the dedupe record).
  *
- * Alert kinds (AlertDoc.kind), for a rule that applies to the traveller (`applies` true; EU/EEA/Swiss nationals
- * get no Schengen alerts):
- * - `threshold`: the traveller is in the rule's region today (`currentStayStart` set) and the days remaining
- *   in the 180-day period ending today (Schengen Borders Code, Reg. (EU) 2016/399 Art. 6(1)) are at or below a
+ * Alerts about a stay (AlertDoc.kind), for a `rolling-window` rule (Schengen 90/180: days remaining in the 180-day
+ * period ending today, Reg. (EU) 2016/399 Art. 6(1)) or a `per-stay` rule (days left in this visit, e.g. the US Visa
+ * Waiver Program's 90 days per admission), when the rule applies to the traveller (`applies` true; EU/EEA/Swiss
+ * nationals get no Schengen alerts):
+ * - `threshold`: the traveller's stay runs today (`currentStayStart` set) and the days remaining are at or below a
  *   configured threshold. Only the *lowest* threshold reached is due (30 days are not announced to someone who has
  *   5 left). Deduplicated per threshold per stay: the alert id holds the threshold and the stay's entry date.
  *   During one continuous stay the days remaining never rise (each day of stay adds one day, at most one drops out
- *   of the window), so every threshold fires at most once per stay. A traveller outside the region gets no
- *   threshold alert: the count cannot fall while away, and a planned return is covered by `plannedViolation`.
- * - `overstay`: present today and more than the maximum days in the period (`overstayDays > 0`). Replaces the
- *   threshold alert. Once per stay.
+ *   of the window; a visit's limit is fixed at its entry), so every threshold fires at most once per stay. A
+ *   traveller outside the territory gets no threshold alert: the count cannot fall while away, and a planned return
+ *   is covered by `plannedViolation`.
+ * - `overstay`: the stay runs today and is over the limit (`overstayDays > 0`). Replaces the threshold alert. Once
+ *   per stay.
  * - `plannedViolation`: a planned trip (segments after today) would break the rule: `firstViolationDate` is after
  *   `asOf`. Once per violation date (a changed plan with a new violation date alerts again).
  *
- * At most one push per rule per run (the most urgent: overstay, then threshold, then planned violation; they would
- * replace each other on the device anyway, having the same `apns-collapse-id`), and after a push the next one
- * waits for the next local day. Pushes happen only inside the delivery window (local 09:00-21:00, time.ts) and
+ * Alerts about a day count in a period, for a `tax-year-presence` rule (the UK's 183 days in a tax year from
+ * 6 April) or a `weighted-lookback` rule (the US substantial presence test in a calendar year), deduplicated per
+ * tax year (or year) by its first day:
+ * - `threshold`: the days still to count before the rule's number is reached (`daysRemaining`) are at or below a
+ *   configured threshold; the lowest one reached, once per tax year. The count never falls within a tax year, so
+ *   each threshold fires at most once; it is due whether or not the traveller is there today.
+ * - `reached`: the count is reached this tax year (`met`): once per tax year, under the `overstay` setting (the
+ *   limit alerts).
+ * - `plannedReach`: planned trips reach it later this tax year (`metOn` after `asOf`, not yet met): once per date,
+ *   under the `plannedTrips` setting.
+ *
+ * At most one push per rule per run (the most urgent: overstay or reached, then threshold, then the planned ones;
+ * they would replace each other on the device anyway, having the same `apns-collapse-id`), and after a push the next
+ * one waits for the next local day. Pushes happen only inside the delivery window (local 09:00-21:00, time.ts) and
  * outside the user's quiet hours.
  */
 import type { IsoDate } from '../core/dates';
 import { addDays, compareDates } from '../core/dates';
-import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc } from '../model/documents';
+import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../model/documents';
 import { formatLocalTime, isDeliverable, isValidTimeZone, localClock, nextDeliverableInstant, zonedInstant } from './time';
+
+/** A status about a stay (rolling-window, per-stay): days remaining, overstay, first violation. */
+export type StayStatus = VisaStatusDocOf<'rolling-window'> | VisaStatusDocOf<'per-stay'>;
+/** A status about a day count in a tax year or year (tax-year-presence, weighted-lookback). */
+export type PeriodStatus = VisaStatusDocOf<'tax-year-presence'> | VisaStatusDocOf<'weighted-lookback'>;
+
+/** Whether a status is about a stay (`StayStatus`). */
+export function isStayStatus(s: VisaStatusDoc): s is StayStatus {
+  return s.kind === 'rolling-window' || s.kind === 'per-stay';
+}
+
+/** The first and last day of the tax year (or year) a period status counts. */
+export function periodOf(s: PeriodStatus): { start: IsoDate; end: IsoDate } {
+  return s.kind === 'tax-year-presence' ? { start: s.taxYearStart, end: s.taxYearEnd } : { start: s.yearStart, end: s.yearEnd };
+}
 
 /** AlertDoc.kind. */
 export type AlertKind = AlertDoc['kind'];
 
 /** Order in which alerts of one rule are preferred when several are due the same day (lower first). */
-export const ALERT_PRIORITY: Readonly<Record<AlertKind, number>> = { overstay: 0, threshold: 1, plannedViolation: 2 };
+export const ALERT_PRIORITY: Readonly<Record<AlertKind, number>> = { overstay: 0, reached: 0, threshold: 1, plannedViolation: 2, plannedReach: 2 };
 
 /** One alert whose condition holds for a status, before deduplication against already sent alerts. */
 export interface AlertCandidate {
@@ -41,15 +71,18 @@ export interface AlertCandidate {
   kind: AlertKind;
   /** The threshold reached (days remaining), for `threshold` alerts; else null. */
   threshold: number | null;
-  /** Entry date of the current stay (local date) for `threshold`/`overstay`; null for `plannedViolation`. */
+  /** Entry date of the current stay (local date) for a stay's `threshold`/`overstay`; else null. */
   stayStart: IsoDate | null;
+  /** First day of the tax year (or year) for a day count's `threshold`/`reached`; else null. */
+  periodStart: IsoDate | null;
   /** The status the alert is about (the message quotes its numbers). */
   status: VisaStatusDoc;
 }
 
 /**
- * Deterministic alert id (a valid Firestore document id: no `/`):
- * `{ruleId}_threshold-{t}_{stayStart}`, `{ruleId}_overstay_{stayStart}`, `{ruleId}_planned_{firstViolationDate}`.
+ * Deterministic alert id (a valid Firestore document id: no `/`): `{ruleId}_threshold-{t}_{stayStart or
+ * periodStart}`, `{ruleId}_overstay_{stayStart}`, `{ruleId}_planned_{firstViolationDate}`,
+ * `{ruleId}_reached_{periodStart}`, `{ruleId}_planned-reach_{metOn}`.
  */
 export function alertId(ruleId: string, kind: AlertKind, key: { threshold?: number | null; date: IsoDate }): string {
   const safeRule = ruleId.replace(/\//g, '_');
@@ -60,6 +93,10 @@ export function alertId(ruleId: string, kind: AlertKind, key: { threshold?: numb
       return `${safeRule}_overstay_${key.date}`;
     case 'plannedViolation':
       return `${safeRule}_planned_${key.date}`;
+    case 'reached':
+      return `${safeRule}_reached_${key.date}`;
+    case 'plannedReach':
+      return `${safeRule}_planned-reach_${key.date}`;
   }
 }
 
@@ -73,29 +110,43 @@ function thresholdsOf(settings: NotificationSettings): number[] {
  */
 export function alertCandidatesFor(status: VisaStatusDoc, settings: NotificationSettings): AlertCandidate[] {
   if (!status.applies) return [];
+  return isStayStatus(status) ? stayCandidates(status, settings) : periodCandidates(status, settings);
+}
+
+function candidate(status: VisaStatusDoc, kind: AlertKind, key: { threshold?: number; date: IsoDate }, at: { stayStart?: IsoDate; periodStart?: IsoDate }): AlertCandidate {
+  return {
+    alertId: alertId(status.ruleId, kind, key),
+    ruleId: status.ruleId,
+    kind,
+    threshold: key.threshold ?? null,
+    stayStart: at.stayStart ?? null,
+    periodStart: at.periodStart ?? null,
+    status,
+  };
+}
+
+function stayCandidates(status: StayStatus, settings: NotificationSettings): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   const stay = status.currentStayStart;
   if (stay !== null && status.overstayDays > 0) {
-    if (settings.overstay) {
-      out.push({ alertId: alertId(status.ruleId, 'overstay', { date: stay }), ruleId: status.ruleId, kind: 'overstay', threshold: null, stayStart: stay, status });
-    }
+    if (settings.overstay) out.push(candidate(status, 'overstay', { date: stay }, { stayStart: stay }));
   } else if (stay !== null) {
     const reached = thresholdsOf(settings).find((t) => status.daysRemaining <= t);
-    if (reached !== undefined) {
-      out.push({
-        alertId: alertId(status.ruleId, 'threshold', { threshold: reached, date: stay }),
-        ruleId: status.ruleId,
-        kind: 'threshold',
-        threshold: reached,
-        stayStart: stay,
-        status,
-      });
-    }
+    if (reached !== undefined) out.push(candidate(status, 'threshold', { threshold: reached, date: stay }, { stayStart: stay }));
   }
   const v = status.firstViolationDate;
-  if (settings.plannedTrips && v !== null && compareDates(v, status.asOf) > 0) {
-    out.push({ alertId: alertId(status.ruleId, 'plannedViolation', { date: v }), ruleId: status.ruleId, kind: 'plannedViolation', threshold: null, stayStart: null, status });
-  }
+  if (settings.plannedTrips && v !== null && compareDates(v, status.asOf) > 0) out.push(candidate(status, 'plannedViolation', { date: v }, {}));
+  return out;
+}
+
+function periodCandidates(status: PeriodStatus, settings: NotificationSettings): AlertCandidate[] {
+  const periodStart = periodOf(status).start;
+  if (status.met) return settings.overstay ? [candidate(status, 'reached', { date: periodStart }, { periodStart })] : [];
+  const out: AlertCandidate[] = [];
+  const reached = thresholdsOf(settings).find((t) => status.daysRemaining <= t);
+  if (reached !== undefined) out.push(candidate(status, 'threshold', { threshold: reached, date: periodStart }, { periodStart }));
+  const on = status.metOn;
+  if (settings.plannedTrips && on !== null && compareDates(on, status.asOf) > 0) out.push(candidate(status, 'plannedReach', { date: on }, { periodStart }));
   return out;
 }
 
@@ -171,31 +222,47 @@ export interface NextAlertOptions {
 }
 
 /**
+ * A per-stay status with no current stay gives the limit of a visit entered on its `asOf`; a visit entered later
+ * may be allowed up to this many days fewer (calendar months: 6 months is 181 to 184 days).
+ */
+const VISIT_LENGTH_SLACK_DAYS = 3;
+
+/**
  * Earliest local date on which an alert not yet sent could be due for this status, assuming the recorded and
- * planned segments stay as they are (any segment change recomputes the status, which recomputes `nextAlertAt`).
- * A lower bound, never later than the truth: days remaining fall by at most one per day, and a new stay (with
- * fresh dedupe keys) can start at the earliest on the day after tomorrow when present today (an exit, a day
- * away, an entry), tomorrow when away.
+ * planned segments stay as they are (any segment change recomputes the status, which recomputes `nextAlertAt`; so
+ * does the daily recompute on the first day of a new tax year or year, recompute.ts `statusChangesOn`).
+ * A lower bound, never later than the truth:
+ * - about a stay: days remaining fall by at most one per day, and a new stay (with fresh dedupe keys) can start at
+ *   the earliest on the day after tomorrow when present today (an exit, a day away, an entry), tomorrow when away;
+ * - about a day count: the days still to count fall by at most one per day (one day counted per day).
  */
 function earliestDueDate(s: VisaStatusDoc, settings: NotificationSettings, sent: ReadonlySet<string>): IsoDate | null {
   if (!s.applies) return null;
   const dates: IsoDate[] = [];
   if (alertCandidatesFor(s, settings).some((c) => !sent.has(c.alertId))) dates.push(s.asOf);
-  const present = s.currentStayStart !== null;
-  const d = s.daysRemaining;
-  const newStay = present ? 2 : 1;
   const thresholds = thresholdsOf(settings);
   const maxT = thresholds[thresholds.length - 1];
+  const d = s.daysRemaining;
+  const next = thresholds.filter((t) => t < d).pop();
+  if (!isStayStatus(s)) {
+    if (s.met) return dates[0] ?? null;
+    if (next !== undefined) dates.push(addDays(s.asOf, d - next));
+    if (settings.overstay) dates.push(addDays(s.asOf, d));
+    dates.sort(compareDates);
+    return dates[0] ?? null;
+  }
+  const present = s.currentStayStart !== null;
+  const newStay = present ? 2 : 1;
+  // Days remaining at the entry of a new stay: today's for a rolling window (they only grow while away).
+  const fresh = s.kind === 'per-stay' && !present ? d - VISIT_LENGTH_SLACK_DAYS : d;
   if (maxT !== undefined) {
-    const below = thresholds.filter((t) => t < d);
-    const next = below[below.length - 1];
     if (present && s.overstayDays === 0 && next !== undefined) dates.push(addDays(s.asOf, d - next));
-    dates.push(addDays(s.asOf, Math.max(newStay, d - maxT)));
+    dates.push(addDays(s.asOf, Math.max(newStay, fresh - maxT)));
   }
   if (settings.overstay) {
-    // The first day with more than the maximum in the window is at least d + 1 days ahead.
+    // The first day over the limit is at least d + 1 days ahead.
     if (present && s.overstayDays === 0) dates.push(addDays(s.asOf, d + 1));
-    dates.push(addDays(s.asOf, Math.max(newStay, d + 1)));
+    dates.push(addDays(s.asOf, Math.max(newStay, fresh + 1)));
   }
   dates.sort(compareDates);
   return dates[0] ?? null;

@@ -44,6 +44,7 @@ import type {
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
+import { withStatusKind } from '../model/documents';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
 import {
   AccountDeletedError,
@@ -246,7 +247,8 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   }
 
   async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
-    return this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get());
+    // A document written before issue 12 has no `kind`: it is a rolling-window status.
+    return withStatusKind(this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get()));
   }
 
   /** One transaction (the statuses and the summary change together); split only beyond 499 rules. */
@@ -391,11 +393,13 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     const run = async (withProfileUpdate: boolean): Promise<T> => {
       let reads = 0;
       let writes = 0;
+      let deletes = 0;
       let wroteProfile = false;
       try {
         const result = await this.db.runTransaction(async (tx) => {
           reads = 0;
           writes = 0;
+          deletes = 0;
           wroteProfile = false;
           const segIds = opts.readSegments ?? [];
           const refs: DocumentReference[] = [this.marker(uid)];
@@ -444,6 +448,10 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
             tx.set(this.sub(uid, 'visaStatus').doc(s.ruleId), toFirestore(s));
             writes += 1;
           }
+          for (const ruleId of commit.deleteStatuses ?? []) {
+            tx.delete(this.sub(uid, 'visaStatus').doc(ruleId));
+            deletes += 1;
+          }
           if (commit.countryDays) {
             tx.set(this.sub(uid, 'summaries').doc('countryDays'), toFirestore(commit.countryDays));
             writes += 1;
@@ -467,6 +475,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
         });
         this.counts.reads += reads;
         this.counts.writes += writes;
+        this.counts.deletes += deletes;
         return result;
       } catch (e) {
         this.counts.reads += reads;

@@ -40,6 +40,7 @@ import type {
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
+import { withStatusKind } from '../model/documents';
 import {
   AccountDeletedError,
   SegmentExistsError,
@@ -311,7 +312,8 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
   }
 
   async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
-    return this.read(this.users.get(uid)?.visaStatus.get(ruleId));
+    // As in Firestore: a document written before issue 12 has no `kind`, and is a rolling-window status.
+    return withStatusKind(this.read(this.users.get(uid)?.visaStatus.get(ruleId)));
   }
 
   async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
@@ -512,6 +514,12 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     for (const s of commit.statuses ?? []) {
       target.visaStatus.set(s.ruleId, clone(s));
       writes += 1;
+    }
+    for (const ruleId of commit.deleteStatuses ?? []) {
+      assertDocId(ruleId, 'ruleId');
+      // Firestore bills a delete in a transaction as a write, whether the document existed or not.
+      target.visaStatus.delete(ruleId);
+      this.counts.deletes += 1;
     }
     if (commit.countryDays) {
       target.summaries.set('countryDays', clone(commit.countryDays));

@@ -79,6 +79,8 @@ export interface TimelineCommit {
   timeline: Map<string, TimelineHeadDoc | TimelineShardDoc>;
   /** Status documents to write (set). */
   statuses?: readonly VisaStatusDoc[];
+  /** Rule ids whose status documents to delete (rules no longer tracked; deleting an absent one is a no-op). */
+  deleteStatuses?: readonly string[];
   /** The summary to write (set). */
   countryDays?: CountryDaysDoc;
   /** Backend fields of the profile to update; skipped when the profile does not exist (never creates it). */

@@ -3,8 +3,9 @@
  *
  * The profile decides a recompute through its rule inputs: `nationalities` (EU/EEA/Swiss nationals are exempt from
  * the Schengen short-stay rule, `applies: false`), `residencePermits` (presence in the issuing state during validity
- * is not counted), `timeZone` (the user's local "today" is the evaluation date `asOf`) and `homeCountry` (residence,
- * for the rules that will read it). `notifications` decide only the alert
+ * is not counted), `timeZone` (the user's local "today" is the evaluation date `asOf`), `trackedRules` (which rules are
+ * evaluated: a rule added gets its status, a rule dropped loses it) and `homeCountry` (residence, for the rules that
+ * will read it). `notifications` decide only the alert
  * schedule (`nextAlertAt`), `displayName` nothing. The timeline head keeps a copy of these inputs
  * (`profile`), which is what segment events and the daily run evaluate with, so:
  * - a rule input changed (or the profile was created): copy the inputs to the head and recompute, in one transaction
@@ -35,7 +36,7 @@ import { decodeTimeline, eraseWritesAfterDeletion, evaluateTimeline, planCommit,
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));
 
 /** Editable fields the rules depend on: a change re-evaluates the statuses. */
-export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone', 'residencePermits']);
+export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone', 'residencePermits', 'trackedRules']);
 
 /**
  * The app-editable fields whose value differs between two versions of the profile document (field names only, in
@@ -115,7 +116,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
           if (!tl) return { commit: null, result: { kind: 'repair' } };
           const prev = tl.meta.profile;
           const next = profileInputsOf(profile);
-          const ruleInputs = (p: typeof next | null) => (p ? [p.nationalities, p.homeCountry, p.timeZone, p.residencePermits] : null);
+          const ruleInputs = (p: typeof next | null) => (p ? [p.nationalities, p.homeCountry, p.timeZone, p.residencePermits, p.trackedRules] : null);
           const ruleField = changedFields.some((f) => RULE_INPUT_FIELDS.includes(f));
           if (prev && isDeepStrictEqual(prev, next)) {
             // Already reflected (a redelivered event, or a later edit's event applied the current profile first).
@@ -124,7 +125,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
           tl.meta.profile = next;
           if (!isDeepStrictEqual(ruleInputs(prev), ruleInputs(next))) {
             const commit = planCommit(tl, evaluateTimeline(tl, now), now, { profileNextAlertAt: profile.nextAlertAt ?? null });
-            const changed = Boolean(commit.statuses?.length || commit.countryDays || commit.profile);
+            const changed = Boolean(commit.statuses?.length || commit.deleteStatuses?.length || commit.countryDays || commit.profile);
             return { commit, result: { kind: 'done', action: 'recomputed', changed } };
           }
           // Notifications only: the schedule follows from the statuses the head records; nothing to evaluate.

@@ -1,14 +1,17 @@
 /**
- * Status recompute: evaluates every visa rule for one user and writes `users/{uid}/visaStatus/{ruleId}` and
- * `users/{uid}/summaries/countryDays` (Firebase-free; the repository is injected).
+ * Status recompute: evaluates the rules one user tracks (the profile's `trackedRules`, by default the Schengen rule)
+ * and writes one `users/{uid}/visaStatus/{ruleId}` per rule and `users/{uid}/summaries/countryDays`
+ * (Firebase-free; the repository is injected).
  *
- * ## Reads independent of the history's size
+ * ## Reads independent of the history's size and of the number of rules
  * The segments are not listed: the recompute reads the user's timeline (timeline/timeline.ts,
  * `users/{uid}/timeline/{head|s1...}`: one compact record per segment, one document up to about 13 000 segments),
- * which also holds the profile's rule inputs and the last evaluation written. A segment event applies its write to
- * the timeline, evaluates, and commits the timeline, the statuses and summary that changed and the profile's
- * `nextAlertAt`, in ONE transaction that reads the deletion marker and the timeline: 2 reads and at most 4 writes
- * (one rule) for a single-document timeline, whatever the number of segments.
+ * which also holds the profile's rule inputs (the tracked rules among them) and the statuses last written. A segment
+ * event applies its write to the timeline, evaluates every tracked rule in one pass (`evaluateTracked`: presence
+ * prepared once, each rule evaluated on it, the reference data in memory), and commits the timeline, the statuses
+ * and summary that changed, the statuses of rules no longer tracked deleted, and the profile's `nextAlertAt`, in ONE
+ * transaction that reads the deletion marker and the timeline: 2 reads for a single-document timeline, whatever the
+ * number of segments or rules; writes: the head, each status whose numbers changed, the summary, `nextAlertAt`.
  *
  * ## Correctness under redelivery, out-of-order events and concurrent writes
  * - Every write carries its commit time (the version); the timeline applies it only when it is newer than what it
@@ -37,15 +40,19 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { addDays } from '../core/dates';
-import { evaluateTravel, type TravelEvaluation } from '../core/evaluate';
+import type { ResidencePermit } from '../core/applicability';
+import { addDays, type IsoDate } from '../core/dates';
+import { evaluatePrepared, prepareEvaluation } from '../core/evaluate';
+import type { DayInterval } from '../core/intervals';
+import { definitionDays, evaluateDefinitions, trackedDefinitions, type RuleResult } from '../core/ruleResults';
 import { describeZodError } from '../core/validation';
 import { loadReferenceData } from '../core/referenceData';
 import { isTimeZone, todayIn } from '../core/timeZones';
 import { COUNTED_FIELDS, IdentifiedSegmentSchema, quickSegmentCheck, type IdentifiedSegment } from '../core/segment';
 import { computeNextAlertAt } from '../policy/alerts';
+import { zonedInstant } from '../policy/time';
 import { log } from '../log';
-import { ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type UserProfile, type VisaStatusDoc } from '../model/documents';
+import { MAX_STORED_TAX_YEARS, ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type UserProfile, type VisaStatusDoc } from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
@@ -161,36 +168,74 @@ export function startOfNextLocalDay(timeZone: string, now: Date): Date {
   return new Date(hi * 60_000);
 }
 
-/**
- * When the scheduled recompute must next look at this user, or null when the status cannot change with time
- * alone: it can while the traveller is inside a rule's region on `asOf` (days used grow), and while any
- * segment date lies within the 180-day period ending tomorrow or in the future (days leave or enter the window).
- * The longest period of any rule (`periodDays`) is used; Schengen: 180 days (Regulation (EU) 2016/399 Art. 6(1)).
- */
-export function nextRecomputeAt(
-  segments: readonly StoredSegment[],
-  evaluation: TravelEvaluation,
-  timeZone: string,
-  now: Date,
-  periodDays: number,
-): Date | null {
-  if (segments.length === 0) return null;
-  const present = evaluation.rules.some((r) => r.applies && r.currentStayStart !== null);
-  let last = '';
-  for (const s of segments) {
-    if (s.data.departureDate > last) last = s.data.departureDate;
-    if (s.data.arrivalDate > last) last = s.data.arrivalDate;
-  }
-  // A presence day on or after today's window start still leaves the window later; a future one enters it.
-  const windowStartToday = addDays(evaluation.asOf, 1 - periodDays);
-  if (!present && last < windowStartToday) return null;
-  return startOfNextLocalDay(timeZone, now);
+/** What decides when a status can next change with time alone (`statusChangesOn`). */
+export interface ScheduleContext {
+  /** The evaluation date (the user's local today). */
+  asOf: IsoDate;
+  /** The latest departure or arrival date of any segment; null without segments. */
+  lastSegmentDate: IsoDate | null;
+  /** Whether `asOf` is a day the rule counts (the traveller is in its territory, not under a permit's cover). */
+  countedToday: boolean;
+  /** A rolling-window rule's period (`params.periodDays`; 180 for Schengen, Reg. (EU) 2016/399 Art. 6(1)). */
+  periodDays?: number;
 }
 
+/**
+ * The first local date after `asOf` from which the rule's status may read differently with time alone (no segment or
+ * profile change), or null when it cannot. The fields that only restate the evaluation date are left aside (a status
+ * not kept current says which day it is for in `asOf`): the period ending on it (`windowStart`, `windowEnd`) and the
+ * dates of a stay that would start that day (`latestExitDate`, `nextEntryDate` and a per-stay `maxStayDays` when
+ * there is no current stay). A rule that does not apply to the traveller is not kept current day by day (its numbers
+ * are for its `asOf`). Otherwise, by kind:
+ * - any kind: tomorrow when a segment is dated after `asOf` (planned trips become days of presence) or when `asOf`
+ *   is a day the rule counts (the count grows);
+ * - `rolling-window`: tomorrow while a segment date lies in the period ending tomorrow (days leave the period);
+ * - `per-stay`: tomorrow while a stay runs (`currentStayStart`; also away in bridge territory, whose days count);
+ * - `tax-year-presence`: the first day of the next tax year (`taxYearEnd` + 1: the count starts again and this
+ *   year joins `byTaxYear`);
+ * - `weighted-lookback`: the first day of the next year (`yearEnd` + 1: the years' weights move on).
+ */
+export function statusChangesOn(r: RuleResult, ctx: ScheduleContext): IsoDate | null {
+  if (!r.applies) return null;
+  const tomorrow = addDays(ctx.asOf, 1);
+  if (ctx.countedToday || (ctx.lastSegmentDate !== null && ctx.lastSegmentDate > ctx.asOf)) return tomorrow;
+  switch (r.kind) {
+    case 'rolling-window':
+      // A presence day from today's period start on still leaves the period later.
+      return ctx.lastSegmentDate !== null && ctx.lastSegmentDate >= addDays(ctx.asOf, 1 - (ctx.periodDays ?? 180)) ? tomorrow : null;
+    case 'per-stay':
+      return r.currentStayStart !== null ? tomorrow : null;
+    case 'tax-year-presence':
+      return addDays(r.taxYearEnd, 1);
+    case 'weighted-lookback':
+      return addDays(r.yearEnd, 1);
+  }
+}
+
+/**
+ * When the scheduled recompute must next evaluate this user: the start (local midnight, or the first minute after a
+ * DST gap that skips it) in `timeZone` of the earliest of `dates` (local dates after today, from `statusChangesOn`),
+ * or null when there is none.
+ */
+export function nextRecomputeAt(dates: readonly (IsoDate | null)[], timeZone: string, now: Date): Date | null {
+  let first: IsoDate | null = null;
+  for (const d of dates) if (d !== null && (first === null || d < first)) first = d;
+  if (first === null) return null;
+  const today = todayIn(timeZone, now);
+  if (first <= addDays(today, 1)) return startOfNextLocalDay(timeZone, now);
+  // Local noon of the day before: never in a DST gap (they are at night), so its next local day is `first`.
+  return startOfNextLocalDay(timeZone, zonedInstant(addDays(first, -1), 12 * 60, timeZone));
+}
+
+/**
+ * Equal statuses but for `computedAt` and `segmentsHash` (compared at every depth: `byTaxYear`, `weightedDays`
+ * included): an edit that leaves a rule's numbers as they were does not write its document again, whatever the
+ * number of rules tracked (a UK trip's edit does not rewrite the Schengen status).
+ */
 function sameStatus(a: VisaStatusDoc, b: VisaStatusDoc | null | undefined): boolean {
   if (!b) return false;
-  const { computedAt: _a, ...ra } = a;
-  const { computedAt: _b, ...rb } = b;
+  const { computedAt: _a, segmentsHash: _ha, ...ra } = a;
+  const { computedAt: _b, segmentsHash: _hb, ...rb } = b;
   return isDeepStrictEqual(ra, rb);
 }
 
@@ -198,56 +243,120 @@ function sameInstant(a: Date | null | undefined, b: Date | null | undefined): bo
   return (a?.getTime() ?? null) === (b?.getTime() ?? null);
 }
 
-/** Ids of the rules the core evaluates, in order (the first one is read to decide whether an event is stale). */
+/** Ids of the default rules (`ReferenceData.rules`: the Schengen rule), tracked when a profile names none. */
 export function activeRuleIds(): string[] {
   return loadReferenceData().rules.map((r) => r.id);
 }
 
-function longestPeriodDays(): number {
-  let max = 180;
-  for (const r of loadReferenceData().rules) {
-    const p = (r as { params?: { periodDays?: unknown } }).params?.periodDays;
-    if (typeof p === 'number' && p > max) max = p;
-  }
-  return max;
+/**
+ * The status document of one rule's result as of `asOf`: the result with its kind's fields (core/ruleResultSchemas.ts),
+ * `asOf`, `computedAt` and the segments' fingerprint; a tax-year-presence status keeps the latest
+ * `MAX_STORED_TAX_YEARS` past tax years.
+ */
+export function statusDocOf(r: RuleResult, asOf: IsoDate, hash: string, computedAt: Date): VisaStatusDoc {
+  const doc = { ...r, asOf, computedAt, segmentsHash: hash };
+  if (doc.kind === 'tax-year-presence' && doc.byTaxYear.length > MAX_STORED_TAX_YEARS) doc.byTaxYear = doc.byTaxYear.slice(-MAX_STORED_TAX_YEARS);
+  return doc;
 }
 
-/** Builds the documents of one evaluation. */
-export function evaluationDocs(
-  evaluation: TravelEvaluation,
-  hash: string,
-  computedAt: Date,
-): { statuses: VisaStatusDoc[]; countryDays: CountryDaysDoc } {
-  const statuses: VisaStatusDoc[] = evaluation.rules.map((r) => ({
-    ruleId: r.ruleId,
-    asOf: evaluation.asOf,
-    applies: r.applies,
-    reason: r.reason,
-    permitDaysExcluded: r.permitDaysExcluded,
-    daysUsed: r.daysUsed,
-    daysRemaining: r.daysRemaining,
-    overstayDays: r.overstayDays,
-    windowStart: r.windowStart,
-    windowEnd: r.windowEnd,
-    latestExitDate: r.latestExitDate,
-    nextEntryDate: r.nextEntryDate,
-    firstViolationDate: r.firstViolationDate,
-    currentStayStart: r.currentStayStart,
-    computedAt,
-    segmentsHash: hash,
-  }));
+/** What the documents of one evaluation are built from: the tracked rules' results and the days per country. */
+export interface EvaluationParts {
+  asOf: IsoDate;
+  results: readonly RuleResult[];
+  countryDays: Record<string, number>;
+  countryDaysByYear: Record<string, Record<string, number>>;
+  warnings: readonly string[];
+}
+
+/** Builds the documents of one evaluation: one status per result, in order, and the summary. */
+export function evaluationDocs(parts: EvaluationParts, hash: string, computedAt: Date): { statuses: VisaStatusDoc[]; countryDays: CountryDaysDoc } {
+  const statuses = parts.results.map((r) => statusDocOf(r, parts.asOf, hash, computedAt));
   const countryDays: CountryDaysDoc = {
-    asOf: evaluation.asOf,
-    countryDays: evaluation.countryDays,
-    countryDaysByYear: evaluation.countryDaysByYear,
+    asOf: parts.asOf,
+    countryDays: parts.countryDays,
+    countryDaysByYear: parts.countryDaysByYear,
     warnings:
-      evaluation.warnings.length > MAX_STORED_WARNINGS
-        ? [...evaluation.warnings.slice(0, MAX_STORED_WARNINGS), `and ${evaluation.warnings.length - MAX_STORED_WARNINGS} more warnings`]
-        : evaluation.warnings,
+      parts.warnings.length > MAX_STORED_WARNINGS
+        ? [...parts.warnings.slice(0, MAX_STORED_WARNINGS), `and ${parts.warnings.length - MAX_STORED_WARNINGS} more warnings`]
+        : [...parts.warnings],
     computedAt,
     segmentsHash: hash,
   };
   return { statuses, countryDays };
+}
+
+/** Inputs of `evaluateTracked`: the traveller as the profile describes them, and the evaluation date. */
+export interface TrackedOptions {
+  /** The evaluation date: the user's local today. */
+  asOf: IsoDate;
+  nationalities: readonly string[];
+  residencePermits: readonly ResidencePermit[];
+  /** The profile's `trackedRules`; null or absent: the default rules. */
+  trackedRules?: readonly string[] | null;
+}
+
+/** Result of `evaluateTracked`. */
+export interface TrackedEvaluation extends EvaluationParts {
+  /** Tracked ids that are not rows of the reference data (not evaluated; a warning names each). */
+  unknownRules: string[];
+  /** For each result, the first date it may change with time alone (`statusChangesOn`). */
+  changesOn: (IsoDate | null)[];
+}
+
+/**
+ * One pass over the segments for everything the recompute stores: the presence is prepared once
+ * (`prepareEvaluation`, which validates and parses each segment once), the days per country and warnings are read off
+ * it, and each tracked rule is evaluated on it (`evaluateDefinitions`), the default Schengen rule among them only
+ * once. Unknown tracked ids give a warning naming each, first in `warnings`.
+ * @throws ValidationError for a segment the core refuses (callers pass `coreSegmentsOf` output, which it accepts).
+ */
+export function evaluateTracked(segments: readonly IdentifiedSegment[], opts: TrackedOptions): TrackedEvaluation {
+  const reference = loadReferenceData();
+  const tracked = trackedDefinitions(reference, opts.trackedRules);
+  // No rule in the prepared evaluation itself: evaluatePrepared then gives the days per country and the warnings only.
+  const prepared = prepareEvaluation(segments, { asOf: opts.asOf, nationalities: opts.nationalities, residencePermits: opts.residencePermits, reference, rules: [] });
+  const travel = evaluatePrepared(prepared);
+  const results = evaluateDefinitions(prepared, tracked.definitions);
+  let lastSegmentDate: IsoDate | null = null;
+  for (const s of segments) {
+    const d = s.arrivalDate > s.departureDate ? s.arrivalDate : s.departureDate;
+    if (lastSegmentDate === null || d > lastSegmentDate) lastSegmentDate = d;
+  }
+  const changesOn = results.map((r, i) => {
+    const d = tracked.definitions[i]!;
+    return statusChangesOn(r, {
+      asOf: prepared.asOf,
+      lastSegmentDate,
+      countedToday: r.applies && containsDay(definitionDays(prepared, d), prepared.asOfDay),
+      periodDays: d.kind === 'rolling-window' ? d.params.periodDays : undefined,
+    });
+  });
+  const unknownWarnings = tracked.unknown.map(
+    (id) => `the tracked rule "${id}" is not a rule this app knows (it may have been withdrawn); it is not evaluated: remove it from your tracked rules`,
+  );
+  return {
+    asOf: prepared.asOf,
+    results,
+    countryDays: travel.countryDays,
+    countryDaysByYear: travel.countryDaysByYear,
+    warnings: [...unknownWarnings, ...travel.warnings],
+    unknownRules: tracked.unknown,
+    changesOn,
+  };
+}
+
+/** Whether sorted disjoint `runs` hold `day` (binary search). */
+function containsDay(runs: readonly DayInterval[], day: number): boolean {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = runs[mid]!;
+    if (day < r.start) hi = mid - 1;
+    else if (day > r.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /**
@@ -268,6 +377,8 @@ export function profileInputsOf(p: UserProfile): ProfileInputs {
     timeZone: pick(shape.timeZone, p.timeZone, 'UTC'),
     notifications: pick(shape.notifications, p.notifications, defaultNotificationSettings()),
     residencePermits: pick(shape.residencePermits, p.residencePermits ?? [], []),
+    // Unreadable (written outside the rules): the default rules, as for a profile without the field.
+    trackedRules: pick(shape.trackedRules, p.trackedRules ?? null, null),
   };
 }
 
@@ -279,9 +390,11 @@ function summaryKey(c: CountryDaysDoc): string {
 
 /** One evaluation of a timeline: the documents it gives and the schedule that follows. */
 export interface TimelineEvaluation {
+  /** One status per tracked rule evaluated, in the tracked order. */
   statuses: VisaStatusDoc[];
   countryDays: CountryDaysDoc;
-  evaluation: TravelEvaluation;
+  /** The evaluation date (the user's local today). */
+  asOf: IsoDate;
   nextRecomputeAt: Date | null;
   /** The alert schedule (`users/{uid}.nextAlertAt`); null also when no profile is known. */
   nextAlertAt: Date | null;
@@ -290,9 +403,10 @@ export interface TimelineEvaluation {
 }
 
 /**
- * Evaluates the live segments of a timeline for the user's local date at `now` (profile inputs from the head; UTC
- * and no nationality without a profile). Invalid records are left out with a warning naming them, as creates refused
- * by the segment cap are.
+ * Evaluates the live segments of a timeline for the user's local date at `now`, for the rules the profile tracks
+ * (profile inputs from the head; UTC, no nationality and the default rules without a profile), in one pass
+ * (`evaluateTracked`). Invalid records are left out with a warning naming them, as creates refused by the segment cap
+ * and tracked ids the reference data does not have are.
  */
 export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_MAX_SEGMENTS): TimelineEvaluation {
   const t0 = performance.now();
@@ -301,7 +415,12 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
   const asOf = todayIn(timeZone, now);
   const stored = tl.liveSegments();
   const usable = coreSegmentsOf(stored);
-  let evaluation = evaluateTravel(usable.segments, { asOf, nationalities: inputs?.nationalities ?? [], residencePermits: inputs?.residencePermits ?? [] });
+  const evaluation = evaluateTracked(usable.segments, {
+    asOf,
+    nationalities: inputs?.nationalities ?? [],
+    residencePermits: inputs?.residencePermits ?? [],
+    trackedRules: inputs?.trackedRules ?? null,
+  });
   const extra = [...usable.warnings];
   const refused = tl.refusedIds();
   if (refused.length > 0) {
@@ -312,12 +431,11 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
         'then edit these to count them',
     );
   }
-  if (extra.length > 0) evaluation = { ...evaluation, warnings: [...extra, ...evaluation.warnings] };
-  const docs = evaluationDocs(evaluation, segmentsHash(stored), now);
+  const docs = evaluationDocs({ ...evaluation, warnings: [...extra, ...evaluation.warnings] }, segmentsHash(stored), now);
   return {
     ...docs,
-    evaluation,
-    nextRecomputeAt: nextRecomputeAt(stored, evaluation, timeZone, now, longestPeriodDays()),
+    asOf,
+    nextRecomputeAt: nextRecomputeAt(evaluation.changesOn, timeZone, now),
     nextAlertAt: inputs ? computeNextAlertAt(inputs, docs.statuses, now) : null,
     ms: performance.now() - t0,
   };
@@ -335,17 +453,23 @@ export function planCommit(
   tl: Timeline,
   ev: TimelineEvaluation,
   now: Date,
-  opts: { force?: boolean; profileNextAlertAt?: Date | null } = {},
+  opts: { force?: boolean; profileNextAlertAt?: Date | null; alsoDelete?: readonly string[] } = {},
 ): TimelineCommit {
   const commit: TimelineCommit = { timeline: new Map() };
   const previous = new Map(tl.meta.statuses.map((s) => [s.ruleId, s]));
-  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => !sameStatus(s, previous.get(s.ruleId)));
-  if (changed.length > 0) {
-    commit.statuses = changed;
+  // Rules the head records a status for and that are no longer evaluated (untracked, or withdrawn from the seed):
+  // their documents go. `alsoDelete` (repair) adds the ids whose documents may exist although the head does not say.
+  const evaluated = new Set(ev.statuses.map((s) => s.ruleId));
+  const gone = new Set([...previous.keys(), ...(opts.alsoDelete ?? [])].filter((id) => !evaluated.has(id)));
+  if (gone.size > 0) commit.deleteStatuses = [...gone];
+  // A status whose document predates issue 12 (no `kind`) is written again, with its kind.
+  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => tl.legacyStatusIds.has(s.ruleId) || !sameStatus(s, previous.get(s.ruleId)));
+  for (const id of [...changed.map((s) => s.ruleId), ...gone]) tl.legacyStatusIds.delete(id);
+  if (changed.length > 0) commit.statuses = changed;
+  if (changed.length > 0 || gone.size > 0) {
+    // The head records what the documents hold: the statuses written now, the others as they were.
     const written = new Map(changed.map((s) => [s.ruleId, s]));
     tl.meta.statuses = ev.statuses.map((s) => written.get(s.ruleId) ?? previous.get(s.ruleId) ?? s);
-  } else if (tl.meta.statuses.length !== ev.statuses.length) {
-    tl.meta.statuses = ev.statuses.map((s) => previous.get(s.ruleId) ?? s);
   }
   const key = summaryKey(ev.countryDays);
   if (opts.force || key !== tl.meta.summaryKey) {
@@ -362,9 +486,9 @@ export function planCommit(
   return commit;
 }
 
-/** Whether a commit writes a status or the summary (what `changed` reports). */
+/** Whether a commit writes or deletes a status, or writes the summary (what `changed` reports). */
 function writesEvaluation(c: TimelineCommit | null): boolean {
-  return Boolean(c && ((c.statuses?.length ?? 0) > 0 || c.countryDays));
+  return Boolean(c && ((c.statuses?.length ?? 0) > 0 || (c.deleteStatuses?.length ?? 0) > 0 || c.countryDays));
 }
 
 /** Decodes a timeline as read; null when it must be (re)built: absent, or unreadable (logged). */
@@ -406,7 +530,10 @@ export async function repairTimeline(repo: Repository, uid: string, now: Date, o
       tl.meta.profile = profile ? profileInputsOf(profile) : null;
       tl.dropOldTombstones(now);
       const ev = evaluateTimeline(tl, now, opts.maxSegments);
-      const commit = planCommit(tl, ev, now, { force: true, profileNextAlertAt: profile?.nextAlertAt ?? null });
+      // The head's record of the statuses cannot be trusted here: every rule of the seed that is not evaluated has
+      // its document deleted (an untracked rule's status may be left from before; deleting an absent one is a no-op).
+      const alsoDelete = loadReferenceData().definitions.map((d) => d.id);
+      const commit = planCommit(tl, ev, now, { force: true, profileNextAlertAt: profile?.nextAlertAt ?? null, alsoDelete });
       if (profile && profile.nextRecomputeAt !== undefined && profile.nextRecomputeAt !== null) {
         commit.profile = { ...commit.profile, nextRecomputeAt: null };
       }
@@ -478,7 +605,7 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
         const commit = planCommit(tl, ev, now);
         return {
           commit,
-          result: { statuses: tl.meta.statuses, countryDays: ev.countryDays, changed: writesEvaluation(commit), segments: tl.liveCount, asOf: ev.evaluation.asOf },
+          result: { statuses: tl.meta.statuses, countryDays: ev.countryDays, changed: writesEvaluation(commit), segments: tl.liveCount, asOf: ev.asOf },
         };
       });
       if (r === null) {
@@ -492,7 +619,7 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
     log.recomputeDone({ uid, eventId, userGone: true, changed: false });
-    const empty = evaluationDocs(evaluateTravel([], { asOf: todayIn('UTC', now) }), segmentsHash([]), now);
+    const empty = evaluationDocs({ asOf: todayIn('UTC', now), results: [], countryDays: {}, countryDaysByYear: {}, warnings: [] }, segmentsHash([]), now);
     return { ...empty, changed: false, accountDeleted: true };
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The scheduled recompute (Firebase-free): when a user's local date changes, the 180-day window moves and the
- * status can change without any write. Only users whose timeline head has `nextRecomputeAt <= now` are read (those
- * with presence in the last 180 days, a current stay in a rule's region, or planned trips; the recompute sets the
- * field after every evaluation and clears it when time alone can no longer change the status).
+ * The scheduled recompute (Firebase-free): when a user's local date changes, a status can change without any write
+ * (the 180-day window moves, a visit or a tax year's count grows, a tax year or calendar year ends). Only users whose
+ * timeline head has `nextRecomputeAt <= now` are read: the recompute sets the field after every evaluation to the
+ * first local date on which a tracked rule's status can change with time alone (recompute.ts `statusChangesOn`:
+ * tomorrow while the traveller is counted by a rule, has presence in a rolling window or planned trips; the next tax
+ * year or year otherwise), and clears it when none can.
  *
  * ## Cost: 2 reads per due user
  * The query returns each due user's timeline head, which holds the segments' records (one document up to about

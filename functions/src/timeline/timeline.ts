@@ -36,7 +36,7 @@ import type {
   TimelineShardDoc,
   VisaStatusDoc,
 } from '../model/documents';
-import { TimelineHeadDocSchema, TimelineShardDocSchema } from '../model/documents';
+import { TimelineHeadDocSchema, TimelineShardDocSchema, isLegacyStatus } from '../model/documents';
 import type { StoredSegment } from '../repository/types';
 
 /** Id of the head document. */
@@ -265,6 +265,12 @@ export class Timeline {
   private live = 0;
   private refused = 0;
   private readonly metaAtLoad: string;
+  /**
+   * Ids of the head's statuses written before issue 12 (no `kind`; `meta.statuses` has them with their kind): the
+   * recompute writes their documents again, then deletes the id here; until then the head keeps them as they were.
+   */
+  legacyStatusIds: Set<string> = new Set();
+  private legacyAtLoad = 0;
   private readonly existed: boolean;
   private loadedShards = 1;
   private loadedSources = 0;
@@ -300,6 +306,11 @@ export class Timeline {
       imports: h.imports,
     };
     const tl = new Timeline(meta, true);
+    // Statuses written before issue 12 (no `kind`) are read as rolling-window ones; the next evaluation writes them
+    // again, with their kind, although their numbers did not change.
+    const raw = (docs.head as { statuses?: unknown }).statuses;
+    tl.legacyStatusIds = new Set(Array.isArray(raw) ? raw.filter(isLegacyStatus).map((s) => String((s as { ruleId?: unknown }).ruleId)) : []);
+    tl.legacyAtLoad = tl.legacyStatusIds.size;
     tl.sources = [...h.sources];
     tl.sources.forEach((s, i) => tl.sourceIdx.set(s, i));
     tl.load(HEAD_ID, h.records);
@@ -505,7 +516,8 @@ export class Timeline {
       JSON.stringify(this.meta) !== this.metaAtLoad ||
       this.dirty.has(HEAD_ID) ||
       this.shardIds.length !== this.loadedShards ||
-      this.sources.length !== this.loadedSources;
+      this.sources.length !== this.loadedSources ||
+      this.legacyStatusIds.size !== this.legacyAtLoad;
     if (!headMetaChanged && this.dirty.size === 0) return out;
     const grouped = new Map<string, string[]>();
     for (const s of this.dirty) grouped.set(s, []);
@@ -524,7 +536,12 @@ export class Timeline {
         sources: this.sources,
         floor: this.meta.floor,
         profile: this.meta.profile,
-        statuses: this.meta.statuses,
+        // A status whose document still predates issue 12 stays without `kind` here, so it is rewritten next time.
+        statuses: this.meta.statuses.map((s) => {
+          if (!this.legacyStatusIds.has(s.ruleId)) return s;
+          const { kind: _kind, ...legacy } = s;
+          return legacy as VisaStatusDoc;
+        }),
         summaryKey: this.meta.summaryKey,
         alertAt: this.meta.alertAt,
         nextRecomputeAt: this.meta.nextRecomputeAt,

@@ -1,8 +1,9 @@
 /**
  * `onProfileWritten`: Firestore trigger on `users/{uid}` (create, update, delete) that re-evaluates the user's
  * `users/{uid}/visaStatus/*`, `users/{uid}/summaries/countryDays` and the alert schedule (`nextAlertAt`,
- * `nextRecomputeAt`) when the app creates the profile or edits a field that decides them (nationalities, time
- * zone, notification settings; the guard compares every field of `ProfileEditableSchema`).
+ * `nextRecomputeAt`) when the app creates the profile or edits a field that decides them (nationalities, residence
+ * permits, time zone, tracked rules, notification settings; the guard compares every field of
+ * `ProfileEditableSchema`).
  *
  * No loop: the recompute writes `nextAlertAt` / `nextRecomputeAt` on this same document, and that write's event
  * changes no app-editable field, so it is skipped without a read. Deletions (account deletion) are skipped.

@@ -1,13 +1,27 @@
 /**
  * The text report's lines for one rule: a header naming the rule and its limit, then a few lines in words by
  * kind ("58 days left in this visit"; "you will reach 183 days in the United Kingdom tax year on 2026-10-19";
- * "US substantial presence test: 92 weighted days of 183 (...), not met"). Dates are the report's local
+ * "US substantial presence test: 92 weighted days of 183 (...), not met"), in the words the push alerts use too
+ * (core/ruleWording.ts). Dates are the report's local
  * `YYYY-MM-DD` dates. A rule that does not apply gets one line with the reason instead of its numbers (an
  * exempt traveller must not read an overstay the rule cannot give them).
  */
 import type { RuleEvaluation } from '../../core/evaluate';
 import type { ReferenceData, RuleDefinition } from '../../core/referenceData';
 import type { PerStayRuleResult, RuleResult, TaxYearPresenceRuleResult, WeightedLookbackRuleResult } from '../../core/ruleResults';
+import {
+  conventionWords,
+  daysLeftInVisit,
+  daysShortOf,
+  moreDaysWouldMeet,
+  overVisitLimit,
+  perStayLimit,
+  placeOf,
+  reachedOn,
+  weightedDaysOf,
+  willBeMetOn,
+  willReach,
+} from '../../core/ruleWording';
 
 type Of<K extends RuleDefinition['kind']> = Extract<RuleDefinition, { kind: K }>;
 
@@ -43,11 +57,11 @@ export function renderRuleResult(r: RuleResult, def: RuleDefinition | undefined,
   const lines: string[] = [];
   switch (r.kind) {
     case 'per-stay':
-      lines.push(`${name}: at most ${def?.kind === 'per-stay' ? limitOf(def) : `${r.maxStayDays} days`} per visit in ${place}`);
+      lines.push(`${name}: at most ${def?.kind === 'per-stay' ? perStayLimit(def) : `${r.maxStayDays} days`} per visit in ${place}`);
       if (r.applies) lines.push(...perStay(r, asOf));
       break;
     case 'tax-year-presence':
-      lines.push(`${name}: at least ${r.threshold} days in a tax year (${r.taxYearStart} to ${r.taxYearEnd}), ${r.convention === 'midnight' ? 'a day counted when there at midnight' : 'any part of a day counted'}`);
+      lines.push(`${name}: at least ${r.threshold} days in a tax year (${r.taxYearStart} to ${r.taxYearEnd}), ${conventionWords(r.convention)}`);
       if (r.applies) lines.push(...taxYear(r, place));
       break;
     case 'weighted-lookback':
@@ -63,8 +77,8 @@ function perStay(r: PerStayRuleResult, asOf: string): string[] {
   const lines: string[] = [];
   if (r.currentStayStart !== null) {
     lines.push(`  this visit: since ${r.currentStayStart}, ${r.currentStayDays} days of ${r.maxStayDays}`);
-    if (r.overstayDays > 0) lines.push(`  OVERSTAY: ${r.overstayDays} day(s) over the limit of this visit`);
-    else lines.push(`  ${r.daysRemaining} days left in this visit: latest exit date ${r.latestExitDate}`);
+    if (r.overstayDays > 0) lines.push(`  OVERSTAY: ${overVisitLimit(r.overstayDays)}`);
+    else lines.push(`  ${daysLeftInVisit(r.daysRemaining)}: latest exit date ${r.latestExitDate}`);
   } else {
     lines.push(`  no visit on ${asOf}: a visit entered that day could last ${r.maxStayDays} days, to ${r.latestExitDate}`);
   }
@@ -75,9 +89,9 @@ function perStay(r: PerStayRuleResult, asOf: string): string[] {
 function taxYear(r: TaxYearPresenceRuleResult, place: string): string[] {
   const planned = r.plannedDaysThisTaxYear > 0 ? `, ${r.plannedDaysThisTaxYear} more planned` : '';
   const lines = [`  days this tax year: ${r.daysThisTaxYear}${planned}`];
-  if (r.met) lines.push(`  ${r.threshold} days reached on ${r.metOn}: met`);
-  else if (r.metOn !== null) lines.push(`  you will reach ${r.threshold} days in the ${place} tax year on ${r.metOn} (with the planned trips)`);
-  else lines.push(`  ${r.daysRemaining} days short of ${r.threshold}: not reached in this tax year, planned trips included`);
+  if (r.met) lines.push(`  ${reachedOn(r.threshold, r.metOn!)}: met`);
+  else if (r.metOn !== null) lines.push(`  ${willReach(r.threshold, place, r.metOn)} (with the planned trips)`);
+  else lines.push(`  ${daysShortOf(r.daysRemaining, r.threshold)}: not reached in this tax year, planned trips included`);
   // The last three past years; --json has them all.
   const past = r.byTaxYear.slice(-3);
   if (r.byTaxYear.length > past.length) lines.push(`  past tax years: ${r.byTaxYear.length - past.length} earlier ones in --json`);
@@ -88,22 +102,9 @@ function taxYear(r: TaxYearPresenceRuleResult, place: string): string[] {
 function weighted(r: WeightedLookbackRuleResult, name: string, weights: readonly string[] | undefined): string[] {
   const year = Number(r.yearStart.slice(0, 4));
   const terms = r.daysByYear.map((d, k) => `${r.yearStart.slice(5) === '01-01' ? year - k : `year from ${year - k}-${r.yearStart.slice(5)}`}: ${d} x ${weights?.[k] ?? '?'}`);
-  const lines = [`  ${name}: ${r.weightedDays.display} weighted days of ${r.threshold} (${terms.join(', ')}), ${r.met ? 'met' : 'not met'}`];
+  const lines = [`  ${name}: ${weightedDaysOf(r.weightedDays.display, r.threshold)} (${terms.join(', ')}), ${r.met ? 'met' : 'not met'}`];
   if (r.met) lines.push(`  met on ${r.metOn}`);
-  else if (r.metOn !== null) lines.push(`  will be met on ${r.metOn} (with the planned trips)`);
-  else lines.push(`  ${r.daysRemaining} more days this year would meet it (at least ${r.minDaysCurrentYear} this year)`);
+  else if (r.metOn !== null) lines.push(`  ${willBeMetOn(r.metOn)} (with the planned trips)`);
+  else lines.push(`  ${moreDaysWouldMeet(r.daysRemaining)} (at least ${r.minDaysCurrentYear} this year)`);
   return lines;
-}
-
-/** "90 days" or "6 months". */
-function limitOf(def: Of<'per-stay'>): string {
-  return def.params.maxStayDays !== undefined ? `${def.params.maxStayDays} days` : `${def.params.maxStayMonths} months`;
-}
-
-/** "United Kingdom", "United States (with PR, VI, GU, MP)", or a region id. */
-export function placeOf(def: RuleDefinition, ref: ReferenceData | undefined): string {
-  if (def.region !== undefined) return def.region;
-  const [first, ...rest] = def.countries!;
-  const name = ref?.countryName(first!) ?? first!;
-  return rest.length ? `${name} (with ${rest.join(', ')})` : name;
 }

@@ -1,0 +1,131 @@
+/**
+ * The words the report (cli/render/rules.ts) and the push alerts (alerts/message.ts) both use about a rule: where it
+ * counts days, its limit, and the sentences of each kind ("12 days left in this visit", "you will reach 183 days in
+ * the United Kingdom tax year on 2026-11-02"). One place, so that the two never say the same thing differently.
+ *
+ * Plain English, no Firebase, no Node.js. Dates are passed in as the caller shows them (the report's `YYYY-MM-DD`,
+ * the alert's "Monday 2 November 2026"). The tax kinds' sentences say what the rule counts, never what it means for
+ * someone's taxes (`DAY_COUNT_ONLY`).
+ */
+import type { CountingConvention, ReferenceData, RuleDefinition } from './referenceData';
+
+/** `1 day`, `12 days`. */
+export function days(n: number): string {
+  return n === 1 ? '1 day' : `${n} days`;
+}
+
+/** Region ids of the seed in a sentence. */
+const REGION_WORDS: Readonly<Record<string, string>> = { SCHENGEN: 'the Schengen area', EU: 'the European Union', EEA: 'the European Economic Area' };
+
+/** What `placeOf` needs of a rule: its region, or its countries. */
+export type RulePlace = Pick<RuleDefinition, 'region' | 'countries'>;
+
+/**
+ * The territory of a rule as a name: a region's words (`the Schengen area`), or the first country's English short
+ * name with the other countries' codes (`United States (with PR, VI, GU, MP)`, `United Kingdom`); the code itself
+ * when `ref` does not know the country.
+ */
+export function placeOf(def: RulePlace, ref: Pick<ReferenceData, 'countryName'> | undefined): string {
+  if (def.region !== undefined) return REGION_WORDS[def.region] ?? `region ${def.region}`;
+  const [first, ...rest] = def.countries ?? [];
+  if (first === undefined) return 'its countries';
+  const name = ref?.countryName(first) ?? first;
+  return rest.length ? `${name} (with ${rest.join(', ')})` : name;
+}
+
+/** English short names that take "the" in a sentence (`in the United Kingdom`, `to the Netherlands`). */
+const NAMES_WITH_THE = /^(United |Dominican Republic$|Central African Republic$|Netherlands$|Bahamas$|Philippines$|Maldives$|Gambia$|Comoros$|Seychelles$)|Islands$/;
+
+/**
+ * `placeOf` as a sentence needs it after "in" or "to": with "the" before names that take it (`the United Kingdom`,
+ * `the Netherlands`, `the Cayman Islands`; not `Japan`, `Türkiye`). A region's words have their article already.
+ */
+export function placeInSentence(def: RulePlace, ref: Pick<ReferenceData, 'countryName'> | undefined): string {
+  const place = placeOf(def, ref);
+  if (place.startsWith('the ')) return place;
+  return NAMES_WITH_THE.test(place.replace(/ \(with .*\)$/, '')) ? `the ${place}` : place;
+}
+
+/** A per-stay limit: `90 days` or `6 months`. */
+export function perStayLimit(def: Extract<RuleDefinition, { kind: 'per-stay' }>): string {
+  return def.params.maxStayDays !== undefined ? days(def.params.maxStayDays) : `${def.params.maxStayMonths} months`;
+}
+
+/** How a tax-year rule counts a day, as the report's header says it. */
+export function conventionWords(convention: CountingConvention): string {
+  return convention === 'midnight' ? 'a day counted when there at midnight' : 'any part of a day counted';
+}
+
+/**
+ * A rule's limit in words: `90 days in any 180-day period`, `at most 6 months per visit`, `at least 183 days in a
+ * tax year`, `at least 31 days this year and 183 weighted days over 3 years`.
+ */
+export function limitOf(def: RuleDefinition): string {
+  switch (def.kind) {
+    case 'rolling-window':
+      return `${def.params.maxDays} days in any ${def.params.periodDays}-day period`;
+    case 'per-stay':
+      return `at most ${perStayLimit(def)} per visit`;
+    case 'tax-year-presence':
+      return `at least ${def.params.minDays} days in a tax year`;
+    case 'weighted-lookback':
+      return `at least ${def.params.minDaysCurrentYear} days this year and ${def.params.threshold} weighted days over ${def.params.weights.length} years`;
+  }
+}
+
+// ---- per-stay ----
+
+/** `12 days left in this visit`. */
+export function daysLeftInVisit(n: number): string {
+  return `${days(n)} left in this visit`;
+}
+
+/** `3 days over the limit of this visit`. */
+export function overVisitLimit(n: number): string {
+  return `${days(n)} over the limit of this visit`;
+}
+
+// ---- tax-year-presence ----
+
+/** `you will reach 183 days in the United Kingdom tax year on 2026-11-02` (`place`: `placeOf`). */
+export function willReach(threshold: number, place: string, date: string): string {
+  return `you will reach ${threshold} days in ${place.startsWith('the ') ? place : `the ${place}`} tax year on ${date}`;
+}
+
+/** `183 days reached on 2026-11-02`. */
+export function reachedOn(threshold: number, date: string): string {
+  return `${threshold} days reached on ${date}`;
+}
+
+/** `60 days short of 183`. */
+export function daysShortOf(remaining: number, threshold: number): string {
+  return `${remaining} days short of ${threshold}`;
+}
+
+// ---- weighted-lookback ----
+
+/** `101 weighted days of 183`. */
+export function weightedDaysOf(display: string, threshold: number): string {
+  return `${display} weighted days of ${threshold}`;
+}
+
+/** `82 more days this year would meet it`. */
+export function moreDaysWouldMeet(n: number): string {
+  return `${n} more days this year would meet it`;
+}
+
+/** `will be met on 2026-08-01`. */
+export function willBeMetOn(date: string): string {
+  return `will be met on ${date}`;
+}
+
+/**
+ * The sentence the tax kinds' alerts end with: the app counts days; whether someone is resident for tax depends on
+ * more than a day count (the statutory residence test's other tests, the substantial presence test's exceptions).
+ */
+export const DAY_COUNT_ONLY = 'This is a count of days, not tax advice: residence for tax depends on more than this count.';
+
+/** The sentence with its first letter upper case. */
+export function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
