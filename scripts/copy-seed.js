@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const from = path.resolve(__dirname, '..', 'seed');
+const from = path.resolve(__dirname, '..', 'packages', 'core', 'seed');
 const to = path.resolve(__dirname, '..', 'functions', 'seed');
 const files = fs.readdirSync(from).filter((f) => f.endsWith('.json'));
 if (files.length === 0) {

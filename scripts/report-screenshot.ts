@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { main as report } from '../functions/src/cli/report';
+import { main as report } from '@travel-time-tracker/cli/report';
 import { CHROMIUM_PATH, chromiumAvailable, withChromium } from './lib/chromium';
 
 const ROOT = path.resolve(__dirname, '..');

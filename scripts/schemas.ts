@@ -24,8 +24,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { PermitKindSchema, ResidencePermitSchema } from '../functions/src/core/applicability';
-import { TripPlanResultSchema } from '../functions/src/core/planning';
+import { PermitKindSchema, ResidencePermitSchema } from '@travel-time-tracker/core/applicability';
+import { TripPlanResultSchema } from '@travel-time-tracker/core/planning';
 import {
   CountingConventionSchema,
   CountrySchema,
@@ -35,8 +35,8 @@ import {
   RuleDefinitionSchema,
   TaxYearPresenceRuleSchema,
   WeightedLookbackRuleSchema,
-} from '../functions/src/core/referenceData';
-import { TravelModeSchema } from '../functions/src/core/segment';
+} from '@travel-time-tracker/core/referenceData';
+import { TravelModeSchema } from '@travel-time-tracker/core/segment';
 import {
   AlertDocSchema,
   CountryDaysDocSchema,
@@ -51,7 +51,7 @@ import {
 } from '../functions/src/model/documents';
 import { DeleteAccountRequestSchema, DeleteAccountResponseSchema } from '../functions/src/services/account';
 import { MAX_PLAN_HORIZON_DAYS, PlanTripRequestSchema, PlanTripResponseSchema } from '../functions/src/services/plan';
-import { PlannedStaySchema } from '../functions/src/core/evaluate';
+import { PlannedStaySchema } from '@travel-time-tracker/core/evaluate';
 
 /** The command that regenerates the files (printed by `--check` when they are stale). */
 export const FIX_COMMAND = 'npm run schemas';
@@ -167,7 +167,7 @@ export const CONTRACT: readonly ContractEntry[] = [
   },
   {
     file: 'firestore/country.json',
-    source: 'functions/src/core/referenceData.ts CountrySchema',
+    source: 'packages/core/src/referenceData.ts CountrySchema',
     schema: CountrySchema,
     description:
       'Firestore `countries/{iso2}`, reference data: an ISO 3166-1 country with its dated memberships of ' +
@@ -176,7 +176,7 @@ export const CONTRACT: readonly ContractEntry[] = [
   },
   {
     file: 'firestore/visa-rule.json',
-    source: 'functions/src/core/referenceData.ts RuleDefinitionSchema',
+    source: 'packages/core/src/referenceData.ts RuleDefinitionSchema',
     schema: RuleDefinitionSchema,
     description:
       'Firestore `visaRules/{ruleId}`, reference data: one rule of one `kind` (rolling-window, per-stay, ' +
@@ -233,7 +233,7 @@ export const CONTRACT: readonly ContractEntry[] = [
   },
   {
     file: 'types/residence-permit.json',
-    source: 'functions/src/core/applicability.ts ResidencePermitSchema',
+    source: 'packages/core/src/applicability.ts ResidencePermitSchema',
     schema: ResidencePermitSchema,
     description:
       'A residence permit or long-stay (D) visa on the profile (`residencePermits`, at most 3): presence in the ' +

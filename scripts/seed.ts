@@ -146,7 +146,7 @@ export function splitHostPort(hostPort: string): [string, number] {
 export async function main(argv: readonly string[]): Promise<number> {
   let options: SeedOptions;
   try {
-    options = parseSeedArgs(argv, path.resolve(__dirname, '..', 'seed'));
+    options = parseSeedArgs(argv, path.resolve(__dirname, '..', 'packages', 'core', 'seed'));
   } catch (e) {
     console.error(`seed: ${(e as Error).message}`);
     return 2;

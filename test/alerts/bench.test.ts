@@ -1,5 +1,5 @@
 /** The benchmark runs (small sizes) and shows the run's reads depend on due users only. */
-import { benchAlerts } from '../../functions/src/alerts/bench';
+import { benchAlerts } from '../../tools/bench/alertsBench';
 
 test('reads per run grow with due users, not total users', async () => {
   const lines = await benchAlerts([200, 2_000], [5, 20]);

@@ -1,7 +1,7 @@
 /** Builders for alert tests: profiles and rule statuses with readable defaults. */
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type UserProfile, type VisaStatusDocOf } from '../../functions/src/model/documents';
 import type { TokenMessage } from 'firebase-admin/messaging';
-import { addDays } from '../../functions/src/core/dates';
+import { addDays } from '@travel-time-tracker/core/dates';
 import type { AlertPayloadFields } from '../../functions/src/alerts/message';
 
 export const RULE = 'schengen-90-180';

@@ -5,7 +5,7 @@
  * the event the scheduler sends.
  */
 import firebaseFunctionsTest from 'firebase-functions-test';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { setWiring } from '../../functions/src/wiring';
 import { setLogSink, type LogEntry } from '../../functions/src/log';

@@ -5,8 +5,8 @@
  * numbers quoted are the rule's own.
  */
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type SegmentDoc, type VisaStatusDoc } from '../../functions/src/model/documents';
-import type { IdentifiedSegment } from '../../functions/src/core/segment';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import { evaluateTracked, recomputeUser, statusDocOf } from '../../functions/src/services/recompute';
 import { logEventsTo, setLogSink } from '../../functions/src/log';
 import { alertText, ruleInfo, seedAlertRules } from '../../functions/src/alerts/message';
@@ -14,7 +14,7 @@ import { alertCandidatesFor, computeNextAlertAt } from '../../functions/src/poli
 import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
 import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../../functions/src/alerts/transport';
-import { loadReferenceData } from '../../functions/src/core/referenceData';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { payloadOf, profile } from './fixtures';
 
 const ref = loadReferenceData();

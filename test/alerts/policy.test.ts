@@ -5,7 +5,7 @@
  * exactly what a daily check would.
  */
 import fc from 'fast-check';
-import { addDays, fromDayNumber, toDayNumber } from '../../functions/src/core/dates';
+import { addDays, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
 import type { NotificationSettings, VisaStatusDoc } from '../../functions/src/model/documents';
 import { alertId, computeNextAlertAt, evaluateAlerts } from '../../functions/src/policy/alerts';
 import { isDeliverable, localClock, nextDeliverableInstant, zonedInstant } from '../../functions/src/policy/time';

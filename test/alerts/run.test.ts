@@ -4,7 +4,7 @@
  * Due users get exactly one alert; running again sends nothing new; non-due users are never read.
  */
 import { DEFAULT_NOTIFICATION_SETTINGS, type SegmentDoc, type UserProfile } from '../../functions/src/model/documents';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { logEventsTo, setLogSink, type LogEntry } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';

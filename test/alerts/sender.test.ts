@@ -10,7 +10,7 @@ import { alertCandidatesFor, type AlertCandidate } from '../../functions/src/pol
 import { classifyFcmError, sendDeliveries, type Delivery } from '../../functions/src/alerts/sender';
 import { FcmTransport, RecordingTransport } from '../../functions/src/alerts/transport';
 import { CloudTasksAlertQueue, alertTaskId, type AlertBatchTask } from '../../functions/src/alerts/queue';
-import { loadReferenceData } from '../../functions/src/core/referenceData';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import { RULE, status } from './fixtures';
 

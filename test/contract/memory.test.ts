@@ -2,7 +2,7 @@
  * The repository contract against MemoryRepository (always runs), plus what only the in-memory implementation
  * promises: deep copies on the way in, operation counts, snapshot/reset.
  */
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import { profile, repositoryContract, segment } from './repositoryContract';
 
 describe('Repository contract: MemoryRepository', () => {

@@ -1,6 +1,6 @@
 /**
  * fast-check generators of the documents the app writes (profile, segment, device), derived from the zod schemas'
- * fields (functions/src/model/documents.ts, functions/src/core/segment.ts): a valid document, then at most one
+ * fields (functions/src/model/documents.ts, packages/core/src/segment.ts): a valid document, then at most one
  * change to it: another valid value of a field, a value of the right type that the schema refuses (out of range,
  * too long, bad date, bad country code, ...), a value of the wrong type, a missing field, or an unknown extra field;
  * inside a map or a list too. Whether a generated document is valid is never decided here: the property test
@@ -10,8 +10,8 @@
  * of accessMatrix.ts; `toZod` turns both into Dates, the test turns them into serverTimestamp() and a Timestamp.
  */
 import fc from 'fast-check';
-import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SEGMENT_LIMITS, TravelModeSchema } from '../../functions/src/core/segment';
-import { MAX_TRACKED_RULES } from '../../functions/src/core/ruleResults';
+import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SEGMENT_LIMITS, TravelModeSchema } from '@travel-time-tracker/core/segment';
+import { MAX_TRACKED_RULES } from '@travel-time-tracker/core/ruleResults';
 import { DEVICE_LIMITS, DeviceDocSchema, PROFILE_LIMITS, UserProfileSchema } from '../../functions/src/model/documents';
 import { DEVICE_TIME, EMAIL, OWNER, SERVER_TIME } from '../rules/accessMatrix';
 

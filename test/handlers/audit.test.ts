@@ -11,7 +11,7 @@ import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, typ
 import * as crypto from 'node:crypto';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import { micros } from '../../functions/src/timeline/timeline';
 import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute';

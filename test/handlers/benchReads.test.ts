@@ -1,5 +1,5 @@
 /** The reads/writes benchmark runs (small sizes) and shows costs that do not grow with the stored segments. */
-import { benchReads } from '../../functions/src/bench/reads';
+import { benchReads } from '../../tools/bench/reads';
 
 test('reads and writes per operation are the same at 100 and 1 000 stored segments', async () => {
   const lines = await benchReads([100, 1_000], 500, []);

@@ -9,7 +9,7 @@ import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
 import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { toHttpsError } from '../../functions/src/callable/errors';
-import { ValidationError } from '../../functions/src/core/validation';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 import { AccountDeletedError } from '../../functions/src/repository/types';
 
 const UID = 'carol';

@@ -14,7 +14,7 @@ import { createProfileOnSignUp } from '../../functions/src/triggers/beforeUserCr
 import { recomputeDaily } from '../../functions/src/scheduled/recomputeDaily';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { PlanTripResponseSchema, type PlanTripResponse } from '../../functions/src/services/plan';
-import { loadReferenceData } from '../../functions/src/core/referenceData';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { SegmentDoc, TimelineHeadDoc } from '../../functions/src/model/documents';
 
 const UID = 'carol';

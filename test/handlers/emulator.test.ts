@@ -15,7 +15,7 @@ import { setWiring } from '../../functions/src/wiring';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
-import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
+import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import { describeWithFirestoreEmulator, describeWithStorageEmulator } from '../helpers/emulator';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 

@@ -5,10 +5,10 @@
  */
 import * as crypto from 'node:crypto';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { todayIn } from '../../functions/src/core/timeZones';
-import { evaluateTravel, prepareEvaluation } from '../../functions/src/core/evaluate';
-import { loadReferenceData } from '../../functions/src/core/referenceData';
-import { evaluateDefinitions, trackedDefinitions } from '../../functions/src/core/ruleResults';
+import { todayIn } from '@travel-time-tracker/core/timeZones';
+import { evaluateTravel, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import { evaluateDefinitions, trackedDefinitions } from '@travel-time-tracker/core/ruleResults';
 import { MAX_STORED_TAX_YEARS, type SegmentDoc } from '../../functions/src/model/documents';
 import { timestampMicros, type FirestoreRepository } from '../../functions/src/repository/firestore';
 import { coreSegmentsOf, safeTimeZone, type SegmentWriteEvent } from '../../functions/src/services/recompute';

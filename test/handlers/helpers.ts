@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import firebaseFunctionsTest from 'firebase-functions-test';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import type { SegmentDoc, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../../functions/src/model/documents';
 import { newProfile } from '../../functions/src/services/account';
-import { LocalDirStorage } from '../../functions/src/storage/local';
+import { LocalDirStorage } from '../fakes/localDirStorage';
 import { setWiring, type Wiring } from '../../functions/src/wiring';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
 

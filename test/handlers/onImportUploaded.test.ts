@@ -11,7 +11,7 @@ import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded'
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/import/upload';
 import { verifyTimeline } from '../../functions/src/services/recompute';
-import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
+import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import type { ImportDoc } from '../../functions/src/model/documents';
 import { describeWithSamples, listSampleFiles, samplePath } from '../helpers/samples';
 

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
 import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
-import { evaluateTravel } from '../../functions/src/core/evaluate';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
 import { onProfileWritten } from '../../functions/src/triggers/onProfileWritten';
-import type { MemoryRepository, MemorySnapshot } from '../../functions/src/repository/memory';
+import type { MemoryRepository, MemorySnapshot } from '../fakes/memoryRepository';
 import { recomputeUser, toCoreSegment } from '../../functions/src/services/recompute';
 import { PROFILE_EDITABLE_FIELDS, changedEditableFields, type ProfileWriteOutcome } from '../../functions/src/services/profile';
 import { ProfileEditableSchema, type UserProfile } from '../../functions/src/model/documents';

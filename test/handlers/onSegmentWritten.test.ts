@@ -4,10 +4,10 @@
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
 import { NOW, change, fft, profile, rolling, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
-import { evaluateTravel } from '../../functions/src/core/evaluate';
-import { addDays } from '../../functions/src/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { addDays } from '@travel-time-tracker/core/dates';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import { activeRuleIds, recomputeUser, startOfNextLocalDay, toCoreSegment, verifyTimeline } from '../../functions/src/services/recompute';
 import type { SegmentDoc, TimelineHeadDoc, UserProfile } from '../../functions/src/model/documents';
 

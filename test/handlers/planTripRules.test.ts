@@ -12,9 +12,9 @@
  * the stored segments are the ones planTrip really reads.
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../functions/src/core/dates';
-import { loadReferenceData, type RuleDefinition } from '../../functions/src/core/referenceData';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { loadReferenceData, type RuleDefinition } from '@travel-time-tracker/core/referenceData';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import { newProfile } from '../../functions/src/services/account';
 import { PlanTripResponseSchema, planTripForUser } from '../../functions/src/services/plan';
 import { setLogSink } from '../../functions/src/log';

@@ -34,9 +34,9 @@ import {
   verifyTimeline,
   type SegmentWriteEvent,
 } from '../../functions/src/services/recompute';
-import { addDays } from '../../functions/src/core/dates';
+import { addDays } from '@travel-time-tracker/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
-import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
+import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
 import { RACE_PROFILE, appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
 

@@ -4,8 +4,8 @@
  * started that would outlast the deadline; users whose schedule is still on the profile are migrated).
  */
 import { NOW, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
-import { addDays } from '../../functions/src/core/dates';
-import { MemoryRepository } from '../../functions/src/repository/memory';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { MemoryRepository } from '../fakes/memoryRepository';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { TimelineHeadDoc } from '../../functions/src/model/documents';
 import { decodeTimeline, recomputeUser } from '../../functions/src/services/recompute';

@@ -27,9 +27,9 @@ import {
 } from '../../functions/src/services/recompute';
 import { recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
 import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
-import { addDays } from '../../functions/src/core/dates';
+import { addDays } from '@travel-time-tracker/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
-import { syntheticFlightsCsv } from '../../functions/src/bench/flights';
+import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';

@@ -6,10 +6,10 @@
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
 import { NOW, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
 import fc from 'fast-check';
-import * as evaluateModule from '../../functions/src/core/evaluate';
-import { addDays, fromDayNumber, toDayNumber } from '../../functions/src/core/dates';
-import { loadReferenceData } from '../../functions/src/core/referenceData';
-import type { RuleResult } from '../../functions/src/core/ruleResults';
+import * as evaluateModule from '@travel-time-tracker/core/evaluate';
+import { addDays, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
 import type { SegmentDoc, TimelineHeadDoc, UserProfile, VisaStatusDoc } from '../../functions/src/model/documents';
 import { handleProfileWrite } from '../../functions/src/services/profile';
 import {

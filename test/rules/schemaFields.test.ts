@@ -9,10 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MAX_RESIDENCE_PERMITS } from '../../functions/src/core/applicability';
-import { RuleIdSchema } from '../../functions/src/core/referenceData';
-import { MAX_TRACKED_RULES } from '../../functions/src/core/ruleResults';
-import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SEGMENT_LIMITS, TravelModeSchema } from '../../functions/src/core/segment';
+import { MAX_RESIDENCE_PERMITS } from '@travel-time-tracker/core/applicability';
+import { RuleIdSchema } from '@travel-time-tracker/core/referenceData';
+import { MAX_TRACKED_RULES } from '@travel-time-tracker/core/ruleResults';
+import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SEGMENT_LIMITS, TravelModeSchema } from '@travel-time-tracker/core/segment';
 import {
   DEVICE_LIMITS,
   DeviceDocSchema,

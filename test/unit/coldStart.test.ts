@@ -37,7 +37,7 @@ describe('cold start', () => {
   test('an import loads it (so the check above would see a module that did)', async () => {
     await jest.isolateModulesAsync(async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load inside isolateModules
-      const { loadAirports } = require('../../functions/src/core/import/airports') as typeof import('../../functions/src/core/import/airports');
+      const { loadAirports } = require('@travel-time-tracker/import/airports') as typeof import('@travel-time-tracker/import/airports');
       await loadAirports();
     });
     expect(mockAirportData.loads).toBe(1);

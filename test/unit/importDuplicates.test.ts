@@ -3,7 +3,7 @@
  * by case. Check 1 runs in the pipeline and is covered with it (test/unit/import); the handler tests
  * (test/handlers/onImportUploaded.test.ts) and the emulator race suites cover the three together through the trigger.
  */
-import type { ImportResult, ImportedSegment, SkippedRow } from '../../functions/src/core/import/types';
+import type { ImportResult, ImportedSegment, SkippedRow } from '@travel-time-tracker/import/types';
 import type { SegmentDoc } from '../../functions/src/model/documents';
 import type { StoredSegment, VersionedSegment } from '../../functions/src/repository/types';
 import { existingAtWrite, isDuplicateRow, newFlights, pipelineExisting, segmentIdFor } from '../../functions/src/services/import/duplicates';

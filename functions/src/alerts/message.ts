@@ -11,8 +11,8 @@
  * - `apns-expiration`: the alert's numbers are only true for about a day; APNs drops it after that.
  */
 import type { TokenMessage } from 'firebase-admin/messaging';
-import type { IsoDate } from '../core/dates';
-import { loadReferenceData, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from '../core/referenceData';
+import type { IsoDate } from '@travel-time-tracker/core/dates';
+import { loadReferenceData, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from '@travel-time-tracker/core/referenceData';
 import {
   DAY_COUNT_ONLY,
   capitalized,
@@ -27,7 +27,7 @@ import {
   weightedDaysOf,
   willBeMetOn,
   willReach,
-} from '../core/ruleWording';
+} from '@travel-time-tracker/core/ruleWording';
 import type { VisaStatusDoc } from '../model/documents';
 import { isStayStatus, periodOf, type AlertCandidate, type PeriodStatus, type StayStatus } from '../policy/alerts';
 

@@ -14,7 +14,7 @@
  * so that a support request ("planTrip said internal at 10:42") can be found in the logs.
  */
 import { HttpsError } from 'firebase-functions/v2/https';
-import { ValidationError } from '../core/validation';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 import { log } from '../log';
 import { isAccountDeletedError } from '../repository/types';
 

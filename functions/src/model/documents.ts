@@ -4,15 +4,15 @@
  * to and from `Timestamp`. Paths are documented on each schema.
  */
 import { z } from 'zod';
-import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema } from '../core/applicability';
-import { RuleIdSchema } from '../core/referenceData';
-import { MAX_TRACKED_RULES } from '../core/ruleResults';
+import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema } from '@travel-time-tracker/core/applicability';
+import { RuleIdSchema } from '@travel-time-tracker/core/referenceData';
+import { MAX_TRACKED_RULES } from '@travel-time-tracker/core/ruleResults';
 import {
   PerStayRuleResultSchema,
   RollingWindowRuleResultSchema,
   TaxYearPresenceRuleResultSchema,
   WeightedLookbackRuleResultSchema,
-} from '../core/ruleResultSchemas';
+} from '@travel-time-tracker/core/ruleResultSchemas';
 import {
   CountryCodeSchema,
   IsoDateSchema,
@@ -21,7 +21,7 @@ import {
   arrivalRefinement,
   segmentFields,
   stringOfAtMost,
-} from '../core/segment';
+} from '@travel-time-tracker/core/segment';
 
 /** Lengths the security rules enforce too (strings in UTF-16 code units, as the rules count: see stringOfAtMost). */
 export const PROFILE_LIMITS = { displayName: 100, email: 254, nationalities: 10, thresholds: 10, timeZone: 64 } as const;

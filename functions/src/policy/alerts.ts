@@ -37,8 +37,8 @@
  * one waits for the next local day. Pushes happen only inside the delivery window (local 09:00-21:00, time.ts) and
  * outside the user's quiet hours.
  */
-import type { IsoDate } from '../core/dates';
-import { addDays, compareDates } from '../core/dates';
+import type { IsoDate } from '@travel-time-tracker/core/dates';
+import { addDays, compareDates } from '@travel-time-tracker/core/dates';
 import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../model/documents';
 import { formatLocalTime, isDeliverable, isValidTimeZone, localClock, nextDeliverableInstant, zonedInstant } from './time';
 

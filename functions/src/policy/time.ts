@@ -7,8 +7,8 @@
  * Calendar dates are `YYYY-MM-DD` strings local to the zone (core/dates.ts conventions); times of day are
  * minutes since local midnight (0..1439) or `HH:MM` strings.
  */
-import { addDays, type IsoDate } from '../core/dates';
-import { isTimeZone, localToUtc, utcToLocal } from '../core/timeZones';
+import { addDays, type IsoDate } from '@travel-time-tracker/core/dates';
+import { isTimeZone, localToUtc, utcToLocal } from '@travel-time-tracker/core/timeZones';
 
 /** Minutes in a day. */
 const DAY_MINUTES = 1440;

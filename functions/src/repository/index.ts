@@ -3,7 +3,5 @@
  * the reference-data seed. Import the Firestore implementation from here in handlers; tests use the memory one.
  */
 export * from './types';
-export { MemoryRepository } from './memory';
-export type { MemorySnapshot, MemoryUserState } from './memory';
 export { FirestoreRepository, FIRESTORE_BATCH_LIMIT } from './firestore';
 export * from './reference';

@@ -12,7 +12,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { parseOrThrow } from '../core/validation';
+import { parseOrThrow } from '@travel-time-tracker/core/validation';
 
 export type ReferenceCollection = 'countries' | 'visaRules';
 

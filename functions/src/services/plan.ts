@@ -5,14 +5,14 @@
  * stores nothing.
  */
 import { z } from 'zod';
-import { addDays } from '../core/dates';
-import { PlannedStaySchema, prepareEvaluation } from '../core/evaluate';
-import { RulePlanSchema, planRulesPrepared } from '../core/planRules';
-import { TripPlanResultSchema, planTripsPrepared, type PlannedStay } from '../core/planning';
-import { trackedDefinitions } from '../core/ruleResults';
-import { IsoDateSchema } from '../core/segment';
-import { todayIn } from '../core/timeZones';
-import { ValidationError, parseOrThrow } from '../core/validation';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { PlannedStaySchema, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { RulePlanSchema, planRulesPrepared } from '@travel-time-tracker/core/planRules';
+import { TripPlanResultSchema, planTripsPrepared, type PlannedStay } from '@travel-time-tracker/core/planning';
+import { trackedDefinitions } from '@travel-time-tracker/core/ruleResults';
+import { IsoDateSchema } from '@travel-time-tracker/core/segment';
+import { todayIn } from '@travel-time-tracker/core/timeZones';
+import { ValidationError, parseOrThrow } from '@travel-time-tracker/core/validation';
 import { log } from '../log';
 import type { Repository } from '../repository/types';
 import { coreSegmentsOf, decodeTimeline, safeTimeZone } from './recompute';

@@ -9,7 +9,7 @@
  */
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { REGION } from '../config';
-import { describeZodError } from '../core/validation';
+import { describeZodError } from '@travel-time-tracker/core/validation';
 import { alertDeps } from '../wiring';
 import { AlertBatchTaskSchema, type AlertBatchTask } from '../alerts/queue';
 import { processAlertBatch } from '../alerts/run';

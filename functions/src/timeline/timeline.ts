@@ -27,8 +27,8 @@
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { daysBetween, addDays } from '../core/dates';
-import { COUNTED_FIELDS, FREE_TEXT_FIELDS, isTravelDate } from '../core/segment';
+import { daysBetween, addDays } from '@travel-time-tracker/core/dates';
+import { COUNTED_FIELDS, FREE_TEXT_FIELDS, isTravelDate } from '@travel-time-tracker/core/segment';
 import type {
   ProfileInputs,
   SegmentDoc,

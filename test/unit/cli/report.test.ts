@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseReportArgs, CliError } from '../../../functions/src/cli/report';
+import { parseReportArgs, CliError } from '@travel-time-tracker/cli/report';
 import { describeWithSamples, listSampleFiles, samplePath } from '../../helpers/samples';
 import { run } from './runReport';
 

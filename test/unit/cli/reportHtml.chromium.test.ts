@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
-import { main } from '../../../functions/src/cli/report';
-import { CHART_COLOURS } from '../../../functions/src/cli/render/chart';
+import { main } from '@travel-time-tracker/cli/report';
+import { CHART_COLOURS } from '@travel-time-tracker/cli/render/chart';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../../../scripts/lib/chromium';
 import { decodePng, pixelStats } from '../../helpers/png';
 

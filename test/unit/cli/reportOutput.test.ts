@@ -216,7 +216,7 @@ describe('--csv FILE: days per country per year to FILE, the stays to FILE-stays
   });
 
   test('a name with a comma is quoted; a value that starts like a formula is defused', async () => {
-    const { csvStays } = await import('../../../functions/src/cli/render/csv');
+    const { csvStays } = await import('@travel-time-tracker/cli/render/csv');
     const text = csvStays([{ country: 'XK', from: '2026-01-01', to: '2026-01-02', days: 2, transit: false, planned: false }], {
       countryName: () => '=HYPERLINK("x"), a place',
     } as never);

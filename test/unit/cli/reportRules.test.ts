@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { renderHtml } from '../../../functions/src/cli/render/html';
-import { prepareEvaluation } from '../../../functions/src/core/evaluate';
-import { loadReferenceData } from '../../../functions/src/core/referenceData';
+import { renderHtml } from '@travel-time-tracker/cli/render/html';
+import { prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { run } from './runReport';
 
 

@@ -1,5 +1,5 @@
 /** Runs `travel-days` through `main()` and captures stdout, stderr and the exit code (shared by the CLI tests). */
-import { main } from '../../../functions/src/cli/report';
+import { main } from '@travel-time-tracker/cli/report';
 
 export async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -6,13 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { addDays } from '../../../functions/src/core/dates';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
-import { importFlights } from '../../../functions/src/core/import';
-import { computePresence } from '../../../functions/src/core/presence';
-import { loadReferenceData } from '../../../functions/src/core/referenceData';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
-import { groupWarnings } from '../../../functions/src/cli/render/warnings';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { importFlights } from '@travel-time-tracker/import';
+import { computePresence } from '@travel-time-tracker/core/presence';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { groupWarnings } from '@travel-time-tracker/cli/render/warnings';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 

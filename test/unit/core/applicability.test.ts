@@ -8,11 +8,11 @@
  * - Directive 2004/38/EC and the EEA / EU-Swiss agreements: EU, EEA and Swiss nationals are not subject to Art. 6.
  * Each row names the traveller's days by hand; the engine must give the same numbers.
  */
-import { permitCover, ResidencePermitSchema, type ResidencePermit } from '../../../functions/src/core/applicability';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
-import { subtractIntervals } from '../../../functions/src/core/intervals';
-import { planTrips } from '../../../functions/src/core/planning';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { permitCover, ResidencePermitSchema, type ResidencePermit } from '@travel-time-tracker/core/applicability';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { subtractIntervals } from '@travel-time-tracker/core/intervals';
+import { planTrips } from '@travel-time-tracker/core/planning';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 
 let n = 0;
 const seg = (from: string, to: string, date: string): IdentifiedSegment => ({

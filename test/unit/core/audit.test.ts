@@ -6,13 +6,13 @@
  * sortSegments whatever its ids and (cross-time-zone) local times.
  */
 import fc from 'fast-check';
-import { addDays, fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
-import { evaluateTravel, type RuleEvaluation } from '../../../functions/src/core/evaluate';
-import { expandDays } from '../../../functions/src/core/intervals';
-import { planTrips, type TripPlanResult } from '../../../functions/src/core/planning';
-import { computePresence, countryDates, regionPresence, sortSegments } from '../../../functions/src/core/presence';
-import { loadReferenceData, type VisaRule } from '../../../functions/src/core/referenceData';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { addDays, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { evaluateTravel, type RuleEvaluation } from '@travel-time-tracker/core/evaluate';
+import { expandDays } from '@travel-time-tracker/core/intervals';
+import { planTrips, type TripPlanResult } from '@travel-time-tracker/core/planning';
+import { computePresence, countryDates, regionPresence, sortSegments } from '@travel-time-tracker/core/presence';
+import { loadReferenceData, type VisaRule } from '@travel-time-tracker/core/referenceData';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { naiveSort } from './naiveReference';
 
 const ref = loadReferenceData();

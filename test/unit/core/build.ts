@@ -1,5 +1,5 @@
 /** Small builders for the core tests. */
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 
 let counter = 0;
 

@@ -1,6 +1,6 @@
 /** countryDaysFrom: totals and per-year split, clipped at asOf, compared with a day-by-day count. */
-import { fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
-import { countryDaysFrom } from '../../../functions/src/core/countryDays';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { countryDaysFrom } from '@travel-time-tracker/core/countryDays';
 
 function dayByDay(intervals: [string, string][], asOf: string) {
   const byYear: Record<string, number> = {};

@@ -19,8 +19,8 @@ import {
   parseDayNumber,
   parseYearStart,
   toDayNumber,
-} from '../../../functions/src/core/dates';
-import { YearStartSchema } from '../../../functions/src/core/referenceData';
+} from '@travel-time-tracker/core/dates';
+import { YearStartSchema } from '@travel-time-tracker/core/referenceData';
 
 const MS_PER_DAY = 86_400_000;
 const pad = (n: number, w: number) => String(n).padStart(w, '0');

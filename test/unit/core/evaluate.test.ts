@@ -1,8 +1,8 @@
 /** evaluateTravel: validation errors, exemptions, country days, planned presence, scale. */
-import { fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
-import { ValidationError } from '../../../functions/src/core/validation';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 import { seg, trip } from './build';
 
 const base = (): IdentifiedSegment => ({

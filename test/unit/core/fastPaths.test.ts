@@ -4,8 +4,8 @@
  * dates.test.ts.
  */
 import fc from 'fast-check';
-import { fromDayNumber as fromDay, isIsoDate, toDayNumber } from '../../../functions/src/core/dates';
-import { IdentifiedSegmentSchema, quickSegmentCheck } from '../../../functions/src/core/segment';
+import { fromDayNumber as fromDay, isIsoDate, toDayNumber } from '@travel-time-tracker/core/dates';
+import { IdentifiedSegmentSchema, quickSegmentCheck } from '@travel-time-tracker/core/segment';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 

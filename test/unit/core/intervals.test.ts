@@ -3,7 +3,7 @@
  * against plain sets of days.
  */
 import fc from 'fast-check';
-import { DayCounter, daySetOf, inDaySet, type DayInterval } from '../../../functions/src/core/intervals';
+import { DayCounter, daySetOf, inDaySet, type DayInterval } from '@travel-time-tracker/core/intervals';
 
 /** Random intervals over days -20..80, in any order, overlapping, some empty (start > end). */
 const intervals = fc.array(

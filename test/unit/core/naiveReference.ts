@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
 
 export interface NaiveSegment {
   id: string;
@@ -23,7 +23,7 @@ interface RawMembership {
   from: string;
   to: string | null;
 }
-const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../seed/countries.json'), 'utf8')) as {
+const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../packages/core/seed/countries.json'), 'utf8')) as {
   countries: { iso2: string; memberships: RawMembership[] }[];
 };
 

@@ -1,7 +1,7 @@
 /** planTrips: hypothetical stays on top of recorded (and already planned) segments. */
-import { planTrips, type PlannedStay, type TripPlanResult } from '../../../functions/src/core/planning';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
-import { ValidationError } from '../../../functions/src/core/validation';
+import { planTrips, type PlannedStay, type TripPlanResult } from '@travel-time-tracker/core/planning';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 import { trip } from './build';
 
 interface Case {

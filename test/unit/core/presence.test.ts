@@ -3,13 +3,13 @@
  * the Schengen area, plus the warnings expected (matched by pattern, they must name the segment ids).
  */
 import fc from 'fast-check';
-import { InvalidDateError, fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
-import { expandDays } from '../../../functions/src/core/intervals';
-import { computePresence, countryDates, parseSegments, regionPresence, sortSegments } from '../../../functions/src/core/presence';
-import { loadReferenceData } from '../../../functions/src/core/referenceData';
-import { midnightPresence } from '../../../functions/src/core/rules/midnightPresence';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
-import { ValidationError } from '../../../functions/src/core/validation';
+import { InvalidDateError, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { expandDays } from '@travel-time-tracker/core/intervals';
+import { computePresence, countryDates, parseSegments, regionPresence, sortSegments } from '@travel-time-tracker/core/presence';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import { midnightPresence } from '@travel-time-tracker/core/rules/midnightPresence';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 import { buildItinerary, stepArb } from './rules/itinerary';
 
 const ref = loadReferenceData();

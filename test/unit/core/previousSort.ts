@@ -3,9 +3,9 @@
  * as the oracle of the ordering tests: it scans every segment of the date for every segment, so it is quadratic
  * when many segments share a date, but its answers define "the same order as before".
  */
-import { fromDayNumber, parseDayNumber } from '../../../functions/src/core/dates';
-import { compareSegments } from '../../../functions/src/core/presence';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { fromDayNumber, parseDayNumber } from '@travel-time-tracker/core/dates';
+import { compareSegments } from '@travel-time-tracker/core/presence';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 
 export function previousSortSegments<S extends IdentifiedSegment>(segments: readonly S[]): S[] {
   const base = [...segments].sort(compareSegments);

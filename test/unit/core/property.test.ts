@@ -6,13 +6,13 @@
  * Rule parameters are 90/180 and small random N/M pairs (small periods hit the boundaries far more often).
  */
 import fc from 'fast-check';
-import { addDays, fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
-import { planTrips } from '../../../functions/src/core/planning';
-import type { VisaRule } from '../../../functions/src/core/referenceData';
-import { evaluateRollingWindow } from '../../../functions/src/core/rules/rollingWindow';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
-import { mergeIntervals } from '../../../functions/src/core/intervals';
+import { addDays, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { planTrips } from '@travel-time-tracker/core/planning';
+import type { VisaRule } from '@travel-time-tracker/core/referenceData';
+import { evaluateRollingWindow } from '@travel-time-tracker/core/rules/rollingWindow';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { mergeIntervals } from '@travel-time-tracker/core/intervals';
 import {
   naiveCausedViolation,
   naiveCountryDays,

@@ -1,11 +1,11 @@
 /** The seed reference data (seed/countries.json, seed/visaRules.json) and its loader. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addDays } from '../../../functions/src/core/dates';
-import { createReferenceData, loadReferenceData } from '../../../functions/src/core/referenceData';
-import { ValidationError } from '../../../functions/src/core/validation';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { createReferenceData, loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 
-const SEED = path.resolve(__dirname, '../../../seed');
+const SEED = path.resolve(__dirname, '../../../packages/core/seed');
 const countriesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'countries.json'), 'utf8'));
 const rulesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'visaRules.json'), 'utf8'));
 const ref = loadReferenceData();

@@ -2,8 +2,8 @@
  * The words the report and the alerts share (core/ruleWording.ts): where a rule counts days, with the article a
  * sentence needs, its limit, and the sentences of each kind.
  */
-import { loadReferenceData } from '../../../functions/src/core/referenceData';
-import { days, daysLeftInVisit, limitOf, overVisitLimit, placeInSentence, placeOf, willReach } from '../../../functions/src/core/ruleWording';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import { days, daysLeftInVisit, limitOf, overVisitLimit, placeInSentence, placeOf, willReach } from '@travel-time-tracker/core/ruleWording';
 
 const ref = loadReferenceData();
 

@@ -4,11 +4,11 @@
  * kept as the oracle), and the one the brute-force reference gives where that is tractable (naiveReference.ts).
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../../functions/src/core/dates';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
-import { computePresence, countryDates, sortSegments } from '../../../functions/src/core/presence';
-import { loadReferenceData } from '../../../functions/src/core/referenceData';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { computePresence, countryDates, sortSegments } from '@travel-time-tracker/core/presence';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { naiveSort } from './naiveReference';
 import { previousSortSegments } from './previousSort';
 

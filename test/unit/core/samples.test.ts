@@ -4,10 +4,10 @@
  * real itineraries (connections flagged as transits, date-line flights, gaps, future flights) rather than the
  * importer: files the importer cannot read are listed, not failed.
  */
-import { addDays } from '../../../functions/src/core/dates';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
-import { importFile } from '../../../functions/src/core/import';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { importFile } from '@travel-time-tracker/import';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { describeWithSamples, listSampleFiles, samplePath } from '../../helpers/samples';
 import { naiveCountryDays, naivePresence, naiveRegionDays, naiveRule } from './naiveReference';
 

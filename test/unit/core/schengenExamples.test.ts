@@ -7,9 +7,9 @@
  * introduction could be retrieved, which states the "absence of 90 days allows a new stay of 90 days" rule used
  * below); SEM example 3, whose stamp table is garbled on both the English and German pages.
  */
-import { evaluateTravel, type RuleEvaluation } from '../../../functions/src/core/evaluate';
-import { planTrips } from '../../../functions/src/core/planning';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { evaluateTravel, type RuleEvaluation } from '@travel-time-tracker/core/evaluate';
+import { planTrips } from '@travel-time-tracker/core/planning';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { seg, trip } from './build';
 
 const SEM = 'https://www.sem.admin.ch/sem/en/home/themen/einreise/aufenthaltsrechner';

@@ -4,10 +4,10 @@
  * counted stays (not transit, not planned) add up to its `countryDays`, on random itineraries.
  */
 import fc from 'fast-check';
-import { addDays } from '../../../functions/src/core/dates';
-import { evaluateTravel, prepareEvaluation } from '../../../functions/src/core/evaluate';
-import { computeStays, type Stay } from '../../../functions/src/core/stays';
-import type { IdentifiedSegment } from '../../../functions/src/core/segment';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { evaluateTravel, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { computeStays, type Stay } from '@travel-time-tracker/core/stays';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { seg } from './build';
 
 function stays(segments: IdentifiedSegment[], asOf: string): Stay[] {

@@ -4,7 +4,7 @@
  * the import's truncation do. zod's own `.max()` counts code points; before stringOfAtMost the schema accepted a
  * note of 300 emoji that the rules then refused on every later edit of the segment from the app.
  */
-import { IdentifiedSegmentSchema, SEGMENT_LIMITS, quickSegmentCheck, stringOfAtMost } from '../../../functions/src/core/segment';
+import { IdentifiedSegmentSchema, SEGMENT_LIMITS, quickSegmentCheck, stringOfAtMost } from '@travel-time-tracker/core/segment';
 import { DEVICE_LIMITS, DeviceDocSchema, PROFILE_LIMITS, ProfileEditableSchema, DEFAULT_NOTIFICATION_SETTINGS } from '../../../functions/src/model/documents';
 
 /** 1 code point, 2 UTF-16 code units. */

@@ -3,9 +3,9 @@
  * HTML report). Each element must equal `daysUsed` of `evaluateRollingWindow` for that date.
  */
 import fc from 'fast-check';
-import { toDayNumber } from '../../../functions/src/core/dates';
-import { daysInPeriodSeries, evaluateRollingWindow } from '../../../functions/src/core/rules/rollingWindow';
-import { mergeIntervals, type DayInterval } from '../../../functions/src/core/intervals';
+import { toDayNumber } from '@travel-time-tracker/core/dates';
+import { daysInPeriodSeries, evaluateRollingWindow } from '@travel-time-tracker/core/rules/rollingWindow';
+import { mergeIntervals, type DayInterval } from '@travel-time-tracker/core/intervals';
 
 const d = toDayNumber;
 

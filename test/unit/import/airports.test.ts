@@ -1,5 +1,5 @@
 /** Airport code -> country and time zone: package data, overrides with sources, EuroAirport sides. */
-import { AIRPORT_OVERRIDES, loadAirports, lookupAirport } from '../../../functions/src/core/import';
+import { AIRPORT_OVERRIDES, loadAirports, lookupAirport } from '@travel-time-tracker/import';
 
 beforeAll(() => loadAirports());
 

@@ -3,7 +3,7 @@
  * by hand in the comment beside it (offsets from the IANA rules in force on that date; distances are the
  * package's great-circle km, flown at MAX_PLAUSIBLE_KMH = 1200 km/h for the earliest possible landing).
  */
-import { ImportFileError, importFile, importFlights, loadAirports, lookupAirport, type ImportResult } from '../../../functions/src/core/import';
+import { ImportFileError, importFile, importFlights, loadAirports, lookupAirport, type ImportResult } from '@travel-time-tracker/import';
 import { describeWithSamples, samplePath } from '../../helpers/samples';
 import { byRow, chunked } from './helpers';
 

@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { DateOrderNeededError, ImportFileError, importFile, importFlights, type ImportResult } from '../../../functions/src/core/import';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
+import { DateOrderNeededError, ImportFileError, importFile, importFlights, type ImportResult } from '@travel-time-tracker/import';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
 import { describeWithSamples, samplePath } from '../../helpers/samples';
 import { FIXTURES, chunked } from './helpers';
 

@@ -4,7 +4,7 @@
  * encoding, says in `encoding` which one it used, and warns when it had to assume one; it never stores U+FFFD
  * for bytes it could not read.
  */
-import { ImportFileError, importFlights, type ImportResult } from '../../../functions/src/core/import';
+import { ImportFileError, importFlights, type ImportResult } from '@travel-time-tracker/import';
 import { chunked } from './helpers';
 
 const CSV = 'date,from,to,notes\n2024-01-01,CDG,JFK,Gunnbjørn € Zürich\n2024-01-02,JFK,CDG,😀 ok\n';

@@ -3,8 +3,8 @@
  * format detection, row accounting, dates, layovers, duplicates, planned trips, limits and injection.
  */
 import * as path from 'node:path';
-import { ImportFileError, importFile, importFlights, type ImportResult } from '../../../functions/src/core/import';
-import { SegmentSchema } from '../../../functions/src/core/segment';
+import { ImportFileError, importFile, importFlights, type ImportResult } from '@travel-time-tracker/import';
+import { SegmentSchema } from '@travel-time-tracker/core/segment';
 import { FIXTURES, byRow, chunked } from './helpers';
 
 const IMPORT_DATE = '2024-06-01';

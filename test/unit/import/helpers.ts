@@ -1,6 +1,6 @@
 /** Helpers shared by the import tests. */
 import * as path from 'node:path';
-import type { ImportedSegment } from '../../../functions/src/core/import';
+import type { ImportedSegment } from '@travel-time-tracker/import';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 

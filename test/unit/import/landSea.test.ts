@@ -3,9 +3,9 @@
  * names), `mode`, `entry_point` and `purpose`, with or without airports.
  */
 import * as path from 'node:path';
-import { importFile, importFlights, type ImportResult } from '../../../functions/src/core/import';
-import { MODE_WORDS } from '../../../functions/src/core/import/values';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
+import { importFile, importFlights, type ImportResult } from '@travel-time-tracker/import';
+import { MODE_WORDS } from '@travel-time-tracker/import/values';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
 import { FIXTURES, chunked } from './helpers';
 
 const IMPORT_DATE = '2024-06-30';

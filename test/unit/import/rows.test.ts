@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ImportFileError, importFile, importFlights, type ImportResult } from '../../../functions/src/core/import';
-import { evaluateTravel } from '../../../functions/src/core/evaluate';
+import { ImportFileError, importFile, importFlights, type ImportResult } from '@travel-time-tracker/import';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
 import { FIXTURES, chunked } from './helpers';
 
 const IMPORT_DATE = '2024-12-31';

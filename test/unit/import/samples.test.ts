@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { importFile, type ImportResult } from '../../../functions/src/core/import';
-import { SegmentSchema } from '../../../functions/src/core/segment';
+import { importFile, type ImportResult } from '@travel-time-tracker/import';
+import { SegmentSchema } from '@travel-time-tracker/core/segment';
 import { describeWithSamples, listSampleFiles, samplePath } from '../../helpers/samples';
 import { byRow } from './helpers';
 

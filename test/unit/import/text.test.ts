@@ -3,8 +3,8 @@
  * never a lone surrogate that Firestore or a JSON encoder turns into U+FFFD), and messages stay short whatever
  * the cell holds.
  */
-import { ImportFileError, importFlights } from '../../../functions/src/core/import';
-import { MAX_MESSAGE_LENGTH, truncateText } from '../../../functions/src/core/import/text';
+import { ImportFileError, importFlights } from '@travel-time-tracker/import';
+import { MAX_MESSAGE_LENGTH, truncateText } from '@travel-time-tracker/import/text';
 import { chunked } from './helpers';
 
 const run = (text: string) => importFlights(chunked(text), { importDate: '2024-06-01' });

@@ -3,9 +3,9 @@
  * arrival-date rule (date line both ways, DST gaps and overlaps).
  */
 import fc from 'fast-check';
-import { addDays } from '../../../functions/src/core/dates';
-import { arrivalFromLocalTimes } from '../../../functions/src/core/import';
-import { localToUtc, todayIn, utcToLocal } from '../../../functions/src/core/timeZones';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { arrivalFromLocalTimes } from '@travel-time-tracker/import';
+import { localToUtc, todayIn, utcToLocal } from '@travel-time-tracker/core/timeZones';
 
 describe('localToUtc', () => {
   test.each([

@@ -2,7 +2,7 @@
  * Rows dated outside the travel-date range (1900-01-01 .. 2199-12-31, core/segment.ts TravelDateSchema), such as
  * a typo year 0219 for 2019, end as skipped rows naming the row and the field, never as an error of the import.
  */
-import { importFlights } from '../../../functions/src/core/import';
+import { importFlights } from '@travel-time-tracker/import';
 import { chunked } from './helpers';
 
 const HEADER = 'date,from,to,departure_time,arrival_time,arrival_date,flight_number';

@@ -10,7 +10,7 @@
  * 5. guards that need no file read (extension, content type, size, empty) -> `failed` with the reason;
  * 6. `processing`: accepted.
  */
-import { todayIn } from '../../core/timeZones';
+import { todayIn } from '@travel-time-tracker/core/timeZones';
 import { log } from '../../log';
 import type { ImportDoc } from '../../model/documents';
 import type { Repository, StoredSegment } from '../../repository/types';

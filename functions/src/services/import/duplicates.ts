@@ -16,7 +16,7 @@
  *    concurrent attempt of this import) is left alone, and counted by who wrote it.
  */
 import { createHash } from 'node:crypto';
-import type { ImportedSegment, SkippedRow } from '../../core/import/types';
+import type { ImportedSegment, SkippedRow } from '@travel-time-tracker/import/types';
 import type { SegmentDoc } from '../../model/documents';
 import type { StoredSegment, VersionedSegment } from '../../repository/types';
 import type { TimelineEntry } from '../../timeline/timeline';

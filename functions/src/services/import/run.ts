@@ -4,9 +4,9 @@
  * flights (duplicates.ts), create them with their timeline records and the evaluation (segments.ts), and write the
  * final status (status.ts).
  */
-import { todayIn } from '../../core/timeZones';
-import type { ImportOptions as PipelineOptions } from '../../core/import';
-import { ImportFileError, type ImportResult, type SkippedRow } from '../../core/import/types';
+import { todayIn } from '@travel-time-tracker/core/timeZones';
+import type { ImportOptions as PipelineOptions } from '@travel-time-tracker/import';
+import { ImportFileError, type ImportResult, type SkippedRow } from '@travel-time-tracker/import/types';
 import { errorReason, log } from '../../log';
 import { recomputeUser, safeTimeZone } from '../recompute';
 import { newFlights, pipelineExisting } from './duplicates';
@@ -84,7 +84,7 @@ async function parseUpload(deps: ImportDeps, job: AcceptedImport, dateOrder: Pip
   const existing = pipelineExisting(job.stored, importId);
   let result: ImportResult;
   try {
-    const pipeline = await import('../../core/import');
+    const pipeline = await import('@travel-time-tracker/import');
     const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress: progress.onProgress, existing, dateOrder };
     result = await pipeline.importFlights(job.source, options);
   } catch (e) {

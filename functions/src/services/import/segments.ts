@@ -3,9 +3,9 @@
  * chunked transactions, so the timeline always holds every imported segment and their create events are skipped
  * without a read (services/recompute.ts `handleSegmentWrite`).
  */
-import type { ImportedSegment } from '../../core/import/types';
-import { truncateText } from '../../core/import/text';
-import { SEGMENT_LIMITS } from '../../core/segment';
+import type { ImportedSegment } from '@travel-time-tracker/import/types';
+import { truncateText } from '@travel-time-tracker/import/text';
+import { SEGMENT_LIMITS } from '@travel-time-tracker/core/segment';
 import type { SegmentDoc } from '../../model/documents';
 import { SegmentExistsError, type Repository, type StoredSegment } from '../../repository/types';
 import { micros } from '../../timeline/timeline';

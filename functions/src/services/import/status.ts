@@ -2,7 +2,7 @@
  * The import document `users/{uid}/imports/{importId}` (`queued` -> `processing` -> `succeeded` | `partial` |
  * `failed`): its first state, the failure every guard ends in, and the final counts and status.
  */
-import type { ImportResult, SkippedRow } from '../../core/import/types';
+import type { ImportResult, SkippedRow } from '@travel-time-tracker/import/types';
 import { log } from '../../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc } from '../../model/documents';
 import type { Repository } from '../../repository/types';

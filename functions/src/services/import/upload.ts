@@ -2,8 +2,8 @@
  * The uploaded object as the import job sees it: which object names are imports, which content types and custom
  * metadata an upload may carry, and how its bytes are read. Pure, except `peekFile`, which pulls one chunk.
  */
-import type { DateOrder } from '../../core/import';
-import { truncateText } from '../../core/import/text';
+import type { DateOrder } from '@travel-time-tracker/import';
+import { truncateText } from '@travel-time-tracker/import/text';
 
 /** Custom metadata key of an upload stating the order of its dates (`DMY`, `MDY` or `YMD`; see core/import/dateOrder.ts). */
 export const DATE_ORDER_METADATA_KEY = 'dateOrder';

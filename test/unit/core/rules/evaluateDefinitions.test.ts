@@ -7,25 +7,25 @@
  * `midnightPresence` on the raw segments).
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../../../functions/src/core/dates';
-import { evaluateRule, evaluateTravel, prepareEvaluation, type PlannedStay } from '../../../../functions/src/core/evaluate';
-import { mergeIntervals, type DayInterval } from '../../../../functions/src/core/intervals';
-import { computePresence, regionPresence } from '../../../../functions/src/core/presence';
-import { loadReferenceData, type RuleDefinition } from '../../../../functions/src/core/referenceData';
-import { ruleApplicability } from '../../../../functions/src/core/applicability';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { evaluateRule, evaluateTravel, prepareEvaluation, type PlannedStay } from '@travel-time-tracker/core/evaluate';
+import { mergeIntervals, type DayInterval } from '@travel-time-tracker/core/intervals';
+import { computePresence, regionPresence } from '@travel-time-tracker/core/presence';
+import { loadReferenceData, type RuleDefinition } from '@travel-time-tracker/core/referenceData';
+import { ruleApplicability } from '@travel-time-tracker/core/applicability';
 import {
   evaluateDefinitions,
   resolveRuleIds,
   UnknownRuleError,
   type RuleResult,
-} from '../../../../functions/src/core/ruleResults';
-import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from '../../../../functions/src/core/rules/fromDefinition';
-import { midnightPresence } from '../../../../functions/src/core/rules/midnightPresence';
-import { evaluatePerStay } from '../../../../functions/src/core/rules/perStay';
-import { evaluateRollingWindow } from '../../../../functions/src/core/rules/rollingWindow';
-import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/taxYearPresence';
-import { evaluateWeightedLookback } from '../../../../functions/src/core/rules/weightedLookback';
-import type { IdentifiedSegment } from '../../../../functions/src/core/segment';
+} from '@travel-time-tracker/core/ruleResults';
+import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from '@travel-time-tracker/core/rules/fromDefinition';
+import { midnightPresence } from '@travel-time-tracker/core/rules/midnightPresence';
+import { evaluatePerStay } from '@travel-time-tracker/core/rules/perStay';
+import { evaluateRollingWindow } from '@travel-time-tracker/core/rules/rollingWindow';
+import { evaluateTaxYearPresence } from '@travel-time-tracker/core/rules/taxYearPresence';
+import { evaluateWeightedLookback } from '@travel-time-tracker/core/rules/weightedLookback';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { seg } from '../build';
 import { buildItinerary, stepArb } from './itinerary';
 

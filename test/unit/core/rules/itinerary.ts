@@ -4,8 +4,8 @@
  * in the history).
  */
 import fc from 'fast-check';
-import { fromDayNumber } from '../../../../functions/src/core/dates';
-import type { IdentifiedSegment } from '../../../../functions/src/core/segment';
+import { fromDayNumber } from '@travel-time-tracker/core/dates';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 
 const TIMES = ['06:00', '12:00', '18:00', '23:00'];
 

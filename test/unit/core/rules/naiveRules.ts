@@ -5,7 +5,7 @@
  * order of ../naiveReference.ts: sets of day numbers, string arithmetic on `YYYY-MM-DD` for months and tax years,
  * every count redone from scratch.
  */
-import { fromDayNumber, isIsoDate, toDayNumber } from '../../../../functions/src/core/dates';
+import { fromDayNumber, isIsoDate, toDayNumber } from '@travel-time-tracker/core/dates';
 import { naiveSort, type NaiveSegment } from '../naiveReference';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -7,9 +7,9 @@
  * in each row to dates chosen to hit month ends, leap days and the bridge rule.
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../../../functions/src/core/dates';
-import { mergeIntervals } from '../../../../functions/src/core/intervals';
-import { daysOverLimit, evaluatePerStay, lastPermittedDay, type PerStayParams } from '../../../../functions/src/core/rules/perStay';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { mergeIntervals } from '@travel-time-tracker/core/intervals';
+import { daysOverLimit, evaluatePerStay, lastPermittedDay, type PerStayParams } from '@travel-time-tracker/core/rules/perStay';
 import { daySet, naiveLastAllowed, naivePerStay, naivePerStayOverDays } from './naiveRules';
 
 const VWP = '8 U.S.C. 1187(a)(1): admission as a visitor "for a period not exceeding ninety days"';

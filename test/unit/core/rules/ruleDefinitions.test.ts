@@ -5,17 +5,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toDayNumber } from '../../../../functions/src/core/dates';
-import { evaluateTravel } from '../../../../functions/src/core/evaluate';
-import { createReferenceData, loadReferenceData, VisaRuleSchema } from '../../../../functions/src/core/referenceData';
-import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from '../../../../functions/src/core/rules/fromDefinition';
-import { evaluatePerStay } from '../../../../functions/src/core/rules/perStay';
-import { evaluateRollingWindow } from '../../../../functions/src/core/rules/rollingWindow';
-import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/taxYearPresence';
-import { evaluateWeightedLookback } from '../../../../functions/src/core/rules/weightedLookback';
-import { ValidationError } from '../../../../functions/src/core/validation';
+import { toDayNumber } from '@travel-time-tracker/core/dates';
+import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
+import { createReferenceData, loadReferenceData, VisaRuleSchema } from '@travel-time-tracker/core/referenceData';
+import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from '@travel-time-tracker/core/rules/fromDefinition';
+import { evaluatePerStay } from '@travel-time-tracker/core/rules/perStay';
+import { evaluateRollingWindow } from '@travel-time-tracker/core/rules/rollingWindow';
+import { evaluateTaxYearPresence } from '@travel-time-tracker/core/rules/taxYearPresence';
+import { evaluateWeightedLookback } from '@travel-time-tracker/core/rules/weightedLookback';
+import { ValidationError } from '@travel-time-tracker/core/validation';
 
-const SEED = path.resolve(__dirname, '../../../../seed');
+const SEED = path.resolve(__dirname, '../../../../packages/core/seed');
 const countriesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'countries.json'), 'utf8'));
 const rulesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'visaRules.json'), 'utf8'));
 const ref = loadReferenceData();

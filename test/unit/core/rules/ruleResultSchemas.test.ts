@@ -5,11 +5,11 @@
  * refuses (a field of another kind, too many past tax years) and how a status written before issue 12 is read.
  */
 import fc from 'fast-check';
-import { fromDayNumber, toDayNumber } from '../../../../functions/src/core/dates';
-import { prepareEvaluation } from '../../../../functions/src/core/evaluate';
-import { loadReferenceData } from '../../../../functions/src/core/referenceData';
-import { RuleResultSchema } from '../../../../functions/src/core/ruleResultSchemas';
-import { evaluateDefinitions, type RuleResult } from '../../../../functions/src/core/ruleResults';
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
+import { prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import { RuleResultSchema } from '@travel-time-tracker/core/ruleResultSchemas';
+import { evaluateDefinitions, type RuleResult } from '@travel-time-tracker/core/ruleResults';
 import { MAX_STORED_TAX_YEARS, StoredVisaStatusSchema, VisaStatusDocSchema } from '../../../../functions/src/model/documents';
 import { seg } from '../build';
 import { buildItinerary, stepArb } from './itinerary';

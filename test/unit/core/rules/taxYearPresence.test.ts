@@ -5,11 +5,11 @@
  * boundaries (6 April, 1 July, 1 January, ...), leap years and planned days.
  */
 import fc from 'fast-check';
-import { fromDayNumber, parseYearStart, toDayNumber, yearPeriodOf } from '../../../../functions/src/core/dates';
-import { expandDays, mergeIntervals } from '../../../../functions/src/core/intervals';
-import type { IdentifiedSegment } from '../../../../functions/src/core/segment';
-import { midnightPresence } from '../../../../functions/src/core/rules/midnightPresence';
-import { evaluateTaxYearPresence } from '../../../../functions/src/core/rules/taxYearPresence';
+import { fromDayNumber, parseYearStart, toDayNumber, yearPeriodOf } from '@travel-time-tracker/core/dates';
+import { expandDays, mergeIntervals } from '@travel-time-tracker/core/intervals';
+import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { midnightPresence } from '@travel-time-tracker/core/rules/midnightPresence';
+import { evaluateTaxYearPresence } from '@travel-time-tracker/core/rules/taxYearPresence';
 import { seg } from '../build';
 import { daySet, naiveMidnight, naiveTaxYear, naiveTaxYearEnd, naiveTaxYearStart } from './naiveRules';
 import { buildItinerary, stepArb } from './itinerary';

@@ -5,13 +5,13 @@
  * IRS Publication 519's example, statutory boundary cases, and a property test against the naive reference.
  */
 import fc from 'fast-check';
-import { fromDayNumber, parseYearStart, toDayNumber } from '../../../../functions/src/core/dates';
-import { expandDays, mergeIntervals } from '../../../../functions/src/core/intervals';
+import { fromDayNumber, parseYearStart, toDayNumber } from '@travel-time-tracker/core/dates';
+import { expandDays, mergeIntervals } from '@travel-time-tracker/core/intervals';
 import {
   evaluateWeightedLookback,
   parseFraction,
   type WeightedLookbackParams,
-} from '../../../../functions/src/core/rules/weightedLookback';
+} from '@travel-time-tracker/core/rules/weightedLookback';
 import { naiveWeighted } from './naiveRules';
 
 const SPT: WeightedLookbackParams = {
