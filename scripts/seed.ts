@@ -1,7 +1,7 @@
 /**
- * `npm run seed`: loads the reference data (seed/countries.json -> `countries/{iso2}`, seed/visaRules.json ->
- * `visaRules/{ruleId}`) into Firestore, idempotently: only documents that are missing or differ are written and
- * the counts are reported, so a second run reports 0 created / 0 updated.
+ * `npm run seed`: loads the core package's reference data (packages/core/seed: countries.json -> `countries/{iso2}`,
+ * visaRules.json -> `visaRules/{ruleId}`) into Firestore, idempotently: only documents that are missing or differ are
+ * written and the counts are reported, so a second run reports 0 created / 0 updated.
  *
  * Targets:
  * - default: the Firestore emulator (FIRESTORE_EMULATOR_HOST, else firebase.json's 127.0.0.1:8080) of project

@@ -1,11 +1,13 @@
 /**
  * Reference data of the day-counting core: the ISO 3166-1 countries with their dated region memberships
- * (`seed/countries.json`) and the visa rules (`seed/visaRules.json`). Read with `fs` (no Firebase), validated
- * with zod, cached. See seed/README.md for the fields and their sources.
+ * (`seed/countries.json`) and the visa rules (`seed/visaRules.json`), both in this package (packages/core/seed).
+ * The JSON is imported as a module, so the type checker, jest and the bundler (scripts/build.js) resolve it at
+ * build time and nothing reads a file or guesses a folder at run time; validated with zod on first use, cached.
+ * See seed/README.md for the fields and their sources.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { z } from 'zod';
+import countriesJson from '../seed/countries.json';
+import visaRulesJson from '../seed/visaRules.json';
 import { CountryCodeSchema, IsoDateSchema } from './segment';
 import { isYearStart, toDayNumber, type IsoDate } from './dates';
 import { parseOrThrow } from './validation';
@@ -324,29 +326,14 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
   };
 }
 
-/**
- * Folders searched for `countries.json` and `visaRules.json`, in order: the repository root's `seed/` (three
- * levels above functions/{src,lib}/core), the source of truth wherever the repository is checked out; then the copy
- * inside the functions package (functions/seed, two levels above), which is all a deployed function has. The
- * repository's comes first so that a stale copy left by an earlier build can never hide an edit of seed/.
- */
-export function seedDirCandidates(): string[] {
-  return [path.resolve(__dirname, '../seed'), path.resolve(__dirname, '../../seed')];
-}
-
 let cached: ReferenceData | undefined;
 
 /**
- * Reads, validates and caches the seed reference data (first call reads the files; later calls are free).
- * @param seedDir explicit folder (bypasses the search and the cache).
- * @throws Error when no seed folder is found; ValidationError when a file does not match its schema.
+ * The reference data of this package (seed/countries.json, seed/visaRules.json), validated on the first call and
+ * cached (later calls are free). Tests that need other tables build them with `createReferenceData`.
+ * @throws ValidationError when a seed file does not match its schema (a broken edit of seed/).
  */
-export function loadReferenceData(seedDir?: string): ReferenceData {
-  if (seedDir === undefined && cached) return cached;
-  const dir = seedDir ?? seedDirCandidates().find((d) => fs.existsSync(path.join(d, 'countries.json')));
-  if (!dir) throw new Error(`seed reference data not found; looked in ${seedDirCandidates().join(', ')}`);
-  const read = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-  const data = createReferenceData(read('countries.json'), read('visaRules.json'));
-  if (seedDir === undefined) cached = data;
-  return data;
+export function loadReferenceData(): ReferenceData {
+  cached ??= createReferenceData(countriesJson, visaRulesJson);
+  return cached;
 }
