@@ -9,7 +9,7 @@
  * days left and `nextAlertAt = now`, so each receives one alert. A second table makes the due users' statuses
  * stale (yesterday's), so the worker recomputes them first (reads their segments too).
  *
- * Jest-free: `npm run bench` (tools/bench/bench.js) calls `benchAlerts()` from the compiled functions.
+ * Jest-free: `npm run bench` (tools/bench/bench.js) calls `benchAlerts()`, bundled by tools/bench/built.js.
  */
 import { addDays } from '@travel-time-tracker/core/dates';
 import { DEFAULT_NOTIFICATION_SETTINGS, type UserProfile, type VisaStatusDoc } from '../../functions/src/model/documents';

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * One benchmark measurement in a fresh process (so that its peak RSS is its own); prints one JSON line.
- * Usage: bench-case.js engine|memory|sameday|import N, or bench-case.js coldstart MODULE (a path under functions/lib,
- * without `.js`, e.g. `triggers/onSegmentWritten`, or `index` for the whole entry point).
+ * Usage: bench-case.js engine|memory|sameday|import N, or bench-case.js coldstart MODULE (a deployed module under
+ * functions/src without `.ts`, e.g. `triggers/onSegmentWritten`, or `index` for the whole entry point), after
+ * tools/bench/built.js `build()` (done by bench.js).
  */
 'use strict';
 const fs = require('node:fs');
@@ -10,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const lib = path.join(__dirname, '..', 'functions', 'lib');
+const built = require('./built.js');
 
 function peakRssMiB() {
   return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
@@ -47,7 +48,7 @@ function runsFor(fn, targetMs) {
 }
 
 function rules() {
-  const { loadReferenceData } = require(path.join(lib, 'core', 'referenceData.js'));
+  const { loadReferenceData } = built.load('engine');
   const ref = loadReferenceData();
   const rule = ref.rules[0];
   const members = new Set([...ref.countries.keys()].filter((c) => ref.membershipIntervals(c, rule.region).length > 0));
@@ -55,8 +56,7 @@ function rules() {
 }
 
 async function engine(n) {
-  const { evaluateTravel } = require(path.join(lib, 'core', 'evaluate.js'));
-  const { daysBetween } = require(path.join(lib, 'core', 'dates.js'));
+  const { evaluateTravel, daysBetween } = built.load('engine');
   const { itinerary } = require('./bench-data.js');
   const { floorEvaluation } = require('./bench-floor.js');
   const { segments, asOf } = itinerary(n);
@@ -91,7 +91,7 @@ async function engine(n) {
  * read), garbage is collected, then one evaluation runs. Reports the RSS before it and the peak RSS.
  */
 async function engineMemory(n) {
-  const { evaluateTravel } = require(path.join(lib, 'core', 'evaluate.js'));
+  const { evaluateTravel } = built.load('engine');
   const { itinerary } = require('./bench-data.js');
   const { segments, asOf } = itinerary(n);
   global.gc?.();
@@ -112,7 +112,7 @@ async function engineMemory(n) {
 }
 
 async function sameDay(n) {
-  const { evaluateTravel } = require(path.join(lib, 'core', 'evaluate.js'));
+  const { evaluateTravel } = built.load('engine');
   const { hops } = require('./bench-data.js');
   const one = hops(n, true);
   const spread = hops(n, false);
@@ -137,7 +137,7 @@ async function sameDay(n) {
 }
 
 async function importRows(n) {
-  const { importFile } = require(path.join(lib, 'core', 'import', 'index.js'));
+  const { importFile } = built.load('engine');
   const { flightRows } = require('./bench-data.js');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-bench-')), `generic-${n}.csv`);
   const out = fs.createWriteStream(file);
@@ -174,10 +174,13 @@ async function importRows(n) {
   };
 }
 
-/** Loads one deployed function's module (what a cold start does before the first event) and reports the cost. */
+/**
+ * Loads one deployed function's module, bundled as for a deploy (what a cold start does before the first event), and
+ * reports the cost.
+ */
 async function coldStart(module) {
   const t = performance.now();
-  const exported = require(path.join(lib, module));
+  const exported = require(path.join(built.COLD_DIR, `${module}.js`));
   const ms = performance.now() - t;
   const loaded = Object.keys(require.cache);
   return {

@@ -4,13 +4,8 @@
  * measure an error path, not the work.
  */
 'use strict';
-const path = require('node:path');
-
-const lib = path.join(__dirname, '..', 'functions', 'lib');
-const { addDays, daysBetween } = require(path.join(lib, 'core', 'dates.js'));
-const { MAX_TRAVEL_DATE } = require(path.join(lib, 'core', 'segment.js'));
-// Deterministic pseudo-random numbers (mulberry32), shared with the functions benchmark, so runs are comparable.
-const { rng } = require(path.join(lib, 'bench', 'flights.js'));
+// rng: deterministic pseudo-random numbers (mulberry32), shared with the functions benchmark, so runs are comparable.
+const { addDays, daysBetween, MAX_TRAVEL_DATE, rng } = require('./built.js').load('engine');
 
 const COUNTRIES = ['US', 'FR', 'DE', 'ES', 'IT', 'GB', 'IE', 'CY', 'HR', 'BG', 'RO', 'CH', 'JP', 'TH', 'MC', 'NO'];
 const AIRPORTS = ['JFK', 'CDG', 'FRA', 'MAD', 'FCO', 'LHR', 'DUB', 'LCA', 'ZAG', 'SOF', 'OTP', 'ZRH', 'NRT', 'BKK', 'NCE', 'OSL'];

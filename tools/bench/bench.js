@@ -6,11 +6,10 @@
  *
  * Each measurement runs in a fresh child process (tools/bench/bench-case.js) so that its peak RSS is its own.
  * Inputs: tools/bench/bench-data.js (all within the travel-date bounds); floor: tools/bench/bench-floor.js.
- * Needs the compiled functions (`npm run build`, done by `npm install`).
+ * The measured code is bundled first, as for a deploy (tools/bench/built.js).
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -36,13 +35,10 @@ function table(title, rows, columns) {
 
 const met = (ok) => (ok ? 'MET' : 'NOT MET');
 
-/** The deployed functions and their modules, from the entry point's re-exports (functions/src/index.ts). */
-function deployedFunctions() {
-  const src = fs.readFileSync(path.join(__dirname, '..', '..', 'functions', 'src', 'index.ts'), 'utf8');
-  return [...src.matchAll(/^export \{ (\w+) \} from '\.\/([\w/]+)';$/gm)].map((m) => ({ name: m[1], module: m[2] }));
-}
+const built = require('./built.js');
 
 async function main() {
+  await built.build();
   console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
   const engine = [10, 1_000, 10_000, 100_000].map((n) => runCase('engine', n));
@@ -102,7 +98,7 @@ async function main() {
 
   // A deployed instance loads the whole entry point (every function's module); each module alone shows its share.
   const env = { FIREBASE_CONFIG: JSON.stringify({ projectId: 'demo-bench', storageBucket: 'demo-bench.appspot.com' }), GCLOUD_PROJECT: 'demo-bench' };
-  const cold = [...deployedFunctions(), { name: '(entry point: all functions)', module: 'index' }].map((f) => ({ ...f, ...runCase('coldstart', f.module, env) }));
+  const cold = [...built.deployedFunctions(), { name: '(entry point: all functions)', module: 'index' }].map((f) => ({ ...f, ...runCase('coldstart', f.module, env) }));
   table('Cold start: module load in a fresh process (what an instance does before its first event)', cold, [
     { label: 'function', width: 29, value: (r) => r.name },
     { label: 'load ms', width: 8, value: (r) => fmt(r.ms, 0) },
@@ -113,18 +109,12 @@ async function main() {
   const loaded = cold.filter((r) => r.airportData).map((r) => r.name);
   console.log(`target: no function loads airport-data-js at module load -> ${loaded.length ? loaded.join(', ') : 'none does'}: ${met(loaded.length === 0)}`);
 
-  for (const [title, modulePath, fn] of [
-    ['Functions: Firestore operations (in-memory repository counts)', '../functions/lib/bench/functions.js', 'benchFunctions'],
-    ['Firestore reads and writes per operation, measured by running the real services against the counting in-memory repository', '../functions/lib/bench/reads.js', 'benchReads'],
-    ['Alerts: documents read per scheduled run', '../functions/lib/bench/alerts.js', 'benchAlerts'],
+  for (const [title, entry, fn] of [
+    ['Functions: Firestore operations (in-memory repository counts)', 'functions', 'benchFunctions'],
+    ['Firestore reads and writes per operation, measured by running the real services against the counting in-memory repository', 'reads', 'benchReads'],
+    ['Alerts: documents read per scheduled run', 'alerts', 'benchAlerts'],
   ]) {
-    let mod;
-    try {
-      mod = require(modulePath);
-    } catch {
-      console.log(`\n${title}: not available (${modulePath} not built)`);
-      continue;
-    }
+    const mod = built.load(entry);
     console.log(`\n${title}`);
     for (const line of await mod[fn]()) console.log(line);
   }

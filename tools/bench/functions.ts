@@ -1,7 +1,7 @@
 /**
  * Benchmark of the functions' Firestore cost, counted through the repository interface
  * (`MemoryRepository.counts`: reads = documents returned, writes = documents written), called by
- * `npm run bench` (tools/bench/bench.js) from the compiled `functions/lib/bench/functions.js`.
+ * `npm run bench` (tools/bench/bench.js), bundled by tools/bench/built.js.
  *
  * Measures, for an import of 1 000 and 10 000 rows: the import function's reads and writes and the recomputes it
  * ran, then the cost of the N segment-write events Firestore fires for the N created segments, delivered after

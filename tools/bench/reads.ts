@@ -1,6 +1,6 @@
 /**
  * Benchmark of Firestore reads and writes per operation at 100, 1 000 and 10 000 stored segments (issue 10, item 1),
- * called by `npm run bench` (tools/bench/bench.js) from the compiled `functions/lib/bench/reads.js`.
+ * called by `npm run bench` (tools/bench/bench.js), bundled by tools/bench/built.js.
  *
  * Each operation runs the real services (services/recompute.ts, profile.ts, import/job.ts, scheduledRecompute.ts)
  * against the counting in-memory repository (`MemoryRepository.counts`, which counts as Firestore bills: every
