@@ -14,9 +14,9 @@ import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { logEventsTo, setLogSink } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';
-import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
+import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
-import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { RecordingTransport } from '../fakes/recordingTransport';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
 import { RULE, payloadOf, profile } from './fixtures';
 

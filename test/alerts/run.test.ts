@@ -8,9 +8,9 @@ import { MemoryRepository } from '../fakes/memoryRepository';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { logEventsTo, setLogSink, type LogEntry } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';
-import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
+import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun, ALERT_LEASE_MS, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
-import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { RecordingTransport } from '../fakes/recordingTransport';
 import { RULE, payloadOf, profile } from './fixtures';
 
 /** 2026-07-01 07:00 in Berlin (CEST): before the 09:00 delivery time. */

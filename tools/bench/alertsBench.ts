@@ -17,9 +17,9 @@ import { MemoryRepository } from '../../test/fakes/memoryRepository';
 import { recomputeUser } from '../../functions/src/services/recompute';
 import { logEventsTo, setLogSink } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';
-import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
+import { MemoryAlertQueue } from '../../test/fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun, DEFAULT_USERS_PER_TASK, type AlertDeps } from '../../functions/src/alerts/run';
-import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { RecordingTransport } from '../../test/fakes/recordingTransport';
 
 /** 2026-07-01 09:00 in Europe/Berlin. */
 const NOW = new Date('2026-07-01T07:00:00Z');

@@ -2,7 +2,7 @@
  * Fan-out of the alert run: the scheduled function enqueues one task per page of due users; the
  * `sendAlertBatch` task function (onTaskDispatched) processes it. Behind an interface so that the scheduler runs
  * offline: `CloudTasksAlertQueue` enqueues through firebase-admin `getFunctions().taskQueue(...)`,
- * `MemoryAlertQueue` keeps the tasks for tests and the benchmark.
+ * test/fakes/memoryAlertQueue.ts keeps the tasks for tests and the benchmark.
  *
  * Task ids are deterministic (a hash of the run time and the page's uids): a retried scheduler run enqueues the
  * same ids, which Cloud Tasks refuses as duplicates (`functions/task-already-exists`) for about an hour after the
@@ -48,23 +48,5 @@ export class CloudTasksAlertQueue implements AlertTaskQueue {
       if ((e as { code?: unknown } | null)?.code === 'functions/task-already-exists') return 'duplicate';
       throw e;
     }
-  }
-}
-
-/** In-memory queue with Cloud Tasks' id deduplication; `drain` hands the tasks to a worker. */
-export class MemoryAlertQueue implements AlertTaskQueue {
-  readonly tasks: { id: string; task: AlertBatchTask }[] = [];
-  private readonly seen = new Set<string>();
-
-  async enqueue(task: AlertBatchTask, id: string): Promise<EnqueueOutcome> {
-    if (this.seen.has(id)) return 'duplicate';
-    this.seen.add(id);
-    this.tasks.push({ id, task: structuredClone(task) });
-    return 'enqueued';
-  }
-
-  /** Removes and returns the queued tasks, oldest first. */
-  take(): { id: string; task: AlertBatchTask }[] {
-    return this.tasks.splice(0, this.tasks.length);
   }
 }
