@@ -123,7 +123,10 @@ function describe(label, options, result) {
   const out = result.metafile.outputs[path.relative(ROOT, options.outfile)];
   const byFolder = new Map();
   for (const input of Object.keys(out.inputs)) {
-    const folder = input.split('/').slice(0, input.startsWith('packages/') ? 2 : 1).join('/');
+    const folder = input
+      .split('/')
+      .slice(0, input.startsWith('packages/') ? 2 : 1)
+      .join('/');
     byFolder.set(folder, (byFolder.get(folder) ?? 0) + 1);
   }
   const externals = [...new Set(out.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => packageName(i.path)))].sort();

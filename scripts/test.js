@@ -5,7 +5,7 @@
  * 1. type check: `tsc --noEmit` over functions/src, test and scripts; then the contract freshness check: the JSON
  *    Schemas under schemas/ are regenerated in memory from the zod schemas (`node scripts/schemas.js --check`) and
  *    must equal the committed files (a stale file is named, with the command that fixes it: `npm run schemas`).
- *    lint: ESLint (eslint.config.mjs: typescript-eslint's type-checked rules) over functions/src, test and scripts,
+ *    lint: ESLint (eslint.config.mjs: typescript-eslint's type-checked rules) over functions/src, packages, tools, test, scripts,
  *    then `prettier --check .` (prettier.config.mjs, .prettierignore). Any ESLint error or unformatted file fails it.
  * 2. offline: Jest over every test file that needs no emulator (pure core, import, CLI, handler tests against the
  *    in-memory repository, the Storage rules checks that need no runtime).
@@ -85,7 +85,7 @@ function listTestFiles(dir) {
 }
 
 /** Folders ESLint checks (the same as the type check's). */
-const LINT_DIRS = ['functions/src', 'test', 'scripts'];
+const LINT_DIRS = ['functions/src', 'packages', 'tools', 'test', 'scripts'];
 
 /**
  * The lint tier: ESLint, then Prettier's check. Prints each problem as `file:line:col rule message` and returns the

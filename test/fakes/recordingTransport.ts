@@ -14,7 +14,10 @@ export interface ScriptedFailure {
 
 /** Error thrown by `RecordingTransport` for a scripted whole-call failure (shaped like a firebase-admin error). */
 export class TransportCallError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'TransportCallError';
   }

@@ -22,7 +22,10 @@ function deployedFunctions() {
 async function build() {
   const here = (f) => path.join(__dirname, f);
   await esbuild(
-    benchBuildOptions({ engine: here('engine.ts'), functions: here('functions.ts'), reads: here('reads.ts'), alerts: here('alertsBench.ts') }, path.join(BUILT_DIR, 'tools')),
+    benchBuildOptions(
+      { engine: here('engine.ts'), functions: here('functions.ts'), reads: here('reads.ts'), alerts: here('alertsBench.ts') },
+      path.join(BUILT_DIR, 'tools'),
+    ),
   );
   const modules = [...deployedFunctions().map((f) => f.module), 'index'];
   const src = path.join(ROOT, 'functions', 'src');

@@ -5,11 +5,13 @@
  * functions/package.json and every package listed there is loaded; and functions/src holds nothing that the
  * entry point does not reach.
  */
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { ROOT, importsOf, packageJson, packageOf, resolveRelative, tsFiles } from './sources';
 
-const build = require(path.join(ROOT, 'scripts', 'build.js')) as { functionsBuildOptions(): BuildOptions };
+// scripts/build.js is CommonJS without types: its one function this test needs, typed here.
+const build = createRequire(__filename)(path.join(ROOT, 'scripts', 'build.js')) as { functionsBuildOptions(): BuildOptions };
 
 /** Where the deployed code may come from: the functions shell, the core (with its reference data), the import pipeline. */
 const DEPLOYED_SOURCES = [/^functions\/src\//, /^packages\/core\/src\//, /^packages\/core\/seed\/[^/]+\.json$/, /^packages\/import\/src\//];
@@ -20,9 +22,9 @@ let meta: Metafile;
 let text: string;
 beforeAll(async () => {
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({ ...build.functionsBuildOptions(), write: false, logLevel: 'silent' });
-  meta = result.metafile!;
-  text = result.outputFiles!.map((f) => f.text).join('\n');
+  const result = await esbuild.build({ ...build.functionsBuildOptions(), metafile: true, write: false, logLevel: 'silent' });
+  meta = result.metafile;
+  text = result.outputFiles.map((f) => f.text).join('\n');
 });
 // esbuild's API keeps a service process; stop it so that the jest worker exits cleanly.
 afterAll(async () => (await import('esbuild')).stop());
@@ -52,7 +54,11 @@ test.each(TEST_DOUBLES)('the bundle does not contain %s', (name) => {
 });
 
 test('the npm packages the bundle loads are exactly the dependencies of functions/package.json', () => {
-  const loaded = new Set(output().imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => packageOf(i.path)!));
+  const loaded = new Set(
+    output()
+      .imports.filter((i) => i.external && !i.path.startsWith('node:'))
+      .map((i) => packageOf(i.path)!),
+  );
   expect([...loaded].sort()).toEqual(Object.keys(packageJson('functions').dependencies ?? {}).sort());
 });
 

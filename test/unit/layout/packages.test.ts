@@ -60,7 +60,16 @@ describe('the core package', () => {
    */
   test('compiles alone without Node.js types; Node.js and other packages do not compile in it', () => {
     const configPath = path.join(ROOT, 'packages/core/tsconfig.json');
-    const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } })!;
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      configPath,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
+      },
+    )!;
     const probes: Record<string, string> = {
       nodeBuiltin: "import * as fs from 'node:fs';\nexport const read = fs.readFileSync;\n",
       nodeGlobal: 'export const home = process.env.HOME;\n',
@@ -69,10 +78,13 @@ describe('the core package', () => {
     const probePath = (name: string) => path.join(ROOT, 'packages/core/src', `__probe_${name}__.ts`);
     const virtual = new Map(Object.entries(probes).map(([name, text]) => [probePath(name), text]));
     const host = ts.createCompilerHost(parsed.options);
-    const { getSourceFile, fileExists, readFile } = host;
-    host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
-    host.readFile = (f) => virtual.get(f) ?? readFile.call(host, f);
-    host.getSourceFile = (f, lang, ...rest) => (virtual.has(f) ? ts.createSourceFile(f, virtual.get(f)!, lang) : getSourceFile.call(host, f, lang, ...rest));
+    // The host's own methods, bound, for every file that is not a probe.
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    const readFile = host.readFile.bind(host);
+    host.fileExists = (f) => virtual.has(f) || fileExists(f);
+    host.readFile = (f) => virtual.get(f) ?? readFile(f);
+    host.getSourceFile = (f, lang, ...rest) => (virtual.has(f) ? ts.createSourceFile(f, virtual.get(f)!, lang) : getSourceFile(f, lang, ...rest));
     const program = ts.createProgram({ rootNames: [...parsed.fileNames, ...virtual.keys()], options: parsed.options, host });
     const errorsOf = (file: string) => {
       const sf = program.getSourceFile(file)!;
