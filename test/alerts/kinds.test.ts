@@ -11,9 +11,9 @@ import { evaluateTracked, recomputeUser, statusDocOf } from '../../functions/src
 import { logEventsTo, setLogSink } from '../../functions/src/log';
 import { alertText, ruleInfo, seedAlertRules } from '../../functions/src/alerts/message';
 import { alertCandidatesFor, computeNextAlertAt } from '../../functions/src/policy/alerts';
-import { MemoryAlertQueue } from '../../functions/src/alerts/queue';
+import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
-import { RecordingTransport } from '../../functions/src/alerts/transport';
+import { RecordingTransport } from '../fakes/recordingTransport';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { payloadOf, profile } from './fixtures';
 
