@@ -90,8 +90,8 @@ export const CONTRACT: readonly ContractEntry[] = [
     schema: UserProfileSchema,
     description:
       'Firestore `users/{uid}`, the profile, as the app reads it (owner only). Created by the backend at sign-up ' +
-      "(beforeUserCreated) or, as a fallback, once by the app: then exactly the editable fields without " +
-      '`residencePermits`, `email` (null or the ID token\'s email claim) and `createdAt` = `updatedAt` = server ' +
+      '(beforeUserCreated) or, as a fallback, once by the app: then exactly the editable fields without ' +
+      "`residencePermits`, `email` (null or the ID token's email claim) and `createdAt` = `updatedAt` = server " +
       'time, without `nextAlertAt` / `nextRecomputeAt`. Afterwards the app may change only the fields of ' +
       'user-profile-update.json; `email`, `createdAt`, `updatedAt`, `nextAlertAt`, `nextRecomputeAt` are ' +
       "backend-written. Cross-field check: each residence permit's `validTo` is not before its `validFrom`.",
@@ -125,7 +125,7 @@ export const CONTRACT: readonly ContractEntry[] = [
     source: `${DOCS} VisaStatusDocSchema`,
     schema: VisaStatusDocSchema,
     description:
-      'Firestore `users/{uid}/visaStatus/{ruleId}`, the cached evaluation of one rule as of the user\'s local today. ' +
+      "Firestore `users/{uid}/visaStatus/{ruleId}`, the cached evaluation of one rule as of the user's local today. " +
       'Read by the owner (listen to it); written by the backend only. Absent until the backend first evaluated the ' +
       'user (seconds after sign-up or a profile change).',
   },
@@ -172,7 +172,7 @@ export const CONTRACT: readonly ContractEntry[] = [
     description:
       'Firestore `countries/{iso2}`, reference data: an ISO 3166-1 country with its dated memberships of ' +
       'SCHENGEN, EU and EEA. Readable by anyone (also signed out); written by the backend (npm run seed, from ' +
-      'seed/countries.json). Cross-field check: a membership\'s `to` is not before its `from`.',
+      "seed/countries.json). Cross-field check: a membership's `to` is not before its `from`.",
   },
   {
     file: 'firestore/visa-rule.json',
@@ -199,9 +199,7 @@ export const CONTRACT: readonly ContractEntry[] = [
     file: 'callables/plan-trip-response.json',
     source: 'functions/src/services/plan.ts PlanTripResponseSchema',
     schema: PlanTripResponseSchema,
-    description:
-      'Callable `planTrip`, response data: the evaluation date (the user\'s local today) and one result per rule. ' +
-      'Nothing is stored.',
+    description: "Callable `planTrip`, response data: the evaluation date (the user's local today) and one result per rule. " + 'Nothing is stored.',
   },
   {
     file: 'callables/delete-account-request.json',

@@ -13,13 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  formatSeedReport,
-  parseReferenceData,
-  syncReferenceData,
-  type ReferenceDataStore,
-  type SeedReport,
-} from '../functions/src/repository/reference';
+import { formatSeedReport, parseReferenceData, syncReferenceData, type ReferenceDataStore, type SeedReport } from '../functions/src/repository/reference';
 
 export const DEMO_PROJECT_ID = 'demo-travel-time-tracker';
 export const DEFAULT_FIRESTORE_EMULATOR = '127.0.0.1:8080';
@@ -78,9 +72,7 @@ export function parseSeedArgs(argv: readonly string[], defaultSeedDir: string): 
     throw new UsageError(`--project "${projectId}" is not a Firebase project id (6-30 lower-case letters, digits, hyphens)`);
   }
   if (!yes) {
-    throw new UsageError(
-      `refusing to write to the real project "${projectId}" without --yes-really (use a demo-* project id for the emulator)`,
-    );
+    throw new UsageError(`refusing to write to the real project "${projectId}" without --yes-really (use a demo-* project id for the emulator)`);
   }
   return { target: 'production', projectId, dryRun, prune, seedDir };
 }

@@ -68,7 +68,12 @@ async function main() {
   require('./lib/register-ts');
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf('--only');
-  const wanted = onlyIdx >= 0 ? String(args[onlyIdx + 1] || '').split(',').filter(Boolean) : ['auth', 'functions', 'firestore'];
+  const wanted =
+    onlyIdx >= 0
+      ? String(args[onlyIdx + 1] || '')
+          .split(',')
+          .filter(Boolean)
+      : ['auth', 'functions', 'firestore'];
   const seed = !args.includes('--no-seed');
 
   const found = emu.locate();
@@ -89,7 +94,9 @@ async function main() {
   for (const e of only) {
     const p = ports[e];
     if (p && !(await portFree(p.host, p.port))) {
-      log(`port ${p.port} (${e}, firebase.json) is taken by another process; stop it or change emulators.${e}.port in firebase.json and in the app's emulator settings.`);
+      log(
+        `port ${p.port} (${e}, firebase.json) is taken by another process; stop it or change emulators.${e}.port in firebase.json and in the app's emulator settings.`,
+      );
       process.exit(1);
     }
   }

@@ -111,7 +111,8 @@ async function lintTier() {
     }
   }
   const eslintOk = eslintStatus === 0 && report !== null && errors === 0;
-  const eslintText = report === null ? `eslint exited ${eslintStatus} without a report` : `eslint ${errors} errors, ${warnings} warnings in ${report.length} files`;
+  const eslintText =
+    report === null ? `eslint exited ${eslintStatus} without a report` : `eslint ${errors} errors, ${warnings} warnings in ${report.length} files`;
 
   const unformatted = [];
   const prettierStatus = await new Promise((resolve) => {
@@ -184,7 +185,15 @@ function countsOf(json, status) {
 }
 
 function jestArgs(files, outFile, { inBand = false } = {}) {
-  return [bin('jest/bin/jest.js'), '--ci', ...(inBand ? ['--runInBand', '--testTimeout=120000'] : ['--maxWorkers=2']), '--json', `--outputFile=${outFile}`, '--runTestsByPath', ...files];
+  return [
+    bin('jest/bin/jest.js'),
+    '--ci',
+    ...(inBand ? ['--runInBand', '--testTimeout=120000'] : ['--maxWorkers=2']),
+    '--json',
+    `--outputFile=${outFile}`,
+    '--runTestsByPath',
+    ...files,
+  ];
 }
 
 /**
@@ -289,7 +298,10 @@ function schemasFresh() {
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   if (r.status === 0) return { ok: true, line: `schemas: fresh (${(r.stdout.match(/(\d+) files/) ?? [])[1] ?? '?'} files)` };
-  const stale = (r.stdout ?? '').split('\n').filter((l) => /^\s+\S+\.json: /.test(l)).map((l) => l.trim());
+  const stale = (r.stdout ?? '')
+    .split('\n')
+    .filter((l) => /^\s+\S+\.json: /.test(l))
+    .map((l) => l.trim());
   return {
     ok: false,
     line: stale.length > 0 ? `schemas: STALE: ${stale.join('; ')}; run \`npm run schemas\` and commit schemas/` : 'schemas: FAILED (see the output above)',
@@ -344,7 +356,12 @@ async function main() {
   if (tiers.emulator.length > 0) {
     if (found.running || found.firestore) {
       try {
-        failed = !(await emulatorTier(tiers.emulator.map((s) => s.file), summary, found)) || failed;
+        failed =
+          !(await emulatorTier(
+            tiers.emulator.map((s) => s.file),
+            summary,
+            found,
+          )) || failed;
       } catch (e) {
         console.log(`\n=== emulator tier could not start: ${e.message}`);
         summary.push(`emulator: FAILED to start (${e.message.split('\n')[0]})`);
@@ -352,7 +369,12 @@ async function main() {
         failed = true;
       }
     } else {
-      reportSkipped('emulator', tiers.emulator.flatMap((s) => s.names.map((n) => `"${n.name}" (${s.file})`)), found.problems, summary);
+      reportSkipped(
+        'emulator',
+        tiers.emulator.flatMap((s) => s.names.map((n) => `"${n.name}" (${s.file})`)),
+        found.problems,
+        summary,
+      );
       console.log('  to run them:');
       for (const h of found.howToFix) console.log(`    - ${h}`);
       if (IN_CI || emulatorsOnly) {

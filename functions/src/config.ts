@@ -115,8 +115,7 @@ export function runtimeConfig(): RuntimeConfig {
     recomputeBatchSize: intOr(RECOMPUTE_BATCH_SIZE, CONFIG_DEFAULTS.recomputeBatchSize),
     maxSegmentsPerUser: intOr(MAX_SEGMENTS_PER_USER, CONFIG_DEFAULTS.maxSegmentsPerUser),
     importsPerDay: intOr(IMPORTS_PER_DAY, CONFIG_DEFAULTS.importsPerDay),
-    enforceAppCheck:
-      process.env[ENFORCE_APP_CHECK.name] === undefined ? CONFIG_DEFAULTS.enforceAppCheck : ENFORCE_APP_CHECK.value(),
+    enforceAppCheck: process.env[ENFORCE_APP_CHECK.name] === undefined ? CONFIG_DEFAULTS.enforceAppCheck : ENFORCE_APP_CHECK.value(),
   };
 }
 

@@ -145,9 +145,8 @@ export function logEventsTo(to: LogSink) {
     /** A create beyond the per-user segment cap, not counted (config.ts MAX_SEGMENTS_PER_USER). */
     segmentRefused: (f: { uid: string; eventId: string; segmentId: string; maxSegments: number }) => emit(to, 'WARNING', 'segment.refused', f),
     /** The status was recomputed (`changed`: a stored document was rewritten); `userGone` when the user was deleted. */
-    recomputeDone: (
-      f: Ids & { uid: string; changed: boolean; asOf?: string; segments?: number; rules?: number; userGone?: boolean },
-    ) => emit(to, 'INFO', 'recompute.done', f),
+    recomputeDone: (f: Ids & { uid: string; changed: boolean; asOf?: string; segments?: number; rules?: number; userGone?: boolean }) =>
+      emit(to, 'INFO', 'recompute.done', f),
     /** A timeline that could not be decoded; it is rebuilt from the segments. */
     timelineCorrupt: (f: { uid: string; error: unknown }) => emit(to, 'ERROR', 'timeline.corrupt', { uid: f.uid, reason: errorReason(f.error) }),
     /** A timeline rebuilt from the segments (`merged`: records merged into existing shards). */
@@ -157,8 +156,7 @@ export function logEventsTo(to: LogSink) {
 
     // Profile (services/profile.ts)
     /** A profile write that needs no work, and why. */
-    profileEventSkipped: (f: { uid: string; eventId: string; reason: ProfileSkippedReason }) =>
-      emit(to, PROFILE_SKIPPED[f.reason], 'profile.event.skipped', f),
+    profileEventSkipped: (f: { uid: string; eventId: string; reason: ProfileSkippedReason }) => emit(to, PROFILE_SKIPPED[f.reason], 'profile.event.skipped', f),
     /** A profile write that changes what is counted: the names of the changed fields, never their values. */
     profileChanged: (f: { uid: string; eventId: string; cause: 'created' | 'edited'; fields: readonly string[] }) =>
       emit(to, 'INFO', 'profile.changed', { ...f, fields: f.fields.join(',') }),

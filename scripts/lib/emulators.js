@@ -74,8 +74,12 @@ function javaCandidates() {
   const systemDirs = [
     ...listDir('/usr/lib/jvm').map((d) => path.join(d, 'bin', 'java')),
     ...listDir('/Library/Java/JavaVirtualMachines').map((d) => path.join(d, 'Contents', 'Home', 'bin', 'java')),
-    ...listDir('/opt/homebrew/opt').filter((d) => /openjdk/.test(d)).map((d) => path.join(d, 'bin', 'java')),
-    ...listDir('/usr/local/opt').filter((d) => /openjdk/.test(d)).map((d) => path.join(d, 'bin', 'java')),
+    ...listDir('/opt/homebrew/opt')
+      .filter((d) => /openjdk/.test(d))
+      .map((d) => path.join(d, 'bin', 'java')),
+    ...listDir('/usr/local/opt')
+      .filter((d) => /openjdk/.test(d))
+      .map((d) => path.join(d, 'bin', 'java')),
   ];
   for (const bin of systemDirs) add(bin, 'system JVM folder');
   return out;
@@ -140,17 +144,23 @@ function locate() {
   let firestore = null;
   if (!jar) {
     problems.push(`no Firestore emulator found (neither ${CACHE_DIR}/cloud-firestore-emulator-*.jar nor a Cloud SDK's platform/cloud-firestore-emulator)`);
-    howToFix.push('install it: `sudo apt-get install google-cloud-cli-firestore-emulator` (Debian/Ubuntu), `gcloud components install cloud-firestore-emulator`, or with network access `npx firebase setup:emulators:firestore`');
+    howToFix.push(
+      'install it: `sudo apt-get install google-cloud-cli-firestore-emulator` (Debian/Ubuntu), `gcloud components install cloud-firestore-emulator`, or with network access `npx firebase setup:emulators:firestore`',
+    );
   } else {
     const java = findJava(jar.minJava, candidates);
     if (java) firestore = { jar: jar.jar, source: jar.source, java };
     else {
       problems.push(`the Firestore emulator (${jar.source}) needs Java ${jar.minJava}+, found ${candidates.map((c) => c.version).join(', ') || 'none'}`);
-      howToFix.push(`install Java ${MIN_JAVA_FIREBASE_TOOLS}: \`sudo apt-get install openjdk-${MIN_JAVA_FIREBASE_TOOLS}-jre-headless\` or \`brew install openjdk@${MIN_JAVA_FIREBASE_TOOLS}\``);
+      howToFix.push(
+        `install Java ${MIN_JAVA_FIREBASE_TOOLS}: \`sudo apt-get install openjdk-${MIN_JAVA_FIREBASE_TOOLS}-jre-headless\` or \`brew install openjdk@${MIN_JAVA_FIREBASE_TOOLS}\``,
+      );
     }
   }
   if (!java21) {
-    problems.push(`no Java ${MIN_JAVA_FIREBASE_TOOLS}+ (firebase-tools needs it for emulators:exec; found ${candidates.map((c) => `${c.version} (${c.where})`).join(', ') || 'none'})`);
+    problems.push(
+      `no Java ${MIN_JAVA_FIREBASE_TOOLS}+ (firebase-tools needs it for emulators:exec; found ${candidates.map((c) => `${c.version} (${c.where})`).join(', ') || 'none'})`,
+    );
     howToFix.push(`install Java ${MIN_JAVA_FIREBASE_TOOLS}+ (on PATH, in JAVA_HOME or /usr/lib/jvm)`);
   }
   return { running, firestore, java21, problems, howToFix };
@@ -160,9 +170,14 @@ function locate() {
 function describe(found) {
   const lines = [];
   if (found.running) lines.push(`Firestore emulator: already running at ${found.running} (FIRESTORE_EMULATOR_HOST), used as it is`);
-  else if (found.firestore) lines.push(`Firestore emulator: ${found.firestore.jar} (${found.firestore.source}) on Java ${found.firestore.java.version} (${found.firestore.java.bin})`);
+  else if (found.firestore)
+    lines.push(`Firestore emulator: ${found.firestore.jar} (${found.firestore.source}) on Java ${found.firestore.java.version} (${found.firestore.java.bin})`);
   else lines.push('Firestore emulator: none found');
-  lines.push(found.java21 ? `Java for firebase-tools: ${found.java21.version} at ${found.java21.bin} (${found.java21.where})` : `Java for firebase-tools: none of ${MIN_JAVA_FIREBASE_TOOLS}+ found`);
+  lines.push(
+    found.java21
+      ? `Java for firebase-tools: ${found.java21.version} at ${found.java21.bin} (${found.java21.where})`
+      : `Java for firebase-tools: none of ${MIN_JAVA_FIREBASE_TOOLS}+ found`,
+  );
   return lines;
 }
 
@@ -301,9 +316,7 @@ function firestoreLauncherJar(firestore) {
   const launcher = path.join(OWN_CACHE, 'cloud-firestore-emulator-launcher.jar');
   // Manifest lines are at most 72 bytes; longer values continue on lines starting with one space.
   const wrap = (line) => line.match(/.{1,70}/g).join('\r\n ');
-  const manifest = ['Manifest-Version: 1.0', `Main-Class: ${FIRESTORE_MAIN_CLASS}`, `Class-Path: ${pathToFileURL(firestore.jar).href}`]
-    .map(wrap)
-    .join('\r\n');
+  const manifest = ['Manifest-Version: 1.0', `Main-Class: ${FIRESTORE_MAIN_CLASS}`, `Class-Path: ${pathToFileURL(firestore.jar).href}`].map(wrap).join('\r\n');
   fs.writeFileSync(launcher, storedZip({ 'META-INF/MANIFEST.MF': `${manifest}\r\n\r\n` }));
   return launcher;
 }

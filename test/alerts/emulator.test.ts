@@ -40,16 +40,39 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
     const uid = `h5-${crypto.randomUUID()}`;
     await repo.createProfileIfAbsent(uid, profile({ createdAt: created, updatedAt: created }));
     await repo.createSegmentsIfAbsent(uid, [
-      { id: 's1', data: { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2001-04-10', arrivalDate: '2001-04-10', mode: 'flight', source: 'manual', createdAt: created, updatedAt: created } },
+      {
+        id: 's1',
+        data: {
+          departureCountry: 'US',
+          arrivalCountry: 'FR',
+          departureDate: '2001-04-10',
+          arrivalDate: '2001-04-10',
+          mode: 'flight',
+          source: 'manual',
+          createdAt: created,
+          updatedAt: created,
+        },
+      },
     ]);
     await repo.putDevice(uid, 'phone', { fcmToken: `${uid}-ok`, platform: 'ios', appVersion: '1.0', lastSeenAt: created });
     await repo.putDevice(uid, 'old', { fcmToken: `${uid}-gone`, platform: 'ios', appVersion: '0.9', lastSeenAt: created });
     await recomputeUser(repo, uid, { now: new Date('2001-07-01T05:00:00Z') });
     expect((await repo.getProfile(uid))?.nextAlertAt).toEqual(AT_0900);
 
-    const transport = new RecordingTransport().script(`${uid}-gone`, { code: 'messaging/registration-token-not-registered', message: 'Requested entity was not found.' });
+    const transport = new RecordingTransport().script(`${uid}-gone`, {
+      code: 'messaging/registration-token-not-registered',
+      message: 'Requested entity was not found.',
+    });
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: logEventsTo(() => undefined) };
+    const deps: AlertDeps = {
+      repo,
+      transport,
+      queue,
+      rules: seedAlertRules(),
+      recompute: recomputeUser,
+      retry: { sleep: async () => undefined },
+      log: logEventsTo(() => undefined),
+    };
     const runOnce = async () => {
       await scheduleAlertRun(deps, AT_0900, { usersPerTask: 50 });
       for (const { task } of queue.take()) await processAlertBatch(deps, task, AT_0900);
@@ -66,26 +89,70 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
     await repo.deleteUserData(uid);
   });
 
-  const seg = (from: string, to: string, date: string) => ({ departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight' as const, source: 'manual', createdAt: created, updatedAt: created });
+  const seg = (from: string, to: string, date: string) => ({
+    departureCountry: from,
+    arrivalCountry: to,
+    departureDate: date,
+    arrivalDate: date,
+    mode: 'flight' as const,
+    source: 'manual',
+    createdAt: created,
+    updatedAt: created,
+  });
   test.each([
     // Japan's 90 days per stay: in Japan since 15 April, 12 days left on 1 July (threshold 14).
-    { kind: 'per-stay', rule: 'jp-temporary-visitor-90', segments: [seg('FR', 'JP', '2001-04-15')], date: '2001-07-01', alertId: 'jp-temporary-visitor-90_threshold-14_2001-04-15', stayStart: '2001-04-15', periodStart: null },
+    {
+      kind: 'per-stay',
+      rule: 'jp-temporary-visitor-90',
+      segments: [seg('FR', 'JP', '2001-04-15')],
+      date: '2001-07-01',
+      alertId: 'jp-temporary-visitor-90_threshold-14_2001-04-15',
+      stayStart: '2001-04-15',
+      periodStart: null,
+    },
     // The UK's 183 midnights from 6 April: 163 by 15 September, 20 to go (threshold 30).
-    { kind: 'tax-year-presence', rule: 'uk-srt-183', segments: [seg('FR', 'GB', '2001-04-06')], date: '2001-09-15', alertId: 'uk-srt-183_threshold-30_2001-04-06', stayStart: null, periodStart: '2001-04-06' },
+    {
+      kind: 'tax-year-presence',
+      rule: 'uk-srt-183',
+      segments: [seg('FR', 'GB', '2001-04-06')],
+      date: '2001-09-15',
+      alertId: 'uk-srt-183_threshold-30_2001-04-06',
+      stayStart: null,
+      periodStart: '2001-04-06',
+    },
     // The US substantial presence test: 191 days by 10 July, met on 2 July.
-    { kind: 'weighted-lookback', rule: 'us-substantial-presence', segments: [seg('NZ', 'US', '2001-01-01')], date: '2001-07-10', alertId: 'us-substantial-presence_reached_2001-01-01', stayStart: null, periodStart: '2001-01-01' },
-  ])('$kind: the tracked rule\'s alert is sent once and recorded by its $kind key', async ({ rule, segments, date, alertId, stayStart, periodStart }) => {
+    {
+      kind: 'weighted-lookback',
+      rule: 'us-substantial-presence',
+      segments: [seg('NZ', 'US', '2001-01-01')],
+      date: '2001-07-10',
+      alertId: 'us-substantial-presence_reached_2001-01-01',
+      stayStart: null,
+      periodStart: '2001-01-01',
+    },
+  ])("$kind: the tracked rule's alert is sent once and recorded by its $kind key", async ({ rule, segments, date, alertId, stayStart, periodStart }) => {
     const uid = `h5-${crypto.randomUUID()}`;
     const at = new Date(`${date}T07:00:00Z`); // 09:00 in Berlin (CEST)
     await repo.createProfileIfAbsent(uid, profile({ nationalities: ['NZ'], trackedRules: [rule], createdAt: created, updatedAt: created }));
-    await repo.createSegmentsIfAbsent(uid, segments.map((data, i) => ({ id: `s${i}`, data })));
+    await repo.createSegmentsIfAbsent(
+      uid,
+      segments.map((data, i) => ({ id: `s${i}`, data })),
+    );
     await repo.putDevice(uid, 'phone', { fcmToken: `${uid}-ok`, platform: 'ios', appVersion: '1.0', lastSeenAt: created });
     await recomputeUser(repo, uid, { now: new Date(`${date}T05:00:00Z`) });
     expect((await repo.getProfile(uid))?.nextAlertAt).toEqual(at);
 
     const transport = new RecordingTransport();
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: logEventsTo(() => undefined) };
+    const deps: AlertDeps = {
+      repo,
+      transport,
+      queue,
+      rules: seedAlertRules(),
+      recompute: recomputeUser,
+      retry: { sleep: async () => undefined },
+      log: logEventsTo(() => undefined),
+    };
     for (let round = 0; round < 2; round++) {
       await scheduleAlertRun(deps, at, { usersPerTask: 50 });
       for (const { task } of queue.take()) await processAlertBatch(deps, task, at);

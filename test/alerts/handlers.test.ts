@@ -34,7 +34,16 @@ beforeEach(async () => {
   // Retries between sends wait through the wiring's sleep: none here.
   setWiring({ repo, transport, queue, clock: () => AT_0900_BERLIN, sleep: async () => undefined });
   await repo.createProfileIfAbsent('u1', profile({ createdAt: created, updatedAt: created }));
-  await repo.putSegment('u1', 's1', { departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-04-10', arrivalDate: '2026-04-10', mode: 'flight', source: 'manual', createdAt: created, updatedAt: created });
+  await repo.putSegment('u1', 's1', {
+    departureCountry: 'US',
+    arrivalCountry: 'FR',
+    departureDate: '2026-04-10',
+    arrivalDate: '2026-04-10',
+    mode: 'flight',
+    source: 'manual',
+    createdAt: created,
+    updatedAt: created,
+  });
   await repo.putDevice('u1', 'iphone', { fcmToken: 'tok-iphone', platform: 'ios', appVersion: '1.0', lastSeenAt: created });
   await recomputeUser(repo, 'u1', { now: new Date('2026-07-01T05:00:00Z') });
 });
@@ -82,8 +91,25 @@ describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
     // A New Zealander in Japan since 15 April (12 days left of 90 on 1 July), in the US from 1 January to 15 April
     // (105 days), with a planned year in the UK from 1 August.
     const seg2 = (id: string, from: string, to: string, date: string) =>
-      repo.putSegment('u2', id, { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: created, updatedAt: created });
-    await repo.createProfileIfAbsent('u2', profile({ nationalities: ['NZ'], trackedRules: ['jp-temporary-visitor-90', 'uk-srt-183', 'us-substantial-presence'], createdAt: created, updatedAt: created }));
+      repo.putSegment('u2', id, {
+        departureCountry: from,
+        arrivalCountry: to,
+        departureDate: date,
+        arrivalDate: date,
+        mode: 'flight',
+        source: 'manual',
+        createdAt: created,
+        updatedAt: created,
+      });
+    await repo.createProfileIfAbsent(
+      'u2',
+      profile({
+        nationalities: ['NZ'],
+        trackedRules: ['jp-temporary-visitor-90', 'uk-srt-183', 'us-substantial-presence'],
+        createdAt: created,
+        updatedAt: created,
+      }),
+    );
     await seg2('a', 'NZ', 'US', '2026-01-01');
     await seg2('b', 'US', 'JP', '2026-04-15');
     await seg2('c', 'JP', 'GB', '2026-08-01');
@@ -106,7 +132,10 @@ describe('sendAlerts + sendAlertBatch (firebase-functions v2, offline)', () => {
     await sendAlerts.run(event);
     await sendAlerts.run(event);
     expect(queue.tasks).toHaveLength(1);
-    expect(logs.filter((l) => l.message === 'alerts.scheduled').map((l) => [l.enqueued, l.duplicates])).toEqual([[1, 0], [0, 1]]);
+    expect(logs.filter((l) => l.message === 'alerts.scheduled').map((l) => [l.enqueued, l.duplicates])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   test('a malformed task payload is logged with the field named and dropped (no retry storm)', async () => {

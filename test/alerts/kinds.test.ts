@@ -24,7 +24,14 @@ const SRT = 'uk-srt-183';
 const SPT = 'us-substantial-presence';
 
 let n = 0;
-const seg = (from: string, to: string, date: string): IdentifiedSegment => ({ id: `s${++n}`, departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight' });
+const seg = (from: string, to: string, date: string): IdentifiedSegment => ({
+  id: `s${++n}`,
+  departureCountry: from,
+  arrivalCountry: to,
+  departureDate: date,
+  arrivalDate: date,
+  mode: 'flight',
+});
 
 /** The status of one rule for a New Zealander (every rule applies) with these segments, as of `asOf`. */
 function statusOf(ruleId: string, segments: IdentifiedSegment[], asOf: string, nationalities = ['NZ']): VisaStatusDoc {
@@ -219,7 +226,15 @@ describe('the alert run, one traveller tracking a rule of each new kind (MemoryR
     const repo = new MemoryRepository();
     const transport = new RecordingTransport();
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: logEventsTo(() => undefined) };
+    const deps: AlertDeps = {
+      repo,
+      transport,
+      queue,
+      rules: seedAlertRules(),
+      recompute: recomputeUser,
+      retry: { sleep: async () => undefined },
+      log: logEventsTo(() => undefined),
+    };
     // In the US from 1 January to 15 June (166 days), in Japan since (entered 15 June: 17 days by 1 July); never in
     // the UK, with a planned year there from 1 August.
     await repo.createProfileIfAbsent('u1', profile({ nationalities: ['NZ'], trackedRules: [JP, SRT, SPT] }));
@@ -255,6 +270,13 @@ describe('the alert run, one traveller tracking a rule of each new kind (MemoryR
       createdAt: AT_0900,
       sentTo: 1,
     });
-    expect(payloadOf(transport.delivered[0]!)).toMatchObject({ ruleKind: 'tax-year-presence', requiredDays: 183, metOn: '2027-01-30', periodStart: '2026-04-06', periodEnd: '2027-04-05', latestExitDate: null });
+    expect(payloadOf(transport.delivered[0]!)).toMatchObject({
+      ruleKind: 'tax-year-presence',
+      requiredDays: 183,
+      metOn: '2027-01-30',
+      periodStart: '2026-04-06',
+      periodEnd: '2027-04-05',
+      latestExitDate: null,
+    });
   });
 });

@@ -20,7 +20,16 @@ const AT_0900 = new Date('2026-07-01T07:00:00Z');
 const created = new Date('2026-01-01T00:00:00Z');
 
 function seg(from: string, to: string, date: string): SegmentDoc {
-  return { departureCountry: from, arrivalCountry: to, departureDate: date, arrivalDate: date, mode: 'flight', source: 'manual', createdAt: created, updatedAt: created };
+  return {
+    departureCountry: from,
+    arrivalCountry: to,
+    departureDate: date,
+    arrivalDate: date,
+    mode: 'flight',
+    source: 'manual',
+    createdAt: created,
+    updatedAt: created,
+  };
 }
 
 interface Env {
@@ -141,7 +150,14 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     const e = env();
     await addTraveller(e, 'u1');
     // Simulate the crash: the record exists but nextAlertAt was never moved.
-    await e.repo.createAlertIfAbsent('u1', `${RULE}_threshold-7_2026-04-10`, { ruleId: RULE, kind: 'threshold', threshold: 7, stayStart: '2026-04-10', createdAt: AT_0900, sentTo: 2 });
+    await e.repo.createAlertIfAbsent('u1', `${RULE}_threshold-7_2026-04-10`, {
+      ruleId: RULE,
+      kind: 'threshold',
+      threshold: 7,
+      stayStart: '2026-04-10',
+      createdAt: AT_0900,
+      sentTo: 2,
+    });
     const [report] = await runAt(e, AT_0900);
     expect(report?.users).toEqual([expect.objectContaining({ uid: 'u1', outcome: 'nothingNew' })]);
     expect(e.transport.calls).toEqual([]);
@@ -228,7 +244,9 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     expect(report).toEqual(expect.objectContaining({ messages: 3, delivered: 1, staleTokensRemoved: 1, failed: 1 }));
     expect((await e.repo.listDevices('u1')).map((d) => d.id)).toEqual(['dev1', 'dev3']);
     expect(e.logs.filter((l) => l.message === 'alerts.device.removed')).toEqual([expect.objectContaining({ uid: 'u1', deviceId: 'dev2' })]);
-    expect(e.logs.filter((l) => l.message === 'alerts.send.failed')).toEqual([expect.objectContaining({ deviceId: 'dev3', code: 'messaging/third-party-auth-error' })]);
+    expect(e.logs.filter((l) => l.message === 'alerts.send.failed')).toEqual([
+      expect.objectContaining({ deviceId: 'dev3', code: 'messaging/third-party-auth-error' }),
+    ]);
   });
 
   test('no registered device: nothing claimed, looked at again tomorrow', async () => {
@@ -257,7 +275,10 @@ describe('alert run (MemoryRepository, recording transport)', () => {
       return recomputeUser(repo, uid, opts);
     };
     const [report] = await runAt(e, AT_0900);
-    expect(report?.users.map((u) => [u.uid, u.outcome])).toEqual([['bad', 'error'], ['good', 'sent']]);
+    expect(report?.users.map((u) => [u.uid, u.outcome])).toEqual([
+      ['bad', 'error'],
+      ['good', 'sent'],
+    ]);
     expect((await e.repo.getProfile('bad'))?.nextAlertAt).toEqual(new Date(AT_0900.getTime() + ERROR_RETRY_MS));
     expect(e.logs).toContainEqual(expect.objectContaining({ message: 'alerts.user.error', uid: 'bad', reason: 'Error: segments unreadable' }));
   });
@@ -285,7 +306,11 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     e.deps.deadline = new Date(1);
     e.deps.wallClock = () => wall++;
     const report = await processAlertBatch(e.deps, task, AT_0900);
-    expect(report.users.map((u) => [u.uid, u.outcome])).toEqual([['a', 'sent'], ['b', 'notReached'], ['c', 'notReached']]);
+    expect(report.users.map((u) => [u.uid, u.outcome])).toEqual([
+      ['a', 'sent'],
+      ['b', 'notReached'],
+      ['c', 'notReached'],
+    ]);
     expect(e.transport.delivered.map((m) => m.token)).toEqual(['a-tok1']);
     // Only the push FCM accepted is recorded; the others were neither sent nor recorded.
     const alertsOf = (uid: string) => Object.keys(e.repo.snapshot().users[uid]!.alerts);
@@ -303,7 +328,9 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     const e = env(t);
     await addTraveller(e, 'u1', { devices: 1 });
     const [report] = await runAt(e, AT_0900);
-    expect(report?.users).toEqual([{ uid: 'u1', outcome: 'notAccepted', alertIds: [`${RULE}_threshold-7_2026-04-10`], nextAlertAt: new Date(AT_0900.getTime() + ERROR_RETRY_MS) }]);
+    expect(report?.users).toEqual([
+      { uid: 'u1', outcome: 'notAccepted', alertIds: [`${RULE}_threshold-7_2026-04-10`], nextAlertAt: new Date(AT_0900.getTime() + ERROR_RETRY_MS) },
+    ]);
     expect(e.repo.snapshot().users.u1!.alerts).toEqual({});
     // The APNs key is fixed: the retry delivers it and records it once.
     await runAt(e, new Date(AT_0900.getTime() + ERROR_RETRY_MS));
@@ -326,7 +353,12 @@ describe('alert run (MemoryRepository, recording transport)', () => {
     e.deps.maxDevices = 2;
     await addTraveller(e, 'u1', { devices: 0 });
     for (let i = 1; i <= 4; i += 1) {
-      await e.repo.putDevice('u1', `dev${i}`, { fcmToken: `u1-tok${i}`, platform: 'ios', appVersion: '1.0', lastSeenAt: new Date(created.getTime() + i * 60_000) });
+      await e.repo.putDevice('u1', `dev${i}`, {
+        fcmToken: `u1-tok${i}`,
+        platform: 'ios',
+        appVersion: '1.0',
+        lastSeenAt: new Date(created.getTime() + i * 60_000),
+      });
     }
     await e.repo.updateProfile('u1', { nextAlertAt: AT_0900 });
     const [report] = await runAt(e, AT_0900);

@@ -80,10 +80,25 @@ describe('FCM message', () => {
   });
 
   test.each([
-    ['last day', status('2026-07-01', { stay: '2026-04-02', daysRemaining: 0 }), 'Last day in the Schengen area', /Today is your last allowed day .* Latest exit date: Wednesday 1 July 2026\./],
+    [
+      'last day',
+      status('2026-07-01', { stay: '2026-04-02', daysRemaining: 0 }),
+      'Last day in the Schengen area',
+      /Today is your last allowed day .* Latest exit date: Wednesday 1 July 2026\./,
+    ],
     ['one day', status('2026-07-01', { stay: '2026-04-03', daysRemaining: 1 }), '1 day left in the Schengen area', /You have 1 day left/],
-    ['overstay', status('2026-07-01', { stay: '2026-03-01', daysRemaining: 0, overstayDays: 3 }), 'Overstay in the Schengen area', /You are 3 days over .* Leave the Schengen area as soon as you can\./],
-    ['planned', status('2026-07-01', { daysRemaining: 50, firstViolationDate: '2026-09-14' }), 'Planned trip breaks the Schengen short stay (90/180) rule', /exceed 90 days in any 180-day period on Monday 14 September 2026\./],
+    [
+      'overstay',
+      status('2026-07-01', { stay: '2026-03-01', daysRemaining: 0, overstayDays: 3 }),
+      'Overstay in the Schengen area',
+      /You are 3 days over .* Leave the Schengen area as soon as you can\./,
+    ],
+    [
+      'planned',
+      status('2026-07-01', { daysRemaining: 50, firstViolationDate: '2026-09-14' }),
+      'Planned trip breaks the Schengen short stay (90/180) rule',
+      /exceed 90 days in any 180-day period on Monday 14 September 2026\./,
+    ],
   ])('text: %s', (_n, s, title, body) => {
     const t = alertText(candidate(s), SCHENGEN);
     expect(t.title).toBe(title);

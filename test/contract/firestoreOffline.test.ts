@@ -55,7 +55,10 @@ function recordingDb(existing: Set<string> = new Set()) {
 describe('batch sizes', () => {
   test.each([1, 499, 500, 501, 1234])('createSegmentsIfAbsent of %i segments: transactions of at most 500 creates', async (n) => {
     const { db, commits } = recordingDb(new Set(['users/u/segments/seg-00000']));
-    const created = await new FirestoreRepository(db).createSegmentsIfAbsent('u', Array.from({ length: n }, (_, i) => segment(i)));
+    const created = await new FirestoreRepository(db).createSegmentsIfAbsent(
+      'u',
+      Array.from({ length: n }, (_, i) => segment(i)),
+    );
     expect(created).toBe(n - 1);
     expect(commits.length).toBe(Math.ceil(n / FIRESTORE_BATCH_LIMIT));
     expect(Math.max(...commits)).toBeLessThanOrEqual(FIRESTORE_BATCH_LIMIT);

@@ -17,15 +17,10 @@ import type {
 } from '../../functions/src/model/documents';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import type { Repository, StoredSegment } from '../../functions/src/repository/types';
-import {
-  parseReferenceData,
-  syncReferenceData,
-  type ReferenceDataStore,
-} from '../../functions/src/repository/reference';
+import { parseReferenceData, syncReferenceData, type ReferenceDataStore } from '../../functions/src/repository/reference';
 
 /** Devices are written by the app, not through `Repository`; both implementations offer `putDevice` for tests. */
-export type ContractRepository = Repository &
-  ReferenceDataStore & { putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> };
+export type ContractRepository = Repository & ReferenceDataStore & { putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> };
 
 /** A fresh Date each time: tests may mutate what they get. */
 const t0 = () => new Date('2025-01-15T10:00:00.000Z');
@@ -237,9 +232,16 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       await repo.createSegmentsIfAbsent('u1', [withAll, withUndefined]);
       const [a, b] = await repo.listSegments('u1');
       expect(a).toEqual(withAll);
-      expect(Object.keys(b?.data ?? {}).sort()).toEqual(
-        ['arrivalCountry', 'arrivalDate', 'createdAt', 'departureCountry', 'departureDate', 'mode', 'source', 'updatedAt'],
-      );
+      expect(Object.keys(b?.data ?? {}).sort()).toEqual([
+        'arrivalCountry',
+        'arrivalDate',
+        'createdAt',
+        'departureCountry',
+        'departureDate',
+        'mode',
+        'source',
+        'updatedAt',
+      ]);
     });
 
     test(`more segments than one batch holds are all created`, async () => {
@@ -455,21 +457,28 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
     test('one transaction writes the timeline, statuses, summary, profile schedule, segments and import document together', async () => {
       await repo.createProfileIfAbsent('u1', profile());
       const at = new Date('2026-01-02T03:04:05.678Z');
-      const r = await repo.updateTimeline('u1', (read) => {
-        expect(read.timeline.head).toBeNull();
-        expect(read.profile).toEqual(profile());
-        return {
-          commit: {
-            timeline: new Map<string, TimelineHeadDoc | TimelineShardDoc>([['head', head('h1')], ['s1', { v: 1, records: 'r1' }]]),
-            statuses: [visaStatus('schengen-90-180', 3)],
-            countryDays: countryDays(3),
-            profile: { nextAlertAt: at },
-            createSegments: [segment(7)],
-            importDoc: { id: 'i1', patch: importDoc() },
-          },
-          result: 'done',
-        };
-      }, { withProfile: true });
+      const r = await repo.updateTimeline(
+        'u1',
+        (read) => {
+          expect(read.timeline.head).toBeNull();
+          expect(read.profile).toEqual(profile());
+          return {
+            commit: {
+              timeline: new Map<string, TimelineHeadDoc | TimelineShardDoc>([
+                ['head', head('h1')],
+                ['s1', { v: 1, records: 'r1' }],
+              ]),
+              statuses: [visaStatus('schengen-90-180', 3)],
+              countryDays: countryDays(3),
+              profile: { nextAlertAt: at },
+              createSegments: [segment(7)],
+              importDoc: { id: 'i1', patch: importDoc() },
+            },
+            result: 'done',
+          };
+        },
+        { withProfile: true },
+      );
       expect(r).toBe('done');
       const t = await repo.readTimeline('u1');
       expect(t.head).toEqual(head('h1'));
@@ -485,7 +494,10 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
     });
 
     test('deleteStatuses deletes those status documents in the commit; an absent one is no error', async () => {
-      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h1')]]), statuses: [visaStatus('a-rule', 1), visaStatus('b-rule', 2)] }, result: null }));
+      await repo.updateTimeline('u1', () => ({
+        commit: { timeline: new Map([['head', head('h1')]]), statuses: [visaStatus('a-rule', 1), visaStatus('b-rule', 2)] },
+        result: null,
+      }));
       await repo.updateTimeline('u1', () => ({
         commit: { timeline: new Map([['head', head('h2')]]), statuses: [visaStatus('c-rule', 3)], deleteStatuses: ['a-rule', 'never-written'] },
         result: null,
@@ -504,11 +516,16 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
 
     test('creating a segment that exists fails the whole commit with SegmentExistsError; readSegments shows it', async () => {
       await repo.createSegmentsIfAbsent('u1', [segment(1)]);
-      const attempt = repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h')]]), createSegments: [segment(2), segment(1)] }, result: null }));
+      const attempt = repo.updateTimeline('u1', () => ({
+        commit: { timeline: new Map([['head', head('h')]]), createSegments: [segment(2), segment(1)] },
+        result: null,
+      }));
       await expect(attempt).rejects.toMatchObject({ name: 'SegmentExistsError' });
       expect(await repo.listSegments('u1')).toEqual([segment(1)]);
       expect((await repo.readTimeline('u1')).head).toBeNull();
-      const seen = await repo.updateTimeline('u1', (read) => ({ commit: null, result: [...(read.segments?.keys() ?? [])] }), { readSegments: [segment(1).id, segment(2).id] });
+      const seen = await repo.updateTimeline('u1', (read) => ({ commit: null, result: [...(read.segments?.keys() ?? [])] }), {
+        readSegments: [segment(1).id, segment(2).id],
+      });
       expect(seen).toEqual([segment(1).id]);
     });
 
@@ -517,10 +534,14 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       const [due] = await repo.listDueTimelines(new Date('2026-01-02T00:00:00Z'), 10);
       expect(due).toMatchObject({ uid: 'u1', head: head('h1', new Date('2026-01-01T00:00:00Z')) });
       // Unchanged: the commit goes through, reading no timeline document.
-      await repo.updateTimeline('u1', (read) => {
-        expect(read.timeline.head).toEqual(due!.head);
-        return { commit: { timeline: new Map([['head', head('h2')]]) }, result: null };
-      }, { knownHead: { doc: due!.head, version: due!.version } });
+      await repo.updateTimeline(
+        'u1',
+        (read) => {
+          expect(read.timeline.head).toEqual(due!.head);
+          return { commit: { timeline: new Map([['head', head('h2')]]) }, result: null };
+        },
+        { knownHead: { doc: due!.head, version: due!.version } },
+      );
       expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
       // Changed since: refused, nothing written.
       await expect(
@@ -545,8 +566,21 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
 
     test('listDueTimelines: heads due by nextRecomputeAt then uid, paged with a cursor; shards and heads not due are not returned', async () => {
       const at = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
-      for (const [uid, h] of [['c', 1], ['a', 2], ['b', 1], ['d', 30]] as const) {
-        await repo.updateTimeline(uid, () => ({ commit: { timeline: new Map<string, TimelineHeadDoc | TimelineShardDoc>([['head', head(uid, at(h))], ['s1', { v: 1, records: '' }]]) }, result: null }));
+      for (const [uid, h] of [
+        ['c', 1],
+        ['a', 2],
+        ['b', 1],
+        ['d', 30],
+      ] as const) {
+        await repo.updateTimeline(uid, () => ({
+          commit: {
+            timeline: new Map<string, TimelineHeadDoc | TimelineShardDoc>([
+              ['head', head(uid, at(h))],
+              ['s1', { v: 1, records: '' }],
+            ]),
+          },
+          result: null,
+        }));
       }
       await repo.updateTimeline('e', () => ({ commit: { timeline: new Map([['head', head('e', null)]]) }, result: null }));
       const due = at(3);
@@ -569,7 +603,11 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
     });
 
     test('listDevices with a limit returns the most recently seen devices first', async () => {
-      for (const [id, min] of [['a', 1], ['b', 3], ['c', 2]] as const) {
+      for (const [id, min] of [
+        ['a', 1],
+        ['b', 3],
+        ['c', 2],
+      ] as const) {
         await putDevice(repo, 'u1', id, { ...device(`t${id}`), lastSeenAt: new Date(t0().getTime() + min * 60_000) });
       }
       expect((await repo.listDevices('u1', 2)).map((d) => d.id)).toEqual(['b', 'c']);

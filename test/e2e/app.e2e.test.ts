@@ -167,7 +167,10 @@ describeE2E('the app against Auth, Functions and Firestore', () => {
     await waitFor(statusRef, (d) => d?.applies === true, 'applies true again');
 
     // 5. planTrip, in the configured region: 80 more days from tomorrow would exceed 90 in 180 days.
-    const plan = httpsCallable<unknown, { results: Array<{ ruleId: string; applies: boolean; complies: boolean; firstViolationDate: string | null }> }>(functions, 'planTrip');
+    const plan = httpsCallable<unknown, { results: Array<{ ruleId: string; applies: boolean; complies: boolean; firstViolationDate: string | null }> }>(
+      functions,
+      'planTrip',
+    );
     const ok = await plan({ trips: [{ country: 'IT', entryDate: daysFromToday(1), exitDate: daysFromToday(20) }] });
     expect(ok.data.results.find((r) => r.ruleId === RULE)).toMatchObject({ applies: true, complies: true, firstViolationDate: null });
     const tooLong = await plan({ trips: [{ country: 'IT', entryDate: daysFromToday(1), exitDate: daysFromToday(80) }] });

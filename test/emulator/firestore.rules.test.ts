@@ -9,13 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  assertFails,
-  assertSucceeds,
-  initializeTestEnvironment,
-  type RulesTestContext,
-  type RulesTestEnvironment,
-} from '@firebase/rules-unit-testing';
+import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestContext, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
 import {
   Timestamp,
   collection,
@@ -77,8 +71,7 @@ const profileDoc = (): DocumentData => ({
 });
 
 /** The profile the app creates (accessMatrix.ts): serverTimestamp() for SERVER_TIME, `past` for DEVICE_TIME. */
-const appProfile = (patch: Record<string, unknown>): DocumentData =>
-  profileCreateData(patch, (t) => (t === SERVER_TIME ? serverTimestamp() : past));
+const appProfile = (patch: Record<string, unknown>): DocumentData => profileCreateData(patch, (t) => (t === SERVER_TIME ? serverTimestamp() : past));
 
 const segmentDoc = (): DocumentData => ({
   departureCountry: 'US',
@@ -235,9 +228,7 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
 
   /** The fields of an update: placeholders resolved, `undefined` (remove the field) as deleteField(). */
   const updateFields = (patch: Record<string, unknown>): DocumentData =>
-    Object.fromEntries(
-      Object.entries(patch).map(([k, v]) => [k, v === undefined ? deleteField() : v === SERVER_TIME || v === DEVICE_TIME ? resolve(v) : v]),
-    );
+    Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v === undefined ? deleteField() : v === SERVER_TIME || v === DEVICE_TIME ? resolve(v) : v]));
 
   describe('segment field validation (owner create)', () => {
     test.each(SEGMENT_CREATE_CASES)('$name -> $ok', async ({ patch, ok }) => {
@@ -250,10 +241,7 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
   describe('segment updates', () => {
     test.each(SEGMENT_UPDATE_CASES)('$name -> $ok', async ({ stored, patch, ok }) => {
       await seed(`users/${OWNER}/segments/s1`, withPatch(storedSegment(), stored, resolve));
-      const write = updateDoc(
-        doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/s1`),
-        updateFields({ updatedAt: SERVER_TIME, ...patch }),
-      );
+      const write = updateDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/s1`), updateFields({ updatedAt: SERVER_TIME, ...patch }));
       if (ok) await assertSucceeds(write);
       else await assertFails(write);
     });

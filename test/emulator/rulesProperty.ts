@@ -17,17 +17,7 @@
  */
 import type { RulesTestEnvironment } from '@firebase/rules-unit-testing';
 import fc from 'fast-check';
-import {
-  Timestamp,
-  deleteDoc,
-  deleteField,
-  doc,
-  serverTimestamp,
-  setDoc,
-  updateDoc,
-  type DocumentData,
-  type Firestore,
-} from 'firebase/firestore';
+import { Timestamp, deleteDoc, deleteField, doc, serverTimestamp, setDoc, updateDoc, type DocumentData, type Firestore } from 'firebase/firestore';
 import { DeviceDocSchema, SegmentDocSchema, UserProfileSchema } from '../../functions/src/model/documents';
 import { DEVICE_TIME, EMAIL, OWNER, SERVER_TIME } from '../rules/accessMatrix';
 import {

@@ -5,23 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  assertFails,
-  assertSucceeds,
-  initializeTestEnvironment,
-  type RulesTestContext,
-  type RulesTestEnvironment,
-} from '@firebase/rules-unit-testing';
-import {
-  deleteObject,
-  getBytes,
-  getMetadata,
-  listAll,
-  ref,
-  updateMetadata,
-  uploadBytes,
-  type FirebaseStorage,
-} from 'firebase/storage';
+import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestContext, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { deleteObject, getBytes, getMetadata, listAll, ref, updateMetadata, uploadBytes, type FirebaseStorage } from 'firebase/storage';
 import { describeWithStorageEmulator } from '../helpers/emulator';
 import { OTHER, OWNER, STORAGE_ROWS, UPLOAD_CASES, type Op, type Principal } from '../rules/accessMatrix';
 
@@ -46,8 +31,7 @@ describeWithStorageEmulator('storage.rules on the emulator', () => {
   });
 
   const storage = (ctx: RulesTestContext) => ctx.storage() as unknown as FirebaseStorage;
-  const contextOf = (who: Principal) =>
-    who === 'unauthenticated' ? env.unauthenticatedContext() : env.authenticatedContext(who === 'owner' ? OWNER : OTHER);
+  const contextOf = (who: Principal) => (who === 'unauthenticated' ? env.unauthenticatedContext() : env.authenticatedContext(who === 'owner' ? OWNER : OTHER));
 
   async function seed(objectPath: string): Promise<void> {
     await env.withSecurityRulesDisabled(async (ctx) => {

@@ -102,12 +102,12 @@ const travelDay = fc.integer({ min: dayOf(MIN_TRAVEL_DATE), max: dayOf(MAX_TRAVE
 const travelDate = travelDay.map(isoOf);
 /** Strings that look like dates and mostly are not travel dates: impossible days, years outside the range, formats. */
 const badDate = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
-    ([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`,
-  ),
-  fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 28, max: 31 })).map(
-    ([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`,
-  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+    .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+  fc
+    .tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 28, max: 31 }))
+    .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
   fc.constantFrom('2025-02-29', '1900-02-29', '1899-12-31', '2200-01-01', '0219-05-01', '2025-4-10', '2025-04-10T10:00', '20250410', ''),
 );
 const time = fc.stringMatching(/^([01]\d|2[0-3]):[0-5]\d$/);
@@ -161,10 +161,7 @@ const badRuleId = fc.oneof(
  */
 const TRACKED_RULES: Field = {
   tags: ['list'],
-  valid: fc.oneof(
-    fc.uniqueArray(ruleId, { maxLength: 3 }),
-    fc.uniqueArray(ruleId, { minLength: MAX_TRACKED_RULES - 1, maxLength: MAX_TRACKED_RULES }),
-  ),
+  valid: fc.oneof(fc.uniqueArray(ruleId, { maxLength: 3 }), fc.uniqueArray(ruleId, { minLength: MAX_TRACKED_RULES - 1, maxLength: MAX_TRACKED_RULES })),
   bad: fc.oneof(
     fc.uniqueArray(ruleId, { minLength: MAX_TRACKED_RULES + 1, maxLength: MAX_TRACKED_RULES + 2 }),
     fc.tuple(fc.uniqueArray(ruleId, { minLength: 1, maxLength: MAX_TRACKED_RULES - 1 }), fc.nat()).map(([ids, i]) => [...ids, ids[i % ids.length]!]),
@@ -342,7 +339,14 @@ export function validDoc(shape: Shape): fc.Arbitrary<Doc> {
  * may legitimately carry (nextAlertAt, nextRecomputeAt: backend-only) are left out: the schema accepts them, the
  * rules refuse them from a client, and the tables check that.
  */
-const KNOWN_KEYS = new Set([...Object.keys(UserProfileSchema.shape), ...Object.keys(SEGMENT_CREATE), ...Object.keys(DEVICE_CREATE), ...Object.keys(NOTIFICATIONS), 'start', 'end']);
+const KNOWN_KEYS = new Set([
+  ...Object.keys(UserProfileSchema.shape),
+  ...Object.keys(SEGMENT_CREATE),
+  ...Object.keys(DEVICE_CREATE),
+  ...Object.keys(NOTIFICATIONS),
+  'start',
+  'end',
+]);
 const extraKey = fc
   .oneof(fc.constantFrom('admin', 'role', 'country', 'deleted', 'uid', 'sound'), fc.stringMatching(/^[a-z][A-Za-z]{0,8}$/))
   .filter((k) => !KNOWN_KEYS.has(k) && k !== '__proto__');
@@ -355,7 +359,9 @@ function changes(shape: Shape, base: Doc, prefix: string): fc.Arbitrary<Sample>[
   const out: fc.Arbitrary<Sample>[] = [];
   for (const [k, f] of Object.entries(shape)) {
     const name = `${prefix}${k}`;
-    const set = (what: string) => (v: unknown): Sample => ({ what: `${name}: ${what}`, doc: { ...base, [k]: v } });
+    const set =
+      (what: string) =>
+      (v: unknown): Sample => ({ what: `${name}: ${what}`, doc: { ...base, [k]: v } });
     out.push(f.valid.map(set('another valid value')));
     if (f.bad) out.push(f.bad.map(set('refused value of the right type')));
     out.push(wrongType(f.tags).map(set('wrong type')));

@@ -378,20 +378,12 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     return true;
   }
 
-  async listUsersDueForAlert(
-    due: Date,
-    limit: number,
-    after?: { nextAlertAt: Date; uid: string },
-  ): Promise<{ uid: string; profile: UserProfile }[]> {
+  async listUsersDueForAlert(due: Date, limit: number, after?: { nextAlertAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]> {
     return this.usersDue('nextAlertAt', due, limit, after && { at: after.nextAlertAt, uid: after.uid });
   }
 
   /** Same query shape as listUsersDueForAlert, on `nextRecomputeAt` (added for the scheduled recompute, issue 4). */
-  async listUsersDueForRecompute(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; profile: UserProfile }[]> {
+  async listUsersDueForRecompute(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]> {
     return this.usersDue('nextRecomputeAt', due, limit, after && { at: after.nextRecomputeAt, uid: after.uid });
   }
 
@@ -467,11 +459,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     return docs;
   }
 
-  async updateTimeline<T>(
-    uid: string,
-    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
-    opts: TimelineTxOptions = {},
-  ): Promise<T> {
+  async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
     assertDocId(uid, 'uid');
     // Everything below runs without an await, hence atomically (see the file docstring).
     const u = this.users.get(uid);
@@ -583,11 +571,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     return out;
   }
 
-  async writeReference(
-    collection: ReferenceCollection,
-    upserts: ReadonlyMap<string, ReferenceDocument>,
-    deletes: readonly string[],
-  ): Promise<void> {
+  async writeReference(collection: ReferenceCollection, upserts: ReadonlyMap<string, ReferenceDocument>, deletes: readonly string[]): Promise<void> {
     for (const id of upserts.keys()) assertDocId(id, `${collection} id`);
     const m = this.reference[collection];
     for (const [id, doc] of upserts) m.set(id, clone(doc));

@@ -41,7 +41,12 @@ async function givenFullAccount(): Promise<void> {
 }
 
 function segmentEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, time: Date) {
-  return { id: `evt-${id}-${time.getTime()}`, time: time.toISOString(), params: { uid: UID, segmentId: id }, data: change(before, after, `users/${UID}/segments/${id}`) };
+  return {
+    id: `evt-${id}-${time.getTime()}`,
+    time: time.toISOString(),
+    params: { uid: UID, segmentId: id },
+    data: change(before, after, `users/${UID}/segments/${id}`),
+  };
 }
 
 describe('the Auth user-deletion trigger (account deleted in the Firebase console)', () => {
@@ -64,7 +69,12 @@ describe('the Auth user-deletion trigger (account deleted in the Firebase consol
     if (first === 'trigger') await authTrigger(authDeleted());
     else {
       const call = fft.wrap(deleteAccount) as unknown as (r: CallableRequest) => Promise<unknown>;
-      await call({ data: {}, rawRequest: {}, acceptsStreaming: false, auth: { uid: UID, token: { uid: UID, auth_time: Math.floor(NOW.getTime() / 1000) } } } as unknown as CallableRequest);
+      await call({
+        data: {},
+        rawRequest: {},
+        acceptsStreaming: false,
+        auth: { uid: UID, token: { uid: UID, auth_time: Math.floor(NOW.getTime() / 1000) } },
+      } as unknown as CallableRequest);
       expect(env.auth.deleted).toEqual([UID]);
     }
     const snap = env.repo.snapshot();
@@ -128,7 +138,10 @@ describe('writes the app makes after the deletion began', () => {
     env.clock.now = new Date(NOW.getTime() + 5_000);
     expect(await segmentTrigger(segmentEvent('imp-x', null, s, new Date(NOW.getTime() - 60_000)))).toEqual({ action: 'skipped', reason: 'imported-create' });
     // An edit written well before the deletion, delivered late: refused by the marker, nothing to erase.
-    expect(await segmentTrigger(segmentEvent('imp-x', s, { ...s, notes: 'x' }, new Date(NOW.getTime() - 60_000)))).toEqual({ action: 'account-deleted', erased: false });
+    expect(await segmentTrigger(segmentEvent('imp-x', s, { ...s, notes: 'x' }, new Date(NOW.getTime() - 60_000)))).toEqual({
+      action: 'account-deleted',
+      erased: false,
+    });
     expect(env.repo.counts).toMatchObject({ writes: 0, deletes: 0 });
     expect(env.repo.snapshot().users[UID]).toBeUndefined();
   });

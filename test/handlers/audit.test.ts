@@ -61,7 +61,14 @@ beforeEach(() => {
 afterEach(() => tearDownEnv(env));
 
 /** The event of a segment write committed at `version` (microseconds; default: the time `time`). */
-function segmentEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, time: Date = NOW, eventId = `evt-${id}-${crypto.randomUUID()}`, version = micros(time)) {
+function segmentEvent(
+  id: string,
+  before: SegmentDoc | null,
+  after: SegmentDoc | null,
+  time: Date = NOW,
+  eventId = `evt-${id}-${crypto.randomUUID()}`,
+  version = micros(time),
+) {
   return { id: eventId, time: versionTime(version), params: { uid: UID, segmentId: id }, data: change(before, after, `users/${UID}/segments/${id}`, version) };
 }
 
@@ -118,26 +125,29 @@ describe('account deletion: nothing is written under the deleted user afterwards
     { name: 'a user with one segment', segments: 1 },
     { name: 'a user with three segments', segments: 3 },
   ];
-  test.each(inflight)('a recompute in flight when deleteAccount runs writes nothing and resurrects no profile; later events add nothing: $name', async ({ segments }) => {
-    await repo.createProfileIfAbsent(UID, profile());
-    for (let i = 0; i < segments; i++) await repo.putSegment(UID, `s${i}`, seg('US', 'FR', `2026-11-0${i + 1}`));
-    // The deletion completes right before the recompute's transaction.
-    repo.hook = async () => {
-      await deleteAccountData({ repo, storage: env.storage, auth: env.auth }, UID);
-    };
-    repo.resetCounts();
-    const r = await recomputeUser(repo, UID, { now: NOW });
-    // Its write is refused by the deletion marker (checked with the write), so nothing at all is left: the one
-    // write counted is the marker itself.
-    expect(repo.counts.writes).toBe(1);
-    expect(r).toMatchObject({ changed: false, accountDeleted: true });
-    expect(repo.snapshot().users[UID]).toBeUndefined();
-    expect(repo.snapshot().deletedUsers[UID]).toBeDefined();
-    // A further event (redelivered) finds no profile and no segment and writes nothing more.
-    const before = JSON.stringify(repo.snapshot());
-    await segmentTrigger(segmentEvent('s0', seg('US', 'FR', '2026-11-01'), null, new Date(NOW.getTime() + 10_000)));
-    expect(JSON.stringify(repo.snapshot())).toBe(before);
-  });
+  test.each(inflight)(
+    'a recompute in flight when deleteAccount runs writes nothing and resurrects no profile; later events add nothing: $name',
+    async ({ segments }) => {
+      await repo.createProfileIfAbsent(UID, profile());
+      for (let i = 0; i < segments; i++) await repo.putSegment(UID, `s${i}`, seg('US', 'FR', `2026-11-0${i + 1}`));
+      // The deletion completes right before the recompute's transaction.
+      repo.hook = async () => {
+        await deleteAccountData({ repo, storage: env.storage, auth: env.auth }, UID);
+      };
+      repo.resetCounts();
+      const r = await recomputeUser(repo, UID, { now: NOW });
+      // Its write is refused by the deletion marker (checked with the write), so nothing at all is left: the one
+      // write counted is the marker itself.
+      expect(repo.counts.writes).toBe(1);
+      expect(r).toMatchObject({ changed: false, accountDeleted: true });
+      expect(repo.snapshot().users[UID]).toBeUndefined();
+      expect(repo.snapshot().deletedUsers[UID]).toBeDefined();
+      // A further event (redelivered) finds no profile and no segment and writes nothing more.
+      const before = JSON.stringify(repo.snapshot());
+      await segmentTrigger(segmentEvent('s0', seg('US', 'FR', '2026-11-01'), null, new Date(NOW.getTime() + 10_000)));
+      expect(JSON.stringify(repo.snapshot())).toBe(before);
+    },
+  );
 });
 
 describe('a profile edit racing a segment write: the final status equals a fresh evaluation', () => {
@@ -254,8 +264,20 @@ describe('an unexpected error while reading the file (not a bad file)', () => {
     },
   };
   const cases: { name: string; ageMs: number; throws: boolean; status: string; error: RegExp }[] = [
-    { name: 'a young event is retried (throws, stays processing)', ageMs: 5 * 60_000, throws: true, status: 'processing', error: /^retrying after an unexpected error/ },
-    { name: 'an event older than the retry limit ends in failed (no more retries)', ageMs: MAX_RETRY_AGE_MS + 60_000, throws: false, status: 'failed', error: /internal error/ },
+    {
+      name: 'a young event is retried (throws, stays processing)',
+      ageMs: 5 * 60_000,
+      throws: true,
+      status: 'processing',
+      error: /^retrying after an unexpected error/,
+    },
+    {
+      name: 'an event older than the retry limit ends in failed (no more retries)',
+      ageMs: MAX_RETRY_AGE_MS + 60_000,
+      throws: false,
+      status: 'failed',
+      error: /internal error/,
+    },
   ];
   test.each(cases)('$name', async ({ ageMs, throws, status, error }) => {
     await repo.createProfileIfAbsent(UID, profile());

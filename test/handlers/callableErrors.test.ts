@@ -52,10 +52,34 @@ const cases: { name: string; thrown: () => unknown; code: string; message: strin
     details: { issues: [{ path: 'trips[0].country', message: 'x' }] },
     logged: false,
   },
-  { name: 'AccountDeletedError -> not-found', thrown: () => new AccountDeletedError(UID), code: 'not-found', message: 'this account has been deleted', logged: false },
-  { name: 'an HttpsError -> itself', thrown: () => new HttpsError('resource-exhausted', 'too many plans today'), code: 'resource-exhausted', message: 'too many plans today', logged: false },
-  { name: 'a Firestore error -> internal', thrown: () => new Error(SECRET), code: 'internal', message: 'the trip could not be planned; try again later', logged: true },
-  { name: 'a bug (TypeError) -> internal', thrown: () => new TypeError("Cannot read properties of undefined (reading 'segments')"), code: 'internal', message: 'the trip could not be planned; try again later', logged: true },
+  {
+    name: 'AccountDeletedError -> not-found',
+    thrown: () => new AccountDeletedError(UID),
+    code: 'not-found',
+    message: 'this account has been deleted',
+    logged: false,
+  },
+  {
+    name: 'an HttpsError -> itself',
+    thrown: () => new HttpsError('resource-exhausted', 'too many plans today'),
+    code: 'resource-exhausted',
+    message: 'too many plans today',
+    logged: false,
+  },
+  {
+    name: 'a Firestore error -> internal',
+    thrown: () => new Error(SECRET),
+    code: 'internal',
+    message: 'the trip could not be planned; try again later',
+    logged: true,
+  },
+  {
+    name: 'a bug (TypeError) -> internal',
+    thrown: () => new TypeError("Cannot read properties of undefined (reading 'segments')"),
+    code: 'internal',
+    message: 'the trip could not be planned; try again later',
+    logged: true,
+  },
   { name: 'a thrown string -> internal', thrown: () => SECRET, code: 'internal', message: 'the trip could not be planned; try again later', logged: true },
 ];
 

@@ -33,7 +33,11 @@ function callRequest(data: unknown, auth: { uid: string; authTime?: number } | n
     rawRequest: {} as CallableRequest['rawRequest'],
     acceptsStreaming: false,
     auth: auth
-      ? ({ uid: auth.uid, token: { uid: auth.uid, auth_time: auth.authTime ?? Math.floor(NOW.getTime() / 1000) - 60 }, rawToken: 'x' } as unknown as CallableRequest['auth'])
+      ? ({
+          uid: auth.uid,
+          token: { uid: auth.uid, auth_time: auth.authTime ?? Math.floor(NOW.getTime() / 1000) - 60 },
+          rawToken: 'x',
+        } as unknown as CallableRequest['auth'])
       : undefined,
   } as CallableRequest;
 }
@@ -77,7 +81,13 @@ describe('planTrip', () => {
     expect(res.asOf).toBe('2026-11-23');
     const r = res.results.find((x) => x.ruleId === RULE);
     // No presence before: 90 days from 2027-01-10 inclusive ends on 2027-04-09.
-    expect(r).toMatchObject({ applies: true, complies: true, firstViolationDate: null, latestExitDate: '2027-04-09', earliestCompliantEntryDate: '2027-01-10' });
+    expect(r).toMatchObject({
+      applies: true,
+      complies: true,
+      firstViolationDate: null,
+      latestExitDate: '2027-04-09',
+      earliestCompliantEntryDate: '2027-01-10',
+    });
     // Nothing stored.
     expect(env.repo.snapshot()).toEqual(before);
   });
@@ -96,14 +106,30 @@ describe('planTrip', () => {
   test.each([
     ['no trips', { trips: [] }, /trips must contain at least one trip/],
     ['a bad country', { trips: [{ country: 'France', entryDate: '2027-01-01', exitDate: '2027-01-02' }] }, /trips\[0\]\.country must be an ISO 3166-1 alpha-2/],
-    ['an impossible date', { trips: [{ country: 'FR', entryDate: '2027-02-30', exitDate: '2027-03-02' }] }, /trips\[0\]\.entryDate must be a real calendar date/],
-    ['an exit date typed 2207 for 2027', { trips: [{ country: 'FR', entryDate: '2027-01-01', exitDate: '2207-01-02' }] }, /trips\[0\]\.exitDate must be a date between 1900-01-01 and 2199-12-31/],
+    [
+      'an impossible date',
+      { trips: [{ country: 'FR', entryDate: '2027-02-30', exitDate: '2027-03-02' }] },
+      /trips\[0\]\.entryDate must be a real calendar date/,
+    ],
+    [
+      'an exit date typed 2207 for 2027',
+      { trips: [{ country: 'FR', entryDate: '2027-01-01', exitDate: '2207-01-02' }] },
+      /trips\[0\]\.exitDate must be a date between 1900-01-01 and 2199-12-31/,
+    ],
     ['exit before entry', { trips: [{ country: 'FR', entryDate: '2027-03-02', exitDate: '2027-03-01' }] }, /trips\[0\]\.exitDate must not be before entryDate/],
-    ['a trip in the past', { trips: [{ country: 'FR', entryDate: '2026-01-02', exitDate: '2026-01-03' }] }, /trips\[0\]\.entryDate must be today \(2026-11-23\) or later/],
+    [
+      'a trip in the past',
+      { trips: [{ country: 'FR', entryDate: '2026-01-02', exitDate: '2026-01-03' }] },
+      /trips\[0\]\.entryDate must be today \(2026-11-23\) or later/,
+    ],
     ['an unknown field', { trips: [{ country: 'FR', entryDate: '2027-01-01', exitDate: '2027-01-02' }], save: true }, /unknown field\(s\) "save"/],
     ['no data', undefined, /planTrip data/],
   ])('%s -> invalid-argument naming the field', async (_name, data, message) => {
-    await expectHttpsError(Promise.resolve().then(() => call(callRequest(data, { uid: UID }))), 'invalid-argument', message);
+    await expectHttpsError(
+      Promise.resolve().then(() => call(callRequest(data, { uid: UID }))),
+      'invalid-argument',
+      message,
+    );
   });
 
   test('without a signed-in user -> unauthenticated', async () => {
@@ -216,7 +242,12 @@ describe('planTrip: every tracked rule, by kind', () => {
         plannedDaysThisTaxYear: 10,
         met: true,
         metOn: '2026-10-05',
-        plan: { type: 'threshold', metDuringPlan: false, metOn: null, years: [{ yearStart: '2026-04-06', yearEnd: '2027-04-05', days: 242, met: true, metOn: '2026-10-05' }] },
+        plan: {
+          type: 'threshold',
+          metDuringPlan: false,
+          metOn: null,
+          years: [{ yearStart: '2026-04-06', yearEnd: '2027-04-05', days: 242, met: true, metOn: '2026-10-05' }],
+        },
       },
     },
     {
@@ -230,7 +261,12 @@ describe('planTrip: every tracked rule, by kind', () => {
         daysThisTaxYear: 0,
         met: false,
         metOn: null,
-        plan: { type: 'threshold', metDuringPlan: false, metOn: null, years: [{ yearStart: '2027-04-06', yearEnd: '2028-04-05', days: 224, met: true, metOn: '2027-10-20' }] },
+        plan: {
+          type: 'threshold',
+          metDuringPlan: false,
+          metOn: null,
+          years: [{ yearStart: '2027-04-06', yearEnd: '2028-04-05', days: 224, met: true, metOn: '2027-10-20' }],
+        },
       },
     },
     {
@@ -258,7 +294,13 @@ describe('planTrip: every tracked rule, by kind', () => {
       name: 'US VWP: the same extension ending on 29 December, a week in Mexico included, keeps to 90 days (8 CFR 217.3(b))',
       segments: [seg('FR', 'US', '2026-10-01'), seg('US', 'MX', '2026-11-01'), seg('MX', 'US', '2026-11-08')],
       trips: [{ country: 'US', entryDate: '2026-11-24', exitDate: '2026-12-29' }],
-      want: { ruleId: 'us-vwp-90-per-admission', currentStayStart: '2026-10-01', latestExitDate: '2026-12-29', firstViolationDate: null, plan: { type: 'limit', complies: true, firstViolationDate: null } },
+      want: {
+        ruleId: 'us-vwp-90-per-admission',
+        currentStayStart: '2026-10-01',
+        latestExitDate: '2026-12-29',
+        firstViolationDate: null,
+        plan: { type: 'limit', complies: true, firstViolationDate: null },
+      },
     },
     {
       name: 'Türkiye 90/180 (rolling window over a country): 60 days in August-September, a planned 40 days from 1 December: the 91st day is 31 December',
@@ -300,8 +342,22 @@ describe('planTrip: every tracked rule, by kind', () => {
           metDuringPlan: true,
           metOn: '2027-05-13',
           years: [
-            { yearStart: '2026-01-01', yearEnd: '2026-12-31', days: 92, met: false, metOn: null, weightedDays: { numerator: 912, denominator: 6, display: '152' } },
-            { yearStart: '2027-01-01', yearEnd: '2027-12-31', days: 181, met: true, metOn: '2027-05-13', weightedDays: { numerator: 1390, denominator: 6, display: '231.66' } },
+            {
+              yearStart: '2026-01-01',
+              yearEnd: '2026-12-31',
+              days: 92,
+              met: false,
+              metOn: null,
+              weightedDays: { numerator: 912, denominator: 6, display: '152' },
+            },
+            {
+              yearStart: '2027-01-01',
+              yearEnd: '2027-12-31',
+              days: 181,
+              met: true,
+              metOn: '2027-05-13',
+              weightedDays: { numerator: 1390, denominator: 6, display: '231.66' },
+            },
           ],
         },
       },
@@ -315,10 +371,14 @@ describe('planTrip: every tracked rule, by kind', () => {
 
   test('the Schengen rule in `rules` gives the same verdict as the default `results` the app already reads', async () => {
     // 60 days in France this autumn (2026-09-25 .. 2026-11-23); a 40-day trip from 2026-12-01 breaks the rule on 2026-12-31.
-    const res = await plan(['schengen-90-180', 'tr-visa-exempt-90-180'], [seg('US', 'FR', '2026-09-25'), seg('FR', 'US', '2026-11-23')], [
-      { country: 'ES', entryDate: '2026-12-01', exitDate: '2027-01-09' },
-      { country: 'TR', entryDate: '2027-02-01', exitDate: '2027-02-10' },
-    ]);
+    const res = await plan(
+      ['schengen-90-180', 'tr-visa-exempt-90-180'],
+      [seg('US', 'FR', '2026-09-25'), seg('FR', 'US', '2026-11-23')],
+      [
+        { country: 'ES', entryDate: '2026-12-01', exitDate: '2027-01-09' },
+        { country: 'TR', entryDate: '2027-02-01', exitDate: '2027-02-10' },
+      ],
+    );
     expect(res.results).toMatchObject([{ ruleId: 'schengen-90-180', complies: false, firstViolationDate: '2026-12-31' }]);
     expect(res.rules.map((r) => [r.ruleId, r.plan])).toEqual([
       ['schengen-90-180', { type: 'limit', complies: false, firstViolationDate: '2026-12-31' }],
@@ -331,7 +391,28 @@ describe('planTrip: every tracked rule, by kind', () => {
   test.each([
     { name: 'no trackedRules: the default rules (Schengen)', tracked: undefined, ids: ['schengen-90-180'], unknown: [] },
     { name: 'trackedRules [] tracks none (results keeps the default rules)', tracked: [], ids: [], unknown: [] },
-    { name: 'every rule, in the profile order', tracked: ['us-substantial-presence', 'uk-srt-183', 'jp-temporary-visitor-90', 'uk-visitor-6-months', 'us-vwp-90-per-admission', 'tr-visa-exempt-90-180', 'schengen-90-180'], ids: ['us-substantial-presence', 'uk-srt-183', 'jp-temporary-visitor-90', 'uk-visitor-6-months', 'us-vwp-90-per-admission', 'tr-visa-exempt-90-180', 'schengen-90-180'], unknown: [] },
+    {
+      name: 'every rule, in the profile order',
+      tracked: [
+        'us-substantial-presence',
+        'uk-srt-183',
+        'jp-temporary-visitor-90',
+        'uk-visitor-6-months',
+        'us-vwp-90-per-admission',
+        'tr-visa-exempt-90-180',
+        'schengen-90-180',
+      ],
+      ids: [
+        'us-substantial-presence',
+        'uk-srt-183',
+        'jp-temporary-visitor-90',
+        'uk-visitor-6-months',
+        'us-vwp-90-per-admission',
+        'tr-visa-exempt-90-180',
+        'schengen-90-180',
+      ],
+      unknown: [],
+    },
     { name: 'an id the seed no longer has: reported, not evaluated', tracked: ['mars-30', 'uk-srt-183'], ids: ['uk-srt-183'], unknown: ['mars-30'] },
   ])('$name', async ({ tracked, ids, unknown }) => {
     const res = await plan(tracked, [], [{ country: 'JP', entryDate: '2027-01-10', exitDate: '2027-01-20' }]);
@@ -345,18 +426,26 @@ describe('planTrip: every tracked rule, by kind', () => {
   test('a rule the traveller is exempt from: applies false with the reason; numbers and verdict computed all the same', async () => {
     await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['JP'], trackedRules: ['jp-temporary-visitor-90'] }));
     const res = await call(callRequest({ trips: [{ country: 'JP', entryDate: '2027-01-01', exitDate: '2027-04-30' }] }, { uid: UID }));
-    expect(res.rules[0]).toMatchObject({ applies: false, reason: expect.stringMatching(/Japan \(JP\) nationals are exempt/), plan: { type: 'limit', complies: false, firstViolationDate: '2027-04-01' } });
+    expect(res.rules[0]).toMatchObject({
+      applies: false,
+      reason: expect.stringMatching(/Japan \(JP\) nationals are exempt/),
+      plan: { type: 'limit', complies: false, firstViolationDate: '2027-04-01' },
+    });
   });
 
-  test('the README\'s example response is what planTrip answers for its traveller', async () => {
+  test("the README's example response is what planTrip answers for its traveller", async () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('**`planTrip`**'), readme.indexOf('**`deleteAccount`**'));
     const block = /```json\n([\s\S]*?)```/.exec(section);
     expect(block).not.toBeNull();
-    const res = await plan(['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt-183'], [seg('GB', 'FR', '2026-06-01'), seg('FR', 'GB', '2026-06-20'), seg('GB', 'US', '2026-10-01')], [
-      { country: 'US', entryDate: '2026-11-24', exitDate: '2027-01-15' },
-      { country: 'GB', entryDate: '2027-01-16', exitDate: '2027-06-30' },
-    ]);
+    const res = await plan(
+      ['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt-183'],
+      [seg('GB', 'FR', '2026-06-01'), seg('FR', 'GB', '2026-06-20'), seg('GB', 'US', '2026-10-01')],
+      [
+        { country: 'US', entryDate: '2026-11-24', exitDate: '2027-01-15' },
+        { country: 'GB', entryDate: '2027-01-16', exitDate: '2027-06-30' },
+      ],
+    );
     expect(res).toEqual(JSON.parse(block![1]!));
   });
 
@@ -365,7 +454,8 @@ describe('planTrip: every tracked rule, by kind', () => {
     const readsWith = async (trackedRules: string[] | undefined) => {
       env.repo.reset();
       await env.repo.createProfileIfAbsent(UID, profile({ ...NZ, ...(trackedRules ? { trackedRules } : {}) }));
-      for (let i = 0; i < 30; i++) await env.repo.putSegment(UID, `s${i}`, seg(i % 2 ? 'GB' : 'FR', i % 2 ? 'FR' : 'GB', `2026-0${1 + (i % 9)}-${String(1 + i).padStart(2, '0')}`));
+      for (let i = 0; i < 30; i++)
+        await env.repo.putSegment(UID, `s${i}`, seg(i % 2 ? 'GB' : 'FR', i % 2 ? 'FR' : 'GB', `2026-0${1 + (i % 9)}-${String(1 + i).padStart(2, '0')}`));
       await recomputeUser(env.repo, UID, { now: NOW });
       env.repo.resetCounts();
       const res = await call(callRequest({ trips }, { uid: UID }));
@@ -421,7 +511,11 @@ describe('deleteAccount', () => {
   ])('$name, and nothing deleted', async ({ auth, code, message }) => {
     await givenAccount();
     const before = env.repo.snapshot();
-    await expectHttpsError(Promise.resolve().then(() => call(callRequest({}, auth))), code, message);
+    await expectHttpsError(
+      Promise.resolve().then(() => call(callRequest({}, auth))),
+      code,
+      message,
+    );
     expect(env.repo.snapshot()).toEqual(before);
     expect(env.auth.deleted).toEqual([]);
   });
@@ -440,7 +534,9 @@ describe('deleteAccount when a step fails', () => {
         (e: { code?: string; message?: string }) => e,
       );
     expect(err).toMatchObject({ code: 'internal', message: 'the account could not be deleted completely; call again to finish' });
-    expect(env.logs).toContainEqual(expect.objectContaining({ message: 'handler.error', uid: UID, step: 'deleteAccount', reason: expect.stringMatching(/503/) }));
+    expect(env.logs).toContainEqual(
+      expect.objectContaining({ message: 'handler.error', uid: UID, step: 'deleteAccount', reason: expect.stringMatching(/503/) }),
+    );
   });
 });
 

@@ -48,7 +48,15 @@ async function importFile(importId: string, fixture: string): Promise<void> {
   const name = `users/${UID}/imports/${importId}.csv`;
   const content = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'import', fixture));
   await env.storage.write(name, content);
-  const data = { name, bucket: BUCKET, size: String(content.length), contentType: 'text/csv', timeCreated: NOW.toISOString(), updated: NOW.toISOString(), metadata: {} };
+  const data = {
+    name,
+    bucket: BUCKET,
+    size: String(content.length),
+    contentType: 'text/csv',
+    timeCreated: NOW.toISOString(),
+    updated: NOW.toISOString(),
+    metadata: {},
+  };
   await (fft.wrap(onImportUploaded) as unknown as (e: object) => Promise<unknown>)({
     id: `evt-${importId}`,
     source: `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
@@ -98,7 +106,11 @@ describe('what the backend stores matches the generated JSON Schemas', () => {
     const user = env.repo.snapshot().users[UID]!;
     const docs: [string, string, unknown][] = [
       ['users/{uid}', 'firestore/user-profile.json', user.profile],
-      ['users/{uid} (editable part)', 'firestore/user-profile-update.json', ProfileEditableSchema.parse(pick(user.profile!, Object.keys(ProfileEditableSchema.shape)))],
+      [
+        'users/{uid} (editable part)',
+        'firestore/user-profile-update.json',
+        ProfileEditableSchema.parse(pick(user.profile!, Object.keys(ProfileEditableSchema.shape))),
+      ],
       ...Object.entries(user.segments).map(([id, d]): [string, string, unknown] => [`segments/${id}`, 'firestore/segment.json', d]),
       ...Object.entries(user.visaStatus).map(([id, d]): [string, string, unknown] => [`visaStatus/${id}`, 'firestore/visa-status.json', d]),
       ...Object.entries(user.summaries).map(([id, d]): [string, string, unknown] => [`summaries/${id}`, 'firestore/country-days.json', d]),
@@ -107,7 +119,11 @@ describe('what the backend stores matches the generated JSON Schemas', () => {
     ];
     // The history really has each kind of document: imported segments, a failed and a finished import.
     expect(Object.values(user.segments).filter((s) => s.source === 'imp-ok').length).toBeGreaterThan(0);
-    expect(Object.values(user.imports).map((i) => i.status).sort()).toEqual(['failed', expect.stringMatching(/^(succeeded|partial)$/)]);
+    expect(
+      Object.values(user.imports)
+        .map((i) => i.status)
+        .sort(),
+    ).toEqual(['failed', expect.stringMatching(/^(succeeded|partial)$/)]);
     expect(Object.keys(user.visaStatus).length).toBeGreaterThan(0);
     expect(Object.keys(user.summaries)).toEqual(['countryDays']);
     const problems = docs.map(([where, file, data]) => [where, file, contract(file, data)]).filter(([, , errors]) => (errors as string[]).length > 0);
@@ -115,7 +131,8 @@ describe('what the backend stores matches the generated JSON Schemas', () => {
   });
 
   test('the reference data the seed writes (countries/{iso2}, visaRules/{ruleId}), every row', () => {
-    const countries = (JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'core', 'seed', 'countries.json'), 'utf8')) as { countries: { iso2: string }[] }).countries;
+    const countries = (JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'core', 'seed', 'countries.json'), 'utf8')) as { countries: { iso2: string }[] })
+      .countries;
     const rules = (JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'core', 'seed', 'visaRules.json'), 'utf8')) as { rules: { id: string }[] }).rules;
     expect(countries.length).toBeGreaterThan(200);
     const problems = [
@@ -130,7 +147,12 @@ describe('the callables answer what their schemas say', () => {
   test('planTrip: a real response parses with PlanTripResponseSchema and matches plan-trip-response.json', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     await env.repo.putSegment(UID, 's1', seg('US', 'FR', '2026-09-24', '2026-09-25'));
-    const request: PlanTripRequest = { trips: [{ country: 'ES', entryDate: '2026-12-01', exitDate: '2027-01-09' }, { country: 'IT', entryDate: '2027-03-01', exitDate: '2027-03-05' }] };
+    const request: PlanTripRequest = {
+      trips: [
+        { country: 'ES', entryDate: '2026-12-01', exitDate: '2027-01-09' },
+        { country: 'IT', entryDate: '2027-03-01', exitDate: '2027-03-05' },
+      ],
+    };
     expect(contract('callables/plan-trip-request.json', request)).toEqual([]);
     const res = await callCallable(planTrip, callRequest(request, UID));
     expect(PlanTripResponseSchema.parse(res)).toEqual(res);
@@ -159,11 +181,45 @@ describe('the JSON Schemas refuse what the backend and the rules refuse', () => 
     ['segment: a timestamp as a number', 'firestore/segment.json', { ...segment, updatedAt: 1764000000 }, /\/updatedAt must be string/],
     ['segment: an unknown mode', 'firestore/segment.json', { ...segment, mode: 'air' }, /\/mode must be equal to one of the allowed values/],
     ['segment: a date in another format', 'firestore/segment.json', { ...segment, departureDate: '01/10/2026' }, /\/departureDate must match/],
-    ['profile update: a backend field', 'firestore/user-profile-update.json', { ...pick(profile(), Object.keys(ProfileEditableSchema.shape)), email: 'x@example.com' }, /must NOT have additional properties/],
-    ['profile update: displayName missing instead of null', 'firestore/user-profile-update.json', pick(profile(), ['nationalities', 'homeCountry', 'timeZone', 'notifications']), /must have required property 'displayName'/],
+    [
+      'profile update: a backend field',
+      'firestore/user-profile-update.json',
+      { ...pick(profile(), Object.keys(ProfileEditableSchema.shape)), email: 'x@example.com' },
+      /must NOT have additional properties/,
+    ],
+    [
+      'profile update: displayName missing instead of null',
+      'firestore/user-profile-update.json',
+      pick(profile(), ['nationalities', 'homeCountry', 'timeZone', 'notifications']),
+      /must have required property 'displayName'/,
+    ],
     ['device: no lastSeenAt', 'firestore/device.json', { fcmToken: 't', platform: 'ios', appVersion: '1' }, /must have required property 'lastSeenAt'/],
-    ['planTrip request: 21 trips', 'callables/plan-trip-request.json', { trips: Array.from({ length: 21 }, () => ({ country: 'FR', entryDate: '2027-01-01', exitDate: '2027-01-02' })) }, /\/trips must NOT have more than 20 items/],
-    ['planTrip response: a field the schema does not declare', 'callables/plan-trip-response.json', { asOf: '2026-11-23', results: [{ ruleId: 'r', applies: true, reason: null, complies: true, latestExitDate: null, firstViolationDate: null, earliestCompliantEntryDate: null, daysUsed: 3 }] }, /must NOT have additional properties/],
+    [
+      'planTrip request: 21 trips',
+      'callables/plan-trip-request.json',
+      { trips: Array.from({ length: 21 }, () => ({ country: 'FR', entryDate: '2027-01-01', exitDate: '2027-01-02' })) },
+      /\/trips must NOT have more than 20 items/,
+    ],
+    [
+      'planTrip response: a field the schema does not declare',
+      'callables/plan-trip-response.json',
+      {
+        asOf: '2026-11-23',
+        results: [
+          {
+            ruleId: 'r',
+            applies: true,
+            reason: null,
+            complies: true,
+            latestExitDate: null,
+            firstViolationDate: null,
+            earliestCompliantEntryDate: null,
+            daysUsed: 3,
+          },
+        ],
+      },
+      /must NOT have additional properties/,
+    ],
   ])('%s', (_name, file, data, message) => {
     expect(contract(file, data).join('\n')).toMatch(message);
   });

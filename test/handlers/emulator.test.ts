@@ -54,12 +54,20 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     await repo.createProfileIfAbsent(uid, profile());
     const s1 = seg('US', 'FR', '2026-09-01', '2026-09-02');
     const s2 = seg('FR', 'US', '2026-09-11');
-    await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: s1 }, { id: 's2', data: s2 }]);
+    await repo.createSegmentsIfAbsent(uid, [
+      { id: 's1', data: s1 },
+      { id: 's2', data: s2 },
+    ]);
     const wrapped = fft.wrap(onSegmentWritten);
     // The write's commit time, which the event carries (the document's updateTime).
     const version = (await repo.listSegmentVersions(uid)).segments.find((s) => s.id === 's2')!.version;
     // A fresh object per delivery: firebase-functions-test consumes the partial it is given.
-    const event = () => ({ id: 'evt-1', time: versionTime(version), params: { uid, segmentId: 's2' }, data: change(null, s2, `users/${uid}/segments/s2`, version) });
+    const event = () => ({
+      id: 'evt-1',
+      time: versionTime(version),
+      params: { uid, segmentId: 's2' },
+      data: change(null, s2, `users/${uid}/segments/s2`, version),
+    });
     await wrapped(event());
     const first = await repo.getVisaStatus(uid, RULE);
     expect(first).toMatchObject({ daysUsed: 10, daysRemaining: 80, asOf: '2026-11-23' });
@@ -132,7 +140,12 @@ describeWithStorageEmulator('import and deletion with the Storage emulator', () 
     await fft.wrap(onImportUploaded)(storageEvent(name, Buffer.byteLength(csv)));
     expect((await repo.getImport(uid, 'imp1'))?.counts).toMatchObject({ rows: 2, flights: 2, imported: 2 });
     const call = fft.wrap(deleteAccount);
-    await call({ data: {}, rawRequest: {}, acceptsStreaming: false, auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) } } } as unknown as CallableRequest);
+    await call({
+      data: {},
+      rawRequest: {},
+      acceptsStreaming: false,
+      auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) } },
+    } as unknown as CallableRequest);
     const [exists] = await bucket.file(name).exists();
     expect(exists).toBe(false);
   });

@@ -71,13 +71,7 @@ export function tearDownEnv(env: TestEnv | undefined): void {
 }
 
 /** A segment document as the app writes it. */
-export function seg(
-  from: string,
-  to: string,
-  departureDate: string,
-  arrivalDate: string = departureDate,
-  extra: Partial<SegmentDoc> = {},
-): SegmentDoc {
+export function seg(from: string, to: string, departureDate: string, arrivalDate: string = departureDate, extra: Partial<SegmentDoc> = {}): SegmentDoc {
   return {
     departureCountry: from,
     arrivalCountry: to,
@@ -109,7 +103,7 @@ export function versionTime(version: number): string {
 export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string, afterVersion?: number) {
   const opts = afterVersion === undefined ? undefined : { updateTime: versionTime(afterVersion) };
   return {
-    before: fft.firestore.makeDocumentSnapshot((before ?? {}), docPath, before ? { updateTime: '2000-01-01T00:00:00.000Z' } : undefined),
-    after: fft.firestore.makeDocumentSnapshot((after ?? {}), docPath, after ? opts : undefined),
+    before: fft.firestore.makeDocumentSnapshot(before ?? {}, docPath, before ? { updateTime: '2000-01-01T00:00:00.000Z' } : undefined),
+    after: fft.firestore.makeDocumentSnapshot(after ?? {}, docPath, after ? opts : undefined),
   };
 }

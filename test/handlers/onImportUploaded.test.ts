@@ -83,12 +83,33 @@ describe('malformed files end in failed or partial with a clear reason, and keep
   };
   const cases: { name: string; content: () => Buffer | string; status: ImportDoc['status']; reason: RegExp; env?: Record<string, string> }[] = [
     { name: 'an empty file', content: () => '', status: 'failed', reason: /empty/i },
-    { name: 'a binary file (PNG header and random bytes)', content: () => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), crypto.randomBytes(4096)]), status: 'failed', reason: /binary|not a text|unrecognised/i },
+    {
+      name: 'a binary file (PNG header and random bytes)',
+      content: () => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), crypto.randomBytes(4096)]),
+      status: 'failed',
+      reason: /binary|not a text|unrecognised/i,
+    },
     { name: 'a file with only a header', content: () => 'date,from,to,flight_number\n', status: 'failed', reason: /no (data|flight) rows/i },
     // The default limit is 10 MiB, as in storage.rules: a file of exactly 10 MiB reaches the parser.
-    { name: '10 MiB of garbage (exactly the default limit: the parser rejects it)', content: garbage(10 * MiB), status: 'failed', reason: /unrecognised|format|line/i },
-    { name: '10 MiB + 1 byte of garbage (over the default 10 MiB limit)', content: garbage(10 * MiB + 1), status: 'failed', reason: /^the file is 10\.0 MiB \(10485761 bytes\), larger than the 10\.0 MiB \(10485760 bytes\) limit$/ },
-    { name: '10 MiB of garbage (limit lowered to 5 MiB by IMPORT_MAX_BYTES)', content: garbage(10 * MiB), status: 'failed', reason: /^the file is 10\.0 MiB \(10485760 bytes\), larger than the 5\.0 MiB \(5242880 bytes\) limit$/, env: { IMPORT_MAX_BYTES: String(5 * MiB) } },
+    {
+      name: '10 MiB of garbage (exactly the default limit: the parser rejects it)',
+      content: garbage(10 * MiB),
+      status: 'failed',
+      reason: /unrecognised|format|line/i,
+    },
+    {
+      name: '10 MiB + 1 byte of garbage (over the default 10 MiB limit)',
+      content: garbage(10 * MiB + 1),
+      status: 'failed',
+      reason: /^the file is 10\.0 MiB \(10485761 bytes\), larger than the 10\.0 MiB \(10485760 bytes\) limit$/,
+    },
+    {
+      name: '10 MiB of garbage (limit lowered to 5 MiB by IMPORT_MAX_BYTES)',
+      content: garbage(10 * MiB),
+      status: 'failed',
+      reason: /^the file is 10\.0 MiB \(10485760 bytes\), larger than the 5\.0 MiB \(5242880 bytes\) limit$/,
+      env: { IMPORT_MAX_BYTES: String(5 * MiB) },
+    },
     {
       name: 'a CSV where no row is a flight',
       content: () => 'date,from,to\n2026-13-01,JFK,CDG\nxx,YYY,ZZZ\n',
@@ -224,7 +245,10 @@ describe('a good file', () => {
 
     test('an unknown dateOrder value fails naming it', async () => {
       await wrapped(await upload(`users/${UID}/imports/amb-x.csv`, AMBIGUOUS, { metadata: { dateOrder: 'day-first' } }));
-      expect(importDoc('amb-x')).toMatchObject({ status: 'failed', error: "the upload's custom metadata dateOrder 'day-first' must be DMY (day first), MDY (month first) or YMD" });
+      expect(importDoc('amb-x')).toMatchObject({
+        status: 'failed',
+        error: "the upload's custom metadata dateOrder 'day-first' must be DMY (day first), MDY (month first) or YMD",
+      });
     });
   });
 
@@ -307,24 +331,28 @@ describe('a good file', () => {
     expect(statusAfterCrash['schengen-90-180']).toBeDefined();
   });
 
-  test.each([1_000, 3_000])('an import of %i rows costs its segment writes plus a few reads and writes per 450 segments', async (rows) => {
-    await env.repo.createProfileIfAbsent(UID, profile());
-    await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
-    const { recomputeUser } = await import('../../functions/src/services/recompute');
-    await recomputeUser(env.repo, UID, { now: NOW });
-    const event = await upload(`users/${UID}/imports/c.csv`, syntheticFlightsCsv(rows, 5, '2010-01-01'), { timeCreated: NOW });
-    env.repo.resetCounts();
-    await wrapped(event);
-    const doc = importDoc('c')!;
-    expect(doc.counts.imported).toBeGreaterThan(rows * 0.9);
-    const chunks = Math.ceil(doc.counts.imported / 450);
-    // Reads: import document, profile, start (marker + timeline), processing and final (marker each), and per chunk
-    // the marker and the timeline: the duplicate check reads no segment.
-    expect(env.repo.counts.reads).toBe(6 + 2 * chunks);
-    // Writes: the segments; queued + timeline, processing, final; per chunk the timeline; the last chunk's status,
-    // summary and profile schedule at most.
-    expect(env.repo.counts.writes - doc.counts.imported).toBeLessThanOrEqual(4 + chunks + 3);
-  }, 60_000);
+  test.each([1_000, 3_000])(
+    'an import of %i rows costs its segment writes plus a few reads and writes per 450 segments',
+    async (rows) => {
+      await env.repo.createProfileIfAbsent(UID, profile());
+      await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
+      const { recomputeUser } = await import('../../functions/src/services/recompute');
+      await recomputeUser(env.repo, UID, { now: NOW });
+      const event = await upload(`users/${UID}/imports/c.csv`, syntheticFlightsCsv(rows, 5, '2010-01-01'), { timeCreated: NOW });
+      env.repo.resetCounts();
+      await wrapped(event);
+      const doc = importDoc('c')!;
+      expect(doc.counts.imported).toBeGreaterThan(rows * 0.9);
+      const chunks = Math.ceil(doc.counts.imported / 450);
+      // Reads: import document, profile, start (marker + timeline), processing and final (marker each), and per chunk
+      // the marker and the timeline: the duplicate check reads no segment.
+      expect(env.repo.counts.reads).toBe(6 + 2 * chunks);
+      // Writes: the segments; queued + timeline, processing, final; per chunk the timeline; the last chunk's status,
+      // summary and profile schedule at most.
+      expect(env.repo.counts.writes - doc.counts.imported).toBeLessThanOrEqual(4 + chunks + 3);
+    },
+    60_000,
+  );
 
   test('the per-day import cap: the upload past it fails with a message and writes nothing else', async () => {
     process.env.IMPORTS_PER_DAY = '2';
@@ -376,7 +404,9 @@ describe('a good file', () => {
     const csv = 'date,from,to,departure_time,arrival_time\n2026-05-04,CDG,FRA,07:00,08:15\n2026-05-04,FRA,CDG,10:00,11:15\n2026-05-04,CDG,FRA,17:00,18:15\n';
     await wrapped(await upload(`users/${UID}/imports/m.csv`, csv));
     expect(importDoc('m')!.counts).toMatchObject({ rows: 3, flights: 3, imported: 2, duplicates: 1, skipped: 0 });
-    const trips = Object.values(segmentsOf()).map((s) => `${s.departureCountry}>${s.arrivalCountry}`).sort();
+    const trips = Object.values(segmentsOf())
+      .map((s) => `${s.departureCountry}>${s.arrivalCountry}`)
+      .sort();
     expect(trips).toEqual(['DE>FR', 'FR>DE', 'FR>DE']);
     // 2026-05-04 counts in both countries; the traveller ends the day in Germany and stays through today
     // (2026-11-23): May 4-31 (28) + 30 + 31 + 31 + 30 + 31 + Nov 1-23 (23) = 204 days.

@@ -19,12 +19,7 @@ const RULE = 'schengen-90-180';
  * A realistic onDocumentWritten CloudEvent for `users/{uid}/segments/{id}`: `version` is the write's commit time as
  * the repository returned it (the after snapshot's `updateTime`, and the event's `time`).
  */
-function writeEvent(
-  id: string,
-  before: SegmentDoc | null,
-  after: SegmentDoc | null,
-  opts: { version: number; eventId?: string; uid?: string },
-) {
+function writeEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, opts: { version: number; eventId?: string; uid?: string }) {
   const uid = opts.uid ?? UID;
   const docPath = `users/${uid}/segments/${id}`;
   return {
@@ -110,7 +105,9 @@ describe('a segment write recomputes the status', () => {
     await wrapped(writeEvent('s1', null, good, { version: v }));
     const snap = env.repo.snapshot().users[UID]!;
     expect(rolling(snap.visaStatus[RULE]).daysUsed).toBe(4);
-    expect(snap.summaries.countryDays!.warnings[0]).toMatch(/^segment "bad" was left out of the count because it is invalid: arrivalCountry must be an ISO 3166-1 alpha-2/);
+    expect(snap.summaries.countryDays!.warnings[0]).toMatch(
+      /^segment "bad" was left out of the count because it is invalid: arrivalCountry must be an ISO 3166-1 alpha-2/,
+    );
   });
 
   test('an invalid segment written after the timeline exists is kept in it and warned about the same way', async () => {
@@ -206,11 +203,7 @@ describe('idempotency and order', () => {
     const vb = await env.repo.putSegment(UID, 's2', s2);
     const a2 = seg('US', 'FR', '2026-10-06');
     const va2 = await env.repo.putSegment(UID, 's1', a2);
-    for (const e of [
-      writeEvent('s1', a1, a2, { version: va2 }),
-      writeEvent('s2', null, s2, { version: vb }),
-      writeEvent('s1', s1, a1, { version: va1 }),
-    ]) {
+    for (const e of [writeEvent('s1', a1, a2, { version: va2 }), writeEvent('s2', null, s2, { version: vb }), writeEvent('s1', s1, a1, { version: va1 })]) {
       await wrapped(e);
     }
     const status = rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]);
@@ -240,7 +233,11 @@ describe('robustness of the timeline', () => {
     const a = seg('US', 'FR', '2026-11-01');
     const va = await env.repo.putSegment(UID, 'a', a);
     await wrapped(writeEvent('a', null, a, { version: va }));
-    expect(head(env.repo).profile).toMatchObject({ nationalities: [], timeZone: 'Europe/Paris', notifications: { enabled: true, thresholds: [30, 14, 7, 3, 1] } });
+    expect(head(env.repo).profile).toMatchObject({
+      nationalities: [],
+      timeZone: 'Europe/Paris',
+      notifications: { enabled: true, thresholds: [30, 14, 7, 3, 1] },
+    });
     const b = seg('FR', 'US', '2026-11-05');
     const vb = await env.repo.putSegment(UID, 'b', b);
     env.repo.resetCounts();
@@ -255,7 +252,10 @@ describe('robustness of the timeline', () => {
     const va = await env.repo.putSegment(UID, 'a', a);
     await wrapped(writeEvent('a', null, a, { version: va }));
     // A record no version of the format writes.
-    await env.repo.updateTimeline(UID, ({ timeline }) => ({ commit: { timeline: new Map([['head', { ...timeline.head!, records: 'Q\tnonsense' }]]) }, result: null }));
+    await env.repo.updateTimeline(UID, ({ timeline }) => ({
+      commit: { timeline: new Map([['head', { ...timeline.head!, records: 'Q\tnonsense' }]]) },
+      result: null,
+    }));
     const b = seg('FR', 'US', '2026-11-05');
     const vb = await env.repo.putSegment(UID, 'b', b);
     await wrapped(writeEvent('b', null, b, { version: vb }));
@@ -279,30 +279,46 @@ describe('reads and writes per segment write are independent of the history size
     return uid;
   }
 
-  test.each([100, 1_000, 10_000])('%i stored segments: create, update and delete each cost <= 4 reads and <= 4 writes', async (n) => {
-    const uid = await userWith(n);
-    const created = seg('US', 'FR', '2026-11-21');
-    const costs: Record<string, { reads: number; writes: number }> = {};
-    const measure = async (name: string, write: () => Promise<number>, event: (v: number) => ReturnType<typeof writeEvent>) => {
-      env.clock.now = new Date(env.clock.now.getTime() + 1_000);
-      const v = await write();
-      env.repo.resetCounts();
-      const outcome = await wrapped(event(v));
-      expect(outcome).toMatchObject({ action: 'recomputed', changed: true });
-      costs[name] = { reads: env.repo.counts.reads, writes: env.repo.counts.writes };
-    };
-    await measure('create', () => env.repo.putSegment(uid, 'new', created), (v) => writeEvent('new', null, created, { version: v, uid }));
-    const moved = seg('US', 'FR', '2026-11-22');
-    await measure('update', () => env.repo.putSegment(uid, 'new', moved), (v) => writeEvent('new', created, moved, { version: v, uid }));
-    await measure('delete', () => env.repo.deleteSegment(uid, 'new'), (v) => writeEvent('new', moved, null, { version: v, uid }));
-    for (const c of Object.values(costs)) {
-      expect(c.reads).toBeLessThanOrEqual(4);
-      expect(c.writes).toBeLessThanOrEqual(4);
-    }
-    // Exactly: the deletion marker and the one timeline document.
-    expect(costs.create!.reads).toBe(2);
-    expect(await verifyTimeline(env.repo, uid)).toMatchObject({ missing: [], extra: [], different: [] });
-  }, 120_000);
+  test.each([100, 1_000, 10_000])(
+    '%i stored segments: create, update and delete each cost <= 4 reads and <= 4 writes',
+    async (n) => {
+      const uid = await userWith(n);
+      const created = seg('US', 'FR', '2026-11-21');
+      const costs: Record<string, { reads: number; writes: number }> = {};
+      const measure = async (name: string, write: () => Promise<number>, event: (v: number) => ReturnType<typeof writeEvent>) => {
+        env.clock.now = new Date(env.clock.now.getTime() + 1_000);
+        const v = await write();
+        env.repo.resetCounts();
+        const outcome = await wrapped(event(v));
+        expect(outcome).toMatchObject({ action: 'recomputed', changed: true });
+        costs[name] = { reads: env.repo.counts.reads, writes: env.repo.counts.writes };
+      };
+      await measure(
+        'create',
+        () => env.repo.putSegment(uid, 'new', created),
+        (v) => writeEvent('new', null, created, { version: v, uid }),
+      );
+      const moved = seg('US', 'FR', '2026-11-22');
+      await measure(
+        'update',
+        () => env.repo.putSegment(uid, 'new', moved),
+        (v) => writeEvent('new', created, moved, { version: v, uid }),
+      );
+      await measure(
+        'delete',
+        () => env.repo.deleteSegment(uid, 'new'),
+        (v) => writeEvent('new', moved, null, { version: v, uid }),
+      );
+      for (const c of Object.values(costs)) {
+        expect(c.reads).toBeLessThanOrEqual(4);
+        expect(c.writes).toBeLessThanOrEqual(4);
+      }
+      // Exactly: the deletion marker and the one timeline document.
+      expect(costs.create!.reads).toBe(2);
+      expect(await verifyTimeline(env.repo, uid)).toMatchObject({ missing: [], extra: [], different: [] });
+    },
+    120_000,
+  );
 });
 
 describe('imports stay cheap', () => {
@@ -333,7 +349,12 @@ describe('the segment cap', () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const put = async (id: string, doc: SegmentDoc) => {
       const version = await env.repo.putSegment(UID, id, doc);
-      return handleSegmentWrite(env.repo, { uid: UID, segmentId: id, eventId: `e-${id}`, eventTime: NOW, version, beforeExists: false, after: doc }, env.clock.now, { maxSegments: 2 });
+      return handleSegmentWrite(
+        env.repo,
+        { uid: UID, segmentId: id, eventId: `e-${id}`, eventTime: NOW, version, beforeExists: false, after: doc },
+        env.clock.now,
+        { maxSegments: 2 },
+      );
     };
     await put('a', seg('US', 'FR', '2026-10-01'));
     await put('b', seg('FR', 'US', '2026-10-05'));
@@ -346,7 +367,12 @@ describe('the segment cap', () => {
     expect(rolling(snap.visaStatus[RULE]).currentStayStart).toBeNull();
     expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], refused: ['c'] });
     const vd = await env.repo.deleteSegment(UID, 'a');
-    await handleSegmentWrite(env.repo, { uid: UID, segmentId: 'a', eventId: 'e-del', eventTime: NOW, version: vd, beforeExists: true, after: null }, env.clock.now, { maxSegments: 2 });
+    await handleSegmentWrite(
+      env.repo,
+      { uid: UID, segmentId: 'a', eventId: 'e-del', eventTime: NOW, version: vd, beforeExists: true, after: null },
+      env.clock.now,
+      { maxSegments: 2 },
+    );
     expect(await put('c', seg('US', 'DE', '2026-11-02'))).toEqual({ action: 'recomputed', changed: true });
     expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).currentStayStart).toBe('2026-11-02');
   });

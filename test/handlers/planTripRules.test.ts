@@ -19,7 +19,15 @@ import { newProfile } from '../../functions/src/services/account';
 import { PlanTripResponseSchema, planTripForUser } from '../../functions/src/services/plan';
 import { setLogSink } from '../../functions/src/log';
 import { naiveCausedViolation, naivePresence, naiveRegionDays, naiveRule, toNaive, type NaivePresence, type NaiveSegment } from '../unit/core/naiveReference';
-import { naiveMidnight, naivePerStay, naivePerStayOverDays, naiveTaxYear, naiveTaxYearEnd, naiveTaxYearStart, naiveWeighted } from '../unit/core/rules/naiveRules';
+import {
+  naiveMidnight,
+  naivePerStay,
+  naivePerStayOverDays,
+  naiveTaxYear,
+  naiveTaxYearEnd,
+  naiveTaxYearStart,
+  naiveWeighted,
+} from '../unit/core/rules/naiveRules';
 import { buildItinerary, stepArb } from '../unit/core/rules/itinerary';
 
 const ref = loadReferenceData();
@@ -45,7 +53,10 @@ function naiveEntry(d: RuleDefinition, segments: NaiveSegment[], asOf: string, s
   const without = naivePresence(segments, asOf);
   const head = { ruleId: d.id, kind: d.kind, applies: true, reason: null };
   const from = stays.map((s) => s.entryDate).sort()[0]!;
-  const to = stays.map((s) => s.exitDate).sort().reverse()[0]!;
+  const to = stays
+    .map((s) => s.exitDate)
+    .sort()
+    .reverse()[0]!;
   /** Each (tax) year from the one holding `from` to the one holding `to`, evaluated at its last day. */
   const years = <T extends { metOn: string | null }>(mmdd: string, at: (yearStart: string, yearEnd: string) => T) => {
     const out: T[] = [];
@@ -58,7 +69,12 @@ function naiveEntry(d: RuleDefinition, segments: NaiveSegment[], asOf: string, s
       const { maxDays: M, periodDays: T } = d.params;
       const P = rowDays(withPlan, d);
       const caused = naiveCausedViolation(rowDays(without, d), P, M, T);
-      return { ...head, permitDaysExcluded: 0, ...naiveRule(P, asOf, M, T), plan: { type: 'limit', complies: caused === null, firstViolationDate: caused === null ? null : fromDayNumber(caused) } };
+      return {
+        ...head,
+        permitDaysExcluded: 0,
+        ...naiveRule(P, asOf, M, T),
+        plan: { type: 'limit', complies: caused === null, firstViolationDate: caused === null ? null : fromDayNumber(caused) },
+      };
     }
     case 'per-stay': {
       const max = d.params.maxStayDays !== undefined ? { maxStayDays: d.params.maxStayDays } : { maxStayMonths: d.params.maxStayMonths! };
@@ -126,7 +142,11 @@ describe('planTrip rules vs the naive references', () => {
     // after a plan and limits are broken before it.
     const LONG_STAYS = ['GB', 'GB', 'US', 'US', 'FR'];
     const trip = (maxOffset: number, maxLen: number) =>
-      fc.record({ country: fc.constantFrom('GB', 'US', 'MX', 'TR', 'JP', 'FR', 'IE'), offset: fc.integer({ min: 0, max: maxOffset }), len: fc.integer({ min: 0, max: maxLen }) });
+      fc.record({
+        country: fc.constantFrom('GB', 'US', 'MX', 'TR', 'JP', 'FR', 'IE'),
+        offset: fc.integer({ min: 0, max: maxOffset }),
+        len: fc.integer({ min: 0, max: maxLen }),
+      });
     const mixed = fc.record({
       steps: fc.array(stepArb(COUNTRIES, 90, 15), { minLength: 0, maxLength: 18 }),
       asOfFrac: fc.double({ min: 0, max: 1.2, noNaN: true }),
@@ -134,7 +154,10 @@ describe('planTrip rules vs the naive references', () => {
     });
     // Short trips soon: the long stays recorded after today then reach a threshold after the plan.
     const long = fc.record({
-      steps: fc.array(stepArb(LONG_STAYS, 200, 5).map((st) => ({ ...st, gap: 60 + st.gap })), { minLength: 1, maxLength: 8 }),
+      steps: fc.array(
+        stepArb(LONG_STAYS, 200, 5).map((st) => ({ ...st, gap: 60 + st.gap })),
+        { minLength: 1, maxLength: 8 },
+      ),
       asOfFrac: fc.oneof(fc.double({ min: 0, max: 0.6, noNaN: true }), fc.double({ min: 1, max: 1.6, noNaN: true })),
       trips: fc.array(fc.oneof(trip(60, 30), trip(200, 120)), { minLength: 1, maxLength: 2 }),
     });
@@ -149,11 +172,20 @@ describe('planTrip rules vs the naive references', () => {
         const segments = buildItinerary(start, steps);
         const last = Math.max(start, ...segments.map((s) => toDayNumber(s.arrivalDate)));
         const asOf = fromDayNumber(start + Math.round((last - start + 5) * asOfFrac));
-        const stays = trips.map((t) => ({ country: t.country, entryDate: fromDayNumber(toDayNumber(asOf) + t.offset), exitDate: fromDayNumber(toDayNumber(asOf) + t.offset + t.len) }));
+        const stays = trips.map((t) => ({
+          country: t.country,
+          entryDate: fromDayNumber(toDayNumber(asOf) + t.offset),
+          exitDate: fromDayNumber(toDayNumber(asOf) + t.offset + t.len),
+        }));
 
         const now = new Date(`${asOf}T12:00:00Z`);
         const repo = new MemoryRepository({ clock: () => now });
-        await repo.createProfileIfAbsent(UID, { ...newProfile({ uid: UID, email: 'p@example.com' }, now), nationalities: ['NZ'], timeZone: 'UTC', trackedRules: tracked });
+        await repo.createProfileIfAbsent(UID, {
+          ...newProfile({ uid: UID, email: 'p@example.com' }, now),
+          nationalities: ['NZ'],
+          timeZone: 'UTC',
+          trackedRules: tracked,
+        });
         for (const { id, ...s } of segments) await repo.putSegment(UID, id, { ...s, source: 'manual', createdAt: now, updatedAt: now });
         const res = await planTripForUser(repo, UID, { trips: stays }, now);
 
@@ -163,7 +195,10 @@ describe('planTrip rules vs the naive references', () => {
         expect(res.rules).toEqual(ref.definitions.map((d) => naiveEntry(d, naive, asOf, stays)));
 
         const from = stays.map((t) => t.entryDate).sort()[0]!;
-        const to = stays.map((t) => t.exitDate).sort().reverse()[0]!;
+        const to = stays
+          .map((t) => t.exitDate)
+          .sort()
+          .reverse()[0]!;
         for (const r of res.rules) {
           if (r.kind === 'rolling-window' || r.kind === 'per-stay') {
             if (!r.plan.complies) seen.breaks++;

@@ -28,12 +28,7 @@ import type { ImportDoc, SegmentDoc } from '../../functions/src/model/documents'
 import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
-import {
-  handleSegmentWrite,
-  recomputeUser,
-  verifyTimeline,
-  type SegmentWriteEvent,
-} from '../../functions/src/services/recompute';
+import { handleSegmentWrite, recomputeUser, verifyTimeline, type SegmentWriteEvent } from '../../functions/src/services/recompute';
 import { addDays } from '@travel-time-tracker/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../tools/bench/flights';
@@ -294,12 +289,42 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
       deliveries: number;
     }
     const cases: EditRace[] = [
-      { name: 'imported segments deleted after they were written, before the import is marked done', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'at once', deliveries: 1 },
+      {
+        name: 'imported segments deleted after they were written, before the import is marked done',
+        point: 'putImport:final',
+        edit: 'delete every imported segment',
+        delivery: 'at once',
+        deliveries: 1,
+      },
       { name: 'same, each event delivered twice', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'at once', deliveries: 2 },
-      { name: 'an imported segment moved after it was written, before the import is marked done', point: 'putImport:final', edit: 'move one imported segment', delivery: 'at once', deliveries: 1 },
-      { name: 'a manual segment added after the import read the timeline, before it writes its segments', point: 'timeline#2', edit: 'add a manual segment', delivery: 'at once', deliveries: 1 },
-      { name: 'a manual segment added before the import is marked done', point: 'putImport:final', edit: 'add a manual segment', delivery: 'at once', deliveries: 1 },
-      { name: 'imported segments deleted before the import is marked done, events delivered late', point: 'putImport:final', edit: 'delete every imported segment', delivery: 'after the import', deliveries: 1 },
+      {
+        name: 'an imported segment moved after it was written, before the import is marked done',
+        point: 'putImport:final',
+        edit: 'move one imported segment',
+        delivery: 'at once',
+        deliveries: 1,
+      },
+      {
+        name: 'a manual segment added after the import read the timeline, before it writes its segments',
+        point: 'timeline#2',
+        edit: 'add a manual segment',
+        delivery: 'at once',
+        deliveries: 1,
+      },
+      {
+        name: 'a manual segment added before the import is marked done',
+        point: 'putImport:final',
+        edit: 'add a manual segment',
+        delivery: 'at once',
+        deliveries: 1,
+      },
+      {
+        name: 'imported segments deleted before the import is marked done, events delivered late',
+        point: 'putImport:final',
+        edit: 'delete every imported segment',
+        delivery: 'after the import',
+        deliveries: 1,
+      },
     ];
 
     test.each(cases)('$name', async ({ point, edit, delivery, deliveries }) => {
@@ -320,7 +345,9 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
           for (const s of importedSegs) events.push(await appWrite(uid, s.id, null));
         } else if (edit === 'move one imported segment') {
           const s = importedSegs[importedSegs.length - 1]!;
-          events.push(await appWrite(uid, s.id, s.data, { departureDate: '2026-11-01', arrivalDate: '2026-11-01', arrivalCountry: 'FR', arrivalAirport: 'CDG' }));
+          events.push(
+            await appWrite(uid, s.id, s.data, { departureDate: '2026-11-01', arrivalDate: '2026-11-01', arrivalCountry: 'FR', arrivalAirport: 'CDG' }),
+          );
         } else {
           events.push(await appWrite(uid, 'manual-late', seg('US', 'DE', '2026-11-10')));
         }

@@ -43,16 +43,20 @@ async function setDaily(repo: MemoryRepository, uid: string, daily: TimelineHead
   });
 }
 
-test.each([100, 1_000, 10_000])('%i stored segments: 2 reads per due user (its head from the query, the deletion marker)', async (n) => {
-  await dueUser(env.repo, 'a', n);
-  await dueUser(env.repo, 'b', n);
-  env.repo.resetCounts();
-  const r = await recomputeDueUsers(env.repo, TOMORROW, { pageSize: 500 });
-  expect(r).toMatchObject({ users: 2, failed: 0, deferred: 0 });
-  // + 1 for the (empty) query of users still scheduled on their profile.
-  expect(env.repo.counts.reads).toBe(1 + 2 * 2);
-  expect(env.repo.snapshot().users.a!.visaStatus['schengen-90-180']!.asOf).toBe('2026-11-24');
-}, 120_000);
+test.each([100, 1_000, 10_000])(
+  '%i stored segments: 2 reads per due user (its head from the query, the deletion marker)',
+  async (n) => {
+    await dueUser(env.repo, 'a', n);
+    await dueUser(env.repo, 'b', n);
+    env.repo.resetCounts();
+    const r = await recomputeDueUsers(env.repo, TOMORROW, { pageSize: 500 });
+    expect(r).toMatchObject({ users: 2, failed: 0, deferred: 0 });
+    // + 1 for the (empty) query of users still scheduled on their profile.
+    expect(env.repo.counts.reads).toBe(1 + 2 * 2);
+    expect(env.repo.snapshot().users.a!.visaStatus['schengen-90-180']!.asOf).toBe('2026-11-24');
+  },
+  120_000,
+);
 
 test('a user whose recompute fails is recorded and backed off; the others are done; it is not first in every run', async () => {
   class FailingRepository extends MemoryRepository {

@@ -19,12 +19,7 @@ import type { CallableRequest } from 'firebase-functions/v2/https';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { SegmentDoc } from '../../functions/src/model/documents';
-import {
-  handleSegmentWrite,
-  recomputeUser,
-  verifyTimeline,
-  type SegmentWriteEvent,
-} from '../../functions/src/services/recompute';
+import { handleSegmentWrite, recomputeUser, verifyTimeline, type SegmentWriteEvent } from '../../functions/src/services/recompute';
 import { recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
 import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
 import { addDays } from '@travel-time-tracker/core/dates';
@@ -95,7 +90,9 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
   test('ten devices edit ten different segments at once: every edit reaches the timeline (transactions, no lost update)', async () => {
     const uid = freshUid();
     await arrange(uid, 10);
-    const writes = await Promise.all(Array.from({ length: 10 }, (_, i) => appWrite(uid, `m${i}`, seg('US', i % 3 === 0 ? 'DE' : 'FR', addDays('2026-10-01', i)))));
+    const writes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => appWrite(uid, `m${i}`, seg('US', i % 3 === 0 ? 'DE' : 'FR', addDays('2026-10-01', i)))),
+    );
     const outcomes = await Promise.all(writes.map(handle));
     expect(outcomes.every((o) => o.action === 'recomputed')).toBe(true);
     await expectConsistent(uid);
@@ -147,7 +144,13 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
       }
     }
 
-    const importDeps = (r: FirestoreRepository): ImportDeps => ({ repo: r, storage: env.storage, clock: () => env.clock.now, sleep: env.sleep, limits: runtimeConfig() });
+    const importDeps = (r: FirestoreRepository): ImportDeps => ({
+      repo: r,
+      storage: env.storage,
+      clock: () => env.clock.now,
+      sleep: env.sleep,
+      limits: runtimeConfig(),
+    });
 
     // Transaction 1 starts the import, 2 writes the first 450 segments, 3 the last 150 and the status.
     const cases: { name: string; at: number; concurrent: boolean }[] = [
@@ -182,7 +185,15 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
         ],
       ]);
       const r = new HookedRepository(hooks);
-      const outcome = await runImport(importDeps(r), { name, bucket: 'b', contentType: 'text/csv', size: Buffer.byteLength(csv), timeCreated: NOW, metadata: {}, eventId: 'evt-imp' });
+      const outcome = await runImport(importDeps(r), {
+        name,
+        bucket: 'b',
+        contentType: 'text/csv',
+        size: Buffer.byteLength(csv),
+        timeCreated: NOW,
+        metadata: {},
+        eventId: 'evt-imp',
+      });
       await Promise.all(pending);
       expect(outcome).toMatchObject({ action: 'done' });
       await expectConsistent(uid);
@@ -232,7 +243,11 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
       constructor(private readonly hook: () => Promise<void>) {
         super(db());
       }
-      override async updateTimeline<T>(u: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts?: TimelineTxOptions): Promise<T> {
+      override async updateTimeline<T>(
+        u: string,
+        decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
+        opts?: TimelineTxOptions,
+      ): Promise<T> {
         if (!this.ran) {
           this.ran = true;
           await this.hook();

@@ -58,7 +58,14 @@ async function arrange(p: Partial<UserProfile> = {}): Promise<void> {
 async function fresh(): Promise<RuleResult[]> {
   const p = (await env.repo.getProfile(UID))!;
   const segments = (await env.repo.listSegments(UID)).map(toCoreSegment);
-  return [...evaluateTracked(segments, { asOf: '2026-11-23', nationalities: p.nationalities, residencePermits: p.residencePermits ?? [], trackedRules: p.trackedRules }).results];
+  return [
+    ...evaluateTracked(segments, {
+      asOf: '2026-11-23',
+      nationalities: p.nationalities,
+      residencePermits: p.residencePermits ?? [],
+      trackedRules: p.trackedRules,
+    }).results,
+  ];
 }
 
 /** The stored statuses without their bookkeeping, by rule id. */
@@ -103,7 +110,10 @@ describe('one status document per tracked rule, in the same pass', () => {
 
   test('a segment edit costs the same reads with four rules as with one, and writes only the statuses that changed', async () => {
     const costs: Record<string, { reads: number; writes: number; statuses: string[] }> = {};
-    for (const [name, trackedRules] of [['default (1 rule)', undefined], ['4 rules', FOUR]] as const) {
+    for (const [name, trackedRules] of [
+      ['default (1 rule)', undefined],
+      ['4 rules', FOUR],
+    ] as const) {
       env = (tearDownEnv(env), setUpEnv());
       await arrange(trackedRules ? { trackedRules: [...trackedRules] } : {});
       const before = structuredClone(stored());
@@ -112,7 +122,11 @@ describe('one status document per tracked rule, in the same pass', () => {
       env.clock.now = new Date(NOW.getTime() + 60_000);
       const version = await env.repo.putSegment(UID, 's1', seg('US', 'GB', '2026-05-03'));
       env.repo.resetCounts();
-      const outcome = await handleSegmentWrite(env.repo, { uid: UID, segmentId: 's1', eventId: `e-${name}`, eventTime: env.clock.now, version, beforeExists: true, after: seg('US', 'GB', '2026-05-03') }, env.clock.now);
+      const outcome = await handleSegmentWrite(
+        env.repo,
+        { uid: UID, segmentId: 's1', eventId: `e-${name}`, eventTime: env.clock.now, version, beforeExists: true, after: seg('US', 'GB', '2026-05-03') },
+        env.clock.now,
+      );
       expect(outcome).toEqual({ action: 'recomputed', changed: true });
       const changed = Object.keys(stored()).filter((id) => stored()[id]!.computedAt.getTime() !== before[id]!.computedAt.getTime());
       costs[name] = { reads: env.repo.counts.reads, writes: env.repo.counts.writes, statuses: changed };
@@ -133,7 +147,11 @@ describe('one status document per tracked rule, in the same pass', () => {
     const spy = jest.spyOn(evaluateModule, 'evaluateRule');
     try {
       const version = await env.repo.putSegment(UID, 's4', seg('FR', 'DE', '2026-11-20'));
-      await handleSegmentWrite(env.repo, { uid: UID, segmentId: 's4', eventId: 'e4', eventTime: NOW, version, beforeExists: false, after: seg('FR', 'DE', '2026-11-20') }, NOW);
+      await handleSegmentWrite(
+        env.repo,
+        { uid: UID, segmentId: 's4', eventId: 'e4', eventTime: NOW, version, beforeExists: false, after: seg('FR', 'DE', '2026-11-20') },
+        NOW,
+      );
       expect(spy.mock.calls.map(([, rule]) => rule.id)).toEqual([SCHENGEN]);
     } finally {
       spy.mockRestore();
@@ -185,7 +203,9 @@ describe('trackedRules edits (onProfileWritten): a rule input', () => {
     await arrange({ trackedRules: ['uk-srt-183', 'mars-rule'] });
     expect(Object.keys(stored())).toEqual(['uk-srt-183']);
     const warnings = env.repo.snapshot().users[UID]!.summaries.countryDays!.warnings;
-    expect(warnings[0]).toBe('the tracked rule "mars-rule" is not a rule this app knows (it may have been withdrawn); it is not evaluated: remove it from your tracked rules');
+    expect(warnings[0]).toBe(
+      'the tracked rule "mars-rule" is not a rule this app knows (it may have been withdrawn); it is not evaluated: remove it from your tracked rules',
+    );
     // A rule withdrawn from the seed after its status was written: the head lists it, the next recompute deletes it.
     const srt = stored()['uk-srt-183']!;
     const mars = { ...srt, ruleId: 'mars-rule' };
@@ -220,7 +240,10 @@ describe('statuses written before issue 12 (no kind)', () => {
       return rest as unknown as VisaStatusDoc;
     };
     await env.repo.updateTimeline(UID, ({ timeline }) => ({
-      commit: { timeline: new Map([['head', { ...timeline.head!, statuses: timeline.head!.statuses.map(strip) }]]), statuses: timeline.head!.statuses.map(strip) },
+      commit: {
+        timeline: new Map([['head', { ...timeline.head!, statuses: timeline.head!.statuses.map(strip) }]]),
+        statuses: timeline.head!.statuses.map(strip),
+      },
       result: null,
     }));
     expect(env.repo.snapshot().users[UID]!.visaStatus[SCHENGEN]).not.toHaveProperty('kind');
@@ -253,20 +276,72 @@ describe('nextRecomputeAt: when a status can change with time alone, by kind', (
   }
   const cases: Case[] = [
     { name: 'rolling-window, in the area today: days used grow', rule: SCHENGEN, segments: [seg('US', 'FR', '2026-11-01')], expected: TOMORROW },
-    { name: 'rolling-window, away, last trip within the period: days leave it', rule: SCHENGEN, segments: [seg('US', 'FR', '2026-07-01'), seg('FR', 'US', '2026-07-20')], expected: TOMORROW },
-    { name: 'rolling-window, away, last trip before the period: nothing changes', rule: SCHENGEN, segments: [seg('US', 'FR', '2026-01-01'), seg('FR', 'US', '2026-01-20')], expected: null },
-    { name: 'rolling-window that does not apply (an EU national): not kept current', rule: SCHENGEN, segments: [seg('US', 'FR', '2026-11-01')], nationalities: ['DE'], expected: null },
+    {
+      name: 'rolling-window, away, last trip within the period: days leave it',
+      rule: SCHENGEN,
+      segments: [seg('US', 'FR', '2026-07-01'), seg('FR', 'US', '2026-07-20')],
+      expected: TOMORROW,
+    },
+    {
+      name: 'rolling-window, away, last trip before the period: nothing changes',
+      rule: SCHENGEN,
+      segments: [seg('US', 'FR', '2026-01-01'), seg('FR', 'US', '2026-01-20')],
+      expected: null,
+    },
+    {
+      name: 'rolling-window that does not apply (an EU national): not kept current',
+      rule: SCHENGEN,
+      segments: [seg('US', 'FR', '2026-11-01')],
+      nationalities: ['DE'],
+      expected: null,
+    },
     { name: 'per-stay, in Japan today: the visit grows', rule: 'jp-temporary-visitor-90', segments: [seg('FR', 'JP', '2026-11-01')], expected: TOMORROW },
-    { name: 'per-stay, left Japan: no visit runs', rule: 'jp-temporary-visitor-90', segments: [seg('FR', 'JP', '2026-11-01'), seg('JP', 'FR', '2026-11-10')], expected: null },
-    { name: 'per-stay, in Canada during a US admission: its days count', rule: 'us-vwp-90-per-admission', segments: [seg('FR', 'US', '2026-11-01'), seg('US', 'CA', '2026-11-20')], expected: TOMORROW },
+    {
+      name: 'per-stay, left Japan: no visit runs',
+      rule: 'jp-temporary-visitor-90',
+      segments: [seg('FR', 'JP', '2026-11-01'), seg('JP', 'FR', '2026-11-10')],
+      expected: null,
+    },
+    {
+      name: 'per-stay, in Canada during a US admission: its days count',
+      rule: 'us-vwp-90-per-admission',
+      segments: [seg('FR', 'US', '2026-11-01'), seg('US', 'CA', '2026-11-20')],
+      expected: TOMORROW,
+    },
     { name: 'per-stay, a planned trip: it becomes past', rule: 'jp-temporary-visitor-90', segments: [seg('FR', 'JP', '2027-02-01')], expected: TOMORROW },
     { name: 'tax-year-presence, in the UK today: the count grows', rule: 'uk-srt-183', segments: [seg('FR', 'GB', '2026-11-01')], expected: TOMORROW },
     // The next tax year starts on 6 April 2027: midnight in Paris is 2027-04-05T22:00Z (CEST).
-    { name: 'tax-year-presence, away: the next tax year', rule: 'uk-srt-183', segments: [seg('FR', 'GB', '2026-05-01'), seg('GB', 'FR', '2026-06-01')], expected: new Date('2027-04-05T22:00:00Z') },
-    { name: 'tax-year-presence, never there: the next tax year all the same', rule: 'uk-srt-183', segments: [seg('US', 'FR', '2020-01-01')], expected: new Date('2027-04-05T22:00:00Z') },
-    { name: 'weighted-lookback, in the US today: the count grows', rule: 'us-substantial-presence', segments: [seg('FR', 'US', '2026-11-01')], expected: TOMORROW },
-    { name: 'weighted-lookback, away: the next year (the weights move on)', rule: 'us-substantial-presence', segments: [seg('FR', 'US', '2026-03-01'), seg('US', 'FR', '2026-06-01')], expected: new Date('2026-12-31T23:00:00Z') },
-    { name: 'weighted-lookback that does not apply (a US citizen): not kept current', rule: 'us-substantial-presence', segments: [seg('FR', 'US', '2026-11-01')], nationalities: ['US'], expected: null },
+    {
+      name: 'tax-year-presence, away: the next tax year',
+      rule: 'uk-srt-183',
+      segments: [seg('FR', 'GB', '2026-05-01'), seg('GB', 'FR', '2026-06-01')],
+      expected: new Date('2027-04-05T22:00:00Z'),
+    },
+    {
+      name: 'tax-year-presence, never there: the next tax year all the same',
+      rule: 'uk-srt-183',
+      segments: [seg('US', 'FR', '2020-01-01')],
+      expected: new Date('2027-04-05T22:00:00Z'),
+    },
+    {
+      name: 'weighted-lookback, in the US today: the count grows',
+      rule: 'us-substantial-presence',
+      segments: [seg('FR', 'US', '2026-11-01')],
+      expected: TOMORROW,
+    },
+    {
+      name: 'weighted-lookback, away: the next year (the weights move on)',
+      rule: 'us-substantial-presence',
+      segments: [seg('FR', 'US', '2026-03-01'), seg('US', 'FR', '2026-06-01')],
+      expected: new Date('2026-12-31T23:00:00Z'),
+    },
+    {
+      name: 'weighted-lookback that does not apply (a US citizen): not kept current',
+      rule: 'us-substantial-presence',
+      segments: [seg('FR', 'US', '2026-11-01')],
+      nationalities: ['US'],
+      expected: null,
+    },
   ];
 
   test.each(cases)('$name', async ({ rule, segments, nationalities, expected }) => {
@@ -277,7 +352,10 @@ describe('nextRecomputeAt: when a status can change with time alone, by kind', (
   });
 
   test('several rules: the earliest of their dates', async () => {
-    await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['NZ'], trackedRules: ['uk-srt-183', 'us-substantial-presence', 'jp-temporary-visitor-90'] }));
+    await env.repo.createProfileIfAbsent(
+      UID,
+      profile({ nationalities: ['NZ'], trackedRules: ['uk-srt-183', 'us-substantial-presence', 'jp-temporary-visitor-90'] }),
+    );
     await env.repo.putSegment(UID, 's1', seg('FR', 'US', '2026-03-01'));
     await env.repo.putSegment(UID, 's2', seg('US', 'FR', '2026-06-01'));
     await recomputeUser(env.repo, UID, { now: NOW });
@@ -321,7 +399,8 @@ describe('nextRecomputeAt: when a status can change with time alone, by kind', (
         const start = toDayNumber('2021-06-01');
         const segments = buildItinerary(start, steps);
         const asOf = fromDayNumber(start + asOfOffset);
-        const at = (date: string) => evaluateTracked(segments, { asOf: date, nationalities, residencePermits: [], trackedRules: ref.definitions.map((d) => d.id) });
+        const at = (date: string) =>
+          evaluateTracked(segments, { asOf: date, nationalities, residencePermits: [], trackedRules: ref.definitions.map((d) => d.id) });
         const today = at(asOf);
         // Every day up to 40 days ahead, and a few days further (the rollover dates are months away).
         const days = [...Array.from({ length: 40 }, (_, i) => i + 1), ...probes];
@@ -330,7 +409,11 @@ describe('nextRecomputeAt: when a status can change with time alone, by kind', (
           today.results.forEach((r, i) => {
             const until = today.changesOn[i];
             if (!r.applies || (until !== null && until !== undefined && addDays(asOf, k) >= until)) return;
-            expect({ rule: r.ruleId, day: addDays(asOf, k), status: kept(later.results[i]!) }).toEqual({ rule: r.ruleId, day: addDays(asOf, k), status: kept(r) });
+            expect({ rule: r.ruleId, day: addDays(asOf, k), status: kept(later.results[i]!) }).toEqual({
+              rule: r.ruleId,
+              day: addDays(asOf, k),
+              status: kept(r),
+            });
           });
         }
       }),
@@ -339,7 +422,12 @@ describe('nextRecomputeAt: when a status can change with time alone, by kind', (
   });
 
   test('statusChangesOn is never today or earlier', () => {
-    const r = evaluateTracked([toCoreSegment({ id: 'x', data: seg('FR', 'GB', '2026-11-01') })], { asOf: '2026-11-23', nationalities: [], residencePermits: [], trackedRules: ['uk-srt-183'] });
+    const r = evaluateTracked([toCoreSegment({ id: 'x', data: seg('FR', 'GB', '2026-11-01') })], {
+      asOf: '2026-11-23',
+      nationalities: [],
+      residencePermits: [],
+      trackedRules: ['uk-srt-183'],
+    });
     expect(r.changesOn).toEqual(['2026-11-24']);
     expect(statusChangesOn(r.results[0]!, { asOf: '2026-11-23', lastSegmentDate: '2026-11-01', countedToday: false })).toBe('2027-04-06');
   });

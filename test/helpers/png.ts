@@ -31,7 +31,8 @@ export function decodePng(buf: Buffer): Png {
       const depth = data[8];
       const colour = data[9];
       const interlace = data[12];
-      if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${interlace}`);
+      if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0)
+        throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${interlace}`);
       channels = colour === 6 ? 4 : 3;
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
@@ -51,10 +52,18 @@ export function decodePng(buf: Buffer): Png {
       const c = i >= channels ? prev[i - channels]! : 0;
       let p: number;
       switch (filter) {
-        case 0: p = 0; break;
-        case 1: p = a; break;
-        case 2: p = b; break;
-        case 3: p = (a + b) >> 1; break;
+        case 0:
+          p = 0;
+          break;
+        case 1:
+          p = a;
+          break;
+        case 2:
+          p = b;
+          break;
+        case 3:
+          p = (a + b) >> 1;
+          break;
         case 4: {
           const pa = Math.abs(b - c);
           const pb = Math.abs(a - c);
@@ -62,7 +71,8 @@ export function decodePng(buf: Buffer): Png {
           p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter} on row ${y}`);
+        default:
+          throw new Error(`bad PNG filter ${filter} on row ${y}`);
       }
       cur[i] = (line[i]! + p) & 0xff;
     }
@@ -82,7 +92,9 @@ export function decodePng(buf: Buffer): Png {
 export function pixelStats(png: Png, colours: Record<string, string> = {}): { distinct: number; nonWhite: number; near: Record<string, number> } {
   const seen = new Set<number>();
   let nonWhite = 0;
-  const targets = Object.entries(colours).map(([k, hex]) => [k, parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)] as const);
+  const targets = Object.entries(colours).map(
+    ([k, hex]) => [k, parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)] as const,
+  );
   const near: Record<string, number> = Object.fromEntries(targets.map(([k]) => [k, 0]));
   const n = png.width * png.height;
   for (let i = 0; i < n; i++) {

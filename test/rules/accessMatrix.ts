@@ -109,7 +109,8 @@ export type RulesOnly =
 const SERVER_CLOCK: RulesOnly = 'server time: a client writes serverTimestamp(), never its device clock';
 const BACKEND_ONLY: RulesOnly = 'backend-only field: written by the backend (Admin SDK), never by the app';
 const SET_ONCE: RulesOnly = "set at creation: a profile's email, createdAt and updatedAt, a segment's createdAt and source";
-const BY_UPDATE: RulesOnly = 'permits and tracked rules are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)';
+const BY_UPDATE: RulesOnly =
+  'permits and tracked rules are added by an update once the profile exists (a create checks every field, within the rules budget of 1 000 expressions)';
 
 /**
  * Ten distinct valid nationalities and ten thresholds: the rules check list elements one by one (no loops), so only
@@ -128,8 +129,16 @@ const TEN_THRESHOLDS = [90, 60, 45, 30, 21, 14, 7, 3, 1, 0];
  * ids it does not have, which the rules accept alike (the backend warns about an unknown one).
  */
 const TEN_RULES = [
-  'schengen-90-180', 'tr-visa-exempt-90-180', 'us-vwp-90-per-admission', 'uk-visitor-6-months', 'jp-temporary-visitor-90',
-  'uk-srt-183', 'us-substantial-presence', 'nz-183-12-months', '2026-rule', `r${'x'.repeat(63)}`,
+  'schengen-90-180',
+  'tr-visa-exempt-90-180',
+  'us-vwp-90-per-admission',
+  'uk-visitor-6-months',
+  'jp-temporary-visitor-90',
+  'uk-srt-183',
+  'us-substantial-presence',
+  'nz-183-12-months',
+  '2026-rule',
+  `r${'x'.repeat(63)}`,
 ];
 
 /** Creates of `users/${OWNER}` (the document does not exist yet) and whether the rules allow them. */
@@ -147,7 +156,12 @@ export const PROFILE_CREATE_CASES: ProfileCreateCase[] = [
   { name: 'missing email', who: 'owner', patch: { email: undefined }, ok: false },
   { name: 'invalid nationality', who: 'owner', patch: { nationalities: ['USA'] }, ok: false },
   { name: 'unknown field', who: 'owner', patch: { admin: true }, ok: false },
-  { name: '10 nationalities, 10 thresholds', who: 'owner', patch: { nationalities: TEN_COUNTRIES, notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS } }, ok: true },
+  {
+    name: '10 nationalities, 10 thresholds',
+    who: 'owner',
+    patch: { nationalities: TEN_COUNTRIES, notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS } },
+    ok: true,
+  },
   { name: 'e-mail as a number', who: 'owner', patch: { email: 42 }, ok: false },
   // Permits and tracked rules are added by an update once the profile exists (a create checks every field, and the
   // rules' budget of 1 000 expressions per request does not hold a profile at every limit at once).
@@ -348,10 +362,26 @@ export const PROFILE_UPDATE_CASES: UpdateCase[] = [
     ok: true,
   },
   { name: 'a bad nationality is refused whatever else changes', stored: {}, patch: { residencePermits: [PERMIT], nationalities: ['usa'] }, ok: false },
-  { name: '3 permits ending on the 29th, 30th and 31st (calendar check)', stored: {}, patch: { residencePermits: [{ ...PERMIT, validTo: '2024-02-29' }, { ...PERMIT, validTo: '2025-04-30' }, { ...PERMIT, validTo: '2025-12-31' }] }, ok: true },
+  {
+    name: '3 permits ending on the 29th, 30th and 31st (calendar check)',
+    stored: {},
+    patch: {
+      residencePermits: [
+        { ...PERMIT, validTo: '2024-02-29' },
+        { ...PERMIT, validTo: '2025-04-30' },
+        { ...PERMIT, validTo: '2025-12-31' },
+      ],
+    },
+    ok: true,
+  },
   { name: 'permit ending on 2025-02-29 (no such day)', stored: {}, patch: { residencePermits: [{ ...PERMIT, validTo: '2025-02-29' }] }, ok: false },
   { name: '4 permits', stored: {}, patch: { residencePermits: [...THREE_PERMITS, PERMIT] }, ok: false },
-  { name: 'bad 3rd permit (validTo before validFrom)', stored: {}, patch: { residencePermits: [...THREE_PERMITS.slice(0, 2), { ...PERMIT, validFrom: '2026-01-01' }] }, ok: false },
+  {
+    name: 'bad 3rd permit (validTo before validFrom)',
+    stored: {},
+    patch: { residencePermits: [...THREE_PERMITS.slice(0, 2), { ...PERMIT, validFrom: '2026-01-01' }] },
+    ok: false,
+  },
   { name: 'permit country lower case', stored: {}, patch: { residencePermits: [{ ...PERMIT, country: 'fr' }] }, ok: false },
   { name: 'permit validFrom not a date', stored: {}, patch: { residencePermits: [{ ...PERMIT, validFrom: '2024-02-30' }] }, ok: false },
   { name: 'permit validTo in year 0219', stored: {}, patch: { residencePermits: [{ ...PERMIT, validTo: '0219-12-31' }] }, ok: false },
@@ -409,13 +439,23 @@ export const PROFILE_UPDATE_CASES: UpdateCase[] = [
   { name: '10 nationalities', stored: {}, patch: { nationalities: TEN_COUNTRIES }, ok: true },
   { name: 'bad 10th nationality', stored: {}, patch: { nationalities: [...TEN_COUNTRIES.slice(0, 9), 'fr'] }, ok: false },
   { name: '10 thresholds 0..90', stored: {}, patch: { notifications: { ...notificationSettings(), thresholds: TEN_THRESHOLDS } }, ok: true },
-  { name: 'bad 10th threshold (91)', stored: {}, patch: { notifications: { ...notificationSettings(), thresholds: [...TEN_THRESHOLDS.slice(0, 9), 91] } }, ok: false },
+  {
+    name: 'bad 10th threshold (91)',
+    stored: {},
+    patch: { notifications: { ...notificationSettings(), thresholds: [...TEN_THRESHOLDS.slice(0, 9), 91] } },
+    ok: false,
+  },
   { name: '11 thresholds', stored: {}, patch: { notifications: { ...notificationSettings(), thresholds: [...TEN_THRESHOLDS, 0] } }, ok: false },
   { name: 'threshold 1.5', stored: {}, patch: { notifications: { ...notificationSettings(), thresholds: [1.5] } }, ok: false },
   { name: 'threshold -1', stored: {}, patch: { notifications: { ...notificationSettings(), thresholds: [-1] } }, ok: false },
   { name: 'quiet hours 25:00', stored: {}, patch: { notifications: { ...notificationSettings(), quietHours: { start: '25:00', end: '08:00' } } }, ok: false },
   { name: 'quiet hours without end', stored: {}, patch: { notifications: { ...notificationSettings(), quietHours: { start: '22:00' } } }, ok: false },
-  { name: 'quiet hours with an extra key', stored: {}, patch: { notifications: { ...notificationSettings(), quietHours: { start: '22:00', end: '08:00', days: 5 } } }, ok: false },
+  {
+    name: 'quiet hours with an extra key',
+    stored: {},
+    patch: { notifications: { ...notificationSettings(), quietHours: { start: '22:00', end: '08:00', days: 5 } } },
+    ok: false,
+  },
   { name: 'extra notification key', stored: {}, patch: { notifications: { ...notificationSettings(), sound: true } }, ok: false },
   { name: 'missing notification key', stored: {}, patch: { notifications: withoutKey(notificationSettings(), 'overstay') }, ok: false },
   { name: 'notifications enabled as a string', stored: {}, patch: { notifications: { ...notificationSettings(), enabled: 'yes' } }, ok: false },
@@ -469,9 +509,7 @@ export const COLLECTION_GROUPS = ['segments', 'visaStatus', 'summaries', 'import
 
 /** What the owner may do on its import files; nobody else may do anything. `update` = overwrite. */
 export const STORAGE_OWNER_MAY: Op[] = ['get', 'list', 'create'];
-export const STORAGE_ROWS = PRINCIPALS.flatMap((who) =>
-  OPS.map((op) => ({ who, op, allowed: who === 'owner' && STORAGE_OWNER_MAY.includes(op) })),
-);
+export const STORAGE_ROWS = PRINCIPALS.flatMap((who) => OPS.map((op) => ({ who, op, allowed: who === 'owner' && STORAGE_OWNER_MAY.includes(op) })));
 
 export interface UploadCase {
   name: string;

@@ -6,7 +6,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { indexServes, scanQueries, servedByFieldOverride, servedBySingleFieldIndexes, type CompositeIndex, type FieldOverride, type ScannedQuery } from './queryScan';
+import {
+  indexServes,
+  scanQueries,
+  servedByFieldOverride,
+  servedBySingleFieldIndexes,
+  type CompositeIndex,
+  type FieldOverride,
+  type ScannedQuery,
+} from './queryScan';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SRC = path.join(ROOT, 'functions/src');
@@ -23,9 +31,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const queries: ScannedQuery[] = sourceFiles(SRC).flatMap((f) =>
-  scanQueries(fs.readFileSync(f, 'utf8'), path.relative(ROOT, f)),
-);
+const queries: ScannedQuery[] = sourceFiles(SRC).flatMap((f) => scanQueries(fs.readFileSync(f, 'utf8'), path.relative(ROOT, f)));
 const filtered = queries.filter((q) => q.equality.length > 0 || q.ordered.length > 0);
 
 describe('firestore.indexes.json matches the queries in functions/src', () => {
@@ -55,7 +61,9 @@ describe('firestore.indexes.json matches the queries in functions/src', () => {
   });
 
   test('every declared single-field index serves a query (no unused override)', () => {
-    const unused = indexes.fieldOverrides.filter((o) => o.indexes.length > 0 && !filtered.some((q) => q.collectionGroup === o.collectionGroup && servedByFieldOverride(q, [o])));
+    const unused = indexes.fieldOverrides.filter(
+      (o) => o.indexes.length > 0 && !filtered.some((q) => q.collectionGroup === o.collectionGroup && servedByFieldOverride(q, [o])),
+    );
     expect(unused).toEqual([]);
   });
 });
@@ -79,13 +87,33 @@ describe('the query scanner (so the checks above can fail)', () => {
     { src: "db.collection('users').where('nextAlertAt', '<=', t).orderBy('nextAlertAt').orderBy(FieldPath.documentId());", index: null, served: true },
     { src: "db.collection('users').where('a', '==', 1).where('b', '==', 2).get();", index: null, served: true },
     { src: "db.collection('users').where('a', '==', 1).orderBy('b', 'desc').get();", index: null, served: false },
-    { src: "db.collection('users').where('a', '==', 1).orderBy('b', 'desc').get();", index: idx('users', ['a', 'ASCENDING'], ['b', 'DESCENDING']), served: true },
-    { src: "db.collection('users').where('a', '==', 1).orderBy('b', 'desc').get();", index: idx('users', ['a', 'ASCENDING'], ['b', 'ASCENDING']), served: false },
-    { src: "db.collectionGroup('segments').where('source', '==', id).where('departureDate', '>=', d).get();", index: idx('segments', ['source', 'ASCENDING'], ['departureDate', 'ASCENDING']), served: true },
-    { src: "db.collectionGroup('segments').where('source', '==', id).where('departureDate', '>=', d).get();", index: idx('imports', ['source', 'ASCENDING'], ['departureDate', 'ASCENDING']), served: false },
+    {
+      src: "db.collection('users').where('a', '==', 1).orderBy('b', 'desc').get();",
+      index: idx('users', ['a', 'ASCENDING'], ['b', 'DESCENDING']),
+      served: true,
+    },
+    {
+      src: "db.collection('users').where('a', '==', 1).orderBy('b', 'desc').get();",
+      index: idx('users', ['a', 'ASCENDING'], ['b', 'ASCENDING']),
+      served: false,
+    },
+    {
+      src: "db.collectionGroup('segments').where('source', '==', id).where('departureDate', '>=', d).get();",
+      index: idx('segments', ['source', 'ASCENDING'], ['departureDate', 'ASCENDING']),
+      served: true,
+    },
+    {
+      src: "db.collectionGroup('segments').where('source', '==', id).where('departureDate', '>=', d).get();",
+      index: idx('imports', ['source', 'ASCENDING'], ['departureDate', 'ASCENDING']),
+      served: false,
+    },
     { src: "db.collection('users').orderBy('a').orderBy('b').get();", index: null, served: false },
     { src: "db.collectionGroup('segments').where('source', '==', id).get();", index: null, served: false },
-    { src: "db.collectionGroup('timeline').where('nextRecomputeAt', '<=', t).orderBy('nextRecomputeAt').orderBy(FieldPath.documentId());", index: null, served: false },
+    {
+      src: "db.collectionGroup('timeline').where('nextRecomputeAt', '<=', t).orderBy('nextRecomputeAt').orderBy(FieldPath.documentId());",
+      index: null,
+      served: false,
+    },
   ])('$src with $index.fields -> $served', ({ src, index, served }) => {
     const [q] = scanQueries(src, 'x.ts');
     expect(q).toBeDefined();

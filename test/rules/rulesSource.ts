@@ -8,7 +8,7 @@
 /** The source with `//` and `/* *\/` comments blanked out (string literals, which may contain `//`, are kept). */
 export function withoutComments(src: string): string {
   let out = '';
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const c = src[i] as string;
     if (c === "'" || c === '"') {
       const end = stringEnd(src, i);

@@ -80,7 +80,9 @@ describe('client-writable fields equal the zod schemas', () => {
   test('the optional profile fields, residencePermits and trackedRules, are editable but not part of a create', () => {
     // A create checks every field it holds; with these lists at their limits too it exceeds the rules' budget of
     // 1 000 expressions per request (firestore.rules, isValidProfileFields).
-    const optional = Object.entries(ProfileEditableSchema.shape).filter(([, v]) => v.safeParse(undefined).success).map(([k]) => k);
+    const optional = Object.entries(ProfileEditableSchema.shape)
+      .filter(([, v]) => v.safeParse(undefined).success)
+      .map(([k]) => k);
     expect(sorted(optional)).toEqual(sorted(UPDATE_ONLY));
     for (const k of UPDATE_ONLY) {
       expect(literalsOf('profileEditableKeys')).toContain(k);
@@ -187,7 +189,12 @@ describe('firestore.rules covers the data model', () => {
 
   test('every collection of the data model has a row in the access matrix the emulator suite runs', () => {
     // '/users/{uid}/segments/{segmentId}' -> 'users/OWNER/segments'
-    const collections = DATA_MODEL.map((d) => d.path.slice(1).replace(/\/\{[^}]+\}$/, '').replace('{uid}', 'OWNER'));
+    const collections = DATA_MODEL.map((d) =>
+      d.path
+        .slice(1)
+        .replace(/\/\{[^}]+\}$/, '')
+        .replace('{uid}', 'OWNER'),
+    );
     const inMatrix = Object.values(ACCESS).map((a) => a.collection(OWNER).replace(OWNER, 'OWNER'));
     expect(sorted(inMatrix)).toEqual(sorted(collections));
   });

@@ -47,7 +47,13 @@ describe('storage.rules (text checks; no Storage emulator here)', () => {
   });
 
   test('create checks the name, the size (1 byte to 10 MiB, the import function limit), the type and the marker', () => {
-    for (const part of ['isImportFileName()', 'request.resource.size > 0', 'request.resource.size <= 10 * 1024 * 1024', 'isTextContentType()', 'hasNoBackendMarker()']) {
+    for (const part of [
+      'isImportFileName()',
+      'request.resource.size > 0',
+      'request.resource.size <= 10 * 1024 * 1024',
+      'isTextContentType()',
+      'hasNoBackendMarker()',
+    ]) {
       expect(code).toMatch(new RegExp(`allow create: if isOwner\\(\\)[^;]*${part.replace(/[().*]/g, '\\$&')}`));
     }
     // One limit: a file the rules let through is not refused by size by onImportUploaded (IMPORT_MAX_BYTES).
@@ -92,7 +98,7 @@ describe('storage.rules (text checks; no Storage emulator here)', () => {
     expect(contentType().test(type)).toBe(ok);
   });
 
-  test("every upload the emulator table accepts has a name and type these patterns accept", () => {
+  test('every upload the emulator table accepts has a name and type these patterns accept', () => {
     const accepted = UPLOAD_CASES.filter((c) => c.ok);
     expect(accepted.length).toBeGreaterThan(2);
     for (const c of accepted) expect([c.name, fileName().test(c.file), contentType().test(c.contentType)]).toEqual([c.name, true, true]);

@@ -56,7 +56,10 @@ function importsOf(file: string): Edge[] {
       add(node.moduleSpecifier, typeOnly);
     } else if (ts.isExportDeclaration(node)) {
       add(node.moduleSpecifier, node.isTypeOnly);
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       add(node.arguments[0], false);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node.argument.literal, true);
@@ -143,9 +146,7 @@ describe('functions/src layering', () => {
   test('event modules take their ports from wiring.ts, never an adapter or firebase-admin', () => {
     const events = ['triggers/', 'callable/', 'scheduled/', 'tasks/'];
     const adapters = [path.join('repository', 'firestore.ts'), path.join('storage', 'gcs.ts')];
-    const offending = edges.filter(
-      (e) => events.includes(folderOf(e.from)) && !e.typeOnly && (e.to.startsWith('firebase-admin') || adapters.includes(e.to)),
-    );
+    const offending = edges.filter((e) => events.includes(folderOf(e.from)) && !e.typeOnly && (e.to.startsWith('firebase-admin') || adapters.includes(e.to)));
     expect(offending.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 

@@ -32,8 +32,22 @@ const CDG_FRA_LATER = flight(4, 'FR', 'DE', '2026-06-01', { departureAirport: 'C
 describe('check 2: which flights are new', () => {
   test.each([
     { name: 'nothing stored: every flight is new', flights: [CDG_FRA, FRA_CDG], stored: [], fresh: [2, 3], imported: 0, duplicates: 0 },
-    { name: 'the same flight twice in the file: one is new, one a duplicate', flights: [CDG_FRA, { ...CDG_FRA, row: 9 }], stored: [], fresh: [2], imported: 0, duplicates: 1 },
-    { name: 'stored by an earlier attempt of this import: imported, not created again', flights: [CDG_FRA, FRA_CDG], stored: [stored(CDG_FRA, IMPORT)], fresh: [3], imported: 1, duplicates: 0 },
+    {
+      name: 'the same flight twice in the file: one is new, one a duplicate',
+      flights: [CDG_FRA, { ...CDG_FRA, row: 9 }],
+      stored: [],
+      fresh: [2],
+      imported: 0,
+      duplicates: 1,
+    },
+    {
+      name: 'stored by an earlier attempt of this import: imported, not created again',
+      flights: [CDG_FRA, FRA_CDG],
+      stored: [stored(CDG_FRA, IMPORT)],
+      fresh: [3],
+      imported: 1,
+      duplicates: 0,
+    },
     { name: 'stored by another import: a duplicate', flights: [CDG_FRA], stored: [stored(CDG_FRA, 'imp-older')], fresh: [], imported: 0, duplicates: 1 },
     {
       name: 'a trip typed by hand on the same date between the same countries absorbs one flight, not two',
@@ -96,11 +110,51 @@ describe('final status and counts', () => {
   const capped: SkippedRow = { row: 3, reason: 'not imported: your travel history has reached the limit of 2 segments' };
 
   test.each([
-    { name: 'duplicates are not errors: succeeded', r: result(3, 2, [dup]), capped: [], imported: 1, dups: 1, status: 'succeeded', counts: { rows: 3, flights: 2, imported: 1, duplicates: 2, skipped: 0 } },
-    { name: 'an error row among flights: partial', r: result(3, 2, [bad]), capped: [], imported: 2, dups: 0, status: 'partial', counts: { rows: 3, flights: 2, imported: 2, duplicates: 0, skipped: 1 } },
-    { name: 'rows over the segment cap are skipped rows: partial', r: result(2, 2, []), capped: [capped], imported: 1, dups: 0, status: 'partial', counts: { rows: 2, flights: 2, imported: 1, duplicates: 0, skipped: 1 } },
-    { name: 'no row a flight: failed', r: result(1, 0, [bad]), capped: [], imported: 0, dups: 0, status: 'failed', counts: { rows: 1, flights: 0, imported: 0, duplicates: 0, skipped: 1 } },
-    { name: 'no data rows: failed', r: result(0, 0, []), capped: [], imported: 0, dups: 0, status: 'failed', counts: { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 } },
+    {
+      name: 'duplicates are not errors: succeeded',
+      r: result(3, 2, [dup]),
+      capped: [],
+      imported: 1,
+      dups: 1,
+      status: 'succeeded',
+      counts: { rows: 3, flights: 2, imported: 1, duplicates: 2, skipped: 0 },
+    },
+    {
+      name: 'an error row among flights: partial',
+      r: result(3, 2, [bad]),
+      capped: [],
+      imported: 2,
+      dups: 0,
+      status: 'partial',
+      counts: { rows: 3, flights: 2, imported: 2, duplicates: 0, skipped: 1 },
+    },
+    {
+      name: 'rows over the segment cap are skipped rows: partial',
+      r: result(2, 2, []),
+      capped: [capped],
+      imported: 1,
+      dups: 0,
+      status: 'partial',
+      counts: { rows: 2, flights: 2, imported: 1, duplicates: 0, skipped: 1 },
+    },
+    {
+      name: 'no row a flight: failed',
+      r: result(1, 0, [bad]),
+      capped: [],
+      imported: 0,
+      dups: 0,
+      status: 'failed',
+      counts: { rows: 1, flights: 0, imported: 0, duplicates: 0, skipped: 1 },
+    },
+    {
+      name: 'no data rows: failed',
+      r: result(0, 0, []),
+      capped: [],
+      imported: 0,
+      dups: 0,
+      status: 'failed',
+      counts: { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 },
+    },
   ])('$name', ({ r, capped: c, imported, dups, status, counts }) => {
     const report = finalReport(r, c, imported, dups);
     expect(report.status).toBe(status);
@@ -115,7 +169,9 @@ describe('final status and counts', () => {
       { row: 4, reason: "unknown airport code 'ZZZ' in From" },
       { row: 5, reason: 'already imported (row 2)', duplicate: true },
     ]);
-    expect(finalReport(result(1, 0, [bad]), [], 0, 0).error).toBe("none of the 1 rows could be read as a flight; first problem: row 4: unknown airport code 'ZZZ' in From");
+    expect(finalReport(result(1, 0, [bad]), [], 0, 0).error).toBe(
+      "none of the 1 rows could be read as a flight; first problem: row 4: unknown airport code 'ZZZ' in From",
+    );
   });
 
   test('a reason quoting a cell that starts like a spreadsheet formula is neutralised', () => {

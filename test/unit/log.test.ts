@@ -98,11 +98,27 @@ const cases: { call: (l: LogEvents) => void; entry: LogEntry }[] = [
   },
   {
     call: (l) => l.recomputeDailyUserDeferred({ uid: 'u1', cause: 'too-slow', reason: 'its last evaluation took 9000 ms', evalMs: 9000 }),
-    entry: { severity: 'WARNING', message: 'recomputeDaily.userDeferred', uid: 'u1', cause: 'too-slow', reason: 'its last evaluation took 9000 ms', evalMs: 9000 },
+    entry: {
+      severity: 'WARNING',
+      message: 'recomputeDaily.userDeferred',
+      uid: 'u1',
+      cause: 'too-slow',
+      reason: 'its last evaluation took 9000 ms',
+      evalMs: 9000,
+    },
   },
   {
     call: (l) => l.alertsScheduled({ runAt: '2025-03-01T09:00:00.000Z', pages: 1, users: 3, enqueued: 1, duplicates: 0, truncated: false }),
-    entry: { severity: 'INFO', message: 'alerts.scheduled', runAt: '2025-03-01T09:00:00.000Z', pages: 1, users: 3, enqueued: 1, duplicates: 0, truncated: false },
+    entry: {
+      severity: 'INFO',
+      message: 'alerts.scheduled',
+      runAt: '2025-03-01T09:00:00.000Z',
+      pages: 1,
+      users: 3,
+      enqueued: 1,
+      duplicates: 0,
+      truncated: false,
+    },
   },
   {
     call: (l) => l.alertsBatchDone({ runAt: '2025-03-01T09:00:00.000Z', users: 3, sent: 2 }),
@@ -130,7 +146,15 @@ const cases: { call: (l: LogEvents) => void; entry: LogEntry }[] = [
   },
   {
     call: (l) => l.alertsSendFailed({ uid: 'u1', deviceId: 'd1', alertId: 'a1', code: 'messaging/internal-error', reason: 'x'.repeat(500) }),
-    entry: { severity: 'WARNING', message: 'alerts.send.failed', uid: 'u1', deviceId: 'd1', alertId: 'a1', code: 'messaging/internal-error', reason: 'x'.repeat(200) },
+    entry: {
+      severity: 'WARNING',
+      message: 'alerts.send.failed',
+      uid: 'u1',
+      deviceId: 'd1',
+      alertId: 'a1',
+      code: 'messaging/internal-error',
+      reason: 'x'.repeat(200),
+    },
   },
   {
     // The cause's first line only: no stack, no internals beyond the message.
@@ -153,10 +177,22 @@ describe('log events', () => {
   });
 
   const severities: { what: string; call: (l: LogEvents) => void; severity: LogEntry['severity'] }[] = [
-    { what: 'an import lost to a deletion race is a warning', call: (l) => l.importRejected({ ...ids, reason: 'account deleted during the import' }), severity: 'WARNING' },
+    {
+      what: 'an import lost to a deletion race is a warning',
+      call: (l) => l.importRejected({ ...ids, reason: 'account deleted during the import' }),
+      severity: 'WARNING',
+    },
     { what: 'a redelivered import is not', call: (l) => l.importRejected({ ...ids, reason: 'already processed (redelivered event)' }), severity: 'INFO' },
-    { what: 'a failed import finishes with a warning', call: (l) => l.importFinished({ ...ids, status: 'failed', format: null, counts: {}, warnings: 0 }), severity: 'WARNING' },
-    { what: 'a profile write that changes nothing is debug', call: (l) => l.profileEventSkipped({ uid: 'u1', eventId: 'e1', reason: 'no-editable-change' }), severity: 'DEBUG' },
+    {
+      what: 'a failed import finishes with a warning',
+      call: (l) => l.importFinished({ ...ids, status: 'failed', format: null, counts: {}, warnings: 0 }),
+      severity: 'WARNING',
+    },
+    {
+      what: 'a profile write that changes nothing is debug',
+      call: (l) => l.profileEventSkipped({ uid: 'u1', eventId: 'e1', reason: 'no-editable-change' }),
+      severity: 'DEBUG',
+    },
     {
       what: 'a user left for the next daily run for lack of time is info',
       call: (l) => l.recomputeDailyUserDeferred({ uid: 'u1', cause: 'out-of-time', reason: 'not enough time left in this run', evalMs: 0 }),

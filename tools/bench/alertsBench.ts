@@ -165,19 +165,43 @@ export async function benchAlerts(sizes: readonly number[] = [1_000, 10_000, 100
   } finally {
     setLogSink(previousSink);
   }
-  const head = [pad('total users', 12), pad('due', 5), pad('status', 7), pad('query reads', 12), pad('worker reads', 13), pad('reads/due', 10), pad('writes', 7), pad('tasks', 6), pad('sendEach', 9), pad('pushes', 7), pad('ms', 8)].join(' ');
+  const head = [
+    pad('total users', 12),
+    pad('due', 5),
+    pad('status', 7),
+    pad('query reads', 12),
+    pad('worker reads', 13),
+    pad('reads/due', 10),
+    pad('writes', 7),
+    pad('tasks', 6),
+    pad('sendEach', 9),
+    pad('pushes', 7),
+    pad('ms', 8),
+  ].join(' ');
   const lines = [head];
   for (const r of rows) {
     const reads = r.schedulerReads + r.workerReads;
     lines.push(
-      [pad(r.total, 12), pad(r.due, 5), pad(r.stale ? 'stale' : 'fresh', 7), pad(r.schedulerReads, 12), pad(r.workerReads, 13), pad(reads / r.due, 10), pad(r.writes, 7), pad(r.tasks, 6), pad(r.sendCalls, 9), pad(r.delivered, 7), pad(r.ms, 8)].join(' '),
+      [
+        pad(r.total, 12),
+        pad(r.due, 5),
+        pad(r.stale ? 'stale' : 'fresh', 7),
+        pad(r.schedulerReads, 12),
+        pad(r.workerReads, 13),
+        pad(reads / r.due, 10),
+        pad(r.writes, 7),
+        pad(r.tasks, 6),
+        pad(r.sendCalls, 9),
+        pad(r.delivered, 7),
+        pad(r.ms, 8),
+      ].join(' '),
     );
   }
   const perDue = new Set(rows.filter((r) => !r.stale).map((r) => (r.schedulerReads + r.workerReads) / r.due));
   lines.push(
     perDue.size === 1
       ? `reads per run = ${[...perDue][0]} x due users with a current status, independent of total users (billed reads per due user: the query's result, ` +
-        'profile, status, devices and the alert record 1 each; the lease, the record and the schedule are transactions reading the deletion marker and their document, 2 each)'
+          'profile, status, devices and the alert record 1 each; the lease, the record and the schedule are transactions reading the deletion marker and their document, 2 each)'
       : `WARNING: reads per due user vary with total users: ${[...perDue].join(', ')}`,
   );
   return lines;

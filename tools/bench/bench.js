@@ -39,7 +39,12 @@ const built = require('./built.js');
 
 async function main() {
   await built.build();
-  console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 
   const engine = [10, 1_000, 10_000, 100_000].map((n) => runCase('engine', n));
   console.log('\nEngine: full evaluation (every rule output, country days per year, warnings) against the straight-line floor');
@@ -55,8 +60,7 @@ async function main() {
   const tenK = engine.find((r) => r.size === 10_000);
   const ratio = tenK.engineMs / tenK.floorMs;
   console.log(
-    `target: 10 000 segments within 3x of the floor -> median ${fmt(ratio)} (best ${fmt(tenK.engineBestMs / tenK.floorBestMs)}): ` +
-      `${met(ratio <= 3)}`,
+    `target: 10 000 segments within 3x of the floor -> median ${fmt(ratio)} (best ${fmt(tenK.engineBestMs / tenK.floorBestMs)}): ` + `${met(ratio <= 3)}`,
   );
 
   const mem = runCase('memory', 100_000);
@@ -98,7 +102,10 @@ async function main() {
 
   // A deployed instance loads the whole entry point (every function's module); each module alone shows its share.
   const env = { FIREBASE_CONFIG: JSON.stringify({ projectId: 'demo-bench', storageBucket: 'demo-bench.appspot.com' }), GCLOUD_PROJECT: 'demo-bench' };
-  const cold = [...built.deployedFunctions(), { name: '(entry point: all functions)', module: 'index' }].map((f) => ({ ...f, ...runCase('coldstart', f.module, env) }));
+  const cold = [...built.deployedFunctions(), { name: '(entry point: all functions)', module: 'index' }].map((f) => ({
+    ...f,
+    ...runCase('coldstart', f.module, env),
+  }));
   table('Cold start: module load in a fresh process (what an instance does before its first event)', cold, [
     { label: 'function', width: 29, value: (r) => r.name },
     { label: 'load ms', width: 8, value: (r) => fmt(r.ms, 0) },

@@ -33,7 +33,15 @@ const BENCH_LIMITS = {
 
 /** The event of a write committed at `time`: a create of `data` (the version is the commit time in microseconds). */
 function createEvent(uid: string, id: string, data: SegmentDoc, time: Date) {
-  return { uid, segmentId: id, eventId: `evt-${id}`, eventTime: time, version: time.getTime() * 1000, beforeExists: false, after: data as unknown as Record<string, unknown> };
+  return {
+    uid,
+    segmentId: id,
+    eventId: `evt-${id}`,
+    eventTime: time,
+    version: time.getTime() * 1000,
+    beforeExists: false,
+    after: data as unknown as Record<string, unknown>,
+  };
 }
 
 interface Counts {
@@ -195,7 +203,9 @@ async function editCase(existing: number): Promise<Counts & { segments: number }
 /** Runs the cases and returns the lines `npm run bench` prints. */
 export async function benchFunctions(): Promise<string[]> {
   const lines: string[] = [];
-  lines.push('(R = 1 rule; billed reads (the deletion marker and every document a transaction reads included), writes = documents written; counted by MemoryRepository)');
+  lines.push(
+    '(R = 1 rule; billed reads (the deletion marker and every document a transaction reads included), writes = documents written; counted by MemoryRepository)',
+  );
   for (const rows of [1_000, 10_000]) {
     const after = await importCase(rows, false);
     const during = await importCase(rows, true);
@@ -213,9 +223,7 @@ export async function benchFunctions(): Promise<string[]> {
   }
   for (const existing of [100, 1_000]) {
     const e = await editCase(existing);
-    lines.push(
-      `single segment edit, ${fmt(e.segments)} stored segments: ${fmt(e.reads)} reads, ${fmt(e.writes)} writes, ${e.recomputes} recompute`,
-    );
+    lines.push(`single segment edit, ${fmt(e.segments)} stored segments: ${fmt(e.reads)} reads, ${fmt(e.writes)} writes, ${e.recomputes} recompute`);
   }
   return lines;
 }

@@ -51,7 +51,12 @@ export const FOUR_KINDS = ['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt
  * tracking `trackedRules` (absent: the default rule).
  */
 async function userWith(repo: MemoryRepository, uid: string, n: number, clock: { now: Date }, trackedRules?: string[]): Promise<void> {
-  await repo.createProfileIfAbsent(uid, { ...newProfile({ uid }, clock.now), nationalities: ['US'], timeZone: 'Europe/Paris', ...(trackedRules ? { trackedRules } : {}) });
+  await repo.createProfileIfAbsent(uid, {
+    ...newProfile({ uid }, clock.now),
+    nationalities: ['US'],
+    timeZone: 'Europe/Paris',
+    ...(trackedRules ? { trackedRules } : {}),
+  });
   let d = addDays('2026-11-20', -3 * (n - 1));
   for (let i = 0; i < n; i++) {
     const inbound = (n - 1 - i) % 2 === 0;
@@ -76,7 +81,11 @@ async function segmentCosts(n: number, trackedRules?: string[]): Promise<Record<
     clock.now = new Date(clock.now.getTime() + 1_000);
     const version = after ? await repo.putSegment('u', id, after) : await repo.deleteSegment('u', id);
     return measure(repo, () =>
-      handleSegmentWrite(repo, { uid: 'u', segmentId: id, eventId: `e-${version}`, eventTime: clock.now, version, beforeExists: before, after: after }, clock.now),
+      handleSegmentWrite(
+        repo,
+        { uid: 'u', segmentId: id, eventId: `e-${version}`, eventTime: clock.now, version, beforeExists: before, after: after },
+        clock.now,
+      ),
     );
   };
   // The app adds a trip to Germany, moves it a day, then deletes it: each changes the status.

@@ -103,20 +103,38 @@ function stayText(kind: AlertCandidate['kind'], s: StayStatus, rule: AlertRuleIn
     case 'threshold':
       if (s.daysRemaining === 0) {
         return visit
-          ? { title: `Last day of this visit to ${where}`, body: `Today is the last allowed day of this visit to ${where} under the ${rule.name} rule (${rule.limit}).${exit}` }
+          ? {
+              title: `Last day of this visit to ${where}`,
+              body: `Today is the last allowed day of this visit to ${where} under the ${rule.name} rule (${rule.limit}).${exit}`,
+            }
           : { title: `Last day in ${where}`, body: `Today is your last allowed day in ${where} under the ${rule.name} rule (${rule.limit}).${exit}` };
       }
       return visit
-        ? { title: capitalized(daysLeftInVisit(s.daysRemaining)), body: `You have ${daysLeftInVisit(s.daysRemaining)} to ${where} under the ${rule.name} rule (${rule.limit}).${exit}` }
-        : { title: `${days(s.daysRemaining)} left in ${where}`, body: `You have ${days(s.daysRemaining)} left under the ${rule.name} rule (${rule.limit}).${exit}` };
+        ? {
+            title: capitalized(daysLeftInVisit(s.daysRemaining)),
+            body: `You have ${daysLeftInVisit(s.daysRemaining)} to ${where} under the ${rule.name} rule (${rule.limit}).${exit}`,
+          }
+        : {
+            title: `${days(s.daysRemaining)} left in ${where}`,
+            body: `You have ${days(s.daysRemaining)} left under the ${rule.name} rule (${rule.limit}).${exit}`,
+          };
     case 'overstay':
       return visit
-        ? { title: `Overstay in ${where}`, body: `You are ${overVisitLimit(s.overstayDays)} to ${where} under the ${rule.name} rule (${rule.limit}). Leave ${where} as soon as you can.` }
-        : { title: `Overstay in ${where}`, body: `You are ${days(s.overstayDays)} over the ${rule.name} rule (${rule.limit}). Leave ${where} as soon as you can.` };
+        ? {
+            title: `Overstay in ${where}`,
+            body: `You are ${overVisitLimit(s.overstayDays)} to ${where} under the ${rule.name} rule (${rule.limit}). Leave ${where} as soon as you can.`,
+          }
+        : {
+            title: `Overstay in ${where}`,
+            body: `You are ${days(s.overstayDays)} over the ${rule.name} rule (${rule.limit}). Leave ${where} as soon as you can.`,
+          };
     default: {
       const when = s.firstViolationDate ? ` on ${formatDate(s.firstViolationDate)}` : '';
       const what = visit ? `make a visit to ${where} longer than allowed (${rule.limit})` : `exceed ${rule.limit}`;
-      return { title: `Planned trip breaks the ${rule.name} rule`, body: `Your planned travel would ${what}${when}. Open the app to see the dates that comply.` };
+      return {
+        title: `Planned trip breaks the ${rule.name} rule`,
+        body: `Your planned travel would ${what}${when}. Open the app to see the dates that comply.`,
+      };
     }
   }
 }

@@ -38,7 +38,10 @@ export function alertTaskId(task: AlertBatchTask): string {
 /** Production queue: the `sendAlertBatch` function's Cloud Tasks queue, through firebase-admin. */
 export class CloudTasksAlertQueue implements AlertTaskQueue {
   /** `queue` is resolved lazily (e.g. `() => getFunctions().taskQueue('locations/europe-west1/functions/sendAlertBatch')`). */
-  constructor(private readonly queue: () => TaskQueue<AlertBatchTask>, private readonly dispatchDeadlineSeconds = 300) {}
+  constructor(
+    private readonly queue: () => TaskQueue<AlertBatchTask>,
+    private readonly dispatchDeadlineSeconds = 300,
+  ) {}
 
   async enqueue(task: AlertBatchTask, id: string): Promise<EnqueueOutcome> {
     try {

@@ -92,11 +92,7 @@ export interface ScheduleReport {
 }
 
 /** Enqueues one `sendAlertBatch` task per page of users due at `now`. */
-export async function scheduleAlertRun(
-  deps: Pick<AlertDeps, 'repo' | 'queue' | 'log'>,
-  now: Date,
-  options: ScheduleOptions = {},
-): Promise<ScheduleReport> {
+export async function scheduleAlertRun(deps: Pick<AlertDeps, 'repo' | 'queue' | 'log'>, now: Date, options: ScheduleOptions = {}): Promise<ScheduleReport> {
   const pageSize = Math.max(1, options.usersPerTask ?? DEFAULT_USERS_PER_TASK);
   const report: ScheduleReport = { pages: 0, users: 0, enqueued: 0, duplicates: 0, truncated: false };
   let cursor: { nextAlertAt: Date; uid: string } | undefined;

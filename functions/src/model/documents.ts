@@ -205,9 +205,7 @@ export const ImportDocSchema = z.strictObject({
    * Rows that did not become a segment, in file order, with the reason; `duplicate: true` marks a repeat (of an
    * earlier row or of a stored segment) rather than an error. `counts.skipped` counts only the errors.
    */
-  skipped: z
-    .array(z.strictObject({ row: z.number().int(), reason: z.string(), duplicate: z.literal(true).optional() }))
-    .max(MAX_STORED_SKIPPED_ROWS),
+  skipped: z.array(z.strictObject({ row: z.number().int(), reason: z.string(), duplicate: z.literal(true).optional() })).max(MAX_STORED_SKIPPED_ROWS),
   error: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),

@@ -113,7 +113,12 @@ export function alertCandidatesFor(status: VisaStatusDoc, settings: Notification
   return isStayStatus(status) ? stayCandidates(status, settings) : periodCandidates(status, settings);
 }
 
-function candidate(status: VisaStatusDoc, kind: AlertKind, key: { threshold?: number; date: IsoDate }, at: { stayStart?: IsoDate; periodStart?: IsoDate }): AlertCandidate {
+function candidate(
+  status: VisaStatusDoc,
+  kind: AlertKind,
+  key: { threshold?: number; date: IsoDate },
+  at: { stayStart?: IsoDate; periodStart?: IsoDate },
+): AlertCandidate {
   return {
     alertId: alertId(status.ruleId, kind, key),
     ruleId: status.ruleId,
@@ -192,10 +197,7 @@ export function evaluateAlerts(
   const clock = localClock(now, timeZone);
   const settings = profile.notifications;
   const have = new Set(statuses.map((s) => s.ruleId));
-  const staleRuleIds = [
-    ...expectedRuleIds.filter((id) => !have.has(id)),
-    ...statuses.filter((s) => s.asOf !== clock.date).map((s) => s.ruleId),
-  ];
+  const staleRuleIds = [...expectedRuleIds.filter((id) => !have.has(id)), ...statuses.filter((s) => s.asOf !== clock.date).map((s) => s.ruleId)];
   const candidates = settings.enabled
     ? [...statuses]
         .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))

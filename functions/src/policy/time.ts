@@ -79,7 +79,12 @@ function quietIntervals(quiet: QuietHours | null): Intervals {
   const s = parseLocalTime(quiet.start);
   const e = parseLocalTime(quiet.end);
   if (s === e) return []; // an empty range, not a whole day: a user who wants no pushes turns alerts off
-  return s < e ? [[s, e]] : [[s, DAY_MINUTES], [0, e]];
+  return s < e
+    ? [[s, e]]
+    : [
+        [s, DAY_MINUTES],
+        [0, e],
+      ];
 }
 
 function subtract(base: Intervals, cut: Intervals): Intervals {

@@ -156,14 +156,16 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
    * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists.
    */
   private async guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T): Promise<T> {
-    const out = await this.db.runTransaction(async (tx) => {
-      const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs);
-      if (marker!.exists) throw new AccountDeletedError(uid);
-      return write(tx, snaps);
-    }).catch((e: unknown) => {
-      if (e instanceof AccountDeletedError) this.counts.reads += 1 + refs.length;
-      throw e;
-    });
+    const out = await this.db
+      .runTransaction(async (tx) => {
+        const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs);
+        if (marker!.exists) throw new AccountDeletedError(uid);
+        return write(tx, snaps);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof AccountDeletedError) this.counts.reads += 1 + refs.length;
+        throw e;
+      });
     this.counts.reads += 1 + refs.length;
     return out;
   }
@@ -185,7 +187,6 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     if (!snap.exists) return null;
     return fromFirestore<T>(snap.data());
   }
-
 
   async getProfile(uid: string): Promise<UserProfile | null> {
     return this.readDoc<UserProfile>(await this.userDoc(uid).get());
@@ -328,17 +329,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
    * automatic single-field index on `nextAlertAt` (every index ends with `__name__` ascending), so
    * firestore.indexes.json needs no composite index for it.
    */
-  async listUsersDueForAlert(
-    due: Date,
-    limit: number,
-    after?: { nextAlertAt: Date; uid: string },
-  ): Promise<{ uid: string; profile: UserProfile }[]> {
+  async listUsersDueForAlert(due: Date, limit: number, after?: { nextAlertAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]> {
     if (limit <= 0) return [];
-    let query = this.db
-      .collection('users')
-      .where('nextAlertAt', '<=', Timestamp.fromDate(due))
-      .orderBy('nextAlertAt')
-      .orderBy(FieldPath.documentId());
+    let query = this.db.collection('users').where('nextAlertAt', '<=', Timestamp.fromDate(due)).orderBy('nextAlertAt').orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(Timestamp.fromDate(after.nextAlertAt), after.uid);
     const snap = await query.limit(limit).get();
     this.counts.reads += Math.max(1, snap.size);
@@ -346,17 +339,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   }
 
   /** Same query shape as listUsersDueForAlert on `nextRecomputeAt` (scheduled recompute, issue 4; single-field index). */
-  async listUsersDueForRecompute(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; profile: UserProfile }[]> {
+  async listUsersDueForRecompute(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]> {
     if (limit <= 0) return [];
-    let query = this.db
-      .collection('users')
-      .where('nextRecomputeAt', '<=', Timestamp.fromDate(due))
-      .orderBy('nextRecomputeAt')
-      .orderBy(FieldPath.documentId());
+    let query = this.db.collection('users').where('nextRecomputeAt', '<=', Timestamp.fromDate(due)).orderBy('nextRecomputeAt').orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(Timestamp.fromDate(after.nextRecomputeAt), after.uid);
     const snap = await query.limit(limit).get();
     this.counts.reads += Math.max(1, snap.size);
@@ -382,11 +367,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
    * statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
    * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
    */
-  async updateTimeline<T>(
-    uid: string,
-    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
-    opts: TimelineTxOptions = {},
-  ): Promise<T> {
+  async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
     const col = this.timelineCol(uid);
     /** One attempt; `profileGone` is set when the profile update failed because the profile does not exist. */
     let profileGone = false;
@@ -572,11 +553,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return new Map(snap.docs.map((d) => [d.id, fromFirestore<ReferenceDocument>(d.data())]));
   }
 
-  async writeReference(
-    collection: ReferenceCollection,
-    upserts: ReadonlyMap<string, ReferenceDocument>,
-    deletes: readonly string[],
-  ): Promise<void> {
+  async writeReference(collection: ReferenceCollection, upserts: ReadonlyMap<string, ReferenceDocument>, deletes: readonly string[]): Promise<void> {
     const col = this.db.collection(collection);
     const all: [string, ReferenceDocument | null][] = [...upserts.entries(), ...deletes.map((id) => [id, null] as [string, null])];
     for (const chunk of chunks(all, FIRESTORE_BATCH_LIMIT)) {

@@ -24,11 +24,7 @@ export interface ReferenceDataStore {
   /** Every document of the collection, by id. */
   listReference(collection: ReferenceCollection): Promise<Map<string, ReferenceDocument>>;
   /** Replaces the given documents entirely and deletes the given ids (batched; not atomic across batches). */
-  writeReference(
-    collection: ReferenceCollection,
-    upserts: ReadonlyMap<string, ReferenceDocument>,
-    deletes: readonly string[],
-  ): Promise<void>;
+  writeReference(collection: ReferenceCollection, upserts: ReadonlyMap<string, ReferenceDocument>, deletes: readonly string[]): Promise<void>;
 }
 
 /** `seed/countries.json`: `{ countries: [{ iso2, ... }] }`; the document id is `iso2` (ISO 3166-1 alpha-2). */
@@ -98,11 +94,7 @@ export function parseReferenceData(countriesJson: unknown, visaRulesJson: unknow
  * differ, and deletes documents absent from `data` only when `prune` is true. Idempotent: a second run reports
  * everything `unchanged` and performs no writes.
  */
-export async function syncReferenceData(
-  store: ReferenceDataStore,
-  data: ReferenceData,
-  options: { prune?: boolean } = {},
-): Promise<SeedReport> {
+export async function syncReferenceData(store: ReferenceDataStore, data: ReferenceData, options: { prune?: boolean } = {}): Promise<SeedReport> {
   const report = {} as SeedReport;
   for (const collection of ['countries', 'visaRules'] as const) {
     const wanted = data[collection];

@@ -183,11 +183,7 @@ export interface Repository {
    * Users whose `nextRecomputeAt <= due`, ordered by `nextRecomputeAt` then uid, at most `limit`, after the cursor
    * (the last user of the previous page). Used by the scheduled recompute (the local date moved the 180-day window).
    */
-  listUsersDueForRecompute(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; profile: UserProfile }[]>;
+  listUsersDueForRecompute(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]>;
 
   // ---- the timeline (timeline/timeline.ts; README.md, data model: users/{uid}/timeline) ----
 
@@ -201,11 +197,7 @@ export interface Repository {
    * @throws AccountDeletedError (nothing written) once the deletion marker exists; TimelineChangedError when
    *   `knownHead` no longer matches; SegmentExistsError when a segment of `createSegments` exists.
    */
-  updateTimeline<T>(
-    uid: string,
-    decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
-    opts?: TimelineTxOptions,
-  ): Promise<T>;
+  updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts?: TimelineTxOptions): Promise<T>;
   /**
    * Every segment with the commit time of its last write, and the read time of the listing (microseconds): the
    * timeline's repair path. N reads (at least 1).

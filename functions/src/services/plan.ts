@@ -24,9 +24,12 @@ export const MAX_PLAN_HORIZON_DAYS = 1830;
 
 /** `planTrip` request data: `{ trips: [{ country, entryDate, exitDate }, ...] }`, each trip a core `PlannedStaySchema`. */
 export const PlanTripRequestSchema = z.strictObject({
-  trips: z.array(PlannedStaySchema).min(1, { message: 'must contain at least one trip' }).max(MAX_PLANNED_TRIPS, {
-    message: `must contain at most ${MAX_PLANNED_TRIPS} trips`,
-  }),
+  trips: z
+    .array(PlannedStaySchema)
+    .min(1, { message: 'must contain at least one trip' })
+    .max(MAX_PLANNED_TRIPS, {
+      message: `must contain at most ${MAX_PLANNED_TRIPS} trips`,
+    }),
 });
 export type PlanTripRequest = z.infer<typeof PlanTripRequestSchema>;
 
@@ -65,7 +68,8 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const problems: { path: string; message: string }[] = [];
   request.trips.forEach((t, i) => {
     if (t.entryDate < asOf) problems.push({ path: `trips[${i}].entryDate`, message: `must be today (${asOf}) or later` });
-    else if (t.entryDate > horizon) problems.push({ path: `trips[${i}].entryDate`, message: `must be at most ${MAX_PLAN_HORIZON_DAYS} days ahead (${horizon})` });
+    else if (t.entryDate > horizon)
+      problems.push({ path: `trips[${i}].entryDate`, message: `must be at most ${MAX_PLAN_HORIZON_DAYS} days ahead (${horizon})` });
   });
   if (problems.length > 0) {
     throw new ValidationError(`planTrip data: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);

@@ -52,7 +52,15 @@ import { COUNTED_FIELDS, IdentifiedSegmentSchema, quickSegmentCheck, type Identi
 import { computeNextAlertAt } from '../policy/alerts';
 import { zonedInstant } from '../policy/time';
 import { log } from '../log';
-import { MAX_STORED_TAX_YEARS, ProfileInputsSchema, defaultNotificationSettings, type CountryDaysDoc, type ProfileInputs, type UserProfile, type VisaStatusDoc } from '../model/documents';
+import {
+  MAX_STORED_TAX_YEARS,
+  ProfileInputsSchema,
+  defaultNotificationSettings,
+  type CountryDaysDoc,
+  type ProfileInputs,
+  type UserProfile,
+  type VisaStatusDoc,
+} from '../model/documents';
 import { isAccountDeletedError, type Repository, type StoredSegment, type TimelineCommit, type TimelineDocs } from '../repository/types';
 import { Timeline, TimelineCorruptError, timelineFieldsOf } from '../timeline/timeline';
 
@@ -314,7 +322,13 @@ export function evaluateTracked(segments: readonly IdentifiedSegment[], opts: Tr
   const reference = loadReferenceData();
   const tracked = trackedDefinitions(reference, opts.trackedRules);
   // No rule in the prepared evaluation itself: evaluatePrepared then gives the days per country and the warnings only.
-  const prepared = prepareEvaluation(segments, { asOf: opts.asOf, nationalities: opts.nationalities, residencePermits: opts.residencePermits, reference, rules: [] });
+  const prepared = prepareEvaluation(segments, {
+    asOf: opts.asOf,
+    nationalities: opts.nationalities,
+    residencePermits: opts.residencePermits,
+    reference,
+    rules: [],
+  });
   const travel = evaluatePrepared(prepared);
   const results = evaluateDefinitions(prepared, tracked.definitions);
   let lastSegmentDate: IsoDate | null = null;
@@ -424,7 +438,10 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
   const extra = [...usable.warnings];
   const refused = tl.refusedIds();
   if (refused.length > 0) {
-    const shown = refused.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    const shown = refused
+      .slice(0, 5)
+      .map((id) => `"${id}"`)
+      .join(', ');
     extra.push(
       `${refused.length} segment${refused.length === 1 ? ' was' : 's were'} not counted because your travel history has reached ` +
         `the limit of ${maxSegments} segments (${shown}${refused.length > 5 ? ', ...' : ''}); delete segments you no longer need, ` +

@@ -29,13 +29,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { daysBetween, addDays } from '@travel-time-tracker/core/dates';
 import { COUNTED_FIELDS, FREE_TEXT_FIELDS, isTravelDate } from '@travel-time-tracker/core/segment';
-import type {
-  ProfileInputs,
-  SegmentDoc,
-  TimelineHeadDoc,
-  TimelineShardDoc,
-  VisaStatusDoc,
-} from '../model/documents';
+import type { ProfileInputs, SegmentDoc, TimelineHeadDoc, TimelineShardDoc, VisaStatusDoc } from '../model/documents';
 import { TimelineHeadDocSchema, TimelineShardDocSchema, isLegacyStatus } from '../model/documents';
 import type { StoredSegment } from '../repository/types';
 
@@ -53,8 +47,7 @@ const MANUAL = 'manual';
 const LEFT_OUT = new Set(['source', 'createdAt', 'updatedAt', ...FREE_TEXT_FIELDS]);
 
 export type TimelineEntry =
-  | { kind: 'live'; id: string; version: number; source: string; data: Record<string, unknown> }
-  | { kind: 'deleted' | 'refused'; id: string; version: number };
+  { kind: 'live'; id: string; version: number; source: string; data: Record<string, unknown> } | { kind: 'deleted' | 'refused'; id: string; version: number };
 
 /** A timeline that cannot be read (bad schema, a listed shard missing, an id twice): rebuild it (`repairTimeline`). */
 export class TimelineCorruptError extends Error {
@@ -376,7 +369,10 @@ export class Timeline {
 
   /** Ids refused by the segment cap, in id order. */
   refusedIds(): string[] {
-    return [...this.entries.values()].filter((e) => e.kind === 'refused').map((e) => e.id).sort(cmp);
+    return [...this.entries.values()]
+      .filter((e) => e.kind === 'refused')
+      .map((e) => e.id)
+      .sort(cmp);
   }
 
   /** The live segments as stored segments (id order, as a listing of the segments collection returns them). */
@@ -553,7 +549,6 @@ export class Timeline {
     }
     return out;
   }
-
 }
 
 function cmp(a: string, b: string): number {

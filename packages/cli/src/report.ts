@@ -136,7 +136,10 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (order !== undefined && order !== 'DMY' && order !== 'MDY' && order !== 'YMD') {
     throw new CliError(`--date-order "${values['date-order']}" must be DMY, MDY or YMD (day/month/year, month/day/year, year/month/day)`, 2);
   }
-  const nationalities = (values.nationality ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean);
+  const nationalities = (values.nationality ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toUpperCase())
+    .filter(Boolean);
   for (const n of nationalities) {
     if (!/^[A-Z]{2}$/.test(n)) throw new CliError(`--nationality "${n}" must be an ISO 3166-1 alpha-2 code such as FR or US`, 2);
   }
@@ -182,7 +185,10 @@ function parsePermitArg(value: string): ResidencePermit {
   const r = ResidencePermitSchema.safeParse(candidate);
   if (rest.length > 0 || !r.success) {
     const why = r.success ? 'has too many parts' : describeZodError(r.error);
-    throw new CliError(`--residence-permit "${value}" must be CC:YYYY-MM-DD:YYYY-MM-DD (issuing state, first and last day of validity; optionally :long-stay-visa): ${why}`, 2);
+    throw new CliError(
+      `--residence-permit "${value}" must be CC:YYYY-MM-DD:YYYY-MM-DD (issuing state, first and last day of validity; optionally :long-stay-visa): ${why}`,
+      2,
+    );
   }
   return r.data;
 }
@@ -219,7 +225,6 @@ export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
   import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
 
-
 async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
   let stat;
   try {
@@ -251,7 +256,10 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
     return { segments, imported };
   } catch (e) {
     if (e instanceof DateOrderNeededError) {
-      throw new CliError(`${args.file}: ${DateOrderNeededError.explain(e.example)}: run again with --date-order DMY (day first) or --date-order MDY (month first)`, 1);
+      throw new CliError(
+        `${args.file}: ${DateOrderNeededError.explain(e.example)}: run again with --date-order DMY (day first) or --date-order MDY (month first)`,
+        1,
+      );
     }
     // The pipeline's messages name its option `dateOrder`; here it is the flag.
     if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message.replace(/\bdateOrder\b/g, '--date-order')}`, 1);
@@ -280,7 +288,12 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
   // (The other kinds' dates stay within a few years of --as-of or of a travel date: always 4-digit years.)
   const rolling = (ruleResults ?? []).flatMap((r) => (r.kind === 'rolling-window' ? [r] : []));
   for (const rule of [...evaluation.rules, ...rolling]) {
-    for (const [name, date] of [['window start', rule.windowStart], ['latest exit date', rule.latestExitDate], ['next entry date', rule.nextEntryDate], ['first violation date', rule.firstViolationDate]] as const) {
+    for (const [name, date] of [
+      ['window start', rule.windowStart],
+      ['latest exit date', rule.latestExitDate],
+      ['next entry date', rule.nextEntryDate],
+      ['first violation date', rule.firstViolationDate],
+    ] as const) {
       if (date !== null && (date < MIN_TRAVEL_DATE || date > MAX_TRAVEL_DATE)) {
         throw new CliError(
           `the ${name} of ${rule.ruleId} would be ${date < MIN_TRAVEL_DATE ? `before ${MIN_TRAVEL_DATE}` : `after ${MAX_TRAVEL_DATE}`}, outside the dates the report handles; check the dates of planned trips and of the last segments`,
@@ -331,7 +344,9 @@ export function formatReport(r: ReportOutput, file: string): string {
   if (warnings.length) lines.push('', ...warnings);
   if (r.import) {
     lines.push('');
-    lines.push(`Import: format ${r.import.format}, encoding ${r.import.encoding}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`);
+    lines.push(
+      `Import: format ${r.import.format}, encoding ${r.import.encoding}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`,
+    );
     // Reasons already start with their row ("row 18: cancelled flight"); print them as they are.
     for (const s of r.import.skipped) lines.push(`  ${s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`}`);
   }

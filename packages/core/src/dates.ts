@@ -16,7 +16,10 @@ export type IsoDate = string;
 
 /** Thrown when a string is not a real `YYYY-MM-DD` calendar date. */
 export class InvalidDateError extends Error {
-  constructor(readonly value: string, readonly field?: string) {
+  constructor(
+    readonly value: string,
+    readonly field?: string,
+  ) {
     super(`${field ? `${field}: ` : ''}"${value}" is not a calendar date in the form YYYY-MM-DD`);
     this.name = 'InvalidDateError';
   }

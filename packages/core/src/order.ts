@@ -134,13 +134,7 @@ class SameDateChains {
   private readonly dist: Int32Array;
   private readonly queue: Int32Array;
 
-  constructor(
-    base: ArrayLike<number>,
-    taken: Uint8Array,
-    i: number,
-    v: OrderView,
-    reuse?: SameDateChains,
-  ) {
+  constructor(base: ArrayLike<number>, taken: Uint8Array, i: number, v: OrderView, reuse?: SameDateChains) {
     this.C = v.countries;
     this.date = v.dep[base[i]!]!;
     this.dist = reuse?.dist ?? new Int32Array(this.C).fill(-1);

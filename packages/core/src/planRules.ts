@@ -37,7 +37,7 @@ export const PlanLimitVerdictSchema = z
     type: z.literal('limit').describe('A limit: staying over it breaks the rule.'),
     complies: z.boolean().describe('True when the plan puts no day over the limit.'),
     firstViolationDate: IsoDateSchema.nullable().describe(
-      'The first day the plan puts over the limit (a planned day, or a recorded later day it pushes over); null when it complies. A violation that exists without the plan is not counted here (see the outputs\' firstViolationDate).',
+      "The first day the plan puts over the limit (a planned day, or a recorded later day it pushes over); null when it complies. A violation that exists without the plan is not counted here (see the outputs' firstViolationDate).",
     ),
   })
   .describe('Verdict on the plan for a limit (rolling-window, per-stay).');
@@ -47,7 +47,7 @@ export type PlanLimitVerdict = z.infer<typeof PlanLimitVerdictSchema>;
 const PlanYearSchema = z.strictObject({
   yearStart: IsoDateSchema,
   yearEnd: IsoDateSchema,
-  days: z.number().int().min(0).describe('Days counted in the whole year (recorded and planned), under the rule\'s convention.'),
+  days: z.number().int().min(0).describe("Days counted in the whole year (recorded and planned), under the rule's convention."),
   met: z.boolean().describe('The threshold is met by the end of the year.'),
   metOn: IsoDateSchema.nullable().describe('The day it is met in this year; null when it is not.'),
 });
@@ -60,7 +60,9 @@ const PlanWeightedYearSchema = PlanYearSchema.extend({
 const thresholdVerdict = {
   type: z.literal('threshold').describe('A threshold: reaching it is NOT a violation; it changes a status (for example tax residence).'),
   metDuringPlan: z.boolean().describe('True when the threshold is met on a day of the planned period (first planned entry through last planned exit).'),
-  metOn: IsoDateSchema.nullable().describe('The first day of the planned period on which the threshold is met in its (tax) year, planned stays counted; null when it is not met within the planned period.'),
+  metOn: IsoDateSchema.nullable().describe(
+    'The first day of the planned period on which the threshold is met in its (tax) year, planned stays counted; null when it is not met within the planned period.',
+  ),
 };
 
 /** Verdict of a `tax-year-presence` threshold on the plan. */
@@ -138,7 +140,14 @@ export function planRulesPrepared(prepared: PreparedEvaluation, stays: readonly 
         const params = weightedLookbackParams(d);
         const years = yearsOf(period, params.yearStart).map((y) => {
           const w = evaluateWeightedLookback(p, y.end, params);
-          return { yearStart: fromDayNumber(y.start), yearEnd: fromDayNumber(y.end), days: w.daysThisYear, met: w.met, metOn: date(w.metOn), weightedDays: w.weightedDays };
+          return {
+            yearStart: fromDayNumber(y.start),
+            yearEnd: fromDayNumber(y.end),
+            days: w.daysThisYear,
+            met: w.met,
+            metOn: date(w.metOn),
+            weightedDays: w.weightedDays,
+          };
         });
         return withVerdict(r, 'weighted-lookback', { type: 'threshold', ...metWithin(years, period), years });
       }

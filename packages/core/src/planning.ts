@@ -144,9 +144,7 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
 export function planTripsPrepared(prepared: PreparedEvaluation, stays: readonly PlannedStay[]): TripPlanResult[] {
   const parsed = parsePlannedStays(stays);
   const ref = prepared.reference;
-  const plan = parsed
-    .map((s) => ({ country: s.country, a: toDayNumber(s.entryDate), b: toDayNumber(s.exitDate) }))
-    .sort((x, y) => x.a - y.a || x.b - y.b);
+  const plan = parsed.map((s) => ({ country: s.country, a: toDayNumber(s.entryDate), b: toDayNumber(s.exitDate) })).sort((x, y) => x.a - y.a || x.b - y.b);
   const planFirst = plan[0]!.a;
   const planLast = Math.max(...plan.map((s) => s.b));
 
@@ -159,7 +157,13 @@ export function planTripsPrepared(prepared: PreparedEvaluation, stays: readonly 
     if (planDays.length) {
       const entry = planDays[0]!.start;
       const firstStay = plan.findIndex((s) => s.a <= entry && entry <= s.b && ref.isMember(s.country, rule.region, entry));
-      const others = planRegionDays(plan.filter((_, i) => i !== firstStay), 0, rule.region, ref, excluded);
+      const others = planRegionDays(
+        plan.filter((_, i) => i !== firstStay),
+        0,
+        rule.region,
+        ref,
+        excluded,
+      );
       const r = evaluateRollingWindow(mergeIntervals([...base, ...others]), entry, rule.params);
       latestExitDate = r.latestExit === null ? null : fromDayNumber(r.latestExit);
     }

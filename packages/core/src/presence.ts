@@ -282,7 +282,10 @@ export function parseSegments(segments: readonly IdentifiedSegment[], options: P
       if (!r.success) {
         const id = (s as { id?: unknown } | undefined)?.id;
         const what = typeof id === 'string' ? `segments[${i}] (id "${id}")` : `segments[${i}]`;
-        throw new ValidationError(describeZodError(r.error, what), r.error.issues.map((x) => ({ path: `segments[${i}].${x.path.join('.')}`, message: x.message })));
+        throw new ValidationError(
+          describeZodError(r.error, what),
+          r.error.issues.map((x) => ({ path: `segments[${i}].${x.path.join('.')}`, message: x.message })),
+        );
       }
       // Valid after all (e.g. a field explicitly set to undefined): read below like any other.
     }
@@ -377,16 +380,20 @@ export function presenceOfParsed(
 /** The `sortSegments` order of parsed segments, as input positions (`compareSegments` on day numbers). */
 export function readingOrder(parsed: ParsedSegments): ArrayLike<number> {
   const { segments, dep, arr, depC, arrC, codes } = parsed;
-  const base = sortedPositions(segments.length, (a, b) => {
-    if (dep[a] !== dep[b]) return dep[a]! - dep[b]!;
-    const x = segments[a]!;
-    const y = segments[b]!;
-    const ta = x.departureTime ?? NO_TIME;
-    const tb = y.departureTime ?? NO_TIME;
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    if (arr[a] !== arr[b]) return arr[a]! - arr[b]!;
-    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  }, dep);
+  const base = sortedPositions(
+    segments.length,
+    (a, b) => {
+      if (dep[a] !== dep[b]) return dep[a]! - dep[b]!;
+      const x = segments[a]!;
+      const y = segments[b]!;
+      const ta = x.departureTime ?? NO_TIME;
+      const tb = y.departureTime ?? NO_TIME;
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      if (arr[a] !== arr[b]) return arr[a]! - arr[b]!;
+      return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+    },
+    dep,
+  );
   return continuityOrder(base, { dep, arr, depC, arrC, countries: codes.length, lastKey: (d) => d + 1 });
 }
 
@@ -417,14 +424,7 @@ class RunLists {
  * departure and stay runs of every segment in `order`, transit stays, and the warnings about dates and gaps.
  * Segment objects are read only for a warning, a same-date time comparison or a transit stay.
  */
-function sweep(
-  parsed: ParsedSegments,
-  order: ArrayLike<number>,
-  asOfDay: number,
-  runs: RunLists,
-  warnings: string[],
-  transits: TransitStay[],
-): void {
+function sweep(parsed: ParsedSegments, order: ArrayLike<number>, asOfDay: number, runs: RunLists, warnings: string[], transits: TransitStay[]): void {
   const { segments, dep, arr, depC, arrC, transit } = parsed;
   const n = order.length;
   for (let k = 0; k < n; k++) {
@@ -553,12 +553,7 @@ export function transitTouchesRegion(t: TransitStay, region: string, reference: 
  * transit days counted per `transitTouchesRegion`. An exit and re-entry on the same date, or a move between two
  * member countries, counts once. `first` and `last` are the first and last day of the set.
  */
-export function regionDays(
-  presence: Presence,
-  region: string,
-  reference: ReferenceData,
-  excluded?: ReadonlyMap<string, readonly DayInterval[]>,
-): DaySet {
+export function regionDays(presence: Presence, region: string, reference: ReferenceData, excluded?: ReadonlyMap<string, readonly DayInterval[]>): DaySet {
   // `excluded`: days per country that do not count in that country (a residence permit's cover, applicability.ts);
   // presence in another member state on the same day still counts.
   const keep = (country: string, days: readonly DayInterval[]) => {

@@ -299,7 +299,9 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
     for (const code of codes) if (!countries.has(code)) throw new Error(`${where}: ${code} is not a country code of seed/countries.json`);
     if (r.kind === 'rolling-window' && r.region !== undefined) {
       if (r.appliesToNationalities !== undefined || r.appliesToNote !== undefined) {
-        throw new Error(`${where}: a rolling-window rule over a region is evaluated for every traveller not exempt; appliesToNationalities and appliesToNote need the trackedRules of issue 12 phase 2`);
+        throw new Error(
+          `${where}: a rolling-window rule over a region is evaluated for every traveller not exempt; appliesToNationalities and appliesToNote need the trackedRules of issue 12 phase 2`,
+        );
       }
       const { appliesToNationalities: _a, appliesToNote: _b, countries: _c, region, ...rest } = r;
       rules.push({ ...rest, region });
@@ -307,8 +309,7 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
   });
   const definitions: readonly RuleDefinition[] = Object.freeze([...rulesFile.rules]);
   Object.freeze(rules);
-  const membershipIntervals = (iso2: string, region: string): readonly DayInterval[] =>
-    intervals.get(`${iso2}|${region}`) ?? NO_INTERVALS;
+  const membershipIntervals = (iso2: string, region: string): readonly DayInterval[] => intervals.get(`${iso2}|${region}`) ?? NO_INTERVALS;
   return {
     countries,
     rules,

@@ -82,7 +82,11 @@ export function resolveRuleIds(reference: ReferenceData, ids: readonly string[] 
   const out: RuleDefinition[] = [];
   for (const id of new Set(ids)) {
     const d = reference.definition(id);
-    if (!d) throw new UnknownRuleError(id, reference.definitions.map((x) => x.id));
+    if (!d)
+      throw new UnknownRuleError(
+        id,
+        reference.definitions.map((x) => x.id),
+      );
     out.push(d);
   }
   return out;
@@ -148,7 +152,11 @@ export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
   const midnight = new Map<boolean, Map<string, DayInterval[]>>();
   return (transitException: boolean) => {
     let m = midnight.get(transitException);
-    if (!m) midnight.set(transitException, (m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays })));
+    if (!m)
+      midnight.set(
+        transitException,
+        (m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays })),
+      );
     return m;
   };
 }
@@ -182,7 +190,8 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       const days = definitionDays(prepared, d);
       const r = evaluateRollingWindow(days, E, rollingWindowParams(d));
       const window = [{ start: r.windowStart, end: r.windowEnd }];
-      const permitDaysExcluded = d.residencePermitsExcluded && prepared.permitCover.size > 0 ? countIn(definitionDays(prepared, d, false), window) - r.daysUsed : 0;
+      const permitDaysExcluded =
+        d.residencePermitsExcluded && prepared.permitCover.size > 0 ? countIn(definitionDays(prepared, d, false), window) - r.daysUsed : 0;
       const { ruleId, ...entry } = rollingWindowEntry(d.id, base, permitDaysExcluded, r);
       return { ruleId, kind: 'rolling-window', ...entry };
     }

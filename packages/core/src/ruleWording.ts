@@ -34,7 +34,8 @@ export function placeOf(def: RulePlace, ref: Pick<ReferenceData, 'countryName'> 
 }
 
 /** English short names that take "the" in a sentence (`in the United Kingdom`, `to the Netherlands`). */
-const NAMES_WITH_THE = /^(United |Dominican Republic$|Central African Republic$|Netherlands$|Bahamas$|Philippines$|Maldives$|Gambia$|Comoros$|Seychelles$)|Islands$/;
+const NAMES_WITH_THE =
+  /^(United |Dominican Republic$|Central African Republic$|Netherlands$|Bahamas$|Philippines$|Maldives$|Gambia$|Comoros$|Seychelles$)|Islands$/;
 
 /**
  * `placeOf` as a sentence needs it after "in" or "to": with "the" before names that take it (`the United Kingdom`,

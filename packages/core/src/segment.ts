@@ -7,9 +7,7 @@ import { z } from 'zod';
 import { isIsoDate, parseDayNumber, toDayNumber } from './dates';
 
 /** ISO 3166-1 alpha-2 country code, upper case (`FR`, `US`). Existence is checked against the seed separately. */
-export const CountryCodeSchema = z
-  .string()
-  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as "FR"' });
+export const CountryCodeSchema = z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code such as "FR"' });
 
 /**
  * `YYYY-MM-DD` local calendar date (any year 0001-9999; travel dates use the narrower `TravelDateSchema`). The
@@ -45,14 +43,10 @@ export const TravelDateSchema = IsoDateSchema.refine((d) => !isIsoDate(d) || isT
 }).meta({ description: `A local calendar date YYYY-MM-DD between ${MIN_TRAVEL_DATE} and ${MAX_TRAVEL_DATE}.` });
 
 /** Local wall-clock time `HH:MM` (24-hour). */
-export const LocalTimeSchema = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time written HH:MM (24-hour)' });
+export const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time written HH:MM (24-hour)' });
 
 /** IATA (3 letters) or ICAO (4 letters/digits) airport code, upper case. */
-export const AirportCodeSchema = z
-  .string()
-  .regex(/^[A-Z0-9]{3,4}$/, { message: 'must be an IATA (3 letters) or ICAO (4 characters) airport code' });
+export const AirportCodeSchema = z.string().regex(/^[A-Z0-9]{3,4}$/, { message: 'must be an IATA (3 letters) or ICAO (4 characters) airport code' });
 
 /**
  * How the traveller moved: the product specification's `mode_of_transport` (Flight, Train, Car, Bus, Ferry, Other),
@@ -248,15 +242,13 @@ export function readSegment(value: unknown, out: SegmentRead): boolean {
   const arrival = o.arrivalDate === o.departureDate ? departure : parseDayNumber(o.arrivalDate);
   // Both within the travel-date range, arrival at most MAX_DATE_LINE_SHIFT_DAYS before departure (NaN, not a real
   // date, fails every comparison).
-  if (
-    !(
-      departure >= MIN_TRAVEL_DAY &&
-      departure <= MAX_TRAVEL_DAY &&
-      arrival >= MIN_TRAVEL_DAY &&
-      arrival <= MAX_TRAVEL_DAY &&
-      arrival >= departure - MAX_DATE_LINE_SHIFT_DAYS
-    )
-  ) {
+  if (!(
+    departure >= MIN_TRAVEL_DAY &&
+    departure <= MAX_TRAVEL_DAY &&
+    arrival >= MIN_TRAVEL_DAY &&
+    arrival <= MAX_TRAVEL_DAY &&
+    arrival >= departure - MAX_DATE_LINE_SHIFT_DAYS
+  )) {
     return false;
   }
   out.departure = departure;
@@ -287,7 +279,5 @@ export function quickSegmentCheck(value: unknown): boolean {
  * optional `id` (the report numbers segments without one `segment-1`, `segment-2`, ... in file order).
  */
 export const SegmentFileSchema = z.strictObject({
-  segments: z.array(
-    z.strictObject({ ...segmentFields, id: z.string().min(1).max(128).optional() }).refine(arrivalNotBeforeDeparture, arrivalRefinement),
-  ),
+  segments: z.array(z.strictObject({ ...segmentFields, id: z.string().min(1).max(128).optional() }).refine(arrivalNotBeforeDeparture, arrivalRefinement)),
 });

@@ -37,7 +37,12 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 function wallClockMs(ms: number, timeZone: string): number {
   const text = formatter(timeZone).format(ms);
   // month, day, year, hour, minute, second
-  let mo = 0, d = 0, y = 0, h = 0, mi = 0, s = 0;
+  let mo = 0,
+    d = 0,
+    y = 0,
+    h = 0,
+    mi = 0,
+    s = 0;
   let field = -1;
   let inNumber = false;
   for (let i = 0; i < text.length; i++) {
@@ -51,13 +56,26 @@ function wallClockMs(ms: number, timeZone: string): number {
       field++;
     }
     switch (field) {
-      case 0: mo = mo * 10 + c; break;
-      case 1: d = d * 10 + c; break;
-      case 2: y = y * 10 + c; break;
-      case 3: h = h * 10 + c; break;
-      case 4: mi = mi * 10 + c; break;
-      case 5: s = s * 10 + c; break;
-      default: break;
+      case 0:
+        mo = mo * 10 + c;
+        break;
+      case 1:
+        d = d * 10 + c;
+        break;
+      case 2:
+        y = y * 10 + c;
+        break;
+      case 3:
+        h = h * 10 + c;
+        break;
+      case 4:
+        mi = mi * 10 + c;
+        break;
+      case 5:
+        s = s * 10 + c;
+        break;
+      default:
+        break;
     }
   }
   return Date.UTC(y, mo - 1, d, h, mi, s);

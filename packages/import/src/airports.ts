@@ -66,15 +66,66 @@ const IATA_CITY_CODES = 'https://www.iata.org/en/publications/directories/code-s
  */
 export const AIRPORT_OVERRIDES: readonly OverrideRow[] = [
   // Retired Berlin airports: still in every pre-2020 history. SXF's ICAO EDDB passed to BER, so only IATA here.
-  { iata: 'SXF', country: 'DE', timeZone: 'Europe/Berlin', name: 'Berlin Schönefeld (closed 2020)', latitude: 52.38, longitude: 13.52, source: 'https://en.wikipedia.org/wiki/Berlin_Sch%C3%B6nefeld_Airport' },
-  { iata: 'THF', icao: 'EDDI', country: 'DE', timeZone: 'Europe/Berlin', name: 'Berlin Tempelhof (closed 2008)', latitude: 52.47, longitude: 13.4, source: 'https://en.wikipedia.org/wiki/Berlin_Tempelhof_Airport' },
+  {
+    iata: 'SXF',
+    country: 'DE',
+    timeZone: 'Europe/Berlin',
+    name: 'Berlin Schönefeld (closed 2020)',
+    latitude: 52.38,
+    longitude: 13.52,
+    source: 'https://en.wikipedia.org/wiki/Berlin_Sch%C3%B6nefeld_Airport',
+  },
+  {
+    iata: 'THF',
+    icao: 'EDDI',
+    country: 'DE',
+    timeZone: 'Europe/Berlin',
+    name: 'Berlin Tempelhof (closed 2008)',
+    latitude: 52.47,
+    longitude: 13.4,
+    source: 'https://en.wikipedia.org/wiki/Berlin_Tempelhof_Airport',
+  },
   // EuroAirport: the package has BSL/LFSB only (French sector); MLH and EAP are the same airport. Country is
   // replaced by the chosen side in lookupAirport.
-  { iata: 'BSL', icao: 'LFSB', country: 'FR', timeZone: 'Europe/Paris', name: 'EuroAirport Basel-Mulhouse-Freiburg', latitude: 47.59, longitude: 7.53, source: 'https://en.wikipedia.org/wiki/EuroAirport_Basel_Mulhouse_Freiburg' },
-  { iata: 'MLH', country: 'FR', timeZone: 'Europe/Paris', name: 'EuroAirport Basel-Mulhouse-Freiburg', latitude: 47.59, longitude: 7.53, source: 'https://en.wikipedia.org/wiki/EuroAirport_Basel_Mulhouse_Freiburg' },
-  { iata: 'EAP', country: 'FR', timeZone: 'Europe/Paris', name: 'EuroAirport Basel-Mulhouse-Freiburg', latitude: 47.59, longitude: 7.53, source: 'https://en.wikipedia.org/wiki/EuroAirport_Basel_Mulhouse_Freiburg' },
+  {
+    iata: 'BSL',
+    icao: 'LFSB',
+    country: 'FR',
+    timeZone: 'Europe/Paris',
+    name: 'EuroAirport Basel-Mulhouse-Freiburg',
+    latitude: 47.59,
+    longitude: 7.53,
+    source: 'https://en.wikipedia.org/wiki/EuroAirport_Basel_Mulhouse_Freiburg',
+  },
+  {
+    iata: 'MLH',
+    country: 'FR',
+    timeZone: 'Europe/Paris',
+    name: 'EuroAirport Basel-Mulhouse-Freiburg',
+    latitude: 47.59,
+    longitude: 7.53,
+    source: 'https://en.wikipedia.org/wiki/EuroAirport_Basel_Mulhouse_Freiburg',
+  },
+  {
+    iata: 'EAP',
+    country: 'FR',
+    timeZone: 'Europe/Paris',
+    name: 'EuroAirport Basel-Mulhouse-Freiburg',
+    latitude: 47.59,
+    longitude: 7.53,
+    source: 'https://en.wikipedia.org/wiki/EuroAirport_Basel_Mulhouse_Freiburg',
+  },
   // Phnom Penh Techo International opened 9 Sep 2025 with KTI/VDTI, codes the package still gives to Kratie.
-  { iata: 'KTI', icao: 'VDTI', country: 'KH', timeZone: 'Asia/Phnom_Penh', name: 'Techo International Airport, Phnom Penh', latitude: 11.35, longitude: 104.92, source: 'https://en.wikipedia.org/wiki/Techo_International_Airport' },
+  {
+    iata: 'KTI',
+    icao: 'VDTI',
+    country: 'KH',
+    timeZone: 'Asia/Phnom_Penh',
+    name: 'Techo International Airport, Phnom Penh',
+    latitude: 11.35,
+    longitude: 104.92,
+    source: 'https://en.wikipedia.org/wiki/Techo_International_Airport',
+  },
   // IATA metropolitan-area (city) codes: the package lacks most and maps PAR to a small airfield.
   { iata: 'LON', country: 'GB', timeZone: 'Europe/London', name: 'London (all airports)', cityCode: true, source: IATA_CITY_CODES },
   { iata: 'NYC', country: 'US', timeZone: 'America/New_York', name: 'New York (all airports)', cityCode: true, source: IATA_CITY_CODES },

@@ -55,7 +55,11 @@ const PARSE_OPTIONS = { relax_quotes: true, relax_column_count: true } as const;
  * still does not parse, quotes are read as ordinary characters.
  */
 export function parseLine(line: string): string[] {
-  for (const attempt of [() => parseCsvSync(line, PARSE_OPTIONS), () => parseCsvSync(`${line}"`, PARSE_OPTIONS), () => parseCsvSync(line, { ...PARSE_OPTIONS, quote: false })]) {
+  for (const attempt of [
+    () => parseCsvSync(line, PARSE_OPTIONS),
+    () => parseCsvSync(`${line}"`, PARSE_OPTIONS),
+    () => parseCsvSync(line, { ...PARSE_OPTIONS, quote: false }),
+  ]) {
     try {
       const records = attempt();
       return records[0] ?? [''];

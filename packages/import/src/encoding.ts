@@ -32,10 +32,7 @@ const SNIFF_BYTES = 512;
  * @throws ImportFileError when the bytes are not valid in the detected encoding (mixed encodings, a lone
  *   surrogate or an odd byte count in UTF-16); binary data (NUL bytes) is left to the caller's binary check.
  */
-export async function* decodeText(
-  source: AsyncIterable<Buffer | Uint8Array | string>,
-  onDetected: (found: DetectedEncoding) => void,
-): AsyncGenerator<string> {
+export async function* decodeText(source: AsyncIterable<Buffer | Uint8Array | string>, onDetected: (found: DetectedEncoding) => void): AsyncGenerator<string> {
   const it = source[Symbol.asyncIterator]();
   // Gather the first bytes: BOM and UTF-16 detection need a few hundred, and chunks may be tiny.
   const head: Buffer[] = [];

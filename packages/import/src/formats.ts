@@ -81,7 +81,10 @@ function mapGenericHeader(header: string[]): ColumnMap | null {
   for (const [col, aliases] of Object.entries(GENERIC_COLUMNS) as [GenericColumn, readonly string[]][]) {
     for (const alias of aliases) {
       const i = names.indexOf(alias);
-      if (i >= 0) { map[col] = i; break; }
+      if (i >= 0) {
+        map[col] = i;
+        break;
+      }
     }
   }
   const from = map.from !== undefined || map.from_country !== undefined;
@@ -110,9 +113,11 @@ function genericReader(map: ColumnMap): RowReader {
       if (country) record[key === 'from' ? 'fromCountry' : 'toCountry'] = country;
       if (cleanCell(airport) === 'NAN' || optionalCell(airport) !== undefined) record[key] = parseAirportCell(airport, label)[0] ?? '';
       else if (!country) {
-        throw new FieldError(map.from_country === undefined && map.to_country === undefined
-          ? `${label} airport is missing`
-          : `${label} is missing: give an airport (${key}) or a country (${countryName})`);
+        throw new FieldError(
+          map.from_country === undefined && map.to_country === undefined
+            ? `${label} airport is missing`
+            : `${label} is missing: give an airport (${key}) or a country (${countryName})`,
+        );
       }
     }
     const mode = parseMode(cell(fields, map.mode));
@@ -183,8 +188,20 @@ function openflightsReader(): RowReader {
  */
 function flightradarReader(header: string[]): RowReader {
   const names = header.map(normaliseHeader);
-  const idx = (n: string) => { const i = names.indexOf(n); return i >= 0 ? i : undefined; };
-  const c = { date: idx('date'), flight: idx('flight_number'), from: idx('from'), to: idx('to'), dep: idx('dep_time'), arr: idx('arr_time'), dur: idx('duration'), note: idx('note') };
+  const idx = (n: string) => {
+    const i = names.indexOf(n);
+    return i >= 0 ? i : undefined;
+  };
+  const c = {
+    date: idx('date'),
+    flight: idx('flight_number'),
+    from: idx('from'),
+    to: idx('to'),
+    dep: idx('dep_time'),
+    arr: idx('arr_time'),
+    dur: idx('duration'),
+    note: idx('note'),
+  };
   return (fields, row, dates) => {
     const dep = dates.read(cleanCell(cell(fields, c.date)), 'Date', row);
     const from = parseAirportCell(cell(fields, c.from), 'From');
@@ -217,10 +234,22 @@ function flightradarReader(header: string[]): RowReader {
  */
 function flightyReader(header: string[]): RowReader {
   const names = header.map(normaliseHeader);
-  const idx = (n: string) => { const i = names.indexOf(n); return i >= 0 ? i : undefined; };
+  const idx = (n: string) => {
+    const i = names.indexOf(n);
+    return i >= 0 ? i : undefined;
+  };
   const depCols = ['gate_departure_actual', 'gate_departure_scheduled', 'take_off_actual', 'take_off_scheduled'].map(idx);
   const arrCols = ['gate_arrival_actual', 'gate_arrival_scheduled', 'landing_actual', 'landing_scheduled'].map(idx);
-  const c = { date: idx('date'), airline: idx('airline'), flight: idx('flight'), from: idx('from'), to: idx('to'), canceled: idx('canceled'), diverted: idx('diverted_to'), notes: idx('notes') };
+  const c = {
+    date: idx('date'),
+    airline: idx('airline'),
+    flight: idx('flight'),
+    from: idx('from'),
+    to: idx('to'),
+    canceled: idx('canceled'),
+    diverted: idx('diverted_to'),
+    notes: idx('notes'),
+  };
   const firstStamp = (fields: string[], cols: (number | undefined)[]) => {
     for (const i of cols) {
       const v = optionalCell(cell(fields, i));
@@ -230,11 +259,10 @@ function flightyReader(header: string[]): RowReader {
   };
   return (fields, row, dates) => {
     const depCell = firstStamp(fields, depCols);
-    const [depStamp, arr] = dates.readEach(
-      row,
-      depCell ? [depCell, 'departure time'] : [cleanCell(cell(fields, c.date)), 'Date'],
-      [firstStamp(fields, arrCols), 'arrival time'],
-    );
+    const [depStamp, arr] = dates.readEach(row, depCell ? [depCell, 'departure time'] : [cleanCell(cell(fields, c.date)), 'Date'], [
+      firstStamp(fields, arrCols),
+      'arrival time',
+    ]);
     const dep = depStamp!;
     const record: FlightRecord = {
       row,
@@ -296,7 +324,10 @@ export function appInTheAirReader(dates: DateReader): (line: string, row: number
     if (f.length < 16) {
       return { kind: 'skip', row, reason: `row ${row}: App in the Air flight line has ${f.length} fields, expected 17` };
     }
-    const [depLocal, arrLocal] = dates.readEach(row, [f[14] ?? '', 'local departure time'], [f[15] ?? '', 'local arrival time']) as [{ date: string; time?: string }, { date: string; time?: string }];
+    const [depLocal, arrLocal] = dates.readEach(row, [f[14] ?? '', 'local departure time'], [f[15] ?? '', 'local arrival time']) as [
+      { date: string; time?: string },
+      { date: string; time?: string },
+    ];
     const record: FlightRecord = {
       row,
       departureDate: depLocal.date,
@@ -466,11 +497,25 @@ export function detect(firstLines: readonly string[]): Detection | null {
     // 15+ columns is the export written without (or with a trailing) header; fewer is the minimal import form,
     // the one format that defines `#` comment lines.
     const format = firstData.length >= 15 ? 'openflights' : 'openflights-minimal';
-    return { format, kind: 'csv', read: openflightsReader(), isHeader: openflightsIsHeader, looksLikeRow: rowCheck(0, 3), comments: format === 'openflights-minimal' };
+    return {
+      format,
+      kind: 'csv',
+      read: openflightsReader(),
+      isHeader: openflightsIsHeader,
+      looksLikeRow: rowCheck(0, 3),
+      comments: format === 'openflights-minimal',
+    };
   }
   for (let i = 0; i + 2 < firstData.length; i++) {
     if (sample.every((f) => isDateCell(f[i]) && isCodeCell(f[i + 1]) && isCodeCell(f[i + 2]))) {
-      return { format: 'generic', kind: 'csv', read: genericReader({ date: i, from: i + 1, to: i + 2 }), isHeader: () => false, looksLikeRow: rowCheck(i, i + 3), comments: false };
+      return {
+        format: 'generic',
+        kind: 'csv',
+        read: genericReader({ date: i, from: i + 1, to: i + 2 }),
+        isHeader: () => false,
+        looksLikeRow: rowCheck(i, i + 3),
+        comments: false,
+      };
     }
   }
   return null;

@@ -417,7 +417,13 @@ class Collector {
    * the given FR or CH picks the side), or the given country alone.
    * @returns the airport (looked up again for a chosen EuroAirport side) and country, or a reason to skip the row.
    */
-  private side(code: string | undefined, given: string | undefined, label: string, column: string, row: number): { airport?: AirportInfo; country: string } | string {
+  private side(
+    code: string | undefined,
+    given: string | undefined,
+    label: string,
+    column: string,
+    row: number,
+  ): { airport?: AirportInfo; country: string } | string {
     if (code === undefined) return { country: given! };
     let airport = lookupAirport(code, this.opts);
     if (!airport) return `row ${row}: unknown airport code '${code}' in ${label}`;
@@ -455,7 +461,10 @@ class Collector {
       // A crossing known by its countries: no time zones, so the arrival date is the file's or the departure date.
       arrivalDate = r.arrivalDate ?? r.departureDate;
       if (!r.arrivalDate && r.departureTime && r.arrivalTime && r.arrivalTime < r.departureTime) {
-        this.warn(row, `arrival time ${r.arrivalTime} is before departure time ${r.departureTime} and no arrival date is given: arrival date assumed ${arrivalDate}; add arrival_date`);
+        this.warn(
+          row,
+          `arrival time ${r.arrivalTime} is before departure time ${r.departureTime} and no arrival date is given: arrival date assumed ${arrivalDate}; add arrival_date`,
+        );
       }
     }
 
@@ -511,7 +520,10 @@ class Collector {
    * `entry_point` columns), cut to their limits on grapheme boundaries like notes.
    */
   private carrySpecificationText(r: FlightRecord, segment: Segment): void {
-    for (const [field, label, value] of [['purpose', 'purpose', r.purpose], ['entryPoint', 'entry point', r.entryPoint]] as const) {
+    for (const [field, label, value] of [
+      ['purpose', 'purpose', r.purpose],
+      ['entryPoint', 'entry point', r.entryPoint],
+    ] as const) {
       if (value === undefined) continue;
       const text = parseNote(value, SEGMENT_LIMITS[field], label);
       if (text.value) segment[field] = text.value;
@@ -532,7 +544,10 @@ class Collector {
       arrivalDate = r.arrivalDate;
       if (arrivalUtc === undefined && r.arrivalTime && to.timeZone) arrivalUtc = localToUtc(arrivalDate, r.arrivalTime, to.timeZone);
       if (departureUtc !== undefined && arrivalUtc !== undefined && arrivalUtc <= departureUtc) {
-        this.warn(row, `arrival ${arrivalDate} ${r.arrivalTime ?? ''} (${to.code}) is not after departure ${r.departureDate} ${r.departureTime ?? ''} (${from.code}) once time zones are applied; dates kept as written`);
+        this.warn(
+          row,
+          `arrival ${arrivalDate} ${r.arrivalTime ?? ''} (${to.code}) is not after departure ${r.departureDate} ${r.departureTime ?? ''} (${from.code}) once time zones are applied; dates kept as written`,
+        );
       }
     } else if (r.departureTime && r.arrivalTime && from.timeZone && to.timeZone) {
       const a = arrivalFromLocalTimes(r.departureDate, r.departureTime, from.timeZone, r.arrivalTime, to.timeZone);
@@ -558,7 +573,10 @@ class Collector {
       const km = distanceKm(from, to);
       const hours = (arrivalUtc - departureUtc) / 3_600_000;
       if (km !== null && km / hours > MAX_PLAUSIBLE_KMH) {
-        this.warn(row, `${from.code} → ${to.code} (${Math.round(km)} km) lands only ${hours.toFixed(1)} h after departure once time zones are applied; check the dates and times`);
+        this.warn(
+          row,
+          `${from.code} → ${to.code} (${Math.round(km)} km) lands only ${hours.toFixed(1)} h after departure once time zones are applied; check the dates and times`,
+        );
       }
     }
 
@@ -598,9 +616,12 @@ class Collector {
     // International on both sides: the traveller came from, and flies on to, another country.
     // Only flights connect airside; a crossing by land or sea is always an entry.
     const airside = (m: FlightMeta, next: FlightMeta) =>
-      m.segment.mode === 'flight' && next.segment.mode === 'flight' &&
-      next.fromKey === m.toKey && next.toKey !== m.fromKey &&
-      m.segment.departureCountry !== m.segment.arrivalCountry && next.segment.arrivalCountry !== m.segment.arrivalCountry;
+      m.segment.mode === 'flight' &&
+      next.segment.mode === 'flight' &&
+      next.fromKey === m.toKey &&
+      next.toKey !== m.fromKey &&
+      m.segment.departureCountry !== m.segment.arrivalCountry &&
+      next.segment.arrivalCountry !== m.segment.arrivalCountry;
     for (const m of this.metas) {
       let transit: boolean;
       if (m.transfer !== undefined) transit = m.transfer;
@@ -676,7 +697,14 @@ function earliestArrivalDate(departureDate: string, departureUtc: number | undef
  * imported: a flight's mode is not part of it); for a crossing without airports, the countries (or the one
  * airport) and the stored mode, so that a train and a car over the same border on one day are two crossings.
  */
-function duplicateKey(date: string, fromAirport: string | undefined, toAirport: string | undefined, fromCountry: string, toCountry: string, mode: string): string {
+function duplicateKey(
+  date: string,
+  fromAirport: string | undefined,
+  toAirport: string | undefined,
+  fromCountry: string,
+  toCountry: string,
+  mode: string,
+): string {
   if (fromAirport && toAirport) return `${date}|${fromAirport}|${toAirport}`;
   return `${date}|${fromAirport ?? fromCountry}|${toAirport ?? toCountry}|${mode}`;
 }

@@ -8,14 +8,7 @@ import type { TravelMode } from '@travel-time-tracker/core/segment';
 import { capMessage } from './text';
 
 /** Formats the importer recognises from the file's content (never its name). */
-export type ImportFormat =
-  | 'openflights'
-  | 'openflights-minimal'
-  | 'myflightradar24'
-  | 'flighty'
-  | 'appintheair'
-  | 'generic'
-  | 'whitespace-log';
+export type ImportFormat = 'openflights' | 'openflights-minimal' | 'myflightradar24' | 'flighty' | 'appintheair' | 'generic' | 'whitespace-log';
 
 /**
  * One flight as a format parser read it, before airport lookup and date computation.

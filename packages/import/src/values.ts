@@ -24,7 +24,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 /** Trims, turns no-break and other Unicode spaces into plain spaces, drops control characters. */
 export function cleanCell(raw: string | undefined): string {
   if (raw === undefined) return '';
-  return raw.replace(/[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]/g, ' ').replace(CONTROL_CHARACTERS, '').trim();
+  return raw
+    .replace(/[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]/g, ' ')
+    .replace(CONTROL_CHARACTERS, '')
+    .trim();
 }
 
 /** `cleanCell`, then `undefined` for null tokens (`NaN`, `NA`, `None`, empty, ...). */

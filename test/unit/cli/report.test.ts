@@ -11,7 +11,6 @@ import { run } from './runReport';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 
-
 const RULE_KEYS = [
   'applies',
   'daysRemaining',
@@ -30,9 +29,7 @@ const RULE_KEYS = [
 /** Checks the documented `--json` shape and the import invariant; returns the parsed object. */
 function checkJson(stdout: string, expectImport: boolean) {
   const j = JSON.parse(stdout);
-  expect(Object.keys(j).sort()).toEqual(
-    ['asOf', 'countryDays', 'countryDaysByYear', 'rules', 'warnings', ...(expectImport ? ['import'] : [])].sort(),
-  );
+  expect(Object.keys(j).sort()).toEqual(['asOf', 'countryDays', 'countryDaysByYear', 'rules', 'warnings', ...(expectImport ? ['import'] : [])].sort());
   expect(j.rules.map((r: object) => Object.keys(r).sort())).toEqual([RULE_KEYS]);
   expect(j.rules[0].ruleId).toBe('schengen-90-180');
   for (const [code, days] of Object.entries(j.countryDays)) {
@@ -134,10 +131,26 @@ describe('JSON segment file input', () => {
 
   test.each([
     ['not JSON', '{ "segments": [', /is not valid JSON/],
-    ['unknown field', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight', seat: '1A' }] }, /segments\[0\] has unknown field\(s\) "seat"/],
-    ['bad date', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-13-01', arrivalDate: '2026-03-01', mode: 'flight' }] }, /segments\[0\]\.departureDate must be a real calendar date/],
-    ['typo year 0219 on both dates', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '0219-05-01', arrivalDate: '0219-05-01', mode: 'flight' }] }, /segments\[0\]\.departureDate must be a date between 1900-01-01 and 2199-12-31/],
-    ['arrival two days early', { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-05', arrivalDate: '2026-03-03', mode: 'flight' }] }, /segments\[0\]\.arrivalDate must not be before departureDate/],
+    [
+      'unknown field',
+      { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight', seat: '1A' }] },
+      /segments\[0\] has unknown field\(s\) "seat"/,
+    ],
+    [
+      'bad date',
+      { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-13-01', arrivalDate: '2026-03-01', mode: 'flight' }] },
+      /segments\[0\]\.departureDate must be a real calendar date/,
+    ],
+    [
+      'typo year 0219 on both dates',
+      { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '0219-05-01', arrivalDate: '0219-05-01', mode: 'flight' }] },
+      /segments\[0\]\.departureDate must be a date between 1900-01-01 and 2199-12-31/,
+    ],
+    [
+      'arrival two days early',
+      { segments: [{ departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-03-05', arrivalDate: '2026-03-03', mode: 'flight' }] },
+      /segments\[0\]\.arrivalDate must not be before departureDate/,
+    ],
   ])('%s -> exit 1 naming the field', async (_name, data, message) => {
     const r = await run(['report', write(`bad-${_name}.json`, data), '--json']);
     expect(r.code).toBe(1);

@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from './runReport';
 
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-applies-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 // Lives in Spain from 2024-01-01 (arrived from the US), a week in Italy in March: 130 days in the area by 05-09.
@@ -48,7 +47,7 @@ describe('report: who the rule applies to', () => {
     const r = await run(['report', FILE, '--json', ...AS_OF, '--nationality', 'US', '--residence-permit', 'ES:2023-12-15:2025-12-14']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).rules[0]).toMatchObject({ applies: true, daysUsed: 7, overstayDays: 0, permitDaysExcluded: 123 });
-    const text = (await run(['report', FILE, ...AS_OF, '--residence-permit', 'ES:2023-12-15:2025-12-14']).then((x) => x.out));
+    const text = await run(['report', FILE, ...AS_OF, '--residence-permit', 'ES:2023-12-15:2025-12-14']).then((x) => x.out);
     expect(text).toMatch(/days used: +7 in the period .*; 123 more under a residence permit or long-stay visa not counted/);
   });
 

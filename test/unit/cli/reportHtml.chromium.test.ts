@@ -69,7 +69,9 @@ if (!chromiumAvailable()) {
 
       expect(requests).toEqual([pathToFileURL(file).href]);
       expect(problems).toEqual([]);
-      expect(await page.locator('.verdict').innerText()).toBe('39 of 90 days used in the Schengen area in the 180 days from 2025-12-18 to 2026-06-15: 51 days left.');
+      expect(await page.locator('.verdict').innerText()).toBe(
+        '39 of 90 days used in the Schengen area in the 180 days from 2025-12-18 to 2026-06-15: 51 days left.',
+      );
 
       const svg = (await page.locator('svg.chart').boundingBox())!;
       const limit = (await page.locator('svg.chart .limit-line').boundingBox())!;

@@ -10,7 +10,6 @@ import { run } from './runReport';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-cli-input-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function write(name: string, content: string | Buffer): string {
@@ -144,7 +143,9 @@ describe('--date-order', () => {
     const r = await run(['report', write('ambiguous.csv', ambiguous), '--as-of', '2024-06-01']);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/row 2 '3\/4\/2024' could be 3 April 2024 or March 4, 2024.*run again with --date-order DMY \(day first\) or --date-order MDY \(month first\)/);
+    expect(r.err).toMatch(
+      /row 2 '3\/4\/2024' could be 3 April 2024 or March 4, 2024.*run again with --date-order DMY \(day first\) or --date-order MDY \(month first\)/,
+    );
     expect(r.err).not.toMatch(/dateOrder/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });

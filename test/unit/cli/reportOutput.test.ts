@@ -13,7 +13,6 @@ import { run } from './runReport';
 const TRAVELLER = path.resolve(__dirname, '../../fixtures/import/generic-traveller.csv');
 const AS_OF = '2026-06-15';
 
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttt-report-out-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, data: unknown) => {
@@ -83,7 +82,13 @@ describe('the per-year table: every row adds up to its total', () => {
       name: 'a single day in 2015 and everything else in 2020..2026: GB shows its day under "earlier"',
       file: () =>
         write('gb-2015.json', {
-          segments: [seg('US', 'GB', '2015-05-01'), seg('GB', 'US', '2015-05-01'), seg('US', 'FR', '2020-03-01'), seg('FR', 'US', '2020-03-02'), seg('US', 'DE', '2026-01-05')],
+          segments: [
+            seg('US', 'GB', '2015-05-01'),
+            seg('GB', 'US', '2015-05-01'),
+            seg('US', 'FR', '2020-03-01'),
+            seg('FR', 'US', '2020-03-02'),
+            seg('US', 'DE', '2026-01-05'),
+          ],
         }),
       asOf: '2026-01-10',
       header: ['total', 'earlier', '2021', '2022', '2023', '2024', '2025', '2026'],
@@ -227,7 +232,12 @@ describe('--csv FILE: days per country per year to FILE, the stays to FILE-stays
 describe('output files: bad paths are refused before anything is read or written', () => {
   test.each<{ name: string; args: (input: string) => string[]; code: number; message: RegExp }>([
     { name: '--csv without a file name', args: () => ['--csv'], code: 2, message: /Option '--csv <value>' argument missing/ },
-    { name: '--csv onto the input file', args: (f) => ['--csv', f], code: 2, message: /--csv ".*generic-traveller\.csv" is the input file; choose another name/ },
+    {
+      name: '--csv onto the input file',
+      args: (f) => ['--csv', f],
+      code: 2,
+      message: /--csv ".*generic-traveller\.csv" is the input file; choose another name/,
+    },
     { name: '--html onto the input file', args: (f) => ['--html', f], code: 2, message: /--html ".*" is the input file/ },
     {
       name: '--html onto the CSV stays file',
@@ -235,7 +245,12 @@ describe('output files: bad paths are refused before anything is read or written
       code: 2,
       message: /--html ".*x-stays\.csv" is also the file of --csv \(stays\)/,
     },
-    { name: '--csv into a folder that does not exist', args: () => ['--csv', path.join(dir, 'missing', 'x.csv')], code: 1, message: /cannot write .*missing\/x\.csv: ENOENT/ },
+    {
+      name: '--csv into a folder that does not exist',
+      args: () => ['--csv', path.join(dir, 'missing', 'x.csv')],
+      code: 1,
+      message: /cannot write .*missing\/x\.csv: ENOENT/,
+    },
   ])('$name -> exit $code', async ({ args, code, message }) => {
     const input = TRAVELLER;
     const before = fs.readFileSync(input, 'utf8');
@@ -292,7 +307,9 @@ describe('--html FILE: one self-contained page', () => {
     expect(html).toContain('class="planned-area"');
     expect(html).toContain('>today 2026-06-15: 39</text>');
 
-    expect(html).toMatch(/<tr><td>GB United Kingdom<\/td><td>24<\/td><td class="earlier">14<\/td><td><\/td><td><\/td><td><\/td><td>10<\/td><td><\/td><td><\/td><\/tr>/);
+    expect(html).toMatch(
+      /<tr><td>GB United Kingdom<\/td><td>24<\/td><td class="earlier">14<\/td><td><\/td><td><\/td><td><\/td><td>10<\/td><td><\/td><td><\/td><\/tr>/,
+    );
     expect(html).toContain('1 gap: a segment departs from a country other than where the previous one arrived, so a trip is missing');
   });
 
@@ -301,9 +318,13 @@ describe('--html FILE: one self-contained page', () => {
       name: 'over the limit now',
       segments: [seg('US', 'FR', '2026-01-01'), seg('FR', 'US', '2026-04-10')],
       asOf: '2026-04-10',
-      verdict: '<p class="verdict over">Over the limit: 100 days in the Schengen area in the 180 days from 2025-10-13 to 2026-04-10, 10 more than the 90 allowed.</p>',
+      verdict:
+        '<p class="verdict over">Over the limit: 100 days in the Schengen area in the 180 days from 2025-10-13 to 2026-04-10, 10 more than the 90 allowed.</p>',
       // France from 01-01: day 91 is 04-01; one day is allowed again once 01-01..01-11 left the period (07-10).
-      also: ['<p>The rule was broken on 2026-04-01: more than 90 days in the 180 days up to that date.</p>', 'The next date you may enter for a day is 2026-07-10.'],
+      also: [
+        '<p>The rule was broken on 2026-04-01: more than 90 days in the 180 days up to that date.</p>',
+        'The next date you may enter for a day is 2026-07-10.',
+      ],
     },
     {
       name: 'planned trips that break the rule',

@@ -12,7 +12,6 @@ import { prepareEvaluation } from '@travel-time-tracker/core/evaluate';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { run } from './runReport';
 
-
 // A New Zealander (the README's example): 120 days in the US in 2024 (2 January to 30 April) and in 2025
 // (1 January to 30 April), a month in the UK in 2025, 47 days in Türkiye in 2026, in the US since 1 March 2026;
 // planned (after --as-of): the UK from 20 April to 20 December 2026.
@@ -22,10 +21,43 @@ const ref = loadReferenceData();
 
 /** The output keys of each kind, after ruleId, kind, applies, reason. */
 const KEYS: Record<string, string[]> = {
-  'rolling-window': ['permitDaysExcluded', 'daysUsed', 'daysRemaining', 'overstayDays', 'windowStart', 'windowEnd', 'latestExitDate', 'nextEntryDate', 'firstViolationDate', 'currentStayStart'],
+  'rolling-window': [
+    'permitDaysExcluded',
+    'daysUsed',
+    'daysRemaining',
+    'overstayDays',
+    'windowStart',
+    'windowEnd',
+    'latestExitDate',
+    'nextEntryDate',
+    'firstViolationDate',
+    'currentStayStart',
+  ],
   'per-stay': ['currentStayStart', 'currentStayDays', 'maxStayDays', 'daysRemaining', 'latestExitDate', 'overstayDays', 'firstViolationDate'],
-  'tax-year-presence': ['convention', 'taxYearStart', 'taxYearEnd', 'daysThisTaxYear', 'plannedDaysThisTaxYear', 'threshold', 'met', 'metOn', 'daysRemaining', 'byTaxYear'],
-  'weighted-lookback': ['yearStart', 'yearEnd', 'daysThisYear', 'daysByYear', 'weightedDays', 'threshold', 'minDaysCurrentYear', 'met', 'metOn', 'daysRemaining'],
+  'tax-year-presence': [
+    'convention',
+    'taxYearStart',
+    'taxYearEnd',
+    'daysThisTaxYear',
+    'plannedDaysThisTaxYear',
+    'threshold',
+    'met',
+    'metOn',
+    'daysRemaining',
+    'byTaxYear',
+  ],
+  'weighted-lookback': [
+    'yearStart',
+    'yearEnd',
+    'daysThisYear',
+    'daysByYear',
+    'weightedDays',
+    'threshold',
+    'minDaysCurrentYear',
+    'met',
+    'metOn',
+    'daysRemaining',
+  ],
 };
 
 describe('report --rule / --rules all', () => {
@@ -72,7 +104,13 @@ describe('report --rule / --rules all', () => {
     });
     // The planned UK visit runs past its 6 months (20 April + 6 months - 1 day = 19 October).
     expect(byId['uk-visitor-6-months']).toMatchObject({ currentStayStart: null, firstViolationDate: '2026-10-20' });
-    expect(byId['us-substantial-presence']).toMatchObject({ daysByYear: [41, 120, 120], weightedDays: { numerator: 606, denominator: 6, display: '101' }, met: false, metOn: null, daysRemaining: 82 });
+    expect(byId['us-substantial-presence']).toMatchObject({
+      daysByYear: [41, 120, 120],
+      weightedDays: { numerator: 606, denominator: 6, display: '101' },
+      met: false,
+      metOn: null,
+      daysRemaining: 82,
+    });
   });
 
   test('repeated --rule keeps the order given, once each', async () => {
@@ -82,7 +120,10 @@ describe('report --rule / --rules all', () => {
 
   test('--nationality US: the US rules do not apply, with the reason', async () => {
     const r = await run(['report', FILE, '--json', ...AS_OF, '--rule', 'us-substantial-presence', '--nationality', 'US']);
-    expect(JSON.parse(r.out).ruleResults[0]).toMatchObject({ applies: false, reason: 'United States (US) nationals are exempt from US substantial presence test' });
+    expect(JSON.parse(r.out).ruleResults[0]).toMatchObject({
+      applies: false,
+      reason: 'United States (US) nationals are exempt from US substantial presence test',
+    });
     const t = await run(['report', FILE, ...AS_OF, '--rule', 'us-substantial-presence', '--nationality', 'US']);
     expect(t.out).toMatch(/ {2}does not apply: United States \(US\) nationals are exempt from US substantial presence test/);
   });
@@ -113,7 +154,10 @@ describe('report --rule / --rules all', () => {
   });
 
   test.each([
-    [['--rule', 'mars-30'], /^travel-days: unknown rule "mars-30"; known rules: schengen-90-180, tr-visa-exempt-90-180, us-vwp-90-per-admission, uk-visitor-6-months, jp-temporary-visitor-90, uk-srt-183, us-substantial-presence\n$/],
+    [
+      ['--rule', 'mars-30'],
+      /^travel-days: unknown rule "mars-30"; known rules: schengen-90-180, tr-visa-exempt-90-180, us-vwp-90-per-admission, uk-visitor-6-months, jp-temporary-visitor-90, uk-srt-183, us-substantial-presence\n$/,
+    ],
     [['--rules', 'some'], /^travel-days: --rules "some" must be "all" \(or name rules one by one with --rule ID\)\n$/],
   ])('%j -> exit 2, one line naming the known ids', async (flags, message) => {
     const r = await run(['report', FILE, ...AS_OF, ...flags]);
@@ -143,7 +187,9 @@ describe('report --html with --rule / --rules all: the chosen rules, every kind'
 
   test('--rules all: one card per rule in file order with its kind; sentences and every output of the kind; nothing fetched', async () => {
     const html = await page('all.html', '--rules', 'all');
-    expect([...html.matchAll(/<section class="card rule" data-rule="([^"]+)" data-kind="([^"]+)">/g)].map((m) => [m[1], m[2]])).toEqual(ref.definitions.map((d) => [d.id, d.kind]));
+    expect([...html.matchAll(/<section class="card rule" data-rule="([^"]+)" data-kind="([^"]+)">/g)].map((m) => [m[1], m[2]])).toEqual(
+      ref.definitions.map((d) => [d.id, d.kind]),
+    );
     expect(html).not.toMatch(/https?:|\/\/[a-z]|<script|<link|<img|<iframe|@import|@font-face|src=/i);
     // The rolling windows keep their chart: Schengen and Türkiye (over a country). No trip is planned in either
     // (the plan is the UK), so no planned area and no url() at all.
@@ -171,7 +217,9 @@ describe('report --html with --rule / --rules all: the chosen rules, every kind'
     expect(srt).toContain('<p>You will reach 183 days in the United Kingdom tax year on 2026-10-19 (with the planned trips).</p>');
     expect(srt).toContain('<tr><th><code>byTaxYear</code></th><td>taxYearStart 2025-04-06, taxYearEnd 2026-04-05, days 31, met no, metOn none</td></tr>');
     const spt = card(html, 'us-substantial-presence');
-    expect(spt).toContain('<p class="verdict info">US substantial presence test: 101 weighted days of 183 (2026: 41 x 1, 2025: 120 x 1/3, 2024: 120 x 1/6), not met.</p>');
+    expect(spt).toContain(
+      '<p class="verdict info">US substantial presence test: 101 weighted days of 183 (2026: 41 x 1, 2025: 120 x 1/3, 2024: 120 x 1/6), not met.</p>',
+    );
     expect(spt).toContain('<tr><th><code>weightedDays</code></th><td>101 (606/6)</td></tr>');
     expect(spt).toContain('<tr><th><code>daysByYear</code></th><td>41, 120, 120</td></tr>');
 
@@ -190,7 +238,9 @@ describe('report --html with --rule / --rules all: the chosen rules, every kind'
 
   test('--nationality US: a US rule says it does not apply, with the reason, and shows no verdict on numbers', async () => {
     const html = await page('us.html', '--rule', 'us-substantial-presence', '--nationality', 'US');
-    expect(card(html, 'us-substantial-presence')).toContain('<p class="verdict info">This rule does not apply to you: United States (US) nationals are exempt from US substantial presence test.</p>');
+    expect(card(html, 'us-substantial-presence')).toContain(
+      '<p class="verdict info">This rule does not apply to you: United States (US) nationals are exempt from US substantial presence test.</p>',
+    );
   });
 
   test('text in a rule entry is escaped (an id and a reason with markup, as a broken seed could give)', () => {

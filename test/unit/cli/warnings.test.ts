@@ -72,7 +72,9 @@ describe('each kind the core or the import produces has its group', () => {
     {
       kind: 'times',
       warnings: () =>
-        importWarnings('date,from,to,departure_time,arrival_date,arrival_time\n2026-01-05,JFK,LHR,10:00,2026-01-05,11:00\n2026-01-15,JFK,LHR,10:00,2026-01-15,17:00\n'),
+        importWarnings(
+          'date,from,to,departure_time,arrival_date,arrival_time\n2026-01-05,JFK,LHR,10:00,2026-01-05,11:00\n2026-01-15,JFK,LHR,10:00,2026-01-15,17:00\n',
+        ),
       count: 2,
       example: /^row 2: arrival 2026-01-05 11:00 \(LHR\) is not after departure/,
     },

@@ -105,7 +105,10 @@ describe('residence permits and long-stay visas (Art. 6(2))', () => {
   test.each([
     [{ country: 'fr', validFrom: '2024-01-01', validTo: '2024-12-31', kind: 'residence-permit' }, /country/],
     [{ country: 'FR', validFrom: '2024-02-30', validTo: '2024-12-31', kind: 'residence-permit' }, /validFrom/],
-    [{ country: 'FR', validFrom: '2024-12-31', validTo: '2024-01-01', kind: 'residence-permit' }, /validTo.*must not be before validFrom|must not be before validFrom/],
+    [
+      { country: 'FR', validFrom: '2024-12-31', validTo: '2024-01-01', kind: 'residence-permit' },
+      /validTo.*must not be before validFrom|must not be before validFrom/,
+    ],
     [{ country: 'FR', validFrom: '2024-01-01', validTo: '2024-12-31', kind: 'visa' }, /kind/],
     [{ country: 'FR', validFrom: '2024-01-01', validTo: '2024-12-31' }, /kind/],
   ])('invalid permit %j is refused naming the field', (value, message) => {
@@ -135,11 +138,35 @@ describe('exempt nationalities', () => {
 
 describe('subtractIntervals', () => {
   test.each([
-    { a: [{ start: 1, end: 10 }], b: [{ start: 3, end: 4 }], want: [{ start: 1, end: 2 }, { start: 5, end: 10 }] },
+    {
+      a: [{ start: 1, end: 10 }],
+      b: [{ start: 3, end: 4 }],
+      want: [
+        { start: 1, end: 2 },
+        { start: 5, end: 10 },
+      ],
+    },
     { a: [{ start: 1, end: 10 }], b: [{ start: 0, end: 20 }], want: [] },
-    { a: [{ start: 1, end: 3 }, { start: 7, end: 9 }], b: [{ start: 3, end: 7 }], want: [{ start: 1, end: 2 }, { start: 8, end: 9 }] },
+    {
+      a: [
+        { start: 1, end: 3 },
+        { start: 7, end: 9 },
+      ],
+      b: [{ start: 3, end: 7 }],
+      want: [
+        { start: 1, end: 2 },
+        { start: 8, end: 9 },
+      ],
+    },
     { a: [{ start: 5, end: 6 }], b: [], want: [{ start: 5, end: 6 }] },
-    { a: [{ start: 1, end: 10 }], b: [{ start: 1, end: 1 }, { start: 10, end: 10 }], want: [{ start: 2, end: 9 }] },
+    {
+      a: [{ start: 1, end: 10 }],
+      b: [
+        { start: 1, end: 1 },
+        { start: 10, end: 10 },
+      ],
+      want: [{ start: 2, end: 9 }],
+    },
   ])('$a - $b', ({ a, b, want }) => {
     expect(subtractIntervals(a, b)).toEqual(want);
   });
@@ -147,7 +174,7 @@ describe('subtractIntervals', () => {
   test('against a day-by-day reference', () => {
     for (let seed = 1; seed < 200; seed++) {
       let x = seed;
-      const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) % 60);
+      const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) % 60;
       const set = () => {
         const days = new Set<number>();
         for (let i = 0; i < 8; i++) {

@@ -73,7 +73,11 @@ const presenceCases: PresenceCase[] = [
   {
     // DE 12-21..12-31 (11) + ZAG airside 12-31..01-01, member only on 01-01 (1): 12 days.
     name: 'transit in Croatia across its accession date: only 2023-01-01 of the airside days counts',
-    segments: [s('a', 'US', 'DE', '2022-12-20', '2022-12-21'), s('b', 'DE', 'HR', '2022-12-31', '2022-12-31', T), s('c', 'HR', 'US', '2023-01-01', '2023-01-01')],
+    segments: [
+      s('a', 'US', 'DE', '2022-12-20', '2022-12-21'),
+      s('b', 'DE', 'HR', '2022-12-31', '2022-12-31', T),
+      s('c', 'HR', 'US', '2023-01-01', '2023-01-01'),
+    ],
     asOf: '2023-01-02',
     countries: { US: ['2022-12-20', ...range('2023-01-01', '2023-01-02')], DE: range('2022-12-21', '2022-12-31') },
     schengen: range('2022-12-21', '2023-01-01'),
@@ -109,7 +113,11 @@ const presenceCases: PresenceCase[] = [
   {
     // Local times across zones mislead (DE->CH 08:00 CET looks earlier than a 09:00 departure elsewhere): chain wins.
     name: 'timed hops in different time zones: the chain from the last arrival wins over the clock',
-    segments: [s('a', 'US', 'GB', '2024-05-01', '2024-05-02'), s('b', 'GB', 'DE', '2024-05-02', '2024-05-02', { departureTime: '09:00' }), s('c', 'DE', 'CH', '2024-05-02', '2024-05-02', { departureTime: '08:00' })],
+    segments: [
+      s('a', 'US', 'GB', '2024-05-01', '2024-05-02'),
+      s('b', 'GB', 'DE', '2024-05-02', '2024-05-02', { departureTime: '09:00' }),
+      s('c', 'DE', 'CH', '2024-05-02', '2024-05-02', { departureTime: '08:00' }),
+    ],
     asOf: '2024-05-03',
     countries: { US: ['2024-05-01'], GB: ['2024-05-02'], DE: ['2024-05-02'], CH: range('2024-05-02', '2024-05-03') },
     schengen: range('2024-05-02', '2024-05-03'),
@@ -142,7 +150,13 @@ const presenceCases: PresenceCase[] = [
     name: 'a gap no same-date chain bridges is left in place and warned about',
     segments: [s('a', 'US', 'FR', '2024-05-01'), s('b', 'GB', 'DE', '2024-05-03'), s('c', 'FR', 'IT', '2024-05-04')],
     asOf: '2024-05-05',
-    countries: { US: ['2024-05-01'], FR: range('2024-05-01', '2024-05-04'), GB: ['2024-05-03'], DE: range('2024-05-03', '2024-05-04'), IT: range('2024-05-04', '2024-05-05') },
+    countries: {
+      US: ['2024-05-01'],
+      FR: range('2024-05-01', '2024-05-04'),
+      GB: ['2024-05-03'],
+      DE: range('2024-05-03', '2024-05-04'),
+      IT: range('2024-05-04', '2024-05-05'),
+    },
     schengen: range('2024-05-01', '2024-05-05'),
     warnings: 2,
   },
@@ -172,7 +186,14 @@ describe('audit: presence edge cases', () => {
   test('empty history: no presence, full allowance from asOf (latest exit 2024-01-01 + 89 = 2024-03-30)', () => {
     const r = evaluateTravel([], { asOf: '2024-01-01' });
     expect(r.countryDays).toEqual({});
-    expect(r.rules[0]).toMatchObject({ daysUsed: 0, daysRemaining: 90, latestExitDate: '2024-03-30', nextEntryDate: '2024-01-01', currentStayStart: null, firstViolationDate: null });
+    expect(r.rules[0]).toMatchObject({
+      daysUsed: 0,
+      daysRemaining: 90,
+      latestExitDate: '2024-03-30',
+      nextEntryDate: '2024-01-01',
+      currentStayStart: null,
+      firstViolationDate: null,
+    });
   });
 });
 
@@ -214,7 +235,14 @@ const ruleCases: RuleCase[] = [
     name: 'a stay spanning asOf with a planned exit: only days up to asOf are used',
     segments: [s('a', 'US', 'FR', '2024-03-01'), s('b', 'FR', 'US', '2024-04-09')],
     asOf: '2024-03-20',
-    expect: { daysUsed: 20, daysRemaining: 70, latestExitDate: '2024-05-29', nextEntryDate: '2024-04-10', firstViolationDate: null, currentStayStart: '2024-03-01' },
+    expect: {
+      daysUsed: 20,
+      daysRemaining: 70,
+      latestExitDate: '2024-05-29',
+      nextEntryDate: '2024-04-10',
+      firstViolationDate: null,
+      currentStayStart: '2024-03-01',
+    },
   },
   {
     // Recorded 01-01..02-29 = 60; planned 04-01..05-15: 60 + 31 = 91 on 05-01 (first violation). 04-30 is tight (90),
@@ -222,14 +250,30 @@ const ruleCases: RuleCase[] = [
     name: 'planned trips do not count in daysUsed but do give firstViolationDate',
     segments: [s('a', 'US', 'FR', '2024-01-01'), s('b', 'FR', 'US', '2024-02-29'), s('c', 'US', 'FR', '2024-04-01'), s('d', 'FR', 'US', '2024-05-15')],
     asOf: '2024-03-10',
-    expect: { daysUsed: 60, daysRemaining: 30, overstayDays: 0, latestExitDate: null, nextEntryDate: '2024-07-14', firstViolationDate: '2024-05-01', currentStayStart: null },
+    expect: {
+      daysUsed: 60,
+      daysRemaining: 30,
+      overstayDays: 0,
+      latestExitDate: null,
+      nextEntryDate: '2024-07-14',
+      firstViolationDate: '2024-05-01',
+      currentStayStart: null,
+    },
   },
   {
     // 01-01..04-05 = 31+29+31+5 = 96: overstay 6, 91st day 03-31; next entry once 7 days dropped: 01-08 + 179 = 07-05.
     name: 'an ongoing overstay: 96 days used, first violation on the 91st day',
     segments: [s('a', 'US', 'FR', '2024-01-01')],
     asOf: '2024-04-05',
-    expect: { daysUsed: 96, daysRemaining: 0, overstayDays: 6, latestExitDate: null, nextEntryDate: '2024-07-05', firstViolationDate: '2024-03-31', currentStayStart: '2024-01-01' },
+    expect: {
+      daysUsed: 96,
+      daysRemaining: 0,
+      overstayDays: 6,
+      latestExitDate: null,
+      nextEntryDate: '2024-07-05',
+      firstViolationDate: '2024-03-31',
+      currentStayStart: '2024-01-01',
+    },
   },
   {
     // 364/365: 2023-01-01..12-30 = 364 days; 12-31's period 2023-01-01..12-31 would hold 365; 2024-01-01's holds 363 + 1.
@@ -288,7 +332,10 @@ const planCases: PlanCase[] = [
     // Plan in Cyprus and Ireland only: no area day, complies, no latest exit.
     name: 'a plan outside the area (CY, IE) always complies',
     segments: [s('a', 'US', 'FR', '2024-01-01'), s('b', 'FR', 'US', '2024-03-30')],
-    stays: [{ country: 'CY', entryDate: '2024-04-01', exitDate: '2024-04-20' }, { country: 'IE', entryDate: '2024-04-21', exitDate: '2024-05-01' }],
+    stays: [
+      { country: 'CY', entryDate: '2024-04-01', exitDate: '2024-04-20' },
+      { country: 'IE', entryDate: '2024-04-21', exitDate: '2024-05-01' },
+    ],
     asOf: '2024-03-31',
     expect: { complies: true, latestExitDate: null, firstViolationDate: null, earliestCompliantEntryDate: '2024-04-01' },
   },
@@ -307,7 +354,10 @@ describe('audit: sortSegments recovers any continuous itinerary', () => {
   const POOL = ['US', 'FR', 'DE', 'GB', 'CH', 'IT', 'ES', 'TR', 'AE', 'JP'];
   const arb = fc.record({
     start: fc.integer({ min: 0, max: 2000 }),
-    days: fc.array(fc.record({ gap: fc.integer({ min: 1, max: 20 }), hops: fc.shuffledSubarray(POOL, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 8 }),
+    days: fc.array(fc.record({ gap: fc.integer({ min: 1, max: 20 }), hops: fc.shuffledSubarray(POOL, { minLength: 1, maxLength: 4 }) }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
     ids: fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 40, maxLength: 40 }),
     times: fc.array(fc.option(fc.constantFrom('06:00', '09:30', '13:00', '22:15'), { nil: undefined }), { minLength: 40, maxLength: 40 }),
   });

@@ -23,7 +23,14 @@ describe('countryDaysFrom', () => {
     { name: 'entirely after asOf (planned): omitted', intervals: [['2025-02-01', '2025-02-10']], asOf: '2025-01-05' },
     { name: 'around 1970-01-01 (day 0)', intervals: [['1969-12-25', '1970-01-03']], asOf: '1970-02-01' },
     { name: 'the first years of the calendar', intervals: [['0001-01-01', '0002-01-05']], asOf: '0003-01-01' },
-    { name: 'century years 1900 (not leap) and 2000 (leap)', intervals: [['1899-12-31', '1900-03-01'], ['1999-12-31', '2000-03-01']], asOf: '2001-01-01' },
+    {
+      name: 'century years 1900 (not leap) and 2000 (leap)',
+      intervals: [
+        ['1899-12-31', '1900-03-01'],
+        ['1999-12-31', '2000-03-01'],
+      ],
+      asOf: '2001-01-01',
+    },
     { name: 'the last year', intervals: [['9998-12-30', '9999-12-31']], asOf: '9999-12-31' },
   ] as { name: string; intervals: [string, string][]; asOf: string }[])('$name', ({ intervals, asOf }) => {
     const got = countryDaysFrom(new Map([['FR', intervals.map(([a, b]) => ({ start: toDayNumber(a), end: toDayNumber(b) }))]]), toDayNumber(asOf));

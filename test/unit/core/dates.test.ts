@@ -171,7 +171,12 @@ describe('yearly start dates (MM-DD)', () => {
     } else expect(() => parseYearStart(value)).toThrow(RangeError);
   });
 
-  test.each([{ month: 2, day: 29 }, { month: 0, day: 1 }, { month: 4, day: 31 }, { month: 1.5, day: 1 }])('checkYearStart refuses %p', (start) => {
+  test.each([
+    { month: 2, day: 29 },
+    { month: 0, day: 1 },
+    { month: 4, day: 31 },
+    { month: 1.5, day: 1 },
+  ])('checkYearStart refuses %p', (start) => {
     expect(() => checkYearStart(start)).toThrow(RangeError);
   });
 });

@@ -41,7 +41,12 @@ describe('validation', () => {
       options: { asOf: '2024-06-01' },
       error: /^segments\[0\]: id /,
     },
-    { name: 'bad nationality', segments: [base()], options: { asOf: '2024-06-01', nationalities: ['fr'] }, error: /^nationalities: \[0\] must be an ISO 3166-1/ },
+    {
+      name: 'bad nationality',
+      segments: [base()],
+      options: { asOf: '2024-06-01', nationalities: ['fr'] },
+      error: /^nationalities: \[0\] must be an ISO 3166-1/,
+    },
     {
       name: 'planned stay exit before entry',
       segments: [base()],

@@ -231,7 +231,16 @@ export function naiveRule(P: Set<number>, asOf: string, M: number, T: number): N
   for (let X = E; X <= E + M + 1; X++) {
     const range: number[] = [];
     for (let d = E; d <= X; d++) range.push(d);
-    if (extensionOk(P, range.filter((d) => !P.has(d)), range, M, T)) latestExit = X;
+    if (
+      extensionOk(
+        P,
+        range.filter((d) => !P.has(d)),
+        range,
+        M,
+        T,
+      )
+    )
+      latestExit = X;
   }
   let nextEntry: number | null = null;
   const maxP = sorted.length ? sorted[sorted.length - 1]! : E;

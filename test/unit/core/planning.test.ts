@@ -115,7 +115,10 @@ describe('planTrips', () => {
     { stays: [], error: /^stays: must contain at least one stay$/ },
     { stays: [{ country: 'France', entryDate: '2025-01-01', exitDate: '2025-01-02' }], error: /^stays: \[0\]\.country must be an ISO 3166-1 alpha-2/ },
     { stays: [{ country: 'FR', entryDate: '2025-01-03', exitDate: '2025-01-02' }], error: /^stays: \[0\]\.exitDate must not be before entryDate$/ },
-    { stays: [{ country: 'FR', entryDate: '2025-01-03', exitDate: '2205-01-02' }], error: /^stays: \[0\]\.exitDate must be a date between 1900-01-01 and 2199-12-31$/ },
+    {
+      stays: [{ country: 'FR', entryDate: '2025-01-03', exitDate: '2205-01-02' }],
+      error: /^stays: \[0\]\.exitDate must be a date between 1900-01-01 and 2199-12-31$/,
+    },
   ])('rejects bad stays: $error', ({ stays, error }) => {
     expect(() => planTrips([], stays, { asOf: '2025-01-01' })).toThrow(ValidationError);
     expect(() => planTrips([], stays, { asOf: '2025-01-01' })).toThrow(error);

@@ -138,7 +138,10 @@ const cases: Case[] = [
   },
   {
     name: 'same-date overlap detected from local times',
-    segments: [s('a', 'US', 'FR', '2024-05-01', '2024-05-01', { departureTime: '06:00', arrivalTime: '10:00' }), s('b', 'FR', 'DE', '2024-05-01', '2024-05-01', { departureTime: '09:00' })],
+    segments: [
+      s('a', 'US', 'FR', '2024-05-01', '2024-05-01', { departureTime: '06:00', arrivalTime: '10:00' }),
+      s('b', 'FR', 'DE', '2024-05-01', '2024-05-01', { departureTime: '09:00' }),
+    ],
     asOf: '2024-05-01',
     countries: { US: ['2024-05-01'], FR: ['2024-05-01'], DE: ['2024-05-01'] },
     schengen: ['2024-05-01'],
@@ -193,14 +196,8 @@ describe('computePresence', () => {
   });
 
   test('transit stays are reported with both segment ids', () => {
-    const p = computePresence(
-      [s('in', 'US', 'DE', '2024-05-01', '2024-05-02', { transit: true }), s('out', 'DE', 'CZ', '2024-05-03')],
-      '2024-05-03',
-      ref,
-    );
-    expect(p.transits).toEqual([
-      expect.objectContaining({ segmentId: 'in', onwardSegmentId: 'out', country: 'DE', start: p.asOf - 1, end: p.asOf }),
-    ]);
+    const p = computePresence([s('in', 'US', 'DE', '2024-05-01', '2024-05-02', { transit: true }), s('out', 'DE', 'CZ', '2024-05-03')], '2024-05-03', ref);
+    expect(p.transits).toEqual([expect.objectContaining({ segmentId: 'in', onwardSegmentId: 'out', country: 'DE', start: p.asOf - 1, end: p.asOf })]);
   });
 
   test('extra (planned) stays add presence on each of their dates', () => {
@@ -258,8 +255,20 @@ describe('parseSegments: one parser, validating or not', () => {
   const leapless = [s('a', 'US', 'FR', '2023-03-01'), s('b', 'FR', 'US', '2023-02-29', '2023-03-02')];
   test.each([
     { what: 'not an array', input: { length: 1 }, validate: true, type: ValidationError, message: /^segments must be an array$/ },
-    { what: 'a bad date, validating', input: leapless, validate: true, type: ValidationError, message: /^segments\[1\] \(id "b"\): departureDate must be a real calendar date/ },
-    { what: 'a bad date, not validating', input: leapless, validate: false, type: InvalidDateError, message: /^segment "b" departureDate: "2023-02-29" is not a calendar date/ },
+    {
+      what: 'a bad date, validating',
+      input: leapless,
+      validate: true,
+      type: ValidationError,
+      message: /^segments\[1\] \(id "b"\): departureDate must be a real calendar date/,
+    },
+    {
+      what: 'a bad date, not validating',
+      input: leapless,
+      validate: false,
+      type: InvalidDateError,
+      message: /^segment "b" departureDate: "2023-02-29" is not a calendar date/,
+    },
   ])('$what: $type.name', ({ input, validate, type, message }) => {
     expect(() => parseSegments(input as IdentifiedSegment[], { validate })).toThrow(type);
     expect(() => parseSegments(input as IdentifiedSegment[], { validate })).toThrow(message);

@@ -73,4 +73,3 @@ function addDaysFast(date: string, days: number): string {
   const d = parseDayNumber(date);
   return Number.isNaN(d) ? date : fromDayNumber(d + days);
 }
-

@@ -13,15 +13,7 @@ import type { VisaRule } from '@travel-time-tracker/core/referenceData';
 import { evaluateRollingWindow } from '@travel-time-tracker/core/rules/rollingWindow';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { mergeIntervals } from '@travel-time-tracker/core/intervals';
-import {
-  naiveCausedViolation,
-  naiveCountryDays,
-  naiveIsMember,
-  naivePresence,
-  naiveRegionDays,
-  naiveRule,
-  toNaive,
-} from './naiveReference';
+import { naiveCausedViolation, naiveCountryDays, naiveIsMember, naivePresence, naiveRegionDays, naiveRule, toNaive } from './naiveReference';
 
 const COUNTRIES = ['FR', 'DE', 'ES', 'HR', 'BG', 'RO', 'IE', 'CY', 'MC', 'SM', 'VA', 'AD', 'US', 'GB', 'TR', 'CH', 'LI', 'AX', 'ZZ'];
 const TIMES = ['06:00', '11:00', '16:00', '21:00'];
@@ -216,8 +208,12 @@ describe('engine vs naive reference on random itineraries', () => {
         if (all.size === 0) expect(got!.latestExitDate).toBeNull();
         else {
           const entry = Math.min(...all);
-          const order = planned.map((p, i) => ({ p, i })).sort((a, b) => a.p.entryDate.localeCompare(b.p.entryDate) || a.p.exitDate.localeCompare(b.p.exitDate));
-          const first = order.find(({ p }) => toDayNumber(p.entryDate) <= entry && entry <= toDayNumber(p.exitDate) && naiveIsMember(p.country, region, fromDayNumber(entry)))!.i;
+          const order = planned
+            .map((p, i) => ({ p, i }))
+            .sort((a, b) => a.p.entryDate.localeCompare(b.p.entryDate) || a.p.exitDate.localeCompare(b.p.exitDate));
+          const first = order.find(
+            ({ p }) => toDayNumber(p.entryDate) <= entry && entry <= toDayNumber(p.exitDate) && naiveIsMember(p.country, region, fromDayNumber(entry)),
+          )!.i;
           const P = new Set(base);
           planned.forEach((s, i) => {
             if (i === first) return;

@@ -10,8 +10,7 @@ const countriesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'countries.json
 const rulesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'visaRules.json'), 'utf8'));
 const ref = loadReferenceData();
 
-const membersOn = (region: string, date: string) =>
-  [...ref.countries.keys()].filter((c) => ref.isMember(c, region, date)).sort();
+const membersOn = (region: string, date: string) => [...ref.countries.keys()].filter((c) => ref.isMember(c, region, date)).sort();
 
 describe('countries', () => {
   test('249 officially assigned ISO 3166-1 codes plus the user-assigned XK, all codes unique', () => {

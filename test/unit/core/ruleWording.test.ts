@@ -34,7 +34,12 @@ test('the limit of each seed rule, in words', () => {
 });
 
 test('sentences: one day is singular; a place that has its article keeps it', () => {
-  expect([days(1), daysLeftInVisit(1), daysLeftInVisit(12), overVisitLimit(1)]).toEqual(['1 day', '1 day left in this visit', '12 days left in this visit', '1 day over the limit of this visit']);
+  expect([days(1), daysLeftInVisit(1), daysLeftInVisit(12), overVisitLimit(1)]).toEqual([
+    '1 day',
+    '1 day left in this visit',
+    '12 days left in this visit',
+    '1 day over the limit of this visit',
+  ]);
   expect(willReach(183, 'United Kingdom', '2026-11-02')).toBe('you will reach 183 days in the United Kingdom tax year on 2026-11-02');
   expect(willReach(183, 'the Schengen area', '2026-11-02')).toBe('you will reach 183 days in the Schengen area tax year on 2026-11-02');
 });

@@ -182,9 +182,14 @@ describe('sortSegments with many segments on one date', () => {
   ] as { name: string; segments: { id: string; from: string; to: string; dep: string; arr?: string }[]; order: string[]; gaps?: number }[])(
     '$name',
     ({ segments, order, gaps }) => {
-      const segs = segments.map(
-        (s): IdentifiedSegment => ({ id: s.id, departureCountry: s.from, arrivalCountry: s.to, departureDate: s.dep, arrivalDate: s.arr ?? s.dep, mode: 'flight' }),
-      );
+      const segs = segments.map((s): IdentifiedSegment => ({
+        id: s.id,
+        departureCountry: s.from,
+        arrivalCountry: s.to,
+        departureDate: s.dep,
+        arrivalDate: s.arr ?? s.dep,
+        mode: 'flight',
+      }));
       expect(ids(sortSegments(segs))).toEqual(order);
       expect(ids(previousSortSegments(segs))).toEqual(order);
       const warnings = evaluateTravel(segs, { asOf: '2024-05-03' }).warnings;

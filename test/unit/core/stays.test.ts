@@ -35,11 +35,7 @@ describe('computeStays: worked cases', () => {
     },
     {
       name: 'a connection airside in Germany: a transit stay, not counted',
-      segments: () => [
-        seg('US', 'DE', '2026-03-01', '2026-03-02', { transit: true }),
-        seg('DE', 'GR', '2026-03-02'),
-        seg('GR', 'US', '2026-03-09'),
-      ],
+      segments: () => [seg('US', 'DE', '2026-03-01', '2026-03-02', { transit: true }), seg('DE', 'GR', '2026-03-02'), seg('GR', 'US', '2026-03-09')],
       asOf: '2026-03-09',
       want: [
         ['US', '2026-03-01', '2026-03-01', 1],

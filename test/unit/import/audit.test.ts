@@ -124,7 +124,12 @@ describe('arrival date without an arrival time', () => {
 describe('layovers: only international-to-international connections are airside', () => {
   test.each([
     // LHR 18:00 GMT = 18:00Z; JFK 21:00 EST = 02:00Z; JFK->LAX 06:00 EST = 11:00Z: 9 h, but the onward flight is domestic
-    ['LHR->JFK, JFK->LAX next morning: entry into the US, no transit', csv('2024-03-01,LHR,JFK,18:00,21:00', '2024-03-02,JFK,LAX,06:00,09:30'), {}, [false, false]],
+    [
+      'LHR->JFK, JFK->LAX next morning: entry into the US, no transit',
+      csv('2024-03-01,LHR,JFK,18:00,21:00', '2024-03-02,JFK,LAX,06:00,09:30'),
+      {},
+      [false, false],
+    ],
     // SIN 23:00 (+8) = 15:00Z; FRA 05:30 CET on the 2nd = 04:30Z; FRA->BER 07:00 domestic
     ['SIN->FRA->BER: domestic onward flight, no transit', csv('2024-03-01,SIN,FRA,23:00,05:30', '2024-03-02,FRA,BER,07:00,08:10'), {}, [false, false]],
     // BER->FRA is domestic: the traveller was already in Germany
@@ -134,7 +139,12 @@ describe('layovers: only international-to-international connections are airside'
     // LCY->FRA->EVN as in the App in the Air sample: GB -> DE -> AM
     ['LCY->FRA->EVN: transit', csv('2018-07-13,LCY,FRA,09:15,11:40', '2018-07-13,FRA,EVN,13:10,16:50'), {}, [true, false]],
     // FRA 07:45 CET = 06:45Z; FRA->DEL on the 3rd 03:45 CET = 02:45Z: 20 h, within 24 h (policy: still a transit)
-    ['20 h overnight international connection: transit (documented policy)', csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-03,FRA,DEL,03:45,15:30'), {}, [true, false]],
+    [
+      '20 h overnight international connection: transit (documented policy)',
+      csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-03,FRA,DEL,03:45,15:30'),
+      {},
+      [true, false],
+    ],
     // SIN 23:25 (+8) = 15:25Z; KUL 00:30 (+8) on the 2nd = 16:30Z; KUL->TAS 13:20 = 05:20Z: 12 h 50 across midnight
     ['SIN->KUL->TAS across midnight: transit', csv('2026-10-01,SIN,KUL,23:25,00:30', '2026-10-02,KUL,TAS,13:20,17:50'), {}, [true, false]],
     // back to the origin airport 3 h later: a visit
@@ -172,7 +182,17 @@ describe('duplicates and planned trips', () => {
   });
 
   test('already imported segments (stored with ICAO codes) are skipped', async () => {
-    const existing = [{ departureDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'EGLL', departureCountry: 'FR', arrivalCountry: 'GB', arrivalDate: '2024-03-01', mode: 'flight' as const }];
+    const existing = [
+      {
+        departureDate: '2024-03-01',
+        departureAirport: 'LFPG',
+        arrivalAirport: 'EGLL',
+        departureCountry: 'FR',
+        arrivalCountry: 'GB',
+        arrivalDate: '2024-03-01',
+        mode: 'flight' as const,
+      },
+    ];
     const r = await run('date,from,to\n2024-03-01,CDG,LHR\n2024-03-02,CDG,LHR\n', { existing });
     expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → LHR)', duplicate: true }]);
     expect(r.segments.map((s) => s.row)).toEqual([3]);

@@ -13,8 +13,7 @@ import { FIXTURES, chunked } from './helpers';
 
 const IMPORT_DATE = '2024-05-31';
 const HEADER = 'date,from,to,arrival_date';
-const run = (rows: string[], options = {}) =>
-  importFlights(chunked(`${HEADER}\n${rows.join('\n')}\n`), { importDate: IMPORT_DATE, ...options });
+const run = (rows: string[], options = {}) => importFlights(chunked(`${HEADER}\n${rows.join('\n')}\n`), { importDate: IMPORT_DATE, ...options });
 
 function countryDays(r: ImportResult, asOf: string): Record<string, number> {
   const segments = r.segments.map(({ row, planned: _p, ...s }) => ({ ...s, id: `row-${row}` }));
@@ -40,7 +39,10 @@ describe('the order is decided from the file', () => {
     if (dates === null) {
       // date column ambiguous, arrival_date holds 13/4/2024: the file is day-first.
       const r = await run(['3/4/2024,CDG,FRA,', '12/4/2024,FRA,JFK,13/4/2024'], options);
-      expect(r.segments.map((s) => [s.departureDate, s.arrivalDate])).toEqual([['2024-04-03', '2024-04-03'], ['2024-04-12', '2024-04-13']]);
+      expect(r.segments.map((s) => [s.departureDate, s.arrivalDate])).toEqual([
+        ['2024-04-03', '2024-04-03'],
+        ['2024-04-12', '2024-04-13'],
+      ]);
       return;
     }
     const r = await run(rows, options);
@@ -52,9 +54,19 @@ describe('the order is decided from the file', () => {
 
   test.each([
     // [case, rows, options, message]
-    ['both orders in one column', ['25/4/2024,CDG,FRA,', '1/1/2024,FRA,ATH,', '4/26/2024,FRA,CDG,'], {}, /row 2 '25\/4\/2024' can only be day\/month\/year.*row 4 '4\/26\/2024' can only be month\/day\/year/],
+    [
+      'both orders in one column',
+      ['25/4/2024,CDG,FRA,', '1/1/2024,FRA,ATH,', '4/26/2024,FRA,CDG,'],
+      {},
+      /row 2 '25\/4\/2024' can only be day\/month\/year.*row 4 '4\/26\/2024' can only be month\/day\/year/,
+    ],
     ['date and arrival_date columns in different orders', ['25/4/2024,CDG,FRA,', '1/1/2024,FRA,ATH,4/26/2024'], {}, /row 2 '25\/4\/2024'.*row 3 '4\/26\/2024'/],
-    ['dateOrder MDY contradicted by the file', ['3/4/2024,CDG,FRA,', '25/4/2024,FRA,CDG,'], { dateOrder: 'MDY' }, /dateOrder MDY.*row 3 '25\/4\/2024' can only be day\/month\/year/],
+    [
+      'dateOrder MDY contradicted by the file',
+      ['3/4/2024,CDG,FRA,', '25/4/2024,FRA,CDG,'],
+      { dateOrder: 'MDY' },
+      /dateOrder MDY.*row 3 '25\/4\/2024' can only be day\/month\/year/,
+    ],
     ['dateOrder YMD for dates written with the year last', ['3/4/2024,CDG,FRA,'], { dateOrder: 'YMD' }, /dateOrder YMD.*row 2 '3\/4\/2024'.*year last/],
   ])('%s -> one ImportFileError naming rows', async (_name, rows, options, message) => {
     const e = await run(rows, options).catch((x: unknown) => x);
@@ -101,7 +113,14 @@ describe('team fixture generic-day-first.csv (D/M/YYYY, the first settling date 
     expect(r.rows).toBe(8);
     expect(r.skipped).toEqual([]);
     expect(r.segments.map((s) => s.departureDate)).toEqual([
-      '2024-03-02', '2024-03-10', '2024-03-12', '2024-04-05', '2024-04-08', '2024-04-11', '2024-04-20', '2024-05-03',
+      '2024-03-02',
+      '2024-03-10',
+      '2024-03-12',
+      '2024-04-05',
+      '2024-04-08',
+      '2024-04-11',
+      '2024-04-20',
+      '2024-05-03',
     ]);
     // BA178 JFK 18:00 EST lands 06:10 GMT on 3 March.
     expect(r.segments[0]?.arrivalDate).toBe('2024-03-03');
@@ -115,8 +134,16 @@ describeWithSamples('day-first copies of the real myFlightradar24 histories (274
 
   /** The export rewritten as a generic CSV with D/M/YYYY dates (no zero padding), as a spreadsheet would save it. */
   function dayFirstCopy(sample: string): string {
-    const rows = parseCsv<Record<string, string>>(fs.readFileSync(samplePath(sample), 'utf8'), { columns: true, relax_column_count: true, skip_empty_lines: true });
-    const code = (cell: string) => /\((\w{3})?\/?(\w{4})?\)\s*$/.exec(cell)?.slice(1).find((c) => c) ?? '';
+    const rows = parseCsv<Record<string, string>>(fs.readFileSync(samplePath(sample), 'utf8'), {
+      columns: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    });
+    const code = (cell: string) =>
+      /\((\w{3})?\/?(\w{4})?\)\s*$/
+        .exec(cell)
+        ?.slice(1)
+        .find((c) => c) ?? '';
     const time = (cell: string | undefined) => (!cell || /^0?0:00:00$/.test(cell) ? '' : cell.slice(0, -3));
     const lines = rows.map((r) => {
       const [y, m, d] = r.Date!.split('-').map(Number);

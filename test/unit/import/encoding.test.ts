@@ -17,8 +17,7 @@ const utf16be = (s: string) => {
   return b;
 };
 /** Windows-1252 bytes of ASCII text plus ø (F8), ü (FC), € (80). */
-const cp1252 = (s: string) =>
-  Buffer.from([...s].map((c) => ({ ø: 0xf8, ü: 0xfc, '€': 0x80 })[c] ?? c.charCodeAt(0)));
+const cp1252 = (s: string) => Buffer.from([...s].map((c) => ({ ø: 0xf8, ü: 0xfc, '€': 0x80 })[c] ?? c.charCodeAt(0)));
 
 const run = (bytes: Buffer, size = 7) => importFlights(chunked(bytes, size), { importDate: '2024-06-01' });
 
@@ -65,10 +64,31 @@ describe('encodings are detected and named', () => {
 
 describe('files that cannot be decoded are refused with one clear error', () => {
   test.each([
-    ['UTF-8 text, then a byte that is not UTF-8', Buffer.concat([Buffer.from('date,from,to,notes\n2024-01-01,CDG,JFK,Gunnbjørn\n', 'utf8'), Buffer.from('2024-01-02,JFK,CDG,'), Buffer.from([0xf8]), Buffer.from('\n')]), /line 3 .*not UTF-8.*save the file as UTF-8/],
-    ['UTF-16LE with a lone surrogate', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le('date,from,to\n2024-01-01,CDG,JFK\n'), Buffer.from([0x3d, 0xd8, 0x0a, 0x00])]), /not valid UTF-16LE/],
-    ['UTF-16LE with an odd number of bytes', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le('date,from,to\n2024-01-01,CDG,JFK\n'), Buffer.from([0x41])]), /not valid UTF-16LE/],
-    ['binary data is still called binary', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xc3, 0xa9, 0xff, 0xfe, 0x00, 0x00, 0x0a]), /binary/],
+    [
+      'UTF-8 text, then a byte that is not UTF-8',
+      Buffer.concat([
+        Buffer.from('date,from,to,notes\n2024-01-01,CDG,JFK,Gunnbjørn\n', 'utf8'),
+        Buffer.from('2024-01-02,JFK,CDG,'),
+        Buffer.from([0xf8]),
+        Buffer.from('\n'),
+      ]),
+      /line 3 .*not UTF-8.*save the file as UTF-8/,
+    ],
+    [
+      'UTF-16LE with a lone surrogate',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le('date,from,to\n2024-01-01,CDG,JFK\n'), Buffer.from([0x3d, 0xd8, 0x0a, 0x00])]),
+      /not valid UTF-16LE/,
+    ],
+    [
+      'UTF-16LE with an odd number of bytes',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le('date,from,to\n2024-01-01,CDG,JFK\n'), Buffer.from([0x41])]),
+      /not valid UTF-16LE/,
+    ],
+    [
+      'binary data is still called binary',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xc3, 0xa9, 0xff, 0xfe, 0x00, 0x00, 0x0a]),
+      /binary/,
+    ],
   ])('%s', async (_name, bytes, message) => {
     const e = await run(bytes).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ImportFileError);

@@ -39,7 +39,14 @@ describe('format fixtures', () => {
     const r = await importFile(path.join(FIXTURES, 'openflights.csv'));
     const rows = byRow(r.segments);
     // JFK 22:00 EDT (DST began that morning) = 02:00Z; + 7 h = 09:00Z = 09:00 GMT at LHR on the 11th.
-    expect(rows.get(2)).toMatchObject({ departureDate: '2019-03-10', departureTime: '22:00', arrivalDate: '2019-03-11', departureCountry: 'US', arrivalCountry: 'GB', flightNumber: 'BA178' });
+    expect(rows.get(2)).toMatchObject({
+      departureDate: '2019-03-10',
+      departureTime: '22:00',
+      arrivalDate: '2019-03-11',
+      departureCountry: 'US',
+      arrivalCountry: 'GB',
+      flightNumber: 'BA178',
+    });
     expect(rows.get(2)?.arrivalTime).toBeUndefined();
     expect(rows.get(3)).toMatchObject({ departureDate: '2019-03-20', arrivalDate: '2019-03-20' });
     expect(rows.get(3)?.departureTime).toBeUndefined();
@@ -63,7 +70,14 @@ describe('format fixtures', () => {
   test('myFlightradar24: leading blank line, quoted header, City / Name (IATA/ICAO), no-break space, 00:00:00 unknown', async () => {
     const r = await importFile(path.join(FIXTURES, 'myflightradar24.csv'));
     const rows = byRow(r.segments);
-    expect(rows.get(3)).toMatchObject({ departureAirport: 'FRA', arrivalAirport: 'JFK', departureTime: '10:00', arrivalTime: '12:45', arrivalDate: '2023-07-01', flightNumber: 'LH400' });
+    expect(rows.get(3)).toMatchObject({
+      departureAirport: 'FRA',
+      arrivalAirport: 'JFK',
+      departureTime: '10:00',
+      arrivalTime: '12:45',
+      arrivalDate: '2023-07-01',
+      flightNumber: 'LH400',
+    });
     expect(rows.get(4)).toMatchObject({ departureDate: '2023-07-10', arrivalDate: '2023-07-10', notes: 'Vuelo, con nota' });
     expect(rows.get(4)?.departureTime).toBeUndefined();
     expect(r.warnings.some((w) => /long-haul flights \(row 4\)/.test(w))).toBe(true);
@@ -82,7 +96,14 @@ describe('format fixtures', () => {
   test('App in the Air: local times used, connection from UTC instants, NOT_MINE trip skipped with its reason', async () => {
     const r = await importFile(path.join(FIXTURES, 'appintheair.txt'));
     const rows = byRow(r.segments);
-    expect(rows.get(13)).toMatchObject({ departureDate: '2019-05-31', departureTime: '18:00', arrivalDate: '2019-06-01', arrivalTime: '07:40', transit: true, flightNumber: 'LX17' });
+    expect(rows.get(13)).toMatchObject({
+      departureDate: '2019-05-31',
+      departureTime: '18:00',
+      arrivalDate: '2019-06-01',
+      arrivalTime: '07:40',
+      transit: true,
+      flightNumber: 'LX17',
+    });
     expect(rows.get(14)).toMatchObject({ departureAirport: 'ZRH', arrivalAirport: 'ATH', arrivalCountry: 'GR' });
     expect(rows.get(14)?.transit).toBeUndefined();
     expect(r.skipped[0]?.reason).toMatch(/^row 19: .*NOT_MINE/);
@@ -94,7 +115,13 @@ describe('format fixtures', () => {
     expect(rows.get(2)).toMatchObject({ arrivalDate: '2024-03-02', transit: true, flightNumber: 'LH401' });
     expect(rows.get(3)).toMatchObject({ departureDate: '2024-03-02', arrivalDate: '2024-03-02', notes: 'first trip' });
     expect(rows.get(3)?.transit).toBeUndefined();
-    expect(rows.get(4)).toMatchObject({ departureDate: '2024-03-15', departureTime: '20:05', arrivalTime: '22:25', arrivalDate: '2024-03-15', flightNumber: 'A3610' });
+    expect(rows.get(4)).toMatchObject({
+      departureDate: '2024-03-15',
+      departureTime: '20:05',
+      arrivalTime: '22:25',
+      arrivalDate: '2024-03-15',
+      flightNumber: 'A3610',
+    });
     expect(r.skipped).toEqual([
       { row: 5, reason: 'row 5: cancelled flight' },
       { row: 6, reason: "row 6: date '2/31/2019' is not a valid date" },
@@ -161,10 +188,20 @@ const run = (text: string, options = {}) => importFlights(chunked(text), { impor
 
 describe('layovers', () => {
   test.each([
-    ['JFK->FRA then FRA->ATH 1 h 45 min later: transit at FRA (the traveller enters Schengen with the next flight)', csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-02,FRA,ATH,09:30,13:15'), {}, [true, false]],
+    [
+      'JFK->FRA then FRA->ATH 1 h 45 min later: transit at FRA (the traveller enters Schengen with the next flight)',
+      csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-02,FRA,ATH,09:30,13:15'),
+      {},
+      [true, false],
+    ],
     ['23 h connection at FRA: transit', csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-03,FRA,ATH,06:45,10:30'), {}, [true, false]],
     ['25 h connection at FRA: entry into Germany', csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-03,FRA,ATH,08:45,12:30'), {}, [false, false]],
-    ['25 h connection with layoverHours 30: transit', csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-03,FRA,ATH,08:45,12:30'), { layoverHours: 30 }, [true, false]],
+    [
+      '25 h connection with layoverHours 30: transit',
+      csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-03,FRA,ATH,08:45,12:30'),
+      { layoverHours: 30 },
+      [true, false],
+    ],
     ['next flight from another airport: no transit', csv('2024-03-01,JFK,FRA,18:00,07:45', '2024-03-02,MUC,ATH,19:30,23:15'), {}, [false, false]],
     ['flying straight back the next morning is a visit', csv('2024-03-01,BCN,IBZ,08:45,09:50', '2024-03-02,IBZ,BCN,08:55,09:55'), {}, [false, false]],
     ['explicit arrival_transfer 0 wins over a short gap', csv('2024-03-01,JFK,FRA,18:00,07:45,0', '2024-03-02,FRA,ATH,09:30,13:15'), {}, [false, false]],
@@ -182,10 +219,22 @@ describe('layovers', () => {
 describe('duplicates', () => {
   test.each([
     ['same date, route, no time', csv('2024-03-01,CDG,FRA,,', '2024-03-01,CDG,FRA,,'), ['row 3: duplicate of row 2 (2024-03-01 CDG → FRA)']],
-    ['same date and route, same time', csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-01,CDG,FRA,10:00,11:15'), ['row 3: duplicate of row 2 (2024-03-01 10:00 CDG → FRA)']],
-    ['time on one only: still the same flight', csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-01,CDG,FRA,,'), ['row 3: duplicate of row 2 (2024-03-01 CDG → FRA)']],
+    [
+      'same date and route, same time',
+      csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-01,CDG,FRA,10:00,11:15'),
+      ['row 3: duplicate of row 2 (2024-03-01 10:00 CDG → FRA)'],
+    ],
+    [
+      'time on one only: still the same flight',
+      csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-01,CDG,FRA,,'),
+      ['row 3: duplicate of row 2 (2024-03-01 CDG → FRA)'],
+    ],
     ['same date and route, different times: two flights', csv('2024-03-01,CDG,FRA,07:00,08:10', '2024-03-01,CDG,FRA,19:00,20:10'), []],
-    ['IATA and ICAO of the same airports are the same route', csv('2024-03-01,CDG,FRA,,', '2024-03-01,LFPG,EDDF,,'), ['row 3: duplicate of row 2 (2024-03-01 CDG → FRA)']],
+    [
+      'IATA and ICAO of the same airports are the same route',
+      csv('2024-03-01,CDG,FRA,,', '2024-03-01,LFPG,EDDF,,'),
+      ['row 3: duplicate of row 2 (2024-03-01 CDG → FRA)'],
+    ],
     ['same flight number and date, other route: not a duplicate', 'date,from,to,flight_number\n2024-03-01,CDG,FRA,LH1\n2024-03-01,FRA,ATH,LH1\n', []],
   ])('%s', async (_name, text, reasons) => {
     const r = await run(text);
@@ -202,7 +251,15 @@ describe('duplicates', () => {
 
   test('rows matching already imported segments are skipped', async () => {
     const existing = [
-      { departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2024-03-01', arrivalDate: '2024-03-01', departureAirport: 'LFPG', arrivalAirport: 'FRA', mode: 'flight' as const },
+      {
+        departureCountry: 'FR',
+        arrivalCountry: 'DE',
+        departureDate: '2024-03-01',
+        arrivalDate: '2024-03-01',
+        departureAirport: 'LFPG',
+        arrivalAirport: 'FRA',
+        mode: 'flight' as const,
+      },
     ];
     const r = await run(csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-02,CDG,FRA,10:00,11:10'), { existing });
     expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)', duplicate: true }]);
@@ -217,7 +274,10 @@ describe('planned trips and progress', () => {
   });
 
   test('onProgress reports rows read every 1000 rows and at the end; rows of a 2500-row file all accounted for', async () => {
-    const lines = Array.from({ length: 2500 }, (_, i) => `2020-01-01,CDG,FRA,${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},`);
+    const lines = Array.from(
+      { length: 2500 },
+      (_, i) => `2020-01-01,CDG,FRA,${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},`,
+    );
     const seen: number[] = [];
     const r = await importFlights(chunked(csv(...lines), 4096), { onProgress: (n) => seen.push(n) });
     expect(seen).toEqual([1000, 2000, 2500]);
@@ -232,7 +292,10 @@ describe('planned trips and progress', () => {
     for (const size of [1, 2, 3, 5]) {
       const r = await importFlights(chunked(text, size));
       expect(r.rows).toBe(2);
-      expect(r.segments.map((s) => [s.row, s.notes])).toEqual([[2, 'Gunnbjørn'], [3, 'ok']]);
+      expect(r.segments.map((s) => [s.row, s.notes])).toEqual([
+        [2, 'Gunnbjørn'],
+        [3, 'ok'],
+      ]);
     }
   });
 

@@ -58,7 +58,14 @@ describe('team fixture generic-land-sea.csv: a flight in, train, ferries, car an
 
 describe('mode words', () => {
   // One table, the specification's modes (Flight, Train, Car, Bus, Ferry, Other) and the words for each.
-  test.each(Object.entries(MODE_WORDS).flatMap(([mode, words]) => words.flatMap((w) => [[w, mode], [w.toUpperCase(), mode]])))('%s -> %s', async (word, mode) => {
+  test.each(
+    Object.entries(MODE_WORDS).flatMap(([mode, words]) =>
+      words.flatMap((w) => [
+        [w, mode],
+        [w.toUpperCase(), mode],
+      ]),
+    ),
+  )('%s -> %s', async (word, mode) => {
     const r = await run(`date,from_country,to_country,mode\n2024-06-05,FR,ES,${word}\n`);
     expect(r.skipped).toEqual([]);
     expect(r.segments[0]?.mode).toBe(mode);
@@ -115,7 +122,11 @@ describe('country cells', () => {
 
 describe('rows that cannot be read are skipped with their reason', () => {
   test.each([
-    ['unknown country', '2024-06-05,,,Atlantis,ES,car', "row 2: from_country 'Atlantis' is not a country (an ISO 3166-1 code such as 'FR' or an English name such as 'France')"],
+    [
+      'unknown country',
+      '2024-06-05,,,Atlantis,ES,car',
+      "row 2: from_country 'Atlantis' is not a country (an ISO 3166-1 code such as 'FR' or an English name such as 'France')",
+    ],
     ['unknown country code', '2024-06-05,,,FR,QQ,car', "row 2: to_country 'QQ' is not a country"],
     ['unknown mode', '2024-06-05,,,FR,ES,hovercraft', "row 2: mode 'hovercraft' is not a mode of transport (flight, train, car, bus, ferry or other"],
     ['neither airport nor country', '2024-06-05,,,,ES,car', 'row 2: From is missing: give an airport (from) or a country (from_country)'],
@@ -127,16 +138,24 @@ describe('rows that cannot be read are skipped with their reason', () => {
     expect(r.skipped[0]!.reason.startsWith(reason)).toBe(true);
   });
 
-  test('EuroAirport: the row\'s country picks the Swiss or French side', async () => {
+  test("EuroAirport: the row's country picks the Swiss or French side", async () => {
     const r = await run('date,from,to,from_country,to_country\n2024-06-05,BSL,LHR,CH,\n2024-06-06,LHR,BSL,,FR\n');
-    expect(r.segments.map((s) => [s.departureCountry, s.arrivalCountry])).toEqual([['CH', 'GB'], ['GB', 'FR']]);
+    expect(r.segments.map((s) => [s.departureCountry, s.arrivalCountry])).toEqual([
+      ['CH', 'GB'],
+      ['GB', 'FR'],
+    ]);
     expect(r.warnings.some((w) => w.includes('EuroAirport'))).toBe(false);
   });
 });
 
 describe('land and sea segments among flights', () => {
   test.each([
-    ['same day, countries and mode: a duplicate', '2024-06-05,FR,ES,train\n2024-06-05,France,Spain,rail\n', 1, ['row 3: duplicate of row 2 (2024-06-05 FR → ES)']],
+    [
+      'same day, countries and mode: a duplicate',
+      '2024-06-05,FR,ES,train\n2024-06-05,France,Spain,rail\n',
+      1,
+      ['row 3: duplicate of row 2 (2024-06-05 FR → ES)'],
+    ],
     ['same day and countries, another mode: two crossings', '2024-06-05,FR,ES,train\n2024-06-05,FR,ES,car\n', 2, []],
   ])('%s', async (_name, rows, segments, reasons) => {
     const r = await run(`date,from_country,to_country,mode\n${rows}`);
@@ -145,7 +164,9 @@ describe('land and sea segments among flights', () => {
   });
 
   test('a flight followed by a train from the arrival country is never a transit', async () => {
-    const r = await run('date,from,to,from_country,to_country,mode,departure_time,arrival_time\n2024-06-01,JFK,CDG,,,flight,18:00,07:30\n2024-06-02,,,FR,DE,train,09:00,13:00\n');
+    const r = await run(
+      'date,from,to,from_country,to_country,mode,departure_time,arrival_time\n2024-06-01,JFK,CDG,,,flight,18:00,07:30\n2024-06-02,,,FR,DE,train,09:00,13:00\n',
+    );
     expect(r.segments.map((s) => s.transit === true)).toEqual([false, false]);
   });
 

@@ -20,7 +20,11 @@ function countryDays(r: ImportResult): Record<string, number> {
 
 /** Data lines as a text editor shows them: non-blank lines after the header line. */
 function editorDataLines(file: string): number {
-  return fs.readFileSync(file, 'utf8').split(/\r\n|\r|\n/).slice(1).filter((l) => l.trim() !== '').length;
+  return fs
+    .readFileSync(file, 'utf8')
+    .split(/\r\n|\r|\n/)
+    .slice(1)
+    .filter((l) => l.trim() !== '').length;
 }
 
 function expectAccounted(r: ImportResult): void {
@@ -50,12 +54,42 @@ describe('a stray quote does not swallow the rows after it', () => {
   test.each([
     // [case, text, rows, rows of segments, warning pattern or null]
     ['a real multi-line note stays one row', 'date,from,to,notes\n2024-01-01,CDG,JFK,"line one\nline two"\n2024-01-02,JFK,CDG,x\n', 2, [2, 4], null],
-    ['a multi-line note in a CRLF file: the next row keeps its line number', 'date,from,to,notes\r\n2024-01-01,CDG,JFK,"a\r\nb"\r\n2024-01-02,JFK,CDG,x\r\n', 2, [2, 4], null],
+    [
+      'a multi-line note in a CRLF file: the next row keeps its line number',
+      'date,from,to,notes\r\n2024-01-01,CDG,JFK,"a\r\nb"\r\n2024-01-02,JFK,CDG,x\r\n',
+      2,
+      [2, 4],
+      null,
+    ],
     ['a multi-line note in a CR-only file', 'date,from,to,notes\r2024-01-01,CDG,JFK,"a\rb"\r2024-01-02,JFK,CDG,x\r', 2, [2, 4], null],
-    ['a stray quote never closed (unclosed-quote.csv)', fs.readFileSync(path.join(FIXTURES, 'unclosed-quote.csv'), 'utf8'), 2, [2, 3], /^rows 2-3: the quote in row 2 .*never closes/],
-    ['a stray quote in a CRLF file', 'date,from,to,notes\r\n2024-01-01,CDG,JFK,"oops\r\n2024-01-02,JFK,CDG,x\r\n2024-01-03,CDG,FRA,y"\r\n2024-01-04,FRA,CDG,z\r\n', 4, [2, 3, 4, 5], /^rows 2-4: /],
-    ['a stray quote closed by a quoted cell', 'date,from,to,notes\n2024-01-01,CDG,JFK,"oops\n2024-01-02,JFK,CDG,"Paris, France"\n2024-01-03,CDG,FRA,y\n', 3, [2, 3, 4], /^rows 2-3: /],
-    ['two stray quotes', 'date,from,to,notes\n2024-01-01,CDG,JFK,"a\n2024-01-02,JFK,CDG,b"\n2024-01-03,CDG,FRA,"c\n2024-01-04,FRA,CDG,d"\n', 4, [2, 3, 4, 5], /^rows 2-3: /],
+    [
+      'a stray quote never closed (unclosed-quote.csv)',
+      fs.readFileSync(path.join(FIXTURES, 'unclosed-quote.csv'), 'utf8'),
+      2,
+      [2, 3],
+      /^rows 2-3: the quote in row 2 .*never closes/,
+    ],
+    [
+      'a stray quote in a CRLF file',
+      'date,from,to,notes\r\n2024-01-01,CDG,JFK,"oops\r\n2024-01-02,JFK,CDG,x\r\n2024-01-03,CDG,FRA,y"\r\n2024-01-04,FRA,CDG,z\r\n',
+      4,
+      [2, 3, 4, 5],
+      /^rows 2-4: /,
+    ],
+    [
+      'a stray quote closed by a quoted cell',
+      'date,from,to,notes\n2024-01-01,CDG,JFK,"oops\n2024-01-02,JFK,CDG,"Paris, France"\n2024-01-03,CDG,FRA,y\n',
+      3,
+      [2, 3, 4],
+      /^rows 2-3: /,
+    ],
+    [
+      'two stray quotes',
+      'date,from,to,notes\n2024-01-01,CDG,JFK,"a\n2024-01-02,JFK,CDG,b"\n2024-01-03,CDG,FRA,"c\n2024-01-04,FRA,CDG,d"\n',
+      4,
+      [2, 3, 4, 5],
+      /^rows 2-3: /,
+    ],
   ])('%s', async (_name, text, rows, segmentRows, warning) => {
     for (const size of [3, 64 * 1024]) {
       const r = await run(text, size);
@@ -69,22 +103,28 @@ describe('a stray quote does not swallow the rows after it', () => {
   });
 
   test('a stray quote followed by 150 000 characters of flights: every line is a row', async () => {
-    const lines = Array.from({ length: 2500 }, (_, i) => `2020-01-01,CDG,FRA,${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},,padding padding padding`);
+    const lines = Array.from(
+      { length: 2500 },
+      (_, i) => `2020-01-01,CDG,FRA,${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},,padding padding padding`,
+    );
     lines[0] += ',"stray';
     const r = await run(`date,from,to,departure_time,arrival_time,notes,extra\n${lines.join('\n')}\n`, 4096);
     expectAccounted(r);
     expect(r.rows).toBe(2500);
     // csv-parse gives up on the open cell after MAX_LINE_LENGTH characters; the lines after it are rows.
-    expect(r.warnings).toContainEqual(expect.stringMatching(/^row 2: the quote in row 2 opens a cell still open 100000 characters later: .*each line after it was read as its own row/));
+    expect(r.warnings).toContainEqual(
+      expect.stringMatching(/^row 2: the quote in row 2 opens a cell still open 100000 characters later: .*each line after it was read as its own row/),
+    );
   });
 
-  test.each([
-    ['unclosed-quote-note.csv: the lines after the quote are not rows', 'unclosed-quote-note.csv', /row 2: a quote opens a cell that never closes/],
-  ])('%s', async (_name, file, message) => {
-    const e = await importFile(path.join(FIXTURES, file)).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(ImportFileError);
-    expect((e as Error).message).toMatch(message);
-  });
+  test.each([['unclosed-quote-note.csv: the lines after the quote are not rows', 'unclosed-quote-note.csv', /row 2: a quote opens a cell that never closes/]])(
+    '%s',
+    async (_name, file, message) => {
+      const e = await importFile(path.join(FIXTURES, file)).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ImportFileError);
+      expect((e as Error).message).toMatch(message);
+    },
+  );
 });
 
 describe('# is a comment only where the format defines it', () => {

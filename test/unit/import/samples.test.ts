@@ -103,7 +103,12 @@ describeWithSamples('real flight-history samples', () => {
 
   test('OpenFlights: BOM header recognised, 18 fields under 19 headers, header as last line, CR-only, comment line', () => {
     const standard = results.get('openflights/fm-standard.csv')!;
-    expect(byRow(standard.segments).get(2)).toMatchObject({ departureDate: '2009-04-17', departureTime: '21:15', departureAirport: 'IAH', arrivalAirport: 'MAF' });
+    expect(byRow(standard.segments).get(2)).toMatchObject({
+      departureDate: '2009-04-17',
+      departureTime: '21:15',
+      departureAirport: 'IAH',
+      arrivalAirport: 'MAF',
+    });
     const km = results.get('openflights/fm-kilometer.csv')!;
     expect(km.segments.every((s) => s.row <= 37)).toBe(true); // the header is line 38
     // 2001-03-11 23:45 at YHZ (UTC-4) + 5 h 50 min = 09:35Z = 09:35 at LHR on the 12th
@@ -136,7 +141,13 @@ describeWithSamples('real flight-history samples', () => {
 
   test('jetset (headerless, all quoted, CRLF): columns found by content', () => {
     const r = results.get('generic/jetset_data_headerless.csv')!;
-    expect(byRow(r.segments).get(1)).toMatchObject({ departureDate: '2006-03-05', departureAirport: 'YUL', arrivalAirport: 'LGA', departureCountry: 'CA', arrivalCountry: 'US' });
+    expect(byRow(r.segments).get(1)).toMatchObject({
+      departureDate: '2006-03-05',
+      departureAirport: 'YUL',
+      arrivalAirport: 'LGA',
+      departureCountry: 'CA',
+      arrivalCountry: 'US',
+    });
   });
 
   test('worldOyster: KTI is Phnom Penh Techo, unpadded hours, both-00:00:00 rows have no times, future flights planned', () => {
@@ -146,7 +157,10 @@ describeWithSamples('real flight-history samples', () => {
     for (const s of kti) expect(s.departureAirport === 'KTI' ? s.departureCountry : s.arrivalCountry).toBe('KH');
     expect(r.segments.some((s) => s.flightNumber === 'NK2124')).toBe(true);
     const text = fs.readFileSync(samplePath('myflightradar24/worldOyster_data_flightdiary.csv'), 'utf8').split(/\r?\n/);
-    const unknown = text.map((l, i) => [l, i + 1] as const).filter(([l]) => /,0?0:00:00,0?0:00:00,/.test(l)).map(([, n]) => n);
+    const unknown = text
+      .map((l, i) => [l, i + 1] as const)
+      .filter(([l]) => /,0?0:00:00,0?0:00:00,/.test(l))
+      .map(([, n]) => n);
     expect(unknown.length).toBe(123);
     const rows = byRow(r.segments);
     for (const n of unknown) expect(rows.get(n)?.departureTime ?? undefined).toBeUndefined();
@@ -159,7 +173,10 @@ describeWithSamples('real flight-history samples', () => {
   test('Flighty: flights after the import date are planned; TPE->AKL overnight arrives on the 11th', () => {
     const r = results.get('flighty/flighty-web-viewer_FlightyExport-2026-07-05.csv')!;
     expect(r.segments.filter((s) => s.planned).map((s) => s.row)).toEqual([59, 60, 61, 62, 63, 64, 65]);
-    expect(r.segments.find((s) => s.departureAirport === 'TPE' && s.arrivalAirport === 'AKL')).toMatchObject({ arrivalDate: '2023-06-11', arrivalCountry: 'NZ' });
+    expect(r.segments.find((s) => s.departureAirport === 'TPE' && s.arrivalAirport === 'AKL')).toMatchObject({
+      arrivalDate: '2023-06-11',
+      arrivalCountry: 'NZ',
+    });
   });
 
   test('BurkyVIE logs: Trip/Leg read, ECN resolved, the data-error trip still imported row by row', () => {

@@ -67,7 +67,12 @@ describe('emulator locator', () => {
   test.each([
     { name: 'PATH first when new enough', c: [j(21, 'PATH'), j(25, 'system JVM folder')], min: 21, want: j(21, 'PATH') },
     { name: 'JAVA_HOME before the system folders', c: [j(17, 'PATH'), j(21, 'JAVA_HOME'), j(25, 'system JVM folder')], min: 21, want: j(21, 'JAVA_HOME') },
-    { name: 'newest system Java when PATH is too old', c: [j(17, 'PATH'), j(21, 'system JVM folder'), j(25, 'system JVM folder')], min: 21, want: j(25, 'system JVM folder') },
+    {
+      name: 'newest system Java when PATH is too old',
+      c: [j(17, 'PATH'), j(21, 'system JVM folder'), j(25, 'system JVM folder')],
+      min: 21,
+      want: j(25, 'system JVM folder'),
+    },
     { name: 'Java 17 on PATH runs the Cloud SDK emulator', c: [j(17, 'PATH'), j(25, 'system JVM folder')], min: 17, want: j(17, 'PATH') },
     { name: 'none new enough', c: [j(11, 'PATH'), j(17, 'system JVM folder')], min: 21, want: null },
     { name: 'no Java at all', c: [], min: 17, want: null },

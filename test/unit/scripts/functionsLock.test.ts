@@ -40,7 +40,10 @@ describe('functions/package-lock.json (deployed with functions/)', () => {
   it('is what the deploy script would write from the root lockfile now (same packages, same versions)', () => {
     // scripts/deploy.js seeds npm with this and npm only adds tree flags, so a regenerated lockfile has the same keys.
     const seed = lib.seedLock(rootLock, pkg, 'functions');
-    const versions = (l: Lock) => Object.entries(l.packages).map(([k, e]) => `${k} ${e.version ?? ''}`).sort();
+    const versions = (l: Lock) =>
+      Object.entries(l.packages)
+        .map(([k, e]) => `${k} ${e.version ?? ''}`)
+        .sort();
     expect(versions(lock)).toEqual(versions(seed));
   });
 

@@ -7,17 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import {
-  CONTRACT,
-  FIX_COMMAND,
-  TYPE_NAMES,
-  contractSchema,
-  isFresh,
-  main,
-  renderContract,
-  staleness,
-  type ContractEntry,
-} from '../../../scripts/schemas';
+import { CONTRACT, FIX_COMMAND, TYPE_NAMES, contractSchema, isFresh, main, renderContract, staleness, type ContractEntry } from '../../../scripts/schemas';
 import { SegmentDocSchema } from '../../../functions/src/model/documents';
 import { functionBody, withoutComments } from '../../rules/rulesSource';
 
@@ -136,7 +126,11 @@ describe('what the generated schemas say', () => {
     // Every date-time is a timestamp (no other source of the format), and there are as many as the documents have.
     expect(all.filter((n) => n.node.format === 'date-time').length).toBe(timestamps.length);
     expect(timestamps.map((n) => `${n.file}${n.at}`)).toEqual(
-      expect.arrayContaining(['firestore/segment.json/properties/createdAt', 'firestore/device.json/properties/lastSeenAt', 'firestore/user-profile.json/properties/nextAlertAt/anyOf/0']),
+      expect.arrayContaining([
+        'firestore/segment.json/properties/createdAt',
+        'firestore/device.json/properties/lastSeenAt',
+        'firestore/user-profile.json/properties/nextAlertAt/anyOf/0',
+      ]),
     );
     // `{}` would accept anything: what `unrepresentable: "any"` produces for a type JSON cannot carry.
     const empty = all.filter((n) => Object.keys(n.node).length === 0 && !/\/(properties|\$defs)$/.test(n.at));
@@ -149,7 +143,13 @@ describe('what the generated schemas say', () => {
   });
 
   test('serverTimestamps naming a field that is not a timestamp stops the generation', () => {
-    const entry: ContractEntry = { file: 'firestore/x.json', source: 'test', schema: z.strictObject({ at: z.string() }), description: 'x', serverTimestamps: { at: 'every write' } };
+    const entry: ContractEntry = {
+      file: 'firestore/x.json',
+      source: 'test',
+      schema: z.strictObject({ at: z.string() }),
+      description: 'x',
+      serverTimestamps: { at: 'every write' },
+    };
     expect(() => contractSchema(entry)).toThrow(/serverTimestamps names "at", which is not a timestamp field/);
   });
 
@@ -163,7 +163,11 @@ describe('what the generated schemas say', () => {
   ])('%s marks as server time exactly the fields firestore.rules compare with request.time', (file, rulesText) => {
     const inRules = new Set([...rulesText.matchAll(/(?:\bd|request\.resource\.data)\.(\w+)\s*==\s*request\.time/g)].map((m) => m[1]));
     const json = rendered.find(([f]) => f === file)![1] as { properties: Record<string, Record<string, unknown>> };
-    const marked = new Set(Object.entries(json.properties).filter(([, p]) => p['x-firestore-server-timestamp']).map(([k]) => k));
+    const marked = new Set(
+      Object.entries(json.properties)
+        .filter(([, p]) => p['x-firestore-server-timestamp'])
+        .map(([k]) => k),
+    );
     expect(inRules.size).toBeGreaterThan(0);
     expect([...marked].sort()).toEqual([...inRules].sort());
   });
@@ -175,7 +179,11 @@ describe('what the generated schemas say', () => {
   });
 
   test('every type name in TYPE_NAMES is used by some file (a stale name would silently name nothing)', () => {
-    const titles = new Set(nodes().map((n) => n.node.title).filter((t): t is string => typeof t === 'string'));
+    const titles = new Set(
+      nodes()
+        .map((n) => n.node.title)
+        .filter((t): t is string => typeof t === 'string'),
+    );
     expect([...TYPE_NAMES.values()].filter((t) => !titles.has(t))).toEqual([]);
   });
 
@@ -183,7 +191,9 @@ describe('what the generated schemas say', () => {
     const shared = CONTRACT.filter((e) => e.file.startsWith('types/')).map((e) => TYPE_NAMES.get(e.schema));
     const inlined = nodes().filter((n) => n.at !== '' && shared.includes(n.node.title as string));
     expect(inlined.map((n) => `${n.file}${n.at}`)).toEqual([]);
-    const refs = nodes().map((n) => n.node.$ref).filter(Boolean);
+    const refs = nodes()
+      .map((n) => n.node.$ref)
+      .filter(Boolean);
     expect(refs).toEqual(expect.arrayContaining(['../types/notification-settings.json', '../types/residence-permit.json']));
   });
 });

@@ -35,11 +35,26 @@ describe('records', () => {
   const idx = (s: string) => sources.indexOf(s);
   test.each<[string, TimelineEntry]>([
     ['a manual segment', { kind: 'live', id: 'A1B2', version: 1_795_428_000_000_001, source: 'manual', data: { ...base } }],
-    ['an imported flight with times and airports (id compacted)', { kind: 'live', id: 'imp-0123456789abcdef01234567', version: 5, source: 'imp-file-1', data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'LFPG' } }],
-    ['a date-line arrival the day before, transit true', { kind: 'live', id: 'x', version: 6, source: 'manual', data: { ...base, arrivalDate: '2026-02-28', transit: true } }],
+    [
+      'an imported flight with times and airports (id compacted)',
+      {
+        kind: 'live',
+        id: 'imp-0123456789abcdef01234567',
+        version: 5,
+        source: 'imp-file-1',
+        data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'LFPG' },
+      },
+    ],
+    [
+      'a date-line arrival the day before, transit true',
+      { kind: 'live', id: 'x', version: 6, source: 'manual', data: { ...base, arrivalDate: '2026-02-28', transit: true } },
+    ],
     ['transit false is kept apart from no transit', { kind: 'live', id: 'y', version: 7, source: 'manual', data: { ...base, mode: 'train', transit: false } }],
     ['an id with tab, newline, percent and exclamation mark', { kind: 'live', id: '!a\tb\n%c', version: 8, source: 'manual', data: { ...base } }],
-    ['an invalid document is kept whole (JSON form)', { kind: 'live', id: 'bad', version: 9, source: 'manual', data: { ...base, arrivalCountry: 'XX1', extra: { deep: ['\t'] } } }],
+    [
+      'an invalid document is kept whole (JSON form)',
+      { kind: 'live', id: 'bad', version: 9, source: 'manual', data: { ...base, arrivalCountry: 'XX1', extra: { deep: ['\t'] } } },
+    ],
     ['a tombstone', { kind: 'deleted', id: 'gone', version: 10 }],
     ['a create refused by the cap', { kind: 'refused', id: 'over', version: 11 }],
   ])('%s round-trips', (_name, entry) => {
@@ -49,7 +64,13 @@ describe('records', () => {
   });
 
   test('an imported flight costs under 80 bytes', () => {
-    const e: TimelineEntry = { kind: 'live', id: 'imp-0123456789abcdef01234567', version: 1_795_428_000_000_001, source: 'imp-file-1', data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'CDG' } };
+    const e: TimelineEntry = {
+      kind: 'live',
+      id: 'imp-0123456789abcdef01234567',
+      version: 1_795_428_000_000_001,
+      source: 'imp-file-1',
+      data: { ...base, departureTime: '07:05', arrivalTime: '23:59', departureAirport: 'JFK', arrivalAirport: 'CDG' },
+    };
     expect(Buffer.byteLength(encodeEntry(e, idx))).toBeLessThan(80);
   });
 
@@ -81,7 +102,9 @@ describe('documents', () => {
     tl.apply('a', 1, { ...base });
     const head = tl.encode(NOW).get(HEAD_ID) as TimelineHeadDoc;
     expect(() => Timeline.decode({ head: { ...head, shards: ['s1'] }, shards: new Map() })).toThrow(/shard s1 is listed by the head but missing/);
-    expect(() => Timeline.decode({ head: { ...head, shards: ['s1'] }, shards: new Map([['s1', { v: 1, records: head.records }]]) })).toThrow(/segment a has two records/);
+    expect(() => Timeline.decode({ head: { ...head, shards: ['s1'] }, shards: new Map([['s1', { v: 1, records: head.records }]]) })).toThrow(
+      /segment a has two records/,
+    );
   });
 });
 
@@ -130,10 +153,13 @@ describe('versions', () => {
     expect(tl.meta.floor).toBe(400);
   });
 
-  test('property: writes applied in any order, any of them repeated, end in each segment\'s last write', () => {
+  test("property: writes applied in any order, any of them repeated, end in each segment's last write", () => {
     const write = fc.record({
       id: fc.constantFrom('a', 'b', 'c'),
-      op: fc.oneof(fc.constant(null), fc.constantFrom('FR', 'DE', 'IT').map((c) => ({ ...base, arrivalCountry: c }))),
+      op: fc.oneof(
+        fc.constant(null),
+        fc.constantFrom('FR', 'DE', 'IT').map((c) => ({ ...base, arrivalCountry: c })),
+      ),
     });
     fc.assert(
       fc.property(fc.array(write, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (writes, picks) => {

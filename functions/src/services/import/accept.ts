@@ -127,12 +127,18 @@ async function startImport(
       if (!ids.includes(importId)) {
         if (ids.length >= limits.importsPerDay) {
           const error = `you have already imported ${ids.length} files today, the most allowed in one day; upload this file again tomorrow`;
-          return { commit: { timeline: new Map(), importDoc: { id: importId, patch: { ...base, status: 'failed', error } } }, result: { kind: 'ok', capped: true, stored: [] } };
+          return {
+            commit: { timeline: new Map(), importDoc: { id: importId, patch: { ...base, status: 'failed', error } } },
+            result: { kind: 'ok', capped: true, stored: [] },
+          };
         }
         ids.push(importId);
       }
       tl.meta.imports = { date, ids };
-      return { commit: { timeline: tl.encode(startedAt), importDoc: { id: importId, patch: base } }, result: { kind: 'ok', capped: false, stored: tl.liveSegments() } };
+      return {
+        commit: { timeline: tl.encode(startedAt), importDoc: { id: importId, patch: base } },
+        result: { kind: 'ok', capped: false, stored: tl.liveSegments() },
+      };
     });
     if (r.kind === 'ok') return r;
     await repairTimeline(repo, uid, startedAt, { maxSegments: limits.maxSegmentsPerUser, eventId });

@@ -65,7 +65,16 @@ export async function runAcceptedImport(deps: ImportDeps, job: AcceptedImport): 
 
   const report = finalReport(result, cappedRows, imported, flights.duplicates + written.otherExisting);
   const { status, counts, skipped, error } = report;
-  await repo.putImport(uid, importId, { status, format: result.format, rowsDone: result.rows, rowsTotal: result.rows, counts, skipped, error, updatedAt: clock() });
+  await repo.putImport(uid, importId, {
+    status,
+    format: result.format,
+    rowsDone: result.rows,
+    rowsTotal: result.rows,
+    counts,
+    skipped,
+    error,
+    updatedAt: clock(),
+  });
   log.importFinished({ uid, importId, eventId, status, format: result.format, counts, warnings: result.warnings.length });
   return { action: 'done', status, uid, importId };
 }
@@ -75,7 +84,11 @@ export async function runAcceptedImport(deps: ImportDeps, job: AcceptedImport): 
  * import document. A file the pipeline cannot read, or a file deleted before it was read, ends the import; an
  * unexpected error is retried until MAX_RETRY_AGE_MS after the upload, then ends it.
  */
-async function parseUpload(deps: ImportDeps, job: AcceptedImport, dateOrder: PipelineOptions['dateOrder']): Promise<{ result: ImportResult } | { outcome: ImportOutcome }> {
+async function parseUpload(
+  deps: ImportDeps,
+  job: AcceptedImport,
+  dateOrder: PipelineOptions['dateOrder'],
+): Promise<{ result: ImportResult } | { outcome: ImportOutcome }> {
   const { repo, clock, limits } = deps;
   const { uid, importId, eventId, object } = job;
   const fail = (reason: string) => failImport(repo, clock, job, reason);
@@ -85,7 +98,14 @@ async function parseUpload(deps: ImportDeps, job: AcceptedImport, dateOrder: Pip
   let result: ImportResult;
   try {
     const pipeline = await import('@travel-time-tracker/import');
-    const options: PipelineOptions = { importDate, layoverHours: limits.layoverHours, maxRows: limits.importMaxRows, onProgress: progress.onProgress, existing, dateOrder };
+    const options: PipelineOptions = {
+      importDate,
+      layoverHours: limits.layoverHours,
+      maxRows: limits.importMaxRows,
+      onProgress: progress.onProgress,
+      existing,
+      dateOrder,
+    };
     result = await pipeline.importFlights(job.source, options);
   } catch (e) {
     await progress.settled();
@@ -117,7 +137,10 @@ async function parseUpload(deps: ImportDeps, job: AcceptedImport, dateOrder: Pip
  * row. Writes are chained; `flush` waits for them (and throws what they threw, e.g. the account was deleted),
  * `settled` waits without throwing.
  */
-function progressWriter(deps: ImportDeps, job: AcceptedImport): { onProgress: (rowsDone: number) => void; flush: () => Promise<void>; settled: () => Promise<void> } {
+function progressWriter(
+  deps: ImportDeps,
+  job: AcceptedImport,
+): { onProgress: (rowsDone: number) => void; flush: () => Promise<void>; settled: () => Promise<void> } {
   const interval = deps.progressIntervalMs ?? 2_000;
   let lastProgressAt = job.startedAt.getTime();
   let progressWrite: Promise<void> = Promise.resolve();

@@ -80,8 +80,7 @@ export async function writeImportedSegments(
 ): Promise<WrittenSegments> {
   const out: WrittenSegments = { created: 0, ownExisting: 0, otherExisting: 0, capped: [], evaluated: false, changed: false, segments: 0 };
   type Chunk =
-    | { kind: 'repair' }
-    | { kind: 'ok'; created: number; own: number; other: number; capped: { id: string; row: number }[]; changed: boolean; segments: number };
+    { kind: 'repair' } | { kind: 'ok'; created: number; own: number; other: number; capped: { id: string; row: number }[]; changed: boolean; segments: number };
   for (let i = 0; i < toCreate.length; i += IMPORT_CHUNK) {
     const chunk = toCreate.slice(i, i + IMPORT_CHUNK);
     const last = i + IMPORT_CHUNK >= toCreate.length;

@@ -72,7 +72,12 @@ export function finalReport(result: ImportResult, cappedRows: readonly SkippedRo
   const counts = { rows: result.rows, flights: result.flights, imported, duplicates: duplicates + allSkipped.length - errors.length, skipped: errors.length };
   if (result.flights === 0 && errors.length > 0) {
     const first = errors[0]!;
-    return { status: 'failed', counts, skipped, error: `none of the ${result.rows} rows could be read as a flight; first problem: row ${first.row}: ${reasonOf(first, 200)}` };
+    return {
+      status: 'failed',
+      counts,
+      skipped,
+      error: `none of the ${result.rows} rows could be read as a flight; first problem: row ${first.row}: ${reasonOf(first, 200)}`,
+    };
   }
   if (result.rows === 0) return { status: 'failed', counts, skipped, error: 'the file has no data rows (only a header, comments or blank lines)' };
   return { status: errors.length > 0 ? 'partial' : 'succeeded', counts, skipped, error: null };

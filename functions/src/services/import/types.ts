@@ -41,9 +41,7 @@ export interface UploadedObject {
   eventId: string;
 }
 
-export type ImportOutcome =
-  | { action: 'ignored'; reason: string }
-  | { action: 'done'; status: ImportDoc['status']; importId: string; uid: string };
+export type ImportOutcome = { action: 'ignored'; reason: string } | { action: 'done'; status: ImportDoc['status']; importId: string; uid: string };
 
 /** An upload accepted for import: its document says `processing`, and the file is about to be read. */
 export interface AcceptedImport {

@@ -45,7 +45,12 @@ export function chartSeries(prepared: PreparedEvaluation, rule: VisaRule): Chart
  * `chartSeries` of any rolling-window rule (`--rule ID`, a row over a region or over countries) from the days it
  * counts, `p` (core/ruleResults.ts `definitionDays`: sorted runs, recorded and planned).
  */
-export function chartSeriesOf(prepared: PreparedEvaluation, ruleId: string, params: { maxDays: number; periodDays: number }, p: readonly DayInterval[]): ChartSeries {
+export function chartSeriesOf(
+  prepared: PreparedEvaluation,
+  ruleId: string,
+  params: { maxDays: number; periodDays: number },
+  p: readonly DayInterval[],
+): ChartSeries {
   const { maxDays, periodDays } = params;
   const asOf = prepared.asOfDay;
   const past = intersectIntervals(p, [{ start: Number.MIN_SAFE_INTEGER, end: asOf }]);
@@ -121,13 +126,13 @@ export function renderChartSvg(s: ChartSeries, regionName: string): string {
 
   // Recorded area from the baseline; planned area stacked on top of it.
   const rec = outline(s.recorded, x, y);
-  parts.push(`<polygon class="recorded-area" points="${f1(x(0))},${base} ${rec.join(' ')} ${f1(x(n - 1))},${base}" fill="${CHART_COLOURS.recorded}" fill-opacity="0.75"/>`);
+  parts.push(
+    `<polygon class="recorded-area" points="${f1(x(0))},${base} ${rec.join(' ')} ${f1(x(n - 1))},${base}" fill="${CHART_COLOURS.recorded}" fill-opacity="0.75"/>`,
+  );
   if (s.planned.some((v) => v > 0)) {
     const top = outline(total, x, y);
     const bottom = outline(s.recorded, x, y).reverse();
-    parts.push(
-      `<polygon class="planned-area" points="${top.join(' ')} ${bottom.join(' ')}" fill="url(#planned-hatch-${esc(s.ruleId)})"/>`,
-    );
+    parts.push(`<polygon class="planned-area" points="${top.join(' ')} ${bottom.join(' ')}" fill="url(#planned-hatch-${esc(s.ruleId)})"/>`);
   }
 
   // The limit and today.

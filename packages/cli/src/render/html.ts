@@ -49,12 +49,12 @@ export function statusSentences(rule: ReportOutput['rules'][number], def: { maxD
   const period = `the ${def.periodDays} days from ${rule.windowStart} to ${asOf}`;
   const out: string[] = [];
   if (!rule.applies) {
-    return [`This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed, 'day')} in ${where} in ${period}.`];
+    return [
+      `This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed, 'day')} in ${where} in ${period}.`,
+    ];
   }
   if (rule.overstayDays > 0) {
-    out.push(
-      `Over the limit: ${plural(rule.daysUsed, 'day')} in ${where} in ${period}, ${rule.overstayDays} more than the ${def.maxDays} allowed.`,
-    );
+    out.push(`Over the limit: ${plural(rule.daysUsed, 'day')} in ${where} in ${period}, ${rule.overstayDays} more than the ${def.maxDays} allowed.`);
   } else {
     out.push(`${rule.daysUsed} of ${def.maxDays} days used in ${where} in ${period}: ${plural(rule.daysRemaining, 'day')} left.`);
   }
@@ -66,7 +66,9 @@ export function statusSentences(rule: ReportOutput['rules'][number], def: { maxD
     const byPlans = daysBetween(asOf, rule.latestExitDate) + 1 < rule.daysRemaining;
     out.push(`Staying in ${where} from ${asOf} on, you must leave by ${rule.latestExitDate}${byPlans ? ' to keep the planned trips within the limit' : ''}.`);
   } else {
-    out.push(`Staying in ${where} on ${asOf} would break the rule${rule.firstViolationDate && rule.firstViolationDate > asOf ? ', given the planned trips' : ''}.`);
+    out.push(
+      `Staying in ${where} on ${asOf} would break the rule${rule.firstViolationDate && rule.firstViolationDate > asOf ? ', given the planned trips' : ''}.`,
+    );
   }
   if (rule.nextEntryDate && rule.nextEntryDate !== asOf) out.push(`The next date you may enter for a day is ${rule.nextEntryDate}.`);
   if (rule.firstViolationDate) {
@@ -174,8 +176,11 @@ function outputValue(v: unknown): string {
   if (Array.isArray(v)) return v.length ? v.map(outputValue).join(v.some((x) => typeof x === 'object') ? '; ' : ', ') : 'none';
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (typeof o.display === 'string' && typeof o.numerator === 'number' && typeof o.denominator === 'number') return `${o.display} (${o.numerator}/${o.denominator})`;
-    return Object.entries(o).map(([k, x]) => `${k} ${outputValue(x)}`).join(', ');
+    if (typeof o.display === 'string' && typeof o.numerator === 'number' && typeof o.denominator === 'number')
+      return `${o.display} (${o.numerator}/${o.denominator})`;
+    return Object.entries(o)
+      .map(([k, x]) => `${k} ${outputValue(x)}`)
+      .join(', ');
   }
   // Outputs are JSON values: what is left is a string or a number.
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
@@ -208,7 +213,9 @@ export function renderHtml(input: HtmlInput): string {
 
   const t = yearTable(r.countryDays, r.countryDaysByYear);
   const cell = (n: number) => (n ? String(n) : '');
-  body.push(`<h2>Days per country</h2><p class="note">${plural(t.rows.length, 'country', 'countries')}, up to ${esc(r.asOf)}; the day of a border crossing counts in both countries.</p>`);
+  body.push(
+    `<h2>Days per country</h2><p class="note">${plural(t.rows.length, 'country', 'countries')}, up to ${esc(r.asOf)}; the day of a border crossing counts in both countries.</p>`,
+  );
   body.push(
     `<table class="years"><thead><tr><th>Country</th><th>Total</th>${t.earlier ? `<th class="earlier" title="${esc(`${t.earlier.from} to ${t.earlier.to}`)}">Earlier</th>` : ''}` +
       `${t.years.map((y) => `<th>${esc(y)}</th>`).join('')}</tr></thead><tbody>` +

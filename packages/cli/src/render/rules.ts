@@ -37,13 +37,17 @@ export function renderRollingWindow(rule: RollingEntry, def: Pick<Of<'rolling-wi
   const limit = def ? `${def.params.maxDays} days in any ${def.params.periodDays}-day period` : rule.ruleId;
   lines.push(`${def?.name ?? rule.ruleId}: ${limit}`);
   if (!rule.applies) {
-    lines.push(`  does not apply: ${rule.reason ?? 'an exempt nationality'} (days in the area: ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd})`);
+    lines.push(
+      `  does not apply: ${rule.reason ?? 'an exempt nationality'} (days in the area: ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd})`,
+    );
     return lines;
   }
   const excluded = rule.permitDaysExcluded > 0 ? `; ${rule.permitDaysExcluded} more under a residence permit or long-stay visa not counted` : '';
   lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}${excluded}`);
   lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
-  lines.push(`  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${asOf})`);
+  lines.push(
+    `  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${asOf})`,
+  );
   lines.push(`  next entry date:       ${rule.nextEntryDate ?? 'none'}`);
   lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
   return lines;
@@ -101,7 +105,9 @@ function taxYear(r: TaxYearPresenceRuleResult, place: string): string[] {
 
 function weighted(r: WeightedLookbackRuleResult, name: string, weights: readonly string[] | undefined): string[] {
   const year = Number(r.yearStart.slice(0, 4));
-  const terms = r.daysByYear.map((d, k) => `${r.yearStart.slice(5) === '01-01' ? year - k : `year from ${year - k}-${r.yearStart.slice(5)}`}: ${d} x ${weights?.[k] ?? '?'}`);
+  const terms = r.daysByYear.map(
+    (d, k) => `${r.yearStart.slice(5) === '01-01' ? year - k : `year from ${year - k}-${r.yearStart.slice(5)}`}: ${d} x ${weights?.[k] ?? '?'}`,
+  );
   const lines = [`  ${name}: ${weightedDaysOf(r.weightedDays.display, r.threshold)} (${terms.join(', ')}), ${r.met ? 'met' : 'not met'}`];
   if (r.met) lines.push(`  met on ${r.metOn}`);
   else if (r.metOn !== null) lines.push(`  ${willBeMetOn(r.metOn)} (with the planned trips)`);

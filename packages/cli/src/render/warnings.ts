@@ -208,7 +208,13 @@ export function groupWarnings(warnings: readonly string[], maxExamples = 3): War
   }
   const other = found.get('other');
   if (other) {
-    groups.push({ kind: 'other', count: other.count, title: `${other.count} other ${other.count === 1 ? 'warning' : 'warnings'}`, examples: other.examples, fix: '' });
+    groups.push({
+      kind: 'other',
+      count: other.count,
+      title: `${other.count} other ${other.count === 1 ? 'warning' : 'warnings'}`,
+      examples: other.examples,
+      fix: '',
+    });
   }
   return groups;
 }

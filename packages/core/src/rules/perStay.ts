@@ -142,12 +142,7 @@ export function daysOverLimit(p: readonly DayInterval[], params: PerStayParams, 
  * traveller is away in bridge territory with admission time left); otherwise there is none.
  * @throws RangeError when the parameters are not exactly one positive integer maxStayDays or maxStayMonths.
  */
-export function evaluatePerStay(
-  p: readonly DayInterval[],
-  asOf: number,
-  params: PerStayParams,
-  bridge: readonly DayInterval[] = [],
-): PerStayResult {
+export function evaluatePerStay(p: readonly DayInterval[], asOf: number, params: PerStayParams, bridge: readonly DayInterval[] = []): PerStayResult {
   checkParams(params);
   const E = asOf;
   const { bridged, reset } = bridgeTest(bridge);

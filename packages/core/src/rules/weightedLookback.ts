@@ -88,7 +88,7 @@ function checkParams(params: WeightedLookbackParams): void {
   if (!Number.isInteger(t) || t < 1) throw new RangeError(`weighted-lookback threshold must be a positive integer, got ${t}`);
   const ok = (w: Fraction) => Number.isInteger(w.numerator) && Number.isInteger(w.denominator) && w.numerator >= 0 && w.denominator >= 1;
   if (weights.length === 0 || !weights.every(ok) || weights[0]!.numerator === 0) {
-    throw new RangeError('weighted-lookback weights must be non-negative integer fractions, the current year\'s first and above zero');
+    throw new RangeError("weighted-lookback weights must be non-negative integer fractions, the current year's first and above zero");
   }
   checkYearStart(params.yearStart);
 }

@@ -13,12 +13,7 @@ import { mergeIntervals, type DayInterval } from '@travel-time-tracker/core/inte
 import { computePresence, regionPresence } from '@travel-time-tracker/core/presence';
 import { loadReferenceData, type RuleDefinition } from '@travel-time-tracker/core/referenceData';
 import { ruleApplicability } from '@travel-time-tracker/core/applicability';
-import {
-  evaluateDefinitions,
-  resolveRuleIds,
-  UnknownRuleError,
-  type RuleResult,
-} from '@travel-time-tracker/core/ruleResults';
+import { evaluateDefinitions, resolveRuleIds, UnknownRuleError, type RuleResult } from '@travel-time-tracker/core/ruleResults';
 import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from '@travel-time-tracker/core/rules/fromDefinition';
 import { midnightPresence } from '@travel-time-tracker/core/rules/midnightPresence';
 import { evaluatePerStay } from '@travel-time-tracker/core/rules/perStay';
@@ -48,7 +43,11 @@ const visit = (country: string, arrive: string, leave: string, home = 'FR') => [
 
 describe('weighted-lookback: the US substantial presence test', () => {
   const PUB519 = 'IRS Publication 519, Substantial Presence Test, example';
-  const threeYears = (n: string) => [...visit('US', '2021-01-01', n.replace('Y', '2021')), ...visit('US', '2022-01-01', n.replace('Y', '2022')), ...visit('US', '2023-01-01', n.replace('Y', '2023'))];
+  const threeYears = (n: string) => [
+    ...visit('US', '2021-01-01', n.replace('Y', '2021')),
+    ...visit('US', '2022-01-01', n.replace('Y', '2022')),
+    ...visit('US', '2023-01-01', n.replace('Y', '2023')),
+  ];
 
   test(`120 days in each of 2021-2023 (1 January to 30 April): 120 + 40 + 20 = 180 weighted days, not met (${PUB519})`, () => {
     expect(one('us-substantial-presence', threeYears('Y-04-30'), '2023-12-31')).toEqual({
@@ -71,7 +70,13 @@ describe('weighted-lookback: the US substantial presence test', () => {
 
   test('122 days in each year is exactly 183 weighted days (fractions kept): met on the 122nd day, 2 May 2023 (26 U.S.C. 7701(b)(3)(A))', () => {
     const r = one('us-substantial-presence', threeYears('Y-05-02'), '2023-12-31');
-    expect(r).toMatchObject({ daysThisYear: 122, weightedDays: { numerator: 1098, denominator: 6, display: '183' }, met: true, metOn: '2023-05-02', daysRemaining: 0 });
+    expect(r).toMatchObject({
+      daysThisYear: 122,
+      weightedDays: { numerator: 1098, denominator: 6, display: '183' },
+      met: true,
+      metOn: '2023-05-02',
+      daysRemaining: 0,
+    });
   });
 
   test('a planned trip gives the date it will be met; on the evaluation date it is not met yet', () => {
@@ -92,7 +97,13 @@ describe('tax-year-presence: the UK statutory residence test (midnight conventio
   const RDRM10610 = 'HMRC RDRM10610, counting days';
   test.each([
     { name: 'a) arrive 10 June, leave 12 June: 2 days', segs: () => visit('GB', '2022-06-10', '2022-06-12'), asOf: '2022-12-31', days: 2, metOn: null },
-    { name: 'b) arrive 20 April, leave 20 October: 183 days, met on 19 October', segs: () => visit('GB', '2022-04-20', '2022-10-20'), asOf: '2023-01-31', days: 183, metOn: '2022-10-19' },
+    {
+      name: 'b) arrive 20 April, leave 20 October: 183 days, met on 19 October',
+      segs: () => visit('GB', '2022-04-20', '2022-10-20'),
+      asOf: '2023-01-31',
+      days: 183,
+      metOn: '2022-10-19',
+    },
     { name: 'c) arrive 8 April, leave 23 May: 45 days', segs: () => visit('GB', '2022-04-08', '2022-05-23'), asOf: '2022-12-31', days: 45, metOn: null },
   ])(`$name (${RDRM10610})`, ({ segs, asOf, days, metOn }) => {
     expect(one('uk-srt-183', segs(), asOf)).toEqual({
@@ -116,7 +127,9 @@ describe('tax-year-presence: the UK statutory residence test (midnight conventio
   test('f) 5 October 2022 to 30 April 2023: the past tax year in byTaxYear (183 days, met on 5 April), 24 days in the current one', () => {
     const r = one('uk-srt-183', visit('GB', '2022-10-05', '2023-04-30'), '2023-04-30');
     expect(r).toMatchObject({ taxYearStart: '2023-04-06', daysThisTaxYear: 24, met: false, metOn: null, daysRemaining: 159 });
-    expect(r.kind === 'tax-year-presence' && r.byTaxYear).toEqual([{ taxYearStart: '2022-04-06', taxYearEnd: '2023-04-05', days: 183, met: true, metOn: '2023-04-05' }]);
+    expect(r.kind === 'tax-year-presence' && r.byTaxYear).toEqual([
+      { taxYearStart: '2022-04-06', taxYearEnd: '2023-04-05', days: 183, met: true, metOn: '2023-04-05' },
+    ]);
   });
 
   test('HMRC RDR3 Example 17 (Holly): a transit that leaves the next day does not count; unmarked, its midnight counts', () => {
@@ -175,7 +188,14 @@ describe('per-stay: at most N days (or months) per stay', () => {
 
   test('VWP: a planned stay of 107 days from 1 June: first violation on its 91st day, 30 August', () => {
     const r = one('us-vwp-90-per-admission', [], '2025-05-01', { extraStays: [{ country: 'US', entryDate: '2025-06-01', exitDate: '2025-09-15' }] });
-    expect(r).toMatchObject({ currentStayStart: null, currentStayDays: 0, maxStayDays: 90, daysRemaining: 90, latestExitDate: '2025-07-29', firstViolationDate: '2025-08-30' });
+    expect(r).toMatchObject({
+      currentStayStart: null,
+      currentStayDays: 0,
+      maxStayDays: 90,
+      daysRemaining: 90,
+      latestExitDate: '2025-07-29',
+      firstViolationDate: '2025-08-30',
+    });
   });
 
   test('UK visitor: entered on 31 August 2024, 6 months end on 28 February 2025 (no 31 February); Ireland does not end the visit', () => {
@@ -198,14 +218,25 @@ describe('per-stay: at most N days (or months) per stay', () => {
 describe('rolling-window', () => {
   test('Türkiye over countries: 90 days from 1 January to 31 March 2025, none left; an airside transit in Istanbul is left out', () => {
     const r = one('tr-visa-exempt-90-180', visit('TR', '2025-01-01', '2025-03-31'), '2025-03-31');
-    expect(r).toMatchObject({ kind: 'rolling-window', daysUsed: 90, daysRemaining: 0, windowStart: '2024-10-03', windowEnd: '2025-03-31', currentStayStart: '2025-01-01' });
+    expect(r).toMatchObject({
+      kind: 'rolling-window',
+      daysUsed: 90,
+      daysRemaining: 0,
+      windowStart: '2024-10-03',
+      windowEnd: '2025-03-31',
+      currentStayStart: '2025-01-01',
+    });
     const transit = [seg('FR', 'TR', '2025-03-01', '2025-03-01', { transit: true }), seg('TR', 'IN', '2025-03-01')];
     expect(one('tr-visa-exempt-90-180', transit, '2025-03-31')).toMatchObject({ daysUsed: 0, currentStayStart: null });
   });
 
-  test('Schengen through evaluateDefinitions is evaluateTravel\'s entry plus its kind (permits and exemptions too)', () => {
+  test("Schengen through evaluateDefinitions is evaluateTravel's entry plus its kind (permits and exemptions too)", () => {
     const segs = [...visit('DE', '2025-01-01', '2025-02-15', 'US'), ...visit('FR', '2025-03-01', '2025-04-10', 'US')];
-    const opts = { asOf: '2025-04-01', nationalities: ['US'], residencePermits: [{ country: 'FR', validFrom: '2025-03-10', validTo: '2026-03-09', kind: 'residence-permit' as const }] };
+    const opts = {
+      asOf: '2025-04-01',
+      nationalities: ['US'],
+      residencePermits: [{ country: 'FR', validFrom: '2025-03-10', validTo: '2026-03-09', kind: 'residence-permit' as const }],
+    };
     const travel = evaluateTravel(segs, opts);
     const [r] = evaluateDefinitions(prepareEvaluation(segs, opts), [def('schengen-90-180')]);
     expect(r).toEqual({ kind: 'rolling-window', ...travel.rules[0] });
@@ -221,7 +252,11 @@ describe('who a rule applies to: appliesToNationalities joins the exemptions', (
     { nationalities: ['NZ'], applies: true, reason: null },
     { nationalities: ['FR', 'AU'], applies: true, reason: null },
     { nationalities: ['FR'], applies: false, reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU), not to France (FR)` },
-    { nationalities: ['FR', 'DE'], applies: false, reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU), not to France (FR) or Germany (DE)` },
+    {
+      nationalities: ['FR', 'DE'],
+      applies: false,
+      reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU), not to France (FR) or Germany (DE)`,
+    },
     // An exemption wins: a Japanese and New Zealand national is not a visitor in Japan.
     { nationalities: ['NZ', 'JP'], applies: false, reason: `Japan (JP) nationals are exempt from ${base.name}` },
   ])('$nationalities -> applies $applies', ({ nationalities, applies, reason }) => {
@@ -240,7 +275,9 @@ describe('rule ids', () => {
 
   test('an unknown id throws UnknownRuleError naming it and the known ids', () => {
     expect(() => resolveRuleIds(ref, ['schengen-90-180', 'mars-30'])).toThrow(UnknownRuleError);
-    expect(() => resolveRuleIds(ref, ['mars-30'])).toThrow(/unknown rule "mars-30"; known rules: schengen-90-180, tr-visa-exempt-90-180, .*us-substantial-presence/);
+    expect(() => resolveRuleIds(ref, ['mars-30'])).toThrow(
+      /unknown rule "mars-30"; known rules: schengen-90-180, tr-visa-exempt-90-180, .*us-substantial-presence/,
+    );
   });
 
   test('an invalid definition is a ValidationError naming the field', () => {
@@ -254,7 +291,8 @@ describe('property: each entry equals the phase-1 engine on the same presence', 
   const anyStep = stepArb(COUNTRIES, 120, 15);
 
   const f = (d: number | null) => (d === null ? null : fromDayNumber(d));
-  const merged = (m: ReadonlyMap<string, readonly DayInterval[]>, countries: readonly string[]) => mergeIntervals(countries.flatMap((c) => [...(m.get(c) ?? [])]));
+  const merged = (m: ReadonlyMap<string, readonly DayInterval[]>, countries: readonly string[]) =>
+    mergeIntervals(countries.flatMap((c) => [...(m.get(c) ?? [])]));
 
   /** The phase-1 engine's answer for `d`, from presence computed independently of evaluateDefinitions. */
   function expected(d: RuleDefinition, segments: IdentifiedSegment[], asOf: string, stays: PlannedStay[]) {
@@ -264,16 +302,43 @@ describe('property: each entry equals the phase-1 engine on the same presence', 
     switch (d.kind) {
       case 'rolling-window': {
         const r = evaluateRollingWindow(days, E, rollingWindowParams(d));
-        return { daysUsed: r.daysUsed, daysRemaining: r.daysRemaining, overstayDays: r.overstayDays, windowStart: f(r.windowStart), windowEnd: f(r.windowEnd), latestExitDate: f(r.latestExit), nextEntryDate: f(r.nextEntry), firstViolationDate: f(r.firstViolation), currentStayStart: f(r.currentStayStart) };
+        return {
+          daysUsed: r.daysUsed,
+          daysRemaining: r.daysRemaining,
+          overstayDays: r.overstayDays,
+          windowStart: f(r.windowStart),
+          windowEnd: f(r.windowEnd),
+          latestExitDate: f(r.latestExit),
+          nextEntryDate: f(r.nextEntry),
+          firstViolationDate: f(r.firstViolation),
+          currentStayStart: f(r.currentStayStart),
+        };
       }
       case 'per-stay': {
         const r = evaluatePerStay(days, E, perStayParams(d), merged(presence.byCountry, d.params.continuesThrough ?? []));
-        return { currentStayStart: f(r.currentStayStart), currentStayDays: r.currentStayDays, maxStayDays: r.maxStayDays, daysRemaining: r.daysRemaining, latestExitDate: f(r.latestExit), overstayDays: r.overstayDays, firstViolationDate: f(r.firstViolation) };
+        return {
+          currentStayStart: f(r.currentStayStart),
+          currentStayDays: r.currentStayDays,
+          maxStayDays: r.maxStayDays,
+          daysRemaining: r.daysRemaining,
+          latestExitDate: f(r.latestExit),
+          overstayDays: r.overstayDays,
+          firstViolationDate: f(r.firstViolation),
+        };
       }
       case 'tax-year-presence': {
-        const p = d.convention === 'midnight' ? merged(midnightPresence(segments, asOf, { transitException: d.params.transitException, extraStays: stays }), d.countries!) : days;
+        const p =
+          d.convention === 'midnight'
+            ? merged(midnightPresence(segments, asOf, { transitException: d.params.transitException, extraStays: stays }), d.countries!)
+            : days;
         const r = evaluateTaxYearPresence(p, E, taxYearPresenceParams(d));
-        return { ...r, taxYearStart: f(r.taxYearStart), taxYearEnd: f(r.taxYearEnd), metOn: f(r.metOn), byTaxYear: r.byTaxYear.map((y) => ({ ...y, taxYearStart: f(y.taxYearStart), taxYearEnd: f(y.taxYearEnd), metOn: f(y.metOn) })) };
+        return {
+          ...r,
+          taxYearStart: f(r.taxYearStart),
+          taxYearEnd: f(r.taxYearEnd),
+          metOn: f(r.metOn),
+          byTaxYear: r.byTaxYear.map((y) => ({ ...y, taxYearStart: f(y.taxYearStart), taxYearEnd: f(y.taxYearEnd), metOn: f(y.metOn) })),
+        };
       }
       case 'weighted-lookback': {
         const r = evaluateWeightedLookback(days, E, weightedLookbackParams(d));
@@ -287,7 +352,14 @@ describe('property: each entry equals the phase-1 engine on the same presence', 
       steps: fc.array(anyStep, { minLength: 0, maxLength: 25 }),
       startOffset: fc.integer({ min: 0, max: 900 }),
       asOfFrac: fc.double({ min: -0.1, max: 1.2, noNaN: true }),
-      stays: fc.array(fc.record({ country: fc.constantFrom('GB', 'US', 'MX', 'TR', 'JP'), offset: fc.integer({ min: -10, max: 200 }), len: fc.integer({ min: 0, max: 120 }) }), { maxLength: 2 }),
+      stays: fc.array(
+        fc.record({
+          country: fc.constantFrom('GB', 'US', 'MX', 'TR', 'JP'),
+          offset: fc.integer({ min: -10, max: 200 }),
+          len: fc.integer({ min: 0, max: 120 }),
+        }),
+        { maxLength: 2 },
+      ),
     });
     fc.assert(
       fc.property(arb, ({ steps, startOffset, asOfFrac, stays }) => {

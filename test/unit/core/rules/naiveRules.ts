@@ -195,7 +195,16 @@ export function naiveWeighted(P: Set<number>, E: number, minDays: number, thresh
   }
   let more = 0;
   while (!ok(c0 + more)) more++;
-  return { yearStart: cur, daysThisYear: c0, daysFirstPrecedingYear: c1, daysSecondPrecedingYear: c2, sixths: sixths(c0), met: ok(c0), metOn, daysRemaining: more };
+  return {
+    yearStart: cur,
+    daysThisYear: c0,
+    daysFirstPrecedingYear: c1,
+    daysSecondPrecedingYear: c2,
+    sixths: sixths(c0),
+    met: ok(c0),
+    metOn,
+    daysRemaining: more,
+  };
 }
 
 // ---------------------------------------------------------------- midnight presence

@@ -54,7 +54,15 @@ const examples: Example[] = [
     presence: [['2025-01-01', '2025-02-15']],
     asOf: '2025-02-15',
     params: D90,
-    expect: { currentStayStart: '2025-01-01', currentStayDays: 46, maxStayDays: 90, daysRemaining: 44, latestExitDate: '2025-03-31', overstayDays: 0, firstViolationDate: null },
+    expect: {
+      currentStayStart: '2025-01-01',
+      currentStayDays: 46,
+      maxStayDays: 90,
+      daysRemaining: 44,
+      latestExitDate: '2025-03-31',
+      overstayDays: 0,
+      firstViolationDate: null,
+    },
   },
   {
     name: 'not present: a stay entered today could last until day 90',
@@ -67,7 +75,10 @@ const examples: Example[] = [
   {
     name: 'a trip to Canada does not restart the admission: back in the US, still day 60 of the same stay',
     source: VWP_BRIDGE,
-    presence: [['2025-01-01', '2025-02-10'], ['2025-02-20', '2025-03-01']],
+    presence: [
+      ['2025-01-01', '2025-02-10'],
+      ['2025-02-20', '2025-03-01'],
+    ],
     bridge: [['2025-02-10', '2025-02-20']],
     asOf: '2025-03-01',
     params: D90,
@@ -76,7 +87,10 @@ const examples: Example[] = [
   {
     name: 'the same dates with the absence elsewhere (no bridge): a new stay from 20 February',
     source: VWP,
-    presence: [['2025-01-01', '2025-02-10'], ['2025-02-20', '2025-03-01']],
+    presence: [
+      ['2025-01-01', '2025-02-10'],
+      ['2025-02-20', '2025-03-01'],
+    ],
     asOf: '2025-03-01',
     params: D90,
     expect: { currentStayStart: '2025-02-20', currentStayDays: 10, latestExitDate: '2025-05-20' },
@@ -93,7 +107,10 @@ const examples: Example[] = [
   {
     name: 'in Canada between two US parts of the same stay: the admission keeps running',
     source: VWP_BRIDGE,
-    presence: [['2025-01-01', '2025-02-10'], ['2025-02-20', '2025-03-01']],
+    presence: [
+      ['2025-01-01', '2025-02-10'],
+      ['2025-02-20', '2025-03-01'],
+    ],
     bridge: [['2025-02-10', '2025-02-20']],
     asOf: '2025-02-15',
     params: D90,
@@ -111,7 +128,10 @@ const examples: Example[] = [
   {
     name: 'returning from Canada after the admission period ended starts a new stay',
     source: VWP_BRIDGE,
-    presence: [['2025-01-01', '2025-03-20'], ['2025-04-10', '2025-04-15']],
+    presence: [
+      ['2025-01-01', '2025-03-20'],
+      ['2025-04-10', '2025-04-15'],
+    ],
     bridge: [['2025-03-20', '2025-04-10']],
     asOf: '2025-04-15',
     params: D90,
@@ -136,7 +156,10 @@ const examples: Example[] = [
   {
     name: 'an exit and re-entry on the same date is one day of presence: the stay goes on',
     source: VWP,
-    presence: [['2025-01-01', '2025-02-10'], ['2025-02-10', '2025-03-05']],
+    presence: [
+      ['2025-01-01', '2025-02-10'],
+      ['2025-02-10', '2025-03-05'],
+    ],
     asOf: '2025-03-05',
     params: D90,
     expect: { currentStayStart: '2025-01-01', currentStayDays: 64 },
@@ -144,7 +167,10 @@ const examples: Example[] = [
   {
     name: 'one whole day away (no bridge) ends the stay',
     source: VWP,
-    presence: [['2025-01-01', '2025-02-10'], ['2025-02-12', '2025-03-05']],
+    presence: [
+      ['2025-01-01', '2025-02-10'],
+      ['2025-02-12', '2025-03-05'],
+    ],
     asOf: '2025-03-05',
     params: D90,
     expect: { currentStayStart: '2025-02-12', currentStayDays: 22 },
@@ -218,7 +244,12 @@ describe('per-stay: worked examples', () => {
 describe('per-stay: engine vs naive reference', () => {
   test('lastPermittedDay agrees with string month arithmetic on every start day of 2023-2025', () => {
     for (let d = toDayNumber('2023-01-01'); d <= toDayNumber('2025-12-31'); d++) {
-      for (const months of [1, 3, 6, 12]) expect([fromDayNumber(d), months, lastPermittedDay(d, { maxStayMonths: months })]).toEqual([fromDayNumber(d), months, naiveLastAllowed(d, { maxStayMonths: months })]);
+      for (const months of [1, 3, 6, 12])
+        expect([fromDayNumber(d), months, lastPermittedDay(d, { maxStayMonths: months })]).toEqual([
+          fromDayNumber(d),
+          months,
+          naiveLastAllowed(d, { maxStayMonths: months }),
+        ]);
     }
   });
 

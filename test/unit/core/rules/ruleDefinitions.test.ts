@@ -38,7 +38,13 @@ describe('seed rule rows', () => {
     expect(ref.rules.map((r) => r.id)).toEqual(['schengen-90-180']);
     const schengen = ref.rule('schengen-90-180')!;
     expect(VisaRuleSchema.safeParse(schengen).success).toBe(true);
-    expect(schengen).toMatchObject({ kind: 'rolling-window', params: { maxDays: 90, periodDays: 180 }, region: 'SCHENGEN', exemptNationalityRegions: ['EU', 'EEA'], exemptNationalities: ['CH'] });
+    expect(schengen).toMatchObject({
+      kind: 'rolling-window',
+      params: { maxDays: 90, periodDays: 180 },
+      region: 'SCHENGEN',
+      exemptNationalityRegions: ['EU', 'EEA'],
+      exemptNationalities: ['CH'],
+    });
     expect(ref.rule('uk-srt-183')).toBeUndefined();
     expect(ref.definition('uk-srt-183')?.kind).toBe('tax-year-presence');
     expect(evaluateTravel([], { asOf: '2025-01-01' }).rules.map((r) => r.ruleId)).toEqual(['schengen-90-180']);
@@ -151,7 +157,7 @@ describe('rule row validation', () => {
       error: /params\.weights\[0\] the current year's weight must be above zero/,
     },
     {
-      name: 'an implementation that is not the kind\'s module',
+      name: "an implementation that is not the kind's module",
       edit: (r: any) => (at('jp-temporary-visitor-90', r).implementation = 'core/rules/rollingWindow'),
       error: /implementation/,
     },

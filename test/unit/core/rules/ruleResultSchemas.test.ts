@@ -58,7 +58,11 @@ describe('status documents by kind', () => {
     },
     // 2009-04-06 .. 2026-04-05: 17 past tax years with days (checked below), more than a document keeps.
     { name: 'a tax-year-presence status with every past tax year (17)', doc: () => docOf(taxYear, '2026-05-01'), ok: false },
-    { name: 'a per-stay status with a rolling-window field (windowStart)', doc: () => ({ ...docOf(of('per-stay'), '2026-05-01'), windowStart: '2025-11-03' }), ok: false },
+    {
+      name: 'a per-stay status with a rolling-window field (windowStart)',
+      doc: () => ({ ...docOf(of('per-stay'), '2026-05-01'), windowStart: '2025-11-03' }),
+      ok: false,
+    },
     { name: 'a weighted-lookback status named per-stay', doc: () => ({ ...docOf(of('weighted-lookback'), '2026-05-01'), kind: 'per-stay' }), ok: false },
     { name: 'a status of an unknown kind', doc: () => ({ ...docOf(of('per-stay'), '2026-05-01'), kind: 'monthly' }), ok: false },
     { name: 'a status without computedAt', doc: () => ({ ...docOf(of('per-stay'), '2026-05-01'), computedAt: undefined }), ok: false },

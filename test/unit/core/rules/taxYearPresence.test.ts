@@ -69,8 +69,24 @@ describe('UK statutory residence test day counts (midnight convention, tax year 
   });
 
   test.each([
-    { name: 'f) 5 October to 30 April: 183 days in year 1, 24 in year 2', arrive: '2022-10-05', leave: '2023-04-30', year1: '2022-04-06', year2: '2023-04-06', days1: 183, metOn: '2023-04-05' },
-    { name: 'g) the same over a 29 February: 184 days in year 1, 24 in year 2', arrive: '2023-10-05', leave: '2024-04-30', year1: '2023-04-06', year2: '2024-04-06', days1: 184, metOn: '2024-04-04' },
+    {
+      name: 'f) 5 October to 30 April: 183 days in year 1, 24 in year 2',
+      arrive: '2022-10-05',
+      leave: '2023-04-30',
+      year1: '2022-04-06',
+      year2: '2023-04-06',
+      days1: 183,
+      metOn: '2023-04-05',
+    },
+    {
+      name: 'g) the same over a 29 February: 184 days in year 1, 24 in year 2',
+      arrive: '2023-10-05',
+      leave: '2024-04-30',
+      year1: '2023-04-06',
+      year2: '2024-04-06',
+      days1: 184,
+      metOn: '2024-04-04',
+    },
   ])(`$name (${RDRM10610})`, ({ arrive, leave, year1, year2, days1, metOn }) => {
     const s = ukStatus(visit(arrive, leave), leave);
     expect(s).toMatchObject({ taxYearStart: year2, daysThisTaxYear: 24, met: false, metOn: null, daysRemaining: 159 });
@@ -132,7 +148,10 @@ describe('midnight presence: edge cases', () => {
     },
     {
       name: 'eastward over the date line (Auckland 24th 00:30 -> Honolulu 23rd): both local 23rds end there',
-      segments: () => [seg('US', 'NZ', '2025-03-18', '2025-03-20'), seg('NZ', 'US', '2025-03-24', '2025-03-23', { departureTime: '00:30', arrivalTime: '10:00' })],
+      segments: () => [
+        seg('US', 'NZ', '2025-03-18', '2025-03-20'),
+        seg('NZ', 'US', '2025-03-24', '2025-03-23', { departureTime: '00:30', arrivalTime: '10:00' }),
+      ],
       asOf: '2025-03-24',
       want: { NZ: ['2025-03-20', '2025-03-21', '2025-03-22', '2025-03-23'], US: ['2025-03-23', '2025-03-24'] },
     },
@@ -220,7 +239,13 @@ describe('tax-year-presence: parameters and boundaries', () => {
       { start: toDayNumber('2024-09-01'), end: toDayNumber('2025-01-31') },
     ]);
     const r = evaluateTaxYearPresence(p, toDayNumber('2024-10-01'), { minDays: 100, yearStart: parseYearStart('07-01') });
-    expect({ ...r, taxYearStart: f(r.taxYearStart), taxYearEnd: f(r.taxYearEnd), metOn: f(r.metOn), byTaxYear: r.byTaxYear.map((y) => ({ ...y, taxYearStart: f(y.taxYearStart), taxYearEnd: f(y.taxYearEnd), metOn: f(y.metOn) })) }).toEqual({
+    expect({
+      ...r,
+      taxYearStart: f(r.taxYearStart),
+      taxYearEnd: f(r.taxYearEnd),
+      metOn: f(r.metOn),
+      byTaxYear: r.byTaxYear.map((y) => ({ ...y, taxYearStart: f(y.taxYearStart), taxYearEnd: f(y.taxYearEnd), metOn: f(y.metOn) })),
+    }).toEqual({
       taxYearStart: '2024-07-01',
       taxYearEnd: '2025-06-30',
       daysThisTaxYear: 10 + 31,
@@ -296,7 +321,9 @@ describe('engine vs naive reference', () => {
       startOffset: fc.integer({ min: 0, max: 700 }),
       asOfFrac: fc.double({ min: -0.1, max: 1.2, noNaN: true }),
       transitException: fc.boolean(),
-      stays: fc.array(fc.record({ country: fc.constantFrom('GB', 'IE'), offset: fc.integer({ min: -10, max: 60 }), len: fc.integer({ min: 0, max: 30 }) }), { maxLength: 2 }),
+      stays: fc.array(fc.record({ country: fc.constantFrom('GB', 'IE'), offset: fc.integer({ min: -10, max: 60 }), len: fc.integer({ min: 0, max: 30 }) }), {
+        maxLength: 2,
+      }),
       threshold: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(183)),
     });
     fc.assert(

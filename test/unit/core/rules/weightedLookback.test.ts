@@ -7,11 +7,7 @@
 import fc from 'fast-check';
 import { fromDayNumber, parseYearStart, toDayNumber } from '@travel-time-tracker/core/dates';
 import { expandDays, mergeIntervals } from '@travel-time-tracker/core/intervals';
-import {
-  evaluateWeightedLookback,
-  parseFraction,
-  type WeightedLookbackParams,
-} from '@travel-time-tracker/core/rules/weightedLookback';
+import { evaluateWeightedLookback, parseFraction, type WeightedLookbackParams } from '@travel-time-tracker/core/rules/weightedLookback';
 import { naiveWeighted } from './naiveRules';
 
 const SPT: WeightedLookbackParams = {
