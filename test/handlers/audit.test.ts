@@ -269,7 +269,7 @@ describe('an unexpected error while reading the file (not a bad file)', () => {
       ageMs: 5 * 60_000,
       throws: true,
       status: 'processing',
-      error: /^retrying after an unexpected error/,
+      error: /^the import hit an unexpected error and will be retried automatically$/,
     },
     {
       name: 'an event older than the retry limit ends in failed (no more retries)',

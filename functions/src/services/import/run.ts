@@ -7,13 +7,16 @@
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import type { ImportOptions as PipelineOptions } from '@travel-time-tracker/import';
 import { ImportFileError, type ImportResult, type SkippedRow } from '@travel-time-tracker/import/types';
-import { errorReason, log } from '../../log';
+import { log } from '../../log';
 import { recomputeUser, safeTimeZone } from '../recompute';
 import { newFlights, pipelineExisting } from './duplicates';
 import { toSegmentDoc, writeImportedSegments } from './segments';
 import { deletedDuringImport, failImport, finalReport } from './status';
 import type { AcceptedImport, ImportDeps, ImportOutcome } from './types';
 import { dateOrderOf } from './upload';
+
+/** What the import document says while an unexpected error is retried (the cause is logged, never stored). */
+export const IMPORT_RETRYING_MESSAGE = 'the import hit an unexpected error and will be retried automatically';
 
 /**
  * An unexpected (non-file) error is retried (Cloud Functions `retry: true`) until the upload is this old; then the
@@ -121,8 +124,9 @@ async function parseUpload(
       return { outcome: await fail('the file could not be imported because of an internal error; please try again later or contact support') };
     }
     // Anything else is a bug or an outage: note it but stay `processing` (a final status would make the retry
-    // look like a redelivery and be ignored), and rethrow so that Cloud Functions retries the event.
-    await repo.putImport(uid, importId, { error: `retrying after an unexpected error (${errorReason(e)})`, updatedAt: clock() });
+    // look like a redelivery and be ignored), and rethrow so that Cloud Functions retries the event. The app reads
+    // `error`: a fixed sentence there, the cause only in the log (with the ids).
+    await repo.putImport(uid, importId, { error: IMPORT_RETRYING_MESSAGE, updatedAt: clock() });
     log.handlerError({ uid, importId, eventId, error: e });
     throw e;
   }
