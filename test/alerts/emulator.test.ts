@@ -12,13 +12,12 @@ import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { recomputeUser } from '../../functions/src/services/recompute';
-import { logEventsTo, setLogSink } from '../../functions/src/log';
-import { seedAlertRules } from '../../functions/src/alerts/message';
+import { setLogSink } from '../../functions/src/log';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
-import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
+import { processAlertBatch, scheduleAlertRun } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../fakes/recordingTransport';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
-import { RULE, payloadOf, profile } from './fixtures';
+import { RULE, payloadOf, profile, alertTestDeps } from './fixtures';
 
 /** 2001-07-01 09:00 in Berlin (CEST). */
 const AT_0900 = new Date('2001-07-01T07:00:00Z');
@@ -64,15 +63,7 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
       message: 'Requested entity was not found.',
     });
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = {
-      repo,
-      transport,
-      queue,
-      rules: seedAlertRules(),
-      recompute: recomputeUser,
-      retry: { sleep: async () => undefined },
-      log: logEventsTo(() => undefined),
-    };
+    const deps = alertTestDeps(repo, transport, queue);
     const runOnce = async () => {
       await scheduleAlertRun(deps, AT_0900, { usersPerTask: 50 });
       for (const { task } of queue.take()) await processAlertBatch(deps, task, AT_0900);
@@ -144,15 +135,7 @@ describeWithFirestoreEmulator('alert run against the Firestore emulator', () => 
 
     const transport = new RecordingTransport();
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = {
-      repo,
-      transport,
-      queue,
-      rules: seedAlertRules(),
-      recompute: recomputeUser,
-      retry: { sleep: async () => undefined },
-      log: logEventsTo(() => undefined),
-    };
+    const deps = alertTestDeps(repo, transport, queue);
     for (let round = 0; round < 2; round++) {
       await scheduleAlertRun(deps, at, { usersPerTask: 50 });
       for (const { task } of queue.take()) await processAlertBatch(deps, task, at);

@@ -2,9 +2,23 @@
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type UserProfile, type VisaStatusDocOf } from '../../functions/src/model/documents';
 import type { TokenMessage } from 'firebase-admin/messaging';
 import { addDays } from '@travel-time-tracker/core/dates';
-import type { AlertPayloadFields } from '../../functions/src/alerts/message';
+import { seedAlertRules, type AlertPayloadFields } from '../../functions/src/alerts/message';
+import type { AlertDeps } from '../../functions/src/alerts/run';
+import { logEventsTo, type LogSink } from '../../functions/src/log';
+import type { Repository } from '../../functions/src/repository/types';
+import { recomputeUser } from '../../functions/src/services/recompute';
+import type { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
+import type { RecordingTransport } from '../fakes/recordingTransport';
 
 export const RULE = 'schengen-90-180';
+
+/**
+ * The alert run's dependencies as the tests use them: the seed's rules, the real recompute, no wait between send
+ * retries, and the run's log events to `log` (dropped by default).
+ */
+export function alertTestDeps(repo: Repository, transport: RecordingTransport, queue: MemoryAlertQueue, log: LogSink = () => undefined): AlertDeps {
+  return { repo, transport, queue, rules: seedAlertRules(), recompute: recomputeUser, retry: { sleep: async () => undefined }, log: logEventsTo(log) };
+}
 
 export function profile(overrides: Partial<Omit<UserProfile, 'notifications'>> & { notifications?: Partial<NotificationSettings> } = {}): UserProfile {
   const { notifications, ...rest } = overrides;

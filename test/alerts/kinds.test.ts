@@ -8,14 +8,14 @@ import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type SegmentD
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { MemoryRepository } from '../fakes/memoryRepository';
 import { evaluateTracked, recomputeUser, statusDocOf } from '../../functions/src/services/recompute';
-import { logEventsTo, setLogSink } from '../../functions/src/log';
-import { alertText, ruleInfo, seedAlertRules } from '../../functions/src/alerts/message';
+import { setLogSink } from '../../functions/src/log';
+import { alertText, ruleInfo } from '../../functions/src/alerts/message';
 import { alertCandidatesFor, computeNextAlertAt } from '../../functions/src/policy/alerts';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
-import { processAlertBatch, scheduleAlertRun, type AlertDeps } from '../../functions/src/alerts/run';
+import { processAlertBatch, scheduleAlertRun } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../fakes/recordingTransport';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
-import { payloadOf, profile } from './fixtures';
+import { payloadOf, profile, alertTestDeps } from './fixtures';
 
 const ref = loadReferenceData();
 const JP = 'jp-temporary-visitor-90';
@@ -226,15 +226,7 @@ describe('the alert run, one traveller tracking a rule of each new kind (MemoryR
     const repo = new MemoryRepository();
     const transport = new RecordingTransport();
     const queue = new MemoryAlertQueue();
-    const deps: AlertDeps = {
-      repo,
-      transport,
-      queue,
-      rules: seedAlertRules(),
-      recompute: recomputeUser,
-      retry: { sleep: async () => undefined },
-      log: logEventsTo(() => undefined),
-    };
+    const deps = alertTestDeps(repo, transport, queue);
     // In the US from 1 January to 15 June (166 days), in Japan since (entered 15 June: 17 days by 1 July); never in
     // the UK, with a planned year there from 1 August.
     await repo.createProfileIfAbsent('u1', profile({ nationalities: ['NZ'], trackedRules: [JP, SRT, SPT] }));

@@ -6,12 +6,11 @@
 import { DEFAULT_NOTIFICATION_SETTINGS, type SegmentDoc, type UserProfile } from '../../functions/src/model/documents';
 import { MemoryRepository } from '../fakes/memoryRepository';
 import { recomputeUser } from '../../functions/src/services/recompute';
-import { logEventsTo, setLogSink, type LogEntry } from '../../functions/src/log';
-import { seedAlertRules } from '../../functions/src/alerts/message';
+import { setLogSink, type LogEntry } from '../../functions/src/log';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun, ALERT_LEASE_MS, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';
 import { RecordingTransport } from '../fakes/recordingTransport';
-import { RULE, payloadOf, profile } from './fixtures';
+import { RULE, payloadOf, profile, alertTestDeps } from './fixtures';
 
 /** 2026-07-01 07:00 in Berlin (CEST): before the 09:00 delivery time. */
 const T0 = new Date('2026-07-01T05:00:00Z');
@@ -44,15 +43,7 @@ function env(transport = new RecordingTransport()): Env {
   const repo = new MemoryRepository();
   const queue = new MemoryAlertQueue();
   const logs: LogEntry[] = [];
-  const deps: AlertDeps = {
-    repo,
-    transport,
-    queue,
-    rules: seedAlertRules(),
-    recompute: recomputeUser,
-    retry: { sleep: async () => undefined },
-    log: logEventsTo((e) => void logs.push(e)),
-  };
+  const deps = alertTestDeps(repo, transport, queue, (e) => void logs.push(e));
   return { repo, transport, queue, deps, logs };
 }
 
