@@ -138,7 +138,7 @@ export type ProfileSkippedReason = 'profile-deleted' | 'no-editable-change' | 'n
  */
 export function logEventsTo(to: LogSink) {
   return {
-    // Segments and recompute (services/recompute.ts)
+    // Segments and recompute (services/recompute/)
     /** A segment event that needs no recompute: an imported create (the import recomputes once) or one already reflected. */
     segmentEventSkipped: (f: { uid: string; eventId: string; segmentId: string; reason: 'imported-create' | 'already-reflected' }) =>
       emit(to, 'DEBUG', 'segment.event.skipped', f),

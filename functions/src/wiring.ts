@@ -155,7 +155,7 @@ export function wiring(): Wiring {
  * send retries (ALERT_SEND_ATTEMPTS attempts, waiting through the wiring's sleep). Call inside a handler.
  */
 export function alertDeps(w: Wiring = wiring()): AlertDeps & { clock: () => Date } {
-  const { recomputeUser } = require('./services/recompute') as typeof import('./services/recompute');
+  const { recomputeUser } = require('./services/recompute/recompute') as typeof import('./services/recompute/recompute');
   const { seedAlertRules } = require('./alerts/message') as typeof import('./alerts/message');
   const config = alertRuntimeConfig();
   return {

@@ -11,7 +11,7 @@ import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { setLogSink } from '../../functions/src/log';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun } from '../../functions/src/alerts/run';

@@ -6,7 +6,7 @@ import { seedAlertRules, type AlertPayloadFields } from '../../functions/src/ale
 import type { AlertDeps } from '../../functions/src/alerts/run';
 import { logEventsTo, type LogSink } from '../../functions/src/log';
 import type { Repository } from '../../functions/src/repository/types';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import type { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import type { RecordingTransport } from '../fakes/recordingTransport';
 

@@ -6,7 +6,7 @@
  */
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { MemoryRepository } from '../fakes/memoryRepository';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { setWiring } from '../../functions/src/wiring';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';

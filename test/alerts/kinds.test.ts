@@ -1,13 +1,15 @@
 /**
  * Alerts for every kind of rule (alerts/policy.ts, message.ts, run.ts): which alert is due, its dedupe id (per stay,
  * per tax year), the words it says, when the run next looks at the traveller, and the run itself sending each once.
- * The statuses are the real engine's (recompute.ts `evaluateTracked`) for travellers described in each case, so the
- * numbers quoted are the rule's own.
+ * The statuses are the real engine's (services/recompute/evaluate.ts `evaluateTracked`) for travellers described in
+ * each case, so the numbers quoted are the rule's own.
  */
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, type SegmentDoc, type VisaStatusDoc } from '../../functions/src/model/documents';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { MemoryRepository } from '../fakes/memoryRepository';
-import { evaluateTracked, recomputeUser, statusDocOf } from '../../functions/src/services/recompute';
+import { statusDocOf } from '../../functions/src/services/recompute/documents';
+import { evaluateTracked } from '../../functions/src/services/recompute/evaluate';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { setLogSink } from '../../functions/src/log';
 import { alertText, ruleInfo } from '../../functions/src/alerts/message';
 import { alertCandidatesFor, computeNextAlertAt } from '../../functions/src/policy/alerts';

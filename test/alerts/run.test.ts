@@ -5,7 +5,7 @@
  */
 import { DEFAULT_NOTIFICATION_SETTINGS, type SegmentDoc, type UserProfile } from '../../functions/src/model/documents';
 import { MemoryRepository } from '../fakes/memoryRepository';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { setLogSink, type LogEntry } from '../../functions/src/log';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
 import { processAlertBatch, scheduleAlertRun, ALERT_LEASE_MS, ERROR_RETRY_MS, type AlertDeps, type BatchReport } from '../../functions/src/alerts/run';

@@ -10,7 +10,8 @@ import { eraseDataOfDeletedUser } from '../../functions/src/triggers/onUserDelet
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { handleProfileWrite } from '../../functions/src/services/profile';
-import { recomputeUser, EVENT_CLOCK_MARGIN_MS } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
+import { EVENT_CLOCK_MARGIN_MS } from '../../functions/src/services/recompute/segmentWrite';
 import type { SegmentDoc, UserProfile } from '../../functions/src/model/documents';
 
 const UID = 'dora';

@@ -14,7 +14,7 @@ import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded'
 import { MemoryRepository } from '../fakes/memoryRepository';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import { micros } from '../../functions/src/timeline/timeline';
-import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute';
+import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute/recompute';
 import { handleProfileWrite } from '../../functions/src/services/profile';
 import { deleteAccountData } from '../../functions/src/services/account';
 import { MAX_RETRY_AGE_MS } from '../../functions/src/services/import/run';

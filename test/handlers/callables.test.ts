@@ -12,7 +12,7 @@ import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { createProfileOnSignUp } from '../../functions/src/triggers/beforeUserCreated';
 import { recomputeDaily } from '../../functions/src/scheduled/recomputeDaily';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { PlanTripResponseSchema, type PlanTripResponse } from '../../functions/src/services/plan';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { SegmentDoc, TimelineHeadDoc } from '../../functions/src/model/documents';

@@ -15,7 +15,7 @@ import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { createProfileOnSignUp } from '../../functions/src/triggers/beforeUserCreated';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { PlanTripResponseSchema, type PlanTripRequest } from '../../functions/src/services/plan';
 import { DeleteAccountResponseSchema } from '../../functions/src/services/account';
 import { ProfileEditableSchema, type DeviceDoc } from '../../functions/src/model/documents';

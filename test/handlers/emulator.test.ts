@@ -97,7 +97,7 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     const uid = freshUid();
     await repo.createProfileIfAbsent(uid, profile());
     await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: seg('US', 'FR', '2026-11-20') }]);
-    const { recomputeUser } = await import('../../functions/src/services/recompute');
+    const { recomputeUser } = await import('../../functions/src/services/recompute/recompute');
     await recomputeUser(repo, uid, { now: new Date('2026-11-22T10:00:00Z') });
     expect(rolling(await repo.getVisaStatus(uid, RULE)).daysUsed).toBe(3);
     const { recomputeDaily } = await import('../../functions/src/scheduled/recomputeDaily');

@@ -11,7 +11,9 @@ import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { evaluateDefinitions, trackedDefinitions } from '@travel-time-tracker/core/ruleResults';
 import { MAX_STORED_TAX_YEARS, type SegmentDoc } from '../../functions/src/model/documents';
 import { timestampMicros, type FirestoreRepository } from '../../functions/src/repository/firestore';
-import { coreSegmentsOf, safeTimeZone, type SegmentWriteEvent } from '../../functions/src/services/recompute';
+import { coreSegmentsOf } from '../../functions/src/services/recompute/segments';
+import { safeTimeZone } from '../../functions/src/services/recompute/schedule';
+import type { SegmentWriteEvent } from '../../functions/src/services/recompute/segmentWrite';
 
 /**
  * The profile the race suites' travellers have: a New Zealander (every rule applies) tracking one rule of each kind

@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE } from '../../functions/src/services/import/upload';
-import { verifyTimeline } from '../../functions/src/services/recompute';
+import { verifyTimeline } from '../../functions/src/services/recompute/recompute';
 import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import type { ImportDoc } from '../../functions/src/model/documents';
 import { describeWithSamples, listSampleFiles, samplePath } from '../helpers/samples';
@@ -336,7 +336,7 @@ describe('a good file', () => {
     async (rows) => {
       await env.repo.createProfileIfAbsent(UID, profile());
       await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
-      const { recomputeUser } = await import('../../functions/src/services/recompute');
+      const { recomputeUser } = await import('../../functions/src/services/recompute/recompute');
       await recomputeUser(env.repo, UID, { now: NOW });
       const event = await upload(`users/${UID}/imports/c.csv`, syntheticFlightsCsv(rows, 5, '2010-01-01'), { timeCreated: NOW });
       env.repo.resetCounts();

@@ -10,7 +10,8 @@ import { NOW, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './h
 import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
 import { onProfileWritten } from '../../functions/src/triggers/onProfileWritten';
 import type { MemoryRepository, MemorySnapshot } from '../fakes/memoryRepository';
-import { recomputeUser, toCoreSegment } from '../../functions/src/services/recompute';
+import { toCoreSegment } from '../../functions/src/services/recompute/segments';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { PROFILE_EDITABLE_FIELDS, changedEditableFields, type ProfileWriteOutcome } from '../../functions/src/services/profile';
 import { ProfileEditableSchema, type UserProfile } from '../../functions/src/model/documents';
 import type { OperationCounts } from '../../functions/src/repository/types';

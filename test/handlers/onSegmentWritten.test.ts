@@ -8,7 +8,10 @@ import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
 import { addDays } from '@travel-time-tracker/core/dates';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { MemoryRepository } from '../fakes/memoryRepository';
-import { activeRuleIds, recomputeUser, startOfNextLocalDay, toCoreSegment, verifyTimeline } from '../../functions/src/services/recompute';
+import { toCoreSegment } from '../../functions/src/services/recompute/segments';
+import { startOfNextLocalDay } from '../../functions/src/services/recompute/schedule';
+import { activeRuleIds } from '../../functions/src/services/recompute/evaluate';
+import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute/recompute';
 import type { SegmentDoc, TimelineHeadDoc, UserProfile } from '../../functions/src/model/documents';
 
 const wrapped = fft.wrap(onSegmentWritten);
@@ -345,7 +348,7 @@ describe('imports stay cheap', () => {
 
 describe('the segment cap', () => {
   test('a create beyond the cap is not counted, the summary says so, and a delete makes room for the next one', async () => {
-    const { handleSegmentWrite } = await import('../../functions/src/services/recompute');
+    const { handleSegmentWrite } = await import('../../functions/src/services/recompute/segmentWrite');
     await env.repo.createProfileIfAbsent(UID, profile());
     const put = async (id: string, doc: SegmentDoc) => {
       const version = await env.repo.putSegment(UID, id, doc);

@@ -28,7 +28,8 @@ import type { ImportDoc, SegmentDoc } from '../../functions/src/model/documents'
 import { setWiring } from '../../functions/src/wiring';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { runImport, type ImportDeps } from '../../functions/src/services/import/job';
-import { handleSegmentWrite, recomputeUser, verifyTimeline, type SegmentWriteEvent } from '../../functions/src/services/recompute';
+import { recomputeUser, verifyTimeline } from '../../functions/src/services/recompute/recompute';
+import { handleSegmentWrite, type SegmentWriteEvent } from '../../functions/src/services/recompute/segmentWrite';
 import { addDays } from '@travel-time-tracker/core/dates';
 import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../tools/bench/flights';

@@ -8,7 +8,8 @@ import { addDays } from '@travel-time-tracker/core/dates';
 import { MemoryRepository } from '../fakes/memoryRepository';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { TimelineHeadDoc } from '../../functions/src/model/documents';
-import { decodeTimeline, recomputeUser } from '../../functions/src/services/recompute';
+import { decodeTimeline } from '../../functions/src/services/recompute/evaluate';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { BACKOFF_BASE_MS, backoffMs, recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
 
 const TOMORROW = new Date(NOW.getTime() + 86_400_000);

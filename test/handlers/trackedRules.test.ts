@@ -1,5 +1,5 @@
 /**
- * The tracked rules in the recompute (services/recompute.ts, services/profile.ts): one status document per tracked
+ * The tracked rules in the recompute (services/recompute/, services/profile.ts): one status document per tracked
  * rule of every kind, evaluated in the same pass as the summary, and the documents written before issue 12. Each
  * case asserts the documents stored in the in-memory repository and what it counted.
  */
@@ -12,15 +12,11 @@ import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
 import type { SegmentDoc, TimelineHeadDoc, UserProfile, VisaStatusDoc } from '../../functions/src/model/documents';
 import { handleProfileWrite } from '../../functions/src/services/profile';
-import {
-  evaluateTracked,
-  handleSegmentWrite,
-  nextRecomputeAt,
-  recomputeUser,
-  repairTimeline,
-  statusChangesOn,
-  toCoreSegment,
-} from '../../functions/src/services/recompute';
+import { toCoreSegment } from '../../functions/src/services/recompute/segments';
+import { nextRecomputeAt, statusChangesOn } from '../../functions/src/services/recompute/schedule';
+import { evaluateTracked } from '../../functions/src/services/recompute/evaluate';
+import { recomputeUser, repairTimeline } from '../../functions/src/services/recompute/recompute';
+import { handleSegmentWrite } from '../../functions/src/services/recompute/segmentWrite';
 import { buildItinerary, stepArb } from '../unit/core/rules/itinerary';
 
 const UID = 'alice';

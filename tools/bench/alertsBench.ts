@@ -14,7 +14,7 @@
 import { addDays } from '@travel-time-tracker/core/dates';
 import { DEFAULT_NOTIFICATION_SETTINGS, type UserProfile, type VisaStatusDoc } from '../../functions/src/model/documents';
 import { MemoryRepository } from '../../test/fakes/memoryRepository';
-import { recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { logEventsTo, setLogSink } from '../../functions/src/log';
 import { seedAlertRules } from '../../functions/src/alerts/message';
 import { MemoryAlertQueue } from '../../test/fakes/memoryAlertQueue';

@@ -17,7 +17,7 @@ import { MemoryRepository } from '../../test/fakes/memoryRepository';
 import type { StoredSegment, TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import { newProfile } from '../../functions/src/services/account';
 import { runImport } from '../../functions/src/services/import/job';
-import { handleSegmentWrite } from '../../functions/src/services/recompute';
+import { handleSegmentWrite } from '../../functions/src/services/recompute/segmentWrite';
 import { LocalDirStorage } from '../../test/fakes/localDirStorage';
 import { CONFIG_DEFAULTS } from '../../functions/src/config';
 import { syntheticFlightsCsv } from './flights';

@@ -2,7 +2,7 @@
  * Benchmark of Firestore reads and writes per operation at 100, 1 000 and 10 000 stored segments (issue 10, item 1),
  * called by `npm run bench` (tools/bench/bench.js), bundled by tools/bench/built.js.
  *
- * Each operation runs the real services (services/recompute.ts, profile.ts, import/job.ts, scheduledRecompute.ts)
+ * Each operation runs the real services (services/recompute/, profile.ts, import/job.ts, scheduledRecompute.ts)
  * against the counting in-memory repository (`MemoryRepository.counts`, which counts as Firestore bills: every
  * document a lookup or transaction reads, found or not, the deletion marker of each write transaction included, and
  * at least 1 per query). The app's own write (the segment or profile it saves) is not counted: only the backend's.
@@ -16,7 +16,8 @@ import { MemoryRepository } from '../../test/fakes/memoryRepository';
 import { newProfile } from '../../functions/src/services/account';
 import { runImport } from '../../functions/src/services/import/job';
 import { handleProfileWrite } from '../../functions/src/services/profile';
-import { handleSegmentWrite, recomputeUser } from '../../functions/src/services/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
+import { handleSegmentWrite } from '../../functions/src/services/recompute/segmentWrite';
 import { recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
 import { LocalDirStorage } from '../../test/fakes/localDirStorage';
 import { syntheticFlightsCsv } from './flights';

@@ -63,7 +63,7 @@ export interface AlertDeps {
    * the user's: the rules their profile tracks (`trackedRules`; the default rule without it).
    */
   rules: readonly AlertRuleInfo[];
-  /** Re-evaluates a user's statuses for `now` (services/recompute.ts `recomputeUser`). */
+  /** Re-evaluates a user's statuses for `now` (services/recompute/recompute.ts `recomputeUser`). */
   recompute: (repo: Repository, uid: string, opts: { now: Date }) => Promise<{ statuses: VisaStatusDoc[] }>;
   retry?: RetryOptions;
   /** Where the run's events go (log.ts `logEventsTo`); default the functions' logger. */

@@ -232,7 +232,8 @@ const VISIT_LENGTH_SLACK_DAYS = 3;
 /**
  * Earliest local date on which an alert not yet sent could be due for this status, assuming the recorded and
  * planned segments stay as they are (any segment change recomputes the status, which recomputes `nextAlertAt`; so
- * does the daily recompute on the first day of a new tax year or year, recompute.ts `statusChangesOn`).
+ * does the daily recompute on the first day of a new tax year or year, services/recompute/schedule.ts
+ * `statusChangesOn`).
  * A lower bound, never later than the truth:
  * - about a stay: days remaining fall by at most one per day, and a new stay (with fresh dedupe keys) can start at
  *   the earliest on the day after tomorrow when present today (an exit, a day away, an entry), tomorrow when away;

@@ -15,7 +15,9 @@ import { todayIn } from '@travel-time-tracker/core/timeZones';
 import { ValidationError, parseOrThrow } from '@travel-time-tracker/core/validation';
 import { log } from '../log';
 import type { Repository } from '../repository/types';
-import { coreSegmentsOf, decodeTimeline, safeTimeZone } from './recompute';
+import { coreSegmentsOf } from './recompute/segments';
+import { safeTimeZone } from './recompute/schedule';
+import { decodeTimeline } from './recompute/evaluate';
 
 /** At most this many trips per request (a plan, not a history). */
 export const MAX_PLANNED_TRIPS = 20;

@@ -30,7 +30,10 @@ import { log } from '../log';
 import { ProfileEditableSchema } from '../model/documents';
 import { computeNextAlertAt } from '../policy/alerts';
 import { isAccountDeletedError, type Repository } from '../repository/types';
-import { decodeTimeline, eraseWritesAfterDeletion, evaluateTimeline, planCommit, profileInputsOf, repairTimeline } from './recompute';
+import { profileInputsOf } from './recompute/documents';
+import { decodeTimeline, evaluateTimeline, planCommit } from './recompute/evaluate';
+import { repairTimeline } from './recompute/recompute';
+import { eraseWritesAfterDeletion } from './recompute/segmentWrite';
 
 /** Names of the `users/{uid}` fields the app may write (from `ProfileEditableSchema`, never a copied list). */
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));

@@ -2,9 +2,9 @@
  * The scheduled recompute (Firebase-free): when a user's local date changes, a status can change without any write
  * (the 180-day window moves, a visit or a tax year's count grows, a tax year or calendar year ends). Only users whose
  * timeline head has `nextRecomputeAt <= now` are read: the recompute sets the field after every evaluation to the
- * first local date on which a tracked rule's status can change with time alone (recompute.ts `statusChangesOn`:
- * tomorrow while the traveller is counted by a rule, has presence in a rolling window or planned trips; the next tax
- * year or year otherwise), and clears it when none can.
+ * first local date on which a tracked rule's status can change with time alone (services/recompute/schedule.ts
+ * `statusChangesOn`: tomorrow while the traveller is counted by a rule, has presence in a rolling window or planned
+ * trips; the next tax year or year otherwise), and clears it when none can.
  *
  * ## Cost: 2 reads per due user
  * The query returns each due user's timeline head, which holds the segments' records (one document up to about
@@ -31,7 +31,8 @@
 import { errorReason, log } from '../log';
 import type { TimelineHeadDoc } from '../model/documents';
 import { TimelineChangedError, isAccountDeletedError, type Repository } from '../repository/types';
-import { decodeTimeline, evaluateTimeline, planCommit, recomputeUser, repairTimeline } from './recompute';
+import { decodeTimeline, evaluateTimeline, planCommit } from './recompute/evaluate';
+import { recomputeUser, repairTimeline } from './recompute/recompute';
 
 /** First back-off after a failure; doubles with each consecutive failure. */
 export const BACKOFF_BASE_MS = 30 * 60_000;

@@ -1,9 +1,10 @@
 /**
  * What a Firestore write event of `users/{uid}/segments/{segmentId}` says about the write, as the recompute needs
- * it (services/recompute.ts `SegmentWriteEvent`): the document after the write, and the write's version, which
- * orders the writes of one segment. Firebase-free: the event's snapshots are described by their shape only.
+ * it (services/recompute/segmentWrite.ts `SegmentWriteEvent`): the document after the write, and the write's
+ * version, which orders the writes of one segment. Firebase-free: the event's snapshots are described by their shape
+ * only.
  */
-import type { SegmentWriteEvent } from './recompute';
+import type { SegmentWriteEvent } from './recompute/segmentWrite';
 
 /** A Firestore `Timestamp` as the event's snapshots carry it (seconds and nanoseconds since the epoch, UTC). */
 export interface TimestampLike {

@@ -1,7 +1,7 @@
 /**
  * `onSegmentWritten`: Firestore trigger on `users/{uid}/segments/{segmentId}` (create, update, delete) that keeps the
  * user's timeline, `users/{uid}/visaStatus/*` and `users/{uid}/summaries/countryDays` current
- * (services/recompute.ts `handleSegmentWrite`; the event read by services/segmentEvents.ts).
+ * (services/recompute/segmentWrite.ts `handleSegmentWrite`; the event read by services/segmentEvents.ts).
  *
  * The event is all it needs about the segment: the document after the write and the write's commit time (the
  * document's `updateTime`; for a delete, the event's `time`), which orders the writes of one segment.
@@ -11,7 +11,7 @@
  */
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { REGION, runtimeConfig } from '../config';
-import { handleSegmentWrite } from '../services/recompute';
+import { handleSegmentWrite } from '../services/recompute/segmentWrite';
 import { segmentWriteOf } from '../services/segmentEvents';
 import { wiring } from '../wiring';
 

@@ -1,7 +1,7 @@
 /**
  * The segments an import creates: their documents, and their creation together with their timeline records in
  * chunked transactions, so the timeline always holds every imported segment and their create events are skipped
- * without a read (services/recompute.ts `handleSegmentWrite`).
+ * without a read (services/recompute/segmentWrite.ts `handleSegmentWrite`).
  */
 import type { ImportedSegment } from '@travel-time-tracker/import/types';
 import { truncateText } from '@travel-time-tracker/import/text';
@@ -9,7 +9,9 @@ import { SEGMENT_LIMITS } from '@travel-time-tracker/core/segment';
 import type { SegmentDoc } from '../../model/documents';
 import { SegmentExistsError, type Repository, type StoredSegment } from '../../repository/types';
 import { micros } from '../../timeline/timeline';
-import { EVENT_CLOCK_MARGIN_MS, decodeTimeline, evaluateTimeline, planCommit, repairTimeline } from '../recompute';
+import { decodeTimeline, evaluateTimeline, planCommit } from '../recompute/evaluate';
+import { repairTimeline } from '../recompute/recompute';
+import { EVENT_CLOCK_MARGIN_MS } from '../recompute/segmentWrite';
 import { existingAtWrite } from './duplicates';
 
 /**
