@@ -31,10 +31,6 @@ export interface HtmlInput {
   reference: ReferenceData | undefined;
 }
 
-/** How a region reads in a sentence ("days in the Schengen area"). */
-const REGION_NAMES: Record<string, string> = { SCHENGEN: 'the Schengen area', EU: 'the European Union', EEA: 'the European Economic Area' };
-const regionName = (region: string) => REGION_NAMES[region] ?? `region ${region}`;
-
 /** Dates in a sentence as `<time>` elements, which the style keeps on one line. */
 const dates = (html: string) => html.replace(/\d{4}-\d\d-\d\d/g, (d) => `<time datetime="${d}">${d}</time>`);
 
@@ -145,7 +141,7 @@ function ruleCard(rule: RuleResult, prepared: PreparedEvaluation, asOf: string, 
   const name = def?.name ?? rule.ruleId;
   const outputs = outputsTable(rule);
   if (rule.kind === 'rolling-window' && def?.kind === 'rolling-window') {
-    const where = def.region !== undefined ? regionName(def.region) : placeOf(def, ref);
+    const where = placeOf(def, ref);
     return rollingWindowCard(rule, name, { ...def.params, where }, chartSeriesOf(prepared, def.id, def.params, definitionDays(prepared, def)), asOf, outputs);
   }
   const [header = '', ...lines] = renderRuleResult(rule, def, asOf, ref);
@@ -207,7 +203,7 @@ export function renderHtml(input: HtmlInput): string {
     for (const rule of r.rules) {
       const def = prepared.rules.find((x) => x.id === rule.ruleId);
       if (!def || def.kind !== 'rolling-window') continue;
-      body.push(rollingWindowCard(rule, def.name, { ...def.params, where: regionName(def.region) }, chartSeries(prepared, def), r.asOf));
+      body.push(rollingWindowCard(rule, def.name, { ...def.params, where: placeOf({ region: def.region }, ref) }, chartSeries(prepared, def), r.asOf));
     }
   }
 
