@@ -40,7 +40,8 @@
 import type { IsoDate } from '@travel-time-tracker/core/dates';
 import { addDays, compareDates } from '@travel-time-tracker/core/dates';
 import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../model/documents';
-import { formatLocalTime, isDeliverable, isValidTimeZone, localClock, nextDeliverableInstant, zonedInstant } from './time';
+import { isTimeZone } from '@travel-time-tracker/core/timeZones';
+import { formatLocalTime, isDeliverable, localClock, nextDeliverableInstant, zonedInstant } from './time';
 
 /** A status about a stay (rolling-window, per-stay): days remaining, overstay, first violation. */
 export type StayStatus = VisaStatusDocOf<'rolling-window'> | VisaStatusDocOf<'per-stay'>;
@@ -178,7 +179,7 @@ export interface AlertEvaluation {
 
 /** The zone to compute in: the profile's, or UTC when the runtime does not know it. */
 export function effectiveTimeZone(profile: Pick<UserProfile, 'timeZone'>): { timeZone: string; invalid: boolean } {
-  return isValidTimeZone(profile.timeZone) ? { timeZone: profile.timeZone, invalid: false } : { timeZone: 'UTC', invalid: true };
+  return isTimeZone(profile.timeZone) ? { timeZone: profile.timeZone, invalid: false } : { timeZone: 'UTC', invalid: true };
 }
 
 /**

@@ -8,7 +8,7 @@
  * minutes since local midnight (0..1439) or `HH:MM` strings.
  */
 import { addDays, type IsoDate } from '@travel-time-tracker/core/dates';
-import { isTimeZone, localToUtc, utcToLocal } from '@travel-time-tracker/core/timeZones';
+import { localToUtc, utcToLocal } from '@travel-time-tracker/core/timeZones';
 
 /** Minutes in a day. */
 const DAY_MINUTES = 1440;
@@ -32,11 +32,6 @@ export interface LocalClock {
   date: IsoDate;
   /** Minutes since local midnight, 0..1439. */
   minutes: number;
-}
-
-/** True when `timeZone` is an IANA zone name this runtime knows (e.g. `Europe/Berlin`, `UTC`). */
-export function isValidTimeZone(timeZone: string): boolean {
-  return isTimeZone(timeZone);
 }
 
 /**
