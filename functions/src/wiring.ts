@@ -22,6 +22,7 @@
  * and restore production with `setWiring()`; what they do not replace is still built lazily, so a test that
  * injects every port it uses never touches Google APIs.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { App } from 'firebase-admin/app';
 import { REGION, alertRuntimeConfig } from './config';
 import type { AlertBatchTask, AlertTaskQueue } from './alerts/queue';
@@ -110,7 +111,7 @@ const production: { [K in keyof Wiring]: () => Wiring[K] } = {
     });
   },
   clock: () => () => new Date(),
-  sleep: () => (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  sleep: () => (ms: number) => delay(ms),
 };
 
 function port<K extends keyof Wiring>(key: K): Wiring[K] {

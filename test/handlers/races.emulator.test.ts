@@ -142,7 +142,7 @@ async function arrangeUser(uid: string): Promise<{ objectName: string; size: num
 }
 
 function importDeps(repo: FirestoreRepository): ImportDeps {
-  return { repo, storage: env.storage, clock: () => env.clock.now, sleep: env.sleep, limits: runtimeConfig() };
+  return { repo, storage: env.storage, clock: () => env.clock.now, limits: runtimeConfig() };
 }
 
 function uploaded(objectName: string, size: number) {

@@ -149,7 +149,6 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
       repo: r,
       storage: env.storage,
       clock: () => env.clock.now,
-      sleep: env.sleep,
       limits: runtimeConfig(),
     });
 

@@ -94,9 +94,6 @@ async function importCase(rows: number, deliverDuring: boolean): Promise<{ impor
     const clock = () => new Date(t);
     const repo = new EventfulRepository({ clock });
     const storage = new LocalDirStorage(dir);
-    const sleep = async (ms: number) => {
-      t += ms;
-    };
     const uid = 'bench-user';
     await repo.createProfileIfAbsent(uid, { ...newProfile({ uid }, clock()), nationalities: ['US'], timeZone: 'Europe/Paris' });
     const name = `users/${uid}/imports/bench${rows}.csv`;
@@ -116,7 +113,7 @@ async function importCase(rows: number, deliverDuring: boolean): Promise<{ impor
     };
     const importCost = await measure(repo, logs, async () => {
       await runImport(
-        { repo, storage, clock, sleep, limits: BENCH_LIMITS },
+        { repo, storage, clock, limits: BENCH_LIMITS },
         { name, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), eventId: 'bench', metadata: {} },
       );
     });
@@ -169,7 +166,7 @@ async function editCase(existing: number): Promise<Counts & { segments: number }
     const csv = syntheticFlightsCsv(existing, 3, addDays('2026-11-20', -Math.round(existing * 1.5)));
     await storage.write(`users/${uid}/imports/x.csv`, csv);
     await runImport(
-      { repo, storage, clock, sleep: async (ms) => void (t += ms), limits: BENCH_LIMITS },
+      { repo, storage, clock, limits: BENCH_LIMITS },
       { name: `users/${uid}/imports/x.csv`, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), eventId: 'seed', metadata: {} },
     );
     fs.rmSync(dir, { recursive: true, force: true });

@@ -128,7 +128,7 @@ async function importCost(n: number, rows: number): Promise<Cost & { created: nu
     await storage.write(name, csv);
     const cost = await measure(repo, () =>
       runImport(
-        { repo, storage, clock: () => clock.now, sleep: async () => undefined, limits: LIMITS },
+        { repo, storage, clock: () => clock.now, limits: LIMITS },
         { name, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), timeCreated: NOW, metadata: {}, eventId: 'i' },
       ),
     );
@@ -164,7 +164,7 @@ async function importedHistory(n: number): Promise<{ segments: number; docs: num
     const csv = syntheticFlightsCsv(n, 11, addDays('2026-11-20', -Math.ceil(1.6 * n)));
     await storage.write(name, csv);
     await runImport(
-      { repo, storage, clock: () => clock.now, sleep: async () => undefined, limits: LIMITS },
+      { repo, storage, clock: () => clock.now, limits: LIMITS },
       { name, bucket: 'bench', contentType: 'text/csv', size: Buffer.byteLength(csv), timeCreated: NOW, metadata: {}, eventId: 'i' },
     );
   } finally {

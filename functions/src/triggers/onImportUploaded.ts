@@ -13,13 +13,13 @@ import { runImport } from '../services/import/job';
 import { wiring } from '../wiring';
 
 export const onImportUploaded = onObjectFinalized({ region: REGION, retry: true, memory: '1GiB', timeoutSeconds: 540, concurrency: 1 }, async (event) => {
-  const { repo, storage, clock, sleep } = wiring();
+  const { repo, storage, clock } = wiring();
   const o = event.data;
   // The Storage JSON API writes int64 fields such as `size` as strings.
   const size = Number(o.size);
   const timeCreated = o.timeCreated ? new Date(o.timeCreated) : undefined;
   return runImport(
-    { repo, storage, clock, sleep, limits: runtimeConfig() },
+    { repo, storage, clock, limits: runtimeConfig() },
     {
       name: o.name,
       bucket: o.bucket,

@@ -24,8 +24,6 @@ export interface ImportDeps {
   limits: ImportLimits;
   /** Minimum time between two progress updates of the import document (ms). Default 2 000. */
   progressIntervalMs?: number;
-  /** Waits `ms` milliseconds (injectable so that tests and benchmarks advance a simulated clock instead). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The uploaded object, from the Storage CloudEvent. */
