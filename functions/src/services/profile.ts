@@ -27,7 +27,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { log } from '../log';
-import { ProfileEditableSchema } from '../model/documents';
+import { ProfileEditableSchema, type ProfileInputs } from '../model/documents';
 import { computeNextAlertAt } from '../policy/alerts';
 import { isAccountDeletedError, type Repository } from '../repository/types';
 import { profileInputsOf } from './recompute/documents';
@@ -39,7 +39,10 @@ import { eraseWritesAfterDeletion } from './recompute/segmentWrite';
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));
 
 /** Editable fields the rules depend on: a change re-evaluates the statuses. */
-export const RULE_INPUT_FIELDS: readonly string[] = Object.freeze(['nationalities', 'homeCountry', 'timeZone', 'residencePermits', 'trackedRules']);
+export const RULE_INPUT_FIELDS = Object.freeze(['nationalities', 'homeCountry', 'timeZone', 'residencePermits', 'trackedRules'] as const);
+const isRuleInputField = (f: string): boolean => (RULE_INPUT_FIELDS as readonly string[]).includes(f);
+/** The rule inputs of the head's profile copy, in RULE_INPUT_FIELDS order (null without a profile). */
+const ruleInputsOf = (p: ProfileInputs | null): unknown[] | null => (p ? RULE_INPUT_FIELDS.map((f) => p[f]) : null);
 
 /**
  * The app-editable fields whose value differs between two versions of the profile document (field names only, in
@@ -101,7 +104,7 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
     log.profileEventSkipped({ uid, eventId, reason: 'no-editable-change' });
     return { action: 'skipped', reason: 'no-editable-change' };
   }
-  if (!changedFields.some((f) => RULE_INPUT_FIELDS.includes(f) || f === 'notifications')) {
+  if (!changedFields.some((f) => isRuleInputField(f) || f === 'notifications')) {
     log.profileEventSkipped({ uid, eventId, reason: 'no-rule-input-change' });
     return { action: 'skipped', reason: 'no-rule-input-change' };
   }
@@ -119,14 +122,13 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
           if (!tl) return { commit: null, result: { kind: 'repair' } };
           const prev = tl.meta.profile;
           const next = profileInputsOf(profile);
-          const ruleInputs = (p: typeof next | null) => (p ? [p.nationalities, p.homeCountry, p.timeZone, p.residencePermits, p.trackedRules] : null);
-          const ruleField = changedFields.some((f) => RULE_INPUT_FIELDS.includes(f));
+          const ruleField = changedFields.some(isRuleInputField);
           if (prev && isDeepStrictEqual(prev, next)) {
             // Already reflected (a redelivered event, or a later edit's event applied the current profile first).
             return { commit: null, result: { kind: 'done', action: ruleField ? 'recomputed' : 'rescheduled', changed: false } };
           }
           tl.meta.profile = next;
-          if (!isDeepStrictEqual(ruleInputs(prev), ruleInputs(next))) {
+          if (!isDeepStrictEqual(ruleInputsOf(prev), ruleInputsOf(next))) {
             const commit = planCommit(tl, evaluateTimeline(tl, now), now, { profileNextAlertAt: profile.nextAlertAt ?? null });
             const changed = Boolean(commit.statuses?.length || commit.deleteStatuses?.length || commit.countryDays || commit.profile);
             return { commit, result: { kind: 'done', action: 'recomputed', changed } };
