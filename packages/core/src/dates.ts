@@ -176,7 +176,7 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
  * Compares two `YYYY-MM-DD` dates (lexical order equals calendar order for 4-digit years).
  * @example
  * compareDates('2026-01-31', '2026-02-01') //=> -1
- * ['2026-03-01', '2025-12-31'].sort(compareDates) //=> ['2025-12-31', '2026-03-01']
+ * const sorted = ['2026-03-01', '2025-12-31'].sort(compareDates) //=> ['2025-12-31', '2026-03-01']
  */
 export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;

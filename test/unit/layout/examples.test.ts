@@ -125,10 +125,18 @@ const RESULT_LINE = /^(\s*)(?:(?:const|let)\s+(\w+)\s*=\s*)?(.*?);?\s*\/\/=>\s*(
 
 /**
  * The example as a function body: each `//=>` line becomes a call of `check(actual thunk, expected thunk, line)`,
- * the rest is kept as written; TypeScript syntax is stripped.
+ * the rest is kept as written; TypeScript syntax is stripped. A line that is only `//=> expected` gives the result of
+ * the line before it (date-fns writes a long result so).
  */
 function checkedCode(example: string): string {
-  const lines = example.split('\n').map((line, i) => {
+  const joined = example.split('\n');
+  for (let i = 1; i < joined.length; i++) {
+    if (/^\s*\/\/=>/.test(joined[i]!)) {
+      joined[i - 1] = `${joined[i - 1]} ${joined[i]!.trim()}`;
+      joined[i] = '';
+    }
+  }
+  const lines = joined.map((line, i) => {
     const m = RESULT_LINE.exec(line);
     if (!m) return line;
     const [, indent, name, expression, expected] = m;
@@ -224,6 +232,9 @@ describe('the example checker', () => {
     ['double(1) //=> throws RangeError', 1],
     ['fail()', 1],
     ['double(1)', 1],
+    ['double(\n  2,\n) //=> 4', 1],
+    ['double(2)\n//=> 4', 0],
+    ['double(2)\n//=> 5', 1],
   ])('%j has %d problem(s)', (example, problems) => {
     expect(runExample(example, scope)).toHaveLength(problems);
   });
