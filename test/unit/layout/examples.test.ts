@@ -176,7 +176,8 @@ function runExample(example: string, scope: Map<string, unknown>): string[] {
   try {
     new Function('__check', ...scope.keys(), checkedCode(example))(check, ...scope.values());
   } catch (e) {
-    problems.push(`the example throws: ${(e as Error).message}`);
+    const hint = e instanceof SyntaxError ? ' (a `//=>` line must hold one whole statement)' : '';
+    problems.push(`the example throws: ${(e as Error).message}${hint}`);
   }
   if (checked === 0 && problems.length === 0) problems.push('no `//=>` line: the example shows no result');
   return problems;
