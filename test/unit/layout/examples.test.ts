@@ -174,12 +174,18 @@ function runExample(example: string, scope: Map<string, unknown>): string[] {
     if (problem) problems.push(`line ${line} \`${example.split('\n')[line - 1]!.trim()}\`: ${problem}`);
   };
   try {
-    new Function('__check', ...scope.keys(), checkedCode(example))(check, ...scope.values());
+    // In a block of its own, so that the example may declare a name the core exports (`const days = ...`).
+    new Function('__check', ...scope.keys(), `{\n${checkedCode(example)}\n}`)(check, ...scope.values());
   } catch (e) {
     const hint = e instanceof SyntaxError ? ' (a `//=>` line must hold one whole statement)' : '';
     problems.push(`the example throws: ${(e as Error).message}${hint}`);
   }
   if (checked === 0 && problems.length === 0) problems.push('no `//=>` line: the example shows no result');
+  // Examples are written without semicolons, as date-fns writes them: a statement that starts with `[` or `(` would
+  // continue the one before it when the example is pasted into a file.
+  example.split('\n').forEach((line, i) => {
+    if (/^[[(`]/.test(line)) problems.push(`line ${i + 1} \`${line}\`: starts with ${line[0]}, which continues the statement before it`);
+  });
   return problems;
 }
 
@@ -236,6 +242,7 @@ describe('the example checker', () => {
     ['double(\n  2,\n) //=> 4', 1],
     ['double(2)\n//=> 4', 0],
     ['double(2)\n//=> 5', 1],
+    ['const n = 2\n[n, double(n)] //=> [2, 4]', 1],
   ])('%j has %d problem(s)', (example, problems) => {
     expect(runExample(example, scope)).toHaveLength(problems);
   });
