@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { toDayNumber } from './dates';
 import { mergeIntervals, type DayInterval } from './intervals';
-import type { ReferenceData, RuleDefinition, VisaRule } from './referenceData';
+import type { ReferenceData } from './referenceData';
 import { CountryCodeSchema, TravelDateSchema } from './segment';
 
 /** Kinds of document that authorise a stay beyond the short-stay rule. */

@@ -9,7 +9,7 @@
  * {@link TransitStay}) are listed and marked, but are not presence in that country.
  */
 import { fromDayNumber } from './dates';
-import type { Presence, TransitStay } from './presence';
+import type { Presence } from './presence';
 
 /** One stay. Dates are local calendar dates at the place, `YYYY-MM-DD`, both included. */
 export interface Stay {

@@ -174,7 +174,9 @@ function runExample(example: string, scope: Map<string, unknown>): string[] {
     if (problem) problems.push(`line ${line} \`${example.split('\n')[line - 1]!.trim()}\`: ${problem}`);
   };
   try {
-    // In a block of its own, so that the example may declare a name the core exports (`const days = ...`).
+    // In a block of its own, so that the example may declare a name the core exports (`const days = ...`). The
+    // Function constructor, not node:vm: the values stay in this realm, so deep equality compares prototypes truly.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- running the docstrings' own examples is the point
     new Function('__check', ...scope.keys(), `{\n${checkedCode(example)}\n}`)(check, ...scope.values());
   } catch (e) {
     const hint = e instanceof SyntaxError ? ' (a `//=>` line must hold one whole statement)' : '';
