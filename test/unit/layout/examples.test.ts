@@ -3,8 +3,9 @@
  * a few lines of code whose `//=>` comments give the result. This test keeps the examples there and keeps them true:
  * it runs each example against the real core, and a line `expression //=> expected` (or `const x = expression //=>
  * expected`) fails the test unless the expression's value deep-equals the expected JavaScript value. `//=> throws
- * Name` expects the expression to throw an error named `Name`. Examples may use any export of any core module by its
- * name, without an import; a `//=>` line holds one whole statement.
+ * Name` expects the expression to throw an error named `Name`; a line that is only `//=> expected` gives the result of
+ * the line before it. Examples may use any export of any core module by its name, without an import; a `//=>` line
+ * holds one whole statement, and no line starts with `[` or `(` (examples have no semicolons, as in date-fns).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
