@@ -84,7 +84,7 @@ export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: I
  * ]
  * const parsed = parseSegments(trip, { validate: true })
  * const asOf = toDayNumber('2026-01-05')
- * // A night airside at Heathrow is a UK midnight, unless the transit exception applies:
+ * // A night airside at a UK airport is a UK midnight, unless the transit exception applies:
  * midnightPresenceOfParsed(parsed, readingOrder(parsed), asOf).get('GB') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-02') }]
  * midnightPresenceOfParsed(parsed, readingOrder(parsed), asOf, { transitException: true }).has('GB') //=> false
  */

@@ -127,7 +127,7 @@ function bridgeTest(bridge: readonly DayInterval[]): { bridged: (a: number, b: n
  * @example
  * const run = (from, to) => ({ start: toDayNumber(from), end: toDayNumber(to) })
  * const p = [run('2026-01-01', '2026-02-15'), run('2026-02-20', '2026-04-10')]
- * // Five days away end the stay: two stays, neither over 90 days
+ * // Four days away end the stay: two stays, neither over 90 days
  * daysOverLimit(p, { maxStayDays: 90 }) //=> []
  * // Unless those days were in bridge territory (Canada for the US): one stay from 1 January, over from 1 April
  * daysOverLimit(p, { maxStayDays: 90 }, [run('2026-02-16', '2026-02-19')]) //=> [run('2026-04-01', '2026-04-10')]
