@@ -1,6 +1,6 @@
 /**
  * Firestore document schemas (zod), written once and shared by the functions, the security-rules tests and the
- * README's data-model section. Timestamps are JavaScript `Date`s here; the Firestore repository converts
+ * data model page (docs/data-model.md). Timestamps are JavaScript `Date`s here; the Firestore repository converts
  * to and from `Timestamp`. Paths are documented on each schema.
  */
 import { z } from 'zod';
@@ -305,7 +305,7 @@ export type TimelineShardDoc = z.infer<typeof TimelineShardDocSchema>;
 /**
  * `users/{uid}/timeline/head`: the head of the user's timeline (backend only, no client access): its own records,
  * the ids of the other shards, and what the recompute needs besides the segments (the profile's rule inputs, the
- * last evaluation written, the daily schedule). README.md (data model) states its invariants; timeline/timeline.ts
+ * last evaluation written, the daily schedule). docs/data-model.md states its invariants; timeline/timeline.ts
  * maintains them.
  */
 export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
@@ -315,7 +315,7 @@ export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   sources: z.array(z.string()),
   /**
    * Commit time (microseconds since the epoch) at or before which every segment write is reflected: an event of
-   * an id the timeline does not hold, with a version not after it, is stale (README.md, data model).
+   * an id the timeline does not hold, with a version not after it, is stale (docs/data-model.md, invariant 2).
    */
   floor: z.number().int(),
   /** The profile's rule inputs as of the last profile event applied; null while no profile is known. */
