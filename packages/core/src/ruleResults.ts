@@ -1,7 +1,7 @@
 /**
  * Every rule row of seed/visaRules.json (`RuleDefinition`, any kind) evaluated on one prepared evaluation
  * (evaluate.ts `prepareEvaluation`): one `RuleResult` per row, with the kind's outputs under the JSON names of
- * issue 12. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
+ * {@link RuleResultSchema}. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
  * in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus `kind`.
  *
  * The days a rule counts (`definitionDays`):
