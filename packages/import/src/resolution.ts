@@ -2,7 +2,7 @@
  * Resolution: each row a format reader produced becomes a segment or a skipped row with its reason. Airports are
  * looked up (or the countries the file gives are taken), local dates placed through the airports' time zones,
  * cancelled and other people's flights skipped, repeats of an earlier row or of a stored segment marked as
- * duplicates, flight numbers and free text checked (storedText.ts), and the segment validated by zod; at the end
+ * duplicates, flight numbers and free text checked ({@link parseFlightNumber}, {@link parseNote}), and the segment validated by zod; at the end
  * the layover pass (layovers.ts) and the result with its warnings.
  */
 import { toDayNumber } from '@travel-time-tracker/core/dates';
@@ -16,7 +16,7 @@ import type { ExistingSegment, ImportOptions } from './options';
 import { arrivalFromLocalTimes } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage } from './text';
-import { parseFlightNumber, parseNote } from './values';
+import { parseFlightNumber, parseNote } from './storedText';
 
 /** Rows between two `onProgress` calls. */
 export const PROGRESS_EVERY = 1000;
