@@ -7,17 +7,9 @@ import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
-import {
-  daySetRuns,
-  parseSegments,
-  presenceOfParsed,
-  readingOrder,
-  regionDays,
-  regionPresence,
-  type ParsedSegments,
-  type PlannedStay,
-  type Presence,
-} from './presence';
+import { daySetRuns, regionDays, regionPresence } from './regionDays';
+import { parseSegments, readingOrder, type ParsedSegments } from './parsedSegments';
+import { presenceOfParsed, type PlannedStay, type Presence } from './presence';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import type { RuleEvaluationSchema } from './ruleResultSchemas';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
@@ -86,7 +78,7 @@ export interface PreparedEvaluation {
   permitCover: ReadonlyMap<string, readonly DayInterval[]>;
   presence: Presence;
   /**
-   * The validated segments with their dates parsed once, and their reading order (presence.ts `readingOrder`):
+   * The validated segments with their dates parsed once, and their reading order ({@link readingOrder}):
    * what the `midnight` convention reads (ruleResults.ts), so that nothing is validated or parsed again.
    */
   parsed: ParsedSegments;
@@ -125,14 +117,14 @@ export function ruleApplies(rule: VisaRule, nationalities: readonly string[], da
 }
 
 /**
- * The rule's presence: its region's distinct days (presence.ts `regionPresence`), less the days a residence
+ * The rule's presence: its region's distinct days ({@link regionPresence}), less the days a residence
  * permit or long-stay visa covers in its own state when the rule excludes them (applicability.ts).
  */
 export function rulePresence(prepared: PreparedEvaluation, rule: VisaRule): DayInterval[] {
   return daySetRuns(ruleDays(prepared, rule));
 }
 
-/** `rulePresence` as the bitmap the rule engine reads (presence.ts `regionDays`). */
+/** `rulePresence` as the bitmap the rule engine reads ({@link regionDays}). */
 function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
   const excluded = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
   return regionDays(prepared.presence, rule.region, prepared.reference, excluded);

@@ -1,5 +1,5 @@
 /**
- * The continuity repair of presence.ts `sortSegments`, on a numeric view of the segments, in O(n log n) time
+ * The continuity repair of {@link sortSegments}, on a numeric view of the segments, in O(n log n) time
  * whatever their dates (the sort) plus, per repair, a search over the country pairs of one date.
  *
  * `sortSegments` reads the segments in `compareSegments` order and, when the next segment `h` does not depart from

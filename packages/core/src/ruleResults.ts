@@ -1,12 +1,12 @@
 /**
  * Every rule row of seed/visaRules.json (`RuleDefinition`, any kind) evaluated on one prepared evaluation
  * (evaluate.ts `prepareEvaluation`): one `RuleResult` per row, with the kind's outputs under the JSON names of
- * issue 12. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
+ * {@link RuleResultSchema}. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
  * in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus `kind`.
  *
  * The days a rule counts (`definitionDays`):
  * - `region` rows: the region's distinct presence days, membership dated, airside transits counted when the
- *   connection touches the region (presence.ts `regionDays`), as evaluateTravel counts them;
+ *   connection touches the region ({@link regionDays}), as evaluateTravel counts them;
  * - `countries` rows: the union of `presence.byCountry` of the row's countries (a day in two of them counts
  *   once; an airside transit, `transit: true` with an onward segment, is no presence in the country);
  * - `per-stay` bridge days (`params.continuesThrough`): the union of those countries' presence days;
@@ -24,7 +24,7 @@ import { fromDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
 import { evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
-import { regionPresence } from './presence';
+import { regionPresence } from './regionDays';
 import { RuleDefinitionSchema, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
 import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from './rules/fromDefinition';
 import { midnightPresenceOfParsed } from './rules/midnightPresence';
@@ -260,7 +260,7 @@ function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
 
 /**
  * The presence days (any part of the day, recorded and planned) a rule counts, as sorted maximal runs: its
- * region's (presence.ts `regionPresence`) or its countries' union; with `excludePermits` (the default) less a
+ * region's ({@link regionPresence}) or its countries' union; with `excludePermits` (the default) less a
  * residence permit's days in its own state when the row says so.
  */
 export function definitionDays(prepared: PreparedEvaluation, d: RuleDefinition, excludePermits = true): DayInterval[] {

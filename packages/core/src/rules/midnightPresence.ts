@@ -36,11 +36,12 @@
  * for exceptional circumstances (para 22(4)-(6), at most 60 a year): the count is then a lower bound.
  *
  * Cost: one pass over the sorted segments; days kept as intervals. `midnightPresenceOfParsed` reads the segments
- * evaluate.ts has already validated and parsed, in presence.ts's reading order (no date parsed twice).
+ * evaluate.ts has already validated and parsed, in the reading order of {@link readingOrder} (no date parsed twice).
  */
 import { toDayNumber, type IsoDate } from '../dates';
 import { mergeIntervals, type DayInterval } from '../intervals';
-import { parseSegments, readingOrder, type ParsedSegments, type PlannedStay } from '../presence';
+import { parseSegments, readingOrder, type ParsedSegments } from '../parsedSegments';
+import { type PlannedStay } from '../presence';
 import type { IdentifiedSegment } from '../segment';
 
 /** Options of `midnightPresence`. */
@@ -54,7 +55,7 @@ export interface MidnightOptions {
 /**
  * Country (ISO 3166-1 alpha-2) -> the days (day numbers, sorted maximal runs) on which the traveller is there at
  * the end of the day, from segments in any order, as of `asOf` (local `YYYY-MM-DD`). The segments are not
- * validated (presence.ts `parseSegments`); evaluate.ts `prepareEvaluation` with `midnightPresenceOfParsed` is the
+ * validated ({@link parseSegments}); evaluate.ts `prepareEvaluation` with `midnightPresenceOfParsed` is the
  * validating path. Countries with no such day are absent from the map.
  * @throws InvalidDateError when `asOf`, a segment date or a planned date is not a real `YYYY-MM-DD` date.
  */
@@ -65,7 +66,7 @@ export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: I
 }
 
 /**
- * `midnightPresence` on parsed segments (presence.ts `parseSegments`), read in their `readingOrder` (presence.ts),
+ * `midnightPresence` on parsed segments ({@link parseSegments}), read in their {@link readingOrder},
  * which is `sortSegments`'s order: the one pass (see the module docstring), without parsing a date again.
  * @throws InvalidDateError for a bad planned stay date (planned stays are validated by the caller).
  */

@@ -62,7 +62,7 @@ function checkParams(params: RollingWindowParams): void {
 }
 
 /**
- * `evaluateRollingWindow` on a day set (presence.ts `regionDays`): same outputs, without building runs first.
+ * `evaluateRollingWindow` on a day set ({@link regionDays}): same outputs, without building runs first.
  * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
  */
 export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: RollingWindowParams): RollingWindowResult {
