@@ -2,7 +2,7 @@
  * The layering of functions/src, read from the import statements (TypeScript's parser; nothing is loaded):
  * - no two modules load each other (a runtime cycle: one of them sees the other half-initialised);
  * - no two folders depend on each other through any import, type-only ones included (a folder cycle hides which
- *   layer is below: issue 13's `services/recompute.ts` -> `alerts/policy` while `alerts/` -> recompute);
+ *   layer is below, e.g. `services/` importing `alerts/policy` while `alerts/` imports `services/`);
  * - event modules (triggers/, callable/, scheduled/, tasks/) get their ports from wiring.ts only: none imports an
  *   adapter or firebase-admin itself, so the adapters are chosen in one place.
  * The last test checks the checker on a folder cycle made up in memory.
@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { cycles } from './layout/graph';
 
 const SRC = path.resolve(__dirname, '../../functions/src');
 
@@ -68,40 +69,6 @@ function importsOf(file: string): Edge[] {
   };
   visit(sf);
   return out;
-}
-
-/** Strongly connected components with more than one node (Tarjan): each one is a cycle, listed by its nodes. */
-function cycles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
-  let counter = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const found: string[][] = [];
-  const connect = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter += 1;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) {
-        connect(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) !== index.get(v)) return;
-    const component: string[] = [];
-    let w: string;
-    do {
-      w = stack.pop()!;
-      onStack.delete(w);
-      component.push(w);
-    } while (w !== v);
-    if (component.length > 1) found.push(component.sort());
-  };
-  for (const v of graph.keys()) if (!index.has(v)) connect(v);
-  return found;
 }
 
 function graphOf(edges: readonly Edge[], node: (module: string) => string): Map<string, Set<string>> {

@@ -21,21 +21,22 @@ import { parseArgs } from 'node:util';
 import { ResidencePermitSchema, type ResidencePermit } from '@travel-time-tracker/core/applicability';
 import { addDays, isIsoDate } from '@travel-time-tracker/core/dates';
 import { todayIn } from '@travel-time-tracker/core/timeZones';
-import { evaluatePrepared, prepareEvaluation, type PreparedEvaluation, type TravelEvaluation } from '@travel-time-tracker/core/evaluate';
-import { DateOrderNeededError, importFile, type DateOrder } from '@travel-time-tracker/import';
+import { evaluatePrepared, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { DateOrderNeededError, importFile } from '@travel-time-tracker/import';
 import { truncateText } from '@travel-time-tracker/import/text';
 import { ImportFileError, type ImportResult } from '@travel-time-tracker/import/types';
 import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { describeZodError } from '@travel-time-tracker/core/validation';
 import { ZodError } from 'zod';
 import { loadReferenceData, type ReferenceData } from '@travel-time-tracker/core/referenceData';
-import { evaluateDefinitions, resolveRuleIds, UnknownRuleError, type RuleResult } from '@travel-time-tracker/core/ruleResults';
-import { computeStays, type Stay } from '@travel-time-tracker/core/stays';
+import { evaluateDefinitions, resolveRuleIds, UnknownRuleError } from '@travel-time-tracker/core/ruleResults';
+import { computeStays } from '@travel-time-tracker/core/stays';
 import { outputPathProblem, writeReportFiles } from './render/files';
 import { yearTable } from './render/table';
 import { renderRollingWindow, renderRuleResult } from './render/rules';
 import { renderStays, renderWarningGroups, renderYearTable } from './render/text';
 import { groupWarnings } from './render/warnings';
+import type { ReportArgs, ReportData, ReportOutput } from './reportShapes';
 
 /** A user error: printed as one line, exit code `exitCode`. */
 export class CliError extends Error {
@@ -50,31 +51,6 @@ export class CliError extends Error {
 
 export const USAGE =
   'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]... [--rule ID]... [--rules all]';
-
-export interface ReportArgs {
-  file: string;
-  asOf: string;
-  json: boolean;
-  layoverHours: number;
-  euroAirportSide?: 'FR' | 'CH';
-  /** `--trips`: list the stays (text) or add `stays` (JSON). */
-  trips: boolean;
-  /** `--csv FILE`: days per country per year to FILE, stays to its sibling (render/files.ts `csvPaths`). */
-  csv?: string;
-  /** `--html FILE`: one self-contained page. */
-  html?: string;
-  /** Order of dates written with the year last, for a file whose values do not show it (see core/import/dateOrder.ts). */
-  dateOrder?: DateOrder;
-  /** `--nationality FR,US`: ISO alpha-2 nationalities, for the rules' exemptions (core/applicability.ts). */
-  nationalities: string[];
-  /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas (applicability.ts). */
-  residencePermits: ResidencePermit[];
-  /**
-   * `--rule ID` (repeatable, in the order given, once each) or `--rules all` (every row, file order): the rule
-   * ids to evaluate by kind, checked against seed/visaRules.json; undefined without the flags.
-   */
-  ruleIds?: string[];
-}
 
 /**
  * Parses the command line (without `node` and the script). `--as-of` defaults to today's date in the time zone of
@@ -215,16 +191,6 @@ function shortZodError(error: ZodError): string {
   return more > 0 ? `${shown}; and ${more} more problems` : shown;
 }
 
-/** The `--json` output (also what the readable report prints). */
-export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
-  /** With `--trips`: core/stays.ts `computeStays`. */
-  stays?: Stay[];
-  rules: Omit<TravelEvaluation['rules'][number], 'currentStayStart'>[];
-  /** With `--rule`/`--rules all`: the selected rules by kind, in the order selected (core/ruleResults.ts). */
-  ruleResults?: RuleResult[];
-  import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
-}
-
 async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
   let stat;
   try {
@@ -265,12 +231,6 @@ async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSeg
     if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message.replace(/\bdateOrder\b/g, '--date-order')}`, 1);
     throw e;
   }
-}
-
-/** The output and the presence behind it (for the stays and the chart), from one evaluation. */
-export interface ReportData {
-  output: ReportOutput;
-  prepared: PreparedEvaluation;
 }
 
 /** Runs the report and returns its output object. @throws CliError */

@@ -7,17 +7,9 @@ import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
 import { computeCountryDays } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
-import {
-  daySetRuns,
-  parseSegments,
-  presenceOfParsed,
-  readingOrder,
-  regionDays,
-  regionPresence,
-  type ParsedSegments,
-  type PlannedStay,
-  type Presence,
-} from './presence';
+import { daySetRuns, regionDays, regionPresence } from './regionDays';
+import { parseSegments, readingOrder, type ParsedSegments } from './parsedSegments';
+import { presenceOfParsed, type PlannedStay, type Presence } from './presence';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import type { RuleEvaluationSchema } from './ruleResultSchemas';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';

@@ -234,7 +234,7 @@ export interface ReferenceData {
   /**
    * The rules evaluateTravel, planTrips, the status documents and the alerts use for every traveller today:
    * the `rolling-window` rows over a `region` (the Schengen rule). Rows of the other kinds and rows over
-   * `countries` are in `definitions` only, until the profile's `trackedRules` (issue 12, phase 2) choose them.
+   * `countries` are in `definitions` only, evaluated only for a traveller whose profile's `trackedRules` names them.
    */
   readonly rules: readonly VisaRule[];
   /** Every row of seed/visaRules.json, of every kind, in file order. */
@@ -317,7 +317,7 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
     if (r.kind === 'rolling-window' && r.region !== undefined) {
       if (r.appliesToNationalities !== undefined || r.appliesToNote !== undefined) {
         throw new Error(
-          `${where}: a rolling-window rule over a region is evaluated for every traveller not exempt; appliesToNationalities and appliesToNote need the trackedRules of issue 12 phase 2`,
+          `${where}: a rolling-window rule over a region is evaluated for every traveller not exempt; appliesToNationalities and appliesToNote belong on a rule a traveller chooses (trackedRules), which lists its countries`,
         );
       }
       const { appliesToNationalities: _a, appliesToNote: _b, countries: _c, region, ...rest } = r;

@@ -2,7 +2,8 @@
  * The outputs of one rule, by kind, as zod schemas: the one definition of each result shape. The core's types are
  * inferred from them (`RuleResult` in ruleResults.ts, `RuleEvaluation` in evaluate.ts), the CLI's `--json` prints
  * them, and the stored status documents `users/{uid}/visaStatus/{ruleId}` are these schemas extended with the
- * evaluation's bookkeeping (model/documents.ts `VisaStatusDocSchema`). JSON names are those of issue 12.
+ * evaluation's bookkeeping (model/documents.ts `VisaStatusDocSchema`). The JSON names are the
+ * app's contract (schemas/firestore/visa-status.json, the `--json` output): a name is never changed in place.
  *
  * All dates are local calendar dates `YYYY-MM-DD` (the dates of the segments; no time zone). Day counts are whole
  * days. Who a rule binds (`applies`, `reason`): applicability.ts; the numbers are computed either way.

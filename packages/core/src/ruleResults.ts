@@ -1,8 +1,9 @@
 /**
  * Every rule row of the reference data ({@link RuleDefinition}, any kind) evaluated on one prepared evaluation
  * ({@link prepareEvaluation}): one `RuleResult` per row, with the kind's outputs under the JSON names of
- * issue 12. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
- * in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus `kind`.
+ * {@link RuleResultSchema}. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the
+ * Schengen rule) in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus
+ * `kind`.
  *
  * The days a rule counts (`definitionDays`):
  * - `region` rows: the region's distinct presence days, membership dated, airside transits counted when the
@@ -24,7 +25,7 @@ import { fromDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
 import { evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
-import { regionPresence } from './presence';
+import { regionPresence } from './regionDays';
 import { RuleDefinitionSchema, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
 import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from './rules/fromDefinition';
 import { midnightPresenceOfParsed } from './rules/midnightPresence';

@@ -12,10 +12,7 @@
  * Decoding is fatal: a byte that cannot be read is never turned into U+FFFD.
  */
 import { TextDecoder } from 'node:util';
-import { ImportFileError } from './types';
-
-/** Encodings the import reads. */
-export type TextEncodingName = 'UTF-8' | 'UTF-16LE' | 'UTF-16BE' | 'windows-1252';
+import { ImportFileError, type TextEncodingName } from './types';
 
 /** What `decodeText` found: the encoding and, when it was assumed rather than marked, a sentence saying why. */
 export interface DetectedEncoding {

@@ -3,9 +3,11 @@
  * and the import result the CLI, the Storage trigger and the tests consume.
  */
 import type { Segment } from '@travel-time-tracker/core/segment';
-import type { TextEncodingName } from './encoding';
 import type { TravelMode } from '@travel-time-tracker/core/segment';
 import { capMessage } from './text';
+
+/** Encodings the import reads ({@link decodeText} detects which). */
+export type TextEncodingName = 'UTF-8' | 'UTF-16LE' | 'UTF-16BE' | 'windows-1252';
 
 /** Formats the importer recognises from the file's content (never its name). */
 export type ImportFormat = 'openflights' | 'openflights-minimal' | 'myflightradar24' | 'flighty' | 'appintheair' | 'generic' | 'whitespace-log';

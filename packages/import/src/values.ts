@@ -4,7 +4,7 @@
  */
 import { isIsoDate } from '@travel-time-tracker/core/dates';
 import type { TravelMode } from '@travel-time-tracker/core/segment';
-import { quote, truncateText } from './text';
+import { quote } from './text';
 
 /** A cell that cannot be read; `message` is a sentence without the row prefix. */
 export class FieldError extends Error {
@@ -19,7 +19,7 @@ const NULL_TOKENS = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '-', '--'])
 
 /** C0 control characters but tab and line feed, and DEL: dropped from cells. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /** Trims, turns no-break and other Unicode spaces into plain spaces, drops control characters. */
 export function cleanCell(raw: string | undefined): string {
@@ -204,37 +204,4 @@ export function parseMode(raw: string | undefined): TravelMode | undefined {
   const modes = Object.keys(MODE_WORDS);
   const others = Object.values(MODE_WORDS).flatMap((w) => w.slice(1));
   throw new FieldError(`mode ${quote(v)} is not a mode of transport (${modes.slice(0, -1).join(', ')} or ${modes.at(-1)}; also ${others.join(', ')})`);
-}
-
-/** First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * A flight number safe to store: letters and digits with at most one inner hyphen (`T3-7107`), spaces removed, at most 12 characters after removing spaces
- * (`NK 2124` -> `NK2124`). Anything else, in particular a formula such as `=HYPERLINK(...)`, is refused.
- * @returns `{ value }`, `{}` when the cell is empty, or `{ refused: reason }`.
- */
-export function parseFlightNumber(raw: string | undefined): { value?: string; refused?: string } {
-  const v = optionalCell(raw);
-  if (v === undefined) return {};
-  const compact = v.replace(/\s+/g, '').toUpperCase();
-  if (FORMULA_START.test(v) || !/^[A-Z0-9]+(-[A-Z0-9]+)?$/.test(compact) || compact.length > 12) {
-    return { refused: `flight number ${quote(v)} was not stored: only letters, digits and one inner hyphen are allowed (it may be a spreadsheet formula)` };
-  }
-  return { value: compact };
-}
-
-/**
- * Free text safe to store (at most `max` UTF-16 units, cut on a grapheme boundary). A cell a spreadsheet would run
- * as a formula is refused.
- * @param what names the field in the refusal (`note`, `purpose`, ...).
- * @returns `{ value }`, `{}` when empty, or `{ refused: reason }`.
- */
-export function parseNote(raw: string | undefined, max: number, what = 'note'): { value?: string; refused?: string } {
-  const v = optionalCell(raw);
-  if (v === undefined) return {};
-  if (FORMULA_START.test(v)) {
-    return { refused: `${what} ${quote(v)} was not stored: it starts like a spreadsheet formula` };
-  }
-  return { value: truncateText(v, max) };
 }

@@ -10,7 +10,9 @@ import { addDays, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/d
 import { evaluateTravel, type RuleEvaluation } from '@travel-time-tracker/core/evaluate';
 import { expandDays } from '@travel-time-tracker/core/intervals';
 import { planTrips, type TripPlanResult } from '@travel-time-tracker/core/planning';
-import { computePresence, countryDates, regionPresence, sortSegments } from '@travel-time-tracker/core/presence';
+import { computePresence, countryDates } from '@travel-time-tracker/core/presence';
+import { regionPresence } from '@travel-time-tracker/core/regionDays';
+import { sortSegments } from '@travel-time-tracker/core/sorting';
 import { loadReferenceData, type VisaRule } from '@travel-time-tracker/core/referenceData';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { naiveSort } from './naiveReference';

@@ -54,7 +54,7 @@ export function naiveSort(segments: readonly NaiveSegment[]): NaiveSegment[] {
     for (let i = 0; i < 4; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
     return 0;
   });
-  // Continuity repair (presence.ts sortSegments docstring), by brute force: when the next segment does not
+  // Continuity repair ({@link sortSegments}'s docstring), by brute force: when the next segment does not
   // continue from the last arrival, try every chain of same-date candidates, shortest first and in sort order,
   // from the last arrival to where the next segment departs; at the very start take a chain head instead.
   const out: NaiveSegment[] = [];

@@ -5,7 +5,10 @@
 import fc from 'fast-check';
 import { InvalidDateError, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
 import { expandDays } from '@travel-time-tracker/core/intervals';
-import { computePresence, countryDates, parseSegments, regionPresence, sortSegments } from '@travel-time-tracker/core/presence';
+import { computePresence, countryDates } from '@travel-time-tracker/core/presence';
+import { parseSegments } from '@travel-time-tracker/core/parsedSegments';
+import { regionPresence } from '@travel-time-tracker/core/regionDays';
+import { sortSegments } from '@travel-time-tracker/core/sorting';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { midnightPresence } from '@travel-time-tracker/core/rules/midnightPresence';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';

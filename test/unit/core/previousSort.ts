@@ -1,10 +1,10 @@
 /**
- * The continuity repair of presence.ts `sortSegments` as it was before issue 10 (commit fd675ca), kept verbatim
+ * The continuity repair of {@link sortSegments} as it was before it became near-linear (commit fd675ca), kept verbatim
  * as the oracle of the ordering tests: it scans every segment of the date for every segment, so it is quadratic
  * when many segments share a date, but its answers define "the same order as before".
  */
 import { fromDayNumber, parseDayNumber } from '@travel-time-tracker/core/dates';
-import { compareSegments } from '@travel-time-tracker/core/presence';
+import { compareSegments } from '@travel-time-tracker/core/sorting';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 
 export function previousSortSegments<S extends IdentifiedSegment>(segments: readonly S[]): S[] {

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
 import { evaluateTravel } from '@travel-time-tracker/core/evaluate';
-import { computePresence, countryDates, sortSegments } from '@travel-time-tracker/core/presence';
+import { computePresence, countryDates } from '@travel-time-tracker/core/presence';
+import { sortSegments } from '@travel-time-tracker/core/sorting';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { naiveSort } from './naiveReference';

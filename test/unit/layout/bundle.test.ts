@@ -1,5 +1,5 @@
 /**
- * The deployed bundle (functions/lib/index.js) holds production code only (issue 13): built here with the exact
+ * The deployed bundle (functions/lib/index.js) holds production code only: built here with the exact
  * options of `npm run build` (scripts/build.js `functionsBuildOptions`, in memory), then read through esbuild's
  * metafile. No CLI, benchmark, test double or script gets in; every npm package it loads is in
  * functions/package.json and every package listed there is loaded; and functions/src holds nothing that the

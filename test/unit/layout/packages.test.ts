@@ -1,5 +1,5 @@
 /**
- * The workspace packages keep their boundaries (issue 13): the core's only dependency is zod, so nothing of Firebase,
+ * The workspace packages keep their boundaries: the core's only dependency is zod, so nothing of Firebase,
  * Node.js or another package can be imported into it; every package imports only what its package.json declares and
  * declares nothing it does not import. These are the rules the folder names promise a newcomer.
  */

@@ -1,5 +1,5 @@
 /**
- * The README's "Repository layout" section is the map a newcomer walks (issue 13): one line per tracked folder, in a
+ * The README's "Repository layout" section is the map a newcomer walks: one line per tracked folder, in a
  * tree indented two spaces per level. This fails when a folder is added, moved or removed without its line (or a line
  * names a folder that no longer exists). Subfolders of test/fixtures are data, covered by its line.
  */

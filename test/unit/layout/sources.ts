@@ -19,6 +19,18 @@ export function tsFiles(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * The folders of deployed and shipped source the layout rules cover (file length, import cycles, "issue N"
+ * references): each workspace package's src/ and the functions shell.
+ */
+export function sourceDirs(): string[] {
+  const packages = fs
+    .readdirSync(path.join(ROOT, 'packages'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(ROOT, 'packages', e.name, 'src')))
+    .map((e) => `packages/${e.name}/src`);
+  return [...packages, 'functions/src'];
+}
+
 /** The module specifiers a file imports: import/export ... from, import(), require() (type-only imports included). */
 export function importsOf(file: string): string[] {
   const info = ts.preProcessFile(fs.readFileSync(path.join(ROOT, file), 'utf8'), true, true);

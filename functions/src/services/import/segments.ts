@@ -4,8 +4,6 @@
  * without a read (services/recompute/segmentWrite.ts `handleSegmentWrite`).
  */
 import type { ImportedSegment } from '@travel-time-tracker/import/types';
-import { truncateText } from '@travel-time-tracker/import/text';
-import { SEGMENT_LIMITS } from '@travel-time-tracker/core/segment';
 import type { SegmentDoc } from '../../model/documents';
 import { SegmentExistsError, type Repository, type StoredSegment } from '../../repository/types';
 import { micros } from '../../timeline/timeline';
@@ -20,26 +18,15 @@ import { existingAtWrite } from './duplicates';
  */
 export const IMPORT_CHUNK = 450;
 
-/** Free text from a file must not start like a spreadsheet formula when the app or an export shows it again. */
-export function neutralise(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
-  if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
-  // Cut last, on a grapheme boundary, so the prefix cannot push it over the limit the rules enforce.
-  return truncateText(t, max);
-}
-
-/** The stored document of an imported flight: `source` is the import id; free text from the file is neutralised. */
+/**
+ * The stored document of an imported flight: the segment as the import made it, with `source` (the import id) and
+ * its times. Its flight number and free text are stored as the import kept them, the same as `travel-days report`
+ * shows: the import package's {@link parseFlightNumber} and {@link parseNote} are the one place that decides which
+ * text from a file is stored (none starts like a spreadsheet formula).
+ */
 export function toSegmentDoc(s: ImportedSegment, importId: string, now: Date): SegmentDoc {
   const { row: _row, planned: _planned, ...core } = s;
-  const doc: SegmentDoc = { ...core, source: importId, createdAt: now, updatedAt: now };
-  // A flight number is short code, never a formula; free text from a file is neutralised.
-  if (doc.flightNumber !== undefined && !/^[A-Z0-9]{1,3} ?[0-9]{1,5}[A-Z]?$/i.test(doc.flightNumber)) delete doc.flightNumber;
-  for (const field of ['notes', 'purpose', 'entryPoint'] as const) {
-    const text = doc[field];
-    if (text !== undefined) doc[field] = neutralise(text, SEGMENT_LIMITS[field]);
-  }
-  return doc;
+  return { ...core, source: importId, createdAt: now, updatedAt: now };
 }
 
 /** What `writeImportedSegments` did. */

@@ -2,12 +2,12 @@
  * The import document `users/{uid}/imports/{importId}` (`queued` -> `processing` -> `succeeded` | `partial` |
  * `failed`): its first state, the failure every guard ends in, and the final counts and status.
  */
+import { neutralise } from '@travel-time-tracker/import/storedText';
 import type { ImportResult, SkippedRow } from '@travel-time-tracker/import/types';
 import { log } from '../../log';
 import { MAX_STORED_SKIPPED_ROWS, type ImportDoc } from '../../model/documents';
 import type { Repository } from '../../repository/types';
 import { isDuplicateRow } from './duplicates';
-import { neutralise } from './segments';
 import type { ImportOutcome } from './types';
 
 const EMPTY_COUNTS: ImportDoc['counts'] = { rows: 0, flights: 0, imported: 0, duplicates: 0, skipped: 0 };

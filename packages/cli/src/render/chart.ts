@@ -5,7 +5,7 @@
  * evaluation date) are stacked in two colours; the limit (90) is a dashed line; the evaluation date ("today")
  * a vertical line.
  *
- * The numbers come from the core: presence.ts `regionPresence` and rules/rollingWindow.ts
+ * The numbers come from the core: {@link regionPresence} and rules/rollingWindow.ts
  * `daysInPeriodSeries`, so the chart at the evaluation date equals the report's `daysUsed`.
  */
 import { fromDayNumber } from '@travel-time-tracker/core/dates';

@@ -11,7 +11,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { Stay } from '@travel-time-tracker/core/stays';
-import type { ReportOutput } from '../report';
+import type { ReportOutput } from '../reportShapes';
 import { yearTable } from './table';
 
 const OPTIONS = { bom: true, record_delimiter: 'windows', escape_formulas: true } as const;

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReferenceData } from '@travel-time-tracker/core/referenceData';
-import type { ReportArgs, ReportData } from '../report';
+import type { ReportArgs, ReportData } from '../reportShapes';
 import { csvDays, csvStays } from './csv';
 import { renderHtml } from './html';
 import { computeStays } from '@travel-time-tracker/core/stays';

@@ -13,7 +13,7 @@ import type { PreparedEvaluation } from '@travel-time-tracker/core/evaluate';
 import type { ReferenceData } from '@travel-time-tracker/core/referenceData';
 import { definitionDays, type RuleResult } from '@travel-time-tracker/core/ruleResults';
 import type { Stay } from '@travel-time-tracker/core/stays';
-import type { ReportOutput } from '../report';
+import type { ReportOutput } from '../reportShapes';
 import { CHART_COLOURS, chartSeries, chartSeriesOf, renderChartSvg, type ChartSeries } from './chart';
 import { esc } from './escape';
 import { placeOf } from '@travel-time-tracker/core/ruleWording';

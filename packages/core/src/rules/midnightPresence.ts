@@ -40,7 +40,8 @@
  */
 import { toDayNumber, type IsoDate } from '../dates';
 import { mergeIntervals, type DayInterval } from '../intervals';
-import { parseSegments, readingOrder, type ParsedSegments, type PlannedStay } from '../presence';
+import { parseSegments, readingOrder, type ParsedSegments } from '../parsedSegments';
+import { type PlannedStay } from '../presence';
 import type { IdentifiedSegment } from '../segment';
 
 /** Options of `midnightPresence`. */

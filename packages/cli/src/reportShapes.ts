@@ -1,0 +1,51 @@
+/**
+ * The shapes of the `travel-days report` command: its parsed arguments, its `--json` output and the evaluation
+ * behind it. Apart from the command (report.ts) so that the renderers read them without importing the command.
+ */
+import type { ResidencePermit } from '@travel-time-tracker/core/applicability';
+import type { PreparedEvaluation, TravelEvaluation } from '@travel-time-tracker/core/evaluate';
+import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
+import type { Stay } from '@travel-time-tracker/core/stays';
+import type { DateOrder } from '@travel-time-tracker/import';
+
+/** The command line, parsed (`parseReportArgs`). */
+export interface ReportArgs {
+  file: string;
+  asOf: string;
+  json: boolean;
+  layoverHours: number;
+  euroAirportSide?: 'FR' | 'CH';
+  /** `--trips`: list the stays (text) or add `stays` (JSON). */
+  trips: boolean;
+  /** `--csv FILE`: days per country per year to FILE, stays to its sibling (render/files.ts `csvPaths`). */
+  csv?: string;
+  /** `--html FILE`: one self-contained page. */
+  html?: string;
+  /** Order of dates written with the year last, for a file whose values do not show it (see core/import/dateOrder.ts). */
+  dateOrder?: DateOrder;
+  /** `--nationality FR,US`: ISO alpha-2 nationalities, for the rules' exemptions (core/applicability.ts). */
+  nationalities: string[];
+  /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas (applicability.ts). */
+  residencePermits: ResidencePermit[];
+  /**
+   * `--rule ID` (repeatable, in the order given, once each) or `--rules all` (every row, file order): the rule
+   * ids to evaluate by kind, checked against seed/visaRules.json; undefined without the flags.
+   */
+  ruleIds?: string[];
+}
+
+/** The `--json` output (also what the readable report prints). */
+export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
+  /** With `--trips`: core/stays.ts `computeStays`. */
+  stays?: Stay[];
+  rules: Omit<TravelEvaluation['rules'][number], 'currentStayStart'>[];
+  /** With `--rule`/`--rules all`: the selected rules by kind, in the order selected (core/ruleResults.ts). */
+  ruleResults?: RuleResult[];
+  import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
+}
+
+/** The output and the presence behind it (for the stays and the chart), from one evaluation. */
+export interface ReportData {
+  output: ReportOutput;
+  prepared: PreparedEvaluation;
+}
