@@ -31,9 +31,9 @@
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
  *
  * ## Size (README.md, limits)
- * Every record is bounded, so the timeline of a user is too. Segment ids are at most `MAX_SEGMENT_ID_LENGTH` (model/documents.ts: 128)
- * characters `A-Z a-z 0-9 _ -` (firestore.rules; imports write `imp-` + 24 hex), so a compact live record is at most
- * `MAX_LIVE_RECORD_BYTES` (about 200 bytes). Tombstones are kept `TOMBSTONE_TTL_MS` and at most `MAX_TOMBSTONES` /
+ * Every record is bounded, so the timeline of a user is too. Segment ids are at most 128 characters `A-Z a-z 0-9 _ -`
+ * (`MAX_SEGMENT_ID_LENGTH` in model/documents.ts, enforced by firestore.rules; imports write `imp-` + 24 hex), so a
+ * compact live record is at most `MAX_LIVE_RECORD_BYTES` (200 bytes). Tombstones are kept `TOMBSTONE_TTL_MS` and at most `MAX_TOMBSTONES` /
  * `MAX_TOMBSTONE_BYTES` (the oldest dropped first, the floor moved past them); refused creates at most `MAX_REFUSED`
  * / `MAX_REFUSED_BYTES` (later ones not recorded). Records of one user therefore take at most
  * `maxSegmentsPerUser × MAX_LIVE_RECORD_BYTES + MAX_TOMBSTONE_BYTES + MAX_REFUSED_BYTES` (20 000 × 200 B + 150 KB +
