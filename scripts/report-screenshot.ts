@@ -1,7 +1,7 @@
 /**
  * `npm run docs:report-screenshot`: renders the HTML report of the team fixture
  * test/fixtures/import/generic-traveller.csv (as of 2026-06-15) in headless Chromium and saves the top of the
- * page (status, chart, days per country) to docs/report-html.png for the README.
+ * page (status, chart, days per country) to docs/report-html.png, the picture on the report command's page (docs/report.md).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -44,10 +44,10 @@ import {
   ImportDocSchema,
   ImportStatusSchema,
   NotificationSettingsSchema,
-  ProfileEditableSchema,
+  ProfileUpdateSchema,
   SegmentDocSchema,
+  StoredVisaStatusDocSchema,
   UserProfileSchema,
-  VisaStatusDocSchema,
 } from '../functions/src/model/documents';
 import { DeleteAccountRequestSchema, DeleteAccountResponseSchema } from '../functions/src/services/account';
 import { MAX_PLAN_HORIZON_DAYS, PlanTripRequestSchema, PlanTripResponseSchema } from '../functions/src/services/plan';
@@ -99,12 +99,13 @@ export const CONTRACT: readonly ContractEntry[] = [
   },
   {
     file: 'firestore/user-profile-update.json',
-    source: `${DOCS} ProfileEditableSchema`,
-    schema: ProfileEditableSchema,
+    source: `${DOCS} ProfileUpdateSchema`,
+    schema: ProfileUpdateSchema,
     io: 'input',
     description:
-      'Firestore `users/{uid}`: the fields the app (owner) may change with an update; the rules refuse an update ' +
-      'touching any other field and check only the fields it changes. `displayName` and `homeCountry` are cleared ' +
+      'Firestore `users/{uid}`: the fields the app (owner) may change with an update, each optional: an update ' +
+      'writes only the fields it changes (`{ "timeZone": "Europe/Berlin" }` is a whole update); the rules refuse an ' +
+      'update touching any other field and check only the fields it changes. `displayName` and `homeCountry` are cleared ' +
       'with null; `residencePermits` (optional, not nullable) with FieldValue.delete(). Write `residencePermits` in ' +
       "an update, never in the create. Cross-field check: each permit's `validTo` is not before its `validFrom`.",
   },
@@ -122,12 +123,14 @@ export const CONTRACT: readonly ContractEntry[] = [
   },
   {
     file: 'firestore/visa-status.json',
-    source: `${DOCS} VisaStatusDocSchema`,
-    schema: VisaStatusDocSchema,
+    source: `${DOCS} StoredVisaStatusDocSchema`,
+    schema: StoredVisaStatusDocSchema,
     description:
       "Firestore `users/{uid}/visaStatus/{ruleId}`, the cached evaluation of one rule as of the user's local today. " +
       'Read by the owner (listen to it); written by the backend only. Absent until the backend first evaluated the ' +
-      'user (seconds after sign-up or a profile change).',
+      'user (seconds after sign-up or a profile change). The fields depend on `kind`; a document without `kind` was ' +
+      'written before the rule kinds and is a rolling-window status (the backend writes it again, with its kind, at ' +
+      'its next evaluation of the user).',
   },
   {
     file: 'firestore/country-days.json',

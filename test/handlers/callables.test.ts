@@ -1,7 +1,7 @@
 /**
  * The callables `planTrip` and `deleteAccount`, the sign-up blocking function and the scheduled recompute,
  * through firebase-functions-test, against the in-memory repository and a local-directory storage. planTrip's
- * responses are checked against PlanTripResponseSchema; its README example is checked against a real call.
+ * responses are checked against PlanTripResponseSchema; its example in docs/ios.md is checked against a real call.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -433,9 +433,9 @@ describe('planTrip: every tracked rule, by kind', () => {
     });
   });
 
-  test("the README's example response is what planTrip answers for its traveller", async () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('**`planTrip`**'), readme.indexOf('**`deleteAccount`**'));
+  test("the iOS page's example response (docs/ios.md) is what planTrip answers for its traveller", async () => {
+    const page = fs.readFileSync(path.resolve(__dirname, '../../docs/ios.md'), 'utf8');
+    const section = page.slice(page.indexOf('**`planTrip`**'), page.indexOf('**`deleteAccount`**'));
     const block = /```json\n([\s\S]*?)```/.exec(section);
     expect(block).not.toBeNull();
     const res = await plan(

@@ -18,7 +18,7 @@ import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded'
 import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { PlanTripResponseSchema, type PlanTripRequest } from '../../functions/src/services/plan';
 import { DeleteAccountResponseSchema } from '../../functions/src/services/account';
-import { ProfileEditableSchema, type DeviceDoc } from '../../functions/src/model/documents';
+import { ProfileEditableSchema, StoredVisaStatusSchema, type DeviceDoc } from '../../functions/src/model/documents';
 import { loadContract } from '../helpers/contract';
 
 const UID = 'carol';
@@ -170,6 +170,25 @@ describe('the callables answer what their schemas say', () => {
   });
 });
 
+describe('status documents written before the rule kinds', () => {
+  test('one without kind is in the contract exactly when the backend reads it (as a rolling-window status)', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile({ trackedRules: ['schengen-90-180', 'us-vwp-90-per-admission'] }));
+    await env.repo.putSegment(UID, 's1', seg('GB', 'US', '2026-10-01'));
+    await recomputeUser(env.repo, UID, { now: NOW });
+    const statuses = env.repo.snapshot().users[UID]!.visaStatus;
+    const rolling = statuses['schengen-90-180']!;
+    const perStay = statuses['us-vwp-90-per-admission']!;
+    expect([rolling.kind, perStay.kind]).toEqual(['rolling-window', 'per-stay']);
+    const { kind: _r, ...kindless } = rolling;
+    expect(contract('firestore/visa-status.json', kindless)).toEqual([]);
+    expect(StoredVisaStatusSchema.parse(kindless)).toEqual(rolling);
+    // Only the rolling-window kind existed before: another kind's fields without `kind` are refused by both.
+    const { kind: _p, ...perStayKindless } = perStay;
+    expect(contract('firestore/visa-status.json', perStayKindless)).not.toEqual([]);
+    expect(StoredVisaStatusSchema.safeParse(perStayKindless).success).toBe(false);
+  });
+});
+
 describe('the JSON Schemas refuse what the backend and the rules refuse', () => {
   const segment = seg('US', 'FR', '2026-10-01');
   test.each([
@@ -187,10 +206,10 @@ describe('the JSON Schemas refuse what the backend and the rules refuse', () => 
       /must NOT have additional properties/,
     ],
     [
-      'profile update: displayName missing instead of null',
+      'profile update: nationalities null (only displayName and homeCountry are cleared with null)',
       'firestore/user-profile-update.json',
-      pick(profile(), ['nationalities', 'homeCountry', 'timeZone', 'notifications']),
-      /must have required property 'displayName'/,
+      { nationalities: null },
+      /\/nationalities must be array/,
     ],
     ['device: no lastSeenAt', 'firestore/device.json', { fcmToken: 't', platform: 'ios', appVersion: '1' }, /must have required property 'lastSeenAt'/],
     [

@@ -161,7 +161,7 @@ describe('client-writable fields equal the zod schemas', () => {
 });
 
 describe('firestore.rules covers the data model', () => {
-  /** The data model of README.md (data model): collection path -> what a client may write. */
+  /** The data model of docs/data-model.md: collection path -> what a client may write. */
   const DATA_MODEL: { path: string; clientWrites: string[] }[] = [
     { path: '/countries/{iso2}', clientWrites: [] },
     { path: '/visaRules/{ruleId}', clientWrites: [] },

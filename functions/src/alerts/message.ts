@@ -3,7 +3,7 @@
  *
  * The text is plain English (the backend does not know the device language); the payload also carries the
  * structured fields so that the app can show its own localized text or screen. The payload the app receives is
- * documented in README.md (visa alerts).
+ * documented in docs/alerts.md (The payload the app receives).
  *
  * APNs request headers (Apple, "Sending notification requests to APNs"):
  * - `apns-push-type: alert` (required since iOS 13 for alerts), `apns-priority: 10` (deliver immediately),

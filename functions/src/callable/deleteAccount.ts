@@ -1,7 +1,7 @@
 /**
  * `deleteAccount` callable (2nd gen): marks the calling user deleted, deletes every file and document of the user,
  * then the Auth user (services/account.ts `deleteAccountData`). The app's way to delete an account, because the app
- * must revoke the Sign in with Apple token before the account goes (README.md (Cloud Functions)), which only an
+ * must revoke the Sign in with Apple token before the account goes (docs/functions.md, Account lifecycle), which only an
  * app-initiated deletion allows. An account deleted from the Firebase console (Auth) loses its data through the
  * Auth deletion trigger instead (triggers/onUserDeleted.ts).
  *

@@ -1,6 +1,6 @@
 /**
  * Firestore document schemas (zod), written once and shared by the functions, the security-rules tests and the
- * README's data-model section. Timestamps are JavaScript `Date`s here; the Firestore repository converts
+ * data model page (docs/data-model.md). Timestamps are JavaScript `Date`s here; the Firestore repository converts
  * to and from `Timestamp`. Paths are documented on each schema.
  */
 import { z } from 'zod';
@@ -84,6 +84,15 @@ export const ProfileEditableSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * An update of `users/{uid}` by the app: any of the editable fields, each as {@link ProfileEditableSchema} has it.
+ * firestore.rules check only the fields an update changes, so a single field (`{ timeZone }`) is a whole update; a
+ * required field cannot be removed, and `residencePermits` / `trackedRules` are removed with FieldValue.delete(),
+ * which has no JSON form. The app's contract `schemas/firestore/user-profile-update.json` is generated from it.
+ */
+export const ProfileUpdateSchema = ProfileEditableSchema.partial();
+export type ProfileUpdate = z.infer<typeof ProfileUpdateSchema>;
+
 /** `users/{uid}`: the profile. `email`, timestamps and `nextAlertAt` are written by the backend only. */
 export const UserProfileSchema = ProfileEditableSchema.extend({
   email: stringOfAtMost(PROFILE_LIMITS.email).nullable(),
@@ -131,13 +140,17 @@ const statusFields = {
   segmentsHash: z.string(),
 };
 
+/** A `rolling-window` status document (the Schengen rule's kind). */
+const RollingWindowStatusDocSchema = RollingWindowRuleResultSchema.extend(statusFields);
+
 /**
  * `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one tracked rule (backend-only writes), by `kind`: the
  * rule's result (core/ruleResultSchemas.ts, the fields and meanings `travel-days report --json` prints) plus
- * `asOf`, `computedAt`, `segmentsHash`. `rolling-window` is the Schengen status as before issue 12, with `kind`.
+ * `asOf`, `computedAt`, `segmentsHash`. What the backend writes; {@link StoredVisaStatusDocSchema} is what may be
+ * stored, documents written before the rule kinds included.
  */
 export const VisaStatusDocSchema = z.discriminatedUnion('kind', [
-  RollingWindowRuleResultSchema.extend(statusFields),
+  RollingWindowStatusDocSchema,
   PerStayRuleResultSchema.extend(statusFields),
   TaxYearPresenceRuleResultSchema.extend({ ...statusFields, byTaxYear: TaxYearPresenceRuleResultSchema.shape.byTaxYear.max(MAX_STORED_TAX_YEARS) }),
   WeightedLookbackRuleResultSchema.extend(statusFields),
@@ -147,20 +160,35 @@ export type VisaStatusDoc = z.infer<typeof VisaStatusDocSchema>;
 export type VisaStatusDocOf<K extends VisaStatusDoc['kind']> = Extract<VisaStatusDoc, { kind: K }>;
 
 /**
- * A status as stored: a document written before issue 12 has no `kind` and is a rolling-window status (the only
- * kind there was); it is read as one. The recompute rewrites it with `kind` (timeline/timeline.ts).
+ * A status document written before the rule kinds existed: a rolling-window status (the only kind there was)
+ * without `kind`. The recompute writes it again, with its kind, at its next evaluation of the user, which for a
+ * traveller whose status no longer changes with time may be far off; until then the app reads it as it is.
+ * Remove once no stored status lacks `kind`.
  */
-export const StoredVisaStatusSchema = z.preprocess(withStatusKind, VisaStatusDocSchema);
+export const KindlessVisaStatusDocSchema = RollingWindowStatusDocSchema.omit({ kind: true });
 
 /**
- * A status document as read: one written before issue 12 (no `kind`) gets `kind: 'rolling-window'`; anything else is
- * returned as it is.
+ * A status document as it may be stored, hence read (the app's contract `schemas/firestore/visa-status.json` is
+ * generated from it): one of {@link VisaStatusDocSchema}, or a {@link KindlessVisaStatusDocSchema} one. Every schema
+ * is strict, so a document has a `kind` exactly when it is of the first sort: {@link isLegacyStatus} tells them apart.
+ */
+export const StoredVisaStatusDocSchema = z.union([...VisaStatusDocSchema.options, KindlessVisaStatusDocSchema]);
+
+/** A stored status as the backend reads it: a kindless one becomes a rolling-window one ({@link withStatusKind}). */
+export const StoredVisaStatusSchema = StoredVisaStatusDocSchema.transform((s): VisaStatusDoc => withStatusKind(s) as VisaStatusDoc);
+
+/**
+ * A status document as read: one without `kind` ({@link isLegacyStatus}) gets `kind: 'rolling-window'`; anything
+ * else is returned as it is.
  */
 export function withStatusKind<T>(v: T): T {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) ? { ...v, kind: 'rolling-window' } : v;
+  return isLegacyStatus(v) ? { ...v, kind: 'rolling-window' } : v;
 }
 
-/** Whether a stored status predates issue 12 (no `kind`): the recompute rewrites it once with its kind. */
+/**
+ * Whether a stored status is one written before the rule kinds (an object without `kind`, the
+ * {@link KindlessVisaStatusDocSchema} branch of the contract): the recompute rewrites it once with its kind.
+ */
 export function isLegacyStatus(v: unknown): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v);
 }
@@ -277,7 +305,7 @@ export type TimelineShardDoc = z.infer<typeof TimelineShardDocSchema>;
 /**
  * `users/{uid}/timeline/head`: the head of the user's timeline (backend only, no client access): its own records,
  * the ids of the other shards, and what the recompute needs besides the segments (the profile's rule inputs, the
- * last evaluation written, the daily schedule). README.md (data model) states its invariants; timeline/timeline.ts
+ * last evaluation written, the daily schedule). docs/data-model.md states its invariants; timeline/timeline.ts
  * maintains them.
  */
 export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
@@ -287,7 +315,7 @@ export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   sources: z.array(z.string()),
   /**
    * Commit time (microseconds since the epoch) at or before which every segment write is reflected: an event of
-   * an id the timeline does not hold, with a version not after it, is stale (README.md, data model).
+   * an id the timeline does not hold, with a version not after it, is stale (docs/data-model.md, invariant 2).
    */
   floor: z.number().int(),
   /** The profile's rule inputs as of the last profile event applied; null while no profile is known. */

@@ -116,7 +116,7 @@ export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promi
  * stops the app from signing in again (and fires the Auth deletion trigger, which erases once more: harmless). The
  * last sweep removes what the app itself wrote between the first sweep and the Auth deletion (an offline queue
  * flushed by the SDK): backend writes cannot land after the marker, client writes are governed by the rules.
- * Sign in with Apple: the app revokes the Apple token before calling this (README.md (Cloud Functions)).
+ * Sign in with Apple: the app revokes the Apple token before calling this (docs/functions.md, Account lifecycle).
  * @throws whatever Storage, Firestore or Auth throws (the callable answers `internal`; calling again finishes).
  */
 export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {

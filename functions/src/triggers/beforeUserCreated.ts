@@ -5,7 +5,7 @@
  * Why a blocking function: 1st-gen `auth.user().onCreate` cannot run on the nodejs24 runtime this codebase uses,
  * and the 2nd-gen `identity.onUserCreated` event trigger of firebase-functions 7 is still `@beta`. A blocking
  * function is GA on 2nd gen; it needs the project upgraded to Firebase Authentication with Identity Platform and
- * the function registered under Authentication > Settings > Blocking functions (README.md (Cloud Functions)).
+ * the function registered under Authentication > Settings > Blocking functions (docs/functions.md, Account lifecycle).
  *
  * Idempotent: the profile is created only when absent (a retried sign-up never overwrites it). A failure is
  * logged and does not block the sign-up: the recompute works without a profile (defaults), and the app creates

@@ -61,8 +61,8 @@ export interface Applicability {
 }
 
 /**
- * What `ruleApplicability` reads of a rule: a `VisaRule` (evaluateTravel's rules) or any row of
- * seed/visaRules.json (`RuleDefinition`).
+ * What {@link ruleApplicability} reads of a rule: a {@link VisaRule} ({@link evaluateTravel}'s rules) or any
+ * rule row of the reference data ({@link RuleDefinition}).
  */
 export interface RuleScope {
   name: string;
@@ -84,6 +84,13 @@ const MAX_NAMED = 5;
  *   those nationalities. With no nationality given the rule is taken to apply (the conservative reading: the
  *   app cannot rule it out), as with the exemptions.
  * @returns `{ applies: true, reason: null }`, or `{ applies: false, reason }` with one sentence for the traveller.
+ * @example
+ * const reference = loadReferenceData()
+ * const schengen = reference.rule('schengen-90-180')
+ * ruleApplicability(schengen, ['US'], toDayNumber('2026-01-01'), reference) //=> { applies: true, reason: null }
+ * // An Irish national has free movement in the Schengen area:
+ * ruleApplicability(schengen, ['US', 'IE'], toDayNumber('2026-01-01'), reference)
+ * //=> { applies: false, reason: 'Ireland (IE) is a member of EU: its nationals are exempt from Schengen short stay (90/180)' }
  */
 export function ruleApplicability(rule: RuleScope, nationalities: readonly string[], date: number, reference: ReferenceData): Applicability {
   const label = (n: string) => `${reference.countryName(n) ?? n} (${n})`;
@@ -115,6 +122,13 @@ function listOf(items: readonly string[], word: 'and' | 'or'): string {
 /**
  * The days each issuing state's permits cover, as sorted maximal day-number runs per ISO alpha-2 code.
  * Overlapping or back-to-back permits of one state merge (a renewal continues the cover).
+ * @example
+ * const permits = [
+ *   { country: 'FR', validFrom: '2026-01-01', validTo: '2026-06-30', kind: 'residence-permit' },
+ *   { country: 'FR', validFrom: '2026-07-01', validTo: '2026-12-31', kind: 'residence-permit' },
+ * ]
+ * // A renewal continues the cover:
+ * permitCover(permits) //=> new Map([['FR', [{ start: toDayNumber('2026-01-01'), end: toDayNumber('2026-12-31') }]]])
  */
 export function permitCover(permits: readonly ResidencePermit[]): Map<string, DayInterval[]> {
   const byCountry = new Map<string, DayInterval[]>();

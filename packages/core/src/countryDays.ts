@@ -1,5 +1,5 @@
 /**
- * Days per country: distinct local calendar dates of presence (presence.ts) up to the evaluation date.
+ * Days per country: distinct local calendar dates of presence ({@link Presence}) up to the evaluation date.
  * Planned days (after `asOf`) and transit days (airside, no entry) are not counted. A day with an exit from one
  * country and an entry into another counts once in each (Reg. (EU) 2016/399 Art. 6(2) counting).
  */
@@ -19,7 +19,17 @@ function yearStart(year: number): number {
   return dayFromCivil(year, 1, 1);
 }
 
-/** Counts the presence days of each country up to and including `presence.asOf`. */
+/**
+ * Counts the presence days of each country up to and including `presence.asOf`.
+ * @example
+ * const segments = [
+ *   { id: 'out', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-01', mode: 'train' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'GB', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ * ]
+ * // The travel days (1 and 10 January) count in both countries:
+ * computeCountryDays(computePresence(segments, '2026-01-31', loadReferenceData()))
+ * //=> { countryDays: { FR: 10, GB: 23 }, countryDaysByYear: { '2026': { FR: 10, GB: 23 } } }
+ */
 export function computeCountryDays(presence: Presence): CountryDays {
   return countryDaysFrom(presence.byCountry, presence.asOf);
 }
@@ -32,7 +42,13 @@ function yearKey(y: number): string {
   return k;
 }
 
-/** Same as `computeCountryDays`, from a country -> sorted disjoint intervals map and an `asOf` day number. */
+/**
+ * Same as {@link computeCountryDays}, from a country -> sorted disjoint intervals map and an `asOf` day number.
+ * @example
+ * const byCountry = new Map([['FR', [{ start: toDayNumber('2025-12-30'), end: toDayNumber('2026-01-05') }]]])
+ * countryDaysFrom(byCountry, toDayNumber('2026-01-01'))
+ * //=> { countryDays: { FR: 3 }, countryDaysByYear: { '2025': { FR: 2 }, '2026': { FR: 1 } } }
+ */
 export function countryDaysFrom(byCountry: ReadonlyMap<string, readonly DayInterval[]>, asOf: number): CountryDays {
   const countryDays: Record<string, number> = {};
   const countries = [...byCountry.keys()].sort();

@@ -19,8 +19,8 @@ import { parseOrThrow } from './validation';
 export type { PlannedStay } from './presence';
 
 /**
- * Status of one rolling-window rule as of `asOf` (dates are local `YYYY-MM-DD`; see rules/rollingWindow.ts for
- * definitions): inferred from ruleResultSchemas.ts `RuleEvaluationSchema`, where each field is documented.
+ * Status of one rolling-window rule as of `asOf` (dates are local `YYYY-MM-DD`; see {@link evaluateRollingWindow}
+ * for definitions): inferred from {@link RuleEvaluationSchema}, where each field is documented.
  */
 export type RuleEvaluation = z.infer<typeof RuleEvaluationSchema>;
 
@@ -48,16 +48,15 @@ export interface EvaluateOptions {
   reference?: ReferenceData;
   /** Hypothetical stays added as presence (planning). */
   extraStays?: readonly PlannedStay[];
-  /** Residence permits and long-stay visas (applicability.ts): their state's days are left out where the rule says. */
+  /** Residence permits and long-stay visas ({@link permitCover}): their state's days are left out where the rule says. */
   residencePermits?: readonly ResidencePermit[];
 }
 
 /**
  * A planned stay (a hypothetical trip): `country` (ISO 3166-1 alpha-2), `entryDate` the local date of arrival in
  * it and `exitDate` the local date of departure from it, both days of stay (Regulation (EU) 2016/399 Art. 6(2)) and
- * both travel dates (segment.ts MIN_TRAVEL_DATE..MAX_TRAVEL_DATE), entry not after exit. The one schema of the
- * concept: `evaluateTravel`'s `extraStays`, `planTrips`' stays and the `planTrip` callable's trips
- * (services/plan.ts).
+ * both travel dates ({@link TravelDateSchema}), entry not after exit. The one schema of the concept:
+ * {@link evaluateTravel}'s `extraStays`, {@link planTrips}' stays and the `planTrip` callable's trips.
  */
 export const PlannedStaySchema = z
   .strictObject({ country: CountryCodeSchema, entryDate: TravelDateSchema, exitDate: TravelDateSchema })
@@ -74,12 +73,12 @@ export interface PreparedEvaluation {
   reference: ReferenceData;
   rules: readonly VisaRule[];
   nationalities: readonly string[];
-  /** Days each issuing state's permits cover (applicability.ts `permitCover`); empty without permits. */
+  /** Days each issuing state's permits cover ({@link permitCover}); empty without permits. */
   permitCover: ReadonlyMap<string, readonly DayInterval[]>;
   presence: Presence;
   /**
    * The validated segments with their dates parsed once, and their reading order ({@link readingOrder}):
-   * what the `midnight` convention reads (ruleResults.ts), so that nothing is validated or parsed again.
+   * what the `midnight` convention reads ({@link midnightCache}), so that nothing is validated or parsed again.
    */
   parsed: ParsedSegments;
   order: ArrayLike<number>;
@@ -96,6 +95,15 @@ const PermitsSchema = z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS);
  * Validates the inputs and computes presence.
  * @throws ValidationError naming the field: `asOf: ...`, `segments[3] (id "x"): arrivalDate ...`,
  *   `nationalities: [0] ...`, `extraStays: [1].exitDate ...`, `rules: [0].params.maxDays ...`.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', nationalities: ['US'] })
+ * prepared.asOfDay //=> toDayNumber('2026-01-31')
+ * prepared.presence.byCountry.get('FR') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
+ * prepareEvaluation(trip, { asOf: '2026-02-30' }) //=> throws ValidationError
  */
 export function prepareEvaluation(segments: readonly IdentifiedSegment[], options: EvaluateOptions): PreparedEvaluation {
   const asOf = parseOrThrow(IsoDateSchema, options.asOf, 'asOf');
@@ -111,26 +119,52 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays };
 }
 
-/** True when none of `nationalities` is exempt from `rule` on `date` (applicability.ts `ruleApplicability`). */
+/**
+ * True when none of `nationalities` is exempt from `rule` on `date` ({@link ruleApplicability}).
+ * @example
+ * const reference = loadReferenceData()
+ * const schengen = reference.rule('schengen-90-180')
+ * ruleApplies(schengen, ['US'], toDayNumber('2026-01-01'), reference) //=> true
+ * ruleApplies(schengen, ['US', 'DE'], toDayNumber('2026-01-01'), reference) //=> false
+ */
 export function ruleApplies(rule: VisaRule, nationalities: readonly string[], date: number, reference: ReferenceData): boolean {
   return ruleApplicability(rule, nationalities, date, reference).applies;
 }
 
 /**
  * The rule's presence: its region's distinct days ({@link regionPresence}), less the days a residence
- * permit or long-stay visa covers in its own state when the rule excludes them (applicability.ts).
+ * permit or long-stay visa covers in its own state when the rule excludes them ({@link permitCover}).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31' })
+ * rulePresence(prepared, prepared.reference.rule('schengen-90-180'))
+ * //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
  */
 export function rulePresence(prepared: PreparedEvaluation, rule: VisaRule): DayInterval[] {
   return daySetRuns(ruleDays(prepared, rule));
 }
 
-/** `rulePresence` as the bitmap the rule engine reads ({@link regionDays}). */
+/** {@link rulePresence} as the bitmap the rule engine reads ({@link regionDays}). */
 function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
   const excluded = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
   return regionDays(prepared.presence, rule.region, prepared.reference, excluded);
 }
 
-/** Evaluates one rule on prepared presence (its region's distinct days, less a permit's cover: `rulePresence`). */
+/**
+ * Evaluates one rule on prepared presence (its region's distinct days, less a permit's cover: {@link rulePresence}).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', nationalities: ['US'] })
+ * const status = evaluateRule(prepared, prepared.reference.rule('schengen-90-180'))
+ * status.daysUsed //=> 29
+ * status.daysRemaining //=> 61
+ */
 export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): RuleEvaluation {
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
   const r = evaluateRollingWindowDays(ruleDays(prepared, rule), prepared.asOfDay, rule.params);
@@ -142,7 +176,19 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
   return rollingWindowEntry(rule.id, ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference), permitDaysExcluded, r);
 }
 
-/** A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates). */
+/**
+ * A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates).
+ * @example
+ * const days = [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
+ * const r = evaluateRollingWindow(days, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 })
+ * const entry = rollingWindowEntry('schengen-90-180', { applies: true, reason: null }, 0, r)
+ * entry.daysUsed //=> 29
+ * entry.daysRemaining //=> 61
+ * // The 180-day period ending on 31 January, and the last day of a stay begun that day:
+ * entry.windowStart //=> '2025-08-05'
+ * entry.windowEnd //=> '2026-01-31'
+ * entry.latestExitDate //=> '2026-04-01'
+ */
 export function rollingWindowEntry(ruleId: string, applicability: Applicability, permitDaysExcluded: number, r: RollingWindowResult): RuleEvaluation {
   const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
   return {
@@ -164,7 +210,16 @@ export function rollingWindowEntry(ruleId: string, applicability: Applicability,
 
 /**
  * Days per country and every rule's status as of `options.asOf`.
- * Throws ValidationError (core/validation.ts) for a bad asOf or a segment failing SegmentSchema, naming it.
+ * @throws ValidationError for a bad `asOf` or a segment failing {@link IdentifiedSegmentSchema}, naming it.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const result = evaluateTravel(trip, { asOf: '2026-01-31', nationalities: ['US'] })
+ * // The travel days count in both countries:
+ * result.countryDays //=> { FR: 29, US: 3 }
+ * result.rules.map((r) => [r.ruleId, r.daysUsed, r.daysRemaining]) //=> [['schengen-90-180', 29, 61]]
  */
 export function evaluateTravel(segments: readonly IdentifiedSegment[], options: EvaluateOptions): TravelEvaluation {
   return evaluatePrepared(prepareEvaluation(segments, options));
@@ -173,6 +228,14 @@ export function evaluateTravel(segments: readonly IdentifiedSegment[], options: 
 /**
  * `evaluateTravel` on inputs already validated by `prepareEvaluation`, for callers that also need its presence
  * (the report's stays and chart) without computing it twice.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31' })
+ * computeStays(prepared.presence).length //=> 3
+ * evaluatePrepared(prepared).countryDays //=> { FR: 29, US: 3 }
  */
 export function evaluatePrepared(prepared: PreparedEvaluation): TravelEvaluation {
   const { countryDays, countryDaysByYear } = computeCountryDays(prepared.presence);

@@ -1,5 +1,5 @@
 /**
- * Sets of calendar days as sorted lists of inclusive day-number intervals (day numbers from dates.ts). The
+ * Sets of calendar days as sorted lists of inclusive day-number intervals (day numbers, {@link toDayNumber}). The
  * representation keeps a multi-year history of a frequent traveller to a few hundred numbers per country.
  */
 import type { DayInterval } from './referenceData';
@@ -16,12 +16,25 @@ export interface DaySet {
   readonly bits: Uint8Array;
 }
 
-/** True when day `d` is in the set. */
+/**
+ * True when day `d` is in the set.
+ * @example
+ * const set = daySetOf([{ start: 10, end: 12 }])
+ * inDaySet(set, 12) //=> true
+ * inDaySet(set, 13) //=> false
+ */
 export function inDaySet(set: DaySet, d: number): boolean {
   return d >= set.first && d <= set.last && set.bits[d - set.first] === 1;
 }
 
-/** The days of intervals as a bitmap (intervals in any order; overlaps allowed; an interval with start > end is empty). */
+/**
+ * The days of intervals as a bitmap (intervals in any order; overlaps allowed; an interval with start > end is empty).
+ * @example
+ * const set = daySetOf([{ start: 12, end: 12 }, { start: 10, end: 10 }])
+ * set.first //=> 10
+ * set.last //=> 12
+ * Array.from(set.bits) //=> [1, 0, 1]
+ */
 export function daySetOf(intervals: readonly DayInterval[]): DaySet {
   let first = Infinity;
   let last = -Infinity;
@@ -86,6 +99,9 @@ export class DayCounter {
 /**
  * Sorts and merges intervals; overlapping AND adjacent intervals (`[1,3]`, `[4,6]`) become one, so every
  * result interval is a maximal run of consecutive days. Does not modify the input.
+ * @example
+ * mergeIntervals([{ start: 4, end: 6 }, { start: 1, end: 3 }, { start: 9, end: 9 }])
+ * //=> [{ start: 1, end: 6 }, { start: 9, end: 9 }]
  */
 export function mergeIntervals(intervals: readonly DayInterval[]): DayInterval[] {
   if (intervals.length === 0) return [];
@@ -101,7 +117,12 @@ export function mergeIntervals(intervals: readonly DayInterval[]): DayInterval[]
   return out;
 }
 
-/** Intersection of two sorted, disjoint interval lists (linear merge). */
+/**
+ * Intersection of two sorted, disjoint interval lists (linear merge).
+ * @example
+ * intersectIntervals([{ start: 1, end: 10 }], [{ start: 5, end: 7 }, { start: 9, end: 20 }])
+ * //=> [{ start: 5, end: 7 }, { start: 9, end: 10 }]
+ */
 export function intersectIntervals(a: readonly DayInterval[], b: readonly DayInterval[]): DayInterval[] {
   const out: DayInterval[] = [];
   let i = 0;
@@ -118,7 +139,12 @@ export function intersectIntervals(a: readonly DayInterval[], b: readonly DayInt
   return out;
 }
 
-/** Number of days in a list of disjoint intervals, counting only days `<= upTo` (default: all). */
+/**
+ * Number of days in a list of disjoint intervals, counting only days `<= upTo` (default: all).
+ * @example
+ * countDays([{ start: 1, end: 3 }, { start: 10, end: 19 }]) //=> 13
+ * countDays([{ start: 1, end: 3 }, { start: 10, end: 19 }], 11) //=> 5
+ */
 export function countDays(intervals: readonly DayInterval[], upTo = Infinity): number {
   let n = 0;
   for (const iv of intervals) {
@@ -128,14 +154,23 @@ export function countDays(intervals: readonly DayInterval[], upTo = Infinity): n
   return n;
 }
 
-/** Every day of the intervals, ascending (for tests and small sets only). */
+/**
+ * Every day of the intervals, ascending (for tests and small sets only).
+ * @example
+ * expandDays([{ start: 1, end: 3 }, { start: 7, end: 7 }]) //=> [1, 2, 3, 7]
+ */
 export function expandDays(intervals: readonly DayInterval[]): number[] {
   const out: number[] = [];
   for (const iv of intervals) for (let d = iv.start; d <= iv.end; d++) out.push(d);
   return out;
 }
 
-/** Days of `a` that are not in `b` (both sorted, disjoint lists; linear merge). */
+/**
+ * Days of `a` that are not in `b` (both sorted, disjoint lists; linear merge).
+ * @example
+ * subtractIntervals([{ start: 1, end: 10 }], [{ start: 4, end: 5 }])
+ * //=> [{ start: 1, end: 3 }, { start: 6, end: 10 }]
+ */
 export function subtractIntervals(a: readonly DayInterval[], b: readonly DayInterval[]): DayInterval[] {
   const out: DayInterval[] = [];
   let j = 0;

@@ -42,6 +42,11 @@ export interface OrderView {
 /**
  * The `sortSegments` order of the segments, as input positions (`base` itself when no segment needs the repair).
  * @param base input positions sorted by `compareSegments`.
+ * @example
+ * // Two untimed trips on one date (day 0), B -> C listed before A -> B (countries as ids A 0, B 1, C 2):
+ * const view = { dep: [0, 0], arr: [0, 0], depC: [1, 0], arrC: [2, 1], countries: 3, lastKey: (k) => k + 1 }
+ * // continuity reads A -> B first:
+ * Array.from(continuityOrder([0, 1], view)) //=> [1, 0]
  */
 export function continuityOrder(base: ArrayLike<number>, v: OrderView): ArrayLike<number> {
   const n = base.length;

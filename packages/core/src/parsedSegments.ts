@@ -1,6 +1,6 @@
 /**
  * Segments parsed once for counting: dates as day numbers, countries as dense ids (`parseSegments`), and their
- * reading order on those numbers (`readingOrder`, the order of sorting.ts `sortSegments`).
+ * reading order on those numbers (`readingOrder`, the order of {@link sortSegments}).
  */
 import { parseDayNumber, toDayNumber } from './dates';
 import { continuityOrder } from './order';
@@ -30,8 +30,8 @@ export interface ParsedSegments {
 /** Options of `parseSegments`. */
 export interface ParseOptions {
   /**
-   * True: every segment must pass `IdentifiedSegmentSchema` (its hand-written fast path, segment.ts
-   * `readSegment`, with zod for whatever that refuses). False: only the dates must be real; the other fields are
+   * True: every segment must pass `IdentifiedSegmentSchema` (its hand-written fast path,
+   * {@link readSegment}, with zod for whatever that refuses). False: only the dates must be real; the other fields are
    * taken as given (a country that is not a code is kept, and warned about as unknown; a truthy `transit` other
    * than `true` is 2, see `ParsedSegments.transit`).
    */
@@ -42,14 +42,23 @@ export interface ParseOptions {
  * The one parser of segments into `ParsedSegments`: each date parsed once, country codes interned (a 26 x 26 table
  * for `[A-Z]{2}` codes, no hashing; anything else, only in unvalidated input, through a map).
  *
- * Validating (`validate: true`) is the path of everything the app is shown: evaluate.ts `prepareEvaluation`
- * (evaluateTravel, planTrips, evaluateDefinitions). Unvalidated callers: `computePresence` and
- * rules/midnightPresence.ts `midnightPresence`, whose callers are the tests and direct users of the core who pass
+ * Validating (`validate: true`) is the path of everything the app is shown: {@link prepareEvaluation}
+ * (evaluateTravel, planTrips, evaluateDefinitions). Unvalidated callers: {@link computePresence} and
+ * {@link midnightPresence}, whose callers are the tests and direct users of the core who pass
  * segments they built themselves (hand-made itineraries, out-of-range test dates).
  * @throws ValidationError (validating) naming the first invalid segment: `segments[3] (id "x"): arrivalDate ...`;
  *   or `segments must be an array`.
  * @throws InvalidDateError (not validating) naming the first bad date in reading order (`sortSegments`):
  *   `segment "x" departureDate: ...`.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const parsed = parseSegments(trip, { validate: true })
+ * Array.from(parsed.arr) //=> [toDayNumber('2026-01-02'), toDayNumber('2026-01-30')]
+ * Array.from(parsed.depC).map((c) => parsed.codes[c]) //=> ['US', 'FR']
+ * parseSegments([{ ...trip[0], arrivalDate: '2026-02-30' }], { validate: true }) //=> throws ValidationError
  */
 export function parseSegments(segments: readonly IdentifiedSegment[], options: ParseOptions): ParsedSegments {
   const validate = options.validate;
@@ -125,7 +134,13 @@ export function parseSegments(segments: readonly IdentifiedSegment[], options: P
   return { segments, dep, arr, depC, arrC, transit, codes };
 }
 
-/** The `sortSegments` order of parsed segments, as input positions (`compareSegments` on day numbers). */
+/**
+ * The {@link sortSegments} order of parsed segments, as input positions ({@link compareSegments} on day numbers).
+ * @example
+ * const out = { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' }
+ * const back = { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' }
+ * Array.from(readingOrder(parseSegments([back, out], { validate: true }))) //=> [1, 0]
+ */
 export function readingOrder(parsed: ParsedSegments): ArrayLike<number> {
   const { segments, dep, arr, depC, arrC, codes } = parsed;
   const base = sortedPositions(

@@ -6,7 +6,7 @@
  * - Limits (`rolling-window`, `per-stay`): staying over the limit breaks the rule. The verdict says whether the
  *   plan complies and the first day it puts over the limit: a day over the limit with the planned stays that is
  *   not over it without them (a planned day, or a recorded day the plan pushes over; a violation that exists
- *   without the plan is not blamed on it). This is core/planning.ts's definition for the default rules, so for
+ *   without the plan is not blamed on it). This is {@link planTripsPrepared}' definition for the default rules, so for
  *   the Schengen rule it equals `planTrips`' `complies` and `firstViolationDate`.
  * - Thresholds (`tax-year-presence`, `weighted-lookback`): reaching the threshold is not a violation; it changes
  *   a status (for example tax residence). The verdict says on which day the threshold is met in its (tax) year
@@ -80,7 +80,7 @@ export type PlanWeightedVerdict = z.infer<typeof PlanWeightedVerdictSchema>;
 
 /**
  * One tracked rule's answer to a plan: the rule's outputs of its kind as of the evaluation date with the planned
- * stays counted (core/ruleResultSchemas.ts), and `plan`, the verdict on the plan for that kind.
+ * stays counted ({@link RuleResultSchema}), and `plan`, the verdict on the plan for that kind.
  */
 export const RulePlanSchema = z.discriminatedUnion('kind', [
   RollingWindowRuleResultSchema.extend({ plan: PlanLimitVerdictSchema }),
@@ -96,6 +96,21 @@ export type RulePlan = z.infer<typeof RulePlanSchema>;
  * computed once from the segments already parsed; nothing is read or parsed again.
  * @throws ValidationError for bad stays (`stays: [1].exitDate ...`) or an invalid definition (as
  *   `evaluateDefinitions`).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', nationalities: ['US'] })
+ * const schengen = prepared.reference.definition('schengen-90-180')
+ * const italy = [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-05-01' }]
+ * planRulesPrepared(prepared, italy, [schengen])[0].plan //=> { type: 'limit', complies: false, firstViolationDate: '2026-05-01' }
+ * // The UK's 183 days (midnights in a tax year from 6 April): a plan across 6 April shows both tax years
+ * const uk = prepared.reference.definition('uk-srt-183')
+ * const britain = [{ country: 'GB', entryDate: '2026-03-01', exitDate: '2026-10-31' }]
+ * const { plan } = planRulesPrepared(prepared, britain, [uk])[0]
+ * plan.metOn //=> '2026-10-05'
+ * plan.years.map((y) => `${y.yearStart}: ${y.days}`) //=> ['2025-04-06: 36', '2026-04-06: 208']
  */
 export function planRulesPrepared(prepared: PreparedEvaluation, stays: readonly PlannedStay[], definitions: readonly RuleDefinition[]): RulePlan[] {
   const planned = parsePlannedStays(stays);
@@ -169,7 +184,7 @@ function limitVerdict(first: number | null): PlanLimitVerdict {
 
 /**
  * First day of `added` (days not in `base`) or of `base` that is over `maxDays` in its `periodDays`-day period
- * with the added days and was not over without them; null when none (planning.ts `ViolationChecker`).
+ * with the added days and was not over without them; null when none ({@link ViolationChecker}).
  */
 function rollingWindowCaused(base: readonly DayInterval[], added: readonly DayInterval[], maxDays: number, periodDays: number): number | null {
   if (added.length === 0) return null;

@@ -17,8 +17,8 @@ export type { PlannedStay } from './presence';
 
 /**
  * Result of a plan for one rule (one element of the `planTrip` callable's `results`: the app's contract,
- * schemas/callables/plan-trip-response.json, is generated from this schema).
- * - `applies`, `reason`: whether the rule binds the traveller (core/applicability.ts); `reason` says why not in one
+ * the plan-trip response JSON Schema, is generated from this schema).
+ * - `applies`, `reason`: whether the rule binds the traveller ({@link ruleApplicability}); `reason` says why not in one
  *   sentence naming the nationality, null when it applies.
  * - `complies`: the plan causes no violation: no planned day in the region is over the limit and no day of
  *   the existing presence that was within the limit is pushed over it (a violation that exists without the plan
@@ -48,6 +48,10 @@ const PlanStaysSchema = z.array(PlannedStaySchema).min(1, { message: 'must conta
 /**
  * Validated planned stays (at least one).
  * @throws ValidationError naming the field: `stays: [1].exitDate must not be before entryDate`.
+ * @example
+ * parsePlannedStays([{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-04-30' }])
+ * //=> [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-04-30' }]
+ * parsePlannedStays([]) //=> throws ValidationError
  */
 export function parsePlannedStays(stays: readonly PlannedStay[]): PlannedStay[] {
   return parseOrThrow(PlanStaysSchema, stays, 'stays');
@@ -55,7 +59,7 @@ export function parsePlannedStays(stays: readonly PlannedStay[]): PlannedStay[] 
 
 /**
  * Days of the stays (shifted by `shift` days) in `region`, on the dates the country is a member, less the days a
- * residence permit of that country covers (`excluded`, see applicability.ts).
+ * residence permit of that country covers (`excluded`, see {@link permitCover}).
  */
 function planRegionDays(
   stays: readonly { country: string; a: number; b: number }[],
@@ -77,9 +81,9 @@ function planRegionDays(
 
 /**
  * Finds the earliest day that added days put over the limit, for many candidate plans against one base
- * presence: the base is counted once over [lo, hi] (intervals.ts `DayCounter`); each check counts the plan's
+ * presence: the base is counted once over [lo, hi] ({@link DayCounter}); each check counts the plan's
  * added days with a second counter whose buffer is reused, so it costs O(plan span + periodDays) and allocates
- * nothing. Also used for every rolling-window row by planRules.ts.
+ * nothing. Also used for every rolling-window row by {@link planRulesPrepared}.
  */
 export class ViolationChecker {
   private readonly base: DayCounter;
@@ -131,6 +135,20 @@ export class ViolationChecker {
  * shifted forward day by day (keeping its shape) to find the earliest entry date on which the whole plan complies).
  * `options.extraStays`, if any, count as existing presence. One result per rule.
  * @throws ValidationError for bad stays (`stays[1].exitDate ...`), a bad `asOf` or segment (as `evaluateTravel`).
+ * @example
+ * // 29 days in France in January (see evaluateTravel), then Italy for 61 days: 90 in 180 days, within the limit
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const options = { asOf: '2026-01-31', nationalities: ['US'] }
+ * const [fits] = planTrips(trip, [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-04-30' }], options)
+ * fits.complies //=> true
+ * fits.latestExitDate //=> '2026-04-30'
+ * // One day longer breaks the rule on 1 May; the same 62 days fit from 1 May, when 2 January has left the period:
+ * const [over] = planTrips(trip, [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-05-01' }], options)
+ * over.firstViolationDate //=> '2026-05-01'
+ * over.earliestCompliantEntryDate //=> '2026-05-01'
  */
 export function planTrips(segments: readonly IdentifiedSegment[], stays: readonly PlannedStay[], options: EvaluateOptions): TripPlanResult[] {
   return planTripsPrepared(prepareEvaluation(segments, options), stays);
@@ -138,8 +156,16 @@ export function planTrips(segments: readonly IdentifiedSegment[], stays: readonl
 
 /**
  * `planTrips` on an evaluation already prepared without the planned stays (its `extraStays` count as existing
- * presence), so that a caller planning other rules too (planRules.ts) validates the segments once.
+ * presence), so that a caller planning other rules too ({@link planRulesPrepared}) validates the segments once.
  * @throws ValidationError for bad stays (`stays[1].exitDate ...`).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', nationalities: ['US'] })
+ * const [result] = planTripsPrepared(prepared, [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-05-01' }])
+ * result.complies //=> false
  */
 export function planTripsPrepared(prepared: PreparedEvaluation, stays: readonly PlannedStay[]): TripPlanResult[] {
   const parsed = parsePlannedStays(stays);

@@ -1,8 +1,7 @@
 /**
  * Reference data of the day-counting core: the ISO 3166-1 countries with their dated region memberships
- * (`seed/countries.json`) and the visa rules (`seed/visaRules.json`), both in the repository's top-level
- * seed/ folder, imported as JSON modules so that the bundles carry them.
- * The JSON is imported as a module, so the type checker, jest and the bundler (scripts/build.js) resolve it at
+ * (`seed/countries.json`) and the visa rules (`seed/visaRules.json`), both in the repository's top-level seed/
+ * folder. The JSON is imported as a module, so the type checker, jest and the bundler resolve it at
  * build time and nothing reads a file or guesses a folder at run time; validated with zod on first use, cached.
  * See seed/README.md for the fields and their sources.
  */
@@ -61,8 +60,8 @@ const maxBelowPeriod = {
 
 /**
  * How presence days are counted: `any-part-of-day` (a day counts when the traveller is in the place at any
- * time of it, arrival and departure dates included: presence.ts) or `midnight` (only when there at the end of
- * the day: rules/midnightPresence.ts, the UK statutory residence test).
+ * time of it, arrival and departure dates included: {@link computePresence}) or `midnight` (only when there at
+ * the end of the day: {@link midnightPresence}, the UK statutory residence test).
  */
 export const CountingConventionSchema = z.enum(['any-part-of-day', 'midnight'], { message: 'must be "any-part-of-day" or "midnight"' });
 const AnyPartOfDay = z.literal('any-part-of-day', { message: 'must be "any-part-of-day" (the only counting convention of this kind)' });
@@ -70,7 +69,7 @@ export type CountingConvention = z.infer<typeof CountingConventionSchema>;
 
 /**
  * A data-driven "at most `maxDays` days of presence in `region` in any `periodDays`-day period" rule, over a
- * region: the shape `evaluateTravel` (evaluate.ts) evaluates today. The period of a control date D is
+ * region: the shape {@link evaluateTravel} evaluates today. The period of a control date D is
  * [D - periodDays + 1, D]. `maxDays < periodDays` (otherwise the rule can never be broken and "latest exit"
  * would be unbounded). `convention`, when given, must be `any-part-of-day` (the only one the engine uses).
  */
@@ -87,7 +86,7 @@ export const VisaRuleSchema = z
     exemptNationalities: z.array(CountryCodeSchema),
     /**
      * True when periods of stay under a residence permit or long-stay visa of a member state are not counted
-     * (Schengen: Regulation (EU) 2016/399 Art. 6(2)): see core/applicability.ts.
+     * (Schengen: Regulation (EU) 2016/399 Art. 6(2)): see {@link permitCover}.
      */
     residencePermitsExcluded: z.boolean().optional(),
     implementation: z.string().min(1),
@@ -133,7 +132,7 @@ const oneScope = {
   error: { message: 'a rule needs exactly one of region or countries', path: ['region'] },
 };
 
-/** `rolling-window` (rules/rollingWindow.ts): at most `maxDays` days in any `periodDays`-day period. */
+/** `rolling-window` ({@link evaluateRollingWindow}): at most `maxDays` days in any `periodDays`-day period. */
 export const RollingWindowRuleSchema = z
   .strictObject({
     ...ruleFields,
@@ -146,7 +145,7 @@ export const RollingWindowRuleSchema = z
   .refine(oneScope.check, oneScope.error);
 
 /**
- * `per-stay` (rules/perStay.ts): one continuous stay lasts at most `maxStayDays` days or `maxStayMonths`
+ * `per-stay` ({@link evaluatePerStay}): one continuous stay lasts at most `maxStayDays` days or `maxStayMonths`
  * calendar months (exactly one). `continuesThrough`: countries whose visit does not end the stay when the
  * traveller returns within the permitted period (US VWP: contiguous territory and adjacent islands).
  */
@@ -167,7 +166,7 @@ export const PerStayRuleSchema = z
   .refine(oneScope.check, oneScope.error);
 
 /**
- * `tax-year-presence` (rules/taxYearPresence.ts): at least `minDays` days in a tax year starting every year on
+ * `tax-year-presence` ({@link evaluateTaxYearPresence}): at least `minDays` days in a tax year starting every year on
  * `taxYearStart` (`MM-DD`), days counted under `convention`; `transitException` (only with `midnight`): the
  * UK's Finance Act 2013 Sch. 45 para 22(3) transit days do not count.
  */
@@ -190,7 +189,7 @@ export const TaxYearPresenceRuleSchema = z
   });
 
 /**
- * `weighted-lookback` (rules/weightedLookback.ts): at least `minDaysCurrentYear` days in the current year and
+ * `weighted-lookback` ({@link evaluateWeightedLookback}): at least `minDaysCurrentYear` days in the current year and
  * at least `threshold` weighted days, `weights` current year first (US: "1", "1/3", "1/6"), years starting on
  * `yearStart` (`MM-DD`).
  */
@@ -223,7 +222,7 @@ export type RuleKind = RuleDefinition['kind'];
 /** `seed/visaRules.json`. */
 export const VisaRulesFileSchema = z.strictObject({ rules: z.array(RuleDefinitionSchema).min(1) });
 
-/** An inclusive range of day numbers (see dates.ts `toDayNumber`). */
+/** An inclusive range of day numbers (see {@link toDayNumber}). */
 export interface DayInterval {
   start: number;
   end: number;
@@ -262,6 +261,23 @@ const NO_INTERVALS: readonly DayInterval[] = Object.freeze([]);
  *   a duplicate code or rule id, an unknown region or country code in a rule, or a rolling-window rule over a
  *   region that uses `appliesToNationalities`/`appliesToNote` (today's evaluateTravel applies such rules to
  *   every non-exempt traveller and would ignore them).
+ * @example
+ * const countries = {
+ *   source: 'example',
+ *   countries: [
+ *     { iso2: 'FR', iso3: 'FRA', numeric: '250', name: 'France', memberships: [{ region: 'SCHENGEN', from: '1995-03-26', to: null, source: 'CISA' }] },
+ *     { iso2: 'GB', iso3: 'GBR', numeric: '826', name: 'United Kingdom', memberships: [] },
+ *   ],
+ * }
+ * const rule = {
+ *   id: 'short-stay', name: 'Short stay', description: '90 days in any 180', kind: 'rolling-window',
+ *   params: { maxDays: 90, periodDays: 180 }, region: 'SCHENGEN', exemptNationalityRegions: [], exemptNationalities: [],
+ *   implementation: 'core/rules/rollingWindow', source: 'Regulation (EU) 2016/399 Art. 6',
+ * }
+ * const reference = createReferenceData(countries, { rules: [rule] })
+ * reference.isMember('FR', 'SCHENGEN', '2026-01-01') //=> true
+ * reference.rule('short-stay').params //=> { maxDays: 90, periodDays: 180 }
+ * createReferenceData(countries, { rules: [{ ...rule, region: 'SCHENGN' }] }) //=> throws Error
  */
 export function createReferenceData(countriesJson: unknown, rulesJson: unknown): ReferenceData {
   const countriesFile = parseOrThrow(CountriesFileSchema, countriesJson, 'seed/countries.json');
@@ -334,6 +350,12 @@ let cached: ReferenceData | undefined;
  * The reference data of this package (seed/countries.json, seed/visaRules.json), validated on the first call and
  * cached (later calls are free). Tests that need other tables build them with `createReferenceData`.
  * @throws ValidationError when a seed file does not match its schema (a broken edit of seed/).
+ * @example
+ * const reference = loadReferenceData()
+ * reference.countryName('HR') //=> 'Croatia'
+ * // Croatia joined the Schengen area on 1 January 2023:
+ * reference.isMember('HR', 'SCHENGEN', '2022-12-31') //=> false
+ * reference.isMember('HR', 'SCHENGEN', '2023-01-01') //=> true
  */
 export function loadReferenceData(): ReferenceData {
   cached ??= createReferenceData(countriesJson, visaRulesJson);

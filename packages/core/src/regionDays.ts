@@ -12,6 +12,16 @@ import type { ReferenceData } from './referenceData';
  * arrival date). Entry and exit checks happen at the first/last airport of the area, so New York -> Frankfurt
  * (transit) -> Prague enters the Schengen area at Frankfurt; New York -> Frankfurt (transit) -> Delhi does not.
  * The transit days themselves count only on dates when the connecting country is a member.
+ * @example
+ * const reference = loadReferenceData()
+ * const viaFrankfurt = (to) => [
+ *   { id: 'in', departureCountry: 'US', arrivalCountry: 'DE', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight', transit: true },
+ *   { id: 'on', departureCountry: 'DE', arrivalCountry: to, departureDate: '2026-01-02', arrivalDate: '2026-01-02', mode: 'flight' },
+ * ]
+ * const toPrague = computePresence(viaFrankfurt('CZ'), '2026-01-10', reference).transits[0]
+ * transitTouchesRegion(toPrague, 'SCHENGEN', reference) //=> true
+ * const toDelhi = computePresence(viaFrankfurt('IN'), '2026-01-10', reference).transits[0]
+ * transitTouchesRegion(toDelhi, 'SCHENGEN', reference) //=> false
  */
 export function transitTouchesRegion(t: TransitStay, region: string, reference: ReferenceData): boolean {
   return reference.isMember(t.inboundFrom, region, t.inboundDepartureDay) || reference.isMember(t.onwardTo, region, t.onwardArrivalDay);
@@ -21,9 +31,21 @@ export function transitTouchesRegion(t: TransitStay, region: string, reference: 
  * Distinct presence days in `region` as a bitmap: every country's presence on the dates it is a member, plus
  * transit days counted per `transitTouchesRegion`. An exit and re-entry on the same date, or a move between two
  * member countries, counts once. `first` and `last` are the first and last day of the set.
+ * @example
+ * const trip = [
+ *   { id: 'a', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-01', mode: 'train' },
+ *   { id: 'b', departureCountry: 'FR', arrivalCountry: 'CH', departureDate: '2026-01-05', arrivalDate: '2026-01-05', mode: 'train' },
+ *   { id: 'c', departureCountry: 'CH', arrivalCountry: 'GB', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'flight' },
+ * ]
+ * const reference = loadReferenceData()
+ * const set = regionDays(computePresence(trip, '2026-01-31', reference), 'SCHENGEN', reference)
+ * fromDayNumber(set.first) //=> '2026-01-01'
+ * fromDayNumber(set.last) //=> '2026-01-10'
+ * // 5 January, the move from France to Switzerland, counts once: 10 days, not 11
+ * set.bits.length //=> 10
  */
 export function regionDays(presence: Presence, region: string, reference: ReferenceData, excluded?: ReadonlyMap<string, readonly DayInterval[]>): DaySet {
-  // `excluded`: days per country that do not count in that country (a residence permit's cover, applicability.ts);
+  // `excluded`: days per country that do not count in that country (a residence permit's cover, {@link permitCover});
   // presence in another member state on the same day still counts.
   const keep = (country: string, days: readonly DayInterval[]) => {
     const x = excluded?.get(country);
@@ -59,7 +81,7 @@ export function regionDays(presence: Presence, region: string, reference: Refere
 }
 
 /**
- * Sets the days of the intersection of two sorted, disjoint interval lists (intervals.ts `intersectIntervals`,
+ * Sets the days of the intersection of two sorted, disjoint interval lists ({@link intersectIntervals},
  * without building it) in `bits`, whose first day is `lo`.
  */
 function fillIntersection(bits: Uint8Array, lo: number, days: readonly DayInterval[], member: readonly DayInterval[]): void {
@@ -78,7 +100,11 @@ function fillIntersection(bits: Uint8Array, lo: number, days: readonly DayInterv
   }
 }
 
-/** The days of a `DaySet` as sorted maximal runs (day numbers, inclusive). */
+/**
+ * The days of a {@link DaySet} as sorted maximal runs (day numbers, inclusive).
+ * @example
+ * daySetRuns(daySetOf([{ start: 5, end: 5 }, { start: 1, end: 3 }, { start: 4, end: 4 }])) //=> [{ start: 1, end: 5 }]
+ */
 export function daySetRuns(set: DaySet): DayInterval[] {
   const out: DayInterval[] = [];
   const { bits, first } = set;
@@ -96,7 +122,18 @@ export function daySetRuns(set: DaySet): DayInterval[] {
 }
 
 /**
- * Distinct presence days in `region` as sorted maximal runs (day numbers), as `regionDays`.
+ * Distinct presence days in `region` as sorted maximal runs (day numbers), as {@link regionDays}.
+ * @example
+ * const trip = [
+ *   { id: 'a', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-01', mode: 'train' },
+ *   { id: 'b', departureCountry: 'FR', arrivalCountry: 'CH', departureDate: '2026-01-05', arrivalDate: '2026-01-05', mode: 'train' },
+ *   { id: 'c', departureCountry: 'CH', arrivalCountry: 'GB', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'flight' },
+ * ]
+ * const reference = loadReferenceData()
+ * const presence = computePresence(trip, '2026-01-31', reference)
+ * // Switzerland is in the Schengen area but not in the EU:
+ * regionPresence(presence, 'SCHENGEN', reference) //=> [{ start: toDayNumber('2026-01-01'), end: toDayNumber('2026-01-10') }]
+ * regionPresence(presence, 'EU', reference) //=> [{ start: toDayNumber('2026-01-01'), end: toDayNumber('2026-01-05') }]
  */
 export function regionPresence(
   presence: Presence,

@@ -1,8 +1,9 @@
 /**
- * Every rule row of seed/visaRules.json (`RuleDefinition`, any kind) evaluated on one prepared evaluation
- * (evaluate.ts `prepareEvaluation`): one `RuleResult` per row, with the kind's outputs under the JSON names of
- * {@link RuleResultSchema}. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the Schengen rule)
- * in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus `kind`.
+ * Every rule row of the reference data ({@link RuleDefinition}, any kind) evaluated on one prepared evaluation
+ * ({@link prepareEvaluation}): one `RuleResult` per row, with the kind's outputs under the JSON names of
+ * {@link RuleResultSchema}. `evaluateTravel` keeps evaluating only the default rules (`ReferenceData.rules`, the
+ * Schengen rule) in its own shape; a rolling-window row over a region gives here exactly its `RuleEvaluation` plus
+ * `kind`.
  *
  * The days a rule counts (`definitionDays`):
  * - `region` rows: the region's distinct presence days, membership dated, airside transits counted when the
@@ -11,10 +12,10 @@
  *   once; an airside transit, `transit: true` with an onward segment, is no presence in the country);
  * - `per-stay` bridge days (`params.continuesThrough`): the union of those countries' presence days;
  * - the `midnight` convention (tax-year-presence only): the days the traveller is in the row's countries at the
- *   end of the day (rules/midnightPresence.ts), with the row's `transitException`, planned stays included,
+ *   end of the day ({@link midnightPresenceOfParsed}), with the row's `transitException`, planned stays included,
  *   from the segments `prepareEvaluation` already parsed and ordered;
- * - `residencePermitsExcluded` rows: a permit's days in its own state are left out (applicability.ts).
- * Who a rule binds: applicability.ts `ruleApplicability` (exemptions, then `appliesToNationalities`); the
+ * - `residencePermitsExcluded` rows: a permit's days in its own state are left out ({@link permitCover}).
+ * Who a rule binds: {@link ruleApplicability} (exemptions, then `appliesToNationalities`); the
  * numbers are computed either way.
  *
  * All dates are local calendar dates `YYYY-MM-DD` (no time zone: the dates of the segments).
@@ -45,18 +46,18 @@ import { parseOrThrow } from './validation';
 type Of<K extends RuleKind> = Extract<RuleDefinition, { kind: K }>;
 
 /**
- * One rule's result by kind, inferred from the schemas of ruleResultSchemas.ts (fields documented there): the
+ * One rule's result by kind, inferred from the schemas of {@link RuleResultSchema} (fields documented there): the
  * shapes `--json` prints and the status documents extend.
  */
-/** `rolling-window` (rules/rollingWindow.ts): evaluate.ts `RuleEvaluation`, same fields and meanings, plus `kind`. */
+/** `rolling-window` ({@link evaluateRollingWindow}): {@link RuleEvaluation}, same fields and meanings, plus `kind`. */
 export type RollingWindowRuleResult = z.infer<typeof RollingWindowRuleResultSchema>;
-/** `per-stay` (rules/perStay.ts `evaluatePerStay`). */
+/** `per-stay` ({@link evaluatePerStay}). */
 export type PerStayRuleResult = z.infer<typeof PerStayRuleResultSchema>;
 /** One past tax year of `byTaxYear`. */
 export type TaxYearCountResult = z.infer<typeof TaxYearCountResultSchema>;
-/** `tax-year-presence` (rules/taxYearPresence.ts `evaluateTaxYearPresence`). */
+/** `tax-year-presence` ({@link evaluateTaxYearPresence}). */
 export type TaxYearPresenceRuleResult = z.infer<typeof TaxYearPresenceRuleResultSchema>;
-/** `weighted-lookback` (rules/weightedLookback.ts `evaluateWeightedLookback`). */
+/** `weighted-lookback` ({@link evaluateWeightedLookback}). */
 export type WeightedLookbackRuleResult = z.infer<typeof WeightedLookbackRuleResultSchema>;
 /** One rule's status as of the evaluation date, by kind (`kind` discriminates). */
 export type RuleResult = z.infer<typeof RuleResultSchema>;
@@ -76,6 +77,10 @@ export class UnknownRuleError extends Error {
  * The rows of `reference.definitions` for `ids`, in the order given, repeats dropped; `'all'`: every row in file
  * order.
  * @throws UnknownRuleError for the first id that is not a row (its message lists the known ids).
+ * @example
+ * const reference = loadReferenceData()
+ * resolveRuleIds(reference, ['uk-srt-183', 'schengen-90-180', 'uk-srt-183']).map((d) => d.id) //=> ['uk-srt-183', 'schengen-90-180']
+ * resolveRuleIds(reference, ['uk-srt-184']) //=> throws UnknownRuleError
  */
 export function resolveRuleIds(reference: ReferenceData, ids: readonly string[] | 'all'): RuleDefinition[] {
   if (ids === 'all') return [...reference.definitions];
@@ -108,6 +113,12 @@ export interface TrackedRules {
  * the default rules (`reference.rules`: the Schengen short-stay rule, evaluated for everyone and marked
  * `applies: false` for the nationalities it exempts). An empty list tracks nothing. Unknown ids never throw: a
  * stored profile may name a rule the seed no longer has; they are returned in `unknown` for a warning.
+ * @example
+ * const reference = loadReferenceData()
+ * trackedDefinitions(reference, null).definitions.map((d) => d.id) //=> ['schengen-90-180']
+ * const tracked = trackedDefinitions(reference, ['uk-srt-183', 'withdrawn-rule'])
+ * tracked.definitions.map((d) => d.id) //=> ['uk-srt-183']
+ * tracked.unknown //=> ['withdrawn-rule']
  */
 export function trackedDefinitions(reference: ReferenceData, trackedRules: readonly string[] | null | undefined): TrackedRules {
   const ids = trackedRules ?? reference.rules.map((r) => r.id);
@@ -129,6 +140,18 @@ const DefinitionsSchema = z.array(RuleDefinitionSchema);
  * at most once per transit option.
  * @throws ValidationError naming the field (`definitions: [0].params.minDays ...`) for a row that fails
  *   `RuleDefinitionSchema` (rows of `prepared.reference.definitions` are already valid).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'GB', arrivalCountry: 'US', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-03-31', nationalities: ['US'] })
+ * const [visitor, tax] = evaluateDefinitions(prepared, resolveRuleIds(prepared.reference, ['uk-visitor-6-months', 'uk-srt-183']))
+ * // Back in the United States on 31 March: a visit begun that day could last 6 months, to 30 September
+ * visitor.latestExitDate //=> '2026-09-30'
+ * // 58 midnights in the tax year from 6 April 2025: 125 short of 183
+ * tax.daysThisTaxYear //=> 58
+ * tax.daysRemaining //=> 125
  */
 export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): RuleResult[] {
   const valid = validDefinitions(prepared, definitions);
@@ -139,15 +162,35 @@ export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: r
 /**
  * `definitions` when every one is a row of `prepared.reference` (already valid), else parsed.
  * @throws ValidationError naming the field, as `evaluateDefinitions`.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'GB', arrivalCountry: 'US', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-03-31', nationalities: ['US'] })
+ * const rows = prepared.reference.definitions
+ * validDefinitions(prepared, rows) === rows //=> true
+ * const uk = prepared.reference.definition('uk-srt-183')
+ * validDefinitions(prepared, [{ ...uk, params: { ...uk.params, minDays: 0 } }]) //=> throws ValidationError
  */
 export function validDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): readonly RuleDefinition[] {
   return definitions.every((d) => prepared.reference.definitions.includes(d)) ? definitions : parseOrThrow(DefinitionsSchema, definitions, 'definitions');
 }
 
-/** Midnight presence by country (rules/midnightPresence.ts) of one prepared evaluation, derived once per transit option. */
+/** Midnight presence by country ({@link midnightPresenceOfParsed}) of one prepared evaluation, derived once per transit option. */
 export type MidnightOf = (transitException: boolean) => ReadonlyMap<string, readonly DayInterval[]>;
 
-/** A `MidnightOf` for `prepared` (planned stays included) that derives each transit option at most once. */
+/**
+ * A {@link MidnightOf} for `prepared` (planned stays included) that derives each transit option at most once.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'GB', arrivalCountry: 'US', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-03-31', nationalities: ['US'] })
+ * // In the United Kingdom at midnight from 2 January to 28 February (left on 1 March):
+ * midnightCache(prepared)(true).get('GB') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-02-28') }]
+ */
 export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
   const midnight = new Map<boolean, Map<string, DayInterval[]>>();
   return (transitException: boolean) => {
@@ -164,13 +207,36 @@ export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
 /**
  * The days a rule counts (sorted maximal runs, recorded and planned): under the `midnight` convention its
  * midnight days, else `definitionDays` (see the module docstring). What each kind's engine receives as P.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'GB', arrivalCountry: 'US', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-03-31', nationalities: ['US'] })
+ * // The tax rule counts midnights, the visitor rule any part of a day:
+ * countedDays(prepared, prepared.reference.definition('uk-srt-183'))
+ * //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-02-28') }]
+ * countedDays(prepared, prepared.reference.definition('uk-visitor-6-months'))
+ * //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-03-01') }]
  */
 export function countedDays(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf = midnightCache(prepared)): DayInterval[] {
   if (d.kind === 'tax-year-presence' && d.convention === 'midnight') return midnightDays(prepared, d, midnightOf(d.params.transitException === true));
   return definitionDays(prepared, d);
 }
 
-/** A per-stay row's bridge days (`params.continuesThrough`): the union of those countries' presence days. */
+/**
+ * A per-stay row's bridge days (`params.continuesThrough`): the union of those countries' presence days.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'ferry', departureCountry: 'GB', arrivalCountry: 'IE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'ferry' },
+ *   { id: 'return', departureCountry: 'IE', arrivalCountry: 'GB', departureDate: '2026-01-12', arrivalDate: '2026-01-12', mode: 'ferry' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31' })
+ * // A visit to Ireland does not end a stay in the United Kingdom:
+ * bridgeDays(prepared, prepared.reference.definition('uk-visitor-6-months'))
+ * //=> [{ start: toDayNumber('2026-01-10'), end: toDayNumber('2026-01-12') }]
+ */
 export function bridgeDays(prepared: PreparedEvaluation, d: Of<'per-stay'>): DayInterval[] {
   return unionOf(prepared, d.params.continuesThrough ?? []);
 }
@@ -252,7 +318,7 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
   }
 }
 
-/** A region rolling-window row in the shape evaluate.ts evaluates (`VisaRule`). */
+/** A region rolling-window row in the shape {@link evaluateRule} evaluates ({@link VisaRule}). */
 function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
   const { appliesToNationalities: _a, appliesToNote: _n, countries: _c, ...rest } = d;
   return { ...rest, region };
@@ -262,6 +328,15 @@ function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
  * The presence days (any part of the day, recorded and planned) a rule counts, as sorted maximal runs: its
  * region's ({@link regionPresence}) or its countries' union; with `excludePermits` (the default) less a
  * residence permit's days in its own state when the row says so.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'GB', arrivalCountry: 'US', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-03-31', nationalities: ['US'] })
+ * definitionDays(prepared, prepared.reference.definition('uk-visitor-6-months'))
+ * //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-03-01') }]
+ * definitionDays(prepared, prepared.reference.definition('schengen-90-180')) //=> []
  */
 export function definitionDays(prepared: PreparedEvaluation, d: RuleDefinition, excludePermits = true): DayInterval[] {
   const excluded = excludePermits && d.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;

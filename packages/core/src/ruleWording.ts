@@ -1,5 +1,5 @@
 /**
- * The words the report (cli/render/rules.ts) and the push alerts (alerts/message.ts) both use about a rule: where it
+ * The words the `report` command's rule section and the push alerts' messages both use about a rule: where it
  * counts days, its limit, and the sentences of each kind ("12 days left in this visit", "you will reach 183 days in
  * the United Kingdom tax year on 2026-11-02"). One place, so that the two never say the same thing differently.
  *
@@ -9,7 +9,12 @@
  */
 import type { CountingConvention, ReferenceData, RuleDefinition } from './referenceData';
 
-/** `1 day`, `12 days`. */
+/**
+ * `1 day`, `12 days`.
+ * @example
+ * days(1) //=> '1 day'
+ * days(12) //=> '12 days'
+ */
 export function days(n: number): string {
   return n === 1 ? '1 day' : `${n} days`;
 }
@@ -24,6 +29,11 @@ export type RulePlace = Pick<RuleDefinition, 'region' | 'countries'>;
  * The territory of a rule as a name: a region's words (`the Schengen area`), or the first country's English short
  * name with the other countries' codes (`United States (with PR, VI, GU, MP)`, `United Kingdom`); the code itself
  * when `ref` does not know the country.
+ * @example
+ * const reference = loadReferenceData()
+ * placeOf({ region: 'SCHENGEN' }, reference) //=> 'the Schengen area'
+ * placeOf({ countries: ['US', 'PR', 'VI'] }, reference) //=> 'United States (with PR, VI)'
+ * placeOf({ countries: ['GB'] }, undefined) //=> 'GB'
  */
 export function placeOf(def: RulePlace, ref: Pick<ReferenceData, 'countryName'> | undefined): string {
   if (def.region !== undefined) return REGION_WORDS[def.region] ?? `region ${def.region}`;
@@ -40,6 +50,10 @@ const NAMES_WITH_THE =
 /**
  * `placeOf` as a sentence needs it after "in" or "to": with "the" before names that take it (`the United Kingdom`,
  * `the Netherlands`, `the Cayman Islands`; not `Japan`, `Türkiye`). A region's words have their article already.
+ * @example
+ * const reference = loadReferenceData()
+ * placeInSentence({ countries: ['GB'] }, reference) //=> 'the United Kingdom'
+ * placeInSentence({ countries: ['JP'] }, reference) //=> 'Japan'
  */
 export function placeInSentence(def: RulePlace, ref: Pick<ReferenceData, 'countryName'> | undefined): string {
   const place = placeOf(def, ref);
@@ -47,12 +61,20 @@ export function placeInSentence(def: RulePlace, ref: Pick<ReferenceData, 'countr
   return NAMES_WITH_THE.test(place.replace(/ \(with .*\)$/, '')) ? `the ${place}` : place;
 }
 
-/** A per-stay limit: `90 days` or `6 months`. */
+/**
+ * A per-stay limit: `90 days` or `6 months`.
+ * @example
+ * perStayLimit(loadReferenceData().definition('uk-visitor-6-months')) //=> '6 months'
+ */
 export function perStayLimit(def: Extract<RuleDefinition, { kind: 'per-stay' }>): string {
   return def.params.maxStayDays !== undefined ? days(def.params.maxStayDays) : `${def.params.maxStayMonths} months`;
 }
 
-/** How a tax-year rule counts a day, as the report's header says it. */
+/**
+ * How a tax-year rule counts a day, as the report's header says it.
+ * @example
+ * conventionWords('midnight') //=> 'a day counted when there at midnight'
+ */
 export function conventionWords(convention: CountingConvention): string {
   return convention === 'midnight' ? 'a day counted when there at midnight' : 'any part of a day counted';
 }
@@ -60,6 +82,10 @@ export function conventionWords(convention: CountingConvention): string {
 /**
  * A rule's limit in words: `90 days in any 180-day period`, `at most 6 months per visit`, `at least 183 days in a
  * tax year`, `at least 31 days this year and 183 weighted days over 3 years`.
+ * @example
+ * const reference = loadReferenceData()
+ * limitOf(reference.definition('schengen-90-180')) //=> '90 days in any 180-day period'
+ * limitOf(reference.definition('us-substantial-presence')) //=> 'at least 31 days this year and 183 weighted days over 3 years'
  */
 export function limitOf(def: RuleDefinition): string {
   switch (def.kind) {
@@ -76,46 +102,78 @@ export function limitOf(def: RuleDefinition): string {
 
 // ---- per-stay ----
 
-/** `12 days left in this visit`. */
+/**
+ * `12 days left in this visit`.
+ * @example
+ * daysLeftInVisit(12) //=> '12 days left in this visit'
+ */
 export function daysLeftInVisit(n: number): string {
   return `${days(n)} left in this visit`;
 }
 
-/** `3 days over the limit of this visit`. */
+/**
+ * `3 days over the limit of this visit`.
+ * @example
+ * overVisitLimit(1) //=> '1 day over the limit of this visit'
+ */
 export function overVisitLimit(n: number): string {
   return `${days(n)} over the limit of this visit`;
 }
 
 // ---- tax-year-presence ----
 
-/** `you will reach 183 days in the United Kingdom tax year on 2026-11-02` (`place`: `placeOf`). */
+/**
+ * `you will reach 183 days in the United Kingdom tax year on 2026-11-02` (`place`: {@link placeOf}).
+ * @example
+ * willReach(183, 'United Kingdom', '2026-11-02') //=> 'you will reach 183 days in the United Kingdom tax year on 2026-11-02'
+ */
 export function willReach(threshold: number, place: string, date: string): string {
   return `you will reach ${threshold} days in ${place.startsWith('the ') ? place : `the ${place}`} tax year on ${date}`;
 }
 
-/** `183 days reached on 2026-11-02`. */
+/**
+ * `183 days reached on 2026-11-02`.
+ * @example
+ * reachedOn(183, '2026-11-02') //=> '183 days reached on 2026-11-02'
+ */
 export function reachedOn(threshold: number, date: string): string {
   return `${threshold} days reached on ${date}`;
 }
 
-/** `60 days short of 183`. */
+/**
+ * `60 days short of 183`.
+ * @example
+ * daysShortOf(60, 183) //=> '60 days short of 183'
+ */
 export function daysShortOf(remaining: number, threshold: number): string {
   return `${remaining} days short of ${threshold}`;
 }
 
 // ---- weighted-lookback ----
 
-/** `101 weighted days of 183`. */
+/**
+ * `101 weighted days of 183`.
+ * @example
+ * weightedDaysOf('101', 183) //=> '101 weighted days of 183'
+ */
 export function weightedDaysOf(display: string, threshold: number): string {
   return `${display} weighted days of ${threshold}`;
 }
 
-/** `82 more days this year would meet it`. */
+/**
+ * `82 more days this year would meet it`.
+ * @example
+ * moreDaysWouldMeet(82) //=> '82 more days this year would meet it'
+ */
 export function moreDaysWouldMeet(n: number): string {
   return `${n} more days this year would meet it`;
 }
 
-/** `will be met on 2026-08-01`. */
+/**
+ * `will be met on 2026-08-01`.
+ * @example
+ * willBeMetOn('2026-08-01') //=> 'will be met on 2026-08-01'
+ */
 export function willBeMetOn(date: string): string {
   return `will be met on ${date}`;
 }
@@ -126,7 +184,12 @@ export function willBeMetOn(date: string): string {
  */
 export const DAY_COUNT_ONLY = 'This is a count of days, not tax advice: residence for tax depends on more than this count.';
 
-/** The sentence with its first letter upper case. */
+/**
+ * The sentence with its first letter upper case.
+ * @example
+ * capitalized(daysLeftInVisit(12)) //=> '12 days left in this visit'
+ * capitalized(willBeMetOn('2026-08-01')) //=> 'Will be met on 2026-08-01'
+ */
 export function capitalized(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -11,7 +11,7 @@ export const CountryCodeSchema = z.string().regex(/^[A-Z]{2}$/, { message: 'must
 
 /**
  * `YYYY-MM-DD` local calendar date (any year 0001-9999; travel dates use the narrower `TravelDateSchema`). The
- * metadata is what the app's JSON Schemas (scripts/schemas.ts) say of it: JSON Schema's `date` format (RFC 3339
+ * metadata is what the app's generated JSON Schemas say of it: JSON Schema's `date` format (RFC 3339
  * full-date), which quicktype keeps a `String` in Swift: a local date, never to be converted through a time zone.
  */
 export const IsoDateSchema = z
@@ -23,14 +23,19 @@ export const IsoDateSchema = z
  * Earliest and latest plausible TRAVEL date (inclusive, local `YYYY-MM-DD`): segment departure/arrival dates
  * and planned stays' entry/exit dates. A travel history outside these years is a typo (0219-05-01 for
  * 2019-05-01), and accepting it would make the history span centuries: absurd day counts instead of a clear
- * error, and every recompute allocating per-day arrays over the whole span. The security rules
- * (firestore.rules `isTravelDate`) enforce the same years. Evaluation dates, seed membership dates and other
+ * error, and every recompute allocating per-day arrays over the whole span. The Firestore
+ * security rules (their `isTravelDate` function) enforce the same years. Evaluation dates, seed membership dates and other
  * non-travel dates stay unbounded (`IsoDateSchema`).
  */
 export const MIN_TRAVEL_DATE = '1900-01-01';
 export const MAX_TRAVEL_DATE = '2199-12-31';
 
-/** True when `date` is a real `YYYY-MM-DD` date within MIN_TRAVEL_DATE..MAX_TRAVEL_DATE (inclusive). */
+/**
+ * True when `date` is a real `YYYY-MM-DD` date within {@link MIN_TRAVEL_DATE}..{@link MAX_TRAVEL_DATE} (inclusive).
+ * @example
+ * isTravelDate('2026-01-31') //=> true
+ * isTravelDate('0219-05-01') //=> false
+ */
 export function isTravelDate(date: unknown): date is string {
   // Lexical order is calendar order for valid 4-digit-year dates.
   return isIsoDate(date) && date >= MIN_TRAVEL_DATE && date <= MAX_TRAVEL_DATE;
@@ -67,13 +72,17 @@ export const SEGMENT_LIMITS = { flightNumber: 12, notes: 500, purpose: 200, entr
 
 /**
  * A string of at most `max` UTF-16 code units, i.e. JavaScript's `length`: what the security rules' `size()`
- * counts (firestore.rules), and the engine's fast path (`readSegment` below) and the import's truncation
- * (import/values.ts) with them. Not zod's `.max()`, which counts Unicode code points (zod 4.6): with it a note of
+ * counts (the Firestore security rules), and the engine's fast path ({@link readSegment}) and the import's
+ * truncation of long text with them. Not zod's `.max()`, which counts Unicode code points (zod 4.6): with it a note of
  * 300 emoji (300 code points, 600 code units) passed the schema, was stored by the backend, and the rules then
  * refused every edit of that segment from the app.
+ * @example
+ * stringOfAtMost(5).safeParse('Paris').success //=> true
+ * // Three emoji are 3 code points but 6 UTF-16 code units:
+ * stringOfAtMost(5).safeParse('😀😀😀').success //=> false
  */
 export function stringOfAtMost(max: number) {
-  // The metadata is what the app's JSON Schemas (scripts/schemas.ts) say: `maxLength` (JSON Schema counts code
+  // The metadata is what the app's generated JSON Schemas say: `maxLength` (JSON Schema counts code
   // points, so it is a looser bound) and the exact limit in UTF-16 code units (`x-maxUtf16Length`).
   return z
     .string()
@@ -90,7 +99,8 @@ export function stringOfAtMost(max: number) {
  * - `departureTime`, `arrivalTime`: optional local wall-clock times `HH:MM` at those places.
  * - `departureAirport`, `arrivalAirport`: optional IATA/ICAO codes.
  * - `transit`: true when the traveller stayed airside at the arrival airport and flew on with the next segment
- *   (no entry into `arrivalCountry`; see presence.ts for how a transit still counts as entry into a region).
+ *   (no entry into `arrivalCountry`; see {@link transitTouchesRegion} for how a transit still counts as entry into a
+ *   region).
  * - `flightNumber`, `notes`: optional, bounded free text.
  * - `purpose`: optional short free text, why the traveller went (the specification's `purpose`: "work", "family").
  * - `entryPoint`: optional free text naming the border crossing, port or station of entry (the specification's
@@ -119,7 +129,13 @@ export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['flightNumber', 'n
 /** Segment fields that can change a day count: every field of `segmentFields` but the free text. */
 export const COUNTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(segmentFields).filter((k) => !FREE_TEXT_FIELDS.has(k)));
 
-/** Cross-field check: the arrival date is not more than one day (date line) before the departure date. */
+/**
+ * Cross-field check: the arrival date is not more than one day (date line) before the departure date.
+ * @example
+ * // Auckland to Honolulu lands the calendar day before it left:
+ * arrivalNotBeforeDeparture({ departureDate: '2026-01-24', arrivalDate: '2026-01-23' }) //=> true
+ * arrivalNotBeforeDeparture({ departureDate: '2026-01-24', arrivalDate: '2026-01-22' }) //=> false
+ */
 export function arrivalNotBeforeDeparture(s: { departureDate: string; arrivalDate: string }): boolean {
   if (!isIsoDate(s.departureDate) || !isIsoDate(s.arrivalDate)) return true; // field errors are reported per field
   return toDayNumber(s.arrivalDate) >= toDayNumber(s.departureDate) - MAX_DATE_LINE_SHIFT_DAYS;
@@ -154,7 +170,13 @@ function letter(s: string, i: number): number {
   return c >= 0 && c < 26 ? c : -1;
 }
 
-/** `^[A-Z]{2}$` (CountryCodeSchema): the code's index 0-675 (first letter * 26 + second), else -1. */
+/**
+ * `^[A-Z]{2}$` ({@link CountryCodeSchema}): the code's index 0-675 (first letter * 26 + second), else -1.
+ * @example
+ * countryIndex('AA') //=> 0
+ * countryIndex('FR') //=> 147
+ * countryIndex('fr') //=> -1
+ */
 export function countryIndex(v: unknown): number {
   if (typeof v !== 'string' || v.length !== 2) return -1;
   const a = letter(v, 0);
@@ -194,7 +216,7 @@ const optionalText = (v: unknown, max: number) => (v === undefined ? 0 : typeof 
 
 /** What `readSegment` parsed from a segment it accepted: what the engine needs of it. */
 export interface SegmentRead {
-  /** Departure and arrival day numbers (dates.ts). */
+  /** Departure and arrival day numbers ({@link toDayNumber}). */
   departure: number;
   arrival: number;
   /** The two country codes' `countryIndex`. */
@@ -207,8 +229,14 @@ export interface SegmentRead {
  * The hand-written fast path of `IdentifiedSegmentSchema` (zod costs ~2 µs per segment, which would dominate a
  * 10 000-segment evaluation), which also parses what the engine needs into `out` (left as it was when it returns
  * false). It must never say yes to input the schema rejects (it gives the schema's answer exactly on randomly
- * edited segments, see test/unit/core/fastPaths.test.ts); whatever it rejects is handed to zod, which decides and
+ * edited segments, as the core's fast-path tests check); whatever it rejects is handed to zod, which decides and
  * words the error.
+ * @example
+ * const out = { departure: 0, arrival: 0, depC: 0, arrC: 0, transit: false }
+ * const segment = { id: 's1', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-01', mode: 'train' }
+ * readSegment(segment, out) //=> true
+ * out //=> { departure: 20454, arrival: 20454, depC: countryIndex('GB'), arrC: countryIndex('FR'), transit: false }
+ * readSegment({ ...segment, mode: 'Train' }, out) //=> false
  */
 export function readSegment(value: unknown, out: SegmentRead): boolean {
   // zod takes any non-array object (class instances too) and reads its keys with for...in (inherited ones too).
@@ -267,8 +295,12 @@ function onlySegmentKeys(o: object): boolean {
 const scratch: SegmentRead = { departure: 0, arrival: 0, depC: 0, arrC: 0, transit: false };
 
 /**
- * True when `value` passes the hand-written fast path of `IdentifiedSegmentSchema` (see `readSegment`); false
- * means "ask zod".
+ * True when `value` passes the hand-written fast path of {@link IdentifiedSegmentSchema} (see {@link readSegment});
+ * false means "ask zod".
+ * @example
+ * const segment = { id: 's1', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-01', mode: 'train' }
+ * quickSegmentCheck(segment) //=> true
+ * quickSegmentCheck({ ...segment, departureDate: '2026-02-30' }) //=> false
  */
 export function quickSegmentCheck(value: unknown): boolean {
   return readSegment(value, scratch);

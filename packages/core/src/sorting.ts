@@ -1,7 +1,7 @@
 /**
  * The order segments are read in: `sortSegments` (by date and time, then repaired for continuity where that order
- * is only a guess: order.ts `continuityOrder`), its comparator, and the near-linear stable sort both the raw and
- * the parsed paths (parsedSegments.ts `readingOrder`) use.
+ * is only a guess: {@link continuityOrder}), its comparator, and the near-linear stable sort both the raw and
+ * the parsed paths ({@link readingOrder}) use.
  */
 import { fromDayNumber, parseDayNumber } from './dates';
 import { continuityOrder, type OrderView } from './order';
@@ -31,9 +31,17 @@ export const NO_TIME = '99:99';
  * Data whose order is already continuous is never reordered, and a gap no chain of same-date segments bridges
  * (a missing segment) is left as it is and warned about. Deterministic. Returns a new array.
  *
- * Cost: O(n log n) for the sort (O(n) when the input is already in order), plus the repairs (order.ts): O(1) for
+ * Cost: O(n log n) for the sort (O(n) when the input is already in order), plus the repairs ({@link continuityOrder}): O(1) for
  * an out-of-order same-day hop, at most the number of distinct country pairs of that date otherwise; so
  * thousands of segments on one date cost about what they cost on distinct dates.
+ * @example
+ * const trip = [
+ *   { id: 'home', departureCountry: 'IT', arrivalCountry: 'GB', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ *   { id: 'hop-1', departureCountry: 'FR', arrivalCountry: 'IT', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'hop-2', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ * ]
+ * // By date, then id, hop-1 would come first; but the traveller must reach France before leaving it:
+ * sortSegments(trip).map((s) => s.id) //=> ['hop-2', 'hop-1', 'home']
  */
 export function sortSegments<S extends IdentifiedSegment>(segments: readonly S[]): S[] {
   const base = sortedPositions(segments.length, (a, b) => compareSegments(segments[a]!, segments[b]!));
@@ -48,6 +56,10 @@ export function sortSegments<S extends IdentifiedSegment>(segments: readonly S[]
  * out of order), is put in order by insertion, in O(n) plus the moves; once that has moved more than n positions,
  * by a full sort (so the worst case stays O(n log n)). `key`, when given, is a first sort key consistent with
  * `cmp` (a smaller key sorts first): neighbours with increasing keys are in order without calling `cmp`.
+ * @example
+ * const days = [30, 10, 20, 10]
+ * // The two 10s keep their input order (positions 1, then 3):
+ * Array.from(sortedPositions(days.length, (a, b) => days[a] - days[b])) //=> [1, 3, 2, 0]
  */
 export function sortedPositions(n: number, cmp: (a: number, b: number) => number, key?: ArrayLike<number>): Int32Array {
   const base = new Int32Array(n);
@@ -124,7 +136,15 @@ function addDaysFast(date: string, days: number): string {
   return Number.isNaN(d) ? date : fromDayNumber(d + days);
 }
 
-/** Comparator of `sortSegments` (string comparisons only: `YYYY-MM-DD` and `HH:MM` order lexically). */
+/**
+ * Comparator of {@link sortSegments} (string comparisons only: `YYYY-MM-DD` and `HH:MM` order lexically).
+ * @example
+ * const untimed = { id: 'b', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' }
+ * const timed = { ...untimed, id: 'c', departureTime: '18:00' }
+ * // A departure at a known time comes before one at an unknown time of the same date:
+ * compareSegments(timed, untimed) //=> -1
+ * compareSegments(untimed, { ...untimed, departureDate: '2026-01-09' }) //=> 1
+ */
 export function compareSegments(a: IdentifiedSegment, b: IdentifiedSegment): number {
   if (a.departureDate !== b.departureDate) return a.departureDate < b.departureDate ? -1 : 1;
   const ta = a.departureTime ?? NO_TIME;

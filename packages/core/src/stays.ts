@@ -1,12 +1,12 @@
 /**
  * Stays: the list a tax office or a visa officer asks for ("country, from, to, days"), read off presence
- * (presence.ts) rather than counted again, so that it can never disagree with the day counts.
+ * ({@link Presence}) rather than counted again, so that it can never disagree with the day counts.
  *
- * A stay is a maximal run of consecutive local dates of presence in one country (presence.ts `byCountry`).
+ * A stay is a maximal run of consecutive local dates of presence in one country ({@link Presence} `byCountry`).
  * Because the day of a border crossing counts in both countries (Reg. (EU) 2016/399 Art. 6(2)), consecutive
  * stays in different countries share their travel day; two visits to one country that touch on a date (out
- * and back the same day) are one stay. Transit stays (airside at a connecting airport, presence.ts
- * `TransitStay`) are listed and marked, but are not presence in that country.
+ * and back the same day) are one stay. Transit stays (airside at a connecting airport,
+ * {@link TransitStay}) are listed and marked, but are not presence in that country.
  */
 import { fromDayNumber } from './dates';
 import type { Presence } from './presence';
@@ -28,8 +28,17 @@ export interface Stay {
 /**
  * The stays of `presence`, ordered by `from`, then `to`, then country (deterministic). Presence runs that
  * include `presence.asOf` and continue after it are split there: the part up to `asOf` and the planned rest.
- * (Presence does not say whether a stay ending on `asOf` ends with a departure that day or is still going on.) Invariant (tested): for each country, the `days` of its stays that are neither `transit` nor
- * `planned` add up to its `countryDays` (countryDays.ts).
+ * (Presence does not say whether a stay ending on `asOf` ends with a departure that day or is still going on.)
+ * Invariant (tested): for each country, the `days` of its stays that are neither `transit` nor `planned` add up to
+ * its `countryDays` ({@link computeCountryDays}).
+ * @example
+ * const segments = [
+ *   { id: 'out', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-01', mode: 'train' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'GB', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ * ]
+ * const stays = computeStays(computePresence(segments, '2026-01-31', loadReferenceData()))
+ * stays.map((s) => `${s.country} ${s.from} to ${s.to}: ${s.days}`)
+ * //=> ['GB 2026-01-01 to 2026-01-01: 1', 'FR 2026-01-01 to 2026-01-10: 10', 'GB 2026-01-10 to 2026-01-31: 22']
  */
 export function computeStays(presence: Presence): Stay[] {
   const asOf = presence.asOf;

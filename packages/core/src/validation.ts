@@ -15,7 +15,11 @@ export class ValidationError extends Error {
   }
 }
 
-/** `a.b[2].c` path of a zod issue. */
+/**
+ * `a.b[2].c` path of a zod issue.
+ * @example
+ * issuePath(['segments', 3, 'arrivalDate']) //=> 'segments[3].arrivalDate'
+ */
 export function issuePath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
@@ -29,6 +33,10 @@ export function issuePath(path: readonly PropertyKey[]): string {
  * One sentence per problem, joined with "; ", for example
  * `segments[3].arrivalDate must be a real calendar date written YYYY-MM-DD`.
  * @param what prefix naming the thing validated, e.g. `row 12` or `planTrip data`.
+ * @example
+ * const { error } = PlannedStaySchema.safeParse({ country: 'FR', entryDate: '2026-02-30' })
+ * describeZodError(error, 'trip 1')
+ * //=> 'trip 1: entryDate must be a real calendar date written YYYY-MM-DD; exitDate is required'
  */
 export function describeZodError(error: ZodError, what?: string): string {
   const parts = error.issues.map((i) => {
@@ -45,6 +53,10 @@ export function describeZodError(error: ZodError, what?: string): string {
 /**
  * Parses `value` with `schema` or throws a ValidationError with a readable message.
  * @throws ValidationError
+ * @example
+ * parseOrThrow(PlannedStaySchema, { country: 'FR', entryDate: '2026-03-01', exitDate: '2026-03-05' })
+ * //=> { country: 'FR', entryDate: '2026-03-01', exitDate: '2026-03-05' }
+ * parseOrThrow(PlannedStaySchema, { country: 'FR', entryDate: '2026-03-05', exitDate: '2026-03-01' }) //=> throws ValidationError
  */
 export function parseOrThrow<S extends ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
   const result = schema.safeParse(value);

@@ -12,7 +12,7 @@ import { prepareEvaluation } from '@travel-time-tracker/core/evaluate';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { run } from './runReport';
 
-// A New Zealander (the README's example): 120 days in the US in 2024 (2 January to 30 April) and in 2025
+// A New Zealander (the example of docs/report.md): 120 days in the US in 2024 (2 January to 30 April) and in 2025
 // (1 January to 30 April), a month in the UK in 2025, 47 days in Türkiye in 2026, in the US since 1 March 2026;
 // planned (after --as-of): the UK from 20 April to 20 December 2026.
 const FILE = path.resolve(__dirname, '../../fixtures/rules/nomad.json');

@@ -18,7 +18,7 @@
  * The timeline: each chunk of segments is created in one transaction with its timeline records (and the last one
  * with the evaluation), so the segment events of an import are skipped without a read, and an edit or delete the
  * app makes while the import runs is applied by its own event, ordered by version against the import's records:
- * nothing the app did meanwhile is lost and no closing recompute is needed (README.md, Import job).
+ * nothing the app did meanwhile is lost and no closing recompute is needed (docs/functions.md, Import job).
  * Cost: R segment writes, ceil(R / 450) transactions of 2 reads and 1 timeline write, and a constant number of
  * other reads and writes (import document, profile, the per-day cap on the head, one evaluation).
  *

@@ -8,9 +8,9 @@
  * RDRM11730). Dates are the local calendar dates of the segments (`YYYY-MM-DD`, local at each place, never
  * converted through a time zone), so "the end of the day" is local midnight at the place.
  *
- * Derivation from the same segments as presence.ts, read in the same order (`sortSegments`): after segment i
+ * Derivation from the same segments as {@link computePresence}, read in the same order ({@link sortSegments}): after segment i
  * arrives in country C on date a_i, the traveller is in C at the end of every date from a_i up to the day before
- * the next segment departs (d_{i+1} - 1). Edge cases (each tested in test/unit/core/rules/taxYearPresence.test.ts):
+ * the next segment departs (d_{i+1} - 1). Edge cases (each tested with the tax-year-presence rule):
  * - Several movements in one day: only the arrival country of the day's last movement has that midnight.
  * - A same-day visit (arrive and leave on date a): no midnight there.
  * - An overnight flight (departs d, arrives d + 1): date d ends in the air and counts for no country.
@@ -23,11 +23,11 @@
  *   an onward flight the same day leaves no midnight. The app cannot know condition (c) (the traveller's
  *   activities) nor an overnight landside hotel stay like Example 17's: marking the inbound segment `transit` is
  *   the traveller's statement that the exception applies; an unmarked connection counts.
- * - A transit segment without an onward segment is an ordinary arrival (as in presence.ts).
+ * - A transit segment without an onward segment is an ordinary arrival (as in {@link computePresence}).
  * - The last segment: its arrival country from the arrival date through `asOf` when it arrived on or before
  *   `asOf`, else only its arrival date (a planned arrival: its first night).
  * - A gap in the data (the next segment departs from another country): the previous arrival country keeps the
- *   midnights up to the day before that departure, as presence.ts keeps its days; nothing is invented for the
+ *   midnights up to the day before that departure, as {@link computePresence} keeps its days; nothing is invented for the
  *   country the next segment departs from (it has no midnight before the first segment either).
  * - Planned stays (`extraStays`, planning): midnights on the entry date up to the day before the exit date; a
  *   stay entered and left on the same date has none.
@@ -36,7 +36,7 @@
  * for exceptional circumstances (para 22(4)-(6), at most 60 a year): the count is then a lower bound.
  *
  * Cost: one pass over the sorted segments; days kept as intervals. `midnightPresenceOfParsed` reads the segments
- * evaluate.ts has already validated and parsed, in the reading order of {@link readingOrder} (no date parsed twice).
+ * {@link prepareEvaluation} has already validated and parsed, in their {@link readingOrder} (no date parsed twice).
  */
 import { toDayNumber, type IsoDate } from '../dates';
 import { mergeIntervals, type DayInterval } from '../intervals';
@@ -55,9 +55,18 @@ export interface MidnightOptions {
 /**
  * Country (ISO 3166-1 alpha-2) -> the days (day numbers, sorted maximal runs) on which the traveller is there at
  * the end of the day, from segments in any order, as of `asOf` (local `YYYY-MM-DD`). The segments are not
- * validated ({@link parseSegments}); evaluate.ts `prepareEvaluation` with `midnightPresenceOfParsed` is the
+ * validated ({@link parseSegments}); {@link prepareEvaluation} with {@link midnightPresenceOfParsed} is the
  * validating path. Countries with no such day are absent from the map.
  * @throws InvalidDateError when `asOf`, a segment date or a planned date is not a real `YYYY-MM-DD` date.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'day-out', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'day-back', departureCountry: 'FR', arrivalCountry: 'GB', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ * ]
+ * const run = (from, to) => ({ start: toDayNumber(from), end: toDayNumber(to) })
+ * // 1 January ends in the air; the day in France ends in the United Kingdom, so France has no midnight:
+ * midnightPresence(trip, '2026-01-12') //=> new Map([['GB', [run('2026-01-02', '2026-01-12')]]])
  */
 export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: IsoDate, options: MidnightOptions = {}): Map<string, DayInterval[]> {
   const E = toDayNumber(asOf, 'asOf');
@@ -66,9 +75,19 @@ export function midnightPresence(segments: readonly IdentifiedSegment[], asOf: I
 }
 
 /**
- * `midnightPresence` on parsed segments ({@link parseSegments}), read in their {@link readingOrder},
+ * {@link midnightPresence} on parsed segments ({@link parseSegments}), read in their {@link readingOrder},
  * which is `sortSegments`'s order: the one pass (see the module docstring), without parsing a date again.
  * @throws InvalidDateError for a bad planned stay date (planned stays are validated by the caller).
+ * @example
+ * const trip = [
+ *   { id: 'in', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight', transit: true },
+ *   { id: 'on', departureCountry: 'GB', arrivalCountry: 'FR', departureDate: '2026-01-03', arrivalDate: '2026-01-03', mode: 'flight' },
+ * ]
+ * const parsed = parseSegments(trip, { validate: true })
+ * const asOf = toDayNumber('2026-01-05')
+ * // A night airside at a UK airport is a UK midnight, unless the transit exception applies:
+ * midnightPresenceOfParsed(parsed, readingOrder(parsed), asOf).get('GB') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-02') }]
+ * midnightPresenceOfParsed(parsed, readingOrder(parsed), asOf, { transitException: true }).has('GB') //=> false
  */
 export function midnightPresenceOfParsed(
   parsed: ParsedSegments,

@@ -1,13 +1,13 @@
 /**
  * The "at most N days (or N months) per stay" rule engine (kind `per-stay`): a maximum length of one continuous
- * stay, entry to exit, in a country or group of countries. Instances (seed/visaRules.json): the US Visa Waiver
+ * stay, entry to exit, in a country or group of countries. Instances (rows of the reference data): the US Visa Waiver
  * Program's admission "for a period not exceeding ninety days" (8 U.S.C. 1187(a)(1)); the UK's permission as a
  * visitor for up to 6 months (Immigration Rules, Appendix Visitor); Japan's 90-day temporary visitor stay for
  * visa-exempt nationals (MOFA, "Exemption of Visas (Short-Term Stay)").
  *
- * All days are day numbers (dates.ts: local calendar dates, no time zone). Inputs:
+ * All days are day numbers ({@link toDayNumber}: local calendar dates, no time zone). Inputs:
  * - P: the distinct presence days in the territory (recorded and planned; days after the evaluation date E
- *   are planned, as in presence.ts), sorted maximal runs.
+ *   are planned, as in {@link computePresence}), sorted maximal runs.
  * - B (optional): "bridge" days, presence in places whose visit does not end the stay: for the US VWP, 8 CFR
  *   217.3(b) readmits a visitor returning from "foreign contiguous territory or adjacent islands" (Canada,
  *   Mexico, the islands of 8 U.S.C. 1101(b)(5)) for the balance of the original admission.
@@ -57,6 +57,10 @@ export interface PerStayResult {
 /**
  * Last permitted day of a stay entered on `start` (see the module docstring).
  * @throws RangeError for bad parameters (see `evaluatePerStay`).
+ * @example
+ * fromDayNumber(lastPermittedDay(toDayNumber('2026-01-01'), { maxStayDays: 90 })) //=> '2026-03-31'
+ * // 31 August + 6 months is 1 March (no 31 February): the period ends the day before
+ * fromDayNumber(lastPermittedDay(toDayNumber('2025-08-31'), { maxStayMonths: 6 })) //=> '2026-02-28'
  */
 export function lastPermittedDay(start: number, params: PerStayParams): number {
   checkParams(params);
@@ -118,8 +122,15 @@ function bridgeTest(bridge: readonly DayInterval[]): { bridged: (a: number, b: n
 /**
  * The days of `p` after the permitted period of their stay (`lastPermittedDay` of its entry day), as sorted
  * runs: every day a traveller is over the limit, past or planned. Its first day is `evaluatePerStay`'s
- * `firstViolation`. Planning compares it with and without planned stays (core/planning.ts).
+ * `firstViolation`. Planning compares it with and without planned stays ({@link planRulesPrepared}).
  * @throws RangeError for bad parameters (see `evaluatePerStay`).
+ * @example
+ * const run = (from, to) => ({ start: toDayNumber(from), end: toDayNumber(to) })
+ * const p = [run('2026-01-01', '2026-02-15'), run('2026-02-20', '2026-04-10')]
+ * // Four days away end the stay: two stays, neither over 90 days
+ * daysOverLimit(p, { maxStayDays: 90 }) //=> []
+ * // Unless those days were in bridge territory (Canada for the US): one stay from 1 January, over from 1 April
+ * daysOverLimit(p, { maxStayDays: 90 }, [run('2026-02-16', '2026-02-19')]) //=> [run('2026-04-01', '2026-04-10')]
  */
 export function daysOverLimit(p: readonly DayInterval[], params: PerStayParams, bridge: readonly DayInterval[] = []): DayInterval[] {
   checkParams(params);
@@ -141,6 +152,13 @@ export function daysOverLimit(p: readonly DayInterval[], params: PerStayParams, 
  * runs), or when every day from its last day of P through E is in B and E is within its permitted period (the
  * traveller is away in bridge territory with admission time left); otherwise there is none.
  * @throws RangeError when the parameters are not exactly one positive integer maxStayDays or maxStayMonths.
+ * @example
+ * const p = [{ start: toDayNumber('2026-01-01'), end: toDayNumber('2026-02-15') }]
+ * const r = evaluatePerStay(p, toDayNumber('2026-02-15'), { maxStayDays: 90 })
+ * r.currentStayDays //=> 46
+ * r.daysRemaining //=> 44
+ * fromDayNumber(r.latestExit) //=> '2026-03-31'
+ * evaluatePerStay(p, toDayNumber('2026-02-15'), { maxStayDays: 0 }) //=> throws RangeError
  */
 export function evaluatePerStay(p: readonly DayInterval[], asOf: number, params: PerStayParams, bridge: readonly DayInterval[] = []): PerStayResult {
   checkParams(params);

@@ -5,7 +5,7 @@
  * are days of stay). Definitions follow the European Commission's short-stay calculator
  * (https://home-affairs.ec.europa.eu/policies/schengen-borders-and-visa/border-crossing_en).
  *
- * All days are day numbers (dates.ts). P is the set of distinct presence days in the region (recorded and
+ * All days are day numbers ({@link toDayNumber}). P is the set of distinct presence days in the region (recorded and
  * planned). The period ("window") of a control date D is [D - periodDays + 1, D].
  *
  * Cost: linear in the number of days spanned by P plus O(maxDays x periodDays) for the latest exit date, using
@@ -47,6 +47,15 @@ export interface RollingWindowResult {
  * - `firstViolation`: the earliest day of P (past or planned) whose window holds more than maxDays days of P.
  * - `currentStayStart`: first day of the run of consecutive days of P containing E; null when E is not in P.
  * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
+ * @example
+ * // 29 days in the Schengen area in January; evaluated on 31 January:
+ * const p = [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
+ * const r = evaluateRollingWindow(p, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 })
+ * r.daysUsed //=> 29
+ * r.daysRemaining //=> 61
+ * // Entering on 31 January, the traveller may stay 61 days, through 1 April:
+ * fromDayNumber(r.latestExit) //=> '2026-04-01'
+ * evaluateRollingWindow(p, toDayNumber('2026-01-31'), { maxDays: 180, periodDays: 180 }) //=> throws RangeError
  */
 export function evaluateRollingWindow(p: readonly DayInterval[], asOf: number, params: RollingWindowParams): RollingWindowResult {
   checkParams(params);
@@ -62,8 +71,11 @@ function checkParams(params: RollingWindowParams): void {
 }
 
 /**
- * `evaluateRollingWindow` on a day set ({@link regionDays}): same outputs, without building runs first.
+ * {@link evaluateRollingWindow} on a day set ({@link regionDays}): same outputs, without building runs first.
  * @throws RangeError when the parameters are not 1 <= maxDays < periodDays integers.
+ * @example
+ * const p = daySetOf([{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }])
+ * evaluateRollingWindowDays(p, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 }).daysUsed //=> 29
  */
 export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: RollingWindowParams): RollingWindowResult {
   checkParams(params);
@@ -168,6 +180,9 @@ export function evaluateRollingWindowDays(p: DaySet, asOf: number, params: Rolli
  * evaluation date D. For charts over a history: one prefix count over the span, linear in `to - from`
  * plus `periodDays`.
  * @throws RangeError when `periodDays` is not a positive integer or `to < from`.
+ * @example
+ * // Days 10 to 14 present; days in the 3-day period ending on each of days 12 to 16:
+ * daysInPeriodSeries([{ start: 10, end: 14 }], 12, 16, 3) //=> [3, 3, 3, 2, 1]
  */
 export function daysInPeriodSeries(p: readonly DayInterval[], from: number, to: number, periodDays: number): number[] {
   if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`periodDays must be a positive integer, got ${periodDays}`);

@@ -4,12 +4,12 @@
  * Act 2013 Schedule 45 para 7; tax year 6 April to 5 April), with the days counted under the rule's
  * convention:
  * - `midnight`: a day counts when the traveller is in the country at the end of it (Sch. 45 para 22; see
- *   midnightPresence.ts for how it is derived and its transit exception);
- * - `any-part-of-day`: a day counts when the traveller is in the country at any time of it (presence.ts
+ *   {@link midnightPresence} for how it is derived and its transit exception);
+ * - `any-part-of-day`: a day counts when the traveller is in the country at any time of it ({@link Presence}
  *   `byCountry`: arrival and departure dates both count).
  * The caller derives the presence days under the convention; this module only counts them.
  *
- * All days are day numbers (dates.ts: local calendar dates). P is the set of presence days in the country
+ * All days are day numbers ({@link toDayNumber}: local calendar dates). P is the set of presence days in the country
  * (recorded, and planned after the evaluation date E). A tax year starts every year on `yearStart`
  * (month/day: 1 January, 6 April, 1 July, ...) and ends the day before the next start (365 or 366 days).
  *
@@ -60,6 +60,13 @@ export interface TaxYearPresenceResult {
  * Counts P (sorted, disjoint runs, as `mergeIntervals` returns) per tax year, as of `asOf` (E). Days of P after
  * the current tax year are ignored.
  * @throws RangeError when minDays is not a positive integer or yearStart is not a real month/day (not 29 February).
+ * @example
+ * // In the UK from 1 May to 30 November 2025; the tax year from 6 April 2025, evaluated on 15 January 2026:
+ * const p = [{ start: toDayNumber('2025-05-01'), end: toDayNumber('2025-11-30') }]
+ * const r = evaluateTaxYearPresence(p, toDayNumber('2026-01-15'), { minDays: 183, yearStart: { month: 4, day: 6 } })
+ * r.daysThisTaxYear //=> 214
+ * r.met //=> true
+ * fromDayNumber(r.metOn) //=> '2025-10-30'
  */
 export function evaluateTaxYearPresence(p: readonly DayInterval[], asOf: number, params: TaxYearPresenceParams): TaxYearPresenceResult {
   const T = params.minDays;

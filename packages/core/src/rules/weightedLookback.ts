@@ -12,7 +12,7 @@
  * rounding each fraction down would turn into 182. `display` is for showing only; comparisons use the fraction.
  *
  * A day of presence is a day of physical presence at any time during the day (7701(b)(7)(A)); the caller gives
- * presence days under that convention (presence.ts `byCountry`, which leaves out airside transit days: the
+ * presence days under that convention ({@link Presence} `byCountry`, which leaves out airside transit days: the
  * exception for less than 24 hours in transit between two places outside the US, 7701(b)(7)(C), holds only when
  * such a transit is marked). Not modelled: days as an exempt individual (7701(b)(5): foreign government-related
  * individuals, teachers, trainees, students, professional athletes), commuters from Canada or Mexico
@@ -20,7 +20,7 @@
  * exception (7701(b)(3)(B), fewer than 183 days in the current year and a tax home abroad): the result says
  * whether the day counts meet the test, not whether the person is a US resident.
  *
- * All days are day numbers (dates.ts). P: presence days, recorded and planned (after the evaluation date E).
+ * All days are day numbers ({@link toDayNumber}). P: presence days, recorded and planned (after the evaluation date E).
  * Cost: linear in the number of runs of P.
  */
 import type { DayInterval } from '../intervals';
@@ -72,6 +72,10 @@ export interface WeightedLookbackResult {
 /**
  * Parses "1", "1/3", "1/6".
  * @throws RangeError when it is not a non-negative integer or integer fraction with a positive denominator.
+ * @example
+ * parseFraction('1/3') //=> { numerator: 1, denominator: 3 }
+ * parseFraction('1') //=> { numerator: 1, denominator: 1 }
+ * parseFraction('1/0') //=> throws RangeError
  */
 export function parseFraction(value: string): Fraction {
   const m = /^(\d+)(?:\/(\d+))?$/.exec(value);
@@ -105,6 +109,16 @@ function display(numerator: number, denominator: number): string {
  * Evaluates the test on P (sorted, disjoint runs) as of `asOf` (E). Preceding years are counted whole; the
  * current year up to E for `daysThisYear`/`met`, and with its planned days for `metOn`.
  * @throws RangeError for bad parameters (see `checkParams` messages).
+ * @example
+ * // Publication 519's example: 120 days in each of three years is 120 + 40 + 20 = 180 weighted days, not met
+ * const run = (from, to) => ({ start: toDayNumber(from), end: toDayNumber(to) })
+ * const p = [run('2024-01-01', '2024-04-29'), run('2025-01-01', '2025-04-30'), run('2026-01-01', '2026-04-30')]
+ * const params = weightedLookbackParams(loadReferenceData().definition('us-substantial-presence'))
+ * const r = evaluateWeightedLookback(p, toDayNumber('2026-12-31'), params)
+ * r.daysByYear //=> [120, 120, 120]
+ * r.weightedDays //=> { numerator: 1080, denominator: 6, display: '180' }
+ * r.met //=> false
+ * r.daysRemaining //=> 3
  */
 export function evaluateWeightedLookback(p: readonly DayInterval[], asOf: number, params: WeightedLookbackParams): WeightedLookbackResult {
   checkParams(params);
