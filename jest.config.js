@@ -9,7 +9,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The workspace packages by name, to their sources (as their package.json `exports` and tsconfig.base.json `paths`).
   moduleNameMapper: {
-    '^@travel-time-tracker/core/seed/(.*)$': '<rootDir>/packages/core/seed/$1',
     '^@travel-time-tracker/([^/]+)/(.*)$': '<rootDir>/packages/$1/src/$2',
     '^@travel-time-tracker/([^/]+)$': '<rootDir>/packages/$1/src/index',
   },

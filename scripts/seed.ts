@@ -1,5 +1,5 @@
 /**
- * `npm run seed`: loads the core package's reference data (packages/core/seed: countries.json -> `countries/{iso2}`,
+ * `npm run seed`: loads the reference data (seed/: countries.json -> `countries/{iso2}`,
  * visaRules.json -> `visaRules/{ruleId}`) into Firestore, idempotently: only documents that are missing or differ are
  * written and the counts are reported, so a second run reports 0 created / 0 updated.
  *
@@ -138,7 +138,7 @@ export function splitHostPort(hostPort: string): [string, number] {
 export async function main(argv: readonly string[]): Promise<number> {
   let options: SeedOptions;
   try {
-    options = parseSeedArgs(argv, path.resolve(__dirname, '..', 'packages', 'core', 'seed'));
+    options = parseSeedArgs(argv, path.resolve(__dirname, '..', 'seed'));
   } catch (e) {
     console.error(`seed: ${(e as Error).message}`);
     return 2;

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { addDays, fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
 import type { NotificationSettings, VisaStatusDoc } from '../../functions/src/model/documents';
 import { alertId, computeNextAlertAt, evaluateAlerts } from '../../functions/src/policy/alerts';
-import { isDeliverable, localClock, nextDeliverableInstant, zonedInstant } from '../../functions/src/policy/time';
+import { localClock, zonedInstant } from '@travel-time-tracker/core/timeZones';
+import { isDeliverable, nextDeliverableInstant } from '../../functions/src/policy/time';
 import { RULE, profile, status } from './fixtures';
 
 const TODAY = '2026-07-01';

@@ -9,7 +9,7 @@ import { MemoryRepository } from '../fakes/memoryRepository';
 import { parseReferenceData } from '../../functions/src/repository/reference';
 import { DEMO_PROJECT_ID, loadSeedFiles, parseSeedArgs, runSeed } from '../../scripts/seed';
 
-const SEED_DIR = path.resolve(__dirname, '../../packages/core/seed');
+const SEED_DIR = path.resolve(__dirname, '../../seed');
 const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(SEED_DIR, f), 'utf8'));
 
 describe('seed against the real seed files', () => {

@@ -131,9 +131,8 @@ describe('what the backend stores matches the generated JSON Schemas', () => {
   });
 
   test('the reference data the seed writes (countries/{iso2}, visaRules/{ruleId}), every row', () => {
-    const countries = (JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'core', 'seed', 'countries.json'), 'utf8')) as { countries: { iso2: string }[] })
-      .countries;
-    const rules = (JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'core', 'seed', 'visaRules.json'), 'utf8')) as { rules: { id: string }[] }).rules;
+    const countries = (JSON.parse(fs.readFileSync(path.join(ROOT, 'seed', 'countries.json'), 'utf8')) as { countries: { iso2: string }[] }).countries;
+    const rules = (JSON.parse(fs.readFileSync(path.join(ROOT, 'seed', 'visaRules.json'), 'utf8')) as { rules: { id: string }[] }).rules;
     expect(countries.length).toBeGreaterThan(200);
     const problems = [
       ...countries.map((c) => [`countries/${c.iso2}`, contract('firestore/country.json', c)] as const),

@@ -40,8 +40,8 @@
 import type { IsoDate } from '@travel-time-tracker/core/dates';
 import { addDays, compareDates } from '@travel-time-tracker/core/dates';
 import type { AlertDoc, NotificationSettings, UserProfile, VisaStatusDoc, VisaStatusDocOf } from '../model/documents';
-import { isTimeZone } from '@travel-time-tracker/core/timeZones';
-import { formatLocalTime, isDeliverable, localClock, nextDeliverableInstant, zonedInstant } from './time';
+import { formatLocalTime, isTimeZone, localClock, zonedInstant } from '@travel-time-tracker/core/timeZones';
+import { isDeliverable, nextDeliverableInstant } from './time';
 
 /** A status about a stay (rolling-window, per-stay): days remaining, overstay, first violation. */
 export type StayStatus = VisaStatusDocOf<'rolling-window'> | VisaStatusDocOf<'per-stay'>;

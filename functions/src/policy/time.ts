@@ -1,14 +1,11 @@
 /**
- * Wall-clock arithmetic in the traveller's IANA time zone, for deciding *when* an alert may be pushed.
- *
- * Everything goes through `Intl.DateTimeFormat` (the ICU time-zone database shipped with Node), so DST changes,
- * half-hour zones (Asia/Kolkata, +05:30), 45-minute zones (Asia/Kathmandu) and zones on either side of the
- * International Date Line (Pacific/Kiritimati +14, Pacific/Pago_Pago -11) are handled by the same code.
- * Calendar dates are `YYYY-MM-DD` strings local to the zone (core/dates.ts conventions); times of day are
- * minutes since local midnight (0..1439) or `HH:MM` strings.
+ * When an alert may be pushed, in the traveller's local time: the delivery window less the quiet hours, and the
+ * next instant a push may go out. The time-zone arithmetic itself (local clock, local time to instant) is the
+ * core's ({@link localClock}, {@link zonedInstant}), so DST changes, half-hour and 45-minute zones and zones either
+ * side of the date line are handled in one place. Times of day are minutes since local midnight (0..1439) or `HH:MM`.
  */
-import { addDays, type IsoDate } from '@travel-time-tracker/core/dates';
-import { localToUtc, utcToLocal } from '@travel-time-tracker/core/timeZones';
+import { addDays } from '@travel-time-tracker/core/dates';
+import { localClock, parseLocalTime, zonedInstant } from '@travel-time-tracker/core/timeZones';
 
 /** Minutes in a day. */
 const DAY_MINUTES = 1440;
@@ -16,7 +13,7 @@ const DAY_MINUTES = 1440;
 /**
  * The local hours during which an alert may be pushed, `[start, end)` local time, before quiet hours are taken
  * out: a visa reminder is not urgent enough to arrive at dawn or late at night, whatever the quiet-hour setting.
- * 09:00 is the hour the issue asks for ("sending to users whose local time is 09:00").
+ * It opens at 09:00 because the product asks for alerts sent when the traveller's local time is 09:00.
  */
 export const DELIVERY_WINDOW = { start: '09:00', end: '21:00' } as const;
 
@@ -24,46 +21,6 @@ export const DELIVERY_WINDOW = { start: '09:00', end: '21:00' } as const;
 export interface QuietHours {
   start: string;
   end: string;
-}
-
-/** Local calendar date and time of day of an instant in a zone. */
-export interface LocalClock {
-  /** `YYYY-MM-DD`, local to the zone. */
-  date: IsoDate;
-  /** Minutes since local midnight, 0..1439. */
-  minutes: number;
-}
-
-/**
- * Local date and minute of day of `now` in `timeZone`.
- * @throws RangeError when `timeZone` is not a known IANA zone.
- */
-export function localClock(now: Date, timeZone: string): LocalClock {
-  const { date, time } = utcToLocal(now.getTime(), timeZone);
-  return { date, minutes: parseLocalTime(time) };
-}
-
-/**
- * The instant at which the wall clock in `timeZone` shows `minutes` past midnight on local date `date`.
- * When that wall time does not exist (skipped by a DST change) it is shifted forward by the length of the gap
- * (02:30 becomes 03:30, as java.time and Temporal's "compatible" disambiguation do); when it exists twice
- * (clocks set back), the first occurrence is returned (core/timeZones.ts `localToUtc`).
- * @throws RangeError for an unknown zone.
- */
-export function zonedInstant(date: IsoDate, minutes: number, timeZone: string): Date {
-  return new Date(localToUtc(date, formatLocalTime(minutes), timeZone));
-}
-
-/** `HH:MM` to minutes since midnight. */
-export function parseLocalTime(hhmm: string): number {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
-  if (!m) throw new RangeError(`"${hhmm}" is not a local time written HH:MM (24-hour)`);
-  return Number(m[1]) * 60 + Number(m[2]);
-}
-
-/** Minutes since midnight to `HH:MM`. */
-export function formatLocalTime(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /** Half-open minute intervals `[start, end)` of one local day. */

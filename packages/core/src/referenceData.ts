@@ -1,13 +1,13 @@
 /**
  * Reference data of the day-counting core: the ISO 3166-1 countries with their dated region memberships
- * (`seed/countries.json`) and the visa rules (`seed/visaRules.json`), both in this package (packages/core/seed).
- * The JSON is imported as a module, so the type checker, jest and the bundler resolve it at
+ * (`seed/countries.json`) and the visa rules (`seed/visaRules.json`), both in the repository's top-level seed/
+ * folder. The JSON is imported as a module, so the type checker, jest and the bundler resolve it at
  * build time and nothing reads a file or guesses a folder at run time; validated with zod on first use, cached.
  * See seed/README.md for the fields and their sources.
  */
 import { z } from 'zod';
-import countriesJson from '../seed/countries.json';
-import visaRulesJson from '../seed/visaRules.json';
+import countriesJson from '../../../seed/countries.json';
+import visaRulesJson from '../../../seed/visaRules.json';
 import { CountryCodeSchema, IsoDateSchema } from './segment';
 import { isYearStart, toDayNumber, type IsoDate } from './dates';
 import { parseOrThrow } from './validation';

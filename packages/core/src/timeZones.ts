@@ -170,3 +170,59 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** Local calendar date and time of day of an instant in a zone. */
+export interface LocalClock {
+  /** `YYYY-MM-DD`, local to the zone. */
+  date: IsoDate;
+  /** Minutes since local midnight, 0..1439. */
+  minutes: number;
+}
+
+/**
+ * Local date and minute of day of `now` in `timeZone`.
+ * @throws RangeError when `timeZone` is not a known IANA zone.
+ * @example
+ * localClock(new Date('2024-07-01T10:30:00Z'), 'Europe/Paris') //=> { date: '2024-07-01', minutes: 750 }
+ * localClock(new Date('2024-07-01T10:30:00Z'), 'Pacific/Pago_Pago') //=> { date: '2024-06-30', minutes: 1410 }
+ */
+export function localClock(now: Date, timeZone: string): LocalClock {
+  const { date, time } = utcToLocal(now.getTime(), timeZone);
+  return { date, minutes: parseLocalTime(time) };
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `minutes` past midnight on local date `date`.
+ * When that wall time does not exist (skipped by a DST change) it is shifted forward by the length of the gap
+ * (02:30 becomes 03:30, as java.time and Temporal's "compatible" disambiguation do); when it exists twice
+ * (clocks set back), the first occurrence is returned ({@link localToUtc}).
+ * @throws RangeError for an unknown zone.
+ * @example
+ * zonedInstant('2024-07-01', 9 * 60, 'Europe/Paris').toISOString() //=> '2024-07-01T07:00:00.000Z'
+ * zonedInstant('2024-03-31', 150, 'Europe/Paris').toISOString() //=> '2024-03-31T01:30:00.000Z'
+ */
+export function zonedInstant(date: IsoDate, minutes: number, timeZone: string): Date {
+  return new Date(localToUtc(date, formatLocalTime(minutes), timeZone));
+}
+
+/**
+ * `HH:MM` (24-hour) to minutes since midnight.
+ * @throws RangeError when `hhmm` is not a time written `HH:MM`.
+ * @example
+ * parseLocalTime('09:30') //=> 570
+ * parseLocalTime('9:30') //=> throws RangeError
+ */
+export function parseLocalTime(hhmm: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
+  if (!m) throw new RangeError(`"${hhmm}" is not a local time written HH:MM (24-hour)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * Minutes since midnight to `HH:MM`.
+ * @example
+ * formatLocalTime(570) //=> '09:30'
+ */
+export function formatLocalTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

@@ -23,7 +23,7 @@ interface RawMembership {
   from: string;
   to: string | null;
 }
-const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../packages/core/seed/countries.json'), 'utf8')) as {
+const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../seed/countries.json'), 'utf8')) as {
   countries: { iso2: string; memberships: RawMembership[] }[];
 };
 

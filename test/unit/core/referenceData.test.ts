@@ -5,7 +5,7 @@ import { addDays } from '@travel-time-tracker/core/dates';
 import { createReferenceData, loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { ValidationError } from '@travel-time-tracker/core/validation';
 
-const SEED = path.resolve(__dirname, '../../../packages/core/seed');
+const SEED = path.resolve(__dirname, '../../../seed');
 const countriesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'countries.json'), 'utf8'));
 const rulesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'visaRules.json'), 'utf8'));
 const ref = loadReferenceData();

@@ -13,8 +13,8 @@ import { ROOT, importsOf, packageJson, packageOf, resolveRelative, tsFiles } fro
 // scripts/build.js is CommonJS without types: its one function this test needs, typed here.
 const build = createRequire(__filename)(path.join(ROOT, 'scripts', 'build.js')) as { functionsBuildOptions(): BuildOptions };
 
-/** Where the deployed code may come from: the functions shell, the core (with its reference data), the import pipeline. */
-const DEPLOYED_SOURCES = [/^functions\/src\//, /^packages\/core\/src\//, /^packages\/core\/seed\/[^/]+\.json$/, /^packages\/import\/src\//];
+/** Where the deployed code may come from: the functions shell, the core, its reference data (seed/), the import pipeline. */
+const DEPLOYED_SOURCES = [/^functions\/src\//, /^packages\/core\/src\//, /^seed\/[^/]+\.json$/, /^packages\/import\/src\//];
 /** Test doubles that live beside production code or were moved out of it: none may be in the bundle. */
 const TEST_DOUBLES = ['MemoryRepository', 'LocalDirStorage', 'MemoryAlertQueue', 'RecordingTransport'];
 

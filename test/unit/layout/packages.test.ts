@@ -1,6 +1,7 @@
 /**
  * The workspace packages keep their boundaries: the core's only dependency is zod, so nothing of Firebase,
- * Node.js or another package can be imported into it; every package imports only what its package.json declares and
+ * Node.js or another package can be imported into it (outside its folder it reads only the reference data, the
+ * repository's top-level seed/*.json); every package imports only what its package.json declares and
  * declares nothing it does not import. These are the rules the folder names promise a newcomer.
  */
 import * as path from 'node:path';
@@ -9,19 +10,25 @@ import { ROOT, importsOf, packageJson, packageOf, resolveRelative, tsFiles } fro
 
 const NODE_BUILTIN = /^node:/;
 
-/** What is wrong with `file` importing `spec` in the package at `dir`, or undefined when the import is allowed. */
-function importProblem(file: string, spec: string, dir: string, declared: ReadonlySet<string>, nodeBuiltins: boolean): string | undefined {
+/** The one place outside its folder a package may import from: the core's reference data, top-level seed/*.json. */
+const REFERENCE_DATA = /^seed\/[^/]+\.json$/;
+
+/**
+ * What is wrong with `file` importing `spec` in the package at `dir`, or undefined when the import is allowed.
+ * `reads`: files outside `dir` (repository-relative) the package may import.
+ */
+function importProblem(file: string, spec: string, dir: string, declared: ReadonlySet<string>, nodeBuiltins: boolean, reads?: RegExp): string | undefined {
   if (spec.startsWith('.')) {
     const target = resolveRelative(file, spec);
-    return target && target.startsWith(`${dir}/`) ? undefined : `${file}: ${spec} (outside ${dir})`;
+    return target && (target.startsWith(`${dir}/`) || reads?.test(target)) ? undefined : `${file}: ${spec} (outside ${dir})`;
   }
   if (NODE_BUILTIN.test(spec)) return nodeBuiltins ? undefined : `${file}: ${spec} (no Node.js built-ins in ${dir})`;
   return declared.has(packageOf(spec)!) ? undefined : `${file}: ${spec} (not in ${dir}/package.json dependencies)`;
 }
 
-/** Each workspace package: may it use Node.js built-ins (`node:` imports)? */
-const PACKAGES = [
-  { dir: 'packages/core', nodeBuiltins: false },
+/** Each workspace package: may it use Node.js built-ins (`node:` imports)? What may it read outside its folder? */
+const PACKAGES: { dir: string; nodeBuiltins: boolean; reads?: RegExp }[] = [
+  { dir: 'packages/core', nodeBuiltins: false, reads: REFERENCE_DATA },
   { dir: 'packages/import', nodeBuiltins: true },
   { dir: 'packages/cli', nodeBuiltins: true },
 ];
@@ -40,7 +47,9 @@ describe('the core package', () => {
   test.each([
     ['zod', true],
     ['./dates', true],
-    ['../seed/countries.json', true],
+    ['../../../seed/countries.json', true],
+    ['../../../seed/README.md', false],
+    ['../seed/countries.json', false],
     ['firebase-admin/app', false],
     ['firebase-functions/v2/https', false],
     ['node:fs', false],
@@ -48,7 +57,7 @@ describe('the core package', () => {
     ['../../../functions/src/config', false],
     ['csv-parse', false],
   ])('the core may import %s: %s', (spec, allowed) => {
-    const problem = importProblem('packages/core/src/evaluate.ts', spec, 'packages/core', new Set(['zod']), false);
+    const problem = importProblem('packages/core/src/evaluate.ts', spec, 'packages/core', new Set(['zod']), false, REFERENCE_DATA);
     expect(problem === undefined).toBe(allowed);
   });
 
@@ -98,13 +107,15 @@ describe('the core package', () => {
   });
 });
 
-describe.each(PACKAGES)('$dir', ({ dir, nodeBuiltins }) => {
+describe.each(PACKAGES)('$dir', ({ dir, nodeBuiltins, reads }) => {
   const pkg = packageJson(dir);
   const declared = new Set(Object.keys(pkg.dependencies ?? {}));
   const files = tsFiles(`${dir}/src`);
 
   test('every import is relative inside the package, a declared dependency or an allowed built-in', () => {
-    const wrong = files.flatMap((file) => importsOf(file).map((spec) => importProblem(file, spec, dir, declared, nodeBuiltins))).filter((x) => x !== undefined);
+    const wrong = files
+      .flatMap((file) => importsOf(file).map((spec) => importProblem(file, spec, dir, declared, nodeBuiltins, reads)))
+      .filter((x) => x !== undefined);
     expect(files.length).toBeGreaterThan(0);
     expect(wrong).toEqual([]);
   });

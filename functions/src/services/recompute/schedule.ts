@@ -6,8 +6,7 @@
  */
 import { addDays, type IsoDate } from '@travel-time-tracker/core/dates';
 import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
-import { isTimeZone, todayIn } from '@travel-time-tracker/core/timeZones';
-import { zonedInstant } from '../../policy/time';
+import { isTimeZone, todayIn, zonedInstant } from '@travel-time-tracker/core/timeZones';
 
 /** A time zone `Intl` accepts, else UTC (a profile with a bad zone must not stop its status being computed). */
 export function safeTimeZone(tz: string | undefined | null): string {

@@ -15,7 +15,7 @@ import { evaluateTaxYearPresence } from '@travel-time-tracker/core/rules/taxYear
 import { evaluateWeightedLookback } from '@travel-time-tracker/core/rules/weightedLookback';
 import { ValidationError } from '@travel-time-tracker/core/validation';
 
-const SEED = path.resolve(__dirname, '../../../../packages/core/seed');
+const SEED = path.resolve(__dirname, '../../../../seed');
 const countriesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'countries.json'), 'utf8'));
 const rulesJson = JSON.parse(fs.readFileSync(path.join(SEED, 'visaRules.json'), 'utf8'));
 const ref = loadReferenceData();
