@@ -50,9 +50,8 @@ import {
   VisaStatusDocSchema,
 } from '../functions/src/model/documents';
 import { DeleteAccountRequestSchema, DeleteAccountResponseSchema } from '../functions/src/services/account';
-import { MAX_PLAN_HORIZON_DAYS, PlanTripRequestSchema, PlanTripResponseSchema } from '../functions/src/services/plan';
+import { MAX_PLAN_HORIZON_DAYS, MAX_TRIP_DAYS, PlanTripRequestSchema, PlanTripResponseSchema, PlannedTripSchema } from '../functions/src/services/plan';
 import { ERROR_DETAIL_LIMITS } from '../functions/src/callable/errors';
-import { PlannedStaySchema } from '@travel-time-tracker/core/evaluate';
 
 /** The command that regenerates the files (printed by `--check` when they are stale). */
 export const FIX_COMMAND = 'npm run schemas';
@@ -198,7 +197,8 @@ export const CONTRACT: readonly ContractEntry[] = [
     io: 'input',
     description:
       'Callable `planTrip` (region: the functions region, europe-west1 by default), request data. Needs a signed-in ' +
-      `user. Checks JSON Schema cannot express: each trip's \`exitDate\` is not before its \`entryDate\`; ` +
+      `user. Checks JSON Schema cannot express: each trip's \`exitDate\` is not before its \`entryDate\`, and a trip ` +
+      `lasts at most ${MAX_TRIP_DAYS} days (\`exitDate\` at most ${MAX_TRIP_DAYS - 1} days after \`entryDate\`); ` +
       `\`entryDate\` is today (the user's local date) or later and at most ${MAX_PLAN_HORIZON_DAYS} days ahead. ` +
       `Errors: unauthenticated, invalid-argument (naming the field; ${INVALID_ARGUMENT_DETAILS}), internal.`,
   },
@@ -270,7 +270,7 @@ export const TYPE_NAMES: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$
   [PerStayRuleSchema.shape.params, 'PerStayParams'],
   [TaxYearPresenceRuleSchema.shape.params, 'TaxYearPresenceParams'],
   [WeightedLookbackRuleSchema.shape.params, 'WeightedLookbackParams'],
-  [PlannedStaySchema, 'PlannedTrip'],
+  [PlannedTripSchema, 'PlannedTrip'],
   [TripPlanResultSchema, 'TripPlanResult'],
 ]);
 
