@@ -3,15 +3,16 @@
  * deleted by the `deleteAccount` callable's work (`deleteAccountData`: the marker `deletedUsers/{uid}`, the sweep of
  * `users/{uid}`, the Auth user, the sweep again; Admin SDK, as deployed), and the owner's client, whose ID token stays
  * valid up to an hour after its Auth user is deleted, writes every client-writable collection under `users/{uid}`
- * (a device registering its FCM token, a segment, the profile's fallback create) after or while it runs. Afterwards
- * nothing is left under `users/{uid}` (every subcollection listed with the Admin SDK). No trigger runs here: what
- * keeps these writes out is the rules alone.
+ * (a device registering its FCM token, a segment, the profile's fallback create) right before each step of the
+ * deletion or after it returned: the interleavings are set by hooks on the deletion's repository and Auth (no sleeps).
+ * Afterwards nothing is left under `users/{uid}` (every subcollection listed with the Admin SDK). No trigger runs
+ * here: what keeps these writes out is the rules alone.
  *
  * Registered by firestore.rules.test.ts on its environment, not a file of its own: each rules upload restarts the
  * emulator's coverage report, which the coverage gate reads once for the whole rules suite.
  */
 import * as crypto from 'node:crypto';
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import { assertSucceeds, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { doc, serverTimestamp, setDoc, writeBatch, type Firestore } from 'firebase/firestore';
@@ -28,11 +29,14 @@ function adminDb() {
 
 const resolve = (t: symbol) => (t === SERVER_TIME ? serverTimestamp() : new Date('2025-01-01T00:00:00Z'));
 
-/** The app's writes of round `k`, one per client-writable collection under `users/{uid}`. */
-function appWrites(f: Firestore, uid: string, email: string, k: number): Record<string, () => Promise<void>> {
+/**
+ * The app's writes, one per client-writable collection under `users/{uid}`: a device registering its FCM token, a
+ * segment, and the profile's fallback create (the app creates its profile when it finds none).
+ */
+function appWrites(f: Firestore, uid: string, email: string): Record<string, () => Promise<void>> {
   return {
-    device: () => setDoc(doc(f, `users/${uid}/devices/phone-${k}`), withPatch(newDevice(), { fcmToken: `token-${k}` }, resolve)),
-    segment: () => setDoc(doc(f, `users/${uid}/segments/late-${k}`), withPatch(newSegment(), {}, resolve)),
+    device: () => setDoc(doc(f, `users/${uid}/devices/late-phone`), withPatch(newDevice(), { fcmToken: 'late-token' }, resolve)),
+    segment: () => setDoc(doc(f, `users/${uid}/segments/late`), withPatch(newSegment(), {}, resolve)),
     profile: () => setDoc(doc(f, `users/${uid}`), profileCreateData({ email }, resolve)),
   };
 }
@@ -59,14 +63,41 @@ async function arrangeUser(uid: string, email: string): Promise<void> {
   await repo.putDevice(uid, 'phone', { fcmToken: 'token', platform: 'ios', appVersion: '1.0.0', lastSeenAt: new Date() });
 }
 
-function deletionDeps(): DeleteAccountDeps {
+/** The steps of `deleteAccountData`, in order; the app writes right before one of them, or after the last. */
+const STEPS = ['write the marker', 'sweep users/{uid}', 'delete the Auth user', 'sweep users/{uid} again'] as const;
+
+/** A FirestoreRepository that runs `before(step)` right before each deletion step it performs. */
+class SteppedRepository extends FirestoreRepository {
+  private sweeps = 0;
+  constructor(private readonly before: (step: (typeof STEPS)[number]) => Promise<void>) {
+    super(adminDb());
+  }
+  override async markAccountDeleted(uid: string, at: Date): Promise<void> {
+    await this.before('write the marker');
+    return super.markAccountDeleted(uid, at);
+  }
+  override async deleteUserData(uid: string): Promise<void> {
+    this.sweeps += 1;
+    await this.before(this.sweeps === 1 ? 'sweep users/{uid}' : 'sweep users/{uid} again');
+    return super.deleteUserData(uid);
+  }
+}
+
+function deletionDeps(before: (step: (typeof STEPS)[number]) => Promise<void>): DeleteAccountDeps {
   return {
-    repo: new FirestoreRepository(adminDb()),
+    repo: new SteppedRepository(before),
     // The import files: none here (Storage has no emulator on these machines).
     storage: { read: () => (async function* () {})(), deletePrefix: () => Promise.resolve(0) },
-    auth: { deleteUser: () => Promise.resolve() },
+    auth: { deleteUser: () => before('delete the Auth user') },
   };
 }
+
+/**
+ * Where the app's writes land: right before each step of the deletion, or after it returned. Before the marker the
+ * account is live: the device and the segment are written (the profile exists, so its create is refused whatever
+ * the marker) and the sweeps must erase them; from the marker on, every write must be refused.
+ */
+const POINTS = [...STEPS.map((step) => ({ name: `right before the deletion's step "${step}"`, step })), { name: 'after deleteAccount returned', step: null }];
 
 export function describeDeletionIsFinal(env: () => RulesTestEnvironment): void {
   describe('deleteAccount is final for the app: a still-valid ID token writes nothing back under users/{uid}', () => {
@@ -76,33 +107,28 @@ export function describeDeletionIsFinal(env: () => RulesTestEnvironment): void {
       return { uid, email, f: env().authenticatedContext(uid, { email }).firestore() as unknown as Firestore };
     };
 
-    test('each write after deleteAccount returned is refused, whatever the collection', async () => {
+    test.each(POINTS)('the app writes a device, a segment and its profile $name', async ({ step }) => {
       const { uid, email, f } = fresh();
       await arrangeUser(uid, email);
-      await deleteAccountData(deletionDeps(), uid);
-      for (const [what, write] of Object.entries(appWrites(f, uid, email, 0))) {
-        await assertFails(write()).catch((e: unknown) => {
-          throw new Error(`the ${what} write after the deletion was let through (${String(e)})`);
-        });
-      }
-      expect(await leftUnder(uid)).toBe('nothing');
-    });
-
-    test('the app writing on while deleteAccount runs, and three rounds after it returned, leaves nothing', async () => {
-      const { uid, email, f } = fresh();
-      await arrangeUser(uid, email);
-      let done = false;
-      const deletion = deleteAccountData(deletionDeps(), uid).finally(() => {
-        done = true;
-      });
-      // Each round's writes run together; a write let through before the marker is the sweeps' to erase, one after
-      // it must be refused. Their outcomes are not asserted: which ones land depends on the interleaving.
-      let after = 0;
-      for (let k = 0; after < 3; k++) {
-        if (done) after += 1;
-        await Promise.allSettled(Object.values(appWrites(f, uid, email, k)).map((w) => w()));
-      }
-      await deletion;
+      const live = step === 'write the marker';
+      const refused: string[] = [];
+      const landed: string[] = [];
+      const appWritesNow = async () => {
+        for (const [what, write] of Object.entries(appWrites(f, uid, email))) {
+          await write().then(
+            () => landed.push(what),
+            () => refused.push(what),
+          );
+        }
+      };
+      await deleteAccountData(
+        deletionDeps((s) => (s === step ? appWritesNow() : Promise.resolve())),
+        uid,
+      );
+      if (step === null) await appWritesNow();
+      expect({ landed, refused }).toEqual(
+        live ? { landed: ['device', 'segment'], refused: ['profile'] } : { landed: [], refused: ['device', 'segment', 'profile'] },
+      );
       expect(await leftUnder(uid)).toBe('nothing');
     });
 
