@@ -115,8 +115,7 @@ export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promi
  * Order: data first, while the caller can still authenticate a retry if a step fails; the Auth user next, which
  * stops the app from signing in again (and fires the Auth deletion trigger, which erases once more: harmless). The
  * last sweep removes what the app itself wrote between the first sweep and the Auth deletion (an offline queue
- * flushed by the SDK): backend writes cannot land after the marker, and firestore.rules refuse every client create or
- * update under `users/{uid}` once the marker exists (`isLiveOwner`), so only a write let through before it is left.
+ * flushed by the SDK): backend writes cannot land after the marker, client writes are governed by the rules.
  * Sign in with Apple: the app revokes the Apple token before calling this (README.md (Cloud Functions)).
  * @throws whatever Storage, Firestore or Auth throws (the callable answers `internal`; calling again finishes).
  */

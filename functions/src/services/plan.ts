@@ -28,9 +28,9 @@ export const MAX_PLAN_HORIZON_DAYS = 1830;
  * window of any rule (the longest, the US substantial presence test, looks back 3 years) and than any stay a visa or
  * tax rule lets a visitor make, so no real plan reaches it. With the entry at most `MAX_PLAN_HORIZON_DAYS` ahead, a
  * whole plan lies within 10 years of today, and the planning's work, which grows with the square of the plan's span
- * (core/planning.ts: each shift of the plan is checked over its span), stays bounded: a trip to 2199-12-31 took 23 to
- * 45 s of CPU and ended in `internal`; the worst plan within these bounds takes about 0.2 s, 1.3 s for a history
- * holding a segment in 2199 (measured with every rule tracked).
+ * ({@link planTripsPrepared} checks each shift of the plan over its span), stays bounded: unbounded, a trip to
+ * 2199-12-31 costs 23 to 45 s of CPU and ends in `internal`; within these bounds the worst plan costs about 0.2 s, 1.3 s
+ * for a history holding a segment in 2199 (measured with every rule tracked).
  */
 export const MAX_TRIP_DAYS = 1830;
 
