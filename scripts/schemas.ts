@@ -50,8 +50,8 @@ import {
   UserProfileSchema,
 } from '../functions/src/model/documents';
 import { DeleteAccountRequestSchema, DeleteAccountResponseSchema } from '../functions/src/services/account';
-import { MAX_PLAN_HORIZON_DAYS, PlanTripRequestSchema, PlanTripResponseSchema } from '../functions/src/services/plan';
-import { PlannedStaySchema } from '@travel-time-tracker/core/evaluate';
+import { MAX_PLAN_HORIZON_DAYS, MAX_TRIP_DAYS, PlanTripRequestSchema, PlanTripResponseSchema, PlannedTripSchema } from '../functions/src/services/plan';
+import { ERROR_DETAIL_LIMITS } from '../functions/src/callable/errors';
 
 /** The command that regenerates the files (printed by `--check` when they are stale). */
 export const FIX_COMMAND = 'npm run schemas';
@@ -78,6 +78,12 @@ export interface ContractEntry {
 }
 
 const DOCS = 'functions/src/model/documents.ts';
+
+/** What an `invalid-argument` error carries, with its bounds (callable/errors.ts `boundedValidationError`). */
+const INVALID_ARGUMENT_DETAILS =
+  `details.issues: the first ${ERROR_DETAIL_LIMITS.issues} problems as { path, message }, each text at most ` +
+  `${ERROR_DETAIL_LIMITS.issueChars} characters; details.omittedIssues: how many more were left out; the message is ` +
+  `at most ${ERROR_DETAIL_LIMITS.messageChars} characters, a shortened text ending "… (N more characters)"`;
 
 /**
  * Every Firestore document the app reads or writes, and each callable's request and response. The backend-only
@@ -194,9 +200,10 @@ export const CONTRACT: readonly ContractEntry[] = [
     io: 'input',
     description:
       'Callable `planTrip` (region: the functions region, europe-west1 by default), request data. Needs a signed-in ' +
-      `user. Checks JSON Schema cannot express: each trip's \`exitDate\` is not before its \`entryDate\`; ` +
+      `user. Checks JSON Schema cannot express: each trip's \`exitDate\` is not before its \`entryDate\`, and a trip ` +
+      `lasts at most ${MAX_TRIP_DAYS} days (\`exitDate\` at most ${MAX_TRIP_DAYS - 1} days after \`entryDate\`); ` +
       `\`entryDate\` is today (the user's local date) or later and at most ${MAX_PLAN_HORIZON_DAYS} days ahead. ` +
-      'Errors: unauthenticated, invalid-argument (naming the field; details.issues), internal.',
+      `Errors: unauthenticated, invalid-argument (naming the field; ${INVALID_ARGUMENT_DETAILS}), internal.`,
   },
   {
     file: 'callables/plan-trip-response.json',
@@ -266,7 +273,7 @@ export const TYPE_NAMES: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$
   [PerStayRuleSchema.shape.params, 'PerStayParams'],
   [TaxYearPresenceRuleSchema.shape.params, 'TaxYearPresenceParams'],
   [WeightedLookbackRuleSchema.shape.params, 'WeightedLookbackParams'],
-  [PlannedStaySchema, 'PlannedTrip'],
+  [PlannedTripSchema, 'PlannedTrip'],
   [TripPlanResultSchema, 'TripPlanResult'],
 ]);
 

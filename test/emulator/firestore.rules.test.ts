@@ -28,9 +28,11 @@ import {
 } from 'firebase/firestore';
 import { DEFAULT_NOTIFICATION_SETTINGS, SegmentIdSchema } from '../../functions/src/model/documents';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
+import { describeDeletionIsFinal } from './deletionFinal';
 import { describeRulesProperties } from './rulesProperty';
 import {
   ACCESS,
+  AFTER_DELETION_ROWS,
   COLLECTION_GROUPS,
   DEVICE_CREATE_CASES,
   EMAIL,
@@ -153,7 +155,6 @@ const MATRIX: Record<string, CollectionCase> = {
 };
 
 // The expectations (who may do what) are the shared table in test/rules/accessMatrix.ts; this file adds the data.
-const ROWS = MATRIX_ROWS.map((r) => ({ ...r, c: MATRIX[r.name] as CollectionCase }));
 const missing = Object.keys(ACCESS).filter((k) => !(k in MATRIX));
 if (missing.length > 0) throw new Error(`no test data for collections ${missing.join(', ')}`);
 
@@ -194,7 +195,9 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     });
   }
 
-  test.each(ROWS)('$name: $who $op -> $allowed', async ({ name, c, who, op, allowed }) => {
+  /** `who` tries `op` on the collection `name` of OWNER (an existing document seeded first, except for a create). */
+  async function expectAccess(name: string, who: Principal, op: Op, allowed: boolean): Promise<void> {
+    const c = MATRIX[name]!;
     const col = ACCESS[name]!.collection(OWNER);
     if (op !== 'create') await seed(`${col}/${c.existingId(OWNER)}`, c.existing());
     const f = db(contextOf(who));
@@ -209,6 +212,18 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     const attempt = attempts[op];
     if (allowed) await assertSucceeds(attempt());
     else await assertFails(attempt());
+  }
+
+  test.each(MATRIX_ROWS)('$name: $who $op -> $allowed', ({ name, who, op, allowed }) => expectAccess(name, who, op, allowed));
+
+  // deleteAccount and the Auth deletion trigger write deletedUsers/{uid} before they erase users/{uid}; a write the
+  // owner's still-valid ID token makes afterwards must not bring anything back (the race itself, with the real
+  // deletion: deletionFinal.ts).
+  describe('after the account was deleted (deletedUsers/{uid} exists), the owner with a still-valid ID token', () => {
+    test.each(AFTER_DELETION_ROWS)('$name: owner $op -> $allowed', async ({ name, op, allowed }) => {
+      await seed(`deletedUsers/${OWNER}`, { deletedAt: past });
+      await expectAccess(name, 'owner', op, allowed);
+    });
   });
 
   // Firestore denies what no `match` allows: paths outside the data model are closed even to the owner of users/{uid}.
@@ -301,7 +316,8 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
     });
   });
 
-  // In this suite, not a file of its own: each rules upload restarts the emulator's coverage report, so the one
-  // upload above lets the coverage gate (scripts/test.js) see the tables and the property together.
+  // In this suite, not files of their own: each rules upload restarts the emulator's coverage report, so the one
+  // upload above lets the coverage gate (scripts/test.js) see the tables, the property and the deletion together.
   describeRulesProperties(() => env);
+  describeDeletionIsFinal(() => env);
 });

@@ -8,7 +8,7 @@ import { NOW, fft, profile, setUpEnv, tearDownEnv, type TestEnv } from './helper
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
 import { planTrip } from '../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../functions/src/callable/deleteAccount';
-import { toHttpsError } from '../../functions/src/callable/errors';
+import { ERROR_DETAIL_LIMITS, toHttpsError } from '../../functions/src/callable/errors';
 import { ValidationError } from '@travel-time-tracker/core/validation';
 import { AccountDeletedError } from '../../functions/src/repository/types';
 
@@ -49,7 +49,7 @@ const cases: { name: string; thrown: () => unknown; code: string; message: strin
     thrown: () => new ValidationError('planTrip data: trips[0].country must be an ISO 3166-1 alpha-2 code', [{ path: 'trips[0].country', message: 'x' }]),
     code: 'invalid-argument',
     message: 'planTrip data: trips[0].country must be an ISO 3166-1 alpha-2 code',
-    details: { issues: [{ path: 'trips[0].country', message: 'x' }] },
+    details: { issues: [{ path: 'trips[0].country', message: 'x' }], omittedIssues: 0 },
     logged: false,
   },
   {
@@ -120,6 +120,70 @@ describe('deleteAccount: a failed step', () => {
   });
 });
 
+/**
+ * An `invalid-argument` answer is bounded whatever the request: at most ERROR_DETAIL_LIMITS.issues issues, each text
+ * clipped, the sentence clipped, and `omittedIssues` counting what was left out. Real requests through the deployed
+ * planTrip handler; the size is that of the error as the callable protocol sends it (`HttpsError.toJSON`).
+ */
+describe('planTrip: invalid-argument is bounded', () => {
+  const { issues: maxIssues, issueChars, messageChars } = ERROR_DETAIL_LIMITS;
+  /** The JSON the app receives can hold at most this: the sentence, the issues and their notes, and the framing. */
+  const MAX_BYTES = messageChars + maxIssues * (2 * issueChars + 100) + 500;
+  const badTrip = (i: number, dates = { entryDate: '2027-01-01', exitDate: '2027-01-02' }) => ({ country: `country ${i}`, ...dates });
+  const unknownKeys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1]));
+
+  const cases: { name: string; data: unknown; issues: number; omitted: number; message: RegExp; clipped: boolean }[] = [
+    {
+      name: '20 000 unknown keys (one issue naming every key)',
+      data: { ...trip, ...unknownKeys(20_000) },
+      issues: 1,
+      omitted: 0,
+      message: /^planTrip data: has unknown field\(s\) "k0", "k1", .*… \(\d+ more characters\)$/,
+      clipped: true,
+    },
+    {
+      name: '20 trips, each with three bad fields (60 issues)',
+      data: { trips: Array.from({ length: 20 }, (_, i) => badTrip(i, { entryDate: '2027-02-30', exitDate: 'soon' })) },
+      issues: maxIssues,
+      omitted: 60 - maxIssues,
+      message: /^planTrip data: trips\[0\]\.country must be an ISO 3166-1 alpha-2 country code/,
+      clipped: true,
+    },
+    {
+      name: 'a key of 100 000 characters',
+      data: { ...trip, ['x'.repeat(100_000)]: 1 },
+      issues: 1,
+      omitted: 0,
+      message: /^planTrip data: has unknown field\(s\) "xxx+… \(\d+ more characters\)$/,
+      clipped: true,
+    },
+    {
+      name: 'one bad field (a real mistake: nothing left out)',
+      data: { trips: [badTrip(0)] },
+      issues: 1,
+      omitted: 0,
+      message: /^planTrip data: trips\[0\]\.country must be an ISO 3166-1 alpha-2 country code such as "FR"$/,
+      clipped: false,
+    },
+  ];
+
+  it.each(cases)('$name', async ({ data, issues, omitted, message, clipped }) => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const err = await callAndCatch(planTrip, data);
+    expect(err).toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(message) });
+    const details = err.details as { issues: { path: string; message: string }[]; omittedIssues: number };
+    expect(details.issues).toHaveLength(issues);
+    expect(details.omittedIssues).toBe(omitted);
+    for (const i of details.issues) {
+      expect(i.path.length).toBeLessThanOrEqual(issueChars + 30);
+      expect(i.message.length).toBeLessThanOrEqual(issueChars + 30);
+    }
+    const wire = JSON.stringify((err as HttpsError).toJSON());
+    expect(Buffer.byteLength(wire)).toBeLessThanOrEqual(MAX_BYTES);
+    expect(wire.includes('more characters)')).toBe(clipped);
+  });
+});
+
 describe('toHttpsError', () => {
   const ctx = { uid: UID, callable: 'planTrip', internalMessage: 'try again later' };
   it('returns an HttpsError as it is (the callable’s own checks)', () => {
@@ -129,5 +193,10 @@ describe('toHttpsError', () => {
   it('recognises an AccountDeletedError from another module realm by its name', () => {
     const foreign = Object.assign(new Error('the account carol is deleted'), { name: 'AccountDeletedError' });
     expect(toHttpsError(foreign, ctx)).toMatchObject({ code: 'not-found', message: 'this account has been deleted' });
+  });
+  it('never splits a character written as a surrogate pair when it clips', () => {
+    const e = new ValidationError('😀'.repeat(ERROR_DETAIL_LIMITS.messageChars), []);
+    const { message } = toHttpsError(e, ctx);
+    expect(message).toMatch(/^(😀)+… \(\d+ more characters\)$/u);
   });
 });

@@ -13,7 +13,8 @@ import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { createProfileOnSignUp } from '../../functions/src/triggers/beforeUserCreated';
 import { recomputeDaily } from '../../functions/src/scheduled/recomputeDaily';
 import { recomputeUser } from '../../functions/src/services/recompute/recompute';
-import { PlanTripResponseSchema, type PlanTripResponse } from '../../functions/src/services/plan';
+import { MAX_TRIP_DAYS, PlanTripResponseSchema, type PlanTripResponse } from '../../functions/src/services/plan';
+import { addDays } from '@travel-time-tracker/core/dates';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { SegmentDoc, TimelineHeadDoc } from '../../functions/src/model/documents';
 
@@ -118,6 +119,24 @@ describe('planTrip', () => {
     ],
     ['exit before entry', { trips: [{ country: 'FR', entryDate: '2027-03-02', exitDate: '2027-03-01' }] }, /trips\[0\]\.exitDate must not be before entryDate/],
     [
+      'a trip one day longer than allowed',
+      { trips: [{ country: 'FR', entryDate: '2027-01-01', exitDate: addDays('2027-01-01', MAX_TRIP_DAYS) }] },
+      new RegExp(
+        `^planTrip data: trips\\[0\\]\\.exitDate must be at most ${MAX_TRIP_DAYS - 1} days after entryDate \\(a trip lasts at most ${MAX_TRIP_DAYS} days\\)$`,
+      ),
+    ],
+    [
+      // Unbounded, this plan took 23 to 45 s of CPU and ended in `internal`.
+      'a trip to 2199-12-31, the second of two',
+      {
+        trips: [
+          { country: 'IT', entryDate: '2027-01-01', exitDate: '2027-01-02' },
+          { country: 'FR', entryDate: '2027-01-03', exitDate: '2199-12-31' },
+        ],
+      },
+      /^planTrip data: trips\[1\]\.exitDate must be at most \d+ days after entryDate/,
+    ],
+    [
       'a trip in the past',
       { trips: [{ country: 'FR', entryDate: '2026-01-02', exitDate: '2026-01-03' }] },
       /trips\[0\]\.entryDate must be today \(2026-11-23\) or later/,
@@ -130,6 +149,13 @@ describe('planTrip', () => {
       'invalid-argument',
       message,
     );
+  });
+
+  test('a trip of exactly the longest length is planned (it breaks the Schengen rule on its 91st day)', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    const trip = { country: 'FR', entryDate: '2027-01-01', exitDate: addDays('2027-01-01', MAX_TRIP_DAYS - 1) };
+    const res = await call(callRequest({ trips: [trip] }, { uid: UID }));
+    expect(res.results.find((x) => x.ruleId === RULE)).toMatchObject({ complies: false, firstViolationDate: '2027-04-01' });
   });
 
   test('without a signed-in user -> unauthenticated', async () => {

@@ -243,6 +243,20 @@ describeWithFirestoreEmulator('races on the Firestore emulator', () => {
     });
   });
 
+  // The owner's ID token stays valid up to an hour after deleteAccount: the app can still upload a flight history.
+  // Storage rules check ownership only, so the import that the upload fires must take the file with it.
+  test('a file the app uploads after deleteAccount returned is deleted by its import; nothing is left', async () => {
+    const uid = freshUid();
+    const { objectName, size } = await arrangeUser(uid);
+    setWiring({ repo: new FirestoreRepository(db()), storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
+    await settle({ deletion: callDeleteAccount(uid) });
+    await env.storage.write(objectName, syntheticFlightsCsv(ROWS, 11, '2025-01-01'));
+    const outcome = await runImport(importDeps(new FirestoreRepository(db())), uploaded(objectName, size));
+    expect(outcome).toEqual({ action: 'ignored', reason: 'account deleted' });
+    expect(await env.storage.deletePrefix(`users/${uid}/`)).toBe(0);
+    expect(summarise(await leftUnder(uid))).toBe('nothing');
+  });
+
   describe('an account deleted in the Firebase console (Auth) loses its data', () => {
     const cases: { name: string; point: Point | null }[] = [
       { name: 'no import running', point: null },

@@ -51,6 +51,21 @@ export const MATRIX_ROWS = Object.keys(ACCESS).flatMap((name) =>
   PRINCIPALS.flatMap((who) => OPS.map((op) => ({ name, who, op, allowed: expectedOutcome(name, who, op) }))),
 );
 
+/**
+ * What the owner may still do under `users/{uid}` once the account's deletion marker `deletedUsers/{uid}` exists
+ * (deleteAccount and the Auth deletion trigger write it before they erase; the owner's ID token stays valid up to an
+ * hour): read and delete what it could before, never create nor update, in EVERY collection under `users/{uid}`, so a
+ * collection added to ACCESS is covered without a new case.
+ */
+export function expectedAfterDeletion(name: string, op: Op): boolean {
+  return expectedOutcome(name, 'owner', op) && op !== 'create' && op !== 'update';
+}
+
+/** Every (collection under `users/{uid}`, operation) by the owner of a deleted account, with its expected outcome. */
+export const AFTER_DELETION_ROWS = Object.keys(ACCESS)
+  .filter((name) => ACCESS[name]!.collection(OWNER).startsWith('users'))
+  .flatMap((name) => OPS.map((op) => ({ name, op, allowed: expectedAfterDeletion(name, op) })));
+
 // ---- profile created by the app (fallback to beforeUserCreated) ----
 
 /**

@@ -5,7 +5,7 @@
  * stores nothing.
  */
 import { z } from 'zod';
-import { addDays } from '@travel-time-tracker/core/dates';
+import { addDays, daysBetween, isIsoDate } from '@travel-time-tracker/core/dates';
 import { PlannedStaySchema, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
 import { RulePlanSchema, planRulesPrepared } from '@travel-time-tracker/core/planRules';
 import { TripPlanResultSchema, planTripsPrepared, type PlannedStay } from '@travel-time-tracker/core/planning';
@@ -23,11 +23,31 @@ import { decodeTimeline } from './recompute/evaluate';
 export const MAX_PLANNED_TRIPS = 20;
 /** A planned trip may not start more than this many days after today (about 5 years). */
 export const MAX_PLAN_HORIZON_DAYS = 1830;
+/**
+ * A planned trip lasts at most this many days, its entry and exit days included (about 5 years): longer than the
+ * window of any rule (the longest, the US substantial presence test, looks back 3 years) and than any stay a visa or
+ * tax rule lets a visitor make, so no real plan reaches it. With the entry at most `MAX_PLAN_HORIZON_DAYS` ahead, a
+ * whole plan lies within 10 years of today, and the planning's work, which grows with the square of the plan's span
+ * ({@link planTripsPrepared} checks each shift of the plan over its span), stays bounded: unbounded, a trip to
+ * 2199-12-31 costs 23 to 45 s of CPU and ends in `internal`; within these bounds the worst plan costs about 0.2 s, 1.3 s
+ * for a history holding a segment in 2199 (measured with every rule tracked).
+ */
+export const MAX_TRIP_DAYS = 1830;
 
-/** `planTrip` request data: `{ trips: [{ country, entryDate, exitDate }, ...] }`, each trip a core `PlannedStaySchema`. */
+/** One trip of a plan: a core `PlannedStaySchema` that lasts at most `MAX_TRIP_DAYS` days. */
+export const PlannedTripSchema = PlannedStaySchema.refine(
+  // Invalid or reversed dates are reported by their own checks; this measures only a real trip.
+  (s) => !isIsoDate(s.entryDate) || !isIsoDate(s.exitDate) || daysBetween(s.entryDate, s.exitDate) < MAX_TRIP_DAYS,
+  { message: `must be at most ${MAX_TRIP_DAYS - 1} days after entryDate (a trip lasts at most ${MAX_TRIP_DAYS} days)`, path: ['exitDate'] },
+);
+
+/**
+ * `planTrip` request data: `{ trips: [{ country, entryDate, exitDate }, ...] }`: 1 to `MAX_PLANNED_TRIPS` trips, each
+ * a `PlannedTripSchema`. The entry date's bounds depend on the user's today and are checked by `planTripForUser`.
+ */
 export const PlanTripRequestSchema = z.strictObject({
   trips: z
-    .array(PlannedStaySchema)
+    .array(PlannedTripSchema)
     .min(1, { message: 'must contain at least one trip' })
     .max(MAX_PLANNED_TRIPS, {
       message: `must contain at most ${MAX_PLANNED_TRIPS} trips`,
@@ -60,7 +80,7 @@ export type PlanTripResponse = z.infer<typeof PlanTripResponseSchema>;
 /**
  * Validates the request and plans the trips against the user's stored history.
  * @throws ValidationError (core/validation.ts) naming the field, e.g. `planTrip data: trips[0].exitDate must not
- *   be before entryDate`, or a trip that starts before today / too far ahead.
+ *   be before entryDate`, a trip longer than `MAX_TRIP_DAYS`, or a trip that starts before today / too far ahead.
  */
 export async function planTripForUser(repo: Repository, uid: string, data: unknown, now: Date): Promise<PlanTripResponse> {
   const request = parseOrThrow(PlanTripRequestSchema, data, 'planTrip data');

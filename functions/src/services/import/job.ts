@@ -23,7 +23,8 @@
  * other reads and writes (import document, profile, the per-day cap on the head, one evaluation).
  *
  * Account deletion: every write (import document, segment chunks, recompute) fails with `AccountDeletedError` once
- * the account's deletion marker exists (repository/types.ts); the import then stops and reports itself ignored.
+ * the account's deletion marker exists (repository/types.ts); the import then deletes the uploaded file, stops and
+ * reports itself ignored.
  */
 import { isAccountDeletedError } from '../../repository/types';
 import { acceptImport, importOf } from './accept';
@@ -50,6 +51,9 @@ export async function runImport(deps: ImportDeps, object: UploadedObject): Promi
     // The account was deleted while the import ran: its deletion marker made a write fail (in the write's own
     // transaction, so nothing was written after the deletion began). Not an error to retry: the account is gone.
     if (!isAccountDeletedError(e)) throw e;
+    // The file goes too: an app whose ID token is still valid can upload after the deletion's Storage step ran, and
+    // nothing else would remove it. One Storage delete, on this path only; deleting a file already gone succeeds.
+    await deps.storage.deletePrefix(object.name);
     return deletedDuringImport({ uid, importId, eventId: object.eventId });
   }
 }

@@ -65,8 +65,10 @@ export type SegmentWriteOutcome =
  * event's write may have been committed after the deletion began (commit time not earlier than the marker's
  * `deletedAt` minus the clock margin). Such a write is one the app made with a still-valid ID token (Firebase ID
  * tokens stay valid up to an hour after the Auth user is deleted), e.g. an offline queue flushed late; the
- * backend's own writes cannot land after the marker. Writes committed before the marker are the sweep's job, so
- * their events (an import's segment creations arriving during the deletion) do not sweep again.
+ * backend's own writes cannot land after the marker. firestore.rules already refuse every app create or update under
+ * `users/{uid}` checked after the marker (`notDeleted`), so this erase is the backend's second line, not the only
+ * one. Writes committed before the marker are the sweep's job, so their events (an import's segment creations
+ * arriving during the deletion) do not sweep again.
  * `eventTime` null: unknown, always erase. Returns whether it erased. Idempotent (the sweep is).
  */
 export async function eraseWritesAfterDeletion(repo: Repository, uid: string, eventTime: Date | null, eventId?: string): Promise<boolean> {
