@@ -144,6 +144,17 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays, assumed, evidence, explain };
 }
 
+/**
+ * `prepared` with other planned stays: presence (and, when kept, its evidence and the `assumed` mode) computed
+ * again from the parsed segments, nothing validated again. `extraStays` must be valid ({@link PlannedStaySchema}).
+ */
+export function withExtraStays(prepared: PreparedEvaluation, extraStays: readonly PlannedStay[]): PreparedEvaluation {
+  const full = presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, extraStays, prepared.order);
+  const evidence = prepared.evidence ? presenceEvidence(prepared.parsed, prepared.order, full, extraStays) : null;
+  const presence = evidence && prepared.assumed === 'exclude' ? withoutAssumed(full, evidence) : full;
+  return { ...prepared, extraStays, presence, evidence };
+}
+
 const counterparts = new WeakMap<PreparedEvaluation, PreparedEvaluation>();
 
 /**
@@ -154,7 +165,10 @@ export function assumedCounterpart(prepared: PreparedEvaluation): PreparedEvalua
   let other = counterparts.get(prepared);
   if (!other) {
     if (!prepared.evidence) throw new Error('assumedCounterpart needs the evidence (EvaluateOptions.evidence)');
-    const full = prepared.assumed === 'exclude' ? presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, prepared.extraStays, prepared.order) : prepared.presence;
+    const full =
+      prepared.assumed === 'exclude'
+        ? presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, prepared.extraStays, prepared.order)
+        : prepared.presence;
     const assumed: AssumedMode = prepared.assumed === 'exclude' ? 'count' : 'exclude';
     other = { ...prepared, assumed, presence: assumed === 'exclude' ? withoutAssumed(full, prepared.evidence) : full };
     counterparts.set(prepared, other);

@@ -106,7 +106,15 @@ export function presenceEvidence(
       if (depC[ni] === c) push(btw, c, a + 1, nd - 1);
       else if (nd > a) {
         push(asm, c, a + 1, nd);
-        raw.push({ kind: 'gap', country: codes[c]!, from: a, to: nd, segmentId: segments[i]!.id, nextCountry: codes[depC[ni]!]!, nextSegmentId: segments[ni]!.id });
+        raw.push({
+          kind: 'gap',
+          country: codes[c]!,
+          from: a,
+          to: nd,
+          segmentId: segments[i]!.id,
+          nextCountry: codes[depC[ni]!]!,
+          nextSegmentId: segments[ni]!.id,
+        });
       }
     } else if (a < E) {
       push(asm, c, a + 1, E);

@@ -137,18 +137,19 @@ export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: r
   const midnightOf = midnightCache(prepared);
   const evidence = prepared.evidence;
   if (!prepared.explain || !evidence) return valid.map((d) => evaluateDefinition(prepared, d, midnightOf) as RuleResult);
-  if (evidence.assumed.size === 0) return valid.map((d) => ({ ...evaluateDefinition(prepared, d, midnightOf), ...NO_ASSUMPTION }) as RuleResult);
+  if (evidence.assumed.size === 0) return valid.map((d) => ({ ...evaluateDefinition(prepared, d, midnightOf), ...NO_ASSUMPTION }));
   // The same rules without (or with) the assumed days, to tell which verdicts rest on them (ruleAssumption.ts).
   const other = assumedCounterpart(prepared);
   const otherMidnightOf = midnightCache(other);
   return valid.map((d) => {
-    if (d.kind === 'rolling-window' && d.region !== undefined) return { ...evaluateDefinition(prepared, d, midnightOf) } as RuleResult;
+    if (d.kind === 'rolling-window' && d.region !== undefined) return { ...evaluateDefinition(prepared, d, midnightOf) };
     const mine = evaluateDefinition(prepared, d, midnightOf);
     const theirs = evaluateDefinition(other, d, otherMidnightOf);
     const [withA, withoutA] = prepared.assumed === 'count' ? [mine, theirs] : [theirs, mine];
     const days = (p: PreparedEvaluation, m: MidnightOf) => countedDays(p, d, m);
-    const [pc, px] = prepared.assumed === 'count' ? [days(prepared, midnightOf), days(other, otherMidnightOf)] : [days(other, otherMidnightOf), days(prepared, midnightOf)];
-    return { ...mine, ...assumptionOf(evidence, pc, px, compare(withA, withoutA, mine, prepared, d)) } as RuleResult;
+    const [pc, px] =
+      prepared.assumed === 'count' ? [days(prepared, midnightOf), days(other, otherMidnightOf)] : [days(other, otherMidnightOf), days(prepared, midnightOf)];
+    return { ...mine, ...assumptionOf(evidence, pc, px, compare(withA, withoutA, mine, prepared, d)) };
   });
 }
 
@@ -164,7 +165,11 @@ function compare(c: EngineResult, x: EngineResult, mine: EngineResult, prepared:
       const xr = x as typeof c;
       const fv = c.firstViolationDate !== xr.firstViolationDate ? day(c.firstViolationDate ?? xr.firstViolationDate) : null;
       const periodDays = (d as Of<'rolling-window'>).params.periodDays;
-      return { figure: windowOf(E, periodDays), verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0, violationSpan: fv === null ? null : windowOf(fv, periodDays) };
+      return {
+        figure: windowOf(E, periodDays),
+        verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0,
+        violationSpan: fv === null ? null : windowOf(fv, periodDays),
+      };
     }
     case 'per-stay': {
       const xr = x as typeof c;
@@ -211,7 +216,8 @@ export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
     if (!m) {
       m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays });
       // `--assumed exclude`: no midnight on a day whose presence is assumed (evidence.ts).
-      if (prepared.assumed === 'exclude' && prepared.evidence) for (const [c, x] of prepared.evidence.assumed) if (m.has(c)) m.set(c, subtractIntervals(m.get(c)!, x));
+      if (prepared.assumed === 'exclude' && prepared.evidence)
+        for (const [c, x] of prepared.evidence.assumed) if (m.has(c)) m.set(c, subtractIntervals(m.get(c)!, x));
       midnight.set(transitException, m);
     }
     return m;
