@@ -182,6 +182,16 @@ export function basisOf(evidence: PresenceEvidence, country: string, day: number
   return null;
 }
 
+/**
+ * Assumed days in the country of the last record after it, up to the evaluation date: the open end (or the start
+ * of a gap reaching past the evaluation date); 0 when there is no record or the next record supports the days.
+ */
+export function assumedSinceLastRecord(evidence: PresenceEvidence): number {
+  const last = evidence.lastRecord;
+  if (!last) return 0;
+  return countDays(intersectIntervals(evidence.assumed.get(last.country) ?? [], [{ start: last.day + 1, end: evidence.asOf }]));
+}
+
 /** `presence` without its assumed days (`--assumed exclude`: a lower bound); transits are kept. */
 export function withoutAssumed(presence: Presence, evidence: PresenceEvidence): Presence {
   if (evidence.assumed.size === 0) return presence;
