@@ -46,13 +46,17 @@ export function renderRollingWindow(rule: RollingEntry, def: Pick<Of<'rolling-wi
   const excluded = rule.permitDaysExcluded > 0 ? `; ${rule.permitDaysExcluded} more under a residence permit or long-stay visa not counted` : '';
   lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}${excluded}`);
   lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
+  // Beside the verdict it decides: the current figure when the assumed stretch reaches into the period, else the
+  // first violation date.
   const note = assumptionNote(rule);
-  if (note) lines.push(`                         ${note}`);
+  const onWindow = note !== null && (rule.assumption?.to ?? rule.windowEnd) >= rule.windowStart;
+  if (onWindow) lines.push(`                         ${note}`);
   lines.push(
     `  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${asOf})`,
   );
   lines.push(`  next entry date:       ${rule.nextEntryDate ?? 'none'}`);
   lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
+  if (note && !onWindow) lines.push(`                         ${note}`);
   return lines;
 }
 
