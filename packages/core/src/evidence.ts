@@ -59,11 +59,15 @@ export interface PresenceEvidence {
 }
 
 type Lists = Map<number, number[]>;
+/** Appends a run as a flat `start, end` pair; a run touching the previous one (reading order) extends it. */
 function push(lists: Lists, c: number, start: number, end: number): void {
   if (end < start) return;
   let l = lists.get(c);
   if (!l) lists.set(c, (l = []));
-  l.push(start, end);
+  const n = l.length;
+  if (n > 0 && start >= l[n - 2]! && start <= l[n - 1]! + 1) {
+    if (end > l[n - 1]!) l[n - 1] = end;
+  } else l.push(start, end);
 }
 
 /**
@@ -140,13 +144,19 @@ export function presenceEvidence(
   let lastRecordedDay: number | null = null;
   for (const [country, days] of presence.byCountry) {
     const id = codes.indexOf(country);
-    const past = intersectIntervals(days, upToE);
+    // (Recorded, between and assumed runs lie within presence by construction; the intersections only clip them
+    // to the evaluation date.)
+    const past = days.length && days[days.length - 1]!.end <= E ? days : intersectIntervals(days, upToE);
     const r = intersectIntervals(past, runsOf(rec.get(id)));
-    const b = subtractIntervals(intersectIntervals(past, runsOf(btw.get(id))), r);
-    const strong = mergeIntervals([...r, ...b]);
-    const p = intersectIntervals(past, mergeIntervals(stays.get(country) ?? []));
-    const a = subtractIntervals(subtractIntervals(intersectIntervals(past, runsOf(asm.get(id))), strong), p);
-    const rest = subtractIntervals(days, mergeIntervals([...strong, ...a]));
+    const between = runsOf(btw.get(id));
+    const b = between.length ? subtractIntervals(intersectIntervals(past, between), r) : [];
+    const strong = b.length ? mergeIntervals([...r, ...b]) : r;
+    const planStays = stays.get(country);
+    const p = planStays ? intersectIntervals(past, mergeIntervals(planStays)) : [];
+    const assumedRuns = runsOf(asm.get(id));
+    let a = assumedRuns.length ? subtractIntervals(intersectIntervals(past, assumedRuns), strong) : [];
+    if (p.length && a.length) a = subtractIntervals(a, p);
+    const rest = subtractIntervals(days, a.length ? mergeIntervals([...strong, ...a]) : strong);
     if (r.length) {
       recorded.set(country, r);
       if (firstRecordedDay === null || r[0]!.start < firstRecordedDay) firstRecordedDay = r[0]!.start;
@@ -165,11 +175,26 @@ export function presenceEvidence(
   return { asOf: E, recorded, betweenRecords, assumed, planned, runs, lastRecord: last, firstRecordedDay, lastRecordedDay };
 }
 
+/** Sorted maximal runs of a flat run list: one linear pass when the starts ascend (the usual case), else sorted. */
 function runsOf(flat: number[] | undefined): DayInterval[] {
   if (!flat) return [];
   const out: DayInterval[] = [];
+  for (let k = 0; k < flat.length; k += 2) {
+    const start = flat[k]!;
+    const end = flat[k + 1]!;
+    const last = out[out.length - 1];
+    if (last && start < last.start) return mergeIntervals(pairs(flat));
+    if (last && start <= last.end + 1) {
+      if (end > last.end) last.end = end;
+    } else out.push({ start, end });
+  }
+  return out;
+}
+
+function pairs(flat: readonly number[]): DayInterval[] {
+  const out: DayInterval[] = [];
   for (let k = 0; k < flat.length; k += 2) out.push({ start: flat[k]!, end: flat[k + 1]! });
-  return mergeIntervals(out);
+  return out;
 }
 
 /** The basis of `day` (a day number) in `country`, or null when the traveller is not there that day. */
