@@ -11,6 +11,7 @@ import { parseSegments, readingOrder } from '@travel-time-tracker/core/parsedSeg
 import { computePresence } from '@travel-time-tracker/core/presence';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { evaluateDefinitions } from '@travel-time-tracker/core/ruleResults';
+import { planRulesPrepared } from '@travel-time-tracker/core/planRules';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { buildItinerary, stepArb } from './rules/itinerary';
 
@@ -341,6 +342,17 @@ describe('rule results: what each verdict rests on', () => {
     const plain = evaluateDefinitions(prepareEvaluation(segments, { asOf }), [d])[0]!;
     const { assumedDays: _a, dependsOnAssumption: _d, assumption: _s, ...rest } = c;
     expect(rest).toEqual(plain);
+  });
+
+  test('planning keeps the mode: a plan under exclude counts the assumed days nowhere', () => {
+    // In PT since 24 July (open end); a planned week in FR from 10 December.
+    const segments = [s('fnc', 'GB', 'PT', '2026-07-24')];
+    const stays = [{ country: 'FR', entryDate: '2026-12-10', exitDate: '2026-12-16' }];
+    const schengenRow = ref.definition(schengen)!;
+    const counted = planRulesPrepared(prepareEvaluation(segments, { asOf: '2026-12-09' }), stays, [schengenRow])[0]!;
+    const excluded = planRulesPrepared(prepareEvaluation(segments, { asOf: '2026-12-09', assumed: 'exclude' }), stays, [schengenRow])[0]!;
+    expect(counted).toMatchObject({ daysUsed: 139, overstayDays: 49 });
+    expect(excluded).toMatchObject({ daysUsed: 1, overstayDays: 0, firstViolationDate: null });
   });
 
   test('a bad mode is refused naming the field', () => {
