@@ -5,7 +5,7 @@
  *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
  *                               [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]
  *                               [--nationality CC[,CC]] [--residence-permit CC:YYYY-MM-DD:YYYY-MM-DD]...
- *                               [--rule ID]... [--rules all]
+ *                               [--rule ID]... [--rules all] [--assumed count|exclude]
  *
  * Without `--rule`/`--rules` the report shows the default rules (`ReferenceData.rules`: the Schengen rule), in
  * the `rules` array. With them it also evaluates the selected rows of seed/visaRules.json, of any kind
@@ -31,12 +31,15 @@ import { ZodError } from 'zod';
 import { loadReferenceData, type ReferenceData } from '@travel-time-tracker/core/referenceData';
 import { evaluateDefinitions, resolveRuleIds, UnknownRuleError } from '@travel-time-tracker/core/ruleResults';
 import { computeStays } from '@travel-time-tracker/core/stays';
+import { evidenceSummary } from '@travel-time-tracker/core/evidence';
+import { historyEndsLine } from './render/evidence';
 import { outputPathProblem, writeReportFiles } from './render/files';
 import { yearTable } from './render/table';
 import { renderRollingWindow, renderRuleResult } from './render/rules';
 import { renderStays, renderWarningGroups, renderYearTable } from './render/text';
 import { groupWarnings } from './render/warnings';
 import type { ReportArgs, ReportData, ReportOutput } from './reportShapes';
+import type { AssumedMode, PresenceEvidence } from '@travel-time-tracker/core/evidence';
 
 /** A user error: printed as one line, exit code `exitCode`. */
 export class CliError extends Error {
@@ -50,7 +53,7 @@ export class CliError extends Error {
 }
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]... [--rule ID]... [--rules all]';
+  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]... [--rule ID]... [--rules all] [--assumed count|exclude]';
 
 /**
  * Parses the command line (without `node` and the script). `--as-of` defaults to today's date in the time zone of
@@ -77,6 +80,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
         'residence-permit': { type: 'string', multiple: true },
         rule: { type: 'string', multiple: true },
         rules: { type: 'string' },
+        assumed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -132,6 +136,10 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
       throw e;
     }
   }
+  const assumed = values.assumed?.toLowerCase();
+  if (assumed !== undefined && assumed !== 'count' && assumed !== 'exclude') {
+    throw new CliError(`--assumed "${values.assumed}" must be count (days without a record count, the default) or exclude (they count nowhere)`, 2);
+  }
   const file = positionals[1] as string;
   const problem = outputPathProblem(file, values.csv, values.html);
   if (problem) throw new CliError(problem, 2);
@@ -148,6 +156,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     nationalities,
     residencePermits,
     ...(ruleIds ? { ruleIds } : {}),
+    ...(assumed ? { assumed } : {}),
   };
 }
 
@@ -241,7 +250,13 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
 /** `buildReport` with the prepared evaluation. @throws CliError */
 export async function buildReportData(args: ReportArgs): Promise<ReportData> {
   const { segments, imported } = await loadSegments(args);
-  const prepared = prepareEvaluation(segments, { asOf: args.asOf, nationalities: args.nationalities, residencePermits: args.residencePermits });
+  const prepared = prepareEvaluation(segments, {
+    asOf: args.asOf,
+    nationalities: args.nationalities,
+    residencePermits: args.residencePermits,
+    assumed: args.assumed ?? 'count',
+    evidence: true,
+  });
   const evaluation = evaluatePrepared(prepared);
   const ruleResults = args.ruleIds ? evaluateDefinitions(prepared, resolveRuleIds(prepared.reference, args.ruleIds)) : undefined;
   // --as-of is bounded (asOfRange), but planned trips late in 2199 can still push a rule date past the range.
@@ -266,6 +281,9 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
     asOf: evaluation.asOf,
     countryDays: evaluation.countryDays,
     countryDaysByYear: evaluation.countryDaysByYear,
+    assumedCountryDays: evaluation.assumedCountryDays ?? {},
+    assumedCountryDaysByYear: evaluation.assumedCountryDaysByYear ?? {},
+    evidence: evidenceSummary(prepared.evidence!),
     rules: evaluation.rules.map(({ currentStayStart: _c, ...r }) => r),
     warnings: [...(imported?.warnings ?? []), ...evaluation.warnings],
   };
@@ -289,9 +307,11 @@ function reference(): ReferenceData | undefined {
 }
 
 /** The readable report: rule status, days per country per year, warnings, import summary. */
-export function formatReport(r: ReportOutput, file: string): string {
+export function formatReport(r: ReportOutput, file: string, evidence: PresenceEvidence | null = null, assumed: AssumedMode = 'count'): string {
   const ref = reference();
   const lines: string[] = [];
+  const ends = evidence ? historyEndsLine(evidence, assumed, ref) : null;
+  if (ends) lines.push(ends);
   lines.push(`Travel report for ${path.basename(file)} as of ${r.asOf}`);
   // The selected rules (--rule, --rules all) replace the default ones in the text.
   if (r.ruleResults) for (const rule of r.ruleResults) lines.push('', ...renderRuleResult(rule, ref?.definition(rule.ruleId), r.asOf, ref));
@@ -333,7 +353,7 @@ export async function main(argv: readonly string[], out: TextSink = process.stdo
     const data = await buildReportData(args);
     const report = data.output;
     for (const note of writeReportFiles(args, data, reference())) err.write(`travel-days: ${note}\n`);
-    out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.file)}\n`);
+    out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.file, data.prepared.evidence, args.assumed ?? 'count')}\n`);
     return 0;
   } catch (e) {
     if (e instanceof CliError) {

@@ -6,6 +6,7 @@ import type { ResidencePermit } from '@travel-time-tracker/core/applicability';
 import type { PreparedEvaluation, TravelEvaluation } from '@travel-time-tracker/core/evaluate';
 import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
 import type { Stay } from '@travel-time-tracker/core/stays';
+import type { AssumedMode, EvidenceSummary } from '@travel-time-tracker/core/evidence';
 import type { DateOrder } from '@travel-time-tracker/import';
 
 /** The command line, parsed (`parseReportArgs`). */
@@ -27,6 +28,8 @@ export interface ReportArgs {
   nationalities: string[];
   /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas (applicability.ts). */
   residencePermits: ResidencePermit[];
+  /** `--assumed count|exclude` (default count): count the days the records do not support, or leave them out (core/evidence.ts). */
+  assumed?: AssumedMode;
   /**
    * `--rule ID` (repeatable, in the order given, once each) or `--rules all` (every row, file order): the rule
    * ids to evaluate by kind, checked against seed/visaRules.json; undefined without the flags.
@@ -41,6 +44,11 @@ export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
   rules: Omit<TravelEvaluation['rules'][number], 'currentStayStart'>[];
   /** With `--rule`/`--rules all`: the selected rules by kind, in the order selected (core/ruleResults.ts). */
   ruleResults?: RuleResult[];
+  /**
+   * What the figures rest on (core/evidence.ts `evidenceSummary`): first and last recorded date, the country of
+   * the last arrival, days since it, and the country-days up to `asOf` by basis.
+   */
+  evidence?: EvidenceSummary;
   import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
 }
 

@@ -5,11 +5,13 @@
 import { z } from 'zod';
 import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
 import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
-import { computeCountryDays } from './countryDays';
+import { computeCountryDays, countryDaysFrom } from './countryDays';
 import { countDays, intersectIntervals, type DayInterval } from './intervals';
 import { daySetRuns, regionDays, regionPresence } from './regionDays';
 import { parseSegments, readingOrder, type ParsedSegments } from './parsedSegments';
 import { presenceOfParsed, type PlannedStay, type Presence } from './presence';
+import { presenceEvidence, withoutAssumed, type AssumedMode, type PresenceEvidence } from './evidence';
+import { NO_ASSUMPTION, assumptionOf, type RuleAssumption } from './ruleAssumption';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import type { RuleEvaluationSchema } from './ruleResultSchemas';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
@@ -31,6 +33,12 @@ export interface TravelEvaluation {
   countryDays: Record<string, number>;
   /** `YYYY` -> ISO alpha-2 -> days in that calendar year up to `asOf`. */
   countryDaysByYear: Record<string, Record<string, number>>;
+  /**
+   * With `EvaluateOptions.evidence`: the assumed days ({@link presenceEvidence}) among those days, same shapes (countries without assumed days
+   * omitted): counted in `countryDays` under `assumed: 'count'`, left out of it under `'exclude'`.
+   */
+  assumedCountryDays?: Record<string, number>;
+  assumedCountryDaysByYear?: Record<string, Record<string, number>>;
   rules: RuleEvaluation[];
   /** Data problems found while computing presence (gaps, overlaps, unknown codes...), each naming segments. */
   warnings: string[];
@@ -50,6 +58,17 @@ export interface EvaluateOptions {
   extraStays?: readonly PlannedStay[];
   /** Residence permits and long-stay visas ({@link permitCover}): their state's days are left out where the rule says. */
   residencePermits?: readonly ResidencePermit[];
+  /**
+   * Days the records do not support ({@link presenceEvidence}: `assumed`): `count` (default: counted, the safe side
+   * of a limit) or `exclude` (counted nowhere: a lower bound).
+   */
+  assumed?: AssumedMode;
+  /**
+   * Say what the figures rest on: every rule result gets `assumedDays`, `dependsOnAssumption` and `assumption`
+   * (each rule is then evaluated with and without the assumed days), and the evaluation `assumedCountryDays` and
+   * `assumedCountryDaysByYear`. Default false (the results keep their former shape and cost).
+   */
+  evidence?: boolean;
 }
 
 /**
@@ -84,12 +103,22 @@ export interface PreparedEvaluation {
   order: ArrayLike<number>;
   /** The validated planned stays (`EvaluateOptions.extraStays`). */
   extraStays: readonly PlannedStay[];
+  /** `EvaluateOptions.assumed`: with `exclude`, `presence` holds no assumed day. */
+  assumed: AssumedMode;
+  /**
+   * The basis of every presence day (assumed days counted), from which `presence` is derived under `assumed`;
+   * null unless `EvaluateOptions.evidence` or `assumed: 'exclude'` asked for it.
+   */
+  evidence: PresenceEvidence | null;
+  /** `EvaluateOptions.evidence`: results carry the assumption fields. */
+  explain: boolean;
 }
 
 const NationalitiesSchema = z.array(CountryCodeSchema);
 const PlannedStaysSchema = z.array(PlannedStaySchema);
 const RulesSchema = z.array(VisaRuleSchema);
 const PermitsSchema = z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS);
+const AssumedModeSchema = z.enum(['count', 'exclude']);
 
 /**
  * Validates the inputs and computes presence.
@@ -115,8 +144,45 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const rules = options.rules ? parseOrThrow(RulesSchema, options.rules, 'rules') : reference.rules;
   const asOfDay = toDayNumber(asOf);
   const order = readingOrder(parsed);
-  const presence = presenceOfParsed(parsed, asOfDay, reference, extraStays, order);
-  return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays };
+  const assumed = parseOrThrow(AssumedModeSchema, options.assumed ?? 'count', 'assumed');
+  const full = presenceOfParsed(parsed, asOfDay, reference, extraStays, order);
+  const explain = options.evidence === true;
+  const evidence = explain || assumed === 'exclude' ? presenceEvidence(parsed, order, full, extraStays) : null;
+  const presence = evidence && assumed === 'exclude' ? withoutAssumed(full, evidence) : full;
+  return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays, assumed, evidence, explain };
+}
+
+/**
+ * `prepared` with other planned stays: presence (and, when kept, its evidence and the `assumed` mode) computed
+ * again from the parsed segments, nothing validated again. `extraStays` must be valid ({@link PlannedStaySchema}).
+ */
+export function withExtraStays(prepared: PreparedEvaluation, extraStays: readonly PlannedStay[]): PreparedEvaluation {
+  const full = presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, extraStays, prepared.order);
+  const evidence = prepared.evidence ? presenceEvidence(prepared.parsed, prepared.order, full, extraStays) : null;
+  const presence = evidence && prepared.assumed === 'exclude' ? withoutAssumed(full, evidence) : full;
+  return { ...prepared, extraStays, presence, evidence };
+}
+
+const counterparts = new WeakMap<PreparedEvaluation, PreparedEvaluation>();
+
+/**
+ * `prepared` under the other `assumed` mode (same inputs, the presence with or without the assumed days), made
+ * once: what a result is compared with to tell whether its verdict rests on assumed days.
+ */
+export function assumedCounterpart(prepared: PreparedEvaluation): PreparedEvaluation {
+  let other = counterparts.get(prepared);
+  if (!other) {
+    if (!prepared.evidence) throw new Error('assumedCounterpart needs the evidence (EvaluateOptions.evidence)');
+    const full =
+      prepared.assumed === 'exclude'
+        ? presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, prepared.extraStays, prepared.order)
+        : prepared.presence;
+    const assumed: AssumedMode = prepared.assumed === 'exclude' ? 'count' : 'exclude';
+    other = { ...prepared, assumed, presence: assumed === 'exclude' ? withoutAssumed(full, prepared.evidence) : full };
+    counterparts.set(prepared, other);
+    counterparts.set(other, prepared);
+  }
+  return other;
 }
 
 /**
@@ -154,7 +220,9 @@ function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
 }
 
 /**
- * Evaluates one rule on prepared presence (its region's distinct days, less a permit's cover: {@link rulePresence}).
+ * Evaluates one rule on prepared presence (its region's distinct days, less a permit's cover: {@link rulePresence}), and
+ * again on its {@link assumedCounterpart} when there are assumed days, for `assumedDays`, `dependsOnAssumption`
+ * and `assumption` ({@link assumptionOf}).
  * @example
  * const trip = [
  *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
@@ -167,17 +235,47 @@ function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
  */
 export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): RuleEvaluation {
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
-  const r = evaluateRollingWindowDays(ruleDays(prepared, rule), prepared.asOfDay, rule.params);
+  const r = rollingWindowOf(prepared, rule);
   const window = [{ start: r.windowStart, end: r.windowEnd }];
   const permitDaysExcluded =
     rule.residencePermitsExcluded && prepared.permitCover.size > 0
       ? countDays(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), window)) - r.daysUsed
       : 0;
-  return rollingWindowEntry(rule.id, ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference), permitDaysExcluded, r);
+  const entry = rollingWindowEntry(rule.id, ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference), permitDaysExcluded, r);
+  if (!prepared.explain || !prepared.evidence) return entry;
+  let assumption: RuleAssumption = NO_ASSUMPTION;
+  if (prepared.evidence.assumed.size > 0) {
+    const other = assumedCounterpart(prepared);
+    const [withA, withoutA] = prepared.assumed === 'count' ? [prepared, other] : [other, prepared];
+    const rc = withA === prepared ? r : rollingWindowOf(withA, rule);
+    const rx = withoutA === prepared ? r : rollingWindowOf(withoutA, rule);
+    assumption = assumptionOf(prepared.evidence, rulePresence(withA, rule), rulePresence(withoutA, rule), {
+      figure: { start: r.windowStart, end: r.windowEnd },
+      verdictDiffers: rc.overstayDays > 0 !== rx.overstayDays > 0,
+      violationSpan: rc.firstViolation !== rx.firstViolation ? windowOf(rc.firstViolation ?? rx.firstViolation!, rule.params.periodDays) : null,
+    });
+  }
+  return { ...entry, ...assumption };
 }
 
 /**
- * A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates).
+ * The 180-day period (or any `periodDays`) that ends on control date `d`, both ends counted (day numbers).
+ * @example
+ * const w = windowOf(toDayNumber('2026-01-31'), 180)
+ * fromDayNumber(w.start) //=> '2025-08-05'
+ * fromDayNumber(w.end) //=> '2026-01-31'
+ */
+export function windowOf(d: number, periodDays: number): DayInterval {
+  return { start: d - periodDays + 1, end: d };
+}
+
+function rollingWindowOf(prepared: PreparedEvaluation, rule: VisaRule): RollingWindowResult {
+  return evaluateRollingWindowDays(ruleDays(prepared, rule), prepared.asOfDay, rule.params);
+}
+
+/**
+ * A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates),
+ * without the assumption fields (the caller adds them: {@link assumptionOf}).
  * @example
  * const days = [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
  * const r = evaluateRollingWindow(days, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 })
@@ -189,7 +287,12 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
  * entry.windowEnd //=> '2026-01-31'
  * entry.latestExitDate //=> '2026-04-01'
  */
-export function rollingWindowEntry(ruleId: string, applicability: Applicability, permitDaysExcluded: number, r: RollingWindowResult): RuleEvaluation {
+export function rollingWindowEntry(
+  ruleId: string,
+  applicability: Applicability,
+  permitDaysExcluded: number,
+  r: RollingWindowResult,
+): Omit<RuleEvaluation, keyof RuleAssumption> {
   const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
   return {
     ruleId,
@@ -239,10 +342,12 @@ export function evaluateTravel(segments: readonly IdentifiedSegment[], options: 
  */
 export function evaluatePrepared(prepared: PreparedEvaluation): TravelEvaluation {
   const { countryDays, countryDaysByYear } = computeCountryDays(prepared.presence);
+  const assumed = prepared.explain && prepared.evidence ? countryDaysFrom(prepared.evidence.assumed, prepared.asOfDay) : null;
   return {
     asOf: prepared.asOf,
     countryDays,
     countryDaysByYear,
+    ...(assumed ? { assumedCountryDays: assumed.countryDays, assumedCountryDaysByYear: assumed.countryDaysByYear } : {}),
     rules: prepared.rules.map((rule) => evaluateRule(prepared, rule)),
     warnings: [...prepared.presence.warnings],
   };

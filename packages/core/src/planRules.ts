@@ -18,10 +18,10 @@
  */
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber, yearPeriodOf } from './dates';
-import type { PreparedEvaluation } from './evaluate';
+import { withExtraStays, type PreparedEvaluation } from './evaluate';
 import { mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { parsePlannedStays, ViolationChecker } from './planning';
-import { presenceOfParsed, type PlannedStay } from './presence';
+import type { PlannedStay } from './presence';
 import type { RuleDefinition } from './referenceData';
 import { PerStayRuleResultSchema, RollingWindowRuleResultSchema, TaxYearPresenceRuleResultSchema, WeightedLookbackRuleResultSchema } from './ruleResultSchemas';
 import { bridgeDays, countedDays, definitionDays, evaluateDefinitions, midnightCache, validDefinitions, type RuleResult } from './ruleResults';
@@ -116,11 +116,7 @@ export function planRulesPrepared(prepared: PreparedEvaluation, stays: readonly 
   const planned = parsePlannedStays(stays);
   const defs = validDefinitions(prepared, definitions);
   const extraStays = [...prepared.extraStays, ...planned];
-  const withPlan: PreparedEvaluation = {
-    ...prepared,
-    extraStays,
-    presence: presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, extraStays, prepared.order),
-  };
+  const withPlan: PreparedEvaluation = withExtraStays(prepared, extraStays);
   const outputs = evaluateDefinitions(withPlan, defs);
   const midnightOf = midnightCache(withPlan);
   const period = {

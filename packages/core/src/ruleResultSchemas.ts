@@ -26,6 +26,52 @@ const resultBase = {
 };
 
 /**
+ * The gap or open end a verdict rests on (evidence.ts `AssumedRun`): the traveller arrived in `country` on `from`
+ * and the next record is a departure from `nextCountry` on `to` (`gap`), or there is no later record up to the
+ * evaluation date `to` (`open-end`); the days after `from` through `to` are counted in `country` without a record.
+ */
+export const AssumptionSchema = z.strictObject({
+  kind: z.enum(['gap', 'open-end']),
+  /** ISO alpha-2 of the country the assumed days are counted in. */
+  country: z.string(),
+  /** The arrival date that opens the gap. */
+  from: IsoDateSchema,
+  /** The next departure date (gap) or the evaluation date (open end). */
+  to: IsoDateSchema,
+  /** Days of the gap that are assumed in `country`. */
+  assumedDays: Days,
+  /** Departure country of the next record (gap); null for an open end. */
+  nextCountry: z.string().nullable(),
+  /** Days of the gap the rule counts in the figure that decides the verdict (its window, stay or year). */
+  decidingDays: Days,
+});
+
+/**
+ * What a result rests on (evidence.ts: days `assumed` are counted without a record supporting them): the fields
+ * every result has, computed by evaluating the rule with and without the assumed days (ruleAssumption.ts).
+ */
+export const RuleAssumptionSchema = z.strictObject({
+  /**
+   * Days of the current figure (the window ending on `asOf`, the current stay, the tax year or the look-back years
+   * through `asOf`) that are assumed: counted under `--assumed count`, left out under `--assumed exclude`.
+   */
+  assumedDays: Days,
+  /**
+   * True when counting the assumed days or not changes the verdict: over or within the limit, met or not, or the
+   * first violation date.
+   */
+  dependsOnAssumption: z.boolean(),
+  /** The gap or open end holding most of the deciding assumed days; null when nothing depends on them. */
+  assumption: AssumptionSchema.nullable(),
+});
+
+/**
+ * The assumption fields in every result schema: optional, because results stored before they existed lack them
+ * (the core always sets them).
+ */
+const assumptionFields = RuleAssumptionSchema.partial().shape;
+
+/**
  * Status of a rolling-window rule ("N days in any M-day period", rules/rollingWindow.ts) as of the evaluation date
  * `asOf`: evaluate.ts `evaluateRule`, the shape `evaluateTravel` returns for the default rules.
  */
@@ -53,6 +99,7 @@ export const RuleEvaluationSchema = z.strictObject({
   firstViolationDate: DateOrNull,
   /** First day of the uninterrupted presence in the region that includes `asOf`; null when absent on `asOf`. */
   currentStayStart: DateOrNull,
+  ...assumptionFields,
 });
 
 /** `rolling-window`: `RuleEvaluationSchema`, same fields and meanings, plus `kind`. */
@@ -76,6 +123,7 @@ export const PerStayRuleResultSchema = z.strictObject({
   overstayDays: Days,
   /** Earliest day (past or planned) after the permitted period of its stay; null when none. */
   firstViolationDate: DateOrNull,
+  ...assumptionFields,
 });
 
 /** One past tax year of `byTaxYear`. */
@@ -113,6 +161,7 @@ export const TaxYearPresenceRuleResultSchema = z.strictObject({
   daysRemaining: Days,
   /** Earlier tax years with days counted, oldest first (the status document keeps the latest few). */
   byTaxYear: z.array(TaxYearCountResultSchema),
+  ...assumptionFields,
 });
 
 /** Exact weighted days `numerator / denominator` (rules/weightedLookback.ts `WeightedDays`). */
@@ -144,6 +193,7 @@ export const WeightedLookbackRuleResultSchema = z.strictObject({
   metOn: DateOrNull,
   /** More days this year needed to meet it (0 when met). */
   daysRemaining: Days,
+  ...assumptionFields,
 });
 
 /** One rule's status as of the evaluation date, by kind (`kind` discriminates). */

@@ -21,9 +21,11 @@
  * All dates are local calendar dates `YYYY-MM-DD` (no time zone: the dates of the segments).
  */
 import { z } from 'zod';
-import { fromDayNumber } from './dates';
+import { fromDayNumber, toDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
-import { evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
+import { assumedCounterpart, evaluateRule, rollingWindowEntry, windowOf, type PreparedEvaluation } from './evaluate';
+import { yearPeriodOf } from './dates';
+import { NO_ASSUMPTION, assumptionOf, type RuleAssumption, type VerdictComparison } from './ruleAssumption';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { regionPresence } from './regionDays';
 import { RuleDefinitionSchema, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
@@ -156,8 +158,67 @@ const DefinitionsSchema = z.array(RuleDefinitionSchema);
 export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): RuleResult[] {
   const valid = validDefinitions(prepared, definitions);
   const midnightOf = midnightCache(prepared);
-  return valid.map((d) => evaluateDefinition(prepared, d, midnightOf));
+  const evidence = prepared.evidence;
+  if (!prepared.explain || !evidence) return valid.map((d) => evaluateDefinition(prepared, d, midnightOf) as RuleResult);
+  if (evidence.assumed.size === 0) return valid.map((d) => ({ ...evaluateDefinition(prepared, d, midnightOf), ...NO_ASSUMPTION }));
+  // The same rules without (or with) the assumed days, to tell which verdicts rest on them (ruleAssumption.ts).
+  const other = assumedCounterpart(prepared);
+  const otherMidnightOf = midnightCache(other);
+  return valid.map((d) => {
+    if (d.kind === 'rolling-window' && d.region !== undefined) return { ...evaluateDefinition(prepared, d, midnightOf) };
+    const mine = evaluateDefinition(prepared, d, midnightOf);
+    const theirs = evaluateDefinition(other, d, otherMidnightOf);
+    const [withA, withoutA] = prepared.assumed === 'count' ? [mine, theirs] : [theirs, mine];
+    const days = (p: PreparedEvaluation, m: MidnightOf) => countedDays(p, d, m);
+    const [pc, px] =
+      prepared.assumed === 'count' ? [days(prepared, midnightOf), days(other, otherMidnightOf)] : [days(other, otherMidnightOf), days(prepared, midnightOf)];
+    return { ...mine, ...assumptionOf(evidence, pc, px, compare(withA, withoutA, mine, prepared, d)) };
+  });
 }
+
+/**
+ * How a rule's results with (`c`) and without (`x`) the assumed days compare ({@link VerdictComparison}); `mine`
+ * is the result shown (its figure is the one reported).
+ */
+function compare(c: EngineResult, x: EngineResult, mine: EngineResult, prepared: PreparedEvaluation, d: RuleDefinition): VerdictComparison {
+  const E = prepared.asOfDay;
+  const day = (s: string | null) => (s === null ? null : toDayNumber(s));
+  switch (c.kind) {
+    case 'rolling-window': {
+      const xr = x as typeof c;
+      const fv = c.firstViolationDate !== xr.firstViolationDate ? day(c.firstViolationDate ?? xr.firstViolationDate) : null;
+      const periodDays = (d as Of<'rolling-window'>).params.periodDays;
+      return {
+        figure: windowOf(E, periodDays),
+        verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0,
+        violationSpan: fv === null ? null : windowOf(fv, periodDays),
+      };
+    }
+    case 'per-stay': {
+      const xr = x as typeof c;
+      const m = mine as typeof c;
+      const fv = c.firstViolationDate !== xr.firstViolationDate ? day(c.firstViolationDate ?? xr.firstViolationDate) : null;
+      const start = day(c.currentStayStart);
+      return {
+        figure: start === null ? null : { start, end: E },
+        verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0,
+        violationSpan: fv === null ? null : { start: fv - m.maxStayDays, end: fv },
+      };
+    }
+    case 'tax-year-presence':
+      return { figure: { start: toDayNumber(c.taxYearStart), end: E }, verdictDiffers: c.met !== (x as typeof c).met, violationSpan: null };
+    case 'weighted-lookback': {
+      const yearStart = weightedLookbackParams(d as Of<'weighted-lookback'>).yearStart;
+      let start = toDayNumber(c.yearStart);
+      for (let k = 1; k < c.daysByYear.length; k++) start = yearPeriodOf(start - 1, yearStart).start;
+      return { figure: { start, end: E }, verdictDiffers: c.met !== (x as typeof c).met, violationSpan: null };
+    }
+  }
+}
+
+/** A result before its assumption fields. */
+type EngineResult = DistributiveOmit<RuleResult, keyof RuleAssumption>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * `definitions` when every one is a row of `prepared.reference` (already valid), else parsed.
@@ -195,11 +256,13 @@ export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
   const midnight = new Map<boolean, Map<string, DayInterval[]>>();
   return (transitException: boolean) => {
     let m = midnight.get(transitException);
-    if (!m)
-      midnight.set(
-        transitException,
-        (m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays })),
-      );
+    if (!m) {
+      m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays });
+      // `--assumed exclude`: no midnight on a day whose presence is assumed (evidence.ts).
+      if (prepared.assumed === 'exclude' && prepared.evidence)
+        for (const [c, x] of prepared.evidence.assumed) if (m.has(c)) m.set(c, subtractIntervals(m.get(c)!, x));
+      midnight.set(transitException, m);
+    }
     return m;
   };
 }
@@ -243,13 +306,14 @@ export function bridgeDays(prepared: PreparedEvaluation, d: Of<'per-stay'>): Day
 
 const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
 
-function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf): RuleResult {
+function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf): EngineResult {
   const base = { ruleId: d.id, kind: d.kind, ...ruleApplicability(d, prepared.nationalities, prepared.asOfDay, prepared.reference) };
   const E = prepared.asOfDay;
   switch (d.kind) {
     case 'rolling-window': {
       if (d.region !== undefined) {
         // Exactly evaluateTravel's entry (one implementation of the region count, permits included).
+        // (evaluateRule compares with and without the assumed days itself.)
         const { ruleId, applies: _a, reason: _r, ...rest } = evaluateRule(prepared, asVisaRule(d, d.region));
         return { ruleId, kind: 'rolling-window', applies: base.applies, reason: base.reason, ...rest };
       }

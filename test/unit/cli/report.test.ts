@@ -13,8 +13,11 @@ const FIXTURES = path.resolve(__dirname, '../../fixtures/import');
 
 const RULE_KEYS = [
   'applies',
+  'assumedDays',
+  'assumption',
   'daysRemaining',
   'daysUsed',
+  'dependsOnAssumption',
   'firstViolationDate',
   'latestExitDate',
   'nextEntryDate',
@@ -29,7 +32,24 @@ const RULE_KEYS = [
 /** Checks the documented `--json` shape and the import invariant; returns the parsed object. */
 function checkJson(stdout: string, expectImport: boolean) {
   const j = JSON.parse(stdout);
-  expect(Object.keys(j).sort()).toEqual(['asOf', 'countryDays', 'countryDaysByYear', 'rules', 'warnings', ...(expectImport ? ['import'] : [])].sort());
+  expect(Object.keys(j).sort()).toEqual(
+    [
+      'asOf',
+      'countryDays',
+      'countryDaysByYear',
+      'assumedCountryDays',
+      'assumedCountryDaysByYear',
+      'evidence',
+      'rules',
+      'warnings',
+      ...(expectImport ? ['import'] : []),
+    ].sort(),
+  );
+  expect(Object.keys(j.evidence).sort()).toEqual(
+    ['firstRecordedDate', 'lastRecordedDate', 'lastRecordedCountry', 'daysSinceLastRecord', 'recordedDays', 'betweenRecordsDays', 'assumedDays'].sort(),
+  );
+  // Assumed days are among the counted ones (--assumed count), country by country.
+  for (const [code, days] of Object.entries(j.assumedCountryDays as Record<string, number>)) expect(days).toBeLessThanOrEqual(j.countryDays[code]);
   expect(j.rules.map((r: object) => Object.keys(r).sort())).toEqual([RULE_KEYS]);
   expect(j.rules[0].ruleId).toBe('schengen-90-180');
   for (const [code, days] of Object.entries(j.countryDays)) {

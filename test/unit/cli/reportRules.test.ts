@@ -19,6 +19,9 @@ const FILE = path.resolve(__dirname, '../../fixtures/rules/nomad.json');
 const AS_OF = ['--as-of', '2026-04-10'];
 const ref = loadReferenceData();
 
+/** What every result rests on (core/ruleAssumption.ts), after the kind's own outputs. */
+const ASSUMPTION_KEYS = ['assumedDays', 'dependsOnAssumption', 'assumption'];
+
 /** The output keys of each kind, after ruleId, kind, applies, reason. */
 const KEYS: Record<string, string[]> = {
   'rolling-window': [
@@ -32,8 +35,18 @@ const KEYS: Record<string, string[]> = {
     'nextEntryDate',
     'firstViolationDate',
     'currentStayStart',
+    ...ASSUMPTION_KEYS,
   ],
-  'per-stay': ['currentStayStart', 'currentStayDays', 'maxStayDays', 'daysRemaining', 'latestExitDate', 'overstayDays', 'firstViolationDate'],
+  'per-stay': [
+    'currentStayStart',
+    'currentStayDays',
+    'maxStayDays',
+    'daysRemaining',
+    'latestExitDate',
+    'overstayDays',
+    'firstViolationDate',
+    ...ASSUMPTION_KEYS,
+  ],
   'tax-year-presence': [
     'convention',
     'taxYearStart',
@@ -45,6 +58,7 @@ const KEYS: Record<string, string[]> = {
     'metOn',
     'daysRemaining',
     'byTaxYear',
+    ...ASSUMPTION_KEYS,
   ],
   'weighted-lookback': [
     'yearStart',
@@ -57,6 +71,7 @@ const KEYS: Record<string, string[]> = {
     'met',
     'metOn',
     'daysRemaining',
+    ...ASSUMPTION_KEYS,
   ],
 };
 
@@ -80,6 +95,11 @@ describe('report --rule / --rules all', () => {
         overstayDays: 0,
         // 2 January to 30 April 2024 was 120 days in one admission: the 91st, 1 April, broke the rule.
         firstViolationDate: '2024-04-01',
+        // In the US since 1 March, the next record the planned departure from the US on 20 April: the days
+        // between rest on records of the same country, none assumed.
+        assumedDays: 0,
+        dependsOnAssumption: false,
+        assumption: null,
       },
     ]);
   });

@@ -18,6 +18,7 @@ import { CHART_COLOURS, chartSeries, chartSeriesOf, renderChartSvg, type ChartSe
 import { esc } from './escape';
 import { placeOf } from '@travel-time-tracker/core/ruleWording';
 import { renderRuleResult } from './rules';
+import { assumptionNote, historyEndsLine } from './evidence';
 import { yearTable } from './table';
 import { stayCounts } from './text';
 import { groupWarnings } from './warnings';
@@ -102,6 +103,7 @@ details.outputs { margin-top: 8px; } details.outputs summary { color: #4a5568; f
 .note { color: #4a5568; font-size: 13px; }
 ul.warnings > li { margin-bottom: 8px; } ul.warnings ul { margin: 2px 0; color: #4a5568; font-size: 13px; }
 .fix { font-size: 13px; } code { font-size: 13px; }
+.history-ends, .assumed { background: #fffbea; border-left: 4px solid #d69e2e; padding: 6px 10px; }
 footer { color: #718096; font-size: 12px; margin-top: 32px; }
 `;
 
@@ -118,6 +120,7 @@ function rollingWindowCard(
   return (
     `<section class="card rule" data-rule="${esc(rule.ruleId)}" data-kind="rolling-window"><h2>${esc(name)}</h2>` +
     `<p class="verdict ${rule.applies && (rule.overstayDays > 0 || (rule.firstViolationDate ?? '') > asOf) ? 'over' : 'ok'}">${dates(esc(verdict!))}</p>` +
+    assumed(rule) +
     rest.map((x) => `<p>${dates(esc(x))}</p>`).join('') +
     `<figure>${renderChartSvg(series, def.where)}<figcaption>` +
     `Days in ${esc(def.where)} in the ${def.periodDays} days up to each date.` +
@@ -127,6 +130,12 @@ function rollingWindowCard(
     `<span class="key today" style="border-color:${CHART_COLOURS.today}"></span>today` +
     `</figcaption></figure>${outputs}</section>`
   );
+}
+
+/** The note beside a verdict that depends on assumed days (render/evidence.ts), or nothing. */
+function assumed(rule: ReportOutput['rules'][number]): string {
+  const note = rule.applies ? assumptionNote(rule) : null;
+  return note ? `<p class="assumed">${dates(esc(sentence(note)))}</p>` : '';
 }
 
 /**
@@ -196,6 +205,8 @@ export function renderHtml(input: HtmlInput): string {
   const file = path.basename(input.file);
   const body: string[] = [];
   body.push(`<h1>Travel report</h1><p class="sub">${esc(file)} · as of ${esc(r.asOf)}</p>`);
+  const ends = prepared.evidence ? historyEndsLine(prepared.evidence, prepared.assumed, ref) : null;
+  if (ends) body.push(`<p class="history-ends">${dates(esc(sentence(ends)))}</p>`);
 
   // The rules chosen with --rule / --rules all replace the default ones, as in the text report.
   if (r.ruleResults) for (const rule of r.ruleResults) body.push(ruleCard(rule, prepared, r.asOf, ref));

@@ -7,6 +7,7 @@
  * exempt traveller must not read an overstay the rule cannot give them).
  */
 import type { RuleEvaluation } from '@travel-time-tracker/core/evaluate';
+import { assumptionNote } from './evidence';
 import type { ReferenceData, RuleDefinition } from '@travel-time-tracker/core/referenceData';
 import type { PerStayRuleResult, RuleResult, TaxYearPresenceRuleResult, WeightedLookbackRuleResult } from '@travel-time-tracker/core/ruleResults';
 import {
@@ -45,17 +46,36 @@ export function renderRollingWindow(rule: RollingEntry, def: Pick<Of<'rolling-wi
   const excluded = rule.permitDaysExcluded > 0 ? `; ${rule.permitDaysExcluded} more under a residence permit or long-stay visa not counted` : '';
   lines.push(`  days used:             ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd}${excluded}`);
   lines.push(`  days remaining:        ${rule.daysRemaining}${rule.overstayDays > 0 ? `   OVERSTAY: ${rule.overstayDays} day(s) over the limit` : ''}`);
+  // Beside the verdict it decides: the current figure when the assumed stretch reaches into the period, else the
+  // first violation date.
+  const note = assumptionNote(rule);
+  const onWindow = note !== null && (rule.assumption?.to ?? rule.windowEnd) >= rule.windowStart;
+  if (onWindow) lines.push(`                         ${note}`);
   lines.push(
     `  latest exit date:      ${rule.latestExitDate ?? 'none: a stay on this date would already break the rule'}   (if present every day from ${asOf})`,
   );
   lines.push(`  next entry date:       ${rule.nextEntryDate ?? 'none'}`);
   lines.push(`  first violation date:  ${rule.firstViolationDate ?? 'none'}`);
+  if (note && !onWindow) lines.push(`                         ${note}`);
   return lines;
 }
 
 /** The lines of any rule result; `def` is its row (from the reference data), `ref` gives country names. */
 export function renderRuleResult(r: RuleResult, def: RuleDefinition | undefined, asOf: string, ref: ReferenceData | undefined): string[] {
   if (r.kind === 'rolling-window') return renderRollingWindow(r, def?.kind === 'rolling-window' ? def : undefined, asOf);
+  const lines = kindLines(r, def, asOf, ref);
+  const note = r.applies ? assumptionNote(r) : null;
+  // Beside the verdict: the line after it (the weighted test's verdict is its first line, the others' the second).
+  if (note) lines.splice(Math.min(lines.length, r.kind === 'weighted-lookback' ? 2 : 3), 0, `  ${note}`);
+  return lines;
+}
+
+function kindLines(
+  r: Exclude<RuleResult, { kind: 'rolling-window' }>,
+  def: RuleDefinition | undefined,
+  asOf: string,
+  ref: ReferenceData | undefined,
+): string[] {
   const name = def?.name ?? r.ruleId;
   const place = def ? placeOf(def, ref) : r.ruleId;
   const lines: string[] = [];
