@@ -112,6 +112,23 @@ export interface TimelineTxOptions {
   knownHead?: { doc: TimelineHeadDoc; version: number };
 }
 
+/** The head's record of the daily run (`TimelineHeadDocSchema.daily`). */
+export type TimelineDaily = TimelineHeadDoc['daily'];
+
+/** The fields of a timeline head the daily run schedules by. */
+export interface TimelineSchedule {
+  nextRecomputeAt: Date | null;
+  daily: TimelineDaily;
+}
+
+/** A due user as the daily query returns it (`Repository.listDueTimelines`): its uid and its head's schedule. */
+export interface DueTimeline {
+  uid: string;
+  nextRecomputeAt: Date;
+  /** The head's `daily`; null when it does not read as one (the head is unreadable; the run repairs it). */
+  daily: TimelineDaily | null;
+}
+
 export interface StoredDevice {
   id: string;
   data: DeviceDoc;
@@ -204,14 +221,21 @@ export interface Repository {
    */
   listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }>;
   /**
-   * Timeline heads whose `nextRecomputeAt <= due` (collection group `timeline`), ordered by `nextRecomputeAt` then
-   * uid, at most `limit`, after the cursor. Used by the daily recompute: 1 read per user returned.
+   * The schedule of the timeline heads whose `nextRecomputeAt <= due` (collection group `timeline`), ordered by
+   * `nextRecomputeAt` then uid, at most `limit`, after the cursor: the uid and the two fields the daily run decides
+   * on, never the records (a projection: a page costs about 100 bytes a user however large the heads are). Used by the
+   * daily recompute: 1 read per user returned (Firestore bills a projected document as a whole one).
    */
-  listDueTimelines(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]>;
+  listDueTimelines(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<DueTimeline[]>;
+  /**
+   * The daily run's record of a user it did not evaluate, written without reading the timeline's records: one
+   * transaction reads the deletion marker and the head's `daily` field alone (a field mask), and sets only the head's
+   * `nextRecomputeAt` and `daily` to what `next` returns for the `daily` it read (null when that does not read as one,
+   * as in an unreadable head). Nothing is written when there is no head or `next` returns null; returns whether it
+   * wrote. 2 reads, 1 write.
+   * @throws AccountDeletedError (nothing written) once the deletion marker exists.
+   */
+  updateTimelineSchedule(uid: string, next: (daily: TimelineDaily | null) => TimelineSchedule | null): Promise<boolean>;
 
   /**
    * Writes the account's deletion marker `deletedUsers/{uid}` (`{ deletedAt }`) unless it exists (the first

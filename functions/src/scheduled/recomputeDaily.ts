@@ -6,14 +6,14 @@
  * that fails or is too slow is recorded and backed off, never blocking the others (services/scheduledRecompute.ts).
  */
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { REGION, runtimeConfig } from '../config';
+import { RECOMPUTE_DAILY_MEMORY, REGION, runtimeConfig } from '../config';
 import { recomputeDueUsers } from '../services/scheduledRecompute';
 import { wiring } from '../wiring';
 
 const TIMEOUT_SECONDS = 540;
 
 export const recomputeDaily = onSchedule(
-  { schedule: 'every 30 minutes', timeZone: 'UTC', region: REGION, timeoutSeconds: TIMEOUT_SECONDS, memory: '512MiB', retryCount: 0 },
+  { schedule: 'every 30 minutes', timeZone: 'UTC', region: REGION, timeoutSeconds: TIMEOUT_SECONDS, memory: RECOMPUTE_DAILY_MEMORY, retryCount: 0 },
   async () => {
     const { repo, clock } = wiring();
     const now = clock();
