@@ -529,30 +529,6 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       expect(seen).toEqual([segment(1).id]);
     });
 
-    test('knownHead: the commit requires the head unchanged since the query read it (TimelineChangedError)', async () => {
-      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h1', new Date('2026-01-01T00:00:00Z'))]]) }, result: null }));
-      const read = await repo.readTimeline('u1');
-      const due = { head: read.head!, version: read.headVersion! };
-      // Unchanged: the commit goes through, reading no timeline document.
-      await repo.updateTimeline(
-        'u1',
-        (read) => {
-          expect(read.timeline.head).toEqual(due.head);
-          return { commit: { timeline: new Map([['head', head('h2')]]) }, result: null };
-        },
-        { knownHead: { doc: due.head, version: due.version } },
-      );
-      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
-      // Changed since: refused, nothing written.
-      await expect(
-        repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h3')]]), statuses: [visaStatus('r', 1)] }, result: null }), {
-          knownHead: { doc: due.head, version: due.version },
-        }),
-      ).rejects.toMatchObject({ name: 'TimelineChangedError' });
-      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
-      expect(await repo.getVisaStatus('u1', 'r')).toBeNull();
-    });
-
     test('listSegmentVersions: each write of a segment has a later version, and the listing reads after all of them', async () => {
       await repo.createSegmentsIfAbsent('u1', [segment(1)]);
       const v1 = (await repo.listSegmentVersions('u1')).segments[0]!.version;

@@ -44,7 +44,6 @@ import { TimelineHeadDocSchema, withStatusKind } from '../../functions/src/model
 import {
   AccountDeletedError,
   SegmentExistsError,
-  TimelineChangedError,
   type DueTimeline,
   type OperationCounts,
   type Repository,
@@ -472,14 +471,9 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     assertDocId(uid, 'uid');
     // Everything below runs without an await, hence atomically (see the file docstring).
     const u = this.users.get(uid);
-    let { docs, reads } = this.timelineDocs(u, opts.knownHead !== undefined);
-    if (opts.knownHead) {
-      // The query's head stands in for a read; the commit requires it unchanged (Firestore: lastUpdateTime).
-      docs = { ...docs, head: clone(opts.knownHead.doc), headVersion: opts.knownHead.version };
-      reads = Math.max(0, reads);
-    } else reads = Math.max(1, reads);
+    const { docs, reads } = this.timelineDocs(u);
     const read: TimelineRead = { timeline: docs };
-    let extra = reads;
+    let extra = Math.max(1, reads);
     if (opts.withProfile) {
       read.profile = clone(u?.profile ?? null);
       extra += 1;
@@ -493,7 +487,6 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
       extra += opts.readSegments.length;
     }
     this.assertNotDeleted(uid, extra);
-    if (opts.knownHead && u?.timeline.get('head')?.version !== opts.knownHead.version) throw new TimelineChangedError(uid);
     const { commit, result } = decide(read);
     if (!commit) return result;
     const target = this.user(uid);

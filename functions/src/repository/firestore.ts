@@ -49,7 +49,6 @@ import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from 
 import {
   AccountDeletedError,
   SegmentExistsError,
-  TimelineChangedError,
   type OperationCounts,
   type DueTimeline,
   type Repository,
@@ -73,7 +72,6 @@ export const DELETED_USERS = 'deletedUsers';
 /** gRPC status codes firebase-admin reports on `error.code`. */
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
-const FAILED_PRECONDITION = 9;
 
 /** Subcollection of the timeline documents (backend only: no rule matches it, so clients are denied). */
 const TIMELINE = 'timeline';
@@ -90,11 +88,6 @@ function dailyOf(raw: unknown): TimelineDaily | null {
 /** A Firestore Timestamp in microseconds since the epoch (commit times have microsecond precision). */
 export function timestampMicros(t: Timestamp): number {
   return t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
-}
-
-function microsTimestamp(us: number): Timestamp {
-  const seconds = Math.floor(us / 1_000_000);
-  return new Timestamp(seconds, (us - seconds * 1_000_000) * 1000);
 }
 
 function timelineDocsOf(docs: readonly DocumentSnapshot[]): TimelineDocs {
@@ -374,9 +367,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * See Repository.updateTimeline. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
-   * query of the subcollection, or with `knownHead` a `getAll` of the other shards it lists), `decide`, and the
-   * writes: timeline documents `set` (the head `update` with a `lastUpdateTime` precondition under `knownHead`),
-   * statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
+   * query of the subcollection), `decide`, and the writes: timeline documents `set`, statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
    * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
    */
   async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
@@ -401,18 +392,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
           const snaps = await tx.getAll(...refs);
           reads += snaps.length;
           if (snaps[0]!.exists) throw new AccountDeletedError(uid);
-          let timeline: TimelineDocs;
-          if (opts.knownHead) {
-            const ids = opts.knownHead.doc.shards;
-            const shardSnaps = ids.length > 0 ? await tx.getAll(...ids.map((id) => col.doc(id))) : [];
-            reads += shardSnaps.length;
-            timeline = { ...timelineDocsOf(shardSnaps), head: opts.knownHead.doc, headVersion: opts.knownHead.version };
-          } else {
-            const q = await tx.get(col);
-            reads += Math.max(1, q.size);
-            timeline = timelineDocsOf(q.docs);
-          }
-          const read: TimelineRead = { timeline };
+          const q = await tx.get(col);
+          reads += Math.max(1, q.size);
+          const read: TimelineRead = { timeline: timelineDocsOf(q.docs) };
           let k = 1;
           if (opts.withProfile) {
             const p = snaps[k++]!;
@@ -429,12 +411,8 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
           }
           const { commit, result } = decide(read);
           if (!commit) return result;
-          if (opts.knownHead && !commit.timeline.has(HEAD)) throw new Error('updateTimeline: a commit under knownHead must write the head');
           for (const [id, doc] of commit.timeline) {
-            const ref = col.doc(id);
-            if (id === HEAD && opts.knownHead) {
-              tx.update(ref, toFirestore(doc) as Record<string, unknown>, { lastUpdateTime: microsTimestamp(opts.knownHead.version) });
-            } else tx.set(ref, toFirestore(doc));
+            tx.set(col.doc(id), toFirestore(doc));
             writes += 1;
           }
           for (const s of commit.statuses ?? []) {
@@ -472,7 +450,6 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
         return result;
       } catch (e) {
         this.counts.reads += reads;
-        if (opts.knownHead && (hasCode(e, FAILED_PRECONDITION) || hasCode(e, NOT_FOUND))) throw new TimelineChangedError(uid);
         if (hasCode(e, ALREADY_EXISTS)) throw new SegmentExistsError(uid);
         if (hasCode(e, NOT_FOUND) && wroteProfile) {
           profileGone = true;

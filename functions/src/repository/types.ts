@@ -40,17 +40,6 @@ export interface StoredSegment {
   data: SegmentDoc;
 }
 
-/**
- * The commit the daily recompute's query read the head at no longer holds: the head changed since (a segment or
- * profile event). Nothing was written; read the timeline again.
- */
-export class TimelineChangedError extends Error {
-  constructor(readonly uid: string) {
-    super(`the timeline of ${uid} changed since it was read`);
-    this.name = 'TimelineChangedError';
-  }
-}
-
 /** A segment the import meant to create already exists (create() precondition); nothing of that commit was written. */
 export class SegmentExistsError extends Error {
   constructor(readonly uid: string) {
@@ -105,11 +94,6 @@ export interface TimelineTxOptions {
   withProfile?: boolean;
   /** Read these segments in the transaction (the import's fallback after SegmentExistsError). */
   readSegments?: readonly string[];
-  /**
-   * The head as the daily query read it: not read again; the commit requires its update time unchanged
-   * (TimelineChangedError otherwise). The other shards are read in the transaction as usual.
-   */
-  knownHead?: { doc: TimelineHeadDoc; version: number };
 }
 
 /** The head's record of the daily run (`TimelineHeadDocSchema.daily`). */
@@ -207,12 +191,12 @@ export interface Repository {
   /** Every document of `users/{uid}/timeline`, outside a transaction (a query: max(1, K) reads for K documents). */
   readTimeline(uid: string): Promise<TimelineDocs>;
   /**
-   * One transaction: reads the deletion marker, the profile when `withProfile`, the timeline documents (all, or with
-   * `knownHead` those other than the head) and the segments of `readSegments`; calls `decide` with what it read
+   * One transaction: reads the deletion marker, the profile when `withProfile`, the timeline documents and the
+   * segments of `readSegments`; calls `decide` with what it read
    * (synchronously; it may be called again when the transaction retries on contention, so it must not have side
    * effects); commits what it returns (nothing when `commit` is null) and resolves to its `result`.
-   * @throws AccountDeletedError (nothing written) once the deletion marker exists; TimelineChangedError when
-   *   `knownHead` no longer matches; SegmentExistsError when a segment of `createSegments` exists.
+   * @throws AccountDeletedError (nothing written) once the deletion marker exists; SegmentExistsError when a segment
+   *   of `createSegments` exists.
    */
   updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts?: TimelineTxOptions): Promise<T>;
   /**
