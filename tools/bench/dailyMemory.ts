@@ -6,8 +6,8 @@
  * The stored heads live outside the measured process, as Firestore's do: `WireRepository` keeps one head, encoded
  * (`v8.serialize`, standing for the bytes on the wire), and every read of any user's head allocates a fresh copy of
  * those bytes and decodes it, as firebase-admin does with each document it receives. What the run holds at once is
- * therefore its own working set: the page it queried and the timelines in flight. Writes are decoded from nothing
- * and dropped but for the schedule fields (which is what the next page's query depends on).
+ * therefore its own working set: the page it queried and the timelines in flight. A commit is encoded (its bytes on
+ * the wire) and dropped but for the schedule fields it sets, which are what the next page's query depends on.
  */
 import * as v8 from 'node:v8';
 import { addDays } from '@travel-time-tracker/core/dates';
@@ -156,6 +156,8 @@ export interface DailyMemoryResult {
   headBytes: number;
   segments: number;
   users: number;
+  /** Commits that reached the store (one per user evaluated). */
+  commits: number;
   failed: number;
   peakRssMiB: number;
   heapLimitMiB: number;
@@ -179,6 +181,7 @@ export async function dailyMemory(page: number): Promise<DailyMemoryResult> {
     headBytes: Buffer.byteLength(head.records),
     segments,
     users: r.users,
+    commits: repo.committed,
     failed: r.failed,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     heapLimitMiB: v8.getHeapStatistics().heap_size_limit / 1048576,
