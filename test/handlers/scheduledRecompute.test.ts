@@ -202,3 +202,15 @@ test.each([
   expect(await recomputeDueUsers(repo, TOMORROW, { pageSize: 500 })).toMatchObject(outcome);
   expect(env.logs.filter((l) => l.message === 'recomputeDaily.pageFailed')).toHaveLength(failures);
 });
+
+test('the query of users still scheduled on their profile failing twice does not stop the timeline heads from being done', async () => {
+  class FlakyLegacyRepository extends MemoryRepository {
+    override async listUsersDueForRecompute(): Promise<never> {
+      throw new Error('UNAVAILABLE: the query failed');
+    }
+  }
+  const repo = new FlakyLegacyRepository({ clock: () => env.clock.now });
+  for (const uid of ['a', 'b']) await dueUser(repo, uid);
+  expect(await recomputeDueUsers(repo, TOMORROW, { pageSize: 500 })).toMatchObject({ users: 2, truncated: true });
+  expect(env.logs.filter((l) => l.message === 'recomputeDaily.pageFailed')).toHaveLength(2);
+});

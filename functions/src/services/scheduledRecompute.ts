@@ -12,8 +12,9 @@
  * 500 such heads would need about 1 GB, twice the function's memory, and a run that dies leaves every user due, so
  * the same first page would come back on every run. Each user's timeline is then read inside its own transaction,
  * at most `parallel` at once, and evaluated one at a time (`decide` is synchronous). What the run holds at once is
- * therefore the page's schedules, `parallel` timelines in flight and one evaluation, whatever the page size:
- * `npm run bench` measures it over a page of the largest allowed heads (config.ts `RECOMPUTE_DAILY_MEMORY`).
+ * therefore the page's schedules, `parallel` timelines (or a repair's listing of the segments) in flight and one
+ * evaluation, whatever the page size: `npm run bench` measures it over a page of the largest allowed heads against
+ * the function's memory (config.ts `RECOMPUTE_DAILY_MEMORY`).
  *
  * ## Cost: 3 reads per due user
  * The query's document (Firestore bills a projected document as a whole read), then in the user's transaction the
@@ -87,7 +88,7 @@ export interface ScheduledRecomputeResult {
   migrated: number;
   /** Due users whose timeline could not be decoded and was rebuilt from their segments (counted in `users` too). */
   repaired: number;
-  /** True when the deadline stopped the run before every due user was done. */
+  /** True when the deadline, or a due query that failed twice, stopped the run before every due user was done. */
   truncated: boolean;
 }
 
@@ -150,18 +151,13 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 /**
- * One page of the due query, tried twice; null when both fail (logged): the run ends there, since the cursor past a
- * page is its last user, and the next run starts from the first due user again.
+ * One page of a due query (`query`, after the cursor `after`), tried twice; null when both fail (logged): the run
+ * ends there, since the cursor past a page is its last user, and the next run starts from the first due user again.
  */
-async function duePage(
-  repo: Repository,
-  now: Date,
-  pageSize: number,
-  after: { nextRecomputeAt: Date; uid: string } | undefined,
-): Promise<DueTimeline[] | null> {
+async function duePage<T>(query: () => Promise<T[]>, after: { uid: string } | undefined): Promise<T[] | null> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await repo.listDueTimelines(now, pageSize, after);
+      return await query();
     } catch (e) {
       log.recomputeDailyPageFailed({ error: e, attempt, after: after?.uid ?? null });
       if (attempt >= 2) return null;
@@ -169,16 +165,19 @@ async function duePage(
   }
 }
 
+/** What every user of one run shares. */
+interface Run {
+  repo: Repository;
+  now: Date;
+  opts: ScheduledRecomputeOptions;
+  out: ScheduledRecomputeResult;
+  /** Milliseconds left before the deadline (Infinity without one). */
+  timeLeft: () => number;
+  maxUserMs: number;
+}
+
 /** One due user of a page: deferred, evaluated, repaired, or recorded as failed (see the file docstring). */
-async function dueUser(
-  repo: Repository,
-  { uid, daily }: DueTimeline,
-  now: Date,
-  opts: ScheduledRecomputeOptions,
-  out: ScheduledRecomputeResult,
-  timeLeft: () => number,
-  maxUserMs: number,
-): Promise<void> {
+async function dueUser({ repo, now, opts, out, timeLeft, maxUserMs }: Run, { uid, daily }: DueTimeline): Promise<void> {
   const evalMs = daily?.evalMs ?? 0;
   if (evalMs > maxUserMs) {
     out.deferred += 1;
@@ -215,6 +214,7 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
   const wall = opts.wallClock ?? Date.now;
   const maxUserMs = opts.maxUserMs ?? DEFAULT_MAX_USER_MS;
   const timeLeft = () => (opts.deadline ? opts.deadline.getTime() - wall() : Infinity);
+  const run: Run = { repo, now, opts, out, timeLeft, maxUserMs };
 
   // Users still scheduled on the profile: build their timeline (moves the schedule to the head).
   let legacyAfter: { nextRecomputeAt: Date; uid: string } | undefined;
@@ -223,7 +223,12 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
       out.truncated = true;
       break;
     }
-    const page = await repo.listUsersDueForRecompute(now, opts.pageSize, legacyAfter);
+    const page = await duePage(() => repo.listUsersDueForRecompute(now, opts.pageSize, legacyAfter), legacyAfter);
+    if (page === null) {
+      // The timeline heads' query below does not depend on this one: go on with it.
+      out.truncated = true;
+      break;
+    }
     if (page.length === 0) break;
     await pool(page, parallel, async ({ uid }) => {
       if (timeLeft() < MIN_USER_MS) {
@@ -250,7 +255,7 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
       out.truncated = true;
       break;
     }
-    const page = await duePage(repo, now, opts.pageSize, after);
+    const page = await duePage(() => repo.listDueTimelines(now, opts.pageSize, after), after);
     if (page === null) {
       out.truncated = true;
       break;
@@ -258,7 +263,7 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
     if (page.length === 0) break;
     await pool(page, parallel, async (user) => {
       try {
-        await dueUser(repo, user, now, opts, out, timeLeft, maxUserMs);
+        await dueUser(run, user);
       } catch (e) {
         // dueUser records its own failures; this is the last guard that keeps one user from ending the run.
         out.failed += 1;
