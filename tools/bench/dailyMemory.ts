@@ -29,45 +29,35 @@ const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The largest head a timeline can have: records up to `MAX_SHARD_BYTES` (one more would spill into a shard), of
- * segments with long import ids, a crossing every 3 days, evaluated once so that its statuses are recorded.
+ * flights with times, airports and an import as source (the longest compact records), two a day back from
+ * 2026-11-20 (a round trip a day: the user is counted today), evaluated once so that its statuses are recorded.
  */
 export function largestHead(): { head: TimelineHeadDoc; segments: number } {
-  const build = (n: number): Timeline => {
-    const tl = Timeline.empty();
-    let d = addDays('2026-11-20', -n);
-    for (let i = 0; i < n; i++) {
-      const inbound = (n - 1 - i) % 2 === 0;
-      const doc: SegmentDoc = {
-        departureCountry: inbound ? 'US' : 'FR',
-        arrivalCountry: inbound ? 'FR' : 'US',
-        departureDate: d,
-        arrivalDate: d,
-        departureTime: '09:30',
-        arrivalTime: '23:15',
-        departureAirport: inbound ? 'JFK' : 'CDG',
-        arrivalAirport: inbound ? 'CDG' : 'JFK',
-        mode: 'flight',
-        source: `import-${String(i % 50).padStart(4, '0')}`,
-        createdAt: NOW,
-        updatedAt: NOW,
-      };
-      tl.apply(`segment-${String(i).padStart(6, '0')}-${'x'.repeat(24)}`, 1_000 + i, doc);
-      if (i % 2 === 1) d = addDays(d, 1);
-      if (tl.shardCount > 1) return tl;
-    }
-    return tl;
+  const add = (tl: Timeline, i: number): void => {
+    const inbound = i % 2 === 0;
+    const d = addDays('2026-11-20', -Math.floor(i / 2));
+    const doc: SegmentDoc = {
+      departureCountry: inbound ? 'US' : 'FR',
+      arrivalCountry: inbound ? 'FR' : 'US',
+      departureDate: d,
+      arrivalDate: d,
+      departureTime: inbound ? '13:30' : '06:10',
+      arrivalTime: inbound ? '23:15' : '09:20',
+      departureAirport: inbound ? 'JFK' : 'CDG',
+      arrivalAirport: inbound ? 'CDG' : 'JFK',
+      mode: 'flight',
+      source: `import-${String(i % 50).padStart(4, '0')}`,
+      createdAt: NOW,
+      updatedAt: NOW,
+    };
+    tl.apply(`segment-${String(i).padStart(6, '0')}-${'x'.repeat(24)}`, 1_000 + i, doc);
   };
-  // Fill until one more record spills into a second document, then keep one fewer.
-  let n = 1;
-  while (build(n).shardCount === 1) n *= 2;
-  let lo = n / 2;
-  let hi = n;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (build(mid).shardCount === 1) lo = mid;
-    else hi = mid;
-  }
-  const tl = build(lo);
+  // Fill until one more record spills into a second document, then build it again with the records that fit.
+  const probe = Timeline.empty();
+  let fit = 0;
+  while (probe.shardCount === 1) add(probe, fit++);
+  const tl = Timeline.empty();
+  for (let i = 0; i < fit - 1; i++) add(tl, i);
   tl.meta.profile = profileInputsOf({ ...newProfile({ uid: 'bench' }, NOW), nationalities: ['US'], timeZone: 'Europe/Paris' });
   const commit = planCommit(tl, evaluateTimeline(tl, NOW), NOW);
   return { head: commit.timeline.get(HEAD_ID) as TimelineHeadDoc, segments: tl.liveCount };
