@@ -49,8 +49,8 @@ import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from 
 import {
   AccountDeletedError,
   SegmentExistsError,
-  type OperationCounts,
   type DueTimeline,
+  type OperationCounts,
   type Repository,
   type StoredDevice,
   type StoredSegment,
@@ -367,8 +367,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * See Repository.updateTimeline. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
-   * query of the subcollection), `decide`, and the writes: timeline documents `set`, statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
-   * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
+   * query of the subcollection), `decide`, and the writes: timeline documents `set`, statuses and summary `set`,
+   * profile `update` (dropped and the transaction run again when the profile does not exist: `update` never creates
+   * it), segments `create`, import document `set` with `mergeFields`.
    */
   async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
     const col = this.timelineCol(uid);
