@@ -40,17 +40,17 @@ async function arrange(uid: string): Promise<void> {
 }
 
 /**
- * A user whose head is as large as a head can be: records up to about `MAX_SHARD_BYTES` (segments with long ids, a
- * crossing a day), evaluated at NOW and written as the recompute writes it (the segments themselves are not stored:
- * the daily run reads only the timeline).
+ * A user whose head is as large as a head can be: records up to about `MAX_SHARD_BYTES` (segments with 128-character
+ * ids, the longest the rules allow, a crossing a day), evaluated at NOW and written as the recompute writes it (the
+ * segments themselves are not stored: the daily run reads only the timeline).
  */
 async function arrangeLargestHead(uid: string): Promise<void> {
   const tl = Timeline.empty();
-  const n = 2_700;
+  const n = 5_600;
   for (let i = 0; i < n; i++) {
     const inbound = (n - 1 - i) % 2 === 0;
     const doc = seg(inbound ? 'US' : 'FR', inbound ? 'FR' : 'US', addDays('2026-11-20', i - n + 1));
-    tl.apply(`m${String(i).padStart(5, '0')}${'x'.repeat(274)}`, 1_000 + i, doc);
+    tl.apply(`m${String(i).padStart(5, '0')}${'x'.repeat(122)}`, 1_000 + i, doc);
   }
   tl.meta.profile = profileInputsOf(profile(RACE_PROFILE));
   const commit = planCommit(tl, evaluateTimeline(tl, NOW), NOW);
