@@ -39,7 +39,7 @@ export const CONFIG_DEFAULTS = {
 
 /**
  * Memory of a `recomputeDaily` instance. The daily run holds at once only the page of due users' schedules (about 100
- * bytes each) and the timelines of the users in flight (services/scheduledRecompute.ts); `npm run bench` measures its
+ * bytes each) and the timelines of the users in flight ({@link recomputeDueUsers}); `npm run bench` measures its
  * peak over a page of the largest allowed heads, which must stay within three quarters of this.
  */
 export const RECOMPUTE_DAILY_MEMORY = '512MiB' as const;

@@ -5,7 +5,7 @@
  * :45 zones are at most 15 minutes late). Idempotent; a run cut short by its deadline leaves the rest due; a user
  * whose timeline cannot be decoded is rebuilt; a user that fails or is too slow is recorded and backed off, never
  * blocking the others. A page holds the due users' schedules, not their timelines, so the run's memory does not grow
- * with the page (`RECOMPUTE_DAILY_MEMORY`; services/scheduledRecompute.ts says why and what it costs).
+ * with the page ({@link RECOMPUTE_DAILY_MEMORY}; {@link recomputeDueUsers} says why and what it costs).
  */
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { RECOMPUTE_DAILY_MEMORY, REGION, runtimeConfig } from '../config';

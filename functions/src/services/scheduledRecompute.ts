@@ -14,7 +14,7 @@
  * at most `parallel` at once, and evaluated one at a time (`decide` is synchronous). What the run holds at once is
  * therefore the page's schedules, `parallel` timelines (or a repair's listing of the segments) in flight and one
  * evaluation, whatever the page size: `npm run bench` measures it over a page of the largest allowed heads against
- * the function's memory (config.ts `RECOMPUTE_DAILY_MEMORY`).
+ * the function's memory ({@link RECOMPUTE_DAILY_MEMORY}).
  *
  * ## Cost: 3 reads per due user
  * The query's document (Firestore bills a projected document as a whole read), then in the user's transaction the
