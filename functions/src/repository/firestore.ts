@@ -44,19 +44,21 @@ import type {
   UserProfile,
   VisaStatusDoc,
 } from '../model/documents';
-import { withStatusKind } from '../model/documents';
+import { TimelineHeadDocSchema, withStatusKind } from '../model/documents';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
 import {
   AccountDeletedError,
   SegmentExistsError,
-  TimelineChangedError,
+  type DueTimeline,
   type OperationCounts,
   type Repository,
   type StoredDevice,
   type StoredSegment,
   type TimelineCommit,
+  type TimelineDaily,
   type TimelineDocs,
   type TimelineRead,
+  type TimelineSchedule,
   type TimelineTxOptions,
   type VersionedSegment,
 } from './types';
@@ -70,20 +72,22 @@ export const DELETED_USERS = 'deletedUsers';
 /** gRPC status codes firebase-admin reports on `error.code`. */
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
-const FAILED_PRECONDITION = 9;
 
 /** Subcollection of the timeline documents (backend only: no rule matches it, so clients are denied). */
 const TIMELINE = 'timeline';
 const HEAD = 'head';
+/** The fields of a head the daily run's query reads (`listDueTimelines`). */
+const SCHEDULE_FIELDS = ['nextRecomputeAt', 'daily'];
+
+/** A head's `daily` as read, or null when it does not read as one (`TimelineHeadDocSchema`). */
+function dailyOf(raw: unknown): TimelineDaily | null {
+  const parsed = TimelineHeadDocSchema.shape.daily.safeParse(fromFirestore(raw));
+  return parsed.success ? parsed.data : null;
+}
 
 /** A Firestore Timestamp in microseconds since the epoch (commit times have microsecond precision). */
 export function timestampMicros(t: Timestamp): number {
   return t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
-}
-
-function microsTimestamp(us: number): Timestamp {
-  const seconds = Math.floor(us / 1_000_000);
-  return new Timestamp(seconds, (us - seconds * 1_000_000) * 1000);
 }
 
 function timelineDocsOf(docs: readonly DocumentSnapshot[]): TimelineDocs {
@@ -153,12 +157,13 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * Runs `write` in a transaction after reading the deletion marker and `refs` (their snapshots are passed to
-   * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists.
+   * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists. With `fieldMask`, only
+   * those fields of `refs` are sent (the marker's existence is all that is read of it).
    */
-  private async guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T): Promise<T> {
+  private async guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T, fieldMask?: string[]): Promise<T> {
     const out = await this.db
       .runTransaction(async (tx) => {
-        const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs);
+        const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs, ...(fieldMask ? [{ fieldMask }] : []));
         if (marker!.exists) throw new AccountDeletedError(uid);
         return write(tx, snaps);
       })
@@ -362,10 +367,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * See Repository.updateTimeline. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
-   * query of the subcollection, or with `knownHead` a `getAll` of the other shards it lists), `decide`, and the
-   * writes: timeline documents `set` (the head `update` with a `lastUpdateTime` precondition under `knownHead`),
-   * statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
-   * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
+   * query of the subcollection), `decide`, and the writes: timeline documents `set`, statuses and summary `set`,
+   * profile `update` (dropped and the transaction run again when the profile does not exist: `update` never creates
+   * it), segments `create`, import document `set` with `mergeFields`.
    */
   async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
     const col = this.timelineCol(uid);
@@ -389,18 +393,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
           const snaps = await tx.getAll(...refs);
           reads += snaps.length;
           if (snaps[0]!.exists) throw new AccountDeletedError(uid);
-          let timeline: TimelineDocs;
-          if (opts.knownHead) {
-            const ids = opts.knownHead.doc.shards;
-            const shardSnaps = ids.length > 0 ? await tx.getAll(...ids.map((id) => col.doc(id))) : [];
-            reads += shardSnaps.length;
-            timeline = { ...timelineDocsOf(shardSnaps), head: opts.knownHead.doc, headVersion: opts.knownHead.version };
-          } else {
-            const q = await tx.get(col);
-            reads += Math.max(1, q.size);
-            timeline = timelineDocsOf(q.docs);
-          }
-          const read: TimelineRead = { timeline };
+          const q = await tx.get(col);
+          reads += Math.max(1, q.size);
+          const read: TimelineRead = { timeline: timelineDocsOf(q.docs) };
           let k = 1;
           if (opts.withProfile) {
             const p = snaps[k++]!;
@@ -417,12 +412,8 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
           }
           const { commit, result } = decide(read);
           if (!commit) return result;
-          if (opts.knownHead && !commit.timeline.has(HEAD)) throw new Error('updateTimeline: a commit under knownHead must write the head');
           for (const [id, doc] of commit.timeline) {
-            const ref = col.doc(id);
-            if (id === HEAD && opts.knownHead) {
-              tx.update(ref, toFirestore(doc) as Record<string, unknown>, { lastUpdateTime: microsTimestamp(opts.knownHead.version) });
-            } else tx.set(ref, toFirestore(doc));
+            tx.set(col.doc(id), toFirestore(doc));
             writes += 1;
           }
           for (const s of commit.statuses ?? []) {
@@ -460,7 +451,6 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
         return result;
       } catch (e) {
         this.counts.reads += reads;
-        if (opts.knownHead && (hasCode(e, FAILED_PRECONDITION) || hasCode(e, NOT_FOUND))) throw new TimelineChangedError(uid);
         if (hasCode(e, ALREADY_EXISTS)) throw new SegmentExistsError(uid);
         if (hasCode(e, NOT_FOUND) && wroteProfile) {
           profileGone = true;
@@ -488,28 +478,49 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * `collectionGroup('timeline') where nextRecomputeAt <= due orderBy nextRecomputeAt, __name__ startAfter(cursor)
-   * limit n`: only heads carry `nextRecomputeAt`. Needs the collection-group index on `timeline.nextRecomputeAt`
-   * declared in firestore.indexes.json (collection-group queries get no automatic single-field index).
+   * select(nextRecomputeAt, daily) limit n`: only heads carry `nextRecomputeAt`, and only the two fields are sent (a
+   * head's records can be close to 1 MiB; a page of 500 of them would not fit in the function's memory). Needs the
+   * collection-group index on `timeline.nextRecomputeAt` declared in firestore.indexes.json (collection-group queries
+   * get no automatic single-field index).
    */
-  async listDueTimelines(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]> {
+  async listDueTimelines(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<DueTimeline[]> {
     if (limit <= 0) return [];
     let query = this.db
       .collectionGroup('timeline')
       .where('nextRecomputeAt', '<=', Timestamp.fromDate(due))
       .orderBy('nextRecomputeAt')
-      .orderBy(FieldPath.documentId());
+      .orderBy(FieldPath.documentId())
+      .select(...SCHEDULE_FIELDS);
     if (after) query = query.startAfter(Timestamp.fromDate(after.nextRecomputeAt), this.timelineCol(after.uid).doc(HEAD));
     const snap = await query.limit(limit).get();
     this.counts.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => ({
       uid: d.ref.parent.parent!.id,
-      head: fromFirestore<TimelineHeadDoc>(d.data()),
-      version: timestampMicros(d.updateTime),
+      nextRecomputeAt: (d.get('nextRecomputeAt') as Timestamp).toDate(),
+      daily: dailyOf(d.get('daily')),
     }));
+  }
+
+  /**
+   * See Repository.updateTimelineSchedule: `getAll(marker, head, { fieldMask: ['daily'] })` in a transaction (the
+   * mask keeps the records on the server), then `update(head, { nextRecomputeAt, daily })`.
+   */
+  async updateTimelineSchedule(uid: string, next: (daily: TimelineDaily | null) => TimelineSchedule | null): Promise<boolean> {
+    const head = this.timelineCol(uid).doc(HEAD);
+    const written = await this.guarded(
+      uid,
+      [head],
+      (tx, [snap]) => {
+        if (!snap!.exists) return false;
+        const schedule = next(dailyOf(snap!.get('daily')));
+        if (!schedule) return false;
+        tx.update(head, toFirestore({ nextRecomputeAt: schedule.nextRecomputeAt, daily: schedule.daily }));
+        return true;
+      },
+      ['daily'],
+    );
+    if (written) this.counts.writes += 1;
+    return written;
   }
 
   /** Creates `deletedUsers/{uid}` = `{ deletedAt }` unless it exists (the first deletion time is kept). */
