@@ -155,6 +155,15 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
 /**
  * `prepared` with other planned stays: presence (and, when kept, its evidence and the `assumed` mode) computed
  * again from the parsed segments, nothing validated again. `extraStays` must be valid ({@link PlannedStaySchema}).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31' })
+ * const plan = withExtraStays(prepared, [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-03-10' }])
+ * plan.presence.byCountry.get('IT') //=> [{ start: toDayNumber('2026-03-01'), end: toDayNumber('2026-03-10') }]
+ * prepared.presence.byCountry.has('IT') //=> false
  */
 export function withExtraStays(prepared: PreparedEvaluation, extraStays: readonly PlannedStay[]): PreparedEvaluation {
   const full = presenceOfParsed(prepared.parsed, prepared.asOfDay, prepared.reference, extraStays, prepared.order);
@@ -168,6 +177,18 @@ const counterparts = new WeakMap<PreparedEvaluation, PreparedEvaluation>();
 /**
  * `prepared` under the other `assumed` mode (same inputs, the presence with or without the assumed days), made
  * once: what a result is compared with to tell whether its verdict rests on assumed days.
+ * @throws Error when `prepared` has no evidence (`EvaluateOptions.evidence` and `assumed: 'exclude'` both unset).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ * ]
+ * // No record after the arrival on 2 January: the days since are assumed.
+ * const counted = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * const excluded = assumedCounterpart(counted)
+ * excluded.assumed //=> 'exclude'
+ * excluded.presence.byCountry.get('FR') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-02') }]
+ * counted.presence.byCountry.get('FR') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-31') }]
+ * assumedCounterpart(excluded) === counted //=> true
  */
 export function assumedCounterpart(prepared: PreparedEvaluation): PreparedEvaluation {
   let other = counterparts.get(prepared);

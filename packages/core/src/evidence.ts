@@ -74,6 +74,19 @@ function push(lists: Lists, c: number, start: number, end: number): void {
  * The basis of every presence day of `presence` (which {@link presenceOfParsed} computed from `parsed` read in
  * `order` as of `presence.asOf`, with `extraStays`). Every day of `presence.byCountry` has exactly one basis:
  * the four maps are disjoint per country and their union is `presence.byCountry`.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'train', departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'home', departureCountry: 'ES', arrivalCountry: 'US', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ * ]
+ * // Nothing records how the traveller got from Germany to Spain, nor anything after the flight home.
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * const evidence = presenceEvidence(prepared.parsed, prepared.order, prepared.presence)
+ * evidence.recorded.get('FR') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-02') }, { start: toDayNumber('2026-01-10'), end: toDayNumber('2026-01-10') }]
+ * evidence.betweenRecords.get('FR') //=> [{ start: toDayNumber('2026-01-03'), end: toDayNumber('2026-01-09') }]
+ * evidence.assumed.get('DE') //=> [{ start: toDayNumber('2026-01-11'), end: toDayNumber('2026-01-20') }]
+ * evidence.runs.map((r) => [r.kind, r.country, r.assumedDays]) //=> [['gap', 'DE', 10], ['open-end', 'US', 11]]
  */
 export function presenceEvidence(
   parsed: ParsedSegments,
@@ -197,7 +210,21 @@ function pairs(flat: readonly number[]): DayInterval[] {
   return out;
 }
 
-/** The basis of `day` (a day number) in `country`, or null when the traveller is not there that day. */
+/**
+ * The basis of `day` (a day number) in `country`, or null when the traveller is not there that day.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'train', departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'home', departureCountry: 'ES', arrivalCountry: 'US', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ * ]
+ * // Nothing records how the traveller got from Germany to Spain, nor anything after the flight home.
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * basisOf(prepared.evidence, 'FR', toDayNumber('2026-01-02')) //=> 'recorded'
+ * basisOf(prepared.evidence, 'FR', toDayNumber('2026-01-05')) //=> 'between-records'
+ * basisOf(prepared.evidence, 'DE', toDayNumber('2026-01-15')) //=> 'assumed'
+ * basisOf(prepared.evidence, 'FR', toDayNumber('2026-01-15')) //=> null
+ */
 export function basisOf(evidence: PresenceEvidence, country: string, day: number): DayBasis | null {
   const has = (m: ReadonlyMap<string, readonly DayInterval[]>) => (m.get(country) ?? []).some((iv) => iv.start <= day && day <= iv.end);
   if (has(evidence.recorded)) return 'recorded';
@@ -210,6 +237,16 @@ export function basisOf(evidence: PresenceEvidence, country: string, day: number
 /**
  * Assumed days in the country of the last record after it, up to the evaluation date: the open end (or the start
  * of a gap reaching past the evaluation date); 0 when there is no record or the next record supports the days.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'train', departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'home', departureCountry: 'ES', arrivalCountry: 'US', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ * ]
+ * // Nothing records how the traveller got from Germany to Spain, nor anything after the flight home.
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * // Home on 20 January, nothing recorded from 21 to 31 January:
+ * assumedSinceLastRecord(prepared.evidence) //=> 11
  */
 export function assumedSinceLastRecord(evidence: PresenceEvidence): number {
   const last = evidence.lastRecord;
@@ -217,7 +254,21 @@ export function assumedSinceLastRecord(evidence: PresenceEvidence): number {
   return countDays(intersectIntervals(evidence.assumed.get(last.country) ?? [], [{ start: last.day + 1, end: evidence.asOf }]));
 }
 
-/** `presence` without its assumed days (`--assumed exclude`: a lower bound); transits are kept. */
+/**
+ * `presence` without its assumed days (`--assumed exclude`: a lower bound); transits are kept.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'train', departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'home', departureCountry: 'ES', arrivalCountry: 'US', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ * ]
+ * // Nothing records how the traveller got from Germany to Spain, nor anything after the flight home.
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * // Only the day of arrival in Germany is left there:
+ * withoutAssumed(prepared.presence, prepared.evidence).byCountry.get('DE')
+ * //=> [{ start: toDayNumber('2026-01-10'), end: toDayNumber('2026-01-10') }]
+ * prepared.presence.byCountry.get('DE') //=> [{ start: toDayNumber('2026-01-10'), end: toDayNumber('2026-01-20') }]
+ */
 export function withoutAssumed(presence: Presence, evidence: PresenceEvidence): Presence {
   if (evidence.assumed.size === 0) return presence;
   const byCountry = new Map<string, readonly DayInterval[]>();
@@ -229,7 +280,20 @@ export function withoutAssumed(presence: Presence, evidence: PresenceEvidence): 
   return { ...presence, byCountry };
 }
 
-/** Total days of a basis map on or before `upTo` (country-days: a crossing day counts in each country). */
+/**
+ * Total days of a basis map on or before `upTo` (country-days: a crossing day counts in each country).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'train', departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'home', departureCountry: 'ES', arrivalCountry: 'US', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ * ]
+ * // Nothing records how the traveller got from Germany to Spain, nor anything after the flight home.
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * // 10 days in Germany between the records, 11 in the United States after the last:
+ * basisDays(prepared.evidence.assumed) //=> 21
+ * basisDays(prepared.evidence.assumed, toDayNumber('2026-01-20')) //=> 10
+ */
 export function basisDays(m: ReadonlyMap<string, readonly DayInterval[]>, upTo = Infinity): number {
   let n = 0;
   for (const days of m.values()) n += countDays(days, upTo);
@@ -252,7 +316,19 @@ export interface EvidenceSummary {
   assumedDays: number;
 }
 
-/** The summary of `evidence` (see {@link EvidenceSummary}). */
+/**
+ * The summary of `evidence` (see {@link EvidenceSummary}).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'train', departureCountry: 'FR', arrivalCountry: 'DE', departureDate: '2026-01-10', arrivalDate: '2026-01-10', mode: 'train' },
+ *   { id: 'home', departureCountry: 'ES', arrivalCountry: 'US', departureDate: '2026-01-20', arrivalDate: '2026-01-20', mode: 'flight' },
+ * ]
+ * // Nothing records how the traveller got from Germany to Spain, nor anything after the flight home.
+ * const prepared = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * evidenceSummary(prepared.evidence)
+ * //=> { firstRecordedDate: '2026-01-01', lastRecordedDate: '2026-01-20', lastRecordedCountry: 'US', daysSinceLastRecord: 11, recordedDays: 6, betweenRecordsDays: 7, assumedDays: 21 }
+ */
 export function evidenceSummary(evidence: PresenceEvidence): EvidenceSummary {
   const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
   return {

@@ -77,6 +77,17 @@ export interface Presence {
  * previous arrival), an arrival more than one day before departure (impossible even over the date line),
  * unknown country codes, a transit without onward segment.
  * @throws InvalidDateError when `asOf` or a segment date is not a real `YYYY-MM-DD` date.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const presence = computePresence(trip, '2026-01-31', loadReferenceData())
+ * presence.byCountry.get('FR') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
+ * // Left on 1 January, back on 30 January and home since:
+ * presence.byCountry.get('US')
+ * //=> [{ start: toDayNumber('2026-01-01'), end: toDayNumber('2026-01-01') }, { start: toDayNumber('2026-01-30'), end: toDayNumber('2026-01-31') }]
+ * presence.warnings //=> []
  */
 export function computePresence(
   segments: readonly IdentifiedSegment[],
@@ -93,6 +104,16 @@ export function computePresence(
  * `order`: the segments' `readingOrder`, when the caller already has it (the midnight convention reads the same
  * order: rules/midnightPresence.ts `midnightPresenceOfParsed`).
  * @throws InvalidDateError for a bad planned stay date.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * const parsed = parseSegments(trip, { validate: true })
+ * const stays = [{ country: 'IT', entryDate: '2026-03-01', exitDate: '2026-03-10' }]
+ * const presence = presenceOfParsed(parsed, toDayNumber('2026-01-31'), loadReferenceData(), stays)
+ * presence.byCountry.get('FR') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
+ * presence.byCountry.get('IT') //=> [{ start: toDayNumber('2026-03-01'), end: toDayNumber('2026-03-10') }]
  */
 export function presenceOfParsed(
   parsed: ParsedSegments,
@@ -273,7 +294,15 @@ function describe(s: IdentifiedSegment): string {
   return `segment "${s.id}" (${s.departureCountry} ${s.departureDate} -> ${s.arrivalCountry} ${s.arrivalDate})`;
 }
 
-/** The presence days of one country as `YYYY-MM-DD` strings (tests, debugging). */
+/**
+ * The presence days of one country as `YYYY-MM-DD` strings (tests, debugging).
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
+ *   { id: 'back', departureCountry: 'FR', arrivalCountry: 'US', departureDate: '2026-01-30', arrivalDate: '2026-01-30', mode: 'flight' },
+ * ]
+ * countryDates(computePresence(trip, '2026-01-31', loadReferenceData()), 'US') //=> ['2026-01-01', '2026-01-30', '2026-01-31']
+ */
 export function countryDates(presence: Presence, country: string): IsoDate[] {
   const out: IsoDate[] = [];
   for (const iv of presence.byCountry.get(country) ?? []) for (let d = iv.start; d <= iv.end; d++) out.push(fromDayNumber(d));

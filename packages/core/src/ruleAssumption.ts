@@ -29,6 +29,18 @@ export const NO_ASSUMPTION: RuleAssumption = { assumedDays: 0, dependsOnAssumpti
  * (left out): `assumedDays` = days of the figure present only with them; `dependsOnAssumption` when the verdict or
  * the first violation date differs; `assumption` = the gap or open end holding most of the deciding days (the
  * figure when the verdict differs, else the first violation's span), null when nothing depends on it.
+ * @example
+ * const trip = [
+ *   { id: 'out', departureCountry: 'US', arrivalCountry: 'FR', departureDate: '2025-09-30', arrivalDate: '2025-10-01', mode: 'flight' },
+ * ]
+ * // No record after the arrival on 1 October: 123 days in France with the assumed days, 1 without.
+ * const counted = prepareEvaluation(trip, { asOf: '2026-01-31', evidence: true })
+ * const schengen = counted.reference.rule('schengen-90-180')
+ * const withA = rulePresence(counted, schengen)
+ * const withoutA = rulePresence(assumedCounterpart(counted), schengen)
+ * const window = windowOf(toDayNumber('2026-01-31'), 180)
+ * assumptionOf(counted.evidence, withA, withoutA, { figure: window, verdictDiffers: true, violationSpan: null })
+ * //=> { assumedDays: 122, dependsOnAssumption: true, assumption: { kind: 'open-end', country: 'FR', from: '2025-10-01', to: '2026-01-31', assumedDays: 122, nextCountry: null, decidingDays: 122 } }
  */
 export function assumptionOf(
   evidence: PresenceEvidence,

@@ -12,7 +12,7 @@
  *   once; an airside transit, `transit: true` with an onward segment, is no presence in the country);
  * - `per-stay` bridge days (`params.continuesThrough`): the union of those countries' presence days;
  * - the `midnight` convention (tax-year-presence only): the days the traveller is in the row's countries at the
- *   end of the day ({@link midnightPresenceOfParsed}), with the row's `transitException`, planned stays included,
+ *   end of the day ({@link midnightDays}), with the row's `transitException`, planned stays included,
  *   from the segments `prepareEvaluation` already parsed and ordered;
  * - `residencePermitsExcluded` rows: a permit's days in its own state are left out ({@link permitCover}).
  * Who a rule binds: {@link ruleApplicability} (exemptions, then `appliesToNationalities`); the
@@ -21,16 +21,16 @@
  * All dates are local calendar dates `YYYY-MM-DD` (no time zone: the dates of the segments).
  */
 import { z } from 'zod';
-import { fromDayNumber, toDayNumber } from './dates';
+import { fromDayNumber } from './dates';
 import { ruleApplicability } from './applicability';
-import { assumedCounterpart, evaluateRule, rollingWindowEntry, windowOf, type PreparedEvaluation } from './evaluate';
-import { yearPeriodOf } from './dates';
-import { NO_ASSUMPTION, assumptionOf, type RuleAssumption, type VerdictComparison } from './ruleAssumption';
+import { assumedCounterpart, evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
+import { NO_ASSUMPTION, assumptionOf } from './ruleAssumption';
+import { midnightCache, midnightDays, type MidnightOf } from './ruleMidnights';
+import { compareVerdicts, type EngineResult } from './verdictComparison';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { regionPresence } from './regionDays';
 import { RuleDefinitionSchema, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from './referenceData';
 import { perStayParams, rollingWindowParams, taxYearPresenceParams, weightedLookbackParams } from './rules/fromDefinition';
-import { midnightPresenceOfParsed } from './rules/midnightPresence';
 import { evaluatePerStay } from './rules/perStay';
 import { evaluateRollingWindow } from './rules/rollingWindow';
 import { evaluateTaxYearPresence } from './rules/taxYearPresence';
@@ -161,7 +161,7 @@ export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: r
   const evidence = prepared.evidence;
   if (!prepared.explain || !evidence) return valid.map((d) => evaluateDefinition(prepared, d, midnightOf) as RuleResult);
   if (evidence.assumed.size === 0) return valid.map((d) => ({ ...evaluateDefinition(prepared, d, midnightOf), ...NO_ASSUMPTION }));
-  // The same rules without (or with) the assumed days, to tell which verdicts rest on them (ruleAssumption.ts).
+  // The same rules without (or with) the assumed days, to tell which verdicts rest on them ({@link compareVerdicts}, {@link assumptionOf}).
   const other = assumedCounterpart(prepared);
   const otherMidnightOf = midnightCache(other);
   return valid.map((d) => {
@@ -172,53 +172,9 @@ export function evaluateDefinitions(prepared: PreparedEvaluation, definitions: r
     const days = (p: PreparedEvaluation, m: MidnightOf) => countedDays(p, d, m);
     const [pc, px] =
       prepared.assumed === 'count' ? [days(prepared, midnightOf), days(other, otherMidnightOf)] : [days(other, otherMidnightOf), days(prepared, midnightOf)];
-    return { ...mine, ...assumptionOf(evidence, pc, px, compare(withA, withoutA, mine, prepared, d)) };
+    return { ...mine, ...assumptionOf(evidence, pc, px, compareVerdicts(withA, withoutA, mine, prepared, d)) };
   });
 }
-
-/**
- * How a rule's results with (`c`) and without (`x`) the assumed days compare ({@link VerdictComparison}); `mine`
- * is the result shown (its figure is the one reported).
- */
-function compare(c: EngineResult, x: EngineResult, mine: EngineResult, prepared: PreparedEvaluation, d: RuleDefinition): VerdictComparison {
-  const E = prepared.asOfDay;
-  const day = (s: string | null) => (s === null ? null : toDayNumber(s));
-  switch (c.kind) {
-    case 'rolling-window': {
-      const xr = x as typeof c;
-      const fv = c.firstViolationDate !== xr.firstViolationDate ? day(c.firstViolationDate ?? xr.firstViolationDate) : null;
-      const periodDays = (d as Of<'rolling-window'>).params.periodDays;
-      return {
-        figure: windowOf(E, periodDays),
-        verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0,
-        violationSpan: fv === null ? null : windowOf(fv, periodDays),
-      };
-    }
-    case 'per-stay': {
-      const xr = x as typeof c;
-      const m = mine as typeof c;
-      const fv = c.firstViolationDate !== xr.firstViolationDate ? day(c.firstViolationDate ?? xr.firstViolationDate) : null;
-      const start = day(c.currentStayStart);
-      return {
-        figure: start === null ? null : { start, end: E },
-        verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0,
-        violationSpan: fv === null ? null : { start: fv - m.maxStayDays, end: fv },
-      };
-    }
-    case 'tax-year-presence':
-      return { figure: { start: toDayNumber(c.taxYearStart), end: E }, verdictDiffers: c.met !== (x as typeof c).met, violationSpan: null };
-    case 'weighted-lookback': {
-      const yearStart = weightedLookbackParams(d as Of<'weighted-lookback'>).yearStart;
-      let start = toDayNumber(c.yearStart);
-      for (let k = 1; k < c.daysByYear.length; k++) start = yearPeriodOf(start - 1, yearStart).start;
-      return { figure: { start, end: E }, verdictDiffers: c.met !== (x as typeof c).met, violationSpan: null };
-    }
-  }
-}
-
-/** A result before its assumption fields. */
-type EngineResult = DistributiveOmit<RuleResult, keyof RuleAssumption>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * `definitions` when every one is a row of `prepared.reference` (already valid), else parsed.
@@ -236,35 +192,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  */
 export function validDefinitions(prepared: PreparedEvaluation, definitions: readonly RuleDefinition[]): readonly RuleDefinition[] {
   return definitions.every((d) => prepared.reference.definitions.includes(d)) ? definitions : parseOrThrow(DefinitionsSchema, definitions, 'definitions');
-}
-
-/** Midnight presence by country ({@link midnightPresenceOfParsed}) of one prepared evaluation, derived once per transit option. */
-export type MidnightOf = (transitException: boolean) => ReadonlyMap<string, readonly DayInterval[]>;
-
-/**
- * A {@link MidnightOf} for `prepared` (planned stays included) that derives each transit option at most once.
- * @example
- * const trip = [
- *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
- *   { id: 'back', departureCountry: 'GB', arrivalCountry: 'US', departureDate: '2026-03-01', arrivalDate: '2026-03-01', mode: 'flight' },
- * ]
- * const prepared = prepareEvaluation(trip, { asOf: '2026-03-31', nationalities: ['US'] })
- * // In the United Kingdom at midnight from 2 January to 28 February (left on 1 March):
- * midnightCache(prepared)(true).get('GB') //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-02-28') }]
- */
-export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
-  const midnight = new Map<boolean, Map<string, DayInterval[]>>();
-  return (transitException: boolean) => {
-    let m = midnight.get(transitException);
-    if (!m) {
-      m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays });
-      // `--assumed exclude`: no midnight on a day whose presence is assumed (evidence.ts).
-      if (prepared.assumed === 'exclude' && prepared.evidence)
-        for (const [c, x] of prepared.evidence.assumed) if (m.has(c)) m.set(c, subtractIntervals(m.get(c)!, x));
-      midnight.set(transitException, m);
-    }
-    return m;
-  };
 }
 
 /**
@@ -414,23 +341,6 @@ function unionOf(prepared: PreparedEvaluation, countries: readonly string[], exc
   for (const c of countries) {
     const days = prepared.presence.byCountry.get(c);
     if (!days) continue;
-    const x = excluded?.get(c);
-    parts.push(...(x?.length ? subtractIntervals(days, x) : days));
-  }
-  return mergeIntervals(parts);
-}
-
-/**
- * Midnight days of a row: the union of its countries' midnights, or for a region row each country's midnights
- * on the dates it is a member; less a permit's days when the row says so.
- */
-function midnightDays(prepared: PreparedEvaluation, d: RuleDefinition, byCountry: ReadonlyMap<string, readonly DayInterval[]>): DayInterval[] {
-  const excluded = d.residencePermitsExcluded ? prepared.permitCover : undefined;
-  const parts: DayInterval[] = [];
-  for (const [c, runs] of byCountry) {
-    let days: readonly DayInterval[] = runs;
-    if (d.region !== undefined) days = intersectIntervals(days, prepared.reference.membershipIntervals(c, d.region));
-    else if (!d.countries!.includes(c)) continue;
     const x = excluded?.get(c);
     parts.push(...(x?.length ? subtractIntervals(days, x) : days));
   }

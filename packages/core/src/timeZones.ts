@@ -114,6 +114,10 @@ function midnightOffset(day: number, timeZone: string): number {
  * offsets at the midnights that open and close the UTC day of `ms` agree, that is the offset all day (no zone
  * changes its offset and back within one day); days containing a change are computed exactly every time.
  * Adjacent days share their midnight, so a run of dates costs about one `Intl` call per day and zone.
+ * @example
+ * offsetMinutes(Date.parse('2024-07-01T12:00:00Z'), 'Europe/Paris') //=> 120
+ * offsetMinutes(Date.parse('2024-01-15T12:00:00Z'), 'Europe/Paris') //=> 60
+ * offsetMinutes(Date.parse('2024-01-15T12:00:00Z'), 'America/New_York') //=> -300
  */
 export function offsetMinutes(ms: number, timeZone: string): number {
   const day = Math.floor(ms / DAY);
@@ -127,6 +131,12 @@ export function offsetMinutes(ms: number, timeZone: string): number {
  * instant the clock would show had it not jumped (the offset before the change), i.e. one hour later on the
  * new clock. In a DST overlap (the hour that repeats) the earlier instant is returned.
  * @throws RangeError when `timeZone` is unknown to the runtime.
+ * @example
+ * localToUtc('2024-07-01', '09:00', 'Europe/Paris') //=> Date.parse('2024-07-01T07:00:00Z')
+ * // 02:30 does not exist on 31 March 2024 in Paris (02:00 became 03:00): 03:30 on the new clock
+ * localToUtc('2024-03-31', '02:30', 'Europe/Paris') //=> Date.parse('2024-03-31T01:30:00Z')
+ * // 02:30 happens twice on 27 October 2024 (03:00 became 02:00): the first one
+ * localToUtc('2024-10-27', '02:30', 'Europe/Paris') //=> Date.parse('2024-10-27T00:30:00Z')
  */
 export function localToUtc(date: string, time: string, timeZone: string): number {
   const naive = toDayNumber(date) * 86_400_000 + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * MS_PER_MINUTE;
@@ -144,7 +154,12 @@ export function localToUtc(date: string, time: string, timeZone: string): number
   return naive - before * MS_PER_MINUTE;
 }
 
-/** Local `{ date: 'YYYY-MM-DD', time: 'HH:MM' }` in `timeZone` at instant `ms`. */
+/**
+ * Local `{ date: 'YYYY-MM-DD', time: 'HH:MM' }` in `timeZone` at instant `ms`.
+ * @example
+ * utcToLocal(Date.parse('2024-07-01T07:00:00Z'), 'Europe/Paris') //=> { date: '2024-07-01', time: '09:00' }
+ * utcToLocal(Date.parse('2024-07-01T07:00:00Z'), 'America/Los_Angeles') //=> { date: '2024-07-01', time: '00:00' }
+ */
 export function utcToLocal(ms: number, timeZone: string): { date: string; time: string } {
   const whole = Math.floor(ms / MS_PER_MINUTE) * MS_PER_MINUTE;
   const iso = new Date(whole + offsetMinutes(whole, timeZone) * MS_PER_MINUTE).toISOString();
@@ -156,12 +171,22 @@ export function utcToLocal(ms: number, timeZone: string): { date: string; time: 
  * evaluation date for a traveller in `Europe/Paris`: the date the wall clock there shows, to the second (read
  * from the zone's formatter, not through `offsetMinutes`' whole minutes). For instants from year 100 on.
  * @throws RangeError when `timeZone` is not a known IANA zone or `now` is an invalid Date.
+ * @example
+ * const now = new Date('2024-07-01T20:00:00Z')
+ * todayIn('UTC', now) //=> '2024-07-01'
+ * // 08:00 the next morning in New Zealand:
+ * todayIn('Pacific/Auckland', now) //=> '2024-07-02'
  */
 export function todayIn(timeZone = 'UTC', now: Date = new Date()): IsoDate {
   return fromDayNumber(Math.floor(wallClockMs(now.getTime(), timeZone) / DAY));
 }
 
-/** True when the runtime knows the IANA zone. */
+/**
+ * True when the runtime knows the IANA zone.
+ * @example
+ * isTimeZone('Europe/Paris') //=> true
+ * isTimeZone('Europe/Atlantis') //=> false
+ */
 export function isTimeZone(zone: string): boolean {
   try {
     formatter(zone);
