@@ -118,7 +118,7 @@ describeE2E('the app against Auth, Functions and Firestore', () => {
     connectAuthEmulator(auth, `http://${hosts.auth}`, { disableWarnings: true });
     db = getFirestore(app);
     connectFirestoreEmulator(db, fsHost!, Number(fsPort));
-    // The callables are deployed in the configured region; a client calling the default region gets `internal`.
+    // The callables are deployed in the configured region; a client calling the default region gets `not-found`.
     functions = getFunctions(app, CONFIG_DEFAULTS.region);
     const f = await functionsHost();
     connectFunctionsEmulator(functions, f.host, f.port);
@@ -179,6 +179,16 @@ describeE2E('the app against Auth, Functions and Firestore', () => {
     await expect(plan({ trips: [{ country: 'IT', entryDate: daysFromToday(5), exitDate: daysFromToday(1) }] })).rejects.toMatchObject({
       code: 'functions/invalid-argument',
     });
+    // The work per call is bounded: a trip to the end of the supported calendar is refused by the request's schema
+    // (naming exitDate) instead of planned, and a request with 20 000 unknown keys gets a bounded answer.
+    await expect(plan({ trips: [{ country: 'IT', entryDate: daysFromToday(1), exitDate: '2199-12-31' }] })).rejects.toMatchObject({
+      code: 'functions/invalid-argument',
+      message: expect.stringContaining('exitDate') as unknown,
+    });
+    const hostile = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, i]));
+    const refused = (await plan({ trips: [], ...hostile }).catch((e: unknown) => e)) as { code: string; message: string; details?: { omittedIssues: number } };
+    expect(refused.code).toBe('functions/invalid-argument');
+    expect(JSON.stringify({ message: refused.message, details: refused.details }).length).toBeLessThan(6_000);
 
     // 6. Deleting the second stay's entry and exit: the status follows (10 days used).
     await deleteDoc(doc(db, 'users', uid, 'segments', 'in2'));
