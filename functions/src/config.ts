@@ -126,7 +126,7 @@ export function runtimeConfig(): RuntimeConfig {
   };
 }
 
-// ---- Visa alerts (issue 5: functions/src/alerts, scheduled/sendAlerts.ts, tasks/sendAlertBatch.ts) ----
+// ---- Visa alerts: the alert run, the scheduled sendAlerts and the sendAlertBatch task ----
 
 /** Defaults of the alert params. */
 export const ALERT_CONFIG_DEFAULTS = {

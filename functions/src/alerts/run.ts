@@ -13,7 +13,7 @@
  *    group record the alerts FCM accepted for at least one device (`createAlertIfAbsent`, `sentTo` = devices that
  *    accepted it), delete the devices whose tokens FCM reports gone, and store the user's next `nextAlertAt`.
  *
- * Pushes and records (issue 10): an alert is recorded only after FCM accepted it, so a run that stops (its deadline,
+ * Pushes and records: an alert is recorded only after FCM accepted it, so a run that stops (its deadline,
  * a crash, a timeout) never leaves a record for a push that was not sent; the users it did not reach keep their lease
  * and are due again when it runs out, unsent and unrecorded, so nobody's push is lost. Nothing is sent twice: a user is
  * leased before its send (a concurrent task finds it not due), and an alert already recorded is never sent again.

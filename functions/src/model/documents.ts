@@ -28,7 +28,7 @@ export const PROFILE_LIMITS = { displayName: 100, email: 254, nationalities: 10,
 /** Lengths of the device document's strings, the security rules' too (UTF-16 code units). */
 export const DEVICE_LIMITS = { fcmToken: 4096, appVersion: 32 } as const;
 
-/** Notification settings on the profile (issue 5). Times are local to `UserProfile.timeZone`. */
+/** Notification settings on the profile (visa alerts). Times are local to `UserProfile.timeZone`. */
 export const NotificationSettingsSchema = z.strictObject({
   enabled: z.boolean(),
   /** Alert when days remaining fall to or below each of these (days). */
@@ -280,7 +280,7 @@ export const AlertDocSchema = z.strictObject({
   stayStart: IsoDateSchema.nullable(),
   /**
    * First day of the tax year (or year) a day-count alert is about (dedupe per tax year); null for the alerts about
-   * a stay. Absent on records written before issue 12.
+   * a stay. Absent on records written when only the Schengen rule could be tracked (read as null).
    */
   periodStart: IsoDateSchema.nullable().optional(),
   createdAt: z.date(),
@@ -302,7 +302,7 @@ export const ProfileInputsSchema = z.strictObject({
   notifications: NotificationSettingsSchema,
   /** Absent on the profile = none. */
   residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS),
-  /** The profile's `trackedRules`; null when it has none (the default rules). Absent on a head written before issue 12. */
+  /** The profile's `trackedRules`; null when it has none (the default rules). Absent on a head written when only the Schengen rule could be tracked. */
   trackedRules: ProfileEditableSchema.shape.trackedRules.unwrap().nullable().default(null),
 });
 export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
@@ -337,7 +337,7 @@ export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   profile: ProfileInputsSchema.nullable(),
   /**
    * The statuses last written to `visaStatus/{ruleId}`, one per tracked rule evaluated (change detection, the
-   * deletion of a rule no longer tracked, the alert schedule); an entry written before issue 12 lacks `kind`.
+   * deletion of a rule no longer tracked, the alert schedule); an entry written when only the Schengen rule could be tracked lacks `kind` (a rolling-window status).
    */
   statuses: z.array(StoredVisaStatusSchema).max(MAX_TRACKED_RULES),
   /** Fingerprint of the `summaries/countryDays` last written (without `computedAt`); null before the first. */

@@ -59,7 +59,7 @@ export type PlanTripRequest = z.infer<typeof PlanTripRequestSchema>;
  * `planTrip` response:
  * - `asOf`: the evaluation date, the user's local today (`YYYY-MM-DD` in the profile's time zone);
  * - `results`: the default rules (the Schengen short-stay rule) in the shape the app has read since before
- *   issue 12 (core/planning.ts `TripPlanResultSchema`), whatever the profile tracks;
+ *   rules of other kinds could be tracked ({@link TripPlanResultSchema}), whatever the profile tracks;
  * - `rules`: one entry per rule the profile tracks (`trackedRules`; absent = the default rules, `[]` = none), in
  *   the profile's order: `ruleId`, `kind`, `applies`, `reason`, the kind's outputs as of `asOf` with the planned
  *   trips counted, and `plan`, the verdict on the plan (core/planRules.ts): `{ type: "limit", complies,
