@@ -7,7 +7,7 @@
  * - a poison import event (an unexpected error) is retried while young and ends in `failed` once old.
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, versionTime, type TestEnv, uploadEvent } from './helpers';
 import * as crypto from 'node:crypto';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
@@ -26,7 +26,6 @@ const segmentTrigger = fft.wrap(onSegmentWritten);
 const importTrigger = fft.wrap(onImportUploaded);
 const UID = 'alice';
 const RULE = 'schengen-90-180';
-const BUCKET = 'demo-travel-time-tracker.appspot.com';
 
 /**
  * MemoryRepository that runs `hook` once, right before its `hookAt`-th next timeline transaction (default the next
@@ -78,25 +77,6 @@ function segmentEvent(
     time: versionTime(version),
     params: { uid: UID, segmentId: id },
     data: change(before, after, `users/${UID}/segments/${id}`, version, removed),
-  };
-}
-
-async function uploadEvent(objectName: string, content: string, timeCreated: Date = NOW, eventId = `evt-${crypto.randomUUID()}`) {
-  await env.storage.write(objectName, content);
-  return {
-    id: eventId,
-    source: `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
-    subject: `objects/${objectName}`,
-    bucket: BUCKET,
-    data: {
-      name: objectName,
-      bucket: BUCKET,
-      size: String(Buffer.byteLength(content)) as unknown as number,
-      contentType: 'text/csv',
-      timeCreated: timeCreated.toISOString(),
-      updated: timeCreated.toISOString(),
-      metadata: {},
-    },
   };
 }
 
@@ -205,7 +185,7 @@ describe('a profile edit racing a segment write: the final status equals a fresh
 describe('imports and account deletion', () => {
   test('an import running when deleteAccount runs writes no segment, status or import document afterwards', async () => {
     await repo.createProfileIfAbsent(UID, profile());
-    const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A);
+    const ev = await uploadEvent(env, `users/${UID}/imports/i1.csv`, CSV_A);
     // The import has parsed the file and is about to write its segments (its second timeline transaction, after the
     // one that started it): the account is deleted right then.
     repo.hookAt = 2;
@@ -222,14 +202,14 @@ describe('imports and account deletion', () => {
   ];
   test.each(late)('an upload event arriving after deleteAccount (file and profile gone) writes nothing: $name', async ({ redeliveries }) => {
     await repo.createProfileIfAbsent(UID, profile());
-    const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A);
+    const ev = await uploadEvent(env, `users/${UID}/imports/i1.csv`, CSV_A);
     await deleteAccountData({ repo, storage: env.storage, auth: env.auth }, UID);
     for (let i = 0; i < redeliveries; i++) await importTrigger(ev);
     expect(repo.snapshot().users[UID]).toBeUndefined();
   });
 
   test('a user without a profile can still import (the file exists)', async () => {
-    await importTrigger(await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A));
+    await importTrigger(await uploadEvent(env, `users/${UID}/imports/i1.csv`, CSV_A));
     const u = repo.snapshot().users[UID]!;
     expect(u.imports.i1).toMatchObject({ status: 'succeeded', counts: { imported: 2 } });
     expect(Object.keys(u.segments)).toHaveLength(2);
@@ -243,12 +223,12 @@ describe('the same importId uploaded twice with another extension', () => {
   ];
   test.each(cases)('$name: the second file neither resets the first import nor adds segments', async ({ first, second }) => {
     await repo.createProfileIfAbsent(UID, profile());
-    const e1 = await uploadEvent(`users/${UID}/imports/same.${first}`, CSV_A);
+    const e1 = await uploadEvent(env, `users/${UID}/imports/same.${first}`, CSV_A);
     await importTrigger(e1);
     const after1 = repo.snapshot().users[UID]!;
     expect(after1.imports.same).toMatchObject({ status: 'succeeded', storagePath: `users/${UID}/imports/same.${first}`, counts: { imported: 2 } });
 
-    const e2 = await uploadEvent(`users/${UID}/imports/same.${second}`, CSV_B, new Date(NOW.getTime() + 60_000));
+    const e2 = await uploadEvent(env, `users/${UID}/imports/same.${second}`, CSV_B, { timeCreated: new Date(NOW.getTime() + 60_000) });
     env.clock.now = new Date(NOW.getTime() + 61_000);
     await importTrigger(e2);
     await importTrigger(e2); // redelivered
@@ -292,7 +272,7 @@ describe('an unexpected error while reading the file (not a bad file)', () => {
     await repo.createProfileIfAbsent(UID, profile());
     await repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2026-06-01'));
     const segmentsBefore = repo.snapshot().users[UID]!.segments;
-    const ev = await uploadEvent(`users/${UID}/imports/i9.csv`, CSV_A, new Date(NOW.getTime() - ageMs));
+    const ev = await uploadEvent(env, `users/${UID}/imports/i9.csv`, CSV_A, { timeCreated: new Date(NOW.getTime() - ageMs) });
     setWiring({ repo, storage: flaky, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
     const run = importTrigger(ev);
     if (throws) await expect(run).rejects.toThrow(/socket hang up/);
@@ -315,7 +295,7 @@ describe('an edit made while an import finishes is not lost', () => {
 
   test('imported segments deleted before the import is marked done: their events are applied, not skipped', async () => {
     await repo.createProfileIfAbsent(UID, profile());
-    const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
+    const ev = await uploadEvent(env, `users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
     const realPutImport = repo.putImport.bind(repo);
     let edited = false;
     repo.putImport = async (uid, importId, patch) => {
@@ -340,7 +320,7 @@ describe('an edit made while an import finishes is not lost', () => {
 
   test('a redelivered event of a finished import changes nothing; the edits made since keep their effect', async () => {
     await repo.createProfileIfAbsent(UID, profile());
-    const ev = await uploadEvent(`users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
+    const ev = await uploadEvent(env, `users/${UID}/imports/i1.csv`, CSV_A.replace(/2026-09/g, '2026-11'));
     await importTrigger(ev);
     const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
     for (const [id, s] of imported) {

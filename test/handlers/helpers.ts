@@ -25,6 +25,38 @@ export function rolling(s: VisaStatusDoc | null | undefined): VisaStatusDocOf<'r
 /** 2026-11-23 10:00 UTC: the tests' "now" (a Monday; Europe/Paris is UTC+1 then). */
 export const NOW = new Date('2026-11-23T10:00:00Z');
 
+/** The default bucket of the demo project (the Storage trigger's bucket). */
+export const BUCKET = 'demo-travel-time-tracker.appspot.com';
+
+/**
+ * Stores `content` at `objectName` in the environment's file storage and builds the object-finalized CloudEvent Cloud
+ * Storage would send for it.
+ */
+export async function uploadEvent(
+  env: TestEnv,
+  objectName: string,
+  content: Buffer | string,
+  opts: { contentType?: string; metadata?: Record<string, string>; eventId?: string; timeCreated?: Date } = {},
+) {
+  await env.storage.write(objectName, content);
+  return {
+    id: opts.eventId ?? `evt-${crypto.randomUUID()}`,
+    source: `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
+    subject: `objects/${objectName}`,
+    bucket: BUCKET,
+    data: {
+      name: objectName,
+      bucket: BUCKET,
+      // The Storage JSON API sends int64 values as strings.
+      size: String(Buffer.byteLength(content)) as unknown as number,
+      contentType: opts.contentType ?? 'text/csv',
+      timeCreated: (opts.timeCreated ?? NOW).toISOString(),
+      updated: (opts.timeCreated ?? NOW).toISOString(),
+      metadata: opts.metadata ?? {},
+    },
+  };
+}
+
 export interface FakeAuth {
   deleted: string[];
   deleteUser(uid: string): Promise<void>;

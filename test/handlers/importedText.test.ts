@@ -6,7 +6,7 @@
  * (in-memory repository, local storage); each row's stored segment must carry exactly the text the CLI kept.
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, fft, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { fft, setUpEnv, tearDownEnv, type TestEnv, uploadEvent } from './helpers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importFile } from '@travel-time-tracker/import';
@@ -15,7 +15,6 @@ import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded'
 
 const wrapped = fft.wrap(onImportUploaded);
 const UID = 'carol';
-const BUCKET = 'demo-travel-time-tracker.appspot.com';
 
 /** Text fields of a stored or imported segment that come from the file's cells. */
 type Text = { flightNumber?: string; notes?: string; purpose?: string; entryPoint?: string };
@@ -73,22 +72,7 @@ async function cliPath(): Promise<{ byDate: Map<string, Text>; warnings: string[
 /** What the backend stores per departure date, after the upload event. */
 async function backendPath(): Promise<Map<string, Text>> {
   const objectName = `users/${UID}/imports/cases.csv`;
-  await env.storage.write(objectName, CSV);
-  await wrapped({
-    id: 'evt-imported-text',
-    source: `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
-    subject: `objects/${objectName}`,
-    bucket: BUCKET,
-    data: {
-      name: objectName,
-      bucket: BUCKET,
-      size: String(Buffer.byteLength(CSV)) as unknown as number,
-      contentType: 'text/csv',
-      timeCreated: NOW.toISOString(),
-      updated: NOW.toISOString(),
-      metadata: {},
-    },
-  });
+  await wrapped(await uploadEvent(env, objectName, CSV, { eventId: 'evt-imported-text' }));
   const segments = Object.values(env.repo.snapshot().users[UID]?.segments ?? {});
   return new Map(segments.map((s) => [s.departureDate, textOf(s)]));
 }

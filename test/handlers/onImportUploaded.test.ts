@@ -4,7 +4,7 @@
  * idempotency (redelivery, re-upload), progress updates and the one recompute per import.
  */
 // helpers first: it initialises firebase-functions-test (FIREBASE_CONFIG) before the function modules load.
-import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv } from './helpers';
+import { NOW, change, fft, profile, seg, setUpEnv, tearDownEnv, type TestEnv, uploadEvent } from './helpers';
 import * as fs from 'node:fs';
 import * as crypto from 'node:crypto';
 import { onImportUploaded } from '../../functions/src/triggers/onImportUploaded';
@@ -17,7 +17,6 @@ import { describeWithSamples, listSampleFiles, samplePath } from '../helpers/sam
 
 const wrapped = fft.wrap(onImportUploaded);
 const UID = 'bob';
-const BUCKET = 'demo-travel-time-tracker.appspot.com';
 
 let env: TestEnv;
 beforeEach(() => {
@@ -30,32 +29,6 @@ afterEach(() => {
   delete process.env.IMPORTS_PER_DAY;
   delete process.env.MAX_SEGMENTS_PER_USER;
 });
-
-/** Stores the file and builds the object-finalized CloudEvent Cloud Storage would send for it. */
-async function upload(
-  objectName: string,
-  content: Buffer | string,
-  opts: { contentType?: string; metadata?: Record<string, string>; eventId?: string; timeCreated?: Date } = {},
-) {
-  await env.storage.write(objectName, content);
-  const size = Buffer.byteLength(content);
-  return {
-    id: opts.eventId ?? `evt-${crypto.randomUUID()}`,
-    source: `//storage.googleapis.com/projects/_/buckets/${BUCKET}`,
-    subject: `objects/${objectName}`,
-    bucket: BUCKET,
-    data: {
-      name: objectName,
-      bucket: BUCKET,
-      // The Storage JSON API sends int64 values as strings.
-      size: String(size) as unknown as number,
-      contentType: opts.contentType ?? 'text/csv',
-      timeCreated: (opts.timeCreated ?? NOW).toISOString(),
-      updated: (opts.timeCreated ?? NOW).toISOString(),
-      metadata: opts.metadata ?? {},
-    },
-  };
-}
 
 function importDoc(importId: string, uid = UID): ImportDoc | undefined {
   return env.repo.snapshot().users[uid]?.imports[importId];
@@ -127,7 +100,7 @@ describe('malformed files end in failed or partial with a clear reason, and keep
     Object.assign(process.env, vars ?? {});
     const manual = await givenExistingSegment();
     const before = segmentsOf();
-    await wrapped(await upload(`users/${UID}/imports/bad1.csv`, content()));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/bad1.csv`, content()));
     const doc = importDoc('bad1')!;
     expect(doc.status).toBe(status);
     const text = status === 'failed' ? doc.error! : doc.skipped.map((s) => `row ${s.row}: ${s.reason}`).join('\n');
@@ -143,14 +116,16 @@ describe('malformed files end in failed or partial with a clear reason, and keep
 
 describe('guards', () => {
   test('an object outside users/{uid}/imports/ is ignored: no document, no segment', async () => {
-    const out = await wrapped(await upload('public/banner.csv', 'date,from,to\n2026-01-01,JFK,CDG\n'));
+    const out = await wrapped(await uploadEvent(env, 'public/banner.csv', 'date,from,to\n2026-01-01,JFK,CDG\n'));
     expect(out).toEqual({ action: 'ignored', reason: 'not an import path' });
     expect(env.repo.snapshot().users).toEqual({});
   });
 
   test('an object the backend wrote itself (metadata marker) is ignored', async () => {
     const out = await wrapped(
-      await upload(`users/${UID}/imports/exp.csv`, 'date,from,to\n2026-01-01,JFK,CDG\n', { metadata: { [BACKEND_MARKER_KEY]: BACKEND_MARKER_VALUE } }),
+      await uploadEvent(env, `users/${UID}/imports/exp.csv`, 'date,from,to\n2026-01-01,JFK,CDG\n', {
+        metadata: { [BACKEND_MARKER_KEY]: BACKEND_MARKER_VALUE },
+      }),
     );
     expect(out).toEqual({ action: 'ignored', reason: 'written by the backend' });
     expect(importDoc('exp')).toBeUndefined();
@@ -160,7 +135,7 @@ describe('guards', () => {
     ['a PDF content type', 'x.csv', 'application/pdf', /content type application\/pdf is not a text or CSV file/],
     ['a .xlsx extension', 'x.xlsx', 'text/csv', /\.xlsx are not accepted/],
   ])('%s fails with a reason', async (_n, file, contentType, reason) => {
-    await wrapped(await upload(`users/${UID}/imports/${file}`, 'date,from,to\n2026-01-01,JFK,CDG\n', { contentType }));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/${file}`, 'date,from,to\n2026-01-01,JFK,CDG\n', { contentType }));
     const doc = importDoc('x')!;
     expect(doc.status).toBe('failed');
     expect(doc.error).toMatch(reason);
@@ -168,7 +143,7 @@ describe('guards', () => {
 
   test('more rows than IMPORT_MAX_ROWS fails and stores no segment', async () => {
     process.env.IMPORT_MAX_ROWS = '50';
-    await wrapped(await upload(`users/${UID}/imports/many.csv`, syntheticFlightsCsv(120)));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/many.csv`, syntheticFlightsCsv(120)));
     const doc = importDoc('many')!;
     expect(doc.status).toBe('failed');
     expect(doc.error).toMatch(/50/);
@@ -194,7 +169,7 @@ describe('a good file', () => {
       },
     });
     const putImport = jest.spyOn(env.repo, 'putImport');
-    await wrapped(await upload(`users/${UID}/imports/good.csv`, csv, { timeCreated: NOW }));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/good.csv`, csv, { timeCreated: NOW }));
     const doc = importDoc('good')!;
     expect(['succeeded', 'partial']).toContain(doc.status);
     expect(doc.counts.rows).toBe(3_000);
@@ -226,7 +201,7 @@ describe('a good file', () => {
     const AMBIGUOUS = 'date,from,to\n3/4/2024,JFK,CDG\n10/4/2024,CDG,JFK\n';
 
     test('without dateOrder metadata it fails with one message saying what to pass, and stores no segment', async () => {
-      await wrapped(await upload(`users/${UID}/imports/amb.csv`, AMBIGUOUS));
+      await wrapped(await uploadEvent(env, `users/${UID}/imports/amb.csv`, AMBIGUOUS));
       const doc = importDoc('amb')!;
       expect(doc.status).toBe('failed');
       expect(doc.error).toMatch(/dateOrder 'DMY' \(day first\) or 'MDY' \(month first\)/);
@@ -237,14 +212,14 @@ describe('a good file', () => {
       ['DMY', ['2024-04-03', '2024-04-10']],
       ['mdy', ['2024-03-04', '2024-10-04']],
     ])('with dateOrder %s it imports every row in that order', async (order, dates) => {
-      await wrapped(await upload(`users/${UID}/imports/amb-${order}.csv`, AMBIGUOUS, { metadata: { dateOrder: order } }));
+      await wrapped(await uploadEvent(env, `users/${UID}/imports/amb-${order}.csv`, AMBIGUOUS, { metadata: { dateOrder: order } }));
       expect(importDoc(`amb-${order}`)!.status).toBe('succeeded');
       const imported = Object.values(segmentsOf()).filter((x) => x.source === `amb-${order}`);
       expect(imported.map((x) => x.departureDate).sort()).toEqual(dates);
     });
 
     test('an unknown dateOrder value fails naming it', async () => {
-      await wrapped(await upload(`users/${UID}/imports/amb-x.csv`, AMBIGUOUS, { metadata: { dateOrder: 'day-first' } }));
+      await wrapped(await uploadEvent(env, `users/${UID}/imports/amb-x.csv`, AMBIGUOUS, { metadata: { dateOrder: 'day-first' } }));
       expect(importDoc('amb-x')).toMatchObject({
         status: 'failed',
         error: "the upload's custom metadata dateOrder 'day-first' must be DMY (day first), MDY (month first) or YMD",
@@ -255,7 +230,7 @@ describe('a good file', () => {
   test('the same event twice, and the same file uploaded again under a new id, create no duplicates', async () => {
     await givenExistingSegment();
     const csv = syntheticFlightsCsv(200, 3, '2024-01-01');
-    const event = await upload(`users/${UID}/imports/a.csv`, csv, { eventId: 'evt-a', timeCreated: NOW });
+    const event = await uploadEvent(env, `users/${UID}/imports/a.csv`, csv, { eventId: 'evt-a', timeCreated: NOW });
     env.clock.now = new Date(NOW.getTime() + 5_000);
     await wrapped(event);
     const afterFirst = env.repo.snapshot();
@@ -266,7 +241,7 @@ describe('a good file', () => {
     expect(await wrapped(event)).toEqual({ action: 'ignored', reason: 'already processed' });
     expect(env.repo.snapshot()).toEqual(afterFirst);
 
-    await wrapped(await upload(`users/${UID}/imports/b.csv`, csv, { timeCreated: env.clock.now }));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/b.csv`, csv, { timeCreated: env.clock.now }));
     const docB = importDoc('b')!;
     expect(docB.counts.imported).toBe(0);
     expect(docB.counts.duplicates).toBe(docA.counts.imported + docA.counts.duplicates);
@@ -285,7 +260,7 @@ describe('a good file', () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const csv = syntheticFlightsCsv(400, 9, '2025-06-01');
     const commitTime = NOW;
-    await wrapped(await upload(`users/${UID}/imports/n.csv`, csv));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/n.csv`, csv));
     const created = Object.entries(segmentsOf()).filter(([, s]) => s.source === 'n');
     expect(created.length).toBeGreaterThan(300);
     const statusBefore = env.repo.snapshot().users[UID]!.visaStatus;
@@ -309,7 +284,7 @@ describe('a good file', () => {
   test('a retry after a crash mid-import counts the segments the first attempt wrote as imported', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n2026-04-01,JFK,LHR,BA1\n';
-    const event = await upload(`users/${UID}/imports/r.csv`, csv);
+    const event = await uploadEvent(env, `users/${UID}/imports/r.csv`, csv);
     // A first attempt that fails after writing its segments (its final status write hits an outage).
     const { setWiring } = await import('../../functions/src/wiring');
     const failing = Object.create(env.repo) as typeof env.repo;
@@ -338,7 +313,7 @@ describe('a good file', () => {
       await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
       const { recomputeUser } = await import('../../functions/src/services/recompute/recompute');
       await recomputeUser(env.repo, UID, { now: NOW });
-      const event = await upload(`users/${UID}/imports/c.csv`, syntheticFlightsCsv(rows, 5, '2010-01-01'), { timeCreated: NOW });
+      const event = await uploadEvent(env, `users/${UID}/imports/c.csv`, syntheticFlightsCsv(rows, 5, '2010-01-01'), { timeCreated: NOW });
       env.repo.resetCounts();
       await wrapped(event);
       const doc = importDoc('c')!;
@@ -358,10 +333,10 @@ describe('a good file', () => {
     process.env.IMPORTS_PER_DAY = '2';
     await env.repo.createProfileIfAbsent(UID, profile());
     const csv = (d: string) => `date,from,to,flight_number\n${d},JFK,CDG,AF7\n`;
-    await wrapped(await upload(`users/${UID}/imports/d1.csv`, csv('2026-03-01')));
-    await wrapped(await upload(`users/${UID}/imports/d2.csv`, csv('2026-03-02')));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/d1.csv`, csv('2026-03-01')));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/d2.csv`, csv('2026-03-02')));
     const before = Object.keys(segmentsOf()).length;
-    await wrapped(await upload(`users/${UID}/imports/d3.csv`, csv('2026-03-03')));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/d3.csv`, csv('2026-03-03')));
     expect(importDoc('d3')).toMatchObject({
       status: 'failed',
       error: 'you have already imported 2 files today, the most allowed in one day; upload this file again tomorrow',
@@ -369,7 +344,7 @@ describe('a good file', () => {
     expect(Object.keys(segmentsOf())).toHaveLength(before);
     // The same import redelivered is not counted twice; the next local day starts a new count.
     env.clock.now = new Date(NOW.getTime() + 86_400_000);
-    await wrapped(await upload(`users/${UID}/imports/d4.csv`, csv('2026-03-04')));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/d4.csv`, csv('2026-03-04')));
     expect(importDoc('d4')!.status).toBe('succeeded');
   });
 
@@ -378,7 +353,7 @@ describe('a good file', () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2019-06-01'));
     const csv = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n2026-04-01,JFK,LHR,BA1\n2026-04-05,LHR,JFK,BA2\n';
-    await wrapped(await upload(`users/${UID}/imports/cap.csv`, csv));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/cap.csv`, csv));
     const doc = importDoc('cap')!;
     expect(doc).toMatchObject({ status: 'partial', counts: { rows: 4, flights: 4, imported: 2, duplicates: 0, skipped: 2 } });
     expect(doc.skipped).toEqual([
@@ -391,7 +366,7 @@ describe('a good file', () => {
   test('a segment typed by hand on the same dates between the same countries counts as a duplicate', async () => {
     await env.repo.createProfileIfAbsent(UID, profile());
     await env.repo.putSegment(UID, 'manual-1', seg('US', 'FR', '2026-03-01', '2026-03-01'));
-    await wrapped(await upload(`users/${UID}/imports/d.csv`, 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n'));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/d.csv`, 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-10,CDG,JFK,AF8\n'));
     const doc = importDoc('d')!;
     expect(doc.status).toBe('succeeded');
     expect(doc.counts).toMatchObject({ rows: 2, flights: 2, imported: 1, duplicates: 1, skipped: 0 });
@@ -402,7 +377,7 @@ describe('a good file', () => {
     await env.repo.putSegment(UID, 'manual-1', seg('FR', 'DE', '2026-05-04', '2026-05-04'));
     // Three real flights on one day: out, back, out again. Only the first FR->DE is the typed trip.
     const csv = 'date,from,to,departure_time,arrival_time\n2026-05-04,CDG,FRA,07:00,08:15\n2026-05-04,FRA,CDG,10:00,11:15\n2026-05-04,CDG,FRA,17:00,18:15\n';
-    await wrapped(await upload(`users/${UID}/imports/m.csv`, csv));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/m.csv`, csv));
     expect(importDoc('m')!.counts).toMatchObject({ rows: 3, flights: 3, imported: 2, duplicates: 1, skipped: 0 });
     const trips = Object.values(segmentsOf())
       .map((s) => `${s.departureCountry}>${s.arrivalCountry}`)
@@ -423,7 +398,7 @@ describeWithSamples('real exports from ../shared/samples', () => {
     const importId = `s-${crypto.createHash('sha1').update(rel).digest('hex').slice(0, 12)}`;
     const ext = rel.endsWith('.txt') ? 'txt' : 'csv';
     const content = fs.readFileSync(samplePath(rel));
-    const event = await upload(`users/${UID}/imports/${importId}.${ext}`, content, { contentType: ext === 'txt' ? 'text/plain' : 'text/csv' });
+    const event = await uploadEvent(env, `users/${UID}/imports/${importId}.${ext}`, content, { contentType: ext === 'txt' ? 'text/plain' : 'text/csv' });
     await wrapped(event);
     const doc = importDoc(importId)!;
     expect(['succeeded', 'partial', 'failed']).toContain(doc.status);
