@@ -16,17 +16,10 @@ import { sortSegments } from '@travel-time-tracker/core/sorting';
 import { loadReferenceData, type VisaRule } from '@travel-time-tracker/core/referenceData';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { naiveSort } from './naiveReference';
+import { dateRange as range, idSeg as s } from './build';
 
 const ref = loadReferenceData();
 
-function s(id: string, from: string, to: string, dep: string, arr: string = dep, extra: Partial<IdentifiedSegment> = {}): IdentifiedSegment {
-  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'flight', ...extra };
-}
-function range(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = toDayNumber(from); d <= toDayNumber(to); d++) out.push(fromDayNumber(d));
-  return out;
-}
 const T = { transit: true };
 
 interface PresenceCase {

@@ -1,4 +1,5 @@
 /** Small builders for the core tests. */
+import { fromDayNumber, toDayNumber } from '@travel-time-tracker/core/dates';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 
 let counter = 0;
@@ -25,4 +26,16 @@ export function seg(from: string, to: string, dep: string, arr: string = dep, ex
  */
 export function trip(country: string, entry: string, exit: string, home = 'US'): IdentifiedSegment[] {
   return [seg(home, country, entry), seg(country, home, exit)];
+}
+
+/** A flight `from` -> `to` with the id given, departing `dep` and arriving `arr` (default: same day). */
+export function idSeg(id: string, from: string, to: string, dep: string, arr: string = dep, extra: Partial<IdentifiedSegment> = {}): IdentifiedSegment {
+  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'flight', ...extra };
+}
+
+/** Every date from `from` to `to`, both included (`YYYY-MM-DD`). */
+export function dateRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = toDayNumber(from); d <= toDayNumber(to); d++) out.push(fromDayNumber(d));
+  return out;
 }

@@ -14,19 +14,9 @@ import { evaluateDefinitions } from '@travel-time-tracker/core/ruleResults';
 import { planRulesPrepared } from '@travel-time-tracker/core/planRules';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { buildItinerary, stepArb } from './rules/itinerary';
+import { dateRange as range, idSeg as s } from './build';
 
 const ref = loadReferenceData();
-
-function s(id: string, from: string, to: string, dep: string, arr: string = dep, extra: Partial<IdentifiedSegment> = {}): IdentifiedSegment {
-  return { id, departureCountry: from, arrivalCountry: to, departureDate: dep, arrivalDate: arr, mode: 'flight', ...extra };
-}
-
-/** Inclusive list of dates. */
-function range(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = toDayNumber(from); d <= toDayNumber(to); d++) out.push(fromDayNumber(d));
-  return out;
-}
 
 function evidenceOf(segments: IdentifiedSegment[], asOf: string, extraStays: PlannedStay[] = []): PresenceEvidence {
   const parsed = parseSegments(segments, { validate: true });
