@@ -31,8 +31,9 @@
 import { errorReason, log } from '../log';
 import type { TimelineHeadDoc } from '../model/documents';
 import { TimelineChangedError, isAccountDeletedError, type Repository } from '../repository/types';
-import { decodeTimeline, evaluateTimeline, planCommit } from './recompute/evaluate';
-import { recomputeUser, repairTimeline } from './recompute/recompute';
+import { evaluateTimeline, planCommit } from './recompute/evaluate';
+import { recomputeUser } from './recompute/recompute';
+import { repairTimeline, updateTimeline } from './recompute/timelineUpdate';
 
 /** First back-off after a failure; doubles with each consecutive failure. */
 export const BACKOFF_BASE_MS = 30 * 60_000;
@@ -81,12 +82,9 @@ export function backoffMs(failures: number): number {
  */
 async function recordFailure(repo: Repository, uid: string, now: Date, reason: string): Promise<void> {
   try {
-    await repo.updateTimeline(uid, ({ timeline }) => {
-      const tl = decodeTimeline(uid, timeline);
-      if (!tl) return { commit: null, result: undefined };
-      const failures = tl.meta.daily.failures + 1;
-      tl.meta.daily = { ...tl.meta.daily, failures, lastError: reason.slice(0, 300) };
-      tl.meta.nextRecomputeAt = new Date(now.getTime() + backoffMs(failures));
+    await updateTimeline(repo, uid, { now, ifMissing: 'skip' }, (tl) => {
+      const failures = tl.head.recordDailyFailure(reason);
+      tl.head.setNextRecomputeAt(new Date(now.getTime() + backoffMs(failures)));
       return { commit: { timeline: tl.encode(now) }, result: undefined };
     });
   } catch (e) {
@@ -96,7 +94,7 @@ async function recordFailure(repo: Repository, uid: string, now: Date, reason: s
 
 /**
  * One due user, from the head the query returned: 1 read more (the deletion marker) for a one-document timeline.
- * Falls back to a full recompute when the head changed since the query. Returns whether a status or summary changed.
+ * Falls back to a full recompute when the head changed since the query. Returns whether the commit changed a document the app reads (`commitChanges`).
  */
 async function recomputeFromHead(
   repo: Repository,
@@ -107,18 +105,12 @@ async function recomputeFromHead(
   maxSegments: number | undefined,
 ): Promise<boolean> {
   try {
-    return await repo.updateTimeline(
-      uid,
-      ({ timeline }) => {
-        const tl = decodeTimeline(uid, timeline);
-        if (!tl) throw new Error('the timeline is unreadable');
-        const ev = evaluateTimeline(tl, now, maxSegments);
-        tl.meta.daily = { failures: 0, lastError: null, evalMs: Math.round(ev.ms) };
-        const commit = planCommit(tl, ev, now);
-        return { commit, result: Boolean(commit.statuses?.length || commit.countryDays) };
-      },
-      { knownHead: { doc: head, version } },
-    );
+    const r = await updateTimeline(repo, uid, { now, knownHead: { doc: head, version }, ifMissing: 'fail' }, (tl) => {
+      const ev = evaluateTimeline(tl, now, maxSegments);
+      tl.head.recordDailyRun(ev.ms);
+      return { commit: planCommit(tl, ev, now), result: undefined };
+    });
+    return r.changed;
   } catch (e) {
     if (!(e instanceof TimelineChangedError)) throw e;
     return (await recomputeUser(repo, uid, { now, maxSegments })).changed;

@@ -4,16 +4,8 @@
  * change the result (property test: any order, with repeats, ends in the state of each segment's last write).
  */
 import fc from 'fast-check';
-import {
-  HEAD_ID,
-  MAX_SHARD_BYTES,
-  TOMBSTONE_TTL_MS,
-  Timeline,
-  TimelineCorruptError,
-  decodeEntry,
-  encodeEntry,
-  type TimelineEntry,
-} from '../../../functions/src/timeline/timeline';
+import { HEAD_ID, MAX_SHARD_BYTES, TOMBSTONE_TTL_MS, Timeline } from '../../../functions/src/timeline/timeline';
+import { TimelineCorruptError, decodeEntry, encodeEntry, type TimelineEntry } from '../../../functions/src/timeline/records';
 import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -116,7 +108,7 @@ describe('versions', () => {
     expect(tl.apply('a', 9, null)).toBe('stale');
     expect(tl.apply('a', 11, { ...base, notes: 'only a note' })).toBe('version-only');
     expect(tl.apply('a', 12, null)).toBe('changed');
-    tl.meta.floor = 100;
+    tl.head.raiseFloor(100);
     expect(tl.apply('b', 100, { ...base })).toBe('stale');
     expect(tl.apply('b', 101, { ...base })).toBe('changed');
   });
