@@ -5,7 +5,8 @@
  * on the emulator (firestore.test.ts).
  */
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { FIRESTORE_BATCH_LIMIT, FirestoreRepository, fromFirestore, toFirestore } from '../../functions/src/repository/firestore';
+import { FIRESTORE_BATCH_LIMIT, FirestoreRepository } from '../../functions/src/repository/firestore';
+import { fromFirestore, toFirestore } from '../../functions/src/repository/firestoreValues';
 import { segment } from './repositoryContract';
 
 describe('conversion', () => {

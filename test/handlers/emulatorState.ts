@@ -10,7 +10,8 @@ import { evaluateTravel, prepareEvaluation } from '@travel-time-tracker/core/eva
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { evaluateDefinitions, trackedDefinitions } from '@travel-time-tracker/core/ruleResults';
 import { MAX_STORED_TAX_YEARS, type SegmentDoc } from '../../functions/src/model/documents';
-import { timestampMicros, type FirestoreRepository } from '../../functions/src/repository/firestore';
+import type { FirestoreRepository } from '../../functions/src/repository/firestore';
+import { timestampMicros } from '../../functions/src/repository/firestoreValues';
 import { coreSegmentsOf } from '../../functions/src/services/recompute/segments';
 import { safeTimeZone } from '../../functions/src/services/recompute/schedule';
 import type { SegmentWriteEvent } from '../../functions/src/services/recompute/segmentWrite';

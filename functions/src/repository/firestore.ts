@@ -5,9 +5,9 @@
  * `visaRules/{ruleId}`.
  *
  * - Timestamps: `Date` values are written as they are (firebase-admin stores them as Timestamps) and every
- *   `Timestamp` read back is converted to a `Date`, at any depth.
- * - `undefined` fields are removed before writing (firebase-admin rejects them unless the caller's Firestore has
- *   `ignoreUndefinedProperties`, which this class does not require).
+ *   `Timestamp` read back is converted to a `Date`, at any depth (`fromFirestore`).
+ * - `undefined` fields are removed before writing (`toFirestore`: firebase-admin rejects them unless the caller's
+ *   Firestore has `ignoreUndefinedProperties`, which this class does not require).
  * - Documents are returned as stored, without schema validation: client writes are validated by the security
  *   rules and backend writes by the callers; callers that must tolerate bad data parse with model/documents.ts.
  * - Idempotency: "if absent" methods create only after reading that the document does not exist, in one
@@ -21,8 +21,8 @@
  * - `counts` follows Firestore billing: every document a lookup or transaction reads is 1 read (found or not), a
  *   query costs the documents it returns and at least 1 (repository/types.ts); a transaction retried on contention
  *   counts the reads of its last attempt.
- * - The timeline (`users/{uid}/timeline/{head|s1...}`, timeline/timeline.ts) is read and written only through
- *   `updateTimeline`'s transaction, so a timeline write and the status it implies commit together.
+ * - The timeline (`users/{uid}/timeline/{head|s1...}`) is written only through `updateTimeline`'s transaction
+ *   ({@link runTimelineTransaction}), so a timeline write and the status it implies commit together.
  */
 import {
   FieldPath,
@@ -33,23 +33,13 @@ import {
   type QueryDocumentSnapshot,
   type Transaction,
 } from 'firebase-admin/firestore';
-import type {
-  AlertDoc,
-  CountryDaysDoc,
-  DeviceDoc,
-  ImportDoc,
-  SegmentDoc,
-  TimelineHeadDoc,
-  TimelineShardDoc,
-  UserProfile,
-  VisaStatusDoc,
-} from '../model/documents';
+import type { AlertDoc, CountryDaysDoc, DeviceDoc, ImportDoc, SegmentDoc, TimelineHeadDoc, UserProfile, VisaStatusDoc } from '../model/documents';
 import { withStatusKind } from '../model/documents';
+import { ALREADY_EXISTS, fromFirestore, hasCode, timestampMicros, toFirestore } from './firestoreValues';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
+import { HEAD, TIMELINE, runTimelineTransaction, timelineDocsOf, type UserPaths } from './timelineTransaction';
 import {
   AccountDeletedError,
-  SegmentExistsError,
-  TimelineChangedError,
   type OperationCounts,
   type Repository,
   type StoredDevice,
@@ -67,66 +57,6 @@ export const FIRESTORE_BATCH_LIMIT = 500;
 /** Top-level collection of account deletion markers, `deletedUsers/{uid}` = `{ deletedAt }` (backend-only). */
 export const DELETED_USERS = 'deletedUsers';
 
-/** gRPC status codes firebase-admin reports on `error.code`. */
-const NOT_FOUND = 5;
-const ALREADY_EXISTS = 6;
-const FAILED_PRECONDITION = 9;
-
-/** Subcollection of the timeline documents (backend only: no rule matches it, so clients are denied). */
-const TIMELINE = 'timeline';
-const HEAD = 'head';
-
-/** A Firestore Timestamp in microseconds since the epoch (commit times have microsecond precision). */
-export function timestampMicros(t: Timestamp): number {
-  return t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
-}
-
-function microsTimestamp(us: number): Timestamp {
-  const seconds = Math.floor(us / 1_000_000);
-  return new Timestamp(seconds, (us - seconds * 1_000_000) * 1000);
-}
-
-function timelineDocsOf(docs: readonly DocumentSnapshot[]): TimelineDocs {
-  let head: TimelineHeadDoc | null = null;
-  let headVersion: number | null = null;
-  const shards = new Map<string, TimelineShardDoc>();
-  for (const d of docs) {
-    if (!d.exists) continue;
-    if (d.id === HEAD) {
-      head = fromFirestore<TimelineHeadDoc>(d.data());
-      headVersion = timestampMicros(d.updateTime!);
-    } else shards.set(d.id, fromFirestore<TimelineShardDoc>(d.data()));
-  }
-  return { head, shards, headVersion };
-}
-
-function hasCode(error: unknown, code: number): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
-
-/** Converts every Timestamp in a value read from Firestore into a Date (recursively). */
-export function fromFirestore<T>(value: unknown): T {
-  if (value instanceof Timestamp) return value.toDate() as T;
-  if (Array.isArray(value)) return value.map((v) => fromFirestore(v)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = fromFirestore(v);
-    return out as T;
-  }
-  return value as T;
-}
-
-/** Copy of a value to write, without `undefined` fields (Dates are kept; firebase-admin converts them). */
-export function toFirestore<T>(value: T): T {
-  if (Array.isArray(value)) return (value as unknown[]).map((v) => toFirestore(v)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toFirestore(v);
-    return out as T;
-  }
-  return value;
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -138,6 +68,13 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   readonly counts: OperationCounts = { reads: 0, writes: 0, deletes: 0 };
 
   constructor(private readonly db: Firestore) {}
+
+  /** Where a user's documents are, for the timeline transaction. */
+  private readonly paths: UserPaths = {
+    userDoc: (uid) => this.userDoc(uid),
+    sub: (uid, collection) => this.sub(uid, collection),
+    marker: (uid) => this.marker(uid),
+  };
 
   private userDoc(uid: string): DocumentReference {
     return this.db.collection('users').doc(uid);
@@ -360,119 +297,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return timelineDocsOf(snap.docs);
   }
 
-  /**
-   * See Repository.updateTimeline. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
-   * query of the subcollection, or with `knownHead` a `getAll` of the other shards it lists), `decide`, and the
-   * writes: timeline documents `set` (the head `update` with a `lastUpdateTime` precondition under `knownHead`),
-   * statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
-   * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
-   */
+  /** See Repository.updateTimeline and {@link runTimelineTransaction}. */
   async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
-    const col = this.timelineCol(uid);
-    /** One attempt; `profileGone` is set when the profile update failed because the profile does not exist. */
-    let profileGone = false;
-    const run = async (withProfileUpdate: boolean): Promise<T> => {
-      let reads = 0;
-      let writes = 0;
-      let deletes = 0;
-      let wroteProfile = false;
-      try {
-        const result = await this.db.runTransaction(async (tx) => {
-          reads = 0;
-          writes = 0;
-          deletes = 0;
-          wroteProfile = false;
-          const segIds = opts.readSegments ?? [];
-          const refs: DocumentReference[] = [this.marker(uid)];
-          if (opts.withProfile) refs.push(this.userDoc(uid));
-          for (const id of segIds) refs.push(this.sub(uid, 'segments').doc(id));
-          const snaps = await tx.getAll(...refs);
-          reads += snaps.length;
-          if (snaps[0]!.exists) throw new AccountDeletedError(uid);
-          let timeline: TimelineDocs;
-          if (opts.knownHead) {
-            const ids = opts.knownHead.doc.shards;
-            const shardSnaps = ids.length > 0 ? await tx.getAll(...ids.map((id) => col.doc(id))) : [];
-            reads += shardSnaps.length;
-            timeline = { ...timelineDocsOf(shardSnaps), head: opts.knownHead.doc, headVersion: opts.knownHead.version };
-          } else {
-            const q = await tx.get(col);
-            reads += Math.max(1, q.size);
-            timeline = timelineDocsOf(q.docs);
-          }
-          const read: TimelineRead = { timeline };
-          let k = 1;
-          if (opts.withProfile) {
-            const p = snaps[k++]!;
-            read.profile = p.exists ? fromFirestore<UserProfile>(p.data()) : null;
-          }
-          if (segIds.length > 0) {
-            read.segments = new Map();
-            for (const id of segIds) {
-              const snap = snaps[k++]!;
-              if (snap.exists) {
-                read.segments.set(id, { id, data: fromFirestore<SegmentDoc>(snap.data()), version: timestampMicros(snap.updateTime!) });
-              }
-            }
-          }
-          const { commit, result } = decide(read);
-          if (!commit) return result;
-          if (opts.knownHead && !commit.timeline.has(HEAD)) throw new Error('updateTimeline: a commit under knownHead must write the head');
-          for (const [id, doc] of commit.timeline) {
-            const ref = col.doc(id);
-            if (id === HEAD && opts.knownHead) {
-              tx.update(ref, toFirestore(doc) as Record<string, unknown>, { lastUpdateTime: microsTimestamp(opts.knownHead.version) });
-            } else tx.set(ref, toFirestore(doc));
-            writes += 1;
-          }
-          for (const s of commit.statuses ?? []) {
-            tx.set(this.sub(uid, 'visaStatus').doc(s.ruleId), toFirestore(s));
-            writes += 1;
-          }
-          for (const ruleId of commit.deleteStatuses ?? []) {
-            tx.delete(this.sub(uid, 'visaStatus').doc(ruleId));
-            deletes += 1;
-          }
-          if (commit.countryDays) {
-            tx.set(this.sub(uid, 'summaries').doc('countryDays'), toFirestore(commit.countryDays));
-            writes += 1;
-          }
-          const patch = commit.profile ? (toFirestore(commit.profile) as Record<string, unknown>) : {};
-          if (withProfileUpdate && Object.keys(patch).length > 0) {
-            tx.update(this.userDoc(uid), patch);
-            wroteProfile = true;
-            writes += 1;
-          }
-          for (const s of commit.createSegments ?? []) {
-            tx.create(this.sub(uid, 'segments').doc(s.id), toFirestore(s.data));
-            writes += 1;
-          }
-          if (commit.importDoc) {
-            const data = toFirestore(commit.importDoc.patch) as Record<string, unknown>;
-            tx.set(this.sub(uid, 'imports').doc(commit.importDoc.id), data, { mergeFields: Object.keys(data) });
-            writes += 1;
-          }
-          return result;
-        });
-        this.counts.reads += reads;
-        this.counts.writes += writes;
-        this.counts.deletes += deletes;
-        return result;
-      } catch (e) {
-        this.counts.reads += reads;
-        if (opts.knownHead && (hasCode(e, FAILED_PRECONDITION) || hasCode(e, NOT_FOUND))) throw new TimelineChangedError(uid);
-        if (hasCode(e, ALREADY_EXISTS)) throw new SegmentExistsError(uid);
-        if (hasCode(e, NOT_FOUND) && wroteProfile) {
-          profileGone = true;
-          return undefined as T;
-        }
-        throw e;
-      }
-    };
-    const result = await run(true);
-    // The profile is gone (only an account deletion removes it, and its marker refuses the next attempt): commit
-    // the rest without the profile update, as the in-memory repository does.
-    return profileGone ? run(false) : result;
+    return runTimelineTransaction(this.db, this.paths, this.counts, uid, decide, opts);
   }
 
   async listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }> {
