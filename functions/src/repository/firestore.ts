@@ -33,7 +33,7 @@ import {
   type QueryDocumentSnapshot,
   type Transaction,
 } from 'firebase-admin/firestore';
-import type { AlertDoc, CountryDaysDoc, DeviceDoc, ImportDoc, SegmentDoc, TimelineHeadDoc, UserProfile, VisaStatusDoc } from '../model/documents';
+import type { AlertDoc, DeviceDoc, ImportDoc, SegmentDoc, TimelineHeadDoc, UserProfile, VisaStatusDoc } from '../model/documents';
 import { withStatusKind } from '../model/documents';
 import { ALREADY_EXISTS, fromFirestore, hasCode, timestampMicros, toFirestore } from './firestoreValues';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
@@ -155,50 +155,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return snap.docs.map((d) => ({ id: d.id, data: fromFirestore<SegmentDoc>(d.data()) }));
   }
 
-  /**
-   * One transaction per chunk of up to 500 ids: reads the deletion marker and the chunk's documents, creates the
-   * missing ones. The transaction (retried by firebase-admin on contention) makes the returned count exact even
-   * when a redelivered import races itself; existing documents, including ones the user edited since, are never
-   * overwritten. Chunks committed before an account deletion are removed by its sweep; later ones throw.
-   */
-  async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
-    // A repeated id within one call: the first one wins, as with sequential create()s.
-    const unique = new Map<string, SegmentDoc>();
-    for (const s of segments) if (!unique.has(s.id)) unique.set(s.id, s.data);
-    const col = this.sub(uid, 'segments');
-    let created = 0;
-    for (const chunk of chunks([...unique.entries()], FIRESTORE_BATCH_LIMIT)) {
-      const refs = chunk.map(([id]) => col.doc(id));
-      const n = await this.guarded(uid, refs, (tx, snaps) => {
-        let k = 0;
-        snaps.forEach((snap, i) => {
-          if (snap.exists) return;
-          tx.create(refs[i] as DocumentReference, toFirestore((chunk[i] as [string, SegmentDoc])[1]));
-          k += 1;
-        });
-        return k;
-      });
-      this.counts.writes += n;
-      created += n;
-    }
-    return created;
-  }
-
   async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
     // A document written before issue 12 has no `kind`: it is a rolling-window status.
     return withStatusKind(this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get()));
-  }
-
-  /** One transaction (the statuses and the summary change together); split only beyond 499 rules. */
-  async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
-    const writes: [DocumentReference, object][] = statuses.map((s) => [this.sub(uid, 'visaStatus').doc(s.ruleId), s]);
-    writes.push([this.sub(uid, 'summaries').doc('countryDays'), countryDays]);
-    for (const chunk of chunks(writes, FIRESTORE_BATCH_LIMIT)) {
-      await this.guarded(uid, [], (tx) => {
-        for (const [ref, data] of chunk) tx.set(ref, toFirestore(data));
-      });
-      this.counts.writes += chunk.length;
-    }
   }
 
   async getImport(uid: string, importId: string): Promise<ImportDoc | null> {
@@ -241,15 +200,6 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     });
     if (claimed) this.counts.writes += 1;
     return claimed;
-  }
-
-  /** Stores or replaces a device as the app does (used by tests and tools; the app writes devices itself). */
-  async putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> {
-    const ref = this.sub(uid, 'devices').doc(deviceId);
-    await this.guarded(uid, [], (tx) => {
-      tx.set(ref, toFirestore(device));
-    });
-    this.counts.writes += 1;
   }
 
   async deleteDevice(uid: string, deviceId: string): Promise<void> {
