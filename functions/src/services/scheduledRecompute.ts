@@ -94,7 +94,8 @@ async function recordFailure(repo: Repository, uid: string, now: Date, reason: s
 
 /**
  * One due user, from the head the query returned: 1 read more (the deletion marker) for a one-document timeline.
- * Falls back to a full recompute when the head changed since the query. Returns whether the commit changed a document the app reads (`commitChanges`).
+ * Falls back to a full recompute when the head changed since the query. Returns whether the commit changed a
+ * document the app reads (`commitChanges`).
  */
 async function recomputeFromHead(
   repo: Repository,
