@@ -13,8 +13,8 @@
  * 2. A record's version is the commit time of the newest write of that segment applied so far. A write is applied
  *    only when its version is newer than the record's (or, for an id with no record, newer than `floor`), so a
  *    redelivered or out-of-order event is a no-op, and the order events are handled in does not matter.
- * 3. Therefore, once every write's event has been handled, the live records equal the stored segments (fields above),
- *    except creates refused by the segment cap (`X`).
+ * 3. Therefore, once every write's event has been handled, the live records equal the stored segments (the fields
+ *    a record keeps, `timelineFieldsOf`), except creates refused by the segment cap (`X`).
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
  */
 import { isDeepStrictEqual } from 'node:util';
