@@ -148,7 +148,7 @@ export type VisaStatusDocOf<K extends VisaStatusDoc['kind']> = Extract<VisaStatu
 
 /**
  * A status as stored: a document written before issue 12 has no `kind` and is a rolling-window status (the only
- * kind there was); it is read as one. The recompute rewrites it with `kind` (the head remembers which: timeline/head.ts).
+ * kind there was); it is read as one. The recompute rewrites it with `kind` (timeline/timeline.ts).
  */
 export const StoredVisaStatusSchema = z.preprocess(withStatusKind, VisaStatusDocSchema);
 
