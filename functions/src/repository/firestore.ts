@@ -156,7 +156,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   }
 
   async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
-    // A document written before issue 12 has no `kind`: it is a rolling-window status.
+    // A document written before statuses had a `kind` is a rolling-window status (the only kind there was).
     return withStatusKind(this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get()));
   }
 
