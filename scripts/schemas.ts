@@ -114,7 +114,7 @@ export const CONTRACT: readonly ContractEntry[] = [
     schema: SegmentDocSchema,
     description:
       'Firestore `users/{uid}/segments/{segmentId}`, one travel segment. Read by the owner. Written by the app ' +
-      '(create with `source` = "manual" and any id, update, delete) and by the backend (imports: `source` = the ' +
+      '(create with `source` = "manual" and an id of 1-128 characters `A-Z a-z 0-9 _ -`, e.g. a UUID; update; delete) and by the backend (imports: `source` = the ' +
       'import id, ids `imp-...`). On update `source` stays what it was or becomes "manual", `createdAt` stays. ' +
       'Optional fields are cleared by removing them (FieldValue.delete()); null is refused. Cross-field check: ' +
       '`arrivalDate` is not more than one day before `departureDate` (date-line crossing).',

@@ -12,8 +12,9 @@
  * 3. emulator: Google's Firestore emulator, found by scripts/lib/emulators.js (one already running at
  *    FIRESTORE_EMULATOR_HOST, the firebase-tools download, or the Cloud SDK's), started on a free port with
  *    firestore.rules; the suites that call describeWithFirestoreEmulator run against it in band (they share one
- *    database). Then the rules coverage gate: the emulator's coverage report must show every rule expression
- *    evaluated at least once.
+ *    database); FIRESTORE_EMULATOR_EVENTS_HOST names where the emulator delivers the events of the triggers a suite
+ *    registers (describeWithFirestoreEvents, test/helpers/firestoreEvents.ts). Then the rules coverage gate: the
+ *    emulator's coverage report must show every rule expression evaluated at least once.
  * 4. end to end: under `firebase emulators:exec --only auth,functions,firestore` (needs Java 21+, found by the same
  *    locator) the suites in test/e2e drive the client SDK as the iOS app does against the deployed functions code.
  * A tier that cannot start here is listed with each suite it skipped and why; with CI=true that is a failure, since
@@ -49,7 +50,7 @@ if (process.versions.node.split('.')[0] !== '24') {
 const emu = require('./lib/emulators');
 const { PROJECT_ID } = emu;
 
-const FIRESTORE_MARKER = /describeWith(Firestore|Storage)Emulator\s*\(/;
+const FIRESTORE_MARKER = /describeWith(Firestore|Storage)(Emulator|Events)\s*\(/;
 const E2E_DIR = path.join('test', 'e2e');
 const STORAGE_REASON =
   'the Storage emulator cannot run on this machine: firebase-tools always starts its cloud-storage-rules-runtime jar, which is not installed and cannot be downloaded';
@@ -234,11 +235,12 @@ async function emulatorTier(files, summary, found) {
   if (!host) {
     console.log('\n=== starting the Firestore emulator');
     for (const l of emu.describe(found)) console.log(`  ${l}`);
-    fsEmu = await emu.startFirestore(found.firestore, { rules: path.join(ROOT, 'firestore.rules') });
+    fsEmu = await emu.startFirestore(found.firestore, { rules: path.join(ROOT, 'firestore.rules'), deliverEvents: true });
     host = fsEmu.host;
     console.log(`  listening on ${host} (log: ${fsEmu.logFile})`);
   }
   const env = { ...process.env, FIRESTORE_EMULATOR_HOST: host, GCLOUD_PROJECT: PROJECT_ID };
+  if (fsEmu?.eventsHost) env.FIRESTORE_EMULATOR_EVENTS_HOST = fsEmu.eventsHost;
   delete env.FIREBASE_STORAGE_EMULATOR_HOST;
   try {
     const out = path.join(os.tmpdir(), `ttt-emulator-${process.pid}.json`);

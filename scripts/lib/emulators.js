@@ -216,12 +216,17 @@ function answers(hostPort, timeoutMs = 1000) {
 /**
  * Starts the located Firestore emulator on a free port of 127.0.0.1 and waits until it answers.
  * @param {{ jar: string, java: { bin: string } }} firestore from locate()
- * @param {{ projectId?: string, rules?: string, logFile?: string, timeoutMs?: number }} [opts]
- * @returns {Promise<{ host: string, stop: () => Promise<void> }>} host as `127.0.0.1:PORT`
+ * `deliverEvents`: the emulator delivers the document events of the triggers registered with it (its
+ * `/emulator/v1/projects/{id}/eventarcTrigger` endpoint, as the Functions emulator registers them) as CloudEvents
+ * (HTTP POST, binary mode, protobuf data) to `eventsHost`, a free port nothing listens on until a test does
+ * (its `--functions_emulator`); without a registered trigger it delivers nothing.
+ * @param {{ projectId?: string, rules?: string, logFile?: string, timeoutMs?: number, deliverEvents?: boolean }} [opts]
+ * @returns {Promise<{ host: string, eventsHost: string | null, stop: () => Promise<void> }>} hosts as `127.0.0.1:PORT`
  * @throws Error when it exits or does not answer within timeoutMs (default 120 s), with its log's tail.
  */
 async function startFirestore(firestore, opts = {}) {
-  const [port, wsPort] = await freePorts(2);
+  const [port, wsPort, eventsPort] = await freePorts(opts.deliverEvents ? 3 : 2);
+  const eventsHost = eventsPort ? `127.0.0.1:${eventsPort}` : null;
   const host = `127.0.0.1:${port}`;
   const logFile = opts.logFile || path.join(os.tmpdir(), `firestore-emulator-${port}.log`);
   const out = fs.openSync(logFile, 'w');
@@ -242,6 +247,7 @@ async function startFirestore(firestore, opts = {}) {
     'true',
   ];
   if (opts.rules) args.push('--rules', opts.rules);
+  if (eventsHost) args.push('--functions_emulator', eventsHost);
   const child = spawn(firestore.java.bin, args, { stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const killOnExit = () => child.kill('SIGKILL');
@@ -257,7 +263,7 @@ async function startFirestore(firestore, opts = {}) {
   const until = Date.now() + (opts.timeoutMs || 120_000);
   while (Date.now() < until) {
     if (child.exitCode !== null || child.signalCode !== null) break;
-    if (await answers(host)) return { host, stop, logFile, pid: child.pid };
+    if (await answers(host)) return { host, eventsHost, stop, logFile, pid: child.pid };
     await sleep(250);
   }
   await stop();

@@ -26,7 +26,7 @@ import {
   type DocumentData,
   type Firestore,
 } from 'firebase/firestore';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
+import { DEFAULT_NOTIFICATION_SETTINGS, SegmentIdSchema } from '../../functions/src/model/documents';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
 import { describeRulesProperties } from './rulesProperty';
 import {
@@ -40,6 +40,7 @@ import {
   PROFILE_CREATE_CASES,
   PROFILE_UPDATE_CASES,
   SEGMENT_CREATE_CASES,
+  SEGMENT_ID_CASES,
   SEGMENT_UPDATE_CASES,
   SERVER_TIME,
   DEVICE_TIME,
@@ -233,6 +234,15 @@ describeWithFirestoreEmulator('firestore.rules on the emulator', () => {
   describe('segment field validation (owner create)', () => {
     test.each(SEGMENT_CREATE_CASES)('$name -> $ok', async ({ patch, ok }) => {
       const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/new`), withPatch(newSegment(), patch, resolve));
+      if (ok) await assertSucceeds(write);
+      else await assertFails(write);
+    });
+  });
+
+  describe('segment ids (owner create): the rules and SegmentIdSchema agree', () => {
+    test.each(SEGMENT_ID_CASES)('$name -> $ok', async ({ id, ok }) => {
+      expect(SegmentIdSchema.safeParse(id).success).toBe(ok);
+      const write = setDoc(doc(db(env.authenticatedContext(OWNER)), `users/${OWNER}/segments/${id}`), withPatch(newSegment(), {}, resolve));
       if (ok) await assertSucceeds(write);
       else await assertFails(write);
     });

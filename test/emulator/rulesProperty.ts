@@ -3,7 +3,7 @@
  * the stored document accepts the result, for documents generated from the schemas' fields (zodDocuments.ts: valid
  * documents and single-field changes: wrong type, out-of-range value, too-long string, unknown extra field,
  * missing field, bad date, bad country code, inside maps and lists too): profile create and update, segment create
- * and update, device create. Where the rules are deliberately stricter than the schema (server timestamps, set-once
+ * and update, the id a segment is created under, device create. Where the rules are deliberately stricter than the schema (server timestamps, set-once
  * and backend-only fields, the account's e-mail, a client never claiming an import) the generators keep to the
  * rules, with the reason at each, and the table cases of firestore.rules.test.ts check the refusals.
  *
@@ -18,8 +18,9 @@
 import type { RulesTestEnvironment } from '@firebase/rules-unit-testing';
 import fc from 'fast-check';
 import { Timestamp, deleteDoc, deleteField, doc, serverTimestamp, setDoc, updateDoc, type DocumentData, type Firestore } from 'firebase/firestore';
-import { DeviceDocSchema, SegmentDocSchema, UserProfileSchema } from '../../functions/src/model/documents';
-import { DEVICE_TIME, EMAIL, OWNER, SERVER_TIME } from '../rules/accessMatrix';
+import { z } from 'zod';
+import { DeviceDocSchema, SegmentDocSchema, SegmentIdSchema, UserProfileSchema } from '../../functions/src/model/documents';
+import { DEVICE_TIME, EMAIL, OWNER, SERVER_TIME, newSegment } from '../rules/accessMatrix';
 import {
   DEVICE_CREATE,
   PROFILE_CREATE,
@@ -27,6 +28,7 @@ import {
   SEGMENT_CREATE,
   mutatedDoc,
   segmentDatesArb,
+  segmentIdArb,
   segmentUpdate,
   storedProfileArb,
   validSegment,
@@ -153,6 +155,16 @@ export function describeRulesProperties(environment: () => RulesTestEnvironment)
         const p = `users/${OWNER}/segments/u${++id}`;
         await setDoc(doc(admin, p), toFirestore(s.stored) as DocumentData);
         return allowed(updateDoc(doc(owner, p), patchOf(s.stored, s.doc)));
+      });
+    });
+
+    test(`segment create under generated ids (SegmentIdSchema), seed ${SEED}`, async () => {
+      const valid = newSegment();
+      await property(segmentIdArb, z.strictObject({ id: SegmentIdSchema }), async (s, admin, owner) => {
+        const p = `users/${OWNER}/segments/${s.doc.id as string}`;
+        const ok = await allowed(setDoc(doc(owner, p), toFirestore(valid) as DocumentData));
+        if (ok) await deleteDoc(doc(admin, p)); // an id may come again
+        return ok;
       });
     });
 

@@ -270,6 +270,23 @@ export function validSegment(shape: Shape): fc.Arbitrary<Doc> {
     .map(([doc, dep, delta]) => ({ ...doc, departureDate: isoOf(dep), arrivalDate: isoOf(Math.min(maxDay, Math.max(dep + delta, dayOf(MIN_TRAVEL_DATE)))) }));
 }
 
+/**
+ * A segment id the app creates under (SegmentIdSchema decides): ids of the allowed characters up to the limit and
+ * just over it, and allowed ids with one other character (space, dot, percent, non-ASCII, emoji) put in. Never `/`
+ * (it would name another path) nor `__...__` (ids Firestore itself reserves and refuses with an error, not a
+ * denial), so that every id reaches the rules.
+ */
+export const segmentIdArb: fc.Arbitrary<Sample> = fc
+  .oneof(
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,128}$/),
+    fc.stringMatching(/^[A-Za-z0-9_-]{129,140}$/),
+    fc
+      .tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,127}$/), fc.constantFrom(' ', '.', '%', '+', 'é', '\u{1F600}', '~', ':'), fc.nat())
+      .map(([id, c, at]) => id.slice(0, at % (id.length + 1)) + c + id.slice(at % (id.length + 1))),
+  )
+  .map((id) => (/^__.*__$/.test(id) ? `a${id}` : id))
+  .map((id) => ({ what: `segment id "${id}"`, doc: { id } }));
+
 /** A segment as stored before an update: written earlier, by the app ('manual') or by an import. */
 export const storedSegmentArb: fc.Arbitrary<Doc> = fc
   .tuple(validSegment(SEGMENT_FIELDS), fc.constantFrom('manual', 'import-7f3a'))

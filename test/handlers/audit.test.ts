@@ -60,7 +60,10 @@ beforeEach(() => {
 });
 afterEach(() => tearDownEnv(env));
 
-/** The event of a segment write committed at `version` (microseconds; default: the time `time`). */
+/**
+ * The event of a segment write committed at `version` (microseconds; default: the time `time`); `removed`, for a
+ * delete, the commit time of the write it removed.
+ */
 function segmentEvent(
   id: string,
   before: SegmentDoc | null,
@@ -68,8 +71,14 @@ function segmentEvent(
   time: Date = NOW,
   eventId = `evt-${id}-${crypto.randomUUID()}`,
   version = micros(time),
+  removed?: number,
 ) {
-  return { id: eventId, time: versionTime(version), params: { uid: UID, segmentId: id }, data: change(before, after, `users/${UID}/segments/${id}`, version) };
+  return {
+    id: eventId,
+    time: versionTime(version),
+    params: { uid: UID, segmentId: id },
+    data: change(before, after, `users/${UID}/segments/${id}`, version, removed),
+  };
 }
 
 async function uploadEvent(objectName: string, content: string, timeCreated: Date = NOW, eventId = `evt-${crypto.randomUUID()}`) {
@@ -316,8 +325,9 @@ describe('an edit made while an import finishes is not lost', () => {
         const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
         expect(imported.length).toBe(2);
         for (const [id, s] of imported) {
+          const removed = repo.segmentVersion(UID, id)!;
           const v = await repo.deleteSegment(UID, id);
-          expect(await segmentTrigger(segmentEvent(id, s, null, env.clock.now, undefined, v))).toMatchObject({ action: 'recomputed' });
+          expect(await segmentTrigger(segmentEvent(id, s, null, env.clock.now, undefined, v, removed))).toMatchObject({ action: 'recomputed' });
         }
       }
       return realPutImport(uid, importId, patch);
@@ -334,8 +344,9 @@ describe('an edit made while an import finishes is not lost', () => {
     await importTrigger(ev);
     const imported = Object.entries(repo.snapshot().users[UID]!.segments).filter(([, s]) => s.source === 'i1');
     for (const [id, s] of imported) {
+      const removed = repo.segmentVersion(UID, id)!;
       const v = await repo.deleteSegment(UID, id);
-      await segmentTrigger(segmentEvent(id, s, null, env.clock.now, undefined, v));
+      await segmentTrigger(segmentEvent(id, s, null, env.clock.now, undefined, v, removed));
     }
     expect(repo.snapshot().users[UID]!.visaStatus[RULE]).toMatchObject({ daysUsed: 0 });
     const snap = repo.snapshot();

@@ -11,10 +11,9 @@ import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { evaluateDefinitions, trackedDefinitions } from '@travel-time-tracker/core/ruleResults';
 import { MAX_STORED_TAX_YEARS, type SegmentDoc } from '../../functions/src/model/documents';
 import type { FirestoreRepository } from '../../functions/src/repository/firestore';
-import { timestampMicros } from '../../functions/src/repository/firestoreValues';
 import { coreSegmentsOf } from '../../functions/src/services/recompute/segments';
 import { safeTimeZone } from '../../functions/src/services/recompute/schedule';
-import type { SegmentWriteEvent } from '../../functions/src/services/recompute/segmentWrite';
+import { segmentWriteOf, type SegmentWriteEvent } from '../../functions/src/services/segmentEvents';
 
 /**
  * The profile the race suites' travellers have: a New Zealander (every rule applies) tracking one rule of each kind
@@ -24,8 +23,11 @@ import type { SegmentWriteEvent } from '../../functions/src/services/recompute/s
 export const RACE_PROFILE = { nationalities: ['NZ'], trackedRules: ['schengen-90-180', 'us-vwp-90-per-admission', 'uk-srt-183', 'us-substantial-presence'] };
 
 /**
- * A segment write as the app makes it (`updatedAt` = server time), and the event Firestore delivers for it:
- * `after` null deletes; `patch` updates the stored document instead of replacing it.
+ * A segment write as the app makes it (`updatedAt` = server time), and the event Firestore delivers for it, mapped by
+ * the trigger's own `segmentWriteOf` from the real snapshots read before and after the write (their `updateTime`s
+ * as the emulator committed them; the event's `time` is the write's commit time): `after` null deletes; `patch`
+ * updates the stored document instead of replacing it. Where the delivery itself matters (its `time`, its order),
+ * segmentEvents.emulator.test.ts takes the events the emulator delivers.
  */
 export async function appWrite(db: Firestore, uid: string, id: string, after: SegmentDoc | null, patch?: Record<string, unknown>): Promise<SegmentWriteEvent> {
   const ref = db.doc(`users/${uid}/segments/${id}`);
@@ -36,16 +38,21 @@ export async function appWrite(db: Firestore, uid: string, id: string, after: Se
     : patch
       ? await ref.update({ ...patch, updatedAt: FieldValue.serverTimestamp() })
       : await ref.set({ ...after, updatedAt: FieldValue.serverTimestamp() });
-  const written = deletes ? null : ((await ref.get()).data() as Record<string, unknown>);
-  return {
-    uid,
-    segmentId: id,
-    eventId: `evt-${id}-${crypto.randomUUID()}`,
-    eventTime: res.writeTime.toDate(),
-    version: timestampMicros(res.writeTime),
-    beforeExists: before.exists,
-    after: written,
-  };
+  const written = await ref.get();
+  return segmentWriteOf({
+    id: `evt-${id}-${crypto.randomUUID()}`,
+    time: res.writeTime
+      .toDate()
+      .toISOString()
+      .replace(
+        'Z',
+        `${String(res.writeTime.nanoseconds % 1_000_000)
+          .padStart(6, '0')
+          .slice(0, 3)}Z`,
+      ),
+    params: { uid, segmentId: id },
+    data: { before, after: written },
+  });
 }
 
 /**

@@ -98,12 +98,15 @@ export function versionTime(version: number): string {
 
 /**
  * The `data` of a Firestore onDocumentWritten CloudEvent partial (before/after plain objects; `{}` = absent).
- * `afterVersion` is the write's commit time (microseconds): the after snapshot's `updateTime`, as Firestore sets it.
+ * `afterVersion` is the write's commit time (microseconds): the after snapshot's `updateTime`, as Firestore sets it;
+ * `beforeVersion` the commit time of the document the write replaced or removed (the before snapshot's
+ * `updateTime`; a delete is ordered by it), 2000-01-01 when not given.
  */
-export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string, afterVersion?: number) {
+export function change(before: SegmentDoc | null, after: SegmentDoc | null, docPath: string, afterVersion?: number, beforeVersion?: number) {
   const opts = afterVersion === undefined ? undefined : { updateTime: versionTime(afterVersion) };
+  const beforeTime = beforeVersion === undefined ? '2000-01-01T00:00:00.000Z' : versionTime(beforeVersion);
   return {
-    before: fft.firestore.makeDocumentSnapshot(before ?? {}, docPath, before ? { updateTime: '2000-01-01T00:00:00.000Z' } : undefined),
+    before: fft.firestore.makeDocumentSnapshot(before ?? {}, docPath, before ? { updateTime: beforeTime } : undefined),
     after: fft.firestore.makeDocumentSnapshot(after ?? {}, docPath, after ? opts : undefined),
   };
 }

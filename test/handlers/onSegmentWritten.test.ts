@@ -20,16 +20,22 @@ const RULE = 'schengen-90-180';
 
 /**
  * A realistic onDocumentWritten CloudEvent for `users/{uid}/segments/{id}`: `version` is the write's commit time as
- * the repository returned it (the after snapshot's `updateTime`, and the event's `time`).
+ * the repository returned it (the after snapshot's `updateTime`, and the event's `time`); `removed`, for a delete, the
+ * commit time of the write it removed (the before snapshot's `updateTime`).
  */
-function writeEvent(id: string, before: SegmentDoc | null, after: SegmentDoc | null, opts: { version: number; eventId?: string; uid?: string }) {
+function writeEvent(
+  id: string,
+  before: SegmentDoc | null,
+  after: SegmentDoc | null,
+  opts: { version: number; removed?: number; eventId?: string; uid?: string },
+) {
   const uid = opts.uid ?? UID;
   const docPath = `users/${uid}/segments/${id}`;
   return {
     id: opts.eventId ?? `evt-${id}-${Math.random().toString(36).slice(2)}`,
     time: versionTime(opts.version),
     params: { uid, segmentId: id },
-    data: change(before, after, docPath, opts.version),
+    data: change(before, after, docPath, opts.version, opts.removed),
   };
 }
 
@@ -134,7 +140,7 @@ describe('a segment write recomputes the status', () => {
     await wrapped(writeEvent('s2', null, b, { version: v2 }));
     env.clock.now = new Date(NOW.getTime() + 60_000);
     const vd = await env.repo.deleteSegment(UID, 's2');
-    await wrapped(writeEvent('s2', b, null, { version: vd }));
+    await wrapped(writeEvent('s2', b, null, { version: vd, removed: v2 }));
     const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
     // Without the exit the traveller is still in France: 2026-09-02 .. 2026-11-23 = 83 days.
     expect(status).toMatchObject({ daysUsed: 83, currentStayStart: '2026-09-02' });
@@ -187,7 +193,7 @@ describe('idempotency and order', () => {
     const edited = seg('US', 'FR', '2026-10-05');
     const v2 = await env.repo.putSegment(UID, 's1', edited);
     const v3 = await env.repo.deleteSegment(UID, 's1');
-    expect(await wrapped(writeEvent('s1', edited, null, { version: v3 }))).toMatchObject({ action: 'recomputed' });
+    expect(await wrapped(writeEvent('s1', edited, null, { version: v3, removed: v2 }))).toMatchObject({ action: 'recomputed' });
     expect(await wrapped(writeEvent('s1', created, edited, { version: v2 }))).toEqual({ action: 'skipped', reason: 'already-reflected' });
     // Nothing stored: the status is the empty history's (no days), as a fresh evaluation says.
     expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).daysUsed).toBe(0);
@@ -307,10 +313,12 @@ describe('reads and writes per segment write are independent of the history size
         () => env.repo.putSegment(uid, 'new', moved),
         (v) => writeEvent('new', created, moved, { version: v, uid }),
       );
+      const removed = () => env.repo.segmentVersion(uid, 'new')!;
+      let movedVersion = 0;
       await measure(
         'delete',
-        () => env.repo.deleteSegment(uid, 'new'),
-        (v) => writeEvent('new', moved, null, { version: v, uid }),
+        () => ((movedVersion = removed()), env.repo.deleteSegment(uid, 'new')),
+        (v) => writeEvent('new', moved, null, { version: v, removed: movedVersion, uid }),
       );
       for (const c of Object.values(costs)) {
         expect(c.reads).toBeLessThanOrEqual(4);
@@ -369,10 +377,11 @@ describe('the segment cap', () => {
     // Germany since 2026-11-01 is not counted: the traveller is not in the Schengen area today.
     expect(rolling(snap.visaStatus[RULE]).currentStayStart).toBeNull();
     expect(await verifyTimeline(env.repo, UID)).toMatchObject({ missing: [], refused: ['c'] });
-    const vd = await env.repo.deleteSegment(UID, 'a');
+    const va = env.repo.segmentVersion(UID, 'a')!;
+    await env.repo.deleteSegment(UID, 'a');
     await handleSegmentWrite(
       env.repo,
-      { uid: UID, segmentId: 'a', eventId: 'e-del', eventTime: NOW, version: vd, beforeExists: true, after: null },
+      { uid: UID, segmentId: 'a', eventId: 'e-del', eventTime: NOW, version: va, beforeExists: true, after: null },
       env.clock.now,
       { maxSegments: 2 },
     );

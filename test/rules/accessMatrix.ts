@@ -311,6 +311,22 @@ export const SEGMENT_CREATE_CASES: WriteCase[] = [
   { name: 'createdAt as a string', patch: { createdAt: '2025-05-01' }, ok: false },
 ];
 
+/** Ids a segment is created under by its owner (a valid segment); the verdict is SegmentIdSchema's. */
+export const SEGMENT_ID_CASES: { name: string; id: string; ok: boolean }[] = [
+  { name: 'a UUID', id: '3f2b8c1e-9d4a-4f6b-8e2c-7a1d5b9c0e4f', ok: true },
+  { name: 'a Firestore auto-id', id: 'a1B2c3D4e5F6g7H8i9J0', ok: true },
+  { name: 'one character', id: 'x', ok: true },
+  { name: 'underscores and hyphens', id: 'trip_2025-04-10', ok: true },
+  { name: 'exactly 128 characters', id: 'x'.repeat(128), ok: true },
+  { name: '129 characters', id: 'x'.repeat(129), ok: false },
+  { name: '1 500 characters (the longest id Firestore allows)', id: 'x'.repeat(1500), ok: false },
+  { name: 'a space', id: 'my trip', ok: false },
+  { name: 'a dot', id: 'trip.1', ok: false },
+  { name: 'percent signs (escaped to 3 bytes each in the timeline)', id: '%'.repeat(100), ok: false },
+  { name: 'a letter outside ASCII', id: 'résumé', ok: false },
+  { name: 'an emoji', id: ASTRAL, ok: false },
+];
+
 /** Updates of `users/${OWNER}/segments/s1` by its owner; `updatedAt: SERVER_TIME` is written unless patched. */
 export const SEGMENT_UPDATE_CASES: UpdateCase[] = [
   { name: 'edit with server updatedAt', stored: {}, patch: { arrivalCountry: 'DE' }, ok: true },

@@ -50,15 +50,21 @@ describe('segmentWriteOf', () => {
       beforeExists: true,
     },
     {
-      name: 'a delete: the event time',
-      e: event('2026-11-23T10:00:05.000002Z', doc(T, 0), absent),
-      version: (T + 5) * 1e6 + 2,
+      name: 'a delete: the update time of the document it removed, not the event time',
+      e: event('2026-11-23T10:00:05.000002Z', doc(T, 250_000_000), absent),
+      version: T * 1e6 + 250_000,
       beforeExists: true,
     },
     {
-      name: 'a delete whose event clock is behind the removed version: still one microsecond newer',
+      name: 'a delete whose event clock is behind the removed version: still the removed version',
       e: event('2026-11-23T09:59:59Z', doc(T, 500_000_000), absent),
-      version: T * 1e6 + 500_001,
+      version: T * 1e6 + 500_000,
+      beforeExists: true,
+    },
+    {
+      name: 'a delete whose before has no update time: the event time',
+      e: event('2026-11-23T10:00:05.000002Z', { exists: true, data: () => ({}) }, absent),
+      version: (T + 5) * 1e6 + 2,
       beforeExists: true,
     },
     {

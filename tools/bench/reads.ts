@@ -80,7 +80,10 @@ async function segmentCosts(n: number, trackedRules?: string[]): Promise<Record<
   const out = {} as Record<'create' | 'edit' | 'delete', Cost>;
   const event = async (id: string, before: boolean, after: SegmentDoc | null) => {
     clock.now = new Date(clock.now.getTime() + 1_000);
-    const version = after ? await repo.putSegment('u', id, after) : await repo.deleteSegment('u', id);
+    // A delete's event carries the version of the write it removed (segmentWriteOf).
+    const removed = repo.segmentVersion('u', id);
+    const committed = after ? await repo.putSegment('u', id, after) : await repo.deleteSegment('u', id);
+    const version = after ? committed : removed!;
     return measure(repo, () =>
       handleSegmentWrite(
         repo,

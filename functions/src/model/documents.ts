@@ -99,6 +99,21 @@ export const UserProfileSchema = ProfileEditableSchema.extend({
 });
 export type UserProfile = z.infer<typeof UserProfileSchema>;
 
+/**
+ * Longest id of `users/{uid}/segments/{segmentId}` a client may create (firestore.rules): a UUID (36) or a
+ * Firestore auto-id (20) fits, and the timeline's record of a segment stays small (timeline/timeline.ts, size).
+ */
+export const MAX_SEGMENT_ID_LENGTH = 128;
+
+/**
+ * The document id of a segment the app creates: 1-128 characters `A-Z a-z 0-9 _ -` (firestore.rules refuses a
+ * create under any other id; imports write `imp-` + 24 hex digits). Documents written before this rule, or with
+ * the Admin SDK, may have other ids: the backend reads them as they are.
+ */
+export const SegmentIdSchema = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SEGMENT_ID_LENGTH}}$`), {
+  message: `a segment id is 1-${MAX_SEGMENT_ID_LENGTH} characters A-Z a-z 0-9 _ -`,
+});
+
 /** `users/{uid}/segments/{segmentId}`: a core segment plus provenance and timestamps. */
 export const SegmentDocSchema = z
   .strictObject({

@@ -1,10 +1,29 @@
 /**
  * What a Firestore write event of `users/{uid}/segments/{segmentId}` says about the write, as the recompute needs
- * it (services/recompute/segmentWrite.ts `SegmentWriteEvent`): the document after the write, and the write's
- * version, which orders the writes of one segment. Firebase-free: the event's snapshots are described by their shape
- * only.
+ * it (`SegmentWriteEvent`, handled by services/recompute/segmentWrite.ts): the document after the write, and the
+ * write's version, which orders the writes of one segment. Firebase-free: the event's snapshots are described by
+ * their shape only.
  */
-import type { SegmentWriteEvent } from './recompute/segmentWrite';
+
+/** What a segment-write event says about the write (from the CloudEvent; no document read needed). */
+export interface SegmentWriteEvent {
+  uid: string;
+  segmentId: string;
+  /** CloudEvent id (redeliveries share it). */
+  eventId: string;
+  /** Commit time of the write (CloudEvent `time`), for the check against an account deletion. */
+  eventTime: Date;
+  /**
+   * The write's version, in microseconds since the epoch: for a create or update, its commit time (the document's
+   * `updateTime`); for a delete, the commit time of the write it removed (the `before` side's `updateTime`), which
+   * a later re-create under the same id always exceeds. Two writes of one segment have increasing versions.
+   */
+  version: number;
+  /** Whether the segment existed before the write (false: a create). */
+  beforeExists: boolean;
+  /** The document after the write; null for a delete (an account deletion's sweep fires one per segment). */
+  after: Record<string, unknown> | null;
+}
 
 /** A Firestore `Timestamp` as the event's snapshots carry it (seconds and nanoseconds since the epoch, UTC). */
 export interface TimestampLike {
@@ -46,20 +65,20 @@ function timestampMicros(t: TimestampLike | undefined): number {
 }
 
 /**
- * The recompute's view of one segment write. The version is the document's `updateTime` in microseconds (for a
- * delete, the event's `time`), and a delete is always newer than the version it removes, whatever the event's
- * clock says. An unreadable event time becomes the latest representable instant, so that it never makes the event
- * look older than an account deletion.
- * @throws Error when neither the document nor the event has a readable commit time (nothing can order the write).
+ * The recompute's view of one segment write. The version of a create or update is the document's `updateTime`; of a
+ * delete, the `updateTime` of the document it removed (`before`): a delete is ordered by what it removed, never by
+ * the event's `time`, which is not the commit time (the emulators stamp it when they deliver, to the second) and
+ * could place the delete after a re-create under the same id committed just after it. Only when a snapshot has no
+ * readable `updateTime` does the event's `time` stand in for it. An unreadable event time becomes the latest
+ * representable instant, so that it never makes the event look older than an account deletion.
+ * @throws Error when neither the snapshot nor the event has a readable commit time (nothing can order the write).
  */
 export function segmentWriteOf(event: SegmentWrittenEvent): SegmentWriteEvent {
   const after = event.data?.after;
   const before = event.data?.before;
   const eventMicros = rfc3339Micros(event.time);
-  let version = after?.exists ? timestampMicros(after.updateTime) : eventMicros;
+  let version = after?.exists ? timestampMicros(after.updateTime) : before?.exists ? timestampMicros(before.updateTime) : NaN;
   if (!Number.isFinite(version)) version = eventMicros;
-  const beforeMicros = before?.exists ? timestampMicros(before.updateTime) : NaN;
-  if (Number.isFinite(beforeMicros) && !(version > beforeMicros)) version = beforeMicros + 1;
   const eventTime = new Date(event.time);
   if (!Number.isFinite(version)) throw new Error(`segment event ${event.id} has no readable commit time (${event.time})`);
   return {

@@ -9,8 +9,9 @@
  *   followed by `0` when `transit: false`; trailing empty fields left out);
  * - live, any other content (a document that breaks the segment schema, kept so that its warning is still given):
  *   `J ver id src json`;
- * - deleted (a tombstone, kept 7 days): `D ver id`; refused by the segment cap: `X ver id`.
- * `ver` is the version: the commit time of the write the record reflects, in microseconds since the epoch, base 36.
+ * - deleted (a tombstone): `D ver id`; refused by the segment cap: `X ver id`.
+ * `ver` is the version: the commit time of the write the record reflects, in microseconds since the epoch, base 36;
+ * for a tombstone, the commit time of the write the delete removed (the delete's `before.updateTime`).
  * `src` is empty for `manual`, else the base-36 index of the import id in the head's `sources`. Ids of the form
  * `imp-` + 24 hex digits are written `!` + 16 base64url characters; `% ! tab newline CR` in any value are escaped
  * `%XX`. Free text (`notes`, `flightNumber`, `purpose`, `entryPoint`) and bookkeeping (`createdAt`, `updatedAt`) are
@@ -18,6 +19,13 @@
  */
 import { daysBetween, addDays } from '@travel-time-tracker/core/dates';
 import { COUNTED_FIELDS, FREE_TEXT_FIELDS, isTravelDate } from '@travel-time-tracker/core/segment';
+
+/**
+ * Most bytes of one compact live record (`L`, newline included) with an id of `MAX_SEGMENT_ID_LENGTH` characters:
+ * kind 1, version 11, id 128, source index 4, date 8, date delta 2, countries 2 + 2, mode 2, times 4 + 4, airports
+ * 4 + 4, 12 tabs, newline 1 = 189, rounded up.
+ */
+export const MAX_LIVE_RECORD_BYTES = 200;
 
 /** Source value of segments the app writes (anything else is an import id). */
 export const MANUAL_SOURCE = 'manual';

@@ -11,11 +11,25 @@
  * ## Invariants (README.md, data model: `users/{uid}/timeline`)
  * 1. Each segment id has at most one record, in exactly one shard; the head lists the other shards.
  * 2. A record's version is the commit time of the newest write of that segment applied so far. A write is applied
- *    only when its version is newer than the record's (or, for an id with no record, newer than `floor`), so a
- *    redelivered or out-of-order event is a no-op, and the order events are handled in does not matter.
+ *    only when its version is newer than the record's (or, for an id with no record, newer than `floor`). A delete is
+ *    ordered by what it removed: it applies when the record is not newer than the write it removed (and its
+ *    tombstone carries that write's version), so a re-create committed after the delete wins whatever the order the
+ *    two events arrive in. A redelivered or out-of-order event is a no-op, and the order events are handled in does
+ *    not matter.
  * 3. Therefore, once every write's event has been handled, the live records equal the stored segments (the fields
  *    a record keeps, `timelineFieldsOf`), except creates refused by the segment cap (`X`).
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
+ *
+ * ## Size (README.md, limits)
+ * Every record is bounded, so the timeline of a user is too. Segment ids are at most 128 characters `A-Z a-z 0-9 _ -`
+ * (`MAX_SEGMENT_ID_LENGTH` in model/documents.ts, enforced by firestore.rules; imports write `imp-` + 24 hex), so a
+ * compact live record is at most `MAX_LIVE_RECORD_BYTES` (200 bytes). Tombstones are kept `TOMBSTONE_TTL_MS` and at most `MAX_TOMBSTONES` /
+ * `MAX_TOMBSTONE_BYTES` (the oldest dropped first, the floor moved past them); refused creates at most `MAX_REFUSED`
+ * / `MAX_REFUSED_BYTES` (later ones not recorded). Records of one user therefore take at most
+ * `maxSegmentsPerUser × MAX_LIVE_RECORD_BYTES + MAX_TOMBSTONE_BYTES + MAX_REFUSED_BYTES` (20 000 × 200 B + 150 KB +
+ * 150 KB = 4.3 MB, five documents), plus the head's other fields. `J` records (documents that break the segment
+ * schema) and ids longer than the rules allow exist only for documents written past the rules (Admin SDK, or
+ * before the id rule); the byte caps bound their tombstones and refusals too.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { SegmentDoc, TimelineHeadDoc, TimelineShardDoc } from '../model/documents';
@@ -30,8 +44,16 @@ export const HEAD_ID = 'head';
 export const MAX_SHARD_BYTES = 900_000;
 /** Tombstones older than this are dropped (the floor moves past them): far longer than any event is delivered late. */
 export const TOMBSTONE_TTL_MS = 7 * 86_400_000;
-/** At most this many refused (over the cap) ids are remembered; later ones are not recorded at all. */
+/**
+ * At most this many tombstones, and this many bytes of them, are kept: beyond either the oldest are dropped first
+ * and the floor moves past them (`dropOldTombstones`). 1 000 tombstones of the longest id the rules allow fit in
+ * the bytes; ids longer than that (written past the rules) are bounded by the bytes.
+ */
+export const MAX_TOMBSTONES = 1_000;
+export const MAX_TOMBSTONE_BYTES = 150_000;
+/** At most this many refused (over the cap) ids, and this many bytes of them, are remembered; later ones are not recorded at all. */
 export const MAX_REFUSED = 1_000;
+export const MAX_REFUSED_BYTES = 150_000;
 const MANUAL = MANUAL_SOURCE;
 
 /** Microseconds since the epoch of a Date (versions and floors are in microseconds). */
@@ -70,6 +92,8 @@ export class Timeline {
   private sourceIdx = new Map<string, number>();
   private live = 0;
   private refused = 0;
+  private refusedBytes = 0;
+  private tombstoneBytes = 0;
   private readonly existed: boolean;
   private loadedShards = 1;
   private loadedSources = 0;
@@ -120,17 +144,23 @@ export class Timeline {
       this.entries.set(e.id, e);
       this.lines.set(e.id, line);
       this.shardOf.set(e.id, shard);
-      this.count(e, 1);
+      this.count(e, byteLength(line) + 1, 1);
       bytes += byteLength(line) + 1;
     }
     this.shardBytes.set(shard, bytes);
   }
 
-  private count(e: TimelineEntry, sign: 1 | -1): void {
+  /** Keeps the counts by kind up to date; `bytes` is the record's line with its newline. */
+  private count(e: TimelineEntry, bytes: number, sign: 1 | -1): void {
     if (e.kind === 'live') this.live += sign;
-    else if (e.kind === 'refused') this.refused += sign;
-    else if (sign === 1) this.tombstones.add(e.id);
-    else this.tombstones.delete(e.id);
+    else if (e.kind === 'refused') {
+      this.refused += sign;
+      this.refusedBytes += sign * bytes;
+    } else {
+      this.tombstoneBytes += sign * bytes;
+      if (sign === 1) this.tombstones.add(e.id);
+      else this.tombstones.delete(e.id);
+    }
   }
 
   /** The head's fields other than records, read-only (change them through `head`). */
@@ -186,27 +216,40 @@ export class Timeline {
   }
 
   /**
-   * Applies one write: `after` is the document after the write, null for a delete. Applied only when newer than what
-   * the timeline holds for that id (invariant 2).
+   * Applies one write: `after` is the document after the write, null for a delete. A write (`after` set) at
+   * `version` is applied only when newer than what the timeline holds for that id. A delete's `version` is the
+   * version of the write it removed (its `before.updateTime`): it applies when the record is not newer than that
+   * (a live or refused record of that write or an older one, a tombstone of an older removed write, or no record
+   * above the floor), and leaves a tombstone of that version, or no record at all when the version is not above the
+   * floor (no event older than the floor is applied anyway). Invariant 2.
    */
   apply(id: string, version: number, after: Record<string, unknown> | null): ApplyOutcome {
-    if (!this.isNewer(id, version)) return 'stale';
     const cur = this.entries.get(id);
     if (after === null) {
-      this.set({ kind: 'deleted', id, version });
+      const removes = cur ? (cur.kind === 'deleted' ? version > cur.version : version >= cur.version) : version > this.meta.floor;
+      if (!removes) return 'stale';
+      if (version > this.meta.floor) this.set({ kind: 'deleted', id, version });
+      else this.remove(id);
       return cur?.kind === 'live' ? 'changed' : 'version-only';
     }
+    if (!this.isNewer(id, version)) return 'stale';
     const source = typeof after.source === 'string' ? after.source : MANUAL;
     const data = timelineFieldsOf(after);
     this.set({ kind: 'live', id, version, source, data });
     return cur?.kind === 'live' && isDeepStrictEqual(cur.data, data) ? 'version-only' : 'changed';
   }
 
-  /** Records a create refused by the segment cap (only the first MAX_REFUSED are remembered). */
+  /**
+   * Records a create refused by the segment cap. Only the first MAX_REFUSED (and MAX_REFUSED_BYTES) are remembered:
+   * a later one is not recorded (its segment is not counted either way; only the warning naming it is lost).
+   */
   refuse(id: string, version: number): ApplyOutcome {
     if (!this.isNewer(id, version)) return 'stale';
     const cur = this.entries.get(id);
-    if (cur?.kind !== 'refused' && this.refused >= MAX_REFUSED) return 'stale';
+    if (cur?.kind !== 'refused') {
+      const bytes = byteLength(encodeEntry({ kind: 'refused', id, version }, () => 0)) + 1;
+      if (this.refused >= MAX_REFUSED || this.refusedBytes + bytes > MAX_REFUSED_BYTES) return 'stale';
+    }
     this.set({ kind: 'refused', id, version });
     return cur?.kind === 'live' ? 'changed' : 'version-only';
   }
@@ -242,14 +285,28 @@ export class Timeline {
     return changed;
   }
 
-  /** Drops tombstones older than TOMBSTONE_TTL_MS before `now`, moving the floor past them. */
+  /**
+   * Drops the tombstones older than TOMBSTONE_TTL_MS before `now`, then, while more than MAX_TOMBSTONES or
+   * MAX_TOMBSTONE_BYTES remain, the oldest (lowest version) first; the floor moves to the newest dropped version. A
+   * late event of a dropped id is then stale (not above the floor), as it was against its tombstone. The cost: an
+   * event of ANOTHER id with no record, older than the new floor, is stale too; the caps are far above the deletes a
+   * traveller makes within the few seconds an event is normally late.
+   */
   dropOldTombstones(now: Date): void {
     const limit = micros(now) - TOMBSTONE_TTL_MS * 1000;
+    const drop = (e: TimelineEntry) => {
+      this.remove(e.id);
+      this.head.raiseFloor(e.version);
+    };
     for (const id of [...this.tombstones]) {
       const e = this.entries.get(id)!;
-      if (e.version >= limit) continue;
-      this.remove(id);
-      this.head.raiseFloor(e.version);
+      if (e.version < limit) drop(e);
+    }
+    if (this.tombstones.size <= MAX_TOMBSTONES && this.tombstoneBytes <= MAX_TOMBSTONE_BYTES) return;
+    const oldestFirst = [...this.tombstones].map((id) => this.entries.get(id)!).sort((a, b) => a.version - b.version);
+    for (const e of oldestFirst) {
+      if (this.tombstones.size <= MAX_TOMBSTONES && this.tombstoneBytes <= MAX_TOMBSTONE_BYTES) break;
+      drop(e);
     }
   }
 
@@ -269,7 +326,7 @@ export class Timeline {
     const shard = this.shardOf.get(id)!;
     this.shardBytes.set(shard, (this.shardBytes.get(shard) ?? 0) - (byteLength(this.lines.get(id)!) + 1));
     this.dirty.add(shard);
-    this.count(e, -1);
+    this.count(e, byteLength(this.lines.get(id)!) + 1, -1);
     this.entries.delete(id);
     this.lines.delete(id);
     this.shardOf.delete(id);
@@ -291,7 +348,7 @@ export class Timeline {
     this.lines.set(e.id, line);
     this.shardOf.set(e.id, shard);
     this.shardBytes.set(shard, (this.shardBytes.get(shard) ?? 0) + bytes);
-    this.count(e, 1);
+    this.count(e, bytes, 1);
     this.dirty.add(shard);
   }
 

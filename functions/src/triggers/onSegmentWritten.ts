@@ -3,8 +3,8 @@
  * user's timeline, `users/{uid}/visaStatus/*` and `users/{uid}/summaries/countryDays` current
  * (services/recompute/segmentWrite.ts `handleSegmentWrite`; the event read by services/segmentEvents.ts).
  *
- * The event is all it needs about the segment: the document after the write and the write's commit time (the
- * document's `updateTime`; for a delete, the event's `time`), which orders the writes of one segment.
+ * The event is all it needs about the segment: the document after the write and the write's version (the
+ * document's `updateTime`; for a delete, that of the document it removed), which orders the writes of one segment.
  * Idempotent under redelivery and out-of-order delivery: a write is applied to the timeline only when newer than what
  * it holds for that segment. `retry: true`: a transient Firestore error must not leave a stale status; deterministic
  * problems do not throw. Memory: the timeline of the largest history allowed (20 000 segments) is a few MB decoded.

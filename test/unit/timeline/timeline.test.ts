@@ -4,7 +4,15 @@
  * change the result (property test: any order, with repeats, ends in the state of each segment's last write).
  */
 import fc from 'fast-check';
-import { HEAD_ID, MAX_SHARD_BYTES, TOMBSTONE_TTL_MS, Timeline } from '../../../functions/src/timeline/timeline';
+import {
+  HEAD_ID,
+  MAX_REFUSED_BYTES,
+  MAX_SHARD_BYTES,
+  MAX_TOMBSTONE_BYTES,
+  MAX_TOMBSTONES,
+  TOMBSTONE_TTL_MS,
+  Timeline,
+} from '../../../functions/src/timeline/timeline';
 import { TimelineCorruptError, decodeEntry, encodeEntry, type TimelineEntry } from '../../../functions/src/timeline/records';
 import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';
 
@@ -116,13 +124,78 @@ describe('versions', () => {
   test('tombstones older than the TTL are dropped and the floor moves past them', () => {
     const tl = Timeline.empty();
     const old = NOW.getTime() * 1000 - TOMBSTONE_TTL_MS * 1000 - 1;
-    tl.apply('a', old - 5, { ...base });
+    tl.apply('a', old, { ...base });
     tl.apply('a', old, null);
     tl.dropOldTombstones(NOW);
     expect(tl.get('a')).toBeUndefined();
     expect(tl.meta.floor).toBe(old);
     // A very late event of the deleted segment's create is still stale.
     expect(tl.apply('a', old - 5, { ...base })).toBe('stale');
+    expect(tl.apply('a', old, null)).toBe('stale');
+  });
+
+  test('a delete is ordered by the write it removed: a re-create committed after it wins in either order', () => {
+    for (const order of ['delete first', 're-create first'] as const) {
+      const tl = Timeline.empty();
+      tl.apply('a', 10, { ...base });
+      // The delete removed the write of version 10; the re-create committed after the delete (version 12).
+      const steps = [() => tl.apply('a', 10, null), () => tl.apply('a', 12, { ...base, arrivalCountry: 'DE' })];
+      for (const step of order === 'delete first' ? steps : [...steps].reverse()) step();
+      expect(tl.get('a')).toMatchObject({ kind: 'live', version: 12, data: { arrivalCountry: 'DE' } });
+      expect(tl.apply('a', 10, null)).toBe('stale');
+    }
+    // A delete whose removed write was not applied yet leaves a tombstone of that write's version: its event is stale.
+    const tl = Timeline.empty();
+    tl.apply('b', 20, { ...base });
+    expect(tl.apply('b', 25, null)).toBe('changed');
+    expect(tl.get('b')).toEqual({ kind: 'deleted', id: 'b', version: 25 });
+    expect(tl.apply('b', 25, { ...base })).toBe('stale');
+    // Deleting a record at or below the floor leaves no record: every event of it is below the floor.
+    tl.apply('c', 30, { ...base });
+    tl.head.raiseFloor(40);
+    expect(tl.apply('c', 30, null)).toBe('changed');
+    expect(tl.get('c')).toBeUndefined();
+    expect(tl.apply('c', 30, { ...base })).toBe('stale');
+  });
+
+  test('tombstones beyond MAX_TOMBSTONES or MAX_TOMBSTONE_BYTES: the oldest are dropped, the floor moves past them, their late events stay stale', () => {
+    const start = NOW.getTime() * 1000;
+    const cases = [
+      { name: 'count', n: MAX_TOMBSTONES + 5, id: (i: number) => `s${i}` },
+      { name: 'bytes (ids of 1 500 characters, written past the rules)', n: 120, id: (i: number) => `${String(i).padStart(3, '0')}${'x'.repeat(1497)}` },
+    ];
+    for (const { n, id } of cases) {
+      const tl = Timeline.empty();
+      for (let i = 0; i < n; i++) tl.apply(id(i), start + i, { ...base });
+      for (let i = 0; i < n; i++) tl.apply(id(i), start + i, null);
+      tl.dropOldTombstones(NOW);
+      const docs = tl.encode(NOW);
+      expect([...docs.keys()]).toEqual([HEAD_ID]);
+      const { records } = docs.get(HEAD_ID) as TimelineHeadDoc;
+      const kept = records.split('\n');
+      expect(kept.length).toBeLessThanOrEqual(MAX_TOMBSTONES);
+      expect(Buffer.byteLength(records) + 1).toBeLessThanOrEqual(MAX_TOMBSTONE_BYTES);
+      const back = roundTrip(tl);
+      const dropped = n - kept.length;
+      expect(dropped).toBeGreaterThan(0);
+      expect(back.get(id(dropped - 1))).toBeUndefined();
+      expect(back.get(id(dropped))).toEqual({ kind: 'deleted', id: id(dropped), version: start + dropped });
+      expect(back.meta.floor).toBe(start + dropped - 1);
+      for (let i = 0; i < n; i++) {
+        expect(back.apply(id(i), start + i, { ...base })).toBe('stale');
+        expect(back.apply(id(i), start + i, null)).toBe('stale');
+      }
+    }
+  });
+
+  test('refused creates beyond MAX_REFUSED_BYTES are not recorded', () => {
+    const tl = Timeline.empty();
+    const id = (i: number) => `${String(i).padStart(3, '0')}${'x'.repeat(1497)}`;
+    const outcomes = Array.from({ length: 120 }, (_, i) => tl.refuse(id(i), 100 + i));
+    const recorded = outcomes.filter((o) => o === 'version-only').length;
+    expect(recorded).toBe(Math.floor(MAX_REFUSED_BYTES / (Buffer.byteLength(encodeEntry({ kind: 'refused', id: id(0), version: 100 }, () => 0)) + 1)));
+    expect(outcomes.slice(recorded).every((o) => o === 'stale')).toBe(true);
+    expect(tl.refusedCount).toBe(recorded);
   });
 
   test('mergeListing (repair): listed segments newer than their record win; unlisted older records become tombstones', () => {
@@ -155,8 +228,17 @@ describe('versions', () => {
     });
     fc.assert(
       fc.property(fc.array(write, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (writes, picks) => {
-        // Versions in write order, as commit times are.
-        const events = writes.map((w, i) => ({ ...w, version: 1000 + i }));
+        // Versions in write order, as commit times are; a delete carries the version of the write it removed, and
+        // deleting a missing segment is no write (no event).
+        const events: { id: string; op: (typeof writes)[number]['op']; version: number }[] = [];
+        const last = new Map<string, { version: number; exists: boolean }>();
+        writes.forEach((w, i) => {
+          const prev = last.get(w.id);
+          if (w.op === null && !prev?.exists) return;
+          events.push({ ...w, version: w.op === null ? prev!.version : 1000 + i });
+          last.set(w.id, { version: 1000 + i, exists: w.op !== null });
+        });
+        fc.pre(events.length > 0);
         const expected = new Map<string, string | null>();
         for (const e of events) expected.set(e.id, e.op ? e.op.arrivalCountry : null);
         // Deliver in a shuffled order derived from `picks`, with repeats, then every event once more.

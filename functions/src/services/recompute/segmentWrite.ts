@@ -2,7 +2,7 @@
  * The event of one segment write (`users/{uid}/segments/{segmentId}`): `handleSegmentWrite` applies the write to the
  * user's timeline and commits the evaluation, skipping without a read the creates an import made (the event-skip
  * rule); `eraseWritesAfterDeletion` erases a write the app made after the account's deletion began.
- * Firebase-free (the event is described by `SegmentWriteEvent`, read by services/segmentEvents.ts).
+ * Firebase-free (the event is described by `SegmentWriteEvent`, built by services/segmentEvents.ts).
  *
  * ## Reads independent of the history's size and of the number of rules
  * The segments are not listed: the recompute reads the user's timeline (timeline/timeline.ts,
@@ -16,9 +16,11 @@
  *
  * ## Correctness under redelivery, out-of-order events and concurrent writes
  * - Every write carries its commit time (the version); the timeline applies it only when it is newer than what it
- *   holds for that segment (or, for an id it does not hold, newer than its floor). A redelivered event, or an older
- *   write's event arriving after a newer one, changes nothing. Each segment's record therefore ends as its last
- *   write, whatever the order the events are handled in.
+ *   holds for that segment (or, for an id it does not hold, newer than its floor). A delete carries the version of
+ *   the write it removed and applies only when the record is not newer, so a segment deleted and re-entered at once
+ *   under the same id stays, whichever event comes first. A redelivered event, or an older write's event arriving
+ *   after a newer one, changes nothing. Each segment's record therefore ends as its last write, whatever the order
+ *   the events are handled in.
  * - Two devices writing at once: both events run the transaction on the same timeline documents; Firestore
  *   serialises them (the second reads what the first committed, or is retried), so neither write is lost and the
  *   status written with a timeline is the evaluation of that timeline.
@@ -32,6 +34,7 @@
 import { log } from '../../log';
 import { isAccountDeletedError, type Repository } from '../../repository/types';
 import { MANUAL_SOURCE } from '../../timeline/records';
+import type { SegmentWriteEvent } from '../segmentEvents';
 import { DEFAULT_MAX_SEGMENTS, evaluateTimeline, planCommit } from './evaluate';
 import { updateTimeline } from './timelineUpdate';
 
@@ -40,25 +43,6 @@ import { updateTimeline } from './timelineUpdate';
  * time (allows for clock skew between Firestore's commit timestamps and the function's clock).
  */
 export const EVENT_CLOCK_MARGIN_MS = 2_000;
-
-/** What a segment-write event says about the write (from the CloudEvent; no document read needed). */
-export interface SegmentWriteEvent {
-  uid: string;
-  segmentId: string;
-  /** CloudEvent id (redeliveries share it). */
-  eventId: string;
-  /** Commit time of the write (CloudEvent `time`), for the check against an account deletion. */
-  eventTime: Date;
-  /**
-   * The write's version: its commit time in microseconds since the epoch (the document's `updateTime`; for a delete,
-   * the event time). Two writes of one segment have increasing versions.
-   */
-  version: number;
-  /** Whether the segment existed before the write (false: a create). */
-  beforeExists: boolean;
-  /** The document after the write; null for a delete (an account deletion's sweep fires one per segment). */
-  after: Record<string, unknown> | null;
-}
 
 export type SegmentWriteOutcome =
   | {
