@@ -37,6 +37,13 @@ export const CONFIG_DEFAULTS = {
   importsPerDay: 10,
 } as const;
 
+/**
+ * Memory of a `recomputeDaily` instance. The daily run holds at once only the page of due users' schedules (about 100
+ * bytes each) and the timelines of the users in flight ({@link recomputeDueUsers}); `npm run bench` measures its
+ * peak over a page of the largest allowed heads, which must stay within three quarters of this.
+ */
+export const RECOMPUTE_DAILY_MEMORY = '512MiB' as const;
+
 /** Cloud Functions region of every function (the Storage trigger must be in the bucket's location). */
 export const REGION = defineString('FUNCTIONS_REGION', {
   default: CONFIG_DEFAULTS.region,

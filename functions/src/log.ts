@@ -40,6 +40,7 @@ export const LOG_EVENT_NAMES = [
   'recomputeDaily.done',
   'recomputeDaily.userFailed',
   'recomputeDaily.userDeferred',
+  'recomputeDaily.pageFailed',
   'alerts.scheduled',
   'alerts.batch.done',
   'alerts.task.invalid',
@@ -207,6 +208,11 @@ export function logEventsTo(to: LogSink) {
     recomputeDailyUserFailed: (f: { uid: string; error: unknown; step?: string; failures?: number; backoffMs?: number }) => {
       const { error, ...rest } = f;
       emit(to, 'ERROR', 'recomputeDaily.userFailed', { ...rest, reason: errorReason(error) });
+    },
+    /** The due query failed (`attempt` 1 is retried; after 2 the run ends and the next run starts over). */
+    recomputeDailyPageFailed: (f: { error: unknown; attempt: number; after: string | null }) => {
+      const { error, ...rest } = f;
+      emit(to, 'ERROR', 'recomputeDaily.pageFailed', { ...rest, reason: errorReason(error) });
     },
     /** A user left for a later run: WARNING when too slow for any run (`too-slow`), INFO when this run ran out of time. */
     recomputeDailyUserDeferred: (f: { uid: string; cause: 'too-slow' | 'out-of-time'; reason: string; evalMs: number }) =>

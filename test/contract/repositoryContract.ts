@@ -530,30 +530,6 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       expect(seen).toEqual([segment(1).id]);
     });
 
-    test('knownHead: the commit requires the head unchanged since the query read it (TimelineChangedError)', async () => {
-      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h1', new Date('2026-01-01T00:00:00Z'))]]) }, result: null }));
-      const [due] = await repo.listDueTimelines(new Date('2026-01-02T00:00:00Z'), 10);
-      expect(due).toMatchObject({ uid: 'u1', head: head('h1', new Date('2026-01-01T00:00:00Z')) });
-      // Unchanged: the commit goes through, reading no timeline document.
-      await repo.updateTimeline(
-        'u1',
-        (read) => {
-          expect(read.timeline.head).toEqual(due!.head);
-          return { commit: { timeline: new Map([['head', head('h2')]]) }, result: null };
-        },
-        { knownHead: { doc: due!.head, version: due!.version } },
-      );
-      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
-      // Changed since: refused, nothing written.
-      await expect(
-        repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('h3')]]), statuses: [visaStatus('r', 1)] }, result: null }), {
-          knownHead: { doc: due!.head, version: due!.version },
-        }),
-      ).rejects.toMatchObject({ name: 'TimelineChangedError' });
-      expect((await repo.readTimeline('u1')).head).toEqual(head('h2'));
-      expect(await repo.getVisaStatus('u1', 'r')).toBeNull();
-    });
-
     test('listSegmentVersions: each write of a segment has a later version, and the listing reads after all of them', async () => {
       await repo.createSegmentsIfAbsent('u1', [segment(1)]);
       const v1 = (await repo.listSegmentVersions('u1')).segments[0]!.version;
@@ -588,8 +564,48 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       const page1 = await repo.listDueTimelines(due, 2);
       expect(page1.map((p) => p.uid)).toEqual(['b', 'c']);
       const last = page1[1]!;
-      const page2 = await repo.listDueTimelines(due, 2, { nextRecomputeAt: last.head.nextRecomputeAt!, uid: last.uid });
+      const page2 = await repo.listDueTimelines(due, 2, { nextRecomputeAt: last.nextRecomputeAt, uid: last.uid });
       expect(page2.map((p) => p.uid)).toEqual(['a']);
+    });
+
+    test('listDueTimelines returns the schedule fields alone, never the records; a `daily` that does not read is null', async () => {
+      const at = new Date('2026-01-01T01:00:00Z');
+      const daily = { failures: 2, lastError: 'boom', evalMs: 12 };
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', { ...head('x'.repeat(50_000), at), daily }]]) }, result: null }));
+      await repo.updateTimeline('u2', () => ({
+        commit: { timeline: new Map([['head', { ...head('y', at), daily: { failures: 'many' } as unknown as TimelineHeadDoc['daily'] }]]) },
+        result: null,
+      }));
+      expect(await repo.listDueTimelines(new Date('2026-01-02T00:00:00Z'), 10)).toEqual([
+        { uid: 'u1', nextRecomputeAt: at, daily },
+        { uid: 'u2', nextRecomputeAt: at, daily: null },
+      ]);
+    });
+
+    test('updateTimelineSchedule sets nextRecomputeAt and daily from the daily it read, leaving the rest of the head as it was', async () => {
+      const at = new Date('2026-01-01T01:00:00Z');
+      const later = new Date('2026-01-03T00:00:00Z');
+      // A head that does not decode (records of the wrong type) is backed off all the same.
+      const broken = { ...head('r', at), records: 42 } as unknown as TimelineHeadDoc;
+      await repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', broken]]) }, result: null }));
+      const seen: unknown[] = [];
+      const next = (d: TimelineHeadDoc['daily'] | null) => {
+        seen.push(d);
+        return { nextRecomputeAt: later, daily: { failures: (d?.failures ?? 0) + 1, lastError: 'unreadable', evalMs: 0 } };
+      };
+      expect(await repo.updateTimelineSchedule('u1', next)).toBe(true);
+      expect(await repo.updateTimelineSchedule('u1', next)).toBe(true);
+      expect(seen).toEqual([head('').daily, { failures: 1, lastError: 'unreadable', evalMs: 0 }]);
+      expect((await repo.readTimeline('u1')).head).toEqual({ ...broken, nextRecomputeAt: later, daily: { failures: 2, lastError: 'unreadable', evalMs: 0 } });
+      // No head: nothing written, none created; null from `next`: nothing written.
+      expect(await repo.updateTimelineSchedule('u2', next)).toBe(false);
+      expect((await repo.readTimeline('u2')).head).toBeNull();
+      expect(await repo.updateTimelineSchedule('u1', () => null)).toBe(false);
+      expect((await repo.readTimeline('u1')).head?.daily).toEqual({ failures: 2, lastError: 'unreadable', evalMs: 0 });
+      // Deleted account: refused, nothing written.
+      await repo.markAccountDeleted('u1', t0());
+      await expect(repo.updateTimelineSchedule('u1', next)).rejects.toMatchObject({ name: 'AccountDeletedError' });
+      expect((await repo.readTimeline('u1')).head?.daily.failures).toBe(2);
     });
   });
 

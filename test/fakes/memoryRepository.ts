@@ -40,23 +40,31 @@ import type {
   UserProfile,
   VisaStatusDoc,
 } from '../../functions/src/model/documents';
-import { withStatusKind } from '../../functions/src/model/documents';
+import { TimelineHeadDocSchema, withStatusKind } from '../../functions/src/model/documents';
 import {
   AccountDeletedError,
   SegmentExistsError,
-  TimelineChangedError,
+  type DueTimeline,
   type OperationCounts,
   type Repository,
   type StoredDevice,
   type StoredSegment,
   type TimelineCommit,
+  type TimelineDaily,
   type TimelineDocs,
   type TimelineRead,
+  type TimelineSchedule,
   type TimelineTxOptions,
   type VersionedSegment,
 } from '../../functions/src/repository/types';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from '../../functions/src/repository/reference';
 import type { SeedWrites } from '../helpers/firestoreSeed';
+
+/** A head's `daily` as stored, or null when it does not read as one (as FirestoreRepository reads it). */
+function dailyOf(raw: unknown): TimelineDaily | null {
+  const parsed = TimelineHeadDocSchema.shape.daily.safeParse(raw);
+  return parsed.success ? clone(parsed.data) : null;
+}
 
 /** Everything stored for one user: `users/{uid}` and its subcollections. */
 export interface MemoryUserState {
@@ -466,14 +474,9 @@ export class MemoryRepository implements Repository, ReferenceDataStore, SeedWri
     assertDocId(uid, 'uid');
     // Everything below runs without an await, hence atomically (see the file docstring).
     const u = this.users.get(uid);
-    let { docs, reads } = this.timelineDocs(u, opts.knownHead !== undefined);
-    if (opts.knownHead) {
-      // The query's head stands in for a read; the commit requires it unchanged (Firestore: lastUpdateTime).
-      docs = { ...docs, head: clone(opts.knownHead.doc), headVersion: opts.knownHead.version };
-      reads = Math.max(0, reads);
-    } else reads = Math.max(1, reads);
+    const { docs, reads } = this.timelineDocs(u);
     const read: TimelineRead = { timeline: docs };
-    let extra = reads;
+    let extra = Math.max(1, reads);
     if (opts.withProfile) {
       read.profile = clone(u?.profile ?? null);
       extra += 1;
@@ -487,7 +490,6 @@ export class MemoryRepository implements Repository, ReferenceDataStore, SeedWri
       extra += opts.readSegments.length;
     }
     this.assertNotDeleted(uid, extra);
-    if (opts.knownHead && u?.timeline.get('head')?.version !== opts.knownHead.version) throw new TimelineChangedError(uid);
     const { commit, result } = decide(read);
     if (!commit) return result;
     const target = this.user(uid);
@@ -542,27 +544,38 @@ export class MemoryRepository implements Repository, ReferenceDataStore, SeedWri
     return { segments, readTime: this.commitTime() };
   }
 
-  async listDueTimelines(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]> {
+  /** The schedule fields of the due heads only (Firestore: a `select` projection), copied. */
+  async listDueTimelines(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<DueTimeline[]> {
     const dueMs = due.getTime();
-    const candidates: { uid: string; at: number; head: TimelineHeadDoc; version: number }[] = [];
+    const candidates: { uid: string; at: number; daily: unknown }[] = [];
     for (const [uid, u] of this.users) {
-      const h = u.timeline.get('head');
-      const at = (h?.doc as TimelineHeadDoc | undefined)?.nextRecomputeAt;
-      if (!h || !(at instanceof Date) || at.getTime() > dueMs) continue;
-      candidates.push({ uid, at: at.getTime(), head: h.doc as TimelineHeadDoc, version: h.version });
+      const head = u.timeline.get('head')?.doc as Record<string, unknown> | undefined;
+      const at = head?.nextRecomputeAt;
+      if (!head || !(at instanceof Date) || at.getTime() > dueMs) continue;
+      candidates.push({ uid, at: at.getTime(), daily: head.daily });
     }
     candidates.sort((a, b) => a.at - b.at || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
     const afterMs = after?.nextRecomputeAt.getTime();
     const page = candidates
       .filter((c) => after === undefined || c.at > (afterMs as number) || (c.at === afterMs && c.uid > after.uid))
       .slice(0, Math.max(0, limit))
-      .map((c) => ({ uid: c.uid, head: clone(c.head), version: c.version }));
+      .map((c) => ({ uid: c.uid, nextRecomputeAt: new Date(c.at), daily: dailyOf(c.daily) }));
     this.counts.reads += Math.max(1, page.length);
     return page;
+  }
+
+  /** Reads the marker and the head's `daily`, then replaces the head's `nextRecomputeAt` and `daily` (a new version). */
+  async updateTimelineSchedule(uid: string, next: (daily: TimelineDaily | null) => TimelineSchedule | null): Promise<boolean> {
+    assertDocId(uid, 'uid');
+    this.assertNotDeleted(uid, 1);
+    const head = this.users.get(uid)?.timeline.get('head');
+    if (!head) return false;
+    const schedule = next(dailyOf((head.doc as Record<string, unknown>).daily));
+    if (!schedule) return false;
+    head.doc = { ...head.doc, nextRecomputeAt: clone(schedule.nextRecomputeAt), daily: clone(schedule.daily) };
+    head.version = this.commitTime();
+    this.counts.writes += 1;
+    return true;
   }
 
   // ---- ReferenceDataStore (seed) ----

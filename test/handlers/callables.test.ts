@@ -581,8 +581,9 @@ describe('recomputeDaily (scheduled)', () => {
     expect(status).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
     expect((env.repo.snapshot().users[UID]!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
     expect(env.repo.snapshot().users.erin).toEqual(erinBefore);
-    // Reads: the (empty) legacy query, then for the one due user its head (query result) and the deletion marker.
-    expect(env.repo.counts.reads).toBe(1 + 2);
+    // Reads: the (empty) legacy query, then for the one due user its schedule (query result), the deletion marker and
+    // its head.
+    expect(env.repo.counts.reads).toBe(1 + 3);
 
     // A second run the same day finds nobody due and changes nothing.
     const snap = env.repo.snapshot();

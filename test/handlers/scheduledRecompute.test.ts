@@ -45,7 +45,7 @@ async function setEvalMs(repo: MemoryRepository, uid: string, evalMs: number): P
 }
 
 test.each([100, 1_000, 10_000])(
-  '%i stored segments: 2 reads per due user (its head from the query, the deletion marker)',
+  '%i stored segments: 3 reads per due user (its schedule from the query, then the deletion marker and its head)',
   async (n) => {
     await dueUser(env.repo, 'a', n);
     await dueUser(env.repo, 'b', n);
@@ -53,7 +53,7 @@ test.each([100, 1_000, 10_000])(
     const r = await recomputeDueUsers(env.repo, TOMORROW, { pageSize: 500 });
     expect(r).toMatchObject({ users: 2, failed: 0, deferred: 0 });
     // + 1 for the (empty) query of users still scheduled on their profile.
-    expect(env.repo.counts.reads).toBe(1 + 2 * 2);
+    expect(env.repo.counts.reads).toBe(1 + 3 * 2);
     expect(env.repo.snapshot().users.a!.visaStatus['schengen-90-180']!.asOf).toBe('2026-11-24');
   },
   120_000,
@@ -62,12 +62,13 @@ test.each([100, 1_000, 10_000])(
 test('a user whose recompute fails is recorded and backed off; the others are done; it is not first in every run', async () => {
   class FailingRepository extends MemoryRepository {
     attempts = 0;
+    failing = false;
     override async updateTimeline<T>(
       uid: string,
       decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
       opts?: TimelineTxOptions,
     ): Promise<T> {
-      if (uid === 'bad' && opts?.knownHead) {
+      if (uid === 'bad' && this.failing) {
         this.attempts += 1;
         throw new Error('DEADLINE_EXCEEDED: the evaluation of this user failed');
       }
@@ -77,6 +78,7 @@ test('a user whose recompute fails is recorded and backed off; the others are do
   const repo = new FailingRepository({ clock: () => env.clock.now });
   // 'bad' sorts first (same nextRecomputeAt, uid order), as a starving user would.
   for (const uid of ['bad', 'good1', 'good2']) await dueUser(repo, uid);
+  repo.failing = true;
 
   const r1 = await recomputeDueUsers(repo, TOMORROW, { pageSize: 2 });
   expect(r1).toMatchObject({ users: 2, failed: 1 });
@@ -130,4 +132,85 @@ test('users still scheduled on their profile (before the timeline existed) are m
   expect(u.profile!.nextRecomputeAt).toBeNull();
   expect(u.visaStatus['schengen-90-180']).toMatchObject({ asOf: '2026-11-24', daysUsed: 5 });
   expect((u.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-24T23:00:00Z'));
+});
+
+/** Makes a user's head unreadable the way a lost write would: it lists a shard that does not exist. */
+async function corruptHead(repo: MemoryRepository, uid: string): Promise<void> {
+  await repo.updateTimeline(uid, ({ timeline }) => ({
+    commit: { timeline: new Map([['head', { ...timeline.head!, shards: ['s9'] }]]) },
+    result: undefined,
+  }));
+}
+
+test('a due user whose head cannot be decoded is rebuilt from its segments, its schedule moved past this run', async () => {
+  for (const uid of ['broken', 'good']) await dueUser(env.repo, uid);
+  await corruptHead(env.repo, 'broken');
+  const r = await recomputeDueUsers(env.repo, TOMORROW, { pageSize: 500 });
+  expect(r).toMatchObject({ users: 2, repaired: 1, failed: 0 });
+  const head = headOf(env.repo, 'broken');
+  expect(head.shards).toEqual([]);
+  expect(head.nextRecomputeAt!.getTime()).toBeGreaterThan(TOMORROW.getTime());
+  expect(env.repo.snapshot().users.broken!.visaStatus['schengen-90-180']!.asOf).toBe('2026-11-24');
+  expect(env.logs).toContainEqual(expect.objectContaining({ message: 'timeline.repaired', uid: 'broken' }));
+});
+
+test('a head that cannot be decoded nor rebuilt is backed off on its schedule fields alone; the others are done', async () => {
+  class UnrepairableRepository extends MemoryRepository {
+    listings = 0;
+    failing = false;
+    override async listSegmentVersions(uid: string) {
+      if (uid === 'broken' && this.failing) {
+        this.listings += 1;
+        throw new Error('RESOURCE_EXHAUSTED: the listing failed');
+      }
+      return super.listSegmentVersions(uid);
+    }
+  }
+  const repo = new UnrepairableRepository({ clock: () => env.clock.now });
+  for (const uid of ['broken', 'good']) await dueUser(repo, uid);
+  await corruptHead(repo, 'broken');
+  repo.failing = true;
+  const r = await recomputeDueUsers(repo, TOMORROW, { pageSize: 1 });
+  expect(r).toMatchObject({ users: 1, failed: 1 });
+  expect(headOf(repo, 'broken')).toMatchObject({
+    shards: ['s9'],
+    nextRecomputeAt: new Date(TOMORROW.getTime() + BACKOFF_BASE_MS),
+    daily: { failures: 1, lastError: 'Error: RESOURCE_EXHAUSTED: the listing failed' },
+  });
+  expect(repo.snapshot().users.good!.visaStatus['schengen-90-180']!.asOf).toBe('2026-11-24');
+  // Not first in the next run: within its back-off it is not read at all.
+  await recomputeDueUsers(repo, new Date(TOMORROW.getTime() + 60_000), { pageSize: 1 });
+  expect(repo.listings).toBe(1);
+});
+
+test.each([
+  ['once: retried, the run goes on', 1, { users: 2, truncated: false }],
+  ['twice: the run ends there (the next run starts over), logged', 2, { users: 0, truncated: true }],
+])('the due query failing %s', async (_name, failures, outcome) => {
+  class FlakyQueryRepository extends MemoryRepository {
+    left = failures;
+    override async listDueTimelines(...args: Parameters<MemoryRepository['listDueTimelines']>) {
+      if (this.left > 0) {
+        this.left -= 1;
+        throw new Error('UNAVAILABLE: the query failed');
+      }
+      return super.listDueTimelines(...args);
+    }
+  }
+  const repo = new FlakyQueryRepository({ clock: () => env.clock.now });
+  for (const uid of ['a', 'b']) await dueUser(repo, uid);
+  expect(await recomputeDueUsers(repo, TOMORROW, { pageSize: 500 })).toMatchObject(outcome);
+  expect(env.logs.filter((l) => l.message === 'recomputeDaily.pageFailed')).toHaveLength(failures);
+});
+
+test('the query of users still scheduled on their profile failing twice does not stop the timeline heads from being done', async () => {
+  class FlakyLegacyRepository extends MemoryRepository {
+    override async listUsersDueForRecompute(): Promise<never> {
+      throw new Error('UNAVAILABLE: the query failed');
+    }
+  }
+  const repo = new FlakyLegacyRepository({ clock: () => env.clock.now });
+  for (const uid of ['a', 'b']) await dueUser(repo, uid);
+  expect(await recomputeDueUsers(repo, TOMORROW, { pageSize: 500 })).toMatchObject({ users: 2, truncated: true });
+  expect(env.logs.filter((l) => l.message === 'recomputeDaily.pageFailed')).toHaveLength(2);
 });

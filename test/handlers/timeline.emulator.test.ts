@@ -201,11 +201,11 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
     });
   });
 
-  test('the daily run racing an edit: its precondition on the head makes it read again, the edit is kept', async () => {
+  test('the daily run racing an edit: the edit lands between the due query and the user transaction, and is kept', async () => {
     const uid = freshUid();
     await arrange(uid);
     const tomorrow = new Date(NOW.getTime() + 86_400_000);
-    // The edit lands after the daily query read the head, before the daily run commits.
+    // The edit lands after the daily query read the user's schedule, before the user's transaction.
     class EditingRepository extends FirestoreRepository {
       edited = false;
       override async updateTimeline<T>(
@@ -213,7 +213,7 @@ describeWithFirestoreEmulator('the timeline under races (Firestore emulator)', (
         decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T },
         opts?: TimelineTxOptions,
       ): Promise<T> {
-        if (u === uid && opts?.knownHead && !this.edited) {
+        if (u === uid && !this.edited) {
           this.edited = true;
           await handleSegmentWrite(repo(), await appWrite(uid, 'm5', seg('FR', 'US', '2026-11-30')), tomorrow);
         }

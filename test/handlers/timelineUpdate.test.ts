@@ -39,12 +39,6 @@ describe('a user without a timeline', () => {
     expect(Object.keys(repo.snapshot().users[UID]!.timeline).length > 0).toBe(built);
   });
 
-  test('ifMissing fail: throws, writing nothing', async () => {
-    const repo = await userWithoutTimeline();
-    await expect(updateTimeline(repo, UID, { now: NOW, ifMissing: 'fail' }, () => ({ commit: null, result: 1 }))).rejects.toThrow(/unreadable/);
-    expect(repo.snapshot().users[UID]!.timeline).toEqual({});
-  });
-
   test('skipIf ends the update before any repair', async () => {
     const repo = await userWithoutTimeline();
     const r = await updateTimeline(repo, UID, { now: NOW, withProfile: true, skipIf: ({ profile: p }) => p !== null }, () => {

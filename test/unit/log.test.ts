@@ -108,6 +108,10 @@ const cases: { call: (l: LogEvents) => void; entry: LogEntry }[] = [
     },
   },
   {
+    call: (l) => l.recomputeDailyPageFailed({ error: boom, attempt: 2, after: 'u1' }),
+    entry: { severity: 'ERROR', message: 'recomputeDaily.pageFailed', attempt: 2, after: 'u1', reason: 'Error: permission denied' },
+  },
+  {
     call: (l) => l.alertsScheduled({ runAt: '2025-03-01T09:00:00.000Z', pages: 1, users: 3, enqueued: 1, duplicates: 0, truncated: false }),
     entry: {
       severity: 'INFO',

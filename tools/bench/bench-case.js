@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * One benchmark measurement in a fresh process (so that its peak RSS is its own); prints one JSON line.
- * Usage: bench-case.js engine|memory|sameday|import N, or bench-case.js coldstart MODULE (a deployed module under
+ * Usage: bench-case.js engine|memory|sameday|import|daily N, or bench-case.js coldstart MODULE (a deployed module under
  * functions/src without `.ts`, e.g. `triggers/onSegmentWritten`, or `index` for the whole entry point), after
  * tools/bench/built.js `build()` (done by bench.js).
  */
@@ -193,11 +193,16 @@ async function coldStart(module) {
   };
 }
 
+/** The daily run over one page of `page` users with the largest allowed heads (tools/bench/dailyMemory.ts). */
+async function daily(page) {
+  return built.load('daily').dailyMemory(page);
+}
+
 const [kind, arg] = process.argv.slice(2);
-const cases = { engine, memory: engineMemory, sameday: sameDay, import: importRows, coldstart: coldStart };
+const cases = { engine, memory: engineMemory, sameday: sameDay, import: importRows, coldstart: coldStart, daily };
 const run = cases[kind];
 if (!run) {
-  console.error('usage: bench-case.js engine|memory|sameday|import N | coldstart MODULE');
+  console.error('usage: bench-case.js engine|memory|sameday|import|daily N | coldstart MODULE');
   process.exit(2);
 }
 run(kind === 'coldstart' ? arg : Number(arg)).then((r) => console.log(JSON.stringify(r)));

@@ -13,8 +13,8 @@ const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 
-function runCase(kind, arg, env = {}) {
-  const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'bench-case.js'), kind, String(arg)], {
+function runCase(kind, arg, env = {}, nodeFlags = []) {
+  const out = execFileSync(process.execPath, ['--expose-gc', ...nodeFlags, path.join(__dirname, 'bench-case.js'), kind, String(arg)], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
     env: { ...process.env, ...env },
@@ -69,6 +69,26 @@ async function main() {
       `peak ${fmt(mem.peakRssMiB, 0)} MiB (+${fmt(mem.peakRssMiB - Math.max(mem.rssBeforeMiB, mem.peakRssBeforeMiB), 0)} MiB), ${fmt(mem.ms, 0)} ms ` +
       '(segment and profile triggers have 256 MiB)',
   );
+
+  // The daily run in a process whose heap cannot outgrow the function's memory, as an instance's cannot.
+  const { memoryMiB, pageSize } = built.load('daily').dailyRunLimits();
+  let daily;
+  try {
+    daily = runCase('daily', pageSize, {}, [`--max-old-space-size=${memoryMiB}`]);
+  } catch (e) {
+    daily = { error: String(e.message).split('\n')[0] };
+  }
+  if (daily.error) {
+    console.log(`daily run, page of ${pageSize} largest heads: failed under a ${memoryMiB} MiB heap (${daily.error})`);
+  } else {
+    console.log(`daily run, page of ${pageSize} largest heads: peak ${fmt(daily.peakRssMiB, 0)} MiB of ${memoryMiB} MiB`);
+    console.log(
+      `  each head ${fmt(daily.headBytes / 1024, 0)} KiB of records (${fmt(daily.segments)} segments); ${daily.users} users evaluated, ` +
+        `${daily.failed} failed, ${fmt(daily.ms / 1000, 1)} s`,
+    );
+  }
+  const dailyOk = !daily.error && daily.users === pageSize && daily.peakRssMiB <= (3 * memoryMiB) / 4;
+  console.log(`target: peak at most three quarters of the function's memory, every user evaluated: ${met(dailyOk)}`);
 
   const sd = runCase('sameday', 16_000);
   console.log(`\nSame-date worst case: ${fmt(sd.size)} untimed hops, ids unrelated to the chain, all on one date vs one per date`);

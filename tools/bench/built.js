@@ -23,7 +23,7 @@ async function build() {
   const here = (f) => path.join(__dirname, f);
   await esbuild(
     benchBuildOptions(
-      { engine: here('engine.ts'), functions: here('functions.ts'), reads: here('reads.ts'), alerts: here('alertsBench.ts') },
+      { engine: here('engine.ts'), functions: here('functions.ts'), reads: here('reads.ts'), alerts: here('alertsBench.ts'), daily: here('dailyMemory.ts') },
       path.join(BUILT_DIR, 'tools'),
     ),
   );
@@ -37,7 +37,7 @@ async function build() {
   });
 }
 
-/** A bundled tools/bench entry point: `engine`, `functions`, `reads` or `alerts`. */
+/** A bundled tools/bench entry point: `engine`, `functions`, `reads`, `alerts` or `daily`. */
 const load = (name) => require(path.join(BUILT_DIR, 'tools', `${name}.js`));
 
 module.exports = { build, load, deployedFunctions, COLD_DIR };

@@ -33,20 +33,23 @@ import {
   type QueryDocumentSnapshot,
   type Transaction,
 } from 'firebase-admin/firestore';
-import type { AlertDoc, DeviceDoc, ImportDoc, SegmentDoc, TimelineHeadDoc, UserProfile, VisaStatusDoc } from '../model/documents';
-import { withStatusKind } from '../model/documents';
+import type { AlertDoc, DeviceDoc, ImportDoc, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
+import { TimelineHeadDocSchema, withStatusKind } from '../model/documents';
 import { ALREADY_EXISTS, fromFirestore, hasCode, timestampMicros, toFirestore } from './firestoreValues';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
 import { HEAD, TIMELINE, runTimelineTransaction, timelineDocsOf, type UserPaths } from './timelineTransaction';
 import {
   AccountDeletedError,
+  type DueTimeline,
   type OperationCounts,
   type Repository,
   type StoredDevice,
   type StoredSegment,
   type TimelineCommit,
+  type TimelineDaily,
   type TimelineDocs,
   type TimelineRead,
+  type TimelineSchedule,
   type TimelineTxOptions,
   type VersionedSegment,
 } from './types';
@@ -56,6 +59,15 @@ export const FIRESTORE_BATCH_LIMIT = 500;
 
 /** Top-level collection of account deletion markers, `deletedUsers/{uid}` = `{ deletedAt }` (backend-only). */
 export const DELETED_USERS = 'deletedUsers';
+
+/** The fields of a head the daily run's query reads (`listDueTimelines`). */
+const SCHEDULE_FIELDS = ['nextRecomputeAt', 'daily'];
+
+/** A head's `daily` as read, or null when it does not read as one (`TimelineHeadDocSchema`). */
+function dailyOf(raw: unknown): TimelineDaily | null {
+  const parsed = TimelineHeadDocSchema.shape.daily.safeParse(fromFirestore(raw));
+  return parsed.success ? parsed.data : null;
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -90,12 +102,13 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * Runs `write` in a transaction after reading the deletion marker and `refs` (their snapshots are passed to
-   * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists.
+   * `write`, in order); throws AccountDeletedError, writing nothing, when the marker exists. With `fieldMask`, only
+   * those fields of `refs` are sent (the marker's existence is all that is read of it).
    */
-  private async guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T): Promise<T> {
+  private async guarded<T>(uid: string, refs: DocumentReference[], write: (tx: Transaction, snaps: DocumentSnapshot[]) => T, fieldMask?: string[]): Promise<T> {
     const out = await this.db
       .runTransaction(async (tx) => {
-        const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs);
+        const [marker, ...snaps] = await tx.getAll(this.marker(uid), ...refs, ...(fieldMask ? [{ fieldMask }] : []));
         if (marker!.exists) throw new AccountDeletedError(uid);
         return write(tx, snaps);
       })
@@ -265,28 +278,49 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
 
   /**
    * `collectionGroup('timeline') where nextRecomputeAt <= due orderBy nextRecomputeAt, __name__ startAfter(cursor)
-   * limit n`: only heads carry `nextRecomputeAt`. Needs the collection-group index on `timeline.nextRecomputeAt`
-   * declared in firestore.indexes.json (collection-group queries get no automatic single-field index).
+   * select(nextRecomputeAt, daily) limit n`: only heads carry `nextRecomputeAt`, and only the two fields are sent (a
+   * head's records can be close to 1 MiB; a page of 500 of them would not fit in the function's memory). Needs the
+   * collection-group index on `timeline.nextRecomputeAt` declared in firestore.indexes.json (collection-group queries
+   * get no automatic single-field index).
    */
-  async listDueTimelines(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]> {
+  async listDueTimelines(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<DueTimeline[]> {
     if (limit <= 0) return [];
     let query = this.db
       .collectionGroup('timeline')
       .where('nextRecomputeAt', '<=', Timestamp.fromDate(due))
       .orderBy('nextRecomputeAt')
-      .orderBy(FieldPath.documentId());
+      .orderBy(FieldPath.documentId())
+      .select(...SCHEDULE_FIELDS);
     if (after) query = query.startAfter(Timestamp.fromDate(after.nextRecomputeAt), this.timelineCol(after.uid).doc(HEAD));
     const snap = await query.limit(limit).get();
     this.counts.reads += Math.max(1, snap.size);
     return snap.docs.map((d) => ({
       uid: d.ref.parent.parent!.id,
-      head: fromFirestore<TimelineHeadDoc>(d.data()),
-      version: timestampMicros(d.updateTime),
+      nextRecomputeAt: (d.get('nextRecomputeAt') as Timestamp).toDate(),
+      daily: dailyOf(d.get('daily')),
     }));
+  }
+
+  /**
+   * See Repository.updateTimelineSchedule: `getAll(marker, head, { fieldMask: ['daily'] })` in a transaction (the
+   * mask keeps the records on the server), then `update(head, { nextRecomputeAt, daily })`.
+   */
+  async updateTimelineSchedule(uid: string, next: (daily: TimelineDaily | null) => TimelineSchedule | null): Promise<boolean> {
+    const head = this.timelineCol(uid).doc(HEAD);
+    const written = await this.guarded(
+      uid,
+      [head],
+      (tx, [snap]) => {
+        if (!snap!.exists) return false;
+        const schedule = next(dailyOf(snap!.get('daily')));
+        if (!schedule) return false;
+        tx.update(head, toFirestore({ nextRecomputeAt: schedule.nextRecomputeAt, daily: schedule.daily }));
+        return true;
+      },
+      ['daily'],
+    );
+    if (written) this.counts.writes += 1;
+    return written;
   }
 
   /** Creates `deletedUsers/{uid}` = `{ deletedAt }` unless it exists (the first deletion time is kept). */

@@ -9,17 +9,10 @@ import { Timestamp } from 'firebase-admin/firestore';
 /** gRPC status codes firebase-admin reports on `error.code`. */
 export const NOT_FOUND = 5;
 export const ALREADY_EXISTS = 6;
-export const FAILED_PRECONDITION = 9;
 
 /** A Firestore Timestamp in microseconds since the epoch (commit times have microsecond precision). */
 export function timestampMicros(t: Timestamp): number {
   return t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
-}
-
-/** The Timestamp of a time in microseconds since the epoch (a `lastUpdateTime` precondition). */
-export function microsTimestamp(us: number): Timestamp {
-  const seconds = Math.floor(us / 1_000_000);
-  return new Timestamp(seconds, (us - seconds * 1_000_000) * 1000);
 }
 
 /** Whether `error` is a firebase-admin error with this gRPC status code. */

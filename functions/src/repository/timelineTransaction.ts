@@ -7,11 +7,10 @@
  */
 import type { DocumentReference, DocumentSnapshot, Firestore, CollectionReference } from 'firebase-admin/firestore';
 import type { SegmentDoc, TimelineHeadDoc, TimelineShardDoc, UserProfile } from '../model/documents';
-import { ALREADY_EXISTS, FAILED_PRECONDITION, NOT_FOUND, fromFirestore, hasCode, microsTimestamp, timestampMicros, toFirestore } from './firestoreValues';
+import { ALREADY_EXISTS, NOT_FOUND, fromFirestore, hasCode, timestampMicros, toFirestore } from './firestoreValues';
 import {
   AccountDeletedError,
   SegmentExistsError,
-  TimelineChangedError,
   type OperationCounts,
   type TimelineCommit,
   type TimelineDocs,
@@ -47,11 +46,10 @@ export function timelineDocsOf(docs: readonly DocumentSnapshot[]): TimelineDocs 
 }
 
 /**
- * `Repository.updateTimeline` on Firestore. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
- * query of the subcollection, or with `knownHead` a `getAll` of the other shards it lists), `decide`, and the
- * writes: timeline documents `set` (the head `update` with a `lastUpdateTime` precondition under `knownHead`),
- * statuses and summary `set`, profile `update` (dropped and the transaction run again when the profile does not
- * exist: `update` never creates it), segments `create`, import document `set` with `mergeFields`.
+ * `Repository.updateTimeline` on Firestore. One transaction: `getAll(marker[, profile][, segments])`, then the
+ * timeline (a query of the subcollection), `decide`, and the writes: timeline documents `set`, statuses and summary
+ * `set`, profile `update` (dropped and the transaction run again when the profile does not exist: `update` never
+ * creates it), segments `create`, import document `set` with `mergeFields`.
  */
 export async function runTimelineTransaction<T>(
   db: Firestore,
@@ -82,18 +80,9 @@ export async function runTimelineTransaction<T>(
         const snaps = await tx.getAll(...refs);
         reads += snaps.length;
         if (snaps[0]!.exists) throw new AccountDeletedError(uid);
-        let timeline: TimelineDocs;
-        if (opts.knownHead) {
-          const ids = opts.knownHead.doc.shards;
-          const shardSnaps = ids.length > 0 ? await tx.getAll(...ids.map((id) => col.doc(id))) : [];
-          reads += shardSnaps.length;
-          timeline = { ...timelineDocsOf(shardSnaps), head: opts.knownHead.doc, headVersion: opts.knownHead.version };
-        } else {
-          const q = await tx.get(col);
-          reads += Math.max(1, q.size);
-          timeline = timelineDocsOf(q.docs);
-        }
-        const read: TimelineRead = { timeline };
+        const q = await tx.get(col);
+        reads += Math.max(1, q.size);
+        const read: TimelineRead = { timeline: timelineDocsOf(q.docs) };
         let k = 1;
         if (opts.withProfile) {
           const p = snaps[k++]!;
@@ -110,12 +99,8 @@ export async function runTimelineTransaction<T>(
         }
         const { commit, result } = decide(read);
         if (!commit) return result;
-        if (opts.knownHead && !commit.timeline.has(HEAD)) throw new Error('updateTimeline: a commit under knownHead must write the head');
         for (const [id, doc] of commit.timeline) {
-          const ref = col.doc(id);
-          if (id === HEAD && opts.knownHead) {
-            tx.update(ref, toFirestore(doc) as Record<string, unknown>, { lastUpdateTime: microsTimestamp(opts.knownHead.version) });
-          } else tx.set(ref, toFirestore(doc));
+          tx.set(col.doc(id), toFirestore(doc));
           writes += 1;
         }
         for (const s of commit.statuses ?? []) {
@@ -153,7 +138,6 @@ export async function runTimelineTransaction<T>(
       return result;
     } catch (e) {
       counts.reads += reads;
-      if (opts.knownHead && (hasCode(e, FAILED_PRECONDITION) || hasCode(e, NOT_FOUND))) throw new TimelineChangedError(uid);
       if (hasCode(e, ALREADY_EXISTS)) throw new SegmentExistsError(uid);
       if (hasCode(e, NOT_FOUND) && wroteProfile) {
         profileGone = true;

@@ -40,17 +40,6 @@ export interface StoredSegment {
   data: SegmentDoc;
 }
 
-/**
- * The commit the daily recompute's query read the head at no longer holds: the head changed since (a segment or
- * profile event). Nothing was written; read the timeline again.
- */
-export class TimelineChangedError extends Error {
-  constructor(readonly uid: string) {
-    super(`the timeline of ${uid} changed since it was read`);
-    this.name = 'TimelineChangedError';
-  }
-}
-
 /** A segment the import meant to create already exists (create() precondition); nothing of that commit was written. */
 export class SegmentExistsError extends Error {
   constructor(readonly uid: string) {
@@ -105,11 +94,23 @@ export interface TimelineTxOptions {
   withProfile?: boolean;
   /** Read these segments in the transaction (the import's fallback after SegmentExistsError). */
   readSegments?: readonly string[];
-  /**
-   * The head as the daily query read it: not read again; the commit requires its update time unchanged
-   * (TimelineChangedError otherwise). The other shards are read in the transaction as usual.
-   */
-  knownHead?: { doc: TimelineHeadDoc; version: number };
+}
+
+/** The head's record of the daily run (`TimelineHeadDocSchema.daily`). */
+export type TimelineDaily = TimelineHeadDoc['daily'];
+
+/** The fields of a timeline head the daily run schedules by. */
+export interface TimelineSchedule {
+  nextRecomputeAt: Date | null;
+  daily: TimelineDaily;
+}
+
+/** A due user as the daily query returns it (`Repository.listDueTimelines`): its uid and its head's schedule. */
+export interface DueTimeline {
+  uid: string;
+  nextRecomputeAt: Date;
+  /** The head's `daily`; null when it does not read as one (the head is unreadable; the run repairs it). */
+  daily: TimelineDaily | null;
 }
 
 export interface StoredDevice {
@@ -183,12 +184,12 @@ export interface Repository {
   /** Every document of `users/{uid}/timeline`, outside a transaction (a query: max(1, K) reads for K documents). */
   readTimeline(uid: string): Promise<TimelineDocs>;
   /**
-   * One transaction: reads the deletion marker, the profile when `withProfile`, the timeline documents (all, or with
-   * `knownHead` those other than the head) and the segments of `readSegments`; calls `decide` with what it read
+   * One transaction: reads the deletion marker, the profile when `withProfile`, the timeline documents and the
+   * segments of `readSegments`; calls `decide` with what it read
    * (synchronously; it may be called again when the transaction retries on contention, so it must not have side
    * effects); commits what it returns (nothing when `commit` is null) and resolves to its `result`.
-   * @throws AccountDeletedError (nothing written) once the deletion marker exists; TimelineChangedError when
-   *   `knownHead` no longer matches; SegmentExistsError when a segment of `createSegments` exists.
+   * @throws AccountDeletedError (nothing written) once the deletion marker exists; SegmentExistsError when a segment
+   *   of `createSegments` exists.
    */
   updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts?: TimelineTxOptions): Promise<T>;
   /**
@@ -197,14 +198,21 @@ export interface Repository {
    */
   listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }>;
   /**
-   * Timeline heads whose `nextRecomputeAt <= due` (collection group `timeline`), ordered by `nextRecomputeAt` then
-   * uid, at most `limit`, after the cursor. Used by the daily recompute: 1 read per user returned.
+   * The schedule of the timeline heads whose `nextRecomputeAt <= due` (collection group `timeline`), ordered by
+   * `nextRecomputeAt` then uid, at most `limit`, after the cursor: the uid and the two fields the daily run decides
+   * on, never the records (a projection: a page costs about 100 bytes a user however large the heads are). Used by the
+   * daily recompute: 1 read per user returned (Firestore bills a projected document as a whole one).
    */
-  listDueTimelines(
-    due: Date,
-    limit: number,
-    after?: { nextRecomputeAt: Date; uid: string },
-  ): Promise<{ uid: string; head: TimelineHeadDoc; version: number }[]>;
+  listDueTimelines(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<DueTimeline[]>;
+  /**
+   * The daily run's record of a user it did not evaluate, written without reading the timeline's records: one
+   * transaction reads the deletion marker and the head's `daily` field alone (a field mask), and sets only the head's
+   * `nextRecomputeAt` and `daily` to what `next` returns for the `daily` it read (null when that does not read as one,
+   * as in an unreadable head). Nothing is written when there is no head or `next` returns null; returns whether it
+   * wrote. 2 reads, 1 write.
+   * @throws AccountDeletedError (nothing written) once the deletion marker exists.
+   */
+  updateTimelineSchedule(uid: string, next: (daily: TimelineDaily | null) => TimelineSchedule | null): Promise<boolean>;
 
   /**
    * Writes the account's deletion marker `deletedUsers/{uid}` (`{ deletedAt }`) unless it exists (the first

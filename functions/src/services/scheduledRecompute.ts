@@ -6,21 +6,39 @@
  * `statusChangesOn`: tomorrow while the traveller is counted by a rule, has presence in a rolling window or planned
  * trips; the next tax year or year otherwise), and clears it when none can.
  *
- * ## Cost: 2 reads per due user
- * The query returns each due user's timeline head, which holds the segments' records (one document up to about
- * 13 000 segments) and the profile's rule inputs; the user's transaction then reads only the deletion marker (and
- * the other shards of a larger timeline), and commits with the head's update time as a precondition, so that an
- * event that changed the timeline since the query makes it read again instead of being overwritten.
+ * ## Memory: a page holds schedules, not timelines
+ * The due query (`Repository.listDueTimelines`) is a projection: it returns each due user's uid, `nextRecomputeAt`
+ * and `daily` (about 100 bytes), never the head's records, which can be close to 1 MiB (`MAX_SHARD_BYTES`): a page of
+ * 500 such heads would need about 1 GB, twice the function's memory, and a run that dies leaves every user due, so
+ * the same first page would come back on every run. Each user's timeline is then read inside its own transaction,
+ * at most `parallel` at once, and evaluated one at a time (`decide` is synchronous). What the run holds at once is
+ * therefore the page's schedules, `parallel` timelines (or a repair's listing of the segments) in flight and one
+ * evaluation, whatever the page size: `npm run bench` measures it over a page of the largest allowed heads against
+ * the function's memory ({@link RECOMPUTE_DAILY_MEMORY}).
+ *
+ * ## Cost: 3 reads per due user
+ * The query's document (Firestore bills a projected document as a whole read), then in the user's transaction the
+ * deletion marker and the head (and the other shards of a larger timeline). Returning the head with the query would
+ * save the third read (2 per user), but only by holding a whole page of heads at once, which is what the memory
+ * cannot afford; at Firestore's price per read the third costs about 6 cents per million due users. Reading the head
+ * in the transaction also means no event that changed the timeline since the query can be overwritten.
  *
  * ## Isolation: a slow or failing user cannot starve the others
  * - The deadline is checked before each user, not between pages, and a user is started only when the time left
  *   exceeds twice its last evaluation's duration (recorded on the head): no evaluation starts that would outlast the
  *   run. Users are evaluated one at a time per worker (`parallel` workers overlap only their I/O).
- * - A user whose recompute throws is recorded (`recomputeDaily.userFailed`, and on the head: `daily.failures`,
- *   `daily.lastError`) and its `nextRecomputeAt` moves forward with exponential back-off (30 minutes, doubling, at
- *   most a day), so it is not first in every run; the others continue.
+ * - A user whose timeline is absent or cannot be decoded is rebuilt from its segments (`repairTimeline`), which
+ *   evaluates it and moves its schedule.
+ * - A user whose recompute (or repair) throws is recorded (`recomputeDaily.userFailed`, and on the head:
+ *   `daily.failures`, `daily.lastError`) and its `nextRecomputeAt` moves forward with exponential back-off (30
+ *   minutes, doubling, at most a day), so it is not first in every run; the others continue. The record writes the
+ *   head's two schedule fields alone (`Repository.updateTimelineSchedule`), so it works on a head that cannot be
+ *   decoded too.
  * - A user whose last evaluation took longer than `maxUserMs` is deferred the same way without being evaluated
  *   (`recomputeDaily.userDeferred`); the segment cap keeps this to histories stored before the cap existed.
+ * - A page cannot be poisoned by its users' data (it holds two small fields each). A due query that fails is tried
+ *   again once; when it fails again the run ends there (`recomputeDaily.pageFailed`: the cursor past a page is its
+ *   last user), and the next run, 30 minutes later, starts over from the first due user.
  *
  * ## Migration
  * Users whose schedule is still on `users/{uid}.nextRecomputeAt` (set before the timeline existed) are read by the
@@ -29,10 +47,8 @@
  * Idempotent: recomputing a user twice writes the same documents (the second time only the head's schedule).
  */
 import { errorReason, log } from '../log';
-import type { TimelineHeadDoc } from '../model/documents';
-import { TimelineChangedError, isAccountDeletedError, type Repository } from '../repository/types';
+import { isAccountDeletedError, type DueTimeline, type Repository } from '../repository/types';
 import { evaluateTimeline, planCommit } from './recompute/evaluate';
-import { recomputeUser } from './recompute/recompute';
 import { repairTimeline, updateTimeline } from './recompute/timelineUpdate';
 
 /** First back-off after a failure; doubles with each consecutive failure. */
@@ -49,7 +65,10 @@ export interface ScheduledRecomputeOptions {
   pageSize: number;
   /** Stop starting users after this instant (the function's timeout); the rest wait for the next run. */
   deadline?: Date;
-  /** Users in flight at once (their evaluations still run one at a time). Default 4. */
+  /**
+   * Users in flight at once (their evaluations still run one at a time); this bounds the memory of
+   * the run: `parallel` timelines are held at most. Default 4.
+   */
   parallel?: number;
   /** See DEFAULT_MAX_USER_MS. */
   maxUserMs?: number;
@@ -67,7 +86,9 @@ export interface ScheduledRecomputeResult {
   deferred: number;
   /** Users whose timeline was built from their segments (schedule still on the profile). */
   migrated: number;
-  /** True when the deadline stopped the run before every due user was done. */
+  /** Due users whose timeline could not be decoded and was rebuilt from their segments (counted in `users` too). */
+  repaired: number;
+  /** True when the deadline, or a due query that failed twice, stopped the run before every due user was done. */
   truncated: boolean;
 }
 
@@ -77,45 +98,38 @@ export function backoffMs(failures: number): number {
 }
 
 /**
- * Records a failed (or deferred) user on its head and moves its `nextRecomputeAt` by the back-off; reads the
- * deletion marker and the timeline. Never throws (a user that cannot even be recorded stays due).
+ * Records a failed (or deferred) user on its head and moves its `nextRecomputeAt` by the back-off, without reading
+ * the timeline's records (`Repository.updateTimelineSchedule`: 2 reads, 1 write), so that it works on a head that
+ * cannot be decoded too. Never throws (a user that cannot even be recorded stays due; logged).
  */
 async function recordFailure(repo: Repository, uid: string, now: Date, reason: string): Promise<void> {
   try {
-    await updateTimeline(repo, uid, { now, ifMissing: 'skip' }, (tl) => {
-      const failures = tl.head.recordDailyFailure(reason);
-      tl.head.setNextRecomputeAt(new Date(now.getTime() + backoffMs(failures)));
-      return { commit: { timeline: tl.encode(now) }, result: undefined };
+    await repo.updateTimelineSchedule(uid, (daily) => {
+      const failures = (daily?.failures ?? 0) + 1;
+      return {
+        nextRecomputeAt: new Date(now.getTime() + backoffMs(failures)),
+        daily: { failures, lastError: reason.slice(0, 300), evalMs: daily?.evalMs ?? 0 },
+      };
     });
   } catch (e) {
-    log.handlerError({ uid, error: e, step: 'recomputeDaily.recordFailure' });
+    if (!isAccountDeletedError(e)) log.handlerError({ uid, error: e, step: 'recomputeDaily.recordFailure' });
   }
 }
 
 /**
- * One due user, from the head the query returned: 1 read more (the deletion marker) for a one-document timeline.
- * Falls back to a full recompute when the head changed since the query. Returns whether the commit changed a
- * document the app reads (`commitChanges`).
+ * One due user, in its own transaction: the deletion marker and the timeline documents (2 reads for a one-document
+ * timeline), evaluated and committed. A timeline that is absent or cannot be decoded is rebuilt from the segments
+ * (`repairTimeline`, N reads), which also moves its schedule. Returns what was done.
+ * @throws whatever the repository throws (the caller records the user and backs it off).
  */
-async function recomputeFromHead(
-  repo: Repository,
-  uid: string,
-  head: TimelineHeadDoc,
-  version: number,
-  now: Date,
-  maxSegments: number | undefined,
-): Promise<boolean> {
-  try {
-    const r = await updateTimeline(repo, uid, { now, knownHead: { doc: head, version }, ifMissing: 'fail' }, (tl) => {
-      const ev = evaluateTimeline(tl, now, maxSegments);
-      tl.head.recordDailyRun(ev.ms);
-      return { commit: planCommit(tl, ev, now), result: undefined };
-    });
-    return r.changed;
-  } catch (e) {
-    if (!(e instanceof TimelineChangedError)) throw e;
-    return (await recomputeUser(repo, uid, { now, maxSegments })).changed;
-  }
+async function recomputeDue(repo: Repository, uid: string, now: Date, maxSegments: number | undefined): Promise<'changed' | 'unchanged' | 'repaired'> {
+  const r = await updateTimeline(repo, uid, { now, maxSegments, ifMissing: 'repair' }, (tl) => {
+    const ev = evaluateTimeline(tl, now, maxSegments);
+    tl.head.recordDailyRun(ev.ms);
+    return { commit: planCommit(tl, ev, now), result: undefined };
+  });
+  if (r.kind === 'repaired') return 'repaired';
+  return r.kind === 'done' && r.changed ? 'changed' : 'unchanged';
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -132,13 +146,71 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   );
 }
 
+/**
+ * One page of a due query (`query`, after the cursor `after`), tried twice; null when both fail (logged): the run
+ * ends there, since the cursor past a page is its last user, and the next run starts from the first due user again.
+ */
+async function duePage<T>(query: () => Promise<T[]>, after: { uid: string } | undefined): Promise<T[] | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await query();
+    } catch (e) {
+      log.recomputeDailyPageFailed({ error: e, attempt, after: after?.uid ?? null });
+      if (attempt >= 2) return null;
+    }
+  }
+}
+
+/** What every user of one run shares. */
+interface Run {
+  repo: Repository;
+  now: Date;
+  opts: ScheduledRecomputeOptions;
+  out: ScheduledRecomputeResult;
+  /** Milliseconds left before the deadline (Infinity without one). */
+  timeLeft: () => number;
+  maxUserMs: number;
+}
+
+/** One due user of a page: deferred, evaluated, repaired, or recorded as failed (see the file docstring). */
+async function dueUser({ repo, now, opts, out, timeLeft, maxUserMs }: Run, { uid, daily }: DueTimeline): Promise<void> {
+  const evalMs = daily?.evalMs ?? 0;
+  if (evalMs > maxUserMs) {
+    out.deferred += 1;
+    const reason = `its last evaluation took ${Math.round(evalMs)} ms, more than the ${maxUserMs} ms a daily run gives one user`;
+    log.recomputeDailyUserDeferred({ uid, cause: 'too-slow', reason, evalMs });
+    await recordFailure(repo, uid, now, reason);
+    return;
+  }
+  if (timeLeft() < Math.max(MIN_USER_MS, 2 * evalMs)) {
+    // Not started: it stays due (and first) for the next run, which starts with the whole time budget; smaller
+    // users after it may still fit.
+    out.deferred += 1;
+    log.recomputeDailyUserDeferred({ uid, cause: 'out-of-time', reason: 'not enough time left in this run', evalMs });
+    return;
+  }
+  try {
+    const done = await recomputeDue(repo, uid, now, opts.maxSegments);
+    out.users += 1;
+    if (done === 'changed') out.changed += 1;
+    if (done === 'repaired') out.repaired += 1;
+  } catch (e) {
+    if (isAccountDeletedError(e)) return;
+    out.failed += 1;
+    const failures = (daily?.failures ?? 0) + 1;
+    log.recomputeDailyUserFailed({ uid, error: e, failures, backoffMs: backoffMs(failures) });
+    await recordFailure(repo, uid, now, errorReason(e));
+  }
+}
+
 /** Recomputes every user due at `now`, page by page (see the file docstring). */
 export async function recomputeDueUsers(repo: Repository, now: Date, opts: ScheduledRecomputeOptions): Promise<ScheduledRecomputeResult> {
-  const out: ScheduledRecomputeResult = { users: 0, changed: 0, failed: 0, deferred: 0, migrated: 0, truncated: false };
+  const out: ScheduledRecomputeResult = { users: 0, changed: 0, failed: 0, deferred: 0, migrated: 0, repaired: 0, truncated: false };
   const parallel = Math.max(1, opts.parallel ?? 4);
   const wall = opts.wallClock ?? Date.now;
   const maxUserMs = opts.maxUserMs ?? DEFAULT_MAX_USER_MS;
   const timeLeft = () => (opts.deadline ? opts.deadline.getTime() - wall() : Infinity);
+  const run: Run = { repo, now, opts, out, timeLeft, maxUserMs };
 
   // Users still scheduled on the profile: build their timeline (moves the schedule to the head).
   let legacyAfter: { nextRecomputeAt: Date; uid: string } | undefined;
@@ -147,7 +219,12 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
       out.truncated = true;
       break;
     }
-    const page = await repo.listUsersDueForRecompute(now, opts.pageSize, legacyAfter);
+    const page = await duePage(() => repo.listUsersDueForRecompute(now, opts.pageSize, legacyAfter), legacyAfter);
+    if (page === null) {
+      // The timeline heads' query below does not depend on this one: go on with it.
+      out.truncated = true;
+      break;
+    }
     if (page.length === 0) break;
     await pool(page, parallel, async ({ uid }) => {
       if (timeLeft() < MIN_USER_MS) {
@@ -174,38 +251,23 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
       out.truncated = true;
       break;
     }
-    const page = await repo.listDueTimelines(now, opts.pageSize, after);
+    const page = await duePage(() => repo.listDueTimelines(now, opts.pageSize, after), after);
+    if (page === null) {
+      out.truncated = true;
+      break;
+    }
     if (page.length === 0) break;
-    await pool(page, parallel, async ({ uid, head, version }) => {
-      const expectedMs = 2 * (head.daily?.evalMs ?? 0);
-      if (head.daily && head.daily.evalMs > maxUserMs) {
-        out.deferred += 1;
-        const reason = `its last evaluation took ${Math.round(head.daily.evalMs)} ms, more than the ${maxUserMs} ms a daily run gives one user`;
-        log.recomputeDailyUserDeferred({ uid, cause: 'too-slow', reason, evalMs: head.daily.evalMs });
-        await recordFailure(repo, uid, now, reason);
-        return;
-      }
-      if (timeLeft() < Math.max(MIN_USER_MS, expectedMs)) {
-        // Not started: it stays due (and first) for the next run, which starts with the whole time budget; smaller
-        // users after it may still fit.
-        out.deferred += 1;
-        log.recomputeDailyUserDeferred({ uid, cause: 'out-of-time', reason: 'not enough time left in this run', evalMs: head.daily?.evalMs ?? 0 });
-        return;
-      }
+    await pool(page, parallel, async (user) => {
       try {
-        const changed = await recomputeFromHead(repo, uid, head, version, now, opts.maxSegments);
-        out.users += 1;
-        if (changed) out.changed += 1;
+        await dueUser(run, user);
       } catch (e) {
-        if (isAccountDeletedError(e)) return;
+        // dueUser records its own failures; this is the last guard that keeps one user from ending the run.
         out.failed += 1;
-        const failures = (head.daily?.failures ?? 0) + 1;
-        log.recomputeDailyUserFailed({ uid, error: e, failures, backoffMs: backoffMs(failures) });
-        await recordFailure(repo, uid, now, errorReason(e));
+        log.recomputeDailyUserFailed({ uid: user.uid, error: e, step: 'record' });
       }
     });
     const last = page[page.length - 1]!;
-    after = { nextRecomputeAt: last.head.nextRecomputeAt ?? now, uid: last.uid };
+    after = { nextRecomputeAt: last.nextRecomputeAt, uid: last.uid };
     log.recomputeDailyPage({ users: page.length, done: out.users });
     if (page.length < opts.pageSize) break;
   }

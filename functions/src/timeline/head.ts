@@ -141,13 +141,6 @@ export class TimelineHead {
     this.fields.daily = { failures: 0, lastError: null, evalMs: Math.round(evalMs) };
   }
 
-  /** Records a failed (or deferred) daily evaluation with its reason (cut to 300 characters); returns the failures in a row. */
-  recordDailyFailure(reason: string): number {
-    const failures = this.fields.daily.failures + 1;
-    this.fields.daily = { ...this.fields.daily, failures, lastError: reason.slice(0, 300) };
-    return failures;
-  }
-
   /**
    * Counts an import against the per-day cap on the user's local `date` (by id: a retried import counts once).
    * Returns null when counted, or, changing nothing, how many imports that date already has when one more would

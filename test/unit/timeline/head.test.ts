@@ -27,7 +27,7 @@ test.each<[string, (tl: Timeline) => void]>([
   ['setAlertAt', (tl) => tl.head.setAlertAt(NOW)],
   ['setNextRecomputeAt', (tl) => tl.head.setNextRecomputeAt(NOW)],
   ['recordWritten (summary)', (tl) => tl.head.recordWritten({ rewritten: [], summaryKey: 'k' })],
-  ['recordDailyFailure', (tl) => tl.head.recordDailyFailure('boom')],
+  ['recordDailyRun', (tl) => tl.head.recordDailyRun(5)],
   ['countImport', (tl) => tl.head.countImport('2026-11-23', 'i1', 5)],
   ['raiseFloor', (tl) => tl.head.raiseFloor(10)],
 ])('%s changes the head, which is written again', (_name, change) => {
@@ -49,12 +49,8 @@ test('countImport counts an import once per day and refuses one over the cap, ch
   expect(tl.meta.imports).toEqual({ date: '2026-11-24', ids: ['i3'] });
 });
 
-test('recordDailyFailure counts failures in a row and keeps the reason short; recordDailyRun starts again', () => {
+test('recordDailyRun records the duration (ms, rounded) and clears the failures', () => {
   const tl = stored();
-  expect(tl.head.recordDailyFailure('x'.repeat(400))).toBe(1);
-  expect(tl.meta.daily.lastError).toHaveLength(300);
-  expect(tl.head.recordDailyFailure('again')).toBe(2);
-  expect(tl.meta.daily).toEqual({ failures: 2, lastError: 'again', evalMs: 0 });
   tl.head.recordDailyRun(12.6);
   expect(tl.meta.daily).toEqual({ failures: 0, lastError: null, evalMs: 13 });
 });

@@ -54,13 +54,11 @@ export interface TimelineUpdateOptions {
   /**
    * When there is no readable timeline: `retry` (default) rebuilds it and runs `decide` on the rebuilt one;
    * `repair` rebuilds it and stops (the repair did the caller's work: it copies the profile and evaluates); `skip`
-   * stops without a write; `fail` throws (inside the transaction, as a decide that cannot go on).
+   * stops without a write.
    */
-  ifMissing?: 'retry' | 'repair' | 'skip' | 'fail';
+  ifMissing?: 'retry' | 'repair' | 'skip';
   /** Read the profile in the transaction too (1 more read). */
   withProfile?: boolean;
-  /** The head as the daily query read it (see {@link TimelineTxOptions}). */
-  knownHead?: TimelineTxOptions['knownHead'];
   /**
    * Segments a commit creates: when one exists already (`SegmentExistsError`, nothing written), the transaction is
    * run again reading these, so that `decide` sees them in `read.segments`.
@@ -95,13 +93,12 @@ const MAX_ATTEMPTS = 4;
  * Runs `decide` on the user's timeline in one repository transaction (which reads the deletion marker first) and
  * commits what it returns; see the file docstring. `decide` may run more than once (the transaction retries on
  * contention): it must only change the timeline it is given and return.
- * @throws AccountDeletedError (nothing written) once the account is deleted; TimelineChangedError when `knownHead`
- *   no longer holds; Error when the timeline cannot be built.
+ * @throws AccountDeletedError (nothing written) once the account is deleted; Error when the timeline cannot be built.
  */
 export async function updateTimeline<T>(
   repo: Repository,
   uid: string,
-  opts: TimelineUpdateOptions & { ifMissing?: 'retry' | 'fail'; skipIf?: undefined },
+  opts: TimelineUpdateOptions & { ifMissing?: 'retry'; skipIf?: undefined },
   decide: (tl: Timeline, read: TimelineRead) => TimelineDecision<T>,
 ): Promise<TimelineDone<T>>;
 export async function updateTimeline<T>(
@@ -119,7 +116,6 @@ export async function updateTimeline<T>(
   const ifMissing = opts.ifMissing ?? 'retry';
   const tx: TimelineTxOptions = {};
   if (opts.withProfile) tx.withProfile = true;
-  if (opts.knownHead) tx.knownHead = opts.knownHead;
   let repaired = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     type Read = { kind: 'missing' | 'skipped' } | { kind: 'done'; result: T; changed: boolean };
@@ -130,10 +126,7 @@ export async function updateTimeline<T>(
         (read) => {
           if (opts.skipIf?.(read)) return { commit: null, result: { kind: 'skipped' } };
           const tl = decodeTimeline(uid, read.timeline);
-          if (!tl) {
-            if (ifMissing === 'fail') throw new Error('the timeline is unreadable');
-            return { commit: null, result: { kind: 'missing' } };
-          }
+          if (!tl) return { commit: null, result: { kind: 'missing' } };
           const { commit, result } = decide(tl, read);
           return { commit, result: { kind: 'done', result, changed: commitChanges(commit) } };
         },
