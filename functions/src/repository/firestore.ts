@@ -238,7 +238,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
   }
 
-  /** Same query shape as listUsersDueForAlert on `nextRecomputeAt` (scheduled recompute, issue 4; single-field index). */
+  /** Same query shape as listUsersDueForAlert on `nextRecomputeAt` (the daily run's users still scheduled on the profile; single-field index). */
   async listUsersDueForRecompute(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]> {
     if (limit <= 0) return [];
     let query = this.db.collection('users').where('nextRecomputeAt', '<=', Timestamp.fromDate(due)).orderBy('nextRecomputeAt').orderBy(FieldPath.documentId());
