@@ -10,7 +10,6 @@
 import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { setLogSink } from '../../functions/src/log';
 import { MemoryAlertQueue } from '../fakes/memoryAlertQueue';
@@ -18,6 +17,7 @@ import { processAlertBatch, scheduleAlertRun } from '../../functions/src/alerts/
 import { RecordingTransport } from '../fakes/recordingTransport';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
 import { RULE, payloadOf, profile, alertTestDeps } from './fixtures';
+import { SeededFirestoreRepository } from '../helpers/firestoreSeed';
 
 /** 2001-07-01 09:00 in Berlin (CEST). */
 const AT_0900 = new Date('2001-07-01T07:00:00Z');
@@ -28,10 +28,10 @@ function app(): App {
 }
 
 describeWithFirestoreEmulator('alert run against the Firestore emulator', () => {
-  let repo: FirestoreRepository;
+  let repo: SeededFirestoreRepository;
   beforeAll(() => {
     setLogSink(() => undefined);
-    repo = new FirestoreRepository(getFirestore(app()));
+    repo = new SeededFirestoreRepository(getFirestore(app()));
   });
   afterAll(() => setLogSink());
 

@@ -4,8 +4,8 @@
  */
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { describeWithFirestoreEmulator, firestoreEmulatorHost } from '../helpers/emulator';
+import { SeededFirestoreRepository } from '../helpers/firestoreSeed';
 import { repositoryContract } from './repositoryContract';
 
 const PROJECT_ID = process.env.GCLOUD_PROJECT ?? 'demo-travel-time-tracker';
@@ -32,7 +32,7 @@ describeWithFirestoreEmulator('Repository contract: FirestoreRepository (emulato
   repositoryContract(
     async () => {
       await clearFirestoreEmulator();
-      return new FirestoreRepository(db);
+      return new SeededFirestoreRepository(db);
     },
     { bulk: 1201 },
   );

@@ -1,12 +1,12 @@
 /**
  * What can be checked of FirestoreRepository without an emulator: Timestamp <-> Date conversion, removal of
- * undefined fields, and that no batch or transaction carries more than Firestore's 500 writes (against a recording
+ * undefined fields, and that no batch carries more than Firestore's 500 writes (against a recording
  * fake of the few firebase-admin calls involved). Behaviour against real Firestore semantics is the contract suite
  * on the emulator (firestore.test.ts).
  */
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { FIRESTORE_BATCH_LIMIT, FirestoreRepository, fromFirestore, toFirestore } from '../../functions/src/repository/firestore';
-import { segment } from './repositoryContract';
+import { FirestoreRepository } from '../../functions/src/repository/firestore';
+import { fromFirestore, toFirestore } from '../../functions/src/repository/firestoreValues';
 
 describe('conversion', () => {
   test('Timestamps become Dates at any depth; other values are kept', () => {
@@ -22,8 +22,8 @@ describe('conversion', () => {
   });
 });
 
-/** Records every commit's size; documents "exist" when their path is in `existing`. */
-function recordingDb(existing: Set<string> = new Set()) {
+/** Records every batch commit's size. */
+function recordingDb() {
   const commits: number[] = [];
   const docRef = (p: string) => ({ path: p, id: p.split('/').pop(), collection: (c: string) => collectionRef(`${p}/${c}`) });
   const collectionRef = (p: string) => ({ doc: (id: string) => docRef(`${p}/${id}`) });
@@ -38,33 +38,11 @@ function recordingDb(existing: Set<string> = new Set()) {
   const db = {
     collection: (c: string) => collectionRef(c),
     batch,
-    runTransaction: async <T>(fn: (tx: unknown) => Promise<T>): Promise<T> => {
-      let n = 0;
-      const tx = {
-        getAll: async (...refs: { path: string }[]) => refs.map((r) => ({ exists: existing.has(r.path) })),
-        create: () => void (n += 1),
-      };
-      const result = await fn(tx);
-      commits.push(n);
-      return result;
-    },
   };
   return { db: db as unknown as Firestore, commits };
 }
 
 describe('batch sizes', () => {
-  test.each([1, 499, 500, 501, 1234])('createSegmentsIfAbsent of %i segments: transactions of at most 500 creates', async (n) => {
-    const { db, commits } = recordingDb(new Set(['users/u/segments/seg-00000']));
-    const created = await new FirestoreRepository(db).createSegmentsIfAbsent(
-      'u',
-      Array.from({ length: n }, (_, i) => segment(i)),
-    );
-    expect(created).toBe(n - 1);
-    expect(commits.length).toBe(Math.ceil(n / FIRESTORE_BATCH_LIMIT));
-    expect(Math.max(...commits)).toBeLessThanOrEqual(FIRESTORE_BATCH_LIMIT);
-    expect(commits.reduce((a, b) => a + b, 0)).toBe(n - 1);
-  });
-
   test('writeReference of 1201 upserts and 3 deletes commits batches of at most 500', async () => {
     const { db, commits } = recordingDb();
     const upserts = new Map(Array.from({ length: 1201 }, (_, i) => [`C${i}`, { i }]));

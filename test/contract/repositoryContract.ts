@@ -18,9 +18,13 @@ import type {
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../functions/src/model/documents';
 import type { Repository, StoredSegment } from '../../functions/src/repository/types';
 import { parseReferenceData, syncReferenceData, type ReferenceDataStore } from '../../functions/src/repository/reference';
+import type { SeedWrites } from '../helpers/firestoreSeed';
 
-/** Devices are written by the app, not through `Repository`; both implementations offer `putDevice` for tests. */
-export type ContractRepository = Repository & ReferenceDataStore & { putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> };
+/**
+ * Segments and devices are written by the app, statuses and the summary by the timeline's commit, not by methods of
+ * `Repository`: both stores offer the same seeding writes for tests ({@link SeedWrites}).
+ */
+export type ContractRepository = Repository & ReferenceDataStore & SeedWrites;
 
 /** A fresh Date each time: tests may mutate what they get. */
 const t0 = () => new Date('2025-01-15T10:00:00.000Z');
@@ -256,7 +260,7 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       await repo.createSegmentsIfAbsent('u1', [segment(3), segment(1)]);
       await repo.createSegmentsIfAbsent('u1', [segment(2)]);
       expect((await repo.listSegments('u1')).map((s) => s.id)).toEqual([segment(1).id, segment(2).id, segment(3).id]);
-      for (const id of ['d3', 'd1', 'd2']) await putDevice(repo, 'u1', id, device(id));
+      for (const id of ['d3', 'd1', 'd2']) await repo.putDevice('u1', id, device(id));
       expect((await repo.listDevices('u1')).map((d) => d.id)).toEqual(['d1', 'd2', 'd3']);
     });
 
@@ -299,8 +303,8 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
     test('devices are listed and can be deleted; deleting a missing device is not an error', async () => {
       expect(await repo.listDevices('u1')).toEqual([]);
       await repo.createProfileIfAbsent('u1', profile());
-      await putDevice(repo, 'u1', 'd2', device('t2'));
-      await putDevice(repo, 'u1', 'd1', device('t1'));
+      await repo.putDevice('u1', 'd2', device('t2'));
+      await repo.putDevice('u1', 'd1', device('t1'));
       // Sorted here: the listing order is a case of its own (segments).
       expect(byId(await repo.listDevices('u1'))).toEqual([
         { id: 'd1', data: device('t1') },
@@ -395,7 +399,7 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
         await repo.createSegmentsIfAbsent(uid, [segment(1), segment(2)]);
         await repo.putEvaluation(uid, [visaStatus('schengen-90-180', 1)], countryDays(1));
         await repo.putImport(uid, 'i1', importDoc());
-        await putDevice(repo, uid, 'd1', device('t'));
+        await repo.putDevice(uid, 'd1', device('t'));
         await repo.createAlertIfAbsent(uid, 'a1', alert(7));
       }
       await repo.deleteUserData('u1');
@@ -427,11 +431,8 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
       const writes: [string, () => Promise<unknown>][] = [
         ['createProfileIfAbsent', () => repo.createProfileIfAbsent('u1', profile())],
         ['updateProfile', () => repo.updateProfile('u1', { displayName: 'changed' })],
-        ['createSegmentsIfAbsent', () => repo.createSegmentsIfAbsent('u1', [segment(2)])],
-        ['putEvaluation', () => repo.putEvaluation('u1', [visaStatus('schengen-90-180', 1)], countryDays(1))],
         ['putImport', () => repo.putImport('u1', 'i1', importDoc())],
         ['createAlertIfAbsent', () => repo.createAlertIfAbsent('u1', 'a1', alert(7))],
-        ['putDevice', () => putDevice(repo, 'u1', 'd1', device('t'))],
         ['updateTimeline', () => repo.updateTimeline('u1', () => ({ commit: { timeline: new Map([['head', head('x')]]) }, result: 1 }))],
         ['claimUserForAlerts', () => repo.claimUserForAlerts('u1', t0(), t0())],
       ];
@@ -624,7 +625,7 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
         ['b', 3],
         ['c', 2],
       ] as const) {
-        await putDevice(repo, 'u1', id, { ...device(`t${id}`), lastSeenAt: new Date(t0().getTime() + min * 60_000) });
+        await repo.putDevice('u1', id, { ...device(`t${id}`), lastSeenAt: new Date(t0().getTime() + min * 60_000) });
       }
       expect((await repo.listDevices('u1', 2)).map((d) => d.id)).toEqual(['b', 'c']);
       expect((await repo.listDevices('u1')).map((d) => d.id)).toEqual(['a', 'b', 'c']);
@@ -674,8 +675,4 @@ export function repositoryContract(make: () => Promise<ContractRepository>, opts
 /** A listing sorted by id, for cases about what is stored rather than in which order it is listed. */
 function byId<T extends { id: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-async function putDevice(repo: ContractRepository, uid: string, id: string, d: DeviceDoc): Promise<void> {
-  await repo.putDevice(uid, id, d);
 }

@@ -52,7 +52,7 @@ async function arrangeLargestHead(uid: string): Promise<void> {
     const doc = seg(inbound ? 'US' : 'FR', inbound ? 'FR' : 'US', addDays('2026-11-20', i - n + 1));
     tl.apply(`m${String(i).padStart(5, '0')}${'x'.repeat(122)}`, 1_000 + i, doc);
   }
-  tl.meta.profile = profileInputsOf(profile(RACE_PROFILE));
+  tl.head.setProfile(profileInputsOf(profile(RACE_PROFILE)));
   const commit = planCommit(tl, evaluateTimeline(tl, NOW), NOW);
   await new FirestoreRepository(db()).updateTimeline(uid, () => ({ commit, result: null }));
 }

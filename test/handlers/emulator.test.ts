@@ -9,7 +9,6 @@ import * as crypto from 'node:crypto';
 import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
-import { FirestoreRepository } from '../../functions/src/repository/firestore';
 import { GcsStorage } from '../../functions/src/storage/gcs';
 import { setWiring } from '../../functions/src/wiring';
 import { onSegmentWritten } from '../../functions/src/triggers/onSegmentWritten';
@@ -18,6 +17,7 @@ import { deleteAccount } from '../../functions/src/callable/deleteAccount';
 import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import { describeWithFirestoreEmulator, describeWithStorageEmulator } from '../helpers/emulator';
 import type { CallableRequest } from 'firebase-functions/v2/https';
+import { SeededFirestoreRepository } from '../helpers/firestoreSeed';
 
 const PROJECT = 'demo-travel-time-tracker';
 const BUCKET = `${PROJECT}.appspot.com`;
@@ -39,12 +39,12 @@ function storageEvent(name: string, size: number, eventId = `evt-${crypto.random
 }
 
 let env: TestEnv;
-let repo: FirestoreRepository;
+let repo: SeededFirestoreRepository;
 
 describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
   beforeEach(() => {
     env = setUpEnv();
-    repo = new FirestoreRepository(getFirestore(app()));
+    repo = new SeededFirestoreRepository(getFirestore(app()));
     setWiring({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep });
   });
   afterEach(() => tearDownEnv(env));
@@ -125,7 +125,7 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
 describeWithStorageEmulator('import and deletion with the Storage emulator', () => {
   beforeEach(() => {
     env = setUpEnv();
-    repo = new FirestoreRepository(getFirestore(app()));
+    repo = new SeededFirestoreRepository(getFirestore(app()));
   });
   afterEach(() => tearDownEnv(env));
 

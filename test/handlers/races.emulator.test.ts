@@ -36,6 +36,7 @@ import { runtimeConfig } from '../../functions/src/config';
 import { syntheticFlightsCsv } from '../../tools/bench/flights';
 import { describeWithFirestoreEmulator } from '../helpers/emulator';
 import { RACE_PROFILE, appWrite as sharedAppWrite, expectStatusesMatchSegments } from './emulatorState';
+import { SeededFirestoreRepository } from '../helpers/firestoreSeed';
 
 const PROJECT = 'demo-travel-time-tracker';
 const BUCKET = `${PROJECT}.appspot.com`;
@@ -126,7 +127,7 @@ async function tombstoneExists(uid: string): Promise<boolean> {
  * recompute), a device, and an uploaded flight history of `ROWS` rows waiting to be imported.
  */
 async function arrangeUser(uid: string): Promise<{ objectName: string; size: number }> {
-  const repo = new FirestoreRepository(db());
+  const repo = new SeededFirestoreRepository(db());
   await repo.createProfileIfAbsent(uid, profile());
   const manual: StoredSegment[] = [];
   for (let i = 0; i < 40; i++) {

@@ -8,7 +8,7 @@ import { addDays } from '@travel-time-tracker/core/dates';
 import { MemoryRepository } from '../fakes/memoryRepository';
 import type { TimelineCommit, TimelineRead, TimelineTxOptions } from '../../functions/src/repository/types';
 import type { TimelineHeadDoc } from '../../functions/src/model/documents';
-import { decodeTimeline } from '../../functions/src/services/recompute/evaluate';
+import { decodeTimeline } from '../../functions/src/services/recompute/timelineUpdate';
 import { recomputeUser } from '../../functions/src/services/recompute/recompute';
 import { BACKOFF_BASE_MS, backoffMs, recomputeDueUsers } from '../../functions/src/services/scheduledRecompute';
 
@@ -35,11 +35,11 @@ function headOf(repo: MemoryRepository, uid: string): TimelineHeadDoc {
   return repo.snapshot().users[uid]!.timeline.head as TimelineHeadDoc;
 }
 
-/** Rewrites a user's head meta (test set-up: what an earlier run recorded). */
-async function setDaily(repo: MemoryRepository, uid: string, daily: TimelineHeadDoc['daily']): Promise<void> {
+/** Records on a user's head that its last daily evaluation took `evalMs` (test set-up: what an earlier run recorded). */
+async function setEvalMs(repo: MemoryRepository, uid: string, evalMs: number): Promise<void> {
   await repo.updateTimeline(uid, ({ timeline }) => {
     const tl = decodeTimeline(uid, timeline)!;
-    tl.meta.daily = daily;
+    tl.head.recordDailyRun(evalMs);
     return { commit: { timeline: tl.encode(NOW) }, result: undefined };
   });
 }
@@ -100,7 +100,7 @@ test('a user whose recompute fails is recorded and backed off; the others are do
 
 test('a user whose last evaluation took longer than a run gives one user is deferred with back-off, not evaluated', async () => {
   for (const uid of ['huge', 'small']) await dueUser(env.repo, uid);
-  await setDaily(env.repo, 'huge', { failures: 0, lastError: null, evalMs: 90_000 });
+  await setEvalMs(env.repo, 'huge', 90_000);
   const r = await recomputeDueUsers(env.repo, TOMORROW, { pageSize: 500, maxUserMs: 60_000 });
   expect(r).toMatchObject({ users: 1, deferred: 1, failed: 0 });
   expect(env.repo.snapshot().users.huge!.visaStatus['schengen-90-180']!.asOf).toBe('2026-11-23');
@@ -111,7 +111,7 @@ test('a user whose last evaluation took longer than a run gives one user is defe
 
 test('near the deadline, a user is started only if twice its last evaluation fits; the others stay due for the next run', async () => {
   for (const uid of ['a', 'b', 'c']) await dueUser(env.repo, uid);
-  await setDaily(env.repo, 'a', { failures: 0, lastError: null, evalMs: 20_000 });
+  await setEvalMs(env.repo, 'a', 20_000);
   // 30 s left: 'a' (expects 40 s) is not started, 'b' and 'c' (no history: at least 1 s) are.
   const wall = 1_000_000;
   const r = await recomputeDueUsers(env.repo, TOMORROW, { pageSize: 500, deadline: new Date(wall + 30_000), wallClock: () => wall, parallel: 1 });

@@ -15,7 +15,8 @@ import { handleProfileWrite } from '../../functions/src/services/profile';
 import { toCoreSegment } from '../../functions/src/services/recompute/segments';
 import { nextRecomputeAt, statusChangesOn } from '../../functions/src/services/recompute/schedule';
 import { evaluateTracked } from '../../functions/src/services/recompute/evaluate';
-import { recomputeUser, repairTimeline } from '../../functions/src/services/recompute/recompute';
+import { recomputeUser } from '../../functions/src/services/recompute/recompute';
+import { repairTimeline } from '../../functions/src/services/recompute/timelineUpdate';
 import { handleSegmentWrite } from '../../functions/src/services/recompute/segmentWrite';
 import { buildItinerary, stepArb } from '../unit/core/rules/itinerary';
 

@@ -8,7 +8,7 @@ import type { SegmentDoc } from '../../functions/src/model/documents';
 import type { StoredSegment, VersionedSegment } from '../../functions/src/repository/types';
 import { existingAtWrite, isDuplicateRow, newFlights, pipelineExisting, segmentIdFor } from '../../functions/src/services/import/duplicates';
 import { finalReport } from '../../functions/src/services/import/status';
-import type { TimelineEntry } from '../../functions/src/timeline/timeline';
+import type { TimelineEntry } from '../../functions/src/timeline/records';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const IMPORT = 'imp-2026-11-23';

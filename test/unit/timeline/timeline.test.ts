@@ -12,11 +12,8 @@ import {
   MAX_TOMBSTONES,
   TOMBSTONE_TTL_MS,
   Timeline,
-  TimelineCorruptError,
-  decodeEntry,
-  encodeEntry,
-  type TimelineEntry,
 } from '../../../functions/src/timeline/timeline';
+import { TimelineCorruptError, decodeEntry, encodeEntry, type TimelineEntry } from '../../../functions/src/timeline/records';
 import type { TimelineHeadDoc, TimelineShardDoc } from '../../../functions/src/model/documents';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -119,7 +116,7 @@ describe('versions', () => {
     expect(tl.apply('a', 9, null)).toBe('stale');
     expect(tl.apply('a', 11, { ...base, notes: 'only a note' })).toBe('version-only');
     expect(tl.apply('a', 12, null)).toBe('changed');
-    tl.meta.floor = 100;
+    tl.head.raiseFloor(100);
     expect(tl.apply('b', 100, { ...base })).toBe('stale');
     expect(tl.apply('b', 101, { ...base })).toBe('changed');
   });
@@ -155,7 +152,7 @@ describe('versions', () => {
     expect(tl.apply('b', 25, { ...base })).toBe('stale');
     // Deleting a record at or below the floor leaves no record: every event of it is below the floor.
     tl.apply('c', 30, { ...base });
-    tl.meta.floor = 40;
+    tl.head.raiseFloor(40);
     expect(tl.apply('c', 30, null)).toBe('changed');
     expect(tl.get('c')).toBeUndefined();
     expect(tl.apply('c', 30, { ...base })).toBe('stale');
