@@ -17,6 +17,7 @@ import { getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { doc, serverTimestamp, setDoc, writeBatch, type Firestore } from 'firebase/firestore';
 import { FirestoreRepository } from '../../functions/src/repository/firestore';
+import { SeededFirestoreRepository } from '../helpers/firestoreSeed';
 import { deleteAccountData, newProfile, type DeleteAccountDeps } from '../../functions/src/services/account';
 import { SERVER_TIME, newDevice, newSegment, profileCreateData, withPatch } from '../rules/accessMatrix';
 
@@ -55,7 +56,7 @@ async function leftUnder(uid: string): Promise<string> {
 
 /** A user as the app leaves it: the profile, a segment and a registered device (Admin SDK). */
 async function arrangeUser(uid: string, email: string): Promise<void> {
-  const repo = new FirestoreRepository(adminDb());
+  const repo = new SeededFirestoreRepository(adminDb());
   await repo.createProfileIfAbsent(uid, newProfile({ uid, email }, new Date()));
   await adminDb()
     .doc(`users/${uid}/segments/s0`)
