@@ -9,17 +9,6 @@ import { ROOT, sourceDirs, tsFiles } from './sources';
 /** "issue 12", "Issue #5", "issues 4": a word issue followed by a number. */
 const ISSUE_REFERENCE = /\bissues?\s*#?\d+/gi;
 
-/**
- * TEMPORARY: functions/src files whose references are restated on other branches working in those files at the time
- * this test was written (the timeline, the repository, the alerts, the documents). Remove each entry once its
- * references are gone; the last test fails for an entry that no longer has one, so the list cannot outlive them.
- */
-const RESTATING_ELSEWHERE: readonly string[] = [
-  'functions/src/repository/firestore.ts',
-  'functions/src/services/recompute/evaluate.ts',
-  'functions/src/timeline/timeline.ts',
-];
-
 /** The `issue N` references of a text, each with its 1-based line. */
 export function issueReferences(text: string): { line: number; text: string }[] {
   return text.split('\n').flatMap((l, i) => [...l.matchAll(ISSUE_REFERENCE)].map((m) => ({ line: i + 1, text: m[0] })));
@@ -41,10 +30,6 @@ test.each([
 
 test('no source file of packages/*/src or functions/src refers to an issue by number', () => {
   expect(files.length).toBeGreaterThan(90);
-  const wrong = [...found].filter(([f]) => !RESTATING_ELSEWHERE.includes(f)).flatMap(([f, refs]) => refs.map((r) => `${f}:${r.line}: ${r.text}`));
+  const wrong = [...found].flatMap(([f, refs]) => refs.map((r) => `${f}:${r.line}: ${r.text}`));
   expect(wrong).toEqual([]);
-});
-
-test('every file of the temporary allow-list exists and still has a reference (else remove its entry)', () => {
-  expect(RESTATING_ELSEWHERE.filter((f) => !(found.get(f)?.length ?? 0))).toEqual([]);
 });
