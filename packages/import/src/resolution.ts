@@ -9,7 +9,9 @@ import { toDayNumber } from '@travel-time-tracker/core/dates';
 import { SEGMENT_LIMITS, SegmentSchema, type Segment } from '@travel-time-tracker/core/segment';
 import { localToUtc, todayIn, utcToLocal } from '@travel-time-tracker/core/timeZones';
 import { describeZodError } from '@travel-time-tracker/core/validation';
+import type { TravelMode } from '@travel-time-tracker/core/segment';
 import { distanceKm, lookupAirport, type AirportInfo } from './airports';
+import { MAX_AVERAGE_KMH, resolveEnds, surfaceAcrossContinents, tooFast, type End } from './ends';
 import type { DetectedEncoding } from './encoding';
 import { markLayovers, type FlightMeta } from './layovers';
 import type { ExistingSegment, ImportOptions } from './options';
@@ -116,18 +118,40 @@ export class Collector {
     return { airport, country: airport.country };
   }
 
+  /**
+   * Both ends of a row: place names resolved ({@link resolveEnds}) within the distance the mode covers in the
+   * row's days, and a land or sea row refused when an airport code puts it on another continent.
+   */
+  private ends(r: FlightRecord, mode: TravelMode, fromKnown: End | undefined, toKnown: End | undefined): [End, End] | string {
+    let ends: [End, End];
+    if (r.fromPlace === undefined && r.toPlace === undefined) ends = [fromKnown!, toKnown!];
+    else {
+      const maxKm = MAX_AVERAGE_KMH[mode] * 24 * spanDays(r.departureDate, r.arrivalDate ?? r.departureDate);
+      const resolved = resolveEnds(r.row, mode, maxKm, [
+        { label: 'From', column: 'from_country', place: r.fromPlace, country: r.fromCountry, known: fromKnown },
+        { label: 'To', column: 'to_country', place: r.toPlace, country: r.toCountry, known: toKnown },
+      ]);
+      if (typeof resolved === 'string') return resolved;
+      ends = resolved;
+    }
+    return surfaceAcrossContinents(r.row, mode, ends[0], ends[1]) ?? ends;
+  }
+
   /** Adds the segment and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
   private resolve(r: FlightRecord): string | { duplicate: string } | undefined {
     const row = r.row;
     if (r.notMine) return `row ${row}: someone else's flight (App in the Air trip marked Ownership.NOT_MINE)`;
     if (r.cancelled) return `row ${row}: cancelled flight`;
-    const fromSide = this.side(r.from, r.fromCountry, 'From', 'from_country', row);
-    if (typeof fromSide === 'string') return fromSide;
-    const toSide = this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row);
-    if (typeof toSide === 'string') return toSide;
+    const fromKnown = r.fromPlace === undefined ? this.side(r.from, r.fromCountry, 'From', 'from_country', row) : undefined;
+    if (typeof fromKnown === 'string') return fromKnown;
+    const toKnown = r.toPlace === undefined ? this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row) : undefined;
+    if (typeof toKnown === 'string') return toKnown;
+    const mode = r.mode ?? (fromKnown?.airport || toKnown?.airport ? 'flight' : 'other');
+    const ends = this.ends(r, mode, fromKnown, toKnown);
+    if (typeof ends === 'string') return ends;
+    const [fromSide, toSide] = ends;
     const from = fromSide.airport;
     const to = toSide.airport;
-    const mode = r.mode ?? (from || to ? 'flight' : 'other');
 
     let departureUtc: number | undefined;
     let arrivalUtc: number | undefined;
@@ -145,6 +169,14 @@ export class Collector {
           `arrival time ${r.arrivalTime} is before departure time ${r.departureTime} and no arrival date is given: arrival date assumed ${arrivalDate}; add arrival_date`,
         );
       }
+    }
+
+    const exact = departureUtc !== undefined && arrivalUtc !== undefined && arrivalUtc > departureUtc;
+    // Flights with both instants are checked in placeArrival; every other leg against its mode over its days.
+    if (!(exact && mode === 'flight')) {
+      const hours = exact ? (arrivalUtc! - departureUtc!) / 3_600_000 : spanDays(r.departureDate, arrivalDate) * 24;
+      const fast = tooFast(mode, fromSide, toSide, hours, exact);
+      if (fast) this.warn(row, fast);
     }
 
     const segment: Segment = {
@@ -335,4 +367,9 @@ function duplicateKey(
 function listRows(rows: number[]): string {
   const shown = rows.slice(0, 20).join(', ');
   return `row${rows.length > 1 ? 's' : ''} ${shown}${rows.length > 20 ? ` and ${rows.length - 20} more` : ''}`;
+}
+
+/** Calendar days a leg spans, both ends included (1 for a leg on one date). */
+function spanDays(departureDate: string, arrivalDate: string): number {
+  return Math.max(1, toDayNumber(arrivalDate) - toDayNumber(departureDate) + 1);
 }

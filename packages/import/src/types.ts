@@ -27,6 +27,10 @@ export interface FlightRecord {
   from?: string;
   /** Arrival airport code as written; absent when only `toCountry` is known. */
   to?: string;
+  /** Departure place name as written (generic `from` that is not a code, e.g. `Lima`): resolved through places.ts. */
+  fromPlace?: string;
+  /** Arrival place name as written (generic `to`). */
+  toPlace?: string;
   /** ISO alpha-2 departure country given by the file (generic `from_country`); checked against `from` if both. */
   fromCountry?: string;
   /** ISO alpha-2 arrival country given by the file (generic `to_country`). */

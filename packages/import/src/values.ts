@@ -145,20 +145,43 @@ export function parseDuration(raw: string | undefined): number | undefined {
 }
 
 /**
- * An airport cell: a bare IATA/ICAO code (`BCN`, `LEBL`) or the myFlightradar24 form
- * `City / Name (IATA/ICAO)` (`Barcelona / El Prat (BCN/LEBL)`, either code may be missing).
+ * An airport cell: a bare IATA/ICAO code written as one (`BCN`: three capital letters; `LEBL`: four capitals or
+ * digits) or the myFlightradar24 form `City / Name (IATA/ICAO)` (`Barcelona / El Prat (BCN/LEBL)`, either code may
+ * be missing). A word in other case (`Lima`, `goa`) is never a code: read as one, `Lima` was Turin-Aeritalia
+ * (ICAO `LIMA`) and `Goa` Genoa (IATA `GOA`).
  * A null token (`NaN`, `nan`, `None`, `null`, `N/A`, ...) is a missing airport, never a code: pandas' `NaN` would
  * otherwise resolve to Nadi, Fiji. Only the upper-case `NAN`, the way IATA codes are written, is Nadi.
- * @returns the codes found, upper-cased, IATA first.
+ * @returns the codes found, IATA first.
  * @throws FieldError when no code can be read (the cell is reported, never guessed).
  */
 export function parseAirportCell(raw: string | undefined, field: string): string[] {
+  const cell = parseAirportOrPlace(raw, field);
+  if ('codes' in cell) return cell.codes;
+  const upper = /^[A-Za-z0-9]{3,4}$/.test(cell.place) ? `: codes are written in capitals, such as ${quote(cell.place.toUpperCase())}` : '';
+  throw new FieldError(`${field} ${quote(cell.place)} is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')${upper}`);
+}
+
+/** Longest place name accepted (characters); GeoNames' longest names are under 100. */
+export const MAX_PLACE_NAME = 100;
+
+/**
+ * A `from`/`to` cell of the generic template: airport codes written as codes (see {@link parseAirportCell}),
+ * anything else a place name (`Lima`, `Goa`, `Frankfurt (Main) Hbf`) that the import resolves through the
+ * gazetteer (places.ts).
+ * @throws FieldError when the cell is empty, has no letter, holds a comma, semicolon or tab, or is longer than
+ *   MAX_PLACE_NAME.
+ */
+export function parseAirportOrPlace(raw: string | undefined, field: string): { codes: string[] } | { place: string } {
   const v = cleanCell(raw);
   if (v !== 'NAN' && optionalCell(v) === undefined) throw new FieldError(`${field} airport is missing`);
-  if (/^[A-Za-z0-9]{3,4}$/.test(v)) return [v.toUpperCase()];
-  const m = /\(([A-Za-z0-9]{3})?\s*\/?\s*([A-Za-z0-9]{4})?\)\s*$/.exec(v);
-  if (m && (m[1] || m[2])) return [m[1], m[2]].filter((c): c is string => !!c).map((c) => c.toUpperCase());
-  throw new FieldError(`${field} ${quote(v)} is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')`);
+  if (/^[A-Z]{3}$|^[A-Z0-9]{4}$/.test(v)) return { codes: [v] };
+  const m = /\(([A-Z]{3})?\s*\/?\s*([A-Z0-9]{4})?\)\s*$/.exec(v);
+  if (m && (m[1] || m[2])) return { codes: [m[1], m[2]].filter((c): c is string => !!c) };
+  // A separator inside a cell is several values run together (a stray quote), not a name.
+  if (!/\p{L}/u.test(v) || /[,;\t]/.test(v) || v.length > MAX_PLACE_NAME) {
+    throw new FieldError(`${field} ${quote(v)} is not an airport code (IATA such as 'CDG', ICAO such as 'LFPG') nor a place name`);
+  }
+  return { place: v };
 }
 
 /**

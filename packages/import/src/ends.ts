@@ -1,0 +1,152 @@
+/**
+ * The two ends of a row as places: a place name resolved to one gazetteer place with the help of the row's other
+ * facts (its country columns, the other end, the mode and the days it took), the speed a mode can average, and
+ * land and sea rows kept on their continent. Each function returns a value or the reason the row is refused
+ * (naming the row, the candidates and the column that would settle it); nothing here guesses.
+ */
+import type { TravelMode } from '@travel-time-tracker/core/segment';
+import { airportContinent, countryContinent, lookupAirport, type AirportInfo } from './airports';
+import { choosePlace, describePlace, findPlaces, placeDistanceKm, type Place } from './places';
+import { quote } from './text';
+
+/**
+ * The highest average speed (km/h, great circle) a mode reaches over a leg, beyond which the row is flagged: a
+ * flight 1 100 (an airliner's cruising speed with the tailwind of a jet stream); a train 200 (the best
+ * high-speed lines average about that between end stations); a bus or a car 150 over the day; a ferry 100
+ * (fast craft reach 40 knots). `other` has the flight's limit.
+ */
+export const MAX_AVERAGE_KMH: Readonly<Record<TravelMode, number>> = { flight: 1100, train: 200, bus: 150, car: 150, ferry: 100, other: 1100 };
+
+/** Modes that travel on land or water, which an airport code of another continent never silently serves. */
+export const SURFACE_MODES: ReadonlySet<TravelMode> = new Set(['train', 'bus', 'car', 'ferry']);
+
+/** One end of a row once resolved: an airport, a place, or a country alone. */
+export interface End {
+  airport?: AirportInfo;
+  place?: Place;
+  country: string;
+}
+
+/** One end as the row gives it, before place names are resolved. */
+export interface EndInput {
+  /** `From` or `To`, as messages name the end. */
+  label: string;
+  /** The country column of that end: `from_country` or `to_country`. */
+  column: string;
+  /** A place name (not a code) to resolve. */
+  place?: string;
+  /** The country the row's column gives, if any. */
+  country?: string;
+  /** The end when already known (an airport code or a country alone). */
+  known?: End;
+}
+
+const located = (e: End): Place | AirportInfo | undefined =>
+  e.place ?? (e.airport?.latitude !== undefined && e.airport.longitude !== undefined ? e.airport : undefined);
+
+/** How an end is named in messages: `LIM`, `Lima (PE)`, `PE`. */
+export function endName(e: End): string {
+  return e.airport ? e.airport.code : e.place ? `${e.place.name} (${e.place.country})` : e.country;
+}
+
+/**
+ * Resolves the place names of a row's two ends.
+ * A place with a country column is that country (its gazetteer place, when it has one of that name there, gives
+ * coordinates). Without one, its candidates are narrowed to those reachable from the other end's candidates in
+ * `maxKm`, and then must name one country ({@link choosePlace}).
+ * @param maxKm the farthest the mode can go in the days the row spans (MAX_AVERAGE_KMH times the hours).
+ * @returns both ends, or the reason to refuse the row.
+ */
+export function resolveEnds(row: number, mode: TravelMode, maxKm: number, ends: [EndInput, EndInput]): [End, End] | string {
+  const candidates = ends.map((e) => (e.place === undefined ? undefined : findPlaces(e.place)));
+  const pointsOf = (i: number): readonly (Place | AirportInfo)[] | undefined => {
+    const e = ends[i]!;
+    if (e.known) {
+      const p = located(e.known);
+      return p ? [p] : undefined;
+    }
+    const c = candidates[i]!;
+    const inCountry = e.country ? c.filter((p) => p.country === e.country) : c;
+    return inCountry.length ? inCountry : undefined;
+  };
+  const out: End[] = [];
+  for (const i of [0, 1]) {
+    const e = ends[i]!;
+    if (e.known) {
+      out.push(e.known);
+      continue;
+    }
+    const name = e.place!;
+    const all = candidates[i]!;
+    if (e.country) {
+      const there = all.filter((p) => p.country === e.country);
+      out.push(there[0] ? { place: there[0], country: e.country } : { country: e.country });
+      continue;
+    }
+    if (all.length === 0) {
+      const asCode = /^[A-Za-z0-9]{3,4}$/.test(name) && lookupAirport(name.toUpperCase());
+      const hint = asCode ? `write the code in capitals (${quote(name.toUpperCase())}, ${asCode.name}) if it is that airport, or ` : '';
+      return (
+        `row ${row}: ${e.label} ${quote(name)} is not an airport code (codes are written in capitals: 'CDG', 'LFPG') ` +
+        `and no place of that name is known; ${hint}add the country in ${e.column}`
+      );
+    }
+    const others = pointsOf(1 - i);
+    const reachable = others ? all.filter((p) => others.some((o) => (placeDistanceKm(p, o) ?? 0) <= maxKm)) : all;
+    if (reachable.length === 0) {
+      return (
+        `row ${row}: no place named ${quote(name)} (${list(all)}) is within ${Math.round(maxKm)} km, the most a ${mode} covers in ` +
+        `those days, of ${otherName(ends[1 - i]!)}; add the country in ${e.column}, or check the mode and the dates`
+      );
+    }
+    const chosen = choosePlace(reachable);
+    if (!chosen) {
+      return `row ${row}: ${e.label} ${quote(name)} names places in several countries (${list(reachable)}); add the country in ${e.column}`;
+    }
+    out.push({ place: chosen, country: chosen.country });
+  }
+  return [out[0]!, out[1]!];
+}
+
+function otherName(e: EndInput): string {
+  if (e.known) return endName(e.known);
+  return `${quote(e.place ?? '')}${e.country ? ` (${e.country})` : ''}`;
+}
+
+function list(places: readonly Place[]): string {
+  const shown = places.slice(0, 5).map(describePlace).join(', ');
+  return places.length > 5 ? `${shown} and ${places.length - 5} more` : shown;
+}
+
+/**
+ * Refuses a land or sea row one of whose ends is an airport code on another continent than the other end (a
+ * `train` from `GOA`, Genoa, to Mumbai): a code there is most likely a town's name taken for a code.
+ * @returns the reason, or `undefined` when the row is not such a row.
+ */
+export function surfaceAcrossContinents(row: number, mode: TravelMode, from: End, to: End): string | undefined {
+  if (!SURFACE_MODES.has(mode) || (!from.airport && !to.airport)) return undefined;
+  const continent = (e: End) => (e.airport ? airportContinent(e.airport) : countryContinent(e.country));
+  const [a, b] = [continent(from), continent(to)];
+  if (!a || !b || a === b) return undefined;
+  const code = from.airport ?? to.airport!;
+  return (
+    `row ${row}: a ${mode} from ${endName(from)} (${a}) to ${endName(to)} (${b}) crosses continents through the airport code ${code.code} ` +
+    `(${code.name}, ${code.country}); for land and sea travel write the town's name or the countries (from_country, to_country)`
+  );
+}
+
+/**
+ * A warning when the ends of a leg are farther apart than its mode can travel in `hours` (at MAX_AVERAGE_KMH).
+ * @returns the warning (without the row prefix), or `undefined`.
+ */
+export function tooFast(mode: TravelMode, from: End, to: End, hours: number, exact: boolean): string | undefined {
+  const [a, b] = [located(from), located(to)];
+  if (!a || !b || hours <= 0) return undefined;
+  const km = placeDistanceKm(a, b);
+  const limit = MAX_AVERAGE_KMH[mode];
+  if (km === null || km / hours <= limit) return undefined;
+  return (
+    `${endName(from)} → ${endName(to)} by ${mode} is ${Math.round(km)} km in ${exact ? '' : 'at most '}${Math.round(hours)} h ` +
+    `(${Math.round(km / hours)} km/h on average, more than the ${limit} km/h a ${mode} can average); check the places, the mode and the dates`
+  );
+}
