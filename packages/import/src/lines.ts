@@ -121,6 +121,7 @@ export async function* rowsOf(
   const records = csvRecords(splitLines(chunks), {
     maxRecordLength: MAX_LINE_LENGTH,
     comments: detection.comments,
+    delimiter: detection.delimiter,
     looksLikeRow: detection.looksLikeRow,
     warn,
   });

@@ -57,6 +57,13 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   if (firstLines.length === 0) {
     throw new ImportFileError(`no line break in the first ${HEAD_BYTES / 1024} KB: not a flight-history export`);
   }
+  const opening = head.text.replace(/^\ufeff/, '').trimStart()[0];
+  if (opening === '{' || opening === '[') {
+    throw new ImportFileError(
+      'the file is JSON, which the import does not read: export your history as CSV (myFlightradar24, Flighty and OpenFlights ' +
+        "have a CSV export; App in the Air's is data.txt) or copy it into the generic CSV template (columns date,from,to)",
+    );
+  }
   const detection = detect(firstLines);
   if (!detection) {
     const firstLine = firstLines.find((l) => !isBlankLine(l)) ?? '';
