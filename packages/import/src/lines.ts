@@ -13,7 +13,7 @@ import type { DateReader } from './formats/reader';
 import { whitespaceLogReader } from './formats/whitespaceLog';
 import { ImportFileError, type ParsedRow } from './types';
 import { quote } from './text';
-import { FieldError } from './values';
+import { FieldError, TwoDigitYearError } from './values';
 
 /** Longest line (characters) accepted; a longer one means the file is not a flight export. */
 export const MAX_LINE_LENGTH = 100_000;
@@ -199,6 +199,7 @@ function guard<T extends ParsedRow | null>(row: number, fn: () => T): T | Parsed
   try {
     return fn();
   } catch (e) {
+    if (e instanceof TwoDigitYearError) return { kind: 'skip', row, reason: `row ${row}: ${e.message}`, twoDigitYear: true };
     if (e instanceof FieldError || e instanceof InvalidDateError) return { kind: 'skip', row, reason: `row ${row}: ${e.message}` };
     throw e;
   }

@@ -40,6 +40,7 @@ export class Collector {
   private droppedWarnings = 0;
   private readonly euroAirportRows: number[] = [];
   private readonly assumedDateRows: number[] = [];
+  private readonly twoDigitYearRows: number[] = [];
   /** date|from|to -> departure times seen ('' = none) with the row they came from (0 = already imported). */
   private readonly seen = new Map<string, { time: string; row: number }[]>();
   /** Day number of the import date (flights after it are planned). */
@@ -68,7 +69,10 @@ export class Collector {
       throw new ImportFileError(`the file has more than ${this.opts.maxRows} flight rows, the most one import accepts`);
     }
     // Reasons quote cells; capMessage keeps them short (a cell can hold 100 000 characters).
-    if (parsed.kind === 'skip') this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
+    if (parsed.kind === 'skip') {
+      this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
+      if (parsed.twoDigitYear) this.twoDigitYearRows.push(parsed.row);
+    }
     else {
       const outcome = this.resolve(parsed.record);
       if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome) });
@@ -302,6 +306,13 @@ export class Collector {
     const { encoding, assumption } = this.encoding();
     if (assumption) warnings.push(capMessage(assumption));
     warnings.push(...this.fileWarnings);
+    if (this.twoDigitYearRows.length) {
+      const n = this.twoDigitYearRows.length;
+      warnings.push(
+        `${n} ${n === 1 ? 'row' : 'rows'} skipped because ${n === 1 ? 'its date has' : 'their dates have'} a two-digit year (${listRows(this.twoDigitYearRows)}): ` +
+          'the century is never guessed; write years with four digits (in a spreadsheet, format the date columns as YYYY-MM-DD) and import again',
+      );
+    }
     if (this.euroAirportRows.length) {
       warnings.push(
         `EuroAirport Basel-Mulhouse-Freiburg (${listRows(this.euroAirportRows)}) counted as France, the airport's territory; ` +

@@ -66,7 +66,8 @@ export interface FlightRecord {
 }
 
 /** What a format parser yields for each data row. */
-export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip'; row: number; reason: string };
+/** A row read: a record, or a skip with its reason (`twoDigitYear`: skipped for a two-digit year, grouped in one warning). */
+export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip'; row: number; reason: string; twoDigitYear?: boolean };
 
 /** A data row that did not become a flight, with a reason a person understands. */
 export interface SkippedRow {
