@@ -76,11 +76,7 @@ export function detectDelimiter(line: string): Delimiter {
  */
 export function parseLine(line: string, delimiter: Delimiter = ','): string[] {
   const options = { ...PARSE_OPTIONS, delimiter };
-  for (const attempt of [
-    () => parseCsvSync(line, options),
-    () => parseCsvSync(`${line}"`, options),
-    () => parseCsvSync(line, { ...options, quote: false }),
-  ]) {
+  for (const attempt of [() => parseCsvSync(line, options), () => parseCsvSync(`${line}"`, options), () => parseCsvSync(line, { ...options, quote: false })]) {
     try {
       const records = attempt();
       return records[0] ?? [''];

@@ -46,7 +46,7 @@ const located = (e: End): Place | AirportInfo | undefined =>
 
 /** How an end is named in messages: `LIM`, `Lima (PE)`, `PE`. */
 export function endName(e: End): string {
-  return e.airport ? e.airport.code : e.place ? `${e.place.name} (${e.place.country})` : e.country;
+  return e.airport ? `${e.airport.code} (${e.airport.country})` : e.place ? `${e.place.name} (${e.place.country})` : e.country;
 }
 
 /**

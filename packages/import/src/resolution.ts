@@ -72,8 +72,7 @@ export class Collector {
     if (parsed.kind === 'skip') {
       this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
       if (parsed.twoDigitYear) this.twoDigitYearRows.push(parsed.row);
-    }
-    else {
+    } else {
       const outcome = this.resolve(parsed.record);
       if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome) });
       else if (outcome) this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome.duplicate), duplicate: true });
@@ -210,14 +209,18 @@ export class Collector {
     const toKey = to?.code ?? toSide.country;
     const key = duplicateKey(segment.departureDate, from?.code, to?.code, fromSide.country, toSide.country, mode);
     const time = segment.departureTime ?? '';
-    const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
+    const sameTime = (s: { time: string }) => s.time === '' || time === '' || s.time === time;
+    // Two rows between towns of the same countries on one day are two journeys when the towns differ; a stored
+    // segment (row 0, which has no town) still matches by its countries.
+    const places = r.fromPlace !== undefined || r.toPlace !== undefined ? `|${r.fromPlace ?? ''}|${r.toPlace ?? ''}`.toLowerCase() : '';
+    const twin = this.seen.get(key + places)?.find(sameTime) ?? (places ? this.seen.get(key)?.find((s) => s.row === 0 && sameTime(s)) : undefined);
     if (twin) {
       const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${fromKey} → ${toKey}`;
       return {
         duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
       };
     }
-    this.remember(key, time, row);
+    this.remember(key + places, time, row);
 
     const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > this.importDay };
     this.segments.push(imported);

@@ -85,7 +85,15 @@ export function detect(firstLines: readonly string[]): Detection | null {
   const at = (n: string) => (names.includes(n) ? names.indexOf(n) : undefined);
   const after = (...n: string[]) => Math.max(...n.map((x) => names.indexOf(x))) + 1;
   if (names[0] === 'date' && names[1] === 'from' && names[2] === 'to' && has('flight_number', 'airline', 'duration')) {
-    return { format: 'openflights', kind: 'csv', read: openflightsReader(), isHeader: sameHeader(names), looksLikeRow: rowCheck(0, 3), comments: false, delimiter };
+    return {
+      format: 'openflights',
+      kind: 'csv',
+      read: openflightsReader(),
+      isHeader: sameHeader(names),
+      looksLikeRow: rowCheck(0, 3),
+      comments: false,
+      delimiter,
+    };
   }
   if (has('date', 'flight_number', 'from', 'to', 'dep_time', 'arr_time')) {
     const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
