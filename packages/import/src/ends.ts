@@ -50,62 +50,97 @@ export function endName(e: End): string {
 }
 
 /**
+ * Inhabitants from which a place name is taken on its own (when it names one country, see {@link choosePlace}); a
+ * smaller place must be confirmed by the row's other end. GeoNames lists thousands of small towns whose names are
+ * also famous places elsewhere (its only `Goa` is in the Philippines, its `Rhodes` in Australia).
+ */
+export const CONFIDENT_POPULATION = 100_000;
+
+/** One end's place name, its candidates (in its country column's country when given) and its own choice. */
+interface PlaceEnd {
+  name: string;
+  candidates: readonly Place[];
+  /** The place the name means on its own (dominant and at least CONFIDENT_POPULATION), if any. */
+  confident?: Place;
+}
+
+/**
  * Resolves the place names of a row's two ends.
- * A place with a country column is that country (its gazetteer place, when it has one of that name there, gives
- * coordinates). Without one, its candidates are narrowed to those reachable from the other end's candidates in
- * `maxKm`, and then must name one country ({@link choosePlace}).
+ * - A place with a country column is that country (its gazetteer place, when it has one of that name there, gives
+ *   coordinates).
+ * - Without one, its candidates are narrowed to those within `maxKm` of the other end (an airport, or the other
+ *   place's confident choice, else its candidates), and must then name one country ({@link choosePlace}).
+ * - The place chosen counts only if it has CONFIDENT_POPULATION inhabitants, or the other end confirms it: a
+ *   known point (an airport, a confident place) within reach by land or sea, or the same country as the other
+ *   end's country.
  * @param maxKm the farthest the mode can go in the days the row spans (MAX_AVERAGE_KMH times the hours).
- * @returns both ends, or the reason to refuse the row.
+ * @returns both ends, or the reason to refuse the row (naming the row, the candidates and the column to fill).
  */
 export function resolveEnds(row: number, mode: TravelMode, maxKm: number, ends: [EndInput, EndInput]): [End, End] | string {
-  const candidates = ends.map((e) => (e.place === undefined ? undefined : findPlaces(e.place)));
-  const pointsOf = (i: number): readonly (Place | AirportInfo)[] | undefined => {
-    const e = ends[i]!;
-    if (e.known) {
-      const p = located(e.known);
-      return p ? [p] : undefined;
-    }
-    const c = candidates[i]!;
-    const inCountry = e.country ? c.filter((p) => p.country === e.country) : c;
-    return inCountry.length ? inCountry : undefined;
-  };
+  const places = ends.map((e): PlaceEnd | undefined => {
+    if (e.place === undefined) return undefined;
+    const all = findPlaces(e.place);
+    const candidates = e.country ? all.filter((p) => p.country === e.country) : all;
+    const chosen = choosePlace(candidates);
+    return { name: e.place, candidates, ...(chosen && chosen.population >= CONFIDENT_POPULATION ? { confident: chosen } : {}) };
+  });
   const out: End[] = [];
   for (const i of [0, 1]) {
     const e = ends[i]!;
-    if (e.known) {
-      out.push(e.known);
+    const self = places[i];
+    if (e.known || !self) {
+      out.push(e.known!);
       continue;
     }
-    const name = e.place!;
-    const all = candidates[i]!;
     if (e.country) {
-      const there = all.filter((p) => p.country === e.country);
-      out.push(there[0] ? { place: there[0], country: e.country } : { country: e.country });
+      const place = self.candidates[0];
+      out.push(place ? { place, country: e.country } : { country: e.country });
       continue;
     }
-    if (all.length === 0) {
-      const asCode = /^[A-Za-z0-9]{3,4}$/.test(name) && lookupAirport(name.toUpperCase());
-      const hint = asCode ? `write the code in capitals (${quote(name.toUpperCase())}, ${asCode.name}) if it is that airport, or ` : '';
-      return (
-        `row ${row}: ${e.label} ${quote(name)} is not an airport code (codes are written in capitals: 'CDG', 'LFPG') ` +
-        `and no place of that name is known; ${hint}add the country in ${e.column}`
-      );
-    }
-    const others = pointsOf(1 - i);
-    const reachable = others ? all.filter((p) => others.some((o) => (placeDistanceKm(p, o) ?? 0) <= maxKm)) : all;
+    const all = self.candidates;
+    if (all.length === 0) return unknownPlace(row, e);
+    const other = ends[1 - i]!;
+    const otherPlace = places[1 - i];
+    // Points the other end stands for, and whether they are certain (an airport, a confident place).
+    const otherAirport = other.known ? located(other.known) : undefined;
+    const otherPoints: readonly (Place | AirportInfo)[] = otherAirport
+      ? [otherAirport]
+      : otherPlace?.confident
+        ? [otherPlace.confident]
+        : (otherPlace?.candidates ?? []);
+    const anchored = otherAirport !== undefined || otherPlace?.confident !== undefined;
+    const reachable = otherPoints.length ? all.filter((p) => otherPoints.some((o) => (placeDistanceKm(p, o) ?? 0) <= maxKm)) : all;
     if (reachable.length === 0) {
       return (
-        `row ${row}: no place named ${quote(name)} (${list(all)}) is within ${Math.round(maxKm)} km, the most a ${mode} covers in ` +
-        `those days, of ${otherName(ends[1 - i]!)}; add the country in ${e.column}, or check the mode and the dates`
+        `row ${row}: no place named ${quote(self.name)} (${list(all)}) is within ${Math.round(maxKm)} km, the most a ${mode} covers in ` +
+        `those days, of ${otherName(other)}; add the country in ${e.column}, or check the mode and the dates`
       );
     }
     const chosen = choosePlace(reachable);
     if (!chosen) {
-      return `row ${row}: ${e.label} ${quote(name)} names places in several countries (${list(reachable)}); add the country in ${e.column}`;
+      return `row ${row}: ${e.label} ${quote(self.name)} names places in several countries (${list(reachable)}); add the country in ${e.column}`;
+    }
+    const otherCountry = other.known?.country ?? other.country;
+    const confirmed = chosen.country === otherCountry || (anchored && SURFACE_MODES.has(mode));
+    if (chosen.population < CONFIDENT_POPULATION && !confirmed) {
+      return (
+        `row ${row}: ${e.label} ${quote(self.name)} is only known as ${list(reachable)}, a small place the row's other end does not ` +
+        `confirm; add the country in ${e.column}`
+      );
     }
     out.push({ place: chosen, country: chosen.country });
   }
   return [out[0]!, out[1]!];
+}
+
+function unknownPlace(row: number, e: EndInput): string {
+  const name = e.place ?? '';
+  const asCode = /^[A-Za-z0-9]{3,4}$/.test(name) && lookupAirport(name.toUpperCase());
+  const hint = asCode ? `write the code in capitals (${quote(name.toUpperCase())}, ${asCode.name}) if it is that airport, or ` : '';
+  return (
+    `row ${row}: ${e.label} ${quote(name)} is not an airport code (codes are written in capitals: 'CDG', 'LFPG') ` +
+    `and no place of that name is known; ${hint}add the country in ${e.column}`
+  );
 }
 
 function otherName(e: EndInput): string {

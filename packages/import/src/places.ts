@@ -7,8 +7,12 @@
  * GeoNames' (CC BY 4.0, https://www.geonames.org). It ships in the package (no network) and takes ~2 s and ~100 MB
  * to decode, so it is loaded on the first place name of a process, never for files of airport codes.
  *
- * A name is matched without case and accents (`Zurich` finds `Zürich`), against the GeoNames name and its
- * ASCII form. Which candidate a row means is decided by the import with the row's other end and its country
+ * GeoNames names places as they are called there (`Genève`, `Köln`, `Sevilla`); the English names of the larger
+ * cities (`Geneva`, `Cologne`, `Seville`) come from the `city-timezones` package (MIT, ~7 300 cities of Natural
+ * Earth's populated places with their English name, ISO country, population and coordinates), merged in: a city of
+ * it within MERGE_KM of a GeoNames place of the same country is that place.
+ *
+ * A name is matched without case and accents (`Zurich` finds `Zürich`), against each name and its ASCII form. Which candidate a row means is decided by the import with the row's other end and its country
  * columns ({@link choosePlace}); this module never guesses.
  */
 import { distanceKm, type AirportInfo } from './airports';
@@ -30,6 +34,18 @@ interface GazetteerCity {
   population: number;
   loc: { coordinates: [number, number] };
 }
+
+interface EnglishCity {
+  city: string;
+  city_ascii: string;
+  iso2: string;
+  pop: number;
+  lat: number;
+  lng: number;
+}
+
+/** A city of `city-timezones` this close (km) to a GeoNames place of the same country is that place. */
+export const MERGE_KM = 50;
 
 let byName: Map<string, Place[]> | null = null;
 
@@ -56,6 +72,18 @@ function index(): Map<string, Place[]> {
       const list = map.get(k);
       if (list) list.push(place);
       else map.set(k, [place]);
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const english = (require('city-timezones') as { cityMapping: EnglishCity[] }).cityMapping;
+  for (const c of english) {
+    const place: Place = { name: c.city, country: c.iso2, population: Math.round(c.pop), latitude: c.lat, longitude: c.lng };
+    for (const k of new Set([placeKey(c.city), placeKey(c.city_ascii)])) {
+      const list = map.get(k) ?? [];
+      const same = list.find((p) => p.country === place.country && (placeDistanceKm(p, place) ?? Infinity) <= MERGE_KM);
+      if (same) same.population = Math.max(same.population, place.population);
+      else list.push(place);
+      map.set(k, list);
     }
   }
   for (const list of map.values()) list.sort((a, b) => b.population - a.population);

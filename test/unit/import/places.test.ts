@@ -43,6 +43,18 @@ describe('place names resolve to their country or are refused by name (the examp
       '2023-01-05,Xqzvillebourg,Paris,bus,,',
       /^row 2: From 'Xqzvillebourg' is not an airport code .*add the country in from_country$/,
     ],
+    ['English names of cities GeoNames writes in their language: Geneva, Cologne', '2023-01-05,Geneva,Cologne,train,,', ['CH', 'DE']],
+    ['a small place confirmed by an airport within a ferry day: Mykonos from ATH', '2023-01-05,ATH,Mykonos,ferry,,', ['GR', 'GR']],
+    [
+      'a small place unconfirmed: Antwerp (only a US village of the gazetteer) to Lucerne',
+      '2023-01-05,Antwerp,Lucerne,train,,',
+      /^row 2: From 'Antwerp' is only known as Antwerp \(US, .*\), a small place the row's other end does not confirm; add the country in from_country$/,
+    ],
+    [
+      'a small place by flight, where any distance is within reach: Rhodes (Australia) from ATH',
+      '2023-01-05,ATH,Rhodes,flight,,',
+      /^row 2: To 'Rhodes' is only known as Rhodes \(AU, .*\), a small place .*; add the country in to_country$/,
+    ],
     [
       'a code in lower case: refused, saying to write it in capitals',
       '2023-01-05,cdg,MAD,flight,,',
@@ -54,7 +66,7 @@ describe('place names resolve to their country or are refused by name (the examp
     if (Array.isArray(expected)) {
       expect(r.skipped).toEqual([]);
       expect([r.segments[0]?.departureCountry, r.segments[0]?.arrivalCountry]).toEqual(expected);
-      expect(r.segments[0]?.departureAirport).toBeUndefined();
+      expect(r.segments[0]?.arrivalAirport).toBeUndefined();
     } else if (expected === null) {
       // Springfield, Boston: either refused as ambiguous, or (Boston being reachable) resolved in the US only.
       const reason = r.skipped[0]?.reason;
