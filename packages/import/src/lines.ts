@@ -45,7 +45,7 @@ export function checkHead(text: string, ended: boolean): void {
   // eslint-disable-next-line no-control-regex
   const binary = (sample.match(/[\u0000-\u0008\u000e-\u001a\ufffd]/g)?.length ?? 0) > Math.max(2, sample.length / 100);
   if (sample.includes('\u0000') || binary) {
-    throw new ImportFileError('the file is binary, not a text export (CSV or App in the Air data.txt)');
+    throw new ImportFileError('the file is binary, not a text export (CSV or App in the Air data.txt): export your history from the app as CSV');
   }
 }
 

@@ -69,7 +69,8 @@ export async function importFlights(source: ImportSource, options: ImportOptions
     const firstLine = firstLines.find((l) => !isBlankLine(l)) ?? '';
     throw new ImportFileError(
       `unrecognised file format: the first line ${quote(firstLine)} is not the header or a data row of a supported export ` +
-        '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns)',
+        '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns): ' +
+        'export the history from the app as it is, or give the file a header line naming its date, from and to columns',
     );
   }
   // The encoding can still change after detection (Windows-1252 is recognised at the first accented byte).

@@ -110,10 +110,13 @@ export class Collector {
   ): { airport?: AirportInfo; country: string } | string {
     if (code === undefined) return { country: given! };
     let airport = lookupAirport(code, this.opts);
-    if (!airport) return `row ${row}: unknown airport code '${code}' in ${label}`;
+    if (!airport) {
+      const fix = this.format === 'generic' ? `check the code, or give the country in ${column} instead` : 'check the code in the file';
+      return `row ${row}: unknown airport code '${code}' in ${label}: ${fix}`;
+    }
     if (given && given !== airport.country) {
       if (!airport.euroAirport || (given !== 'FR' && given !== 'CH')) {
-        return `row ${row}: ${column} '${given}' does not match airport ${airport.code} (${airport.country})`;
+        return `row ${row}: ${column} '${given}' does not match airport ${airport.code} (${airport.country}): correct the code or the country`;
       }
       airport = lookupAirport(code, { ...this.opts, euroAirportSide: given })!;
     }
@@ -302,7 +305,7 @@ export class Collector {
   }
 
   finish(): ImportResult {
-    if (this.rows === 0) throw new ImportFileError('the file contains no flight rows (a header or comments only)');
+    if (this.rows === 0) throw new ImportFileError('the file contains no flight rows (a header or comments only): add one row per journey below the header');
     markLayovers(this.metas, this.layoverMs);
     this.opts.onProgress?.(this.rows);
     const warnings: string[] = [];
