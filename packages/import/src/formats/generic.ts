@@ -14,7 +14,7 @@ import { cell, normaliseHeader, type RowReader } from './reader';
  *
  * | column | required | accepted values |
  * |---|---|---|
- * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file, see dateOrder.ts); may carry a time `YYYY-MM-DD HH:MM` |
+ * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file, see dateOrder.ts), or with an English month name (`22 Jan 2023`, `Jan 22, 2024`, `22-jan-2023`); may carry a time `YYYY-MM-DD HH:MM`; a two-digit year is refused |
  * | `from` [`origin`, `departure_airport`] | `from` or `from_country` | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport, in capitals; anything else is a place name (`Lima`), resolved to a country through the gazetteer (places.ts) |
  * | `to` [`destination`, `arrival_airport`] | `to` or `to_country` | IATA or ICAO code of the arrival airport, or a place name |
  * | `from_country` [`departure_country`, `origin_country`, `country_from`] | see `from` | ISO 3166-1 alpha-2 or alpha-3 code, or English name (`France`, `Czech Republic`) |
