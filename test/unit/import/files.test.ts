@@ -74,6 +74,7 @@ describe('JSON is recognised by its content, whatever the name, and refused nami
     ['UTF-8', Readable.from([Buffer.from('[\n  {"date": "2024-01-05", "from": "CDG"}\n]\n')])],
     ['UTF-16LE', utf16le('{"flights": [{"date": "2024-01-05"}]}\r\n')],
     ['UTF-16BE', utf16be('{"flights": [{"date": "2024-01-05"}]}\r\n')],
+    ['UTF-16LE without a byte-order mark', Readable.from([Buffer.from('{"flights": [{"date": "2024-01-05"}]}\r\n', 'utf16le')])],
   ])('%s', async (_name, source) => {
     const error = await importFlights(source, opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportFileError);
