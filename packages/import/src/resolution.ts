@@ -24,7 +24,11 @@ import { parseFlightNumber, parseNote } from './storedText';
 export const PROGRESS_EVERY = 1000;
 /** Flights at least this long (great-circle km) may land on another local date; flagged when dates are assumed. */
 export const LONG_HAUL_KM = 3000;
-/** Above this average speed (km/h, great circle) departure and arrival cannot both be right: warn. */
+/**
+ * The fastest a flight is assumed to go when bounding its earliest landing (km/h, great circle): above the
+ * 1 100 km/h at which a flight with both times is flagged ({@link MAX_AVERAGE_KMH}), so that the bound never
+ * moves a real landing to a later date.
+ */
 export const MAX_PLAUSIBLE_KMH = 1200;
 /** Per-row warnings kept in a result; the rest are counted in one closing warning. */
 export const MAX_ROW_WARNINGS = 200;
@@ -293,7 +297,7 @@ export class Collector {
     if (departureUtc !== undefined && arrivalUtc !== undefined && arrivalUtc > departureUtc) {
       const km = distanceKm(from, to);
       const hours = (arrivalUtc - departureUtc) / 3_600_000;
-      if (km !== null && km / hours > MAX_PLAUSIBLE_KMH) {
+      if (km !== null && km / hours > MAX_AVERAGE_KMH.flight) {
         this.warn(
           row,
           `${from.code} → ${to.code} (${Math.round(km)} km) lands only ${hours.toFixed(1)} h after departure once time zones are applied; check the dates and times`,

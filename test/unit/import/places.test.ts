@@ -127,3 +127,9 @@ describe('a leg faster than its mode allows is flagged', () => {
     else expect(r.warnings).toEqual([]);
   });
 });
+
+test('a flight with both times faster than 1 100 km/h is flagged (LHR to JFK in 5 h: about 1 110 km/h)', async () => {
+  const r = await run('date,from,to,departure_time,arrival_time\n2023-01-05,LHR,JFK,10:00,10:00\n2023-01-06,JFK,LHR,18:00,06:30\n');
+  expect(r.segments).toHaveLength(2);
+  expect(r.warnings).toEqual([expect.stringMatching(/^row 2: LHR → JFK \(\d+ km\) lands only 5\.0 h after departure once time zones are applied/)]);
+});
