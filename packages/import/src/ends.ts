@@ -1,13 +1,16 @@
 /**
  * The two ends of a row as places: a place name resolved to one gazetteer place with the help of the row's other
  * facts (its country columns, the other end, the mode and the days it took), the speed a mode can average, and
- * land and sea rows kept on their continent. Each function returns a value or the reason the row is refused
- * (naming the row, the candidates and the column that would settle it); nothing here guesses.
+ * land and sea rows kept on their continent ({@link EndResolver} puts them together for the import). Each
+ * function returns a value or the reason the row is refused (naming the candidates and the column that would
+ * settle it); nothing here guesses.
  */
+import { toDayNumber } from '@travel-time-tracker/core/dates';
 import type { TravelMode } from '@travel-time-tracker/core/segment';
 import { airportContinent, countryContinent, lookupAirport, type AirportInfo } from './airports';
 import { choosePlace, describePlace, findPlaces, placeDistanceKm, type Place } from './places';
 import { quote } from './text';
+import type { FlightRecord } from './types';
 
 /**
  * The highest average speed (km/h, great circle) a mode reaches over a leg, beyond which the row is flagged: a
@@ -74,9 +77,10 @@ interface PlaceEnd {
  *   known point (an airport, a confident place) within reach by land or sea, or the same country as the other
  *   end's country.
  * @param maxKm the farthest the mode can go in the days the row spans (MAX_AVERAGE_KMH times the hours).
- * @returns both ends, or the reason to refuse the row (naming the row, the candidates and the column to fill).
+ * @returns both ends, or the reason to refuse the row (naming the candidates and the column to fill; the caller
+ *   prefixes the row). Depends only on its arguments: the import reuses it for rows that repeat them.
  */
-export function resolveEnds(row: number, mode: TravelMode, maxKm: number, ends: [EndInput, EndInput]): [End, End] | string {
+export function resolveEnds(mode: TravelMode, maxKm: number, ends: [EndInput, EndInput]): [End, End] | string {
   const places = ends.map((e): PlaceEnd | undefined => {
     if (e.place === undefined) return undefined;
     const all = findPlaces(e.place);
@@ -98,7 +102,7 @@ export function resolveEnds(row: number, mode: TravelMode, maxKm: number, ends: 
       continue;
     }
     const all = self.candidates;
-    if (all.length === 0) return unknownPlace(row, e);
+    if (all.length === 0) return unknownPlace(e);
     const other = ends[1 - i]!;
     const otherPlace = places[1 - i];
     // Points the other end stands for, and whether they are certain (an airport, a confident place).
@@ -112,19 +116,19 @@ export function resolveEnds(row: number, mode: TravelMode, maxKm: number, ends: 
     const reachable = otherPoints.length ? all.filter((p) => otherPoints.some((o) => (placeDistanceKm(p, o) ?? 0) <= maxKm)) : all;
     if (reachable.length === 0) {
       return (
-        `row ${row}: no place named ${quote(self.name)} (${list(all)}) is within ${Math.round(maxKm)} km, the most a ${mode} covers in ` +
+        `no place named ${quote(self.name)} (${list(all)}) is within ${Math.round(maxKm)} km, the most a ${mode} covers in ` +
         `those days, of ${otherName(other)}; add the country in ${e.column}, or check the mode and the dates`
       );
     }
     const chosen = choosePlace(reachable);
     if (!chosen) {
-      return `row ${row}: ${e.label} ${quote(self.name)} names places in several countries (${list(reachable)}); add the country in ${e.column}`;
+      return `${e.label} ${quote(self.name)} names places in several countries (${list(reachable)}); add the country in ${e.column}`;
     }
     const otherCountry = other.known?.country ?? other.country;
     const confirmed = chosen.country === otherCountry || (anchored && SURFACE_MODES.has(mode));
     if (chosen.population < CONFIDENT_POPULATION && !confirmed) {
       return (
-        `row ${row}: ${e.label} ${quote(self.name)} is only known as ${list(reachable)}, a small place the row's other end does not ` +
+        `${e.label} ${quote(self.name)} is only known as ${list(reachable)}, a small place the row's other end does not ` +
         `confirm; add the country in ${e.column}`
       );
     }
@@ -133,12 +137,12 @@ export function resolveEnds(row: number, mode: TravelMode, maxKm: number, ends: 
   return [out[0]!, out[1]!];
 }
 
-function unknownPlace(row: number, e: EndInput): string {
+function unknownPlace(e: EndInput): string {
   const name = e.place ?? '';
   const asCode = /^[A-Za-z0-9]{3,4}$/.test(name) && lookupAirport(name.toUpperCase());
   const hint = asCode ? `write the code in capitals (${quote(name.toUpperCase())}, ${asCode.name}) if it is that airport, or ` : '';
   return (
-    `row ${row}: ${e.label} ${quote(name)} is not an airport code (codes are written in capitals: 'CDG', 'LFPG') ` +
+    `${e.label} ${quote(name)} is not an airport code (codes are written in capitals: 'CDG', 'LFPG') ` +
     `and no place of that name is known; ${hint}add the country in ${e.column}`
   );
 }
@@ -184,4 +188,44 @@ export function tooFast(mode: TravelMode, from: End, to: End, hours: number, exa
     `${endName(from)} → ${endName(to)} by ${mode} is ${Math.round(km)} km in ${exact ? '' : 'at most '}${Math.round(hours)} h ` +
     `(${Math.round(km / hours)} km/h on average, more than the ${limit} km/h a ${mode} can average); check the places, the mode and the dates`
   );
+}
+
+/** Distinct place-name rows whose resolution is remembered within one import. */
+export const MAX_RESOLVED_ENDS = 10_000;
+
+/** The ends of the rows of one import, each distinct question answered once (a log repeats its journeys). */
+export class EndResolver {
+  private readonly answered = new Map<string, [End, End] | string>();
+
+  /**
+   * Both ends of a row: its place names resolved ({@link resolveEnds}) within the distance its mode covers in its
+   * days, and a land or sea row refused when an airport code puts it on another continent
+   * ({@link surfaceAcrossContinents}).
+   * @param fromKnown the departure end when it is an airport code or a country (undefined for a place name).
+   * @returns both ends, or the reason to skip the row (with its row prefix).
+   */
+  resolve(r: FlightRecord, mode: TravelMode, fromKnown: End | undefined, toKnown: End | undefined): [End, End] | string {
+    let ends: [End, End];
+    if (r.fromPlace === undefined && r.toPlace === undefined) ends = [fromKnown!, toKnown!];
+    else {
+      const days = spanDays(r.departureDate, r.arrivalDate ?? r.departureDate);
+      const key = JSON.stringify([r.fromPlace, r.toPlace, r.fromCountry, r.toCountry, fromKnown, toKnown, mode, days]);
+      let resolved = this.answered.get(key);
+      if (!resolved) {
+        resolved = resolveEnds(mode, MAX_AVERAGE_KMH[mode] * 24 * days, [
+          { label: 'From', column: 'from_country', place: r.fromPlace, country: r.fromCountry, known: fromKnown },
+          { label: 'To', column: 'to_country', place: r.toPlace, country: r.toCountry, known: toKnown },
+        ]);
+        if (this.answered.size < MAX_RESOLVED_ENDS) this.answered.set(key, resolved);
+      }
+      if (typeof resolved === 'string') return `row ${r.row}: ${resolved}`;
+      ends = resolved;
+    }
+    return surfaceAcrossContinents(r.row, mode, ends[0], ends[1]) ?? ends;
+  }
+}
+
+/** Calendar days a leg spans, both ends included (1 for a leg on one date). */
+export function spanDays(departureDate: string, arrivalDate: string): number {
+  return Math.max(1, toDayNumber(arrivalDate) - toDayNumber(departureDate) + 1);
 }

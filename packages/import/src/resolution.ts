@@ -9,9 +9,8 @@ import { toDayNumber } from '@travel-time-tracker/core/dates';
 import { SEGMENT_LIMITS, SegmentSchema, type Segment } from '@travel-time-tracker/core/segment';
 import { localToUtc, todayIn, utcToLocal } from '@travel-time-tracker/core/timeZones';
 import { describeZodError } from '@travel-time-tracker/core/validation';
-import type { TravelMode } from '@travel-time-tracker/core/segment';
 import { distanceKm, lookupAirport, type AirportInfo } from './airports';
-import { MAX_AVERAGE_KMH, resolveEnds, surfaceAcrossContinents, tooFast, type End } from './ends';
+import { EndResolver, MAX_AVERAGE_KMH, spanDays, tooFast } from './ends';
 import type { DetectedEncoding } from './encoding';
 import { markLayovers, type FlightMeta } from './layovers';
 import type { ExistingSegment, ImportOptions } from './options';
@@ -47,6 +46,7 @@ export class Collector {
   private readonly twoDigitYearRows: number[] = [];
   /** date|from|to -> departure times seen ('' = none) with the row they came from (0 = already imported). */
   private readonly seen = new Map<string, { time: string; row: number }[]>();
+  private readonly ends = new EndResolver();
   /** Day number of the import date (flights after it are planned). */
   private readonly importDay: number;
   private readonly layoverMs: number;
@@ -128,25 +128,6 @@ export class Collector {
     return { airport, country: airport.country };
   }
 
-  /**
-   * Both ends of a row: place names resolved ({@link resolveEnds}) within the distance the mode covers in the
-   * row's days, and a land or sea row refused when an airport code puts it on another continent.
-   */
-  private ends(r: FlightRecord, mode: TravelMode, fromKnown: End | undefined, toKnown: End | undefined): [End, End] | string {
-    let ends: [End, End];
-    if (r.fromPlace === undefined && r.toPlace === undefined) ends = [fromKnown!, toKnown!];
-    else {
-      const maxKm = MAX_AVERAGE_KMH[mode] * 24 * spanDays(r.departureDate, r.arrivalDate ?? r.departureDate);
-      const resolved = resolveEnds(r.row, mode, maxKm, [
-        { label: 'From', column: 'from_country', place: r.fromPlace, country: r.fromCountry, known: fromKnown },
-        { label: 'To', column: 'to_country', place: r.toPlace, country: r.toCountry, known: toKnown },
-      ]);
-      if (typeof resolved === 'string') return resolved;
-      ends = resolved;
-    }
-    return surfaceAcrossContinents(r.row, mode, ends[0], ends[1]) ?? ends;
-  }
-
   /** Adds the segment and returns undefined, or returns the reason it was skipped (wrapped when it is a repeat). */
   private resolve(r: FlightRecord): string | { duplicate: string } | undefined {
     const row = r.row;
@@ -157,7 +138,7 @@ export class Collector {
     const toKnown = r.toPlace === undefined ? this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row) : undefined;
     if (typeof toKnown === 'string') return toKnown;
     const mode = r.mode ?? (fromKnown?.airport || toKnown?.airport ? 'flight' : 'other');
-    const ends = this.ends(r, mode, fromKnown, toKnown);
+    const ends = this.ends.resolve(r, mode, fromKnown, toKnown);
     if (typeof ends === 'string') return ends;
     const [fromSide, toSide] = ends;
     const from = fromSide.airport;
@@ -388,9 +369,4 @@ function duplicateKey(
 function listRows(rows: number[]): string {
   const shown = rows.slice(0, 20).join(', ');
   return `row${rows.length > 1 ? 's' : ''} ${shown}${rows.length > 20 ? ` and ${rows.length - 20} more` : ''}`;
-}
-
-/** Calendar days a leg spans, both ends included (1 for a leg on one date). */
-function spanDays(departureDate: string, arrivalDate: string): number {
-  return Math.max(1, toDayNumber(arrivalDate) - toDayNumber(departureDate) + 1);
 }
