@@ -43,6 +43,7 @@ describe('place names resolve to their country or are refused by name (the examp
       '2023-01-05,Xqzvillebourg,Paris,bus,,',
       /^row 2: From 'Xqzvillebourg' is not an airport code .*add the country in from_country$/,
     ],
+    ['a village the gazetteer does not list, with its country: that country', '2023-01-05,Xqzvillebourg,Paris,bus,FR,', ['FR', 'FR']],
     ['English names of cities GeoNames writes in their language: Geneva, Cologne', '2023-01-05,Geneva,Cologne,train,,', ['CH', 'DE']],
     ['a small place confirmed by an airport within a ferry day: Mykonos from ATH', '2023-01-05,ATH,Mykonos,ferry,,', ['GR', 'GR']],
     [
