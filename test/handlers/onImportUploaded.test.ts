@@ -114,6 +114,54 @@ describe('malformed files end in failed or partial with a clear reason, and keep
   });
 });
 
+describe('the files people have: separators, UTF-16 "Unicode Text", month names, two-digit years, place names', () => {
+  const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const cases: { name: string; content: Buffer | string; segments: string[] }[] = [
+    {
+      name: 'semicolon-separated (Excel in a French locale)',
+      content: 'date;from;to\n2026-03-01;JFK;CDG\n2026-03-10;CDG;JFK\n',
+      segments: ['2026-03-01 US-FR', '2026-03-10 FR-US'],
+    },
+    {
+      name: 'tab-separated UTF-16 ("Unicode Text")',
+      content: utf16le('date\tfrom\tto\r\n2026-03-01\tJFK\tCDG\r\n2026-03-10\tCDG\tJFK\r\n'),
+      segments: ['2026-03-01 US-FR', '2026-03-10 FR-US'],
+    },
+    {
+      name: 'dates with month names',
+      content: 'date,from,to\n1 Mar 2026,JFK,CDG\n"Mar 10, 2026",CDG,JFK\n',
+      segments: ['2026-03-01 US-FR', '2026-03-10 FR-US'],
+    },
+    {
+      name: 'place names by bus (Lima, Ica: Peru)',
+      content: 'date,from,to,mode\n2026-03-01,Lima,Ica,bus\n2026-03-10,Ica,Lima,bus\n',
+      segments: ['2026-03-01 PE-PE', '2026-03-10 PE-PE'],
+    },
+  ];
+  test.each(cases)('$name', async ({ content, segments }) => {
+    await wrapped(await upload(`users/${UID}/imports/people.csv`, content));
+    expect(importDoc('people')).toMatchObject({ status: 'succeeded', error: null });
+    const stored = Object.values(segmentsOf()).filter((x) => x.source === 'people');
+    expect(stored.map((x) => `${x.departureDate} ${x.departureCountry}-${x.arrivalCountry}`).sort()).toEqual(segments);
+  });
+
+  test('two-digit years: the import fails naming the fix and stores nothing', async () => {
+    await wrapped(await upload(`users/${UID}/imports/yy.csv`, 'date,from,to\n1/3/26,JFK,CDG\n10-Mar-26,CDG,JFK\n'));
+    const doc = importDoc('yy')!;
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(/row 2: date '1\/3\/26' has a two-digit year; write the year with four digits/);
+    expect(Object.values(segmentsOf()).filter((x) => x.source === 'yy')).toHaveLength(0);
+  });
+
+  test('a JSON file named .txt fails saying it is JSON and what to export instead', async () => {
+    await wrapped(await upload(`users/${UID}/imports/flights.txt`, utf16le('{"flights": []}\r\n')));
+    expect(importDoc('flights')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^the file is JSON, which the import does not read: export your history as CSV/),
+    });
+  });
+});
+
 describe('guards', () => {
   test('an object outside users/{uid}/imports/ is ignored: no document, no segment', async () => {
     const out = await wrapped(await uploadEvent(env, 'public/banner.csv', 'date,from,to\n2026-01-01,JFK,CDG\n'));

@@ -50,7 +50,7 @@ describe('format fixtures', () => {
     expect(rows.get(2)?.arrivalTime).toBeUndefined();
     expect(rows.get(3)).toMatchObject({ departureDate: '2019-03-20', arrivalDate: '2019-03-20' });
     expect(rows.get(3)?.departureTime).toBeUndefined();
-    expect(r.skipped).toEqual([{ row: 4, reason: "row 4: unknown airport code 'XQZ' in To" }]);
+    expect(r.skipped).toEqual([{ row: 4, reason: "row 4: unknown airport code 'XQZ' in To: check the code in the file" }]);
   });
 
   test('OpenFlights minimal: comment line, CR-only endings, retired SXF, EuroAirport default side with a warning, city code', async () => {
@@ -81,7 +81,7 @@ describe('format fixtures', () => {
     expect(rows.get(4)).toMatchObject({ departureDate: '2023-07-10', arrivalDate: '2023-07-10', notes: 'Vuelo, con nota' });
     expect(rows.get(4)?.departureTime).toBeUndefined();
     expect(r.warnings.some((w) => /long-haul flights \(row 4\)/.test(w))).toBe(true);
-    expect(r.skipped[0]?.reason).toBe("row 5: unknown airport code 'XQZ' in From");
+    expect(r.skipped[0]?.reason).toBe("row 5: unknown airport code 'XQZ' in From: check the code in the file");
   });
 
   test('Flighty: actual times beat scheduled, cancelled skipped, diverted lands at the real airport', async () => {
@@ -140,7 +140,7 @@ describe('format fixtures', () => {
     expect(rows.get(2)).toMatchObject({ departureAirport: 'VIE', arrivalAirport: 'CDG', transit: true });
     expect(rows.get(3)?.transit).toBeUndefined();
     expect(rows.get(4)).toMatchObject({ departureAirport: 'YUL', arrivalAirport: 'VIE', departureCountry: 'CA', arrivalCountry: 'AT' });
-    expect(r.skipped[0]?.reason).toBe("row 6: unknown airport code 'XQZ' in To");
+    expect(r.skipped[0]?.reason).toBe("row 6: unknown airport code 'XQZ' in To: check the code in the file");
   });
 });
 
