@@ -139,14 +139,14 @@ describe('the files people have: separators, UTF-16 "Unicode Text", month names,
     },
   ];
   test.each(cases)('$name', async ({ content, segments }) => {
-    await wrapped(await upload(`users/${UID}/imports/people.csv`, content));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/people.csv`, content));
     expect(importDoc('people')).toMatchObject({ status: 'succeeded', error: null });
     const stored = Object.values(segmentsOf()).filter((x) => x.source === 'people');
     expect(stored.map((x) => `${x.departureDate} ${x.departureCountry}-${x.arrivalCountry}`).sort()).toEqual(segments);
   });
 
   test('two-digit years: the import fails naming the fix and stores nothing', async () => {
-    await wrapped(await upload(`users/${UID}/imports/yy.csv`, 'date,from,to\n1/3/26,JFK,CDG\n10-Mar-26,CDG,JFK\n'));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/yy.csv`, 'date,from,to\n1/3/26,JFK,CDG\n10-Mar-26,CDG,JFK\n'));
     const doc = importDoc('yy')!;
     expect(doc.status).toBe('failed');
     expect(doc.error).toMatch(/row 2: date '1\/3\/26' has a two-digit year; write the year with four digits/);
@@ -154,7 +154,7 @@ describe('the files people have: separators, UTF-16 "Unicode Text", month names,
   });
 
   test('a JSON file named .txt fails saying it is JSON and what to export instead', async () => {
-    await wrapped(await upload(`users/${UID}/imports/flights.txt`, utf16le('{"flights": []}\r\n')));
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/flights.txt`, utf16le('{"flights": []}\r\n')));
     expect(importDoc('flights')).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/^the file is JSON, which the import does not read: export your history as CSV/),
