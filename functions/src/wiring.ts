@@ -15,7 +15,7 @@
  * Lazy, for cold starts: this module imports types only (and the params, which every function loads anyway). Each adapter (and firebase-admin's client behind it) is
  * required the first time a handler reads its port, and kept for the instance's life; so loading a function costs
  * nothing, and a function pays only for the clients it uses (planTrip never loads Storage or Messaging; only the
- * import loads the airport table, test/unit/coldStart.test.ts). `require` rather than `import()`: the ports are
+ * import loads the airport table, test/functions/coldStart.test.ts). `require` rather than `import()`: the ports are
  * read synchronously, and `require` of a module already loaded is a map lookup.
  *
  * Tests and benchmarks replace any part with `setWiring({ repo: new MemoryRepository(), clock: () => now, ... })`

@@ -1,7 +1,7 @@
 /**
  * In-memory `Repository` for unit tests and benchmarks. It simulates the Firestore semantics the functions rely
  * on, so a handler tested here behaves the same against `FirestoreRepository` (the shared contract suite in
- * test/contract/ runs the same behaviours against both):
+ * test/functions/repository/ runs the same behaviours against both):
  *
  * - documents are deep-copied on the way in and out (keeping `Date`s), so a test can never
  *   mutate stored state through a returned object, and a caller can never mutate what it stored afterwards;

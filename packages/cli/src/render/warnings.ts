@@ -3,7 +3,7 @@
  * them, instead of one long line per warning ("22 warnings, 20 of them gap lines").
  *
  * The core and the import pipeline word their warnings as sentences (presence.ts `computePresence`,
- * the import's {@link Collector.finish}); the kinds below recognise those sentences. test/unit/cli/warnings.test.ts
+ * the import's {@link Collector.finish}); the kinds below recognise those sentences. test/cli/warnings.test.ts
  * produces each kind through the real core and import, so a change of wording there fails that test instead
  * of silently moving warnings to "other". A warning no kind recognises is kept, whole, under "other".
  */
