@@ -4,6 +4,7 @@
  */
 import type { Segment } from '@travel-time-tracker/core/segment';
 import type { TravelMode } from '@travel-time-tracker/core/segment';
+import type { SkipKind } from './skipReasons';
 import { capMessage } from './text';
 
 /** Encodings the import reads ({@link decodeText} detects which). */
@@ -73,6 +74,12 @@ export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip
 export interface SkippedRow {
   row: number;
   reason: string;
+  /** Why, as a kind ({@link groupSkipped} groups by it); set by the pipeline, derived from `reason` when absent. */
+  kind?: SkipKind;
+  /** Departure date of the row when it was read before the row was refused. */
+  date?: string;
+  /** Countries the row names (its country columns), when read. */
+  countries?: string[];
   /**
    * True when the row is not an error but a repeat: of an earlier row of the file, or of a segment already stored
    * (`ImportOptions.existing`). Callers may count these apart (the import job reports them as duplicates).

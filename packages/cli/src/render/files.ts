@@ -52,7 +52,7 @@ export function writeReportFiles(args: ReportArgs, data: ReportData, ref: Refere
       files.push([p.stays, csvStays(stays, ref), 'stays']);
     }
     if (args.html !== undefined)
-      files.push([args.html, renderHtml({ report: data.output, prepared: data.prepared, stays, file: args.file, reference: ref }), 'report page']);
+      files.push([args.html, renderHtml({ report: data.output, prepared: data.prepared, stays, files: args.files, reference: ref }), 'report page']);
   }
   const notes: string[] = [];
   for (const [file, content, what] of files) {
