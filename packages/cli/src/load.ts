@@ -55,7 +55,7 @@ function readSegmentFile(file: string, label: string): IdentifiedSegment[] {
   }
   const parsed = SegmentFileSchema.safeParse(data);
   if (!parsed.success) throw new CliError(`${file}: ${shortZodError(parsed.error)}`, 1);
-  return parsed.data.segments.map((s, i) => ({ ...s, id: s.id ?? `${label}segment ${i + 1}` }));
+  return parsed.data.segments.map((s, i) => ({ ...s, id: s.id ?? `${label}segment-${i + 1}` }));
 }
 
 async function importOne(file: string, args: ReportArgs, existing: readonly IdentifiedSegment[]): Promise<ImportResult> {
