@@ -5,10 +5,10 @@
  * duplicates never count).
  */
 import { Readable } from 'node:stream';
-import { importFlights } from '@travel-time-tracker/import';
+import { importFlights, type ImportOptions } from '@travel-time-tracker/import';
 import { groupSkipped, importFailure, skipKind } from '@travel-time-tracker/import/skipReasons';
 
-const importCsv = (text: string, existing?: Parameters<typeof importFlights>[1]['existing']) =>
+const importCsv = (text: string, existing?: ImportOptions['existing']) =>
   importFlights(Readable.from([Buffer.from(text)]), { importDate: '2026-06-01', ...(existing ? { existing } : {}) });
 
 const rows = (n: number, row: (i: number) => string) => Array.from({ length: n }, (_, i) => row(i)).join('\n');

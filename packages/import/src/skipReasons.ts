@@ -7,24 +7,9 @@
  * were refused, or more than half the rows were refused. The `travel-days report` command exits 1 on it and the
  * backend import ends `failed` with its message, so both refuse the same files with the same words.
  */
-import type { ImportResult, SkippedRow } from './types';
+import type { ImportResult, SkipKind, SkippedRow } from './types';
 
-/** Why a row was skipped. `duplicate` rows are repeats, never errors (they do not count towards a failure). */
-export type SkipKind =
-  | 'two-digit-year'
-  | 'ambiguous-date'
-  | 'not-a-date'
-  | 'not-a-time'
-  | 'unknown-airport'
-  | 'place'
-  | 'country'
-  | 'missing-value'
-  | 'columns'
-  | 'mode'
-  | 'cancelled'
-  | 'not-mine'
-  | 'duplicate'
-  | 'invalid';
+export type { SkipKind };
 
 interface KindInfo {
   kind: SkipKind;

@@ -4,7 +4,6 @@
  */
 import type { Segment } from '@travel-time-tracker/core/segment';
 import type { TravelMode } from '@travel-time-tracker/core/segment';
-import type { SkipKind } from './skipReasons';
 import { capMessage } from './text';
 
 /** Encodings the import reads ({@link decodeText} detects which). */
@@ -69,6 +68,23 @@ export interface FlightRecord {
 /** What a format parser yields for each data row. */
 /** A row read: a record, or a skip with its reason (`twoDigitYear`: skipped for a two-digit year, grouped in one warning). */
 export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip'; row: number; reason: string; twoDigitYear?: boolean };
+
+/** Why a row was skipped ({@link skipKind} decides from the reason). `duplicate` rows are repeats, never errors (they do not count towards a failure). */
+export type SkipKind =
+  | 'two-digit-year'
+  | 'ambiguous-date'
+  | 'not-a-date'
+  | 'not-a-time'
+  | 'unknown-airport'
+  | 'place'
+  | 'country'
+  | 'missing-value'
+  | 'columns'
+  | 'mode'
+  | 'cancelled'
+  | 'not-mine'
+  | 'duplicate'
+  | 'invalid';
 
 /** A data row that did not become a flight, with a reason a person understands. */
 export interface SkippedRow {
