@@ -28,7 +28,8 @@ const json = async (argv: string[]) => {
 
 const FLIGHTS = 'date,from,to,flight_number\n2026-03-01,JFK,CDG,AF7\n2026-03-20,CDG,JFK,AF8\n';
 // The same two flights from another app (times, no flight numbers), a train trip inside them, and a formula cell.
-const OTHER_APP = 'date,from,to,from_country,to_country,mode,notes\n2026-03-01,JFK,CDG,,,flight,\n2026-03-05,,,FR,DE,train,=1+1\n2026-03-08,,,DE,FR,train,\n2026-03-20,CDG,JFK,,,flight,\n';
+const OTHER_APP =
+  'date,from,to,from_country,to_country,mode,notes\n2026-03-01,JFK,CDG,,,flight,\n2026-03-05,,,FR,DE,train,=1+1\n2026-03-08,,,DE,FR,train,\n2026-03-20,CDG,JFK,,,flight,\n';
 
 describe('several files merge, the same journey counted once', () => {
   test('two exports of the same flights plus train trips: each day counted once, the repeats skipped as duplicates', async () => {
@@ -70,7 +71,10 @@ describe('several files merge, the same journey counted once', () => {
   });
 
   test('a JSON segment file and an export together: segment ids name their file', async () => {
-    const seg = write('manual.json', JSON.stringify({ segments: [{ departureCountry: 'FR', arrivalCountry: 'ES', departureDate: '2026-03-10', arrivalDate: '2026-03-10', mode: 'car' }] }));
+    const seg = write(
+      'manual.json',
+      JSON.stringify({ segments: [{ departureCountry: 'FR', arrivalCountry: 'ES', departureDate: '2026-03-10', arrivalDate: '2026-03-10', mode: 'car' }] }),
+    );
     const j = await json(['report', write('flights.csv', FLIGHTS), seg, ...AS_OF, '--trips']);
     expect(j.countryDays.ES).toBeGreaterThan(0);
     expect(j.warnings).toContainEqual(expect.stringMatching(/segment "manual\.json segment-1"|segment "flights\.csv row \d+"/));
@@ -130,7 +134,8 @@ describe('no confident answer from nothing: exit 1, one clause per reason', () =
 describe('skipped rows: grouped in the text, every one in --json and the HTML page', () => {
   // 40 flights and 5 cancelled ones, 2 unknown airports.
   const lines = ['date,from,to,cancelled'];
-  for (let i = 0; i < 40; i++) lines.push(`2025-${String((i % 12) + 1).padStart(2, '0')}-${String(Math.floor(i / 12) * 7 + 1).padStart(2, '0')},${i % 2 ? 'CDG,JFK' : 'JFK,CDG'},no`);
+  for (let i = 0; i < 40; i++)
+    lines.push(`2025-${String((i % 12) + 1).padStart(2, '0')}-${String(Math.floor(i / 12) * 7 + 1).padStart(2, '0')},${i % 2 ? 'CDG,JFK' : 'JFK,CDG'},no`);
   for (let i = 0; i < 5; i++) lines.push(`2025-12-2${i},JFK,CDG,yes`);
   lines.push('2025-12-29,JFK,ZZZ,no', '2025-12-30,XQZ,CDG,no');
   const text = `${lines.join('\n')}\n`;
@@ -184,7 +189,21 @@ describe('CLI manners', () => {
   test('--help describes every option and lists every rule id of the seed', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const option of ['--as-of', '--json', '--layover-hours', '--euroairport', '--trips', '--csv', '--html', '--date-order', '--nationality', '--residence-permit', '--rule ID', '--rules all', '--assumed']) {
+    for (const option of [
+      '--as-of',
+      '--json',
+      '--layover-hours',
+      '--euroairport',
+      '--trips',
+      '--csv',
+      '--html',
+      '--date-order',
+      '--nationality',
+      '--residence-permit',
+      '--rule ID',
+      '--rules all',
+      '--assumed',
+    ]) {
       expect(r.out).toMatch(new RegExp(`^ {2}${option.replace(/[-]/g, '\\-')}[^\\n]* {2}\\w`, 'm'));
     }
     for (const d of loadReferenceData().definitions) expect(r.out).toMatch(new RegExp(`^ {2}${d.id} +\\S`, 'm'));

@@ -50,7 +50,9 @@ describe('format fixtures', () => {
     expect(rows.get(2)?.arrivalTime).toBeUndefined();
     expect(rows.get(3)).toMatchObject({ departureDate: '2019-03-20', arrivalDate: '2019-03-20' });
     expect(rows.get(3)?.departureTime).toBeUndefined();
-    expect(r.skipped).toEqual([{ row: 4, reason: "row 4: unknown airport code 'XQZ' in To: check the code in the file", kind: 'unknown-airport', date: '2019-03-25' }]);
+    expect(r.skipped).toEqual([
+      { row: 4, reason: "row 4: unknown airport code 'XQZ' in To: check the code in the file", kind: 'unknown-airport', date: '2019-03-25' },
+    ]);
   });
 
   test('OpenFlights minimal: comment line, CR-only endings, retired SXF, EuroAirport default side with a warning, city code', async () => {

@@ -48,7 +48,10 @@ export const USAGE =
 /** What `--help` prints: the usage, every option with its meaning and default, and the rule ids of the seed. */
 export function helpText(ref: ReferenceData | undefined = reference()): string {
   const options: [string, string][] = [
-    ['FILE [FILE…]', 'flight-history exports (myFlightradar24, Flighty, OpenFlights, App in the Air data.txt, or a CSV with date,from,to columns) or JSON segment files; several files are merged, the same journey in two of them counted once'],
+    [
+      'FILE [FILE…]',
+      'flight-history exports (myFlightradar24, Flighty, OpenFlights, App in the Air data.txt, or a CSV with date,from,to columns) or JSON segment files; several files are merged, the same journey in two of them counted once',
+    ],
     ['--as-of YYYY-MM-DD', 'the day the report is for (default: today); trips after it are planned'],
     ['--json', 'print the whole result as JSON (every warning and skipped row listed) instead of text'],
     ['--layover-hours N', 'longest connection at one airport counted as an airside transit (default 24, at most 72)'],
@@ -258,7 +261,10 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
     evidence: evidenceSummary(prepared.evidence!),
     rules: evaluation.rules.map(({ currentStayStart: _c, ...r }) => r),
     // With several files, each import warning names its file ("b.csv: row 12: ...").
-    warnings: [...imports.flatMap((i) => (args.files.length > 1 ? i.warnings.map((w) => `${path.basename(i.file)}: ${w}`) : i.warnings)), ...evaluation.warnings],
+    warnings: [
+      ...imports.flatMap((i) => (args.files.length > 1 ? i.warnings.map((w) => `${path.basename(i.file)}: ${w}`) : i.warnings)),
+      ...evaluation.warnings,
+    ],
   };
   if (ruleResults) out.ruleResults = ruleResults;
   if (imports.length) {

@@ -82,4 +82,3 @@ export interface ImportSummary {
   /** The import's warnings about this file. */
   warnings: string[];
 }
-

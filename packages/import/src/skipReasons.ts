@@ -55,7 +55,12 @@ const KINDS: readonly KindInfo[] = [
     what: 'countries are unknown or do not match the airport',
     fix: 'write countries as ISO codes (FR) or English names (France), matching the airports',
   },
-  { kind: 'mode', test: /is not a mode of transport/, what: 'modes of transport are not known', fix: 'use flight, train, bus, car, ferry, ship, walk or other' },
+  {
+    kind: 'mode',
+    test: /is not a mode of transport/,
+    what: 'modes of transport are not known',
+    fix: 'use flight, train, bus, car, ferry, ship, walk or other',
+  },
   { kind: 'columns', test: /columns, expected|fields, expected|too few|missing/, what: 'rows have missing cells or columns', fix: 'complete these rows' },
   { kind: 'cancelled', test: /^cancelled flight/, what: 'flights are marked cancelled', fix: 'nothing to do: a cancelled flight is not travel' },
   { kind: 'not-mine', test: /someone else's flight/, what: "flights are marked as someone else's", fix: "nothing to do: someone else's flights are not yours" },

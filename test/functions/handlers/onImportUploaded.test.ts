@@ -174,7 +174,7 @@ describe('no confident answer from nothing: more than half the rows refused ends
       status: 'failed',
       error:
         '3 of 4 rows skipped: 2: dates have two-digit years (rows 3, 4): write years with four digits (in a spreadsheet, format the date columns as YYYY-MM-DD) and import again; ' +
-        "1: airports are unknown or missing (row 5): check the codes (IATA such as CDG, ICAO such as LFPG), or give the countries in from_country and to_country",
+        '1: airports are unknown or missing (row 5): check the codes (IATA such as CDG, ICAO such as LFPG), or give the countries in from_country and to_country',
       stored: 0,
     },
     {

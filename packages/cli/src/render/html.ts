@@ -273,7 +273,9 @@ export function renderHtml(input: HtmlInput): string {
       for (const g of i.skipGroups) {
         // Reasons usually start with their row already ("row 18: cancelled flight").
         const reasons = i.skipped.filter((s) => s.kind === g.kind).map((s) => (s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`));
-        body.push(`<li><details><summary><strong>${esc(g.message)}</strong></summary><ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details></li>`);
+        body.push(
+          `<li><details><summary><strong>${esc(g.message)}</strong></summary><ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details></li>`,
+        );
       }
       body.push(`</ul>`);
     }

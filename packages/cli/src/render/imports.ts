@@ -20,9 +20,7 @@ export function segmentsRead(i: Pick<ImportSummary, 'flights' | 'crossings'>): s
 /** "Import: format generic, encoding UTF-8, 12 rows: …, 2 skipped", then the skip groups. */
 export function renderImport(i: ImportSummary | Omit<ImportSummary, 'warnings'>, nameFile: boolean): string[] {
   const file = nameFile ? ` ${path.basename(i.file)}:` : '';
-  const lines = [
-    `Import:${file} format ${i.format}, encoding ${i.encoding}, ${plural(i.rows, 'row')}: ${segmentsRead(i)}, ${i.skipped.length} skipped`,
-  ];
+  const lines = [`Import:${file} format ${i.format}, encoding ${i.encoding}, ${plural(i.rows, 'row')}: ${segmentsRead(i)}, ${i.skipped.length} skipped`];
   for (const g of i.skipGroups) {
     lines.push(`  ${g.message}`);
     for (const e of g.examples) lines.push(`     ${e}`);
