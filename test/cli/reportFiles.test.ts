@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
+import { renderChartSvg } from '@travel-time-tracker/cli/render/chart';
 import { describeWithSamples, samplePath } from '../helpers/samples';
 import { run } from './runReport';
 
@@ -236,5 +237,37 @@ describe('CLI manners', () => {
     const r = await run(['report', write('gap.csv', 'date,from,to\n2026-03-01,JFK,CDG\n2026-03-10,LHR,JFK\n'), ...AS_OF]);
     expect(r.out).toMatch(/"row 2"/);
     expect(r.out).not.toMatch(/row-\d/);
+  });
+});
+
+describe('no unbounded array spread into a call', () => {
+  test('a chart series of 500 000 days renders (Math.max(...days) overflows the stack)', () => {
+    const n = 500_000;
+    const recorded = Array.from({ length: n }, (_, i) => i % 91);
+    const svg = renderChartSvg(
+      { ruleId: 'r', maxDays: 90, periodDays: 180, from: 0, to: n - 1, asOf: n - 10, recorded, planned: new Array<number>(n).fill(0) },
+      'the area',
+    );
+    expect(svg).toContain('data-peak-recorded="90"');
+  });
+});
+
+describe('HTML: every warning listed, folded by kind', () => {
+  test('twelve gaps: all twelve in one <details>', async () => {
+    const seg = (from: string, to: string, date: string) => ({
+      departureCountry: from,
+      arrivalCountry: to,
+      departureDate: date,
+      arrivalDate: date,
+      mode: 'flight',
+    });
+    const segments = Array.from({ length: 13 }, (_, i) => seg('US', 'FR', `2025-${String(i < 12 ? i + 1 : 12).padStart(2, '0')}-${i < 12 ? '01' : '20'}`));
+    const page = path.join(dir, 'gaps.html');
+    const r = await run(['report', write('gaps.json', JSON.stringify({ segments })), '--as-of', '2026-01-10', '--html', page]);
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(page, 'utf8');
+    const gaps = /<details><summary><strong>12 gaps:[^<]*<\/strong><\/summary><ul>((?:<li>[^<]*<\/li>)*)<\/ul><\/details>/.exec(html);
+    expect(gaps).not.toBeNull();
+    expect(gaps![1]!.match(/<li>missing between/g)).toHaveLength(12);
   });
 });
