@@ -1,8 +1,9 @@
 /**
- * The `travel-days report` command: from a flight-history export (any supported format) or a JSON segment file
- * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
+ * The `travel-days report` command: from flight-history exports (any supported format) or JSON segment files,
+ * merged ({@link loadSegments}: the same journey in two files counts once), to days per country and the visa-rule
+ * status, using the same import pipeline and core as the Cloud Functions.
  *
- *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
+ *     travel-days report FILE [FILE…] [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
  *                               [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]
  *                               [--nationality CC[,CC]] [--residence-permit CC:YYYY-MM-DD:YYYY-MM-DD]...
  *                               [--rule ID]... [--rules all] [--assumed count|exclude]
@@ -13,7 +14,10 @@
  * reason and the kind's outputs), and the text report prints those rules instead of the default ones; `rules`
  * stays as it was so that its readers keep working.
  *
- * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
+ * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file, or an export that gives no
+ * confident answer (the import package's `importFailure`: one clause per reason). Errors are one line on stderr,
+ * naming the file in words (never errno text). `--help` ({@link helpText}) describes every option and lists the
+ * rule ids of the seed.
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
