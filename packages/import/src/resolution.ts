@@ -307,7 +307,7 @@ export class Collector {
     const warnings: string[] = [];
     const { encoding, assumption } = this.encoding();
     if (assumption) warnings.push(capMessage(assumption));
-    warnings.push(...this.fileWarnings);
+    for (const w of this.fileWarnings) warnings.push(w); // one per stray quote: unbounded, never spread into a call
     if (this.twoDigitYearRows.length) {
       const n = this.twoDigitYearRows.length;
       warnings.push(
