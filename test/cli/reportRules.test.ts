@@ -279,7 +279,7 @@ describe('report --html with --rule / --rules all: the chosen rules, every kind'
       firstViolationDate: null,
     };
     const report = { asOf: '2026-04-10', countryDays: {}, countryDaysByYear: {}, rules: [], ruleResults: [entry], warnings: [] };
-    const html = renderHtml({ report, prepared, stays: [], file: 'x.json', reference: ref });
+    const html = renderHtml({ report, prepared, stays: [], files: ['x.json'], reference: ref });
     expect(html).toContain('data-rule="&#60;b&#62;x&#60;/b&#62;"');
     expect(html).toContain('This rule does not apply to you: &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;you&#34;.');
     expect(html).not.toMatch(/<script|<b>/);
