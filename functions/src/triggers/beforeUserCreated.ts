@@ -13,12 +13,12 @@
  * first, `createProfileIfAbsent` finds the document and returns false: the app's profile is kept.
  */
 import { beforeUserCreated } from 'firebase-functions/v2/identity';
-import { REGION } from '../config';
+import { REGION, FUNCTION_SETTINGS } from '../config';
 import { log } from '../log';
 import { createProfileForNewUser } from '../services/account';
 import { wiring } from '../wiring';
 
-export const createProfileOnSignUp = beforeUserCreated({ region: REGION, timeoutSeconds: 7 }, async (event) => {
+export const createProfileOnSignUp = beforeUserCreated({ region: REGION, timeoutSeconds: 7, ...FUNCTION_SETTINGS.createProfileOnSignUp }, async (event) => {
   const user = event.data;
   if (!user) return;
   const { repo, clock } = wiring();
