@@ -24,7 +24,11 @@ export const CONFIG_DEFAULTS = {
   importMaxRows: 20_000,
   /** A stop shorter than this between two flights is a connection, not a stay (hours). */
   layoverHours: 24,
-  enforceAppCheck: false,
+  /**
+   * App Check on the callables: on in every real project (a deploy that sets nothing enforces it), off on the
+   * emulators whatever the value ({@link appCheckEnforcement}), where the app runs with a debug provider or none.
+   */
+  enforceAppCheck: true,
   /** Users whose status is recomputed per run of the scheduled recompute, at most. */
   recomputeBatchSize: 500,
   /**
@@ -67,8 +71,22 @@ export const IMPORT_LAYOVER_HOURS = defineInt('IMPORT_LAYOVER_HOURS', {
 
 export const ENFORCE_APP_CHECK = defineBoolean('ENFORCE_APP_CHECK', {
   default: CONFIG_DEFAULTS.enforceAppCheck,
-  description: 'Reject callable requests (planTrip, deleteAccount) without a valid App Check token.',
+  description: 'Reject callable requests (planTrip, deleteAccount) without a valid App Check token (never on the emulators).',
 });
+
+/** Whether this process runs in the Firebase emulators (the Functions emulator sets `FUNCTIONS_EMULATOR=true`). */
+export function onEmulator(): boolean {
+  return process.env.FUNCTIONS_EMULATOR === 'true';
+}
+
+/**
+ * The callables' `enforceAppCheck` option: the ENFORCE_APP_CHECK param in a real project (default true), false in
+ * the emulators. Read when the callable is defined: the Functions emulator sets `FUNCTIONS_EMULATOR` before it loads
+ * the code, a deploy never does, so a deployed function always carries the param.
+ */
+export function appCheckEnforcement(): typeof ENFORCE_APP_CHECK | false {
+  return onEmulator() ? false : ENFORCE_APP_CHECK;
+}
 
 export const RECOMPUTE_BATCH_SIZE = defineInt('RECOMPUTE_BATCH_SIZE', {
   default: CONFIG_DEFAULTS.recomputeBatchSize,
@@ -110,7 +128,7 @@ function intOr(param: { name: string; value(): number }, fallback: number): numb
  * keeps the rule visible in the code and testable through `wrap()` (which calls the handler directly).
  */
 export function requireAppCheck(app: unknown): boolean {
-  return runtimeConfig().enforceAppCheck && !app;
+  return !onEmulator() && runtimeConfig().enforceAppCheck && !app;
 }
 
 /** The params' current values (call inside a handler, not at module load). */

@@ -12,13 +12,13 @@
  * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
-import { ENFORCE_APP_CHECK, REGION, requireAppCheck, FUNCTION_SETTINGS } from '../config';
+import { appCheckEnforcement, REGION, requireAppCheck, FUNCTION_SETTINGS } from '../config';
 import { planTripForUser, type PlanTripResponse } from '../services/plan';
 import { wiring } from '../wiring';
 import { answerCallable } from './errors';
 
 export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
-  { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 30, ...FUNCTION_SETTINGS.planTrip },
+  { region: REGION, enforceAppCheck: appCheckEnforcement(), memory: '256MiB', timeoutSeconds: 30, ...FUNCTION_SETTINGS.planTrip },
   async (request) => {
     const uid = request.auth?.uid;
     if (!uid) throw new HttpsError('unauthenticated', 'sign in to plan a trip');

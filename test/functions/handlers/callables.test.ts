@@ -35,6 +35,7 @@ function callRequest(data: unknown, auth: { uid: string; authTime?: number } | n
     data,
     rawRequest: {} as CallableRequest['rawRequest'],
     acceptsStreaming: false,
+    app: { appId: 'test-app', token: {} },
     auth: auth
       ? ({
           uid: auth.uid,

@@ -114,6 +114,7 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
       data: {},
       rawRequest: {},
       acceptsStreaming: false,
+      app: { appId: 'test-app', token: {} },
       auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) }, rawToken: 'x' },
     } as unknown as CallableRequest;
     await call(req);
@@ -144,6 +145,7 @@ describeWithStorageEmulator('import and deletion with the Storage emulator', () 
       data: {},
       rawRequest: {},
       acceptsStreaming: false,
+      app: { appId: 'test-app', token: {} },
       auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) } },
     } as unknown as CallableRequest);
     const [exists] = await bucket.file(name).exists();
