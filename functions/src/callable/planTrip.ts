@@ -9,7 +9,7 @@
  * `plan`, the verdict of its kind (core/planRules.ts). Nothing is stored, so repeating a call is harmless.
  * Errors (callable/errors.ts): `unauthenticated` without a signed-in user; `invalid-argument` naming the field
  * (`planTrip data: trips[0].exitDate must not be before entryDate`); `internal` with a fixed sentence for anything
- * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true.
+ * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true (the default), never on the emulators.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { appCheckEnforcement, REGION, requireAppCheck, FUNCTION_SETTINGS } from '../config';

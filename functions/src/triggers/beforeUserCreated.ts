@@ -21,7 +21,7 @@
 import { beforeUserCreated } from 'firebase-functions/v2/identity';
 import { REGION, FUNCTION_SETTINGS } from '../config';
 import { log } from '../log';
-import { createProfileForNewUser, type ensureProfile } from '../services/account';
+import { createProfileForNewUser } from '../services/account';
 import { wiring } from '../wiring';
 
 /**

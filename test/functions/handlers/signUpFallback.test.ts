@@ -78,11 +78,11 @@ describe('a profile missing after sign-up', () => {
       after: seg('US', 'FR', '2026-11-20') as never,
       eventTime: NOW,
     });
-    await handleSegmentWrite(env.repo, event('s1') as never, NOW);
+    await handleSegmentWrite(env.repo, event('s1'), NOW);
     expect(env.repo.snapshot().users[UID]!.profile).toMatchObject(defaults());
     await env.repo.putSegment(UID, 's2', seg('FR', 'US', '2026-11-22'));
     env.repo.resetCounts();
-    await handleSegmentWrite(env.repo, { ...event('s2'), version: 2 } as never, NOW);
+    await handleSegmentWrite(env.repo, { ...event('s2'), version: 2 }, NOW);
     expect(env.repo.counts.reads).toBe(2);
   });
 
