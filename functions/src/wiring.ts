@@ -25,7 +25,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { App } from 'firebase-admin/app';
-import { REGION, alertRuntimeConfig } from './config';
+import { CONFIG_DEFAULTS, REGION, alertRuntimeConfig } from './config';
 import type { AlertBatchTask, AlertTaskQueue } from './alerts/queue';
 import type { AlertDeps } from './alerts/run';
 import type { PushTransport } from './alerts/transport';
@@ -79,7 +79,9 @@ function taskQueue(name: string): AlertTaskQueue {
   const { CloudTasksAlertQueue } = require('./alerts/queue') as typeof import('./alerts/queue');
   return new CloudTasksAlertQueue(() => {
     const { getFunctions } = require('firebase-admin/functions') as typeof import('firebase-admin/functions');
-    return getFunctions(adminApp()).taskQueue<AlertBatchTask>(`locations/${REGION.value()}/functions/${name}`);
+    // The param's declared default when its variable is absent (a process the CLI did not start: a script, a test).
+    const region = process.env[REGION.name] || CONFIG_DEFAULTS.region;
+    return getFunctions(adminApp()).taskQueue<AlertBatchTask>(`locations/${region}/functions/${name}`);
   });
 }
 
