@@ -14,6 +14,7 @@ import { IsoDateSchema } from '@travel-time-tracker/core/segment';
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import { ValidationError, parseOrThrow } from '@travel-time-tracker/core/validation';
 import { log } from '../log';
+import { ensureProfile } from './account';
 import type { Repository } from '../repository/types';
 import { coreSegmentsOf } from './recompute/segments';
 import { safeTimeZone } from './recompute/schedule';
@@ -84,7 +85,8 @@ export type PlanTripResponse = z.infer<typeof PlanTripResponseSchema>;
  */
 export async function planTripForUser(repo: Repository, uid: string, data: unknown, now: Date): Promise<PlanTripResponse> {
   const request = parseOrThrow(PlanTripRequestSchema, data, 'planTrip data');
-  const profile = await repo.getProfile(uid);
+  // A sign-up whose profile was not written (its blocking function failed) gets it here, with the defaults.
+  const profile = await ensureProfile(repo, uid, now);
   const asOf = todayIn(safeTimeZone(profile?.timeZone), now);
   const horizon = addDays(asOf, MAX_PLAN_HORIZON_DAYS);
   const problems: { path: string; message: string }[] = [];

@@ -12,6 +12,8 @@ import { planTrip } from '../../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../../functions/src/callable/deleteAccount';
 import { createProfileOnSignUp } from '../../../functions/src/triggers/beforeUserCreated';
 import { recomputeDaily } from '../../../functions/src/scheduled/recomputeDaily';
+import { recomputeBatch } from '../../../functions/src/tasks/recomputeBatch';
+import { MemoryAlertQueue } from '../../fakes/memoryAlertQueue';
 import { recomputeUser } from '../../../functions/src/services/recompute/recompute';
 import { MAX_TRIP_DAYS, PlanTripResponseSchema, type PlanTripResponse } from '../../../functions/src/services/plan';
 import { addDays } from '@travel-time-tracker/core/dates';
@@ -33,6 +35,7 @@ function callRequest(data: unknown, auth: { uid: string; authTime?: number } | n
     data,
     rawRequest: {} as CallableRequest['rawRequest'],
     acceptsStreaming: false,
+    app: { appId: 'test-app', token: {} },
     auth: auth
       ? ({
           uid: auth.uid,
@@ -580,10 +583,21 @@ describe('createProfileOnSignUp (beforeUserCreated)', () => {
   });
 });
 
-describe('recomputeDaily (scheduled)', () => {
+describe('recomputeDaily (scheduled) and recomputeBatch (its task)', () => {
   // A ScheduleFunction is not typed as a CloudFunction, but wrap() runs it like one (it has run()).
   const wrappedRun = fft.wrap(recomputeDaily as never) as (e: unknown) => Promise<void>;
-  const run = (e: { scheduleTime?: string }) => wrappedRun(e);
+  const runTask = (data: unknown): Promise<void> => (fft.wrap as (f: unknown) => (e: object) => Promise<void>)(recomputeBatch)({ data });
+  let queue: MemoryAlertQueue;
+  beforeEach(() => {
+    tearDownEnv(env);
+    queue = new MemoryAlertQueue();
+    env = setUpEnv({ recomputeQueue: queue });
+  });
+  /** The scheduled run, then every task it enqueued (as Cloud Tasks would deliver them). */
+  const run = async (e: { scheduleTime?: string }) => {
+    await wrappedRun(e);
+    for (const { task } of queue.take()) await runTask(task);
+  };
 
   test('re-evaluates only due users for their new local date, and clears nothing else', async () => {
     // Due: in France since 2026-11-20, last evaluated yesterday.
@@ -607,13 +621,18 @@ describe('recomputeDaily (scheduled)', () => {
     expect(status).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
     expect((env.repo.snapshot().users[UID]!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
     expect(env.repo.snapshot().users.erin).toEqual(erinBefore);
-    // Reads: the (empty) legacy query, then for the one due user its schedule (query result), the deletion marker and
-    // its head.
+    // Reads: the (empty) legacy query, then for the one due user its schedule (query result), and in its task the
+    // deletion marker and its head.
     expect(env.repo.counts.reads).toBe(1 + 3);
 
     // A second run the same day finds nobody due and changes nothing.
     const snap = env.repo.snapshot();
     await run({});
     expect(env.repo.snapshot()).toEqual(snap);
+  });
+
+  test('a payload that does not parse is logged and dropped', async () => {
+    await runTask({ runAt: 'yesterday', uids: [] });
+    expect(env.logs).toContainEqual(expect.objectContaining({ message: 'recomputeDaily.task.invalid' }));
   });
 });

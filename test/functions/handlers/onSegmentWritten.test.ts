@@ -96,14 +96,15 @@ describe('a segment write recomputes the status', () => {
     expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).applies).toBe(false);
   });
 
-  test('without a profile the status is still computed (UTC, rule applies)', async () => {
+  test('without a profile the status is still computed (UTC, rule applies), and the default profile is created', async () => {
     const s = seg('US', 'FR', '2026-11-20');
     const v = await env.repo.putSegment(UID, 's1', s);
     await wrapped(writeEvent('s1', null, s, { version: v }));
     const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
     // 2026-11-20 .. 2026-11-23 present: 4 days, still in the region.
     expect(status).toMatchObject({ applies: true, daysUsed: 4, currentStayStart: '2026-11-20' });
-    expect(env.repo.snapshot().users[UID]!.profile).toBeNull();
+    // The sign-up's profile was missing: the first segment event created it with the defaults.
+    expect(env.repo.snapshot().users[UID]!.profile).toMatchObject({ nationalities: [], timeZone: 'UTC', nextAlertAt: null });
   });
 
   test('an invalid stored segment is left out with a warning naming it, instead of failing the trigger', async () => {
