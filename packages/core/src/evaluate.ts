@@ -4,9 +4,17 @@
  */
 import { z } from 'zod';
 import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
-import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
+import {
+  MAX_RESIDENCE_PERMITS,
+  ResidencePermitSchema,
+  exemptDays,
+  permitCover,
+  ruleApplicability,
+  type Applicability,
+  type ResidencePermit,
+} from './applicability';
 import { computeCountryDays, countryDaysFrom } from './countryDays';
-import { countDays, intersectIntervals, type DayInterval } from './intervals';
+import { countDays, daySetOf, intersectIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { daySetRuns, regionDays, regionPresence } from './regionDays';
 import { parseSegments, readingOrder, type ParsedSegments } from './parsedSegments';
 import { presenceOfParsed, type PlannedStay, type Presence } from './presence';
@@ -16,7 +24,7 @@ import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } 
 import type { RuleEvaluationSchema } from './ruleResultSchemas';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
 import { CountryCodeSchema, IsoDateSchema, TravelDateSchema, type IdentifiedSegment } from './segment';
-import { parseOrThrow } from './validation';
+import { ValidationError, parseOrThrow } from './validation';
 
 export type { PlannedStay } from './presence';
 
@@ -112,6 +120,8 @@ export interface PreparedEvaluation {
   evidence: PresenceEvidence | null;
   /** `EvaluateOptions.evidence`: results carry the assumption fields. */
   explain: boolean;
+  /** Problems with the traveller's inputs, not the segments: a permit from a state outside a rule's region. */
+  travellerWarnings: readonly string[];
 }
 
 const NationalitiesSchema = z.array(CountryCodeSchema);
@@ -141,6 +151,12 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const permits = parseOrThrow(PermitsSchema, options.residencePermits ?? [], 'residencePermits');
   const parsed = parseSegments(segments, { validate: true });
   const reference = options.reference ?? loadReferenceData();
+  nationalities.forEach((n, i) => {
+    if (!reference.countryExists(n)) {
+      const message = `nationalities[${i}]: "${n}" is not an ISO 3166-1 alpha-2 country code`;
+      throw new ValidationError(message, [{ path: `nationalities[${i}]`, message: 'is not an ISO 3166-1 alpha-2 country code' }]);
+    }
+  });
   const rules = options.rules ? parseOrThrow(RulesSchema, options.rules, 'rules') : reference.rules;
   const asOfDay = toDayNumber(asOf);
   const order = readingOrder(parsed);
@@ -149,7 +165,50 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const explain = options.evidence === true;
   const evidence = explain || assumed === 'exclude' ? presenceEvidence(parsed, order, full, extraStays) : null;
   const presence = evidence && assumed === 'exclude' ? withoutAssumed(full, evidence) : full;
-  return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays, assumed, evidence, explain };
+  const travellerWarnings = permitWarnings(permits, reference);
+  return {
+    asOf,
+    asOfDay,
+    reference,
+    rules,
+    nationalities,
+    permitCover: permitCover(permits),
+    presence,
+    parsed,
+    order,
+    extraStays,
+    assumed,
+    evidence,
+    explain,
+    travellerWarnings,
+  };
+}
+
+/**
+ * One warning per permit whose issuing state is not a member of the region of any rule of the reference data
+ * that leaves permit days out (`residencePermitsExcluded`) on any day of its validity: such a permit leaves
+ * nothing out (a US green card says nothing of the Schengen count), which the traveller may not expect.
+ * @example
+ * const reference = loadReferenceData()
+ * permitWarnings([{ country: 'US', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference)
+ * //=> ['residence permit of United States (US), valid 2026-01-01 to 2026-12-31: not issued by a member of SCHENGEN, so it leaves no day out of Schengen short stay (90/180)']
+ * permitWarnings([{ country: 'FR', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference) //=> []
+ */
+export function permitWarnings(permits: readonly ResidencePermit[], reference: ReferenceData): string[] {
+  const out: string[] = [];
+  for (const p of permits) {
+    const cover = [{ start: toDayNumber(p.validFrom), end: toDayNumber(p.validTo) }];
+    for (const d of reference.definitions) {
+      if (!d.residencePermitsExcluded) continue;
+      const inside = d.region !== undefined ? intersectIntervals(cover, reference.membershipIntervals(p.country, d.region)).length > 0 : (d.countries ?? []).includes(p.country);
+      if (inside) continue;
+      const where = d.region ?? (d.countries ?? []).join(', ');
+      out.push(
+        `${p.kind.replace(/-/g, ' ')} of ${reference.countryName(p.country) ?? p.country} (${p.country}), valid ${p.validFrom} to ${p.validTo}: not issued by a member of ${where}, so it leaves no day out of ${d.name}`,
+      );
+    }
+  }
+  return out;
 }
 
 /**
@@ -234,10 +293,15 @@ export function rulePresence(prepared: PreparedEvaluation, rule: VisaRule): DayI
   return daySetRuns(ruleDays(prepared, rule));
 }
 
-/** {@link rulePresence} as the bitmap the rule engine reads ({@link regionDays}). */
+/**
+ * {@link rulePresence} as the bitmap the rule engine reads ({@link regionDays}), less the days on which the
+ * traveller is exempt ({@link exemptDays}): those are never counted.
+ */
 function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
   const excluded = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
-  return regionDays(prepared.presence, rule.region, prepared.reference, excluded);
+  const set = regionDays(prepared.presence, rule.region, prepared.reference, excluded);
+  const exempt = exemptDays(rule, prepared.nationalities, prepared.reference);
+  return exempt.length === 0 ? set : daySetOf(subtractIntervals(daySetRuns(set), exempt));
 }
 
 /**
@@ -258,11 +322,16 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
   const r = rollingWindowOf(prepared, rule);
   const window = [{ start: r.windowStart, end: r.windowEnd }];
-  const permitDaysExcluded =
-    rule.residencePermitsExcluded && prepared.permitCover.size > 0
-      ? countDays(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), window)) - r.daysUsed
-      : 0;
-  const entry = rollingWindowEntry(rule.id, ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference), permitDaysExcluded, r);
+  const exempt = exemptDays(rule, prepared.nationalities, prepared.reference);
+  const permits = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
+  const inWindow = (days: DayInterval[]) => countDays(intersectIntervals(days, window));
+  // Every presence day of the window is used, left out by a permit, or left out as exempt (exempt first).
+  const exemptDaysExcluded = exempt.length === 0 ? 0 : inWindow(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference, permits), exempt));
+  const permitDaysExcluded = permits
+    ? inWindow(subtractIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), exempt)) - r.daysUsed
+    : 0;
+  const applicability = ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference);
+  const entry = { ...rollingWindowEntry(rule.id, applicability, permitDaysExcluded, r), exemptDaysExcluded };
   if (!prepared.explain || !prepared.evidence) return entry;
   let assumption: RuleAssumption = NO_ASSUMPTION;
   if (prepared.evidence.assumed.size > 0) {
@@ -370,6 +439,6 @@ export function evaluatePrepared(prepared: PreparedEvaluation): TravelEvaluation
     countryDaysByYear,
     ...(assumed ? { assumedCountryDays: assumed.countryDays, assumedCountryDaysByYear: assumed.countryDaysByYear } : {}),
     rules: prepared.rules.map((rule) => evaluateRule(prepared, rule)),
-    warnings: [...prepared.presence.warnings],
+    warnings: [...prepared.presence.warnings, ...prepared.travellerWarnings],
   };
 }
