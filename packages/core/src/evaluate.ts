@@ -331,7 +331,7 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
     ? inWindow(subtractIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), exempt)) - r.daysUsed
     : 0;
   const applicability = ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference);
-  const entry = { ...rollingWindowEntry(rule.id, applicability, permitDaysExcluded, r), exemptDaysExcluded };
+  const entry = rollingWindowEntry(rule.id, applicability, { permitDaysExcluded, exemptDaysExcluded }, r);
   if (!prepared.explain || !prepared.evidence) return entry;
   let assumption: RuleAssumption = NO_ASSUMPTION;
   if (prepared.evidence.assumed.size > 0) {
@@ -369,7 +369,7 @@ function rollingWindowOf(prepared: PreparedEvaluation, rule: VisaRule): RollingW
  * @example
  * const days = [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
  * const r = evaluateRollingWindow(days, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 })
- * const entry = rollingWindowEntry('schengen-90-180', { applies: true, reason: null }, 0, r)
+ * const entry = rollingWindowEntry('schengen-90-180', { applies: true, reason: null }, { permitDaysExcluded: 0, exemptDaysExcluded: 0 }, r)
  * entry.daysUsed //=> 29
  * entry.daysRemaining //=> 61
  * // The 180-day period ending on 31 January, and the last day of a stay begun that day:
@@ -379,8 +379,8 @@ function rollingWindowOf(prepared: PreparedEvaluation, rule: VisaRule): RollingW
  */
 export function rollingWindowEntry(
   ruleId: string,
-  applicability: Applicability,
-  permitDaysExcluded: number,
+  applicability: Applicability & { eligibility?: string },
+  excluded: { permitDaysExcluded: number; exemptDaysExcluded: number },
   r: RollingWindowResult,
 ): Omit<RuleEvaluation, keyof RuleAssumption> {
   const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
@@ -388,7 +388,9 @@ export function rollingWindowEntry(
     ruleId,
     applies: applicability.applies,
     reason: applicability.reason,
-    permitDaysExcluded,
+    ...(applicability.eligibility !== undefined ? { eligibility: applicability.eligibility } : {}),
+    exemptDaysExcluded: excluded.exemptDaysExcluded,
+    permitDaysExcluded: excluded.permitDaysExcluded,
     daysUsed: r.daysUsed,
     daysRemaining: r.daysRemaining,
     overstayDays: r.overstayDays,

@@ -284,8 +284,8 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       const permitDaysExcluded =
         d.residencePermitsExcluded && prepared.permitCover.size > 0 ? countIn(definitionDays(prepared, d, false), window) - r.daysUsed : 0;
       const exemptDaysExcluded = exemptInFigure(prepared, d, definitionDays(prepared, d, true, false), r.windowStart);
-      const { ruleId, ...entry } = rollingWindowEntry(d.id, base, permitDaysExcluded, r);
-      return { ruleId, kind: 'rolling-window', ...entry, ...(note !== null ? { eligibility: note } : {}), exemptDaysExcluded };
+      const { ruleId, ...entry } = rollingWindowEntry(d.id, base, { permitDaysExcluded, exemptDaysExcluded }, r);
+      return { ruleId, kind: 'rolling-window', ...entry };
     }
     case 'per-stay': {
       const r = evaluatePerStay(definitionDays(prepared, d), E, perStayParams(d), bridgeDays(prepared, d));
