@@ -119,7 +119,8 @@ describe('report --rule / --rules all', () => {
     expect(new Set(results.map((x) => x.kind))).toEqual(new Set(Object.keys(KEYS)));
     // A rule that names who it binds only in words says eligibility was not checked (the UK visitor rule).
     for (const x of results) {
-      const eligibility = ref.definition(x.ruleId as string)!.appliesToNote !== undefined && ref.definition(x.ruleId as string)!.appliesToNationalities === undefined;
+      const eligibility =
+        ref.definition(x.ruleId as string)!.appliesToNote !== undefined && ref.definition(x.ruleId as string)!.appliesToNationalities === undefined;
       expect(Object.keys(x)).toEqual(['ruleId', 'kind', 'applies', 'reason', ...(eligibility ? ['eligibility'] : []), ...KEYS[x.kind as string]!]);
     }
     expect(byIdOf(results)['uk-visitor-6-months']!.eligibility).toMatch(/^Eligibility not checked/);

@@ -50,7 +50,12 @@ export function naiveIsMember(iso2: string, region: string, date: string): boole
  * True when a traveller of `nationalities` is exempt on `date` from a rule exempting the members of
  * `exemptRegions` (on that date) and the nationals of `exemptNationalities`: read day by day from the seed.
  */
-export function naiveExemptOn(nationalities: readonly string[], exemptRegions: readonly string[], exemptNationalities: readonly string[], date: string): boolean {
+export function naiveExemptOn(
+  nationalities: readonly string[],
+  exemptRegions: readonly string[],
+  exemptNationalities: readonly string[],
+  date: string,
+): boolean {
   return nationalities.some((n) => exemptNationalities.includes(n) || exemptRegions.some((r) => naiveIsMember(n, r, date)));
 }
 

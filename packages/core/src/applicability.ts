@@ -27,7 +27,7 @@
  */
 import { z } from 'zod';
 import { toDayNumber } from './dates';
-import { mergeIntervals, type DayInterval } from './intervals';
+import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
 import type { ReferenceData } from './referenceData';
 import { CountryCodeSchema, TravelDateSchema } from './segment';
 
@@ -183,4 +183,34 @@ export function permitCover(permits: readonly ResidencePermit[]): Map<string, Da
   }
   for (const [c, list] of byCountry) byCountry.set(c, mergeIntervals(list));
   return byCountry;
+}
+
+/**
+ * One warning per permit whose issuing state is not a member of the region of any rule of the reference data
+ * that leaves permit days out (`residencePermitsExcluded`) on any day of its validity: such a permit leaves
+ * nothing out (a US green card says nothing of the Schengen count), which the traveller may not expect.
+ * @example
+ * const reference = loadReferenceData()
+ * permitWarnings([{ country: 'US', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference)
+ * //=> ['residence permit of United States (US), valid 2026-01-01 to 2026-12-31: not issued by a member of SCHENGEN, so it leaves no day out of Schengen short stay (90/180)']
+ * permitWarnings([{ country: 'FR', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference) //=> []
+ */
+export function permitWarnings(permits: readonly ResidencePermit[], reference: ReferenceData): string[] {
+  const out: string[] = [];
+  for (const p of permits) {
+    const cover = [{ start: toDayNumber(p.validFrom), end: toDayNumber(p.validTo) }];
+    for (const d of reference.definitions) {
+      if (!d.residencePermitsExcluded) continue;
+      const inside =
+        d.region !== undefined
+          ? intersectIntervals(cover, reference.membershipIntervals(p.country, d.region)).length > 0
+          : (d.countries ?? []).includes(p.country);
+      if (inside) continue;
+      const where = d.region ?? (d.countries ?? []).join(', ');
+      out.push(
+        `${p.kind.replace(/-/g, ' ')} of ${reference.countryName(p.country) ?? p.country} (${p.country}), valid ${p.validFrom} to ${p.validTo}: not issued by a member of ${where}, so it leaves no day out of ${d.name}`,
+      );
+    }
+  }
+  return out;
 }

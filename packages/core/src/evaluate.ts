@@ -3,14 +3,14 @@
  * each visa rule, as of a local evaluation date. Pure (no Firebase); the functions and the CLI wrap it.
  */
 import { z } from 'zod';
-import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
+import { isIsoDate, toDayNumber } from './dates';
 import {
   MAX_RESIDENCE_PERMITS,
   ResidencePermitSchema,
   exemptDays,
   permitCover,
+  permitWarnings,
   ruleApplicability,
-  type Applicability,
   type ResidencePermit,
 } from './applicability';
 import { computeCountryDays, countryDaysFrom } from './countryDays';
@@ -22,6 +22,7 @@ import { presenceEvidence, withoutAssumed, type AssumedMode, type PresenceEviden
 import { NO_ASSUMPTION, assumptionOf, type RuleAssumption } from './ruleAssumption';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import type { RuleEvaluationSchema } from './ruleResultSchemas';
+import { rollingWindowEntry } from './rollingWindowEntry';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
 import { CountryCodeSchema, IsoDateSchema, TravelDateSchema, type IdentifiedSegment } from './segment';
 import { ValidationError, parseOrThrow } from './validation';
@@ -185,33 +186,6 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
 }
 
 /**
- * One warning per permit whose issuing state is not a member of the region of any rule of the reference data
- * that leaves permit days out (`residencePermitsExcluded`) on any day of its validity: such a permit leaves
- * nothing out (a US green card says nothing of the Schengen count), which the traveller may not expect.
- * @example
- * const reference = loadReferenceData()
- * permitWarnings([{ country: 'US', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference)
- * //=> ['residence permit of United States (US), valid 2026-01-01 to 2026-12-31: not issued by a member of SCHENGEN, so it leaves no day out of Schengen short stay (90/180)']
- * permitWarnings([{ country: 'FR', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference) //=> []
- */
-export function permitWarnings(permits: readonly ResidencePermit[], reference: ReferenceData): string[] {
-  const out: string[] = [];
-  for (const p of permits) {
-    const cover = [{ start: toDayNumber(p.validFrom), end: toDayNumber(p.validTo) }];
-    for (const d of reference.definitions) {
-      if (!d.residencePermitsExcluded) continue;
-      const inside = d.region !== undefined ? intersectIntervals(cover, reference.membershipIntervals(p.country, d.region)).length > 0 : (d.countries ?? []).includes(p.country);
-      if (inside) continue;
-      const where = d.region ?? (d.countries ?? []).join(', ');
-      out.push(
-        `${p.kind.replace(/-/g, ' ')} of ${reference.countryName(p.country) ?? p.country} (${p.country}), valid ${p.validFrom} to ${p.validTo}: not issued by a member of ${where}, so it leaves no day out of ${d.name}`,
-      );
-    }
-  }
-  return out;
-}
-
-/**
  * `prepared` with other planned stays: presence (and, when kept, its evidence and the `assumed` mode) computed
  * again from the parsed segments, nothing validated again. `extraStays` must be valid ({@link PlannedStaySchema}).
  * @example
@@ -326,10 +300,9 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
   const permits = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
   const inWindow = (days: DayInterval[]) => countDays(intersectIntervals(days, window));
   // Every presence day of the window is used, left out by a permit, or left out as exempt (exempt first).
-  const exemptDaysExcluded = exempt.length === 0 ? 0 : inWindow(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference, permits), exempt));
-  const permitDaysExcluded = permits
-    ? inWindow(subtractIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), exempt)) - r.daysUsed
-    : 0;
+  const exemptDaysExcluded =
+    exempt.length === 0 ? 0 : inWindow(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference, permits), exempt));
+  const permitDaysExcluded = permits ? inWindow(subtractIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), exempt)) - r.daysUsed : 0;
   const applicability = ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference);
   const entry = rollingWindowEntry(rule.id, applicability, { permitDaysExcluded, exemptDaysExcluded }, r);
   if (!prepared.explain || !prepared.evidence) return entry;
@@ -361,46 +334,6 @@ export function windowOf(d: number, periodDays: number): DayInterval {
 
 function rollingWindowOf(prepared: PreparedEvaluation, rule: VisaRule): RollingWindowResult {
   return evaluateRollingWindowDays(ruleDays(prepared, rule), prepared.asOfDay, rule.params);
-}
-
-/**
- * A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates),
- * without the assumption fields (the caller adds them: {@link assumptionOf}).
- * @example
- * const days = [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
- * const r = evaluateRollingWindow(days, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 })
- * const entry = rollingWindowEntry('schengen-90-180', { applies: true, reason: null }, { permitDaysExcluded: 0, exemptDaysExcluded: 0 }, r)
- * entry.daysUsed //=> 29
- * entry.daysRemaining //=> 61
- * // The 180-day period ending on 31 January, and the last day of a stay begun that day:
- * entry.windowStart //=> '2025-08-05'
- * entry.windowEnd //=> '2026-01-31'
- * entry.latestExitDate //=> '2026-04-01'
- */
-export function rollingWindowEntry(
-  ruleId: string,
-  applicability: Applicability & { eligibility?: string },
-  excluded: { permitDaysExcluded: number; exemptDaysExcluded: number },
-  r: RollingWindowResult,
-): Omit<RuleEvaluation, keyof RuleAssumption> {
-  const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
-  return {
-    ruleId,
-    applies: applicability.applies,
-    reason: applicability.reason,
-    ...(applicability.eligibility !== undefined ? { eligibility: applicability.eligibility } : {}),
-    exemptDaysExcluded: excluded.exemptDaysExcluded,
-    permitDaysExcluded: excluded.permitDaysExcluded,
-    daysUsed: r.daysUsed,
-    daysRemaining: r.daysRemaining,
-    overstayDays: r.overstayDays,
-    windowStart: fromDayNumber(r.windowStart),
-    windowEnd: fromDayNumber(r.windowEnd),
-    latestExitDate: date(r.latestExit),
-    nextEntryDate: date(r.nextEntry),
-    firstViolationDate: date(r.firstViolation),
-    currentStayStart: date(r.currentStayStart),
-  };
 }
 
 /**

@@ -145,8 +145,7 @@ export const RollingWindowRuleSchema = z
     implementation: z.literal('core/rules/rollingWindow'),
   })
   .refine(maxBelowPeriod.check, maxBelowPeriod.error)
-  .refine(oneScope.check, oneScope.error)
-;
+  .refine(oneScope.check, oneScope.error);
 
 /**
  * `per-stay` ({@link evaluatePerStay}): one continuous stay lasts at most `maxStayDays` days or `maxStayMonths`
@@ -167,8 +166,7 @@ export const PerStayRuleSchema = z
     convention: AnyPartOfDay,
     implementation: z.literal('core/rules/perStay'),
   })
-  .refine(oneScope.check, oneScope.error)
-;
+  .refine(oneScope.check, oneScope.error);
 
 /**
  * `tax-year-presence` ({@link evaluateTaxYearPresence}): at least `minDays` days in a tax year starting every year on

@@ -23,7 +23,8 @@
 import { z } from 'zod';
 import { fromDayNumber, toDayNumber } from './dates';
 import { eligibilityNote, exemptDays, ruleApplicability } from './applicability';
-import { assumedCounterpart, evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
+import { assumedCounterpart, evaluateRule, type PreparedEvaluation } from './evaluate';
+import { rollingWindowEntry } from './rollingWindowEntry';
 import { NO_ASSUMPTION, assumptionOf } from './ruleAssumption';
 import { midnightCache, midnightDays, type MidnightOf } from './ruleMidnights';
 import { compareVerdicts, type EngineResult } from './verdictComparison';
@@ -370,7 +371,8 @@ function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
  */
 export function definitionDays(prepared: PreparedEvaluation, d: RuleDefinition, excludePermits = true, excludeExempt = true): DayInterval[] {
   const excluded = excludePermits && d.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
-  const days = d.region !== undefined ? regionPresence(prepared.presence, d.region, prepared.reference, excluded) : unionOf(prepared, d.countries ?? [], excluded);
+  const days =
+    d.region !== undefined ? regionPresence(prepared.presence, d.region, prepared.reference, excluded) : unionOf(prepared, d.countries ?? [], excluded);
   return excludeExempt ? withoutExempt(prepared, d, days) : days;
 }
 
