@@ -18,6 +18,7 @@ const RULE_KEYS = [
   'daysRemaining',
   'daysUsed',
   'dependsOnAssumption',
+  'exemptDaysExcluded',
   'firstViolationDate',
   'latestExitDate',
   'nextEntryDate',

@@ -131,8 +131,8 @@ describe('exempt nationalities', () => {
     expect(r.applies).toBe(applies);
     if (reason === null) expect(r.reason).toBeNull();
     else expect(r.reason).toMatch(reason);
-    // The numbers are still there (for the record), whoever the traveller is.
-    expect(r.daysUsed).toBe(92);
+    // An exempt traveller's days are never counted; they are reported as left out (exempt every day here).
+    expect([r.daysUsed, r.exemptDaysExcluded]).toEqual(applies ? [92, 0] : [0, 92]);
   });
 });
 

@@ -151,6 +151,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     .filter(Boolean);
   for (const n of nationalities) {
     if (!/^[A-Z]{2}$/.test(n)) throw new CliError(`--nationality "${n}" must be an ISO 3166-1 alpha-2 code such as FR or US`, 2);
+    if (!loadReferenceData().countryExists(n)) throw new CliError(`--nationality "${n}" is not an ISO 3166-1 alpha-2 country code (no such country)`, 2);
   }
   const residencePermits = (values['residence-permit'] ?? []).map(parsePermitArg);
   if (values.rules !== undefined && values.rules !== 'all') {

@@ -214,6 +214,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // (1 March .. 5 April), 55 in 2027-28 (6 April .. 30 May). 152 + 31 = 183 on 31 March.
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         kind: 'tax-year-presence',
         applies: true,
         reason: null,
@@ -245,6 +246,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 2026-27: 152 + 20 March .. 5 April (17) = 169. 2027-28: 6 April .. 29 September = 177.
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         daysThisTaxYear: 152,
         plannedDaysThisTaxYear: 17,
         met: false,
@@ -267,6 +269,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // Midnights 6 April .. 23 November (today): 232; the 183rd is 5 October. The plan adds 10 (10 .. 19 January).
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         daysThisTaxYear: 232,
         plannedDaysThisTaxYear: 10,
         met: true,
@@ -286,6 +289,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 2027-28: 10 planned midnights (10 .. 19 April) + 214 booked (1 May .. 30 November); the 183rd is 20 October.
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         taxYearStart: '2026-04-06',
         daysThisTaxYear: 0,
         met: false,
@@ -306,6 +310,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 1 October + 89 days = 29 December is the last day of the admission (8 U.S.C. 1187(a)(1)).
       want: {
         ruleId: 'us-vwp-90-per-admission',
+        exemptDaysExcluded: 0,
         kind: 'per-stay',
         applies: true,
         reason: null,
@@ -325,6 +330,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       trips: [{ country: 'US', entryDate: '2026-11-24', exitDate: '2026-12-29' }],
       want: {
         ruleId: 'us-vwp-90-per-admission',
+        exemptDaysExcluded: 0,
         currentStayStart: '2026-10-01',
         latestExitDate: '2026-12-29',
         firstViolationDate: null,
@@ -353,6 +359,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 133 days: 1 January + 132 = 13 May. Weighted at the end of 2027: 181 + 92/3 + 120/6 = 1390/6.
       want: {
         ruleId: 'us-substantial-presence',
+        exemptDaysExcluded: 0,
         kind: 'weighted-lookback',
         applies: true,
         reason: null,
@@ -452,13 +459,15 @@ describe('planTrip: every tracked rule, by kind', () => {
     expect([log?.uid, log?.rules, log?.unknownRules]).toEqual([UID, ids.length, unknown.length ? unknown.join(',') : undefined]);
   });
 
-  test('a rule the traveller is exempt from: applies false with the reason; numbers and verdict computed all the same', async () => {
+  test('a rule the traveller is exempt from: applies false with the reason; an exempt day is never counted, so no violation', async () => {
     await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['JP'], trackedRules: ['jp-temporary-visitor-90'] }));
     const res = await call(callRequest({ trips: [{ country: 'JP', entryDate: '2027-01-01', exitDate: '2027-04-30' }] }, { uid: UID }));
     expect(res.rules[0]).toMatchObject({
       applies: false,
       reason: expect.stringMatching(/Japan \(JP\) nationals are exempt/),
-      plan: { type: 'limit', complies: false, firstViolationDate: '2027-04-01' },
+      exemptDaysExcluded: 0,
+      currentStayDays: 0,
+      plan: { type: 'limit', complies: true, firstViolationDate: null },
     });
   });
 

@@ -48,7 +48,7 @@ export function statusSentences(rule: ReportOutput['rules'][number], def: { maxD
   const out: string[] = [];
   if (!rule.applies) {
     return [
-      `This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed, 'day')} in ${where} in ${period}.`,
+      `This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed + (rule.exemptDaysExcluded ?? 0), 'day')} in ${where} in ${period}.`,
     ];
   }
   if (rule.overstayDays > 0) {
