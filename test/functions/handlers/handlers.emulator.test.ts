@@ -113,6 +113,26 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     expect(await repo.getVisaStatus(uid, RULE)).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
   });
 
+  test('a one-way flight months ago: the status and summary say what they rest on, and read back as written', async () => {
+    const uid = freshUid();
+    await repo.createProfileIfAbsent(uid, profile());
+    await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: seg('US', 'FR', '2026-06-01') }]);
+    const { recomputeUser } = await import('../../../functions/src/services/recompute/recompute');
+    const now = new Date('2026-11-23T10:00:00Z');
+    const first = await recomputeUser(repo, uid, { now });
+    const status = rolling(await repo.getVisaStatus(uid, RULE));
+    expect(status).toMatchObject({
+      overstayDays: 86,
+      assumedDays: 175,
+      dependsOnAssumption: true,
+      assumption: { kind: 'open-end', country: 'FR', from: '2026-06-01', to: '2026-11-23', nextCountry: null },
+    });
+    expect(first.countryDays).toMatchObject({ lastRecordedDate: '2026-06-01', lastRecordedCountry: 'FR', assumedCountryDays: { FR: 175 } });
+    // The head read back from Firestore holds the same status: a second evaluation writes nothing.
+    expect((await recomputeUser(repo, uid, { now })).changed).toBe(false);
+    expect(await repo.getVisaStatus(uid, RULE)).toEqual(status);
+  });
+
   test('deleteAccount removes the whole user subtree', async () => {
     const uid = freshUid();
     await repo.createProfileIfAbsent(uid, profile());

@@ -52,12 +52,20 @@ export function statusDocOf(r: RuleResult, asOf: IsoDate, hash: string, computed
   return doc;
 }
 
-/** What the documents of one evaluation are built from: the tracked rules' results and the days per country. */
+/**
+ * What the documents of one evaluation are built from: the tracked rules' results (with their assumption fields),
+ * the days per country and, among them, the assumed ones (countries without assumed days omitted), and the last
+ * record (core/evidence.ts `evidenceSummary`).
+ */
 export interface EvaluationParts {
   asOf: IsoDate;
   results: readonly RuleResult[];
   countryDays: Record<string, number>;
   countryDaysByYear: Record<string, Record<string, number>>;
+  assumedCountryDays: Record<string, number>;
+  assumedCountryDaysByYear: Record<string, Record<string, number>>;
+  lastRecordedDate: IsoDate | null;
+  lastRecordedCountry: string | null;
   warnings: readonly string[];
 }
 
@@ -68,6 +76,10 @@ export function evaluationDocs(parts: EvaluationParts, hash: string, computedAt:
     asOf: parts.asOf,
     countryDays: parts.countryDays,
     countryDaysByYear: parts.countryDaysByYear,
+    assumedCountryDays: parts.assumedCountryDays,
+    assumedCountryDaysByYear: parts.assumedCountryDaysByYear,
+    lastRecordedDate: parts.lastRecordedDate,
+    lastRecordedCountry: parts.lastRecordedCountry,
     warnings:
       parts.warnings.length > MAX_STORED_WARNINGS
         ? [...parts.warnings.slice(0, MAX_STORED_WARNINGS), `and ${parts.warnings.length - MAX_STORED_WARNINGS} more warnings`]
