@@ -31,8 +31,8 @@ describe('report: who the rule applies to', () => {
   });
 
   test.each([
-    [['--nationality', 'ES'], /Spain \(ES\) is a member of EU/],
-    [['--nationality', 'us,at'], /Austria \(AT\) is a member of EU/],
+    [['--nationality', 'ES'], /Spain \(ES\) is a member of the European Union/],
+    [['--nationality', 'us,at'], /Austria \(AT\) is a member of the European Union/],
     [['--nationality', 'US', '--nationality', 'CH'], /\(CH\) nationals are exempt/],
   ])('%j: applies false with a reason; the text says so in one line, no overstay', async (args, reason) => {
     const json = JSON.parse((await run(['report', FILE, '--json', ...AS_OF, ...args])).out);

@@ -120,10 +120,10 @@ describe('residence permits and long-stay visas (Art. 6(2))', () => {
 
 describe('exempt nationalities', () => {
   test.each([
-    { nationalities: ['FR'], applies: false, reason: /France \(FR\) is a member of EU/ },
-    { nationalities: ['NO'], applies: false, reason: /\(NO\) is a member of EEA/ },
+    { nationalities: ['FR'], applies: false, reason: /France \(FR\) is a member of the European Union/ },
+    { nationalities: ['NO'], applies: false, reason: /\(NO\) is a member of the European Economic Area/ },
     { nationalities: ['CH'], applies: false, reason: /\(CH\) nationals are exempt/ },
-    { nationalities: ['US', 'IE'], applies: false, reason: /\(IE\) is a member of EU/ },
+    { nationalities: ['US', 'IE'], applies: false, reason: /\(IE\) is a member of the European Union/ },
     { nationalities: ['US'], applies: true, reason: null },
     { nationalities: [], applies: true, reason: null },
   ])('$nationalities -> applies $applies', ({ nationalities, applies, reason }) => {

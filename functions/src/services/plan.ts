@@ -19,6 +19,7 @@ import type { Repository } from '../repository/types';
 import { coreSegmentsOf } from './recompute/segments';
 import { safeTimeZone } from './recompute/schedule';
 import { decodeTimeline } from './recompute/timelineUpdate';
+import { knownNationalities } from './recompute/documents';
 
 /** At most this many trips per request (a plan, not a history). */
 export const MAX_PLANNED_TRIPS = 20;
@@ -105,7 +106,11 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
   // One preparation for both answers: the segments are validated and parsed once; the rules come from the bundled
   // reference data, so tracking more rules costs no read.
-  const prepared = prepareEvaluation(segments, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
+  const prepared = prepareEvaluation(segments, {
+    asOf,
+    nationalities: knownNationalities(profile?.nationalities).nationalities,
+    residencePermits: profile?.residencePermits ?? [],
+  });
   const results = planTripsPrepared(prepared, stays);
   const tracked = trackedDefinitions(prepared.reference, profile?.trackedRules);
   const rules = planRulesPrepared(prepared, stays, tracked.definitions);

@@ -29,6 +29,7 @@ import { z } from 'zod';
 import { toDayNumber } from './dates';
 import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
 import type { ReferenceData } from './referenceData';
+import { membershipPhrase } from './ruleWording';
 import { CountryCodeSchema, TravelDateSchema } from './segment';
 
 /** Kinds of document that authorise a stay beyond the short-stay rule. */
@@ -100,7 +101,7 @@ const MAX_NAMED = 5;
  * ruleApplicability(schengen, ['US'], toDayNumber('2026-01-01'), reference) //=> { applies: true, reason: null }
  * // An Irish national has free movement in the Schengen area:
  * ruleApplicability(schengen, ['US', 'IE'], toDayNumber('2026-01-01'), reference)
- * //=> { applies: false, reason: 'Ireland (IE) is a member of EU: its nationals are exempt from Schengen short stay (90/180)' }
+ * //=> { applies: false, reason: 'Ireland (IE) is a member of the European Union: its nationals are exempt from Schengen short stay (90/180)' }
  */
 export function ruleApplicability(rule: RuleScope, nationalities: readonly string[], date: number, reference: ReferenceData): Applicability {
   const label = (n: string) => `${reference.countryName(n) ?? n} (${n})`;
@@ -110,7 +111,7 @@ export function ruleApplicability(rule: RuleScope, nationalities: readonly strin
     }
     const region = rule.exemptNationalityRegions.find((r) => reference.isMember(n, r, date));
     if (region !== undefined) {
-      return { applies: false, reason: `${label(n)} is a member of ${region}: its nationals are exempt from ${rule.name}` };
+      return { applies: false, reason: `${label(n)} ${membershipPhrase(region)}: its nationals are exempt from ${rule.name}` };
     }
   }
   const only = rule.appliesToNationalities;

@@ -24,6 +24,20 @@ export function days(n: number): string {
 /** Region ids of the seed in a sentence. */
 const REGION_WORDS: Readonly<Record<string, string>> = { SCHENGEN: 'the Schengen area', EU: 'the European Union', EEA: 'the European Economic Area' };
 
+/**
+ * Why a national of a region's member is exempt, as the verb phrase after the country's name: membership of the Union,
+ * the EEA or the Schengen area, or, for the United Kingdom in 2020, free movement kept through the transition period
+ * of the Withdrawal Agreement (Art. 126-127: to 2020-12-31).
+ * @example
+ * membershipPhrase('EU') //=> 'is a member of the European Union'
+ * membershipPhrase('EU_TRANSITION') //=> 'kept free movement in the European Union until the end of the withdrawal transition period (2020-12-31)'
+ * membershipPhrase('XYZ') //=> 'is a member of region XYZ'
+ */
+export function membershipPhrase(region: string): string {
+  if (region === 'EU_TRANSITION') return 'kept free movement in the European Union until the end of the withdrawal transition period (2020-12-31)';
+  return `is a member of ${REGION_WORDS[region] ?? `region ${region}`}`;
+}
+
 /** What `placeOf` needs of a rule: its region, or its countries. */
 export type RulePlace = Pick<RuleDefinition, 'region' | 'countries'>;
 

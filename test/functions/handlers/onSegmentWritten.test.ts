@@ -96,6 +96,18 @@ describe('a segment write recomputes the status', () => {
     expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).applies).toBe(false);
   });
 
+  test('a nationality ISO 3166-1 does not assign (XX, stored by an older app) is left out with a warning, never stops the recompute', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['XX', 'DE'] }));
+    const s = seg('US', 'FR', '2026-11-01');
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
+    const user = env.repo.snapshot().users[UID]!;
+    expect(rolling(user.visaStatus[RULE]).applies).toBe(false);
+    expect(user.summaries.countryDays?.warnings).toContain(
+      'nationality "XX" in your profile is not an ISO 3166-1 country code and was left out: correct it in your profile',
+    );
+  });
+
   test('without a profile the status is still computed (UTC, rule applies), and the default profile is created', async () => {
     const s = seg('US', 'FR', '2026-11-20');
     const v = await env.repo.putSegment(UID, 's1', s);

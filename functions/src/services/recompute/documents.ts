@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { IsoDate } from '@travel-time-tracker/core/dates';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
 import {
   MAX_STORED_TAX_YEARS,
@@ -117,4 +118,20 @@ export function profileInputsOf(p: UserProfile): ProfileInputs {
 export function summaryKey(c: CountryDaysDoc): string {
   const { computedAt: _c, ...rest } = c;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The profile's nationalities the core can use, and a warning for each it cannot: the security rules and the profile
+ * schema check the form of a code (two capital letters), the core refuses a code ISO 3166-1 does not assign
+ * (`XX`), and a stored profile must never make every recompute of its traveller throw. A code left out is named in
+ * the summary's warnings, so the traveller can correct it.
+ */
+export function knownNationalities(nationalities: readonly string[] | undefined): { nationalities: string[]; warnings: string[] } {
+  const reference = loadReferenceData();
+  const list = nationalities ?? [];
+  const unknown = list.filter((n) => !reference.countryExists(n));
+  return {
+    nationalities: list.filter((n) => reference.countryExists(n)),
+    warnings: unknown.map((n) => `nationality "${n}" in your profile is not an ISO 3166-1 country code and was left out: correct it in your profile`),
+  };
 }

@@ -20,7 +20,7 @@ import { computeNextAlertAt } from '../../policy/alerts';
 import type { CountryDaysDoc, VisaStatusDoc } from '../../model/documents';
 import type { TimelineCommit } from '../../repository/types';
 import type { Timeline } from '../../timeline/timeline';
-import { evaluationDocs, sameInstant, sameStatus, summaryKey, type EvaluationParts } from './documents';
+import { evaluationDocs, knownNationalities, sameInstant, sameStatus, summaryKey, type EvaluationParts } from './documents';
 import { nextRecomputeAt, safeTimeZone, statusChangesOn } from './schedule';
 import { coreSegmentsOf, segmentsHash } from './segments';
 
@@ -154,13 +154,14 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
   const asOf = todayIn(timeZone, now);
   const stored = tl.liveSegments();
   const usable = coreSegmentsOf(stored);
+  const known = knownNationalities(inputs?.nationalities);
   const evaluation = evaluateTracked(usable.segments, {
     asOf,
-    nationalities: inputs?.nationalities ?? [],
+    nationalities: known.nationalities,
     residencePermits: inputs?.residencePermits ?? [],
     trackedRules: inputs?.trackedRules ?? null,
   });
-  const extra = [...usable.warnings];
+  const extra = [...usable.warnings, ...known.warnings];
   const refused = tl.refusedIds();
   if (refused.length > 0) {
     const shown = refused
