@@ -159,10 +159,11 @@ describeE2E('the app against Auth, Functions and Firestore', () => {
     const status = await waitFor(statusRef, (d) => d?.daysUsed === 15, 'visaStatus with 15 days used');
     expect(status).toMatchObject({ ruleId: RULE, applies: true, daysUsed: 15, daysRemaining: 75, overstayDays: 0, asOf: daysFromToday(0) });
 
-    // 4. A French national is not bound by the short-stay rule: `applies` flips, the days are still counted.
+    // 4. A French national is not bound by the short-stay rule: `applies` flips.
     await updateDoc(profileRef, { nationalities: ['US', 'FR'] });
     const exempt = await waitFor(statusRef, (d) => d?.applies === false, 'applies false after adding an EU nationality');
-    expect(exempt.daysUsed).toBe(15);
+    // Every day on which a nationality is exempt is left out of the count, and said so.
+    expect(exempt).toMatchObject({ daysUsed: 0, exemptDaysExcluded: 15 });
     await updateDoc(profileRef, { nationalities: ['US'] });
     await waitFor(statusRef, (d) => d?.applies === true, 'applies true again');
 

@@ -68,7 +68,8 @@ export async function expectStatusesMatchSegments(repo: FirestoreRepository, uid
   const reference = loadReferenceData();
   const { definitions } = trackedDefinitions(reference, p?.trackedRules);
   const core = coreSegmentsOf(segments).segments;
-  const options = { asOf, nationalities: p?.nationalities ?? [], residencePermits: p?.residencePermits ?? [] };
+  // As the recompute evaluates: every status says what it rests on (assumedDays, dependsOnAssumption, assumption).
+  const options = { asOf, nationalities: p?.nationalities ?? [], residencePermits: p?.residencePermits ?? [], evidence: true };
   const results = evaluateDefinitions(prepareEvaluation(core, options), definitions);
   for (const r of results) {
     const stored = await repo.getVisaStatus(uid, r.ruleId);
