@@ -2,7 +2,7 @@
  * Fan-out of the alert run: the scheduled function enqueues one task per page of due users; the
  * `sendAlertBatch` task function (onTaskDispatched) processes it. Behind an interface so that the scheduler runs
  * offline: `CloudTasksAlertQueue` enqueues through firebase-admin `getFunctions().taskQueue(...)`,
- * test/fakes/memoryAlertQueue.ts keeps the tasks for tests and the benchmark.
+ * an in-memory queue of the tests keeps the tasks for tests and the benchmark.
  *
  * Task ids are deterministic (a hash of the run time and the page's uids): a retried scheduler run enqueues the
  * same ids, which Cloud Tasks refuses as duplicates (`functions/task-already-exists`) for about an hour after the

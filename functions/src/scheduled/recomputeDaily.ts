@@ -1,6 +1,6 @@
 /**
  * `recomputeDaily`: every 30 minutes, re-evaluates the users whose local date has changed since their last
- * evaluation and whose status can still change (services/scheduledRecompute.ts). Running every 30 minutes
+ * evaluation and whose status can still change ({@link recomputeDueUsers}). Running every 30 minutes
  * rather than once a day follows every time zone's midnight (offsets are whole or half hours, and the few
  * :45 zones are at most 15 minutes late). Idempotent; a run cut short by its deadline leaves the rest due; a user
  * whose timeline cannot be decoded is rebuilt; a user that fails or is too slow is recorded and backed off, never

@@ -42,7 +42,7 @@ export function sameInstant(a: Date | null | undefined, b: Date | null | undefin
 }
 
 /**
- * The status document of one rule's result as of `asOf`: the result with its kind's fields (core/ruleResultSchemas.ts),
+ * The status document of one rule's result as of `asOf`: the result with its kind's fields ({@link RuleResult}),
  * `asOf`, `computedAt` and the segments' fingerprint; a tax-year-presence status keeps the latest
  * `MAX_STORED_TAX_YEARS` past tax years.
  */
