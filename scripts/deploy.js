@@ -9,7 +9,7 @@
  * workspace's) is not uploaded. The lockfile written here pins exactly the versions the root lockfile resolved for
  * the `functions` workspace (scripts/lib/functionsLock.js): it is seeded from the root lockfile's entries, and
  * `npm install --package-lock-only --no-workspaces` in a temporary copy of functions/package.json only tidies it.
- * test/unit/scripts/functionsLock.test.ts fails when the committed one no longer fits.
+ * test/scripts/functionsLock.test.ts fails when the committed one no longer fits.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');

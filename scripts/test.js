@@ -7,23 +7,24 @@
  *    must equal the committed files (a stale file is named, with the command that fixes it: `npm run schemas`).
  *    lint: ESLint (eslint.config.mjs: typescript-eslint's type-checked rules) over functions/src, packages, tools, test, scripts,
  *    then `prettier --check .` (prettier.config.mjs, .prettierignore). Any ESLint error or unformatted file fails it.
- * 2. offline: Jest over every test file that needs no emulator (pure core, import, CLI, handler tests against the
+ * The tiers are the Jest projects of jest.config.js, chosen by file name alone:
+ * 2. offline: every `*.test.ts` that is not one of the two below (pure core, import, CLI, handler tests against the
  *    in-memory repository, the Storage rules checks that need no runtime).
- * 3. emulator: Google's Firestore emulator, found by scripts/lib/emulators.js (one already running at
- *    FIRESTORE_EMULATOR_HOST, the firebase-tools download, or the Cloud SDK's), started on a free port with
- *    firestore.rules; the suites that call describeWithFirestoreEmulator run against it in band (they share one
- *    database); FIRESTORE_EMULATOR_EVENTS_HOST names where the emulator delivers the events of the triggers a suite
- *    registers (describeWithFirestoreEvents, test/helpers/firestoreEvents.ts). Then the rules coverage gate: the
- *    emulator's coverage report must show every rule expression evaluated at least once.
+ * 3. emulator: `*.emulator.test.ts`, against Google's Firestore emulator, found by scripts/lib/emulators.js (one
+ *    already running at FIRESTORE_EMULATOR_HOST, the firebase-tools download, or the Cloud SDK's), started on a free
+ *    port with firestore.rules; run in band (they share one database). FIRESTORE_EMULATOR_EVENTS_HOST names where the
+ *    emulator delivers the events of the triggers a suite registers (describeWithFirestoreEvents,
+ *    test/helpers/firestoreEvents.ts). Then the rules coverage gate: the emulator's coverage report must show every
+ *    rule expression evaluated at least once.
  * 4. end to end: under `firebase emulators:exec --only auth,functions,firestore` (needs Java 21+, found by the same
- *    locator) the suites in test/e2e drive the client SDK as the iOS app does against the deployed functions code.
+ *    locator) the `*.e2e.test.ts` suites drive the client SDK as the iOS app does against the deployed functions code.
  * A tier that cannot start here is listed with each suite it skipped and why; with CI=true that is a failure, since
  * CI machines always have the emulator. The Storage emulator cannot run on these machines (its rules-runtime jar is
  * neither installed nor downloadable), so suites that need it (describeWithStorageEmulator) skip by name.
  * The last lines are the summary and the closing `N passed, N failed, N skipped` over every tier.
  *
  * `npm run test:emulators` (`--emulators`): tiers 3 and 4 only. Other arguments are Jest path patterns that limit
- * every tier but the type check and lint (`npm test -- test/contract`). Must run on the pinned Node 24 (npm scripts put
+ * every tier but the type check and lint (`npm test -- test/functions/repository`). Must run on the pinned Node 24 (npm scripts put
  * node_modules/.bin/node first on PATH); under another Node it re-executes itself with the pinned one.
  */
 'use strict';
@@ -50,10 +51,6 @@ if (process.versions.node.split('.')[0] !== '24') {
 const emu = require('./lib/emulators');
 const { PROJECT_ID } = emu;
 
-const FIRESTORE_MARKER = /describeWith(Firestore|Storage)(Emulator|Events)\s*\(/;
-const E2E_DIR = path.join('test', 'e2e');
-const STORAGE_REASON =
-  'the Storage emulator cannot run on this machine: firebase-tools always starts its cloud-storage-rules-runtime jar, which is not installed and cannot be downloaded';
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
 /** Absolute path of a file inside an installed package (`jest/bin/jest.js`), whatever its `exports` allow. */
@@ -135,25 +132,15 @@ async function lintTier() {
   return { ok, line: `lint: ${ok ? 'passed' : 'FAILED'} (${eslintText}; ${prettierText})` };
 }
 
-/** Every test file with its tier and, for emulator files, the suite names (first argument of the marker call). */
+/** Every selected test file by tier, from its name alone (the projects of jest.config.js). */
 function classify(selected) {
-  const offline = [];
-  const emulator = [];
-  const e2e = [];
-  for (const file of listTestFiles(path.join(ROOT, 'test')).filter(selected)) {
-    if (file.startsWith(E2E_DIR + path.sep)) {
-      e2e.push(file);
-      continue;
-    }
-    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-    if (!FIRESTORE_MARKER.test(text)) {
-      offline.push(file);
-      continue;
-    }
-    const names = [...text.matchAll(/describeWith(Firestore|Storage)Emulator\s*\(\s*(['"`])(.*?)\2/g)].map((m) => ({ kind: m[1], name: m[3] }));
-    emulator.push({ file, names });
-  }
-  return { offline, emulator, e2e };
+  const files = listTestFiles(path.join(ROOT, 'test')).filter(selected);
+  const tier = (f) => (f.endsWith('.e2e.test.ts') ? 'e2e' : f.endsWith('.emulator.test.ts') ? 'emulator' : 'offline');
+  return {
+    offline: files.filter((f) => tier(f) === 'offline'),
+    emulator: files.filter((f) => tier(f) === 'emulator'),
+    e2e: files.filter((f) => tier(f) === 'e2e'),
+  };
 }
 
 function readJestJson(file) {
@@ -185,10 +172,12 @@ function countsOf(json, status) {
   return `${json.numPassedTests} passed, ${failed} failed, ${skipped} skipped (${json.numTotalTestSuites} files)`;
 }
 
-function jestArgs(files, outFile, { inBand = false } = {}) {
+function jestArgs(project, files, outFile, { inBand = false } = {}) {
   return [
     bin('jest/bin/jest.js'),
     '--ci',
+    '--selectProjects',
+    project,
     ...(inBand ? ['--runInBand', '--testTimeout=120000'] : ['--maxWorkers=2']),
     '--json',
     `--outputFile=${outFile}`,
@@ -244,7 +233,7 @@ async function emulatorTier(files, summary, found) {
   delete env.FIREBASE_STORAGE_EMULATOR_HOST;
   try {
     const out = path.join(os.tmpdir(), `ttt-emulator-${process.pid}.json`);
-    const status = await run(`emulator tier (Firestore emulator at ${host})`, jestArgs(files, out, { inBand: true }), env);
+    const status = await run(`emulator tier (Firestore emulator at ${host})`, jestArgs('emulator', files, out, { inBand: true }), env);
     summary.push(`emulator: ${countsOf(readJestJson(out), status)}`);
     fs.rmSync(out, { force: true });
     let ok = status === 0;
@@ -273,7 +262,7 @@ async function endToEndTier(files, summary, found) {
   const config = await emu.writeEmulatorConfig(ROOT, only);
   const env = { ...emu.firebaseToolsEnv(found), GCLOUD_PROJECT: PROJECT_ID };
   const out = path.join(os.tmpdir(), `ttt-e2e-${process.pid}.json`);
-  const inner = [process.execPath, ...jestArgs(files, out, { inBand: true })].map((a) => JSON.stringify(a)).join(' ');
+  const inner = [process.execPath, ...jestArgs('e2e', files, out, { inBand: true })].map((a) => JSON.stringify(a)).join(' ');
   const firebase = bin('firebase-tools/lib/bin/firebase.js');
   try {
     const status = await run(
@@ -341,29 +330,18 @@ async function main() {
     failed ||= !lint.ok;
     if (tiers.offline.length > 0) {
       const out = path.join(os.tmpdir(), `ttt-offline-${process.pid}.json`);
-      const status = await run('offline tests', jestArgs(tiers.offline, out));
+      const status = await run('offline tests', jestArgs('offline', tiers.offline, out));
       summary.push(`offline: ${countsOf(readJestJson(out), status)}`);
       fs.rmSync(out, { force: true });
       failed ||= status !== 0;
     }
   }
 
-  // Storage-only suites cannot run here; say so by name (their Firestore siblings in the same file still run).
-  const storageSuites = tiers.emulator.flatMap((s) => s.names.filter((n) => n.kind === 'Storage').map((n) => `"${n.name}" (${s.file})`));
-  if (storageSuites.length > 0) {
-    console.log(`\n=== Storage emulator suites skipped by name: ${STORAGE_REASON}`);
-    for (const s of storageSuites) console.log(`  - ${s}`);
-  }
-
   if (tiers.emulator.length > 0) {
     if (found.running || found.firestore) {
       try {
         failed =
-          !(await emulatorTier(
-            tiers.emulator.map((s) => s.file),
-            summary,
-            found,
-          )) || failed;
+!(await emulatorTier(tiers.emulator, summary, found)) || failed;
       } catch (e) {
         console.log(`\n=== emulator tier could not start: ${e.message}`);
         summary.push(`emulator: FAILED to start (${e.message.split('\n')[0]})`);
@@ -371,12 +349,7 @@ async function main() {
         failed = true;
       }
     } else {
-      reportSkipped(
-        'emulator',
-        tiers.emulator.flatMap((s) => s.names.map((n) => `"${n.name}" (${s.file})`)),
-        found.problems,
-        summary,
-      );
+      reportSkipped('emulator', tiers.emulator, found.problems, summary);
       console.log('  to run them:');
       for (const h of found.howToFix) console.log(`    - ${h}`);
       if (IN_CI || emulatorsOnly) {

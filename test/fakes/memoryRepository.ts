@@ -1,11 +1,11 @@
 /**
  * In-memory `Repository` for unit tests and benchmarks. It simulates the Firestore semantics the functions rely
  * on, so a handler tested here behaves the same against `FirestoreRepository` (the shared contract suite in
- * test/contract/ runs the same behaviours against both):
+ * test/functions/repository/ runs the same behaviours against both):
  *
  * - documents are deep-copied on the way in and out (keeping `Date`s), so a test can never
  *   mutate stored state through a returned object, and a caller can never mutate what it stored afterwards;
- * - `createSegmentsIfAbsent` / `createProfileIfAbsent` / `createAlertIfAbsent` leave existing documents untouched
+ * - `createProfileIfAbsent` / `createAlertIfAbsent` (and the seeding helper `createSegmentsIfAbsent`) leave existing documents untouched
  *   (Firestore `create()` precondition);
  * - `updateProfile` replaces the given top-level fields of an existing profile and does nothing when there is no
  *   profile (Firestore `update()`, whose NOT_FOUND the Firestore implementation swallows);
@@ -58,6 +58,7 @@ import {
   type VersionedSegment,
 } from '../../functions/src/repository/types';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from '../../functions/src/repository/reference';
+import type { SeedWrites } from '../helpers/firestoreSeed';
 
 /** A head's `daily` as stored, or null when it does not read as one (as FirestoreRepository reads it). */
 function dailyOf(raw: unknown): TimelineDaily | null {
@@ -140,7 +141,7 @@ export interface MemoryRepositoryOptions {
   clock?: () => Date;
 }
 
-export class MemoryRepository implements Repository, ReferenceDataStore {
+export class MemoryRepository implements Repository, ReferenceDataStore, SeedWrites {
   /** Operation counters (see the file docstring for what counts); `resetCounts()` zeroes them. */
   readonly counts: OperationCounts = { reads: 0, writes: 0, deletes: 0 };
   private readonly clock: () => Date;
@@ -300,11 +301,12 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     return out;
   }
 
+  /** Test helper (seeding, as SeededFirestoreRepository): creates the segments that do not exist. */
   async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
     assertDocId(uid, 'uid');
     for (const s of segments) assertDocId(s.id, 'segment id');
     const unique = new Set(segments.map((s) => s.id)).size;
-    // As FirestoreRepository: one transaction per 500 ids, reading the marker and the chunk's documents.
+    // Billed as one transaction per 500 ids, reading the marker and the chunk's documents.
     this.assertNotDeleted(uid, Math.ceil(unique / 500) - 1 + unique);
     const u = this.user(uid);
     let created = 0;
@@ -324,6 +326,7 @@ export class MemoryRepository implements Repository, ReferenceDataStore {
     return withStatusKind(this.read(this.users.get(uid)?.visaStatus.get(ruleId)));
   }
 
+  /** Test helper (seeding, as SeededFirestoreRepository): writes statuses and the summary. */
   async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
     assertDocId(uid, 'uid');
     for (const s of statuses) assertDocId(s.ruleId, 'ruleId');

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 
-export const SCHEMAS_ROOT = path.join(__dirname, '..', '..', 'schemas');
+export const SCHEMAS_ROOT = path.join(__dirname, '../../schemas');
 /** Base URI the files are registered under, so that their relative `$ref`s (`../types/x.json`) resolve. */
 const BASE = 'https://contract.test/';
 

@@ -1,8 +1,8 @@
 /**
  * Who may do what on each Firestore collection of the data model and on the Storage import files, and the
  * field-validation cases of client writes (profile create/update, segment create/update, device create, uploads):
- * the expectation tables of the emulator suites (test/emulator/firestore.rules.test.ts on Google's Firestore
- * emulator; test/emulator/storage.rules.test.ts where a Storage emulator runs). test/rules/tables.test.ts checks,
+ * the expectation tables of the emulator suites (test/rules/firestore.rules.emulator.test.ts on Google's Firestore
+ * emulator; test/rules/storage.rules.emulator.test.ts where a Storage emulator runs). test/rules/tables.test.ts checks,
  * offline, that every verdict on a field's value is the zod schema's.
  */
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../functions/src/model/documents';

@@ -1,7 +1,7 @@
 /**
  * The app's profile-update contract (schemas/firestore/user-profile-update.json, the generated Swift
  * `UserProfileUpdate`) against the security rules' own verdicts: every update of the profile table that the rules
- * accept (PROFILE_UPDATE_CASES, run on Google's Firestore emulator by test/emulator/firestore.rules.test.ts) is valid
+ * accept (PROFILE_UPDATE_CASES, run on Google's Firestore emulator by test/rules/firestore.rules.emulator.test.ts) is valid
  * against the JSON Schema as the app sends it (only the fields it changes), and every update the rules refuse for
  * the values it writes is invalid, except the checks JSON Schema cannot express (BEYOND_JSON_SCHEMA, each with its
  * reason; the file's description names them), which the backend's zod schema refuses. A field removed with

@@ -2,7 +2,7 @@
  * Reading firestore.rules and storage.rules as TEXT, for the offline checks that need no rules runtime: which
  * field names, enum values and limits a function mentions, which paths have a `match` block and what each block
  * allows. Nothing here evaluates a rule: how the rules behave is proven on Google's Firestore emulator
- * (test/emulator/firestore.rules.test.ts and firestore.rules.property.test.ts).
+ * (test/rules/firestore.rules.emulator.test.ts and firestore.rules.property.test.ts).
  */
 
 /** The source with `//` and `/* *\/` comments blanked out (string literals, which may contain `//`, are kept). */

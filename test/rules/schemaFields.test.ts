@@ -5,7 +5,7 @@
  * - every collection of the data model and every collection the Firestore repository touches has a `match` block,
  *   client writes only where the data model allows them, no recursive wildcard, and a row in the access matrix
  *   that the emulator suite runs (test/rules/accessMatrix.ts).
- * What the rules DO with those fields is proven on the emulator (test/emulator/firestore.rules*.test.ts).
+ * What the rules DO with those fields is proven on the emulator (test/rules/firestore.rules*.test.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

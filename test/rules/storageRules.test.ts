@@ -1,7 +1,7 @@
 /**
  * Offline checks of storage.rules. No Storage emulator can run on these machines (firebase-tools always starts its
  * cloud-storage-rules-runtime jar, which is not installed and cannot be downloaded), so the access matrix and upload
- * table (test/emulator/storage.rules.test.ts) skip here by name; what needs no rules runtime is checked here, on the
+ * table (test/rules/storage.rules.emulator.test.ts) skip here by name; what needs no rules runtime is checked here, on the
  * text: which paths are matched and what they allow, the owner check, the size limit and backend marker, and the
  * two regular expressions (file name, content type) run against tables of names and types.
  */

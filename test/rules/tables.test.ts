@@ -1,6 +1,6 @@
 /**
  * The field-validation tables of accessMatrix.ts (run on the Firestore emulator by
- * test/emulator/firestore.rules.test.ts) against the zod schemas, offline: every verdict in the tables is the
+ * test/rules/firestore.rules.emulator.test.ts) against the zod schemas, offline: every verdict in the tables is the
  * schema's, except where a case names why the rules alone deny it (`rulesOnly`: server time, backend-only or
  * set-once fields, the account's e-mail, ownership), and those are documents the schema accepts. So a table row
  * cannot assert a verdict the backend's own schema contradicts, and every difference between the rules and the

@@ -64,7 +64,7 @@ export function largestHead(): { head: TimelineHeadDoc; segments: number } {
   while (probe.shardCount === 1) add(probe, fit++);
   const tl = Timeline.empty();
   for (let i = 0; i < fit - 1; i++) add(tl, i);
-  tl.meta.profile = profileInputsOf({ ...newProfile({ uid: 'bench' }, NOW), nationalities: ['US'], timeZone: 'Europe/Paris' });
+  tl.head.setProfile(profileInputsOf({ ...newProfile({ uid: 'bench' }, NOW), nationalities: ['US'], timeZone: 'Europe/Paris' }));
   const commit = planCommit(tl, evaluateTimeline(tl, NOW), NOW);
   return { head: commit.timeline.get(HEAD_ID) as TimelineHeadDoc, segments: tl.liveCount };
 }

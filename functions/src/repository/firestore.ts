@@ -5,9 +5,9 @@
  * `visaRules/{ruleId}`.
  *
  * - Timestamps: `Date` values are written as they are (firebase-admin stores them as Timestamps) and every
- *   `Timestamp` read back is converted to a `Date`, at any depth.
- * - `undefined` fields are removed before writing (firebase-admin rejects them unless the caller's Firestore has
- *   `ignoreUndefinedProperties`, which this class does not require).
+ *   `Timestamp` read back is converted to a `Date`, at any depth (`fromFirestore`).
+ * - `undefined` fields are removed before writing (`toFirestore`: firebase-admin rejects them unless the caller's
+ *   Firestore has `ignoreUndefinedProperties`, which this class does not require).
  * - Documents are returned as stored, without schema validation: client writes are validated by the security
  *   rules and backend writes by the callers; callers that must tolerate bad data parse with model/documents.ts.
  * - Idempotency: "if absent" methods create only after reading that the document does not exist, in one
@@ -21,8 +21,8 @@
  * - `counts` follows Firestore billing: every document a lookup or transaction reads is 1 read (found or not), a
  *   query costs the documents it returns and at least 1 (repository/types.ts); a transaction retried on contention
  *   counts the reads of its last attempt.
- * - The timeline (`users/{uid}/timeline/{head|s1...}`, timeline/timeline.ts) is read and written only through
- *   `updateTimeline`'s transaction, so a timeline write and the status it implies commit together.
+ * - The timeline (`users/{uid}/timeline/{head|s1...}`) is written only through `updateTimeline`'s transaction
+ *   ({@link runTimelineTransaction}), so a timeline write and the status it implies commit together.
  */
 import {
   FieldPath,
@@ -33,22 +33,13 @@ import {
   type QueryDocumentSnapshot,
   type Transaction,
 } from 'firebase-admin/firestore';
-import type {
-  AlertDoc,
-  CountryDaysDoc,
-  DeviceDoc,
-  ImportDoc,
-  SegmentDoc,
-  TimelineHeadDoc,
-  TimelineShardDoc,
-  UserProfile,
-  VisaStatusDoc,
-} from '../model/documents';
+import type { AlertDoc, DeviceDoc, ImportDoc, SegmentDoc, UserProfile, VisaStatusDoc } from '../model/documents';
 import { TimelineHeadDocSchema, withStatusKind } from '../model/documents';
+import { ALREADY_EXISTS, fromFirestore, hasCode, timestampMicros, toFirestore } from './firestoreValues';
 import type { ReferenceCollection, ReferenceDataStore, ReferenceDocument } from './reference';
+import { HEAD, TIMELINE, runTimelineTransaction, timelineDocsOf, type UserPaths } from './timelineTransaction';
 import {
   AccountDeletedError,
-  SegmentExistsError,
   type DueTimeline,
   type OperationCounts,
   type Repository,
@@ -69,13 +60,6 @@ export const FIRESTORE_BATCH_LIMIT = 500;
 /** Top-level collection of account deletion markers, `deletedUsers/{uid}` = `{ deletedAt }` (backend-only). */
 export const DELETED_USERS = 'deletedUsers';
 
-/** gRPC status codes firebase-admin reports on `error.code`. */
-const NOT_FOUND = 5;
-const ALREADY_EXISTS = 6;
-
-/** Subcollection of the timeline documents (backend only: no rule matches it, so clients are denied). */
-const TIMELINE = 'timeline';
-const HEAD = 'head';
 /** The fields of a head the daily run's query reads (`listDueTimelines`). */
 const SCHEDULE_FIELDS = ['nextRecomputeAt', 'daily'];
 
@@ -83,52 +67,6 @@ const SCHEDULE_FIELDS = ['nextRecomputeAt', 'daily'];
 function dailyOf(raw: unknown): TimelineDaily | null {
   const parsed = TimelineHeadDocSchema.shape.daily.safeParse(fromFirestore(raw));
   return parsed.success ? parsed.data : null;
-}
-
-/** A Firestore Timestamp in microseconds since the epoch (commit times have microsecond precision). */
-export function timestampMicros(t: Timestamp): number {
-  return t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
-}
-
-function timelineDocsOf(docs: readonly DocumentSnapshot[]): TimelineDocs {
-  let head: TimelineHeadDoc | null = null;
-  let headVersion: number | null = null;
-  const shards = new Map<string, TimelineShardDoc>();
-  for (const d of docs) {
-    if (!d.exists) continue;
-    if (d.id === HEAD) {
-      head = fromFirestore<TimelineHeadDoc>(d.data());
-      headVersion = timestampMicros(d.updateTime!);
-    } else shards.set(d.id, fromFirestore<TimelineShardDoc>(d.data()));
-  }
-  return { head, shards, headVersion };
-}
-
-function hasCode(error: unknown, code: number): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
-
-/** Converts every Timestamp in a value read from Firestore into a Date (recursively). */
-export function fromFirestore<T>(value: unknown): T {
-  if (value instanceof Timestamp) return value.toDate() as T;
-  if (Array.isArray(value)) return value.map((v) => fromFirestore(v)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = fromFirestore(v);
-    return out as T;
-  }
-  return value as T;
-}
-
-/** Copy of a value to write, without `undefined` fields (Dates are kept; firebase-admin converts them). */
-export function toFirestore<T>(value: T): T {
-  if (Array.isArray(value)) return (value as unknown[]).map((v) => toFirestore(v)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toFirestore(v);
-    return out as T;
-  }
-  return value;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -142,6 +80,13 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
   readonly counts: OperationCounts = { reads: 0, writes: 0, deletes: 0 };
 
   constructor(private readonly db: Firestore) {}
+
+  /** Where a user's documents are, for the timeline transaction. */
+  private readonly paths: UserPaths = {
+    userDoc: (uid) => this.userDoc(uid),
+    sub: (uid, collection) => this.sub(uid, collection),
+    marker: (uid) => this.marker(uid),
+  };
 
   private userDoc(uid: string): DocumentReference {
     return this.db.collection('users').doc(uid);
@@ -223,50 +168,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return snap.docs.map((d) => ({ id: d.id, data: fromFirestore<SegmentDoc>(d.data()) }));
   }
 
-  /**
-   * One transaction per chunk of up to 500 ids: reads the deletion marker and the chunk's documents, creates the
-   * missing ones. The transaction (retried by firebase-admin on contention) makes the returned count exact even
-   * when a redelivered import races itself; existing documents, including ones the user edited since, are never
-   * overwritten. Chunks committed before an account deletion are removed by its sweep; later ones throw.
-   */
-  async createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number> {
-    // A repeated id within one call: the first one wins, as with sequential create()s.
-    const unique = new Map<string, SegmentDoc>();
-    for (const s of segments) if (!unique.has(s.id)) unique.set(s.id, s.data);
-    const col = this.sub(uid, 'segments');
-    let created = 0;
-    for (const chunk of chunks([...unique.entries()], FIRESTORE_BATCH_LIMIT)) {
-      const refs = chunk.map(([id]) => col.doc(id));
-      const n = await this.guarded(uid, refs, (tx, snaps) => {
-        let k = 0;
-        snaps.forEach((snap, i) => {
-          if (snap.exists) return;
-          tx.create(refs[i] as DocumentReference, toFirestore((chunk[i] as [string, SegmentDoc])[1]));
-          k += 1;
-        });
-        return k;
-      });
-      this.counts.writes += n;
-      created += n;
-    }
-    return created;
-  }
-
   async getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null> {
-    // A document written before issue 12 has no `kind`: it is a rolling-window status.
+    // A document written before statuses had a `kind` is a rolling-window status (the only kind there was).
     return withStatusKind(this.readDoc<VisaStatusDoc>(await this.sub(uid, 'visaStatus').doc(ruleId).get()));
-  }
-
-  /** One transaction (the statuses and the summary change together); split only beyond 499 rules. */
-  async putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void> {
-    const writes: [DocumentReference, object][] = statuses.map((s) => [this.sub(uid, 'visaStatus').doc(s.ruleId), s]);
-    writes.push([this.sub(uid, 'summaries').doc('countryDays'), countryDays]);
-    for (const chunk of chunks(writes, FIRESTORE_BATCH_LIMIT)) {
-      await this.guarded(uid, [], (tx) => {
-        for (const [ref, data] of chunk) tx.set(ref, toFirestore(data));
-      });
-      this.counts.writes += chunk.length;
-    }
   }
 
   async getImport(uid: string, importId: string): Promise<ImportDoc | null> {
@@ -311,15 +215,6 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return claimed;
   }
 
-  /** Stores or replaces a device as the app does (used by tests and tools; the app writes devices itself). */
-  async putDevice(uid: string, deviceId: string, device: DeviceDoc): Promise<void> {
-    const ref = this.sub(uid, 'devices').doc(deviceId);
-    await this.guarded(uid, [], (tx) => {
-      tx.set(ref, toFirestore(device));
-    });
-    this.counts.writes += 1;
-  }
-
   async deleteDevice(uid: string, deviceId: string): Promise<void> {
     await this.sub(uid, 'devices').doc(deviceId).delete();
     this.counts.deletes += 1;
@@ -343,7 +238,7 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return snap.docs.map((d) => ({ uid: d.id, profile: fromFirestore<UserProfile>(d.data()) }));
   }
 
-  /** Same query shape as listUsersDueForAlert on `nextRecomputeAt` (scheduled recompute, issue 4; single-field index). */
+  /** Same query shape as listUsersDueForAlert on `nextRecomputeAt` (the daily run's users still scheduled on the profile; single-field index). */
   async listUsersDueForRecompute(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]> {
     if (limit <= 0) return [];
     let query = this.db.collection('users').where('nextRecomputeAt', '<=', Timestamp.fromDate(due)).orderBy('nextRecomputeAt').orderBy(FieldPath.documentId());
@@ -365,104 +260,9 @@ export class FirestoreRepository implements Repository, ReferenceDataStore {
     return timelineDocsOf(snap.docs);
   }
 
-  /**
-   * See Repository.updateTimeline. One transaction: `getAll(marker[, profile][, segments])`, then the timeline (a
-   * query of the subcollection), `decide`, and the writes: timeline documents `set`, statuses and summary `set`,
-   * profile `update` (dropped and the transaction run again when the profile does not exist: `update` never creates
-   * it), segments `create`, import document `set` with `mergeFields`.
-   */
+  /** See Repository.updateTimeline and {@link runTimelineTransaction}. */
   async updateTimeline<T>(uid: string, decide: (read: TimelineRead) => { commit: TimelineCommit | null; result: T }, opts: TimelineTxOptions = {}): Promise<T> {
-    const col = this.timelineCol(uid);
-    /** One attempt; `profileGone` is set when the profile update failed because the profile does not exist. */
-    let profileGone = false;
-    const run = async (withProfileUpdate: boolean): Promise<T> => {
-      let reads = 0;
-      let writes = 0;
-      let deletes = 0;
-      let wroteProfile = false;
-      try {
-        const result = await this.db.runTransaction(async (tx) => {
-          reads = 0;
-          writes = 0;
-          deletes = 0;
-          wroteProfile = false;
-          const segIds = opts.readSegments ?? [];
-          const refs: DocumentReference[] = [this.marker(uid)];
-          if (opts.withProfile) refs.push(this.userDoc(uid));
-          for (const id of segIds) refs.push(this.sub(uid, 'segments').doc(id));
-          const snaps = await tx.getAll(...refs);
-          reads += snaps.length;
-          if (snaps[0]!.exists) throw new AccountDeletedError(uid);
-          const q = await tx.get(col);
-          reads += Math.max(1, q.size);
-          const read: TimelineRead = { timeline: timelineDocsOf(q.docs) };
-          let k = 1;
-          if (opts.withProfile) {
-            const p = snaps[k++]!;
-            read.profile = p.exists ? fromFirestore<UserProfile>(p.data()) : null;
-          }
-          if (segIds.length > 0) {
-            read.segments = new Map();
-            for (const id of segIds) {
-              const snap = snaps[k++]!;
-              if (snap.exists) {
-                read.segments.set(id, { id, data: fromFirestore<SegmentDoc>(snap.data()), version: timestampMicros(snap.updateTime!) });
-              }
-            }
-          }
-          const { commit, result } = decide(read);
-          if (!commit) return result;
-          for (const [id, doc] of commit.timeline) {
-            tx.set(col.doc(id), toFirestore(doc));
-            writes += 1;
-          }
-          for (const s of commit.statuses ?? []) {
-            tx.set(this.sub(uid, 'visaStatus').doc(s.ruleId), toFirestore(s));
-            writes += 1;
-          }
-          for (const ruleId of commit.deleteStatuses ?? []) {
-            tx.delete(this.sub(uid, 'visaStatus').doc(ruleId));
-            deletes += 1;
-          }
-          if (commit.countryDays) {
-            tx.set(this.sub(uid, 'summaries').doc('countryDays'), toFirestore(commit.countryDays));
-            writes += 1;
-          }
-          const patch = commit.profile ? (toFirestore(commit.profile) as Record<string, unknown>) : {};
-          if (withProfileUpdate && Object.keys(patch).length > 0) {
-            tx.update(this.userDoc(uid), patch);
-            wroteProfile = true;
-            writes += 1;
-          }
-          for (const s of commit.createSegments ?? []) {
-            tx.create(this.sub(uid, 'segments').doc(s.id), toFirestore(s.data));
-            writes += 1;
-          }
-          if (commit.importDoc) {
-            const data = toFirestore(commit.importDoc.patch) as Record<string, unknown>;
-            tx.set(this.sub(uid, 'imports').doc(commit.importDoc.id), data, { mergeFields: Object.keys(data) });
-            writes += 1;
-          }
-          return result;
-        });
-        this.counts.reads += reads;
-        this.counts.writes += writes;
-        this.counts.deletes += deletes;
-        return result;
-      } catch (e) {
-        this.counts.reads += reads;
-        if (hasCode(e, ALREADY_EXISTS)) throw new SegmentExistsError(uid);
-        if (hasCode(e, NOT_FOUND) && wroteProfile) {
-          profileGone = true;
-          return undefined as T;
-        }
-        throw e;
-      }
-    };
-    const result = await run(true);
-    // The profile is gone (only an account deletion removes it, and its marker refuses the next attempt): commit
-    // the rest without the profile update, as the in-memory repository does.
-    return profileGone ? run(false) : result;
+    return runTimelineTransaction(this.db, this.paths, this.counts, uid, decide, opts);
   }
 
   async listSegmentVersions(uid: string): Promise<{ segments: VersionedSegment[]; readTime: number }> {

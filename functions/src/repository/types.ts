@@ -142,15 +142,8 @@ export interface Repository {
 
   /** Every segment of the user, in document-id order (Firestore's default order; the contract suite checks it). */
   listSegments(uid: string): Promise<StoredSegment[]>;
-  /**
-   * Writes segments under the given ids in batches, creating those that do not exist and leaving existing ones
-   * untouched (deterministic ids make re-imports idempotent). Returns how many were created.
-   */
-  createSegmentsIfAbsent(uid: string, segments: readonly StoredSegment[]): Promise<number>;
 
   getVisaStatus(uid: string, ruleId: string): Promise<VisaStatusDoc | null>;
-  /** Writes all rule statuses and the country-day summary of one evaluation together (one batch). */
-  putEvaluation(uid: string, statuses: readonly VisaStatusDoc[], countryDays: CountryDaysDoc): Promise<void>;
 
   getImport(uid: string, importId: string): Promise<ImportDoc | null>;
   /** Creates or merges the import document. */

@@ -17,7 +17,7 @@ import { log } from '../log';
 import type { Repository } from '../repository/types';
 import { coreSegmentsOf } from './recompute/segments';
 import { safeTimeZone } from './recompute/schedule';
-import { decodeTimeline } from './recompute/evaluate';
+import { decodeTimeline } from './recompute/timelineUpdate';
 
 /** At most this many trips per request (a plan, not a history). */
 export const MAX_PLANNED_TRIPS = 20;

@@ -30,10 +30,10 @@ import { log } from '../log';
 import { ProfileEditableSchema, type ProfileInputs } from '../model/documents';
 import { computeNextAlertAt } from '../policy/alerts';
 import { isAccountDeletedError, type Repository } from '../repository/types';
-import { profileInputsOf } from './recompute/documents';
-import { decodeTimeline, evaluateTimeline, planCommit } from './recompute/evaluate';
-import { repairTimeline } from './recompute/recompute';
+import { profileInputsOf, sameInstant } from './recompute/documents';
+import { evaluateTimeline, planCommit } from './recompute/evaluate';
 import { eraseWritesAfterDeletion } from './recompute/segmentWrite';
+import { updateTimeline } from './recompute/timelineUpdate';
 
 /** Names of the `users/{uid}` fields the app may write (from `ProfileEditableSchema`, never a copied list). */
 export const PROFILE_EDITABLE_FIELDS: readonly string[] = Object.freeze(Object.keys(ProfileEditableSchema.shape));
@@ -110,53 +110,41 @@ export async function handleProfileWrite(repo: Repository, event: ProfileWriteEv
   }
   // Field names only: the profile's values (nationalities, time zone) never reach the logs.
   log.profileChanged({ uid, eventId, cause, fields: changedFields });
-  type Outcome = { kind: 'gone' } | { kind: 'repair' } | { kind: 'done'; action: 'recomputed' | 'rescheduled'; changed: boolean };
+  const ruleField = changedFields.some(isRuleInputField);
   try {
-    {
-      const r = await repo.updateTimeline<Outcome>(
-        uid,
-        ({ timeline, profile }) => {
-          // A late or redelivered event after an account deletion must not write under the deleted user.
-          if (!profile) return { commit: null, result: { kind: 'gone' } };
-          const tl = decodeTimeline(uid, timeline);
-          if (!tl) return { commit: null, result: { kind: 'repair' } };
-          const prev = tl.meta.profile;
-          const next = profileInputsOf(profile);
-          const ruleField = changedFields.some(isRuleInputField);
-          if (prev && isDeepStrictEqual(prev, next)) {
-            // Already reflected (a redelivered event, or a later edit's event applied the current profile first).
-            return { commit: null, result: { kind: 'done', action: ruleField ? 'recomputed' : 'rescheduled', changed: false } };
-          }
-          tl.meta.profile = next;
-          if (!isDeepStrictEqual(ruleInputsOf(prev), ruleInputsOf(next))) {
-            const commit = planCommit(tl, evaluateTimeline(tl, now), now, { profileNextAlertAt: profile.nextAlertAt ?? null });
-            const changed = Boolean(commit.statuses?.length || commit.deleteStatuses?.length || commit.countryDays || commit.profile);
-            return { commit, result: { kind: 'done', action: 'recomputed', changed } };
-          }
-          // Notifications only: the schedule follows from the statuses the head records; nothing to evaluate.
-          const nextAlertAt = computeNextAlertAt(next, tl.meta.statuses, now);
-          const moved = (profile.nextAlertAt?.getTime() ?? null) !== (nextAlertAt?.getTime() ?? null);
-          tl.meta.alertAt = nextAlertAt;
-          const timelineDocs = tl.encode(now);
-          if (!moved && timelineDocs.size === 0) return { commit: null, result: { kind: 'done', action: 'rescheduled', changed: false } };
-          return {
-            commit: { timeline: timelineDocs, ...(moved ? { profile: { nextAlertAt } } : {}) },
-            result: { kind: 'done', action: 'rescheduled', changed: moved },
-          };
-        },
-        { withProfile: true },
-      );
-      if (r.kind === 'gone') {
-        log.profileEventSkipped({ uid, eventId, reason: 'profile-gone' });
-        return { action: 'skipped', reason: 'profile-gone' };
-      }
-      if (r.kind === 'repair') {
-        // No timeline yet: building it copies the current profile and evaluates (this event's work included).
-        await repairTimeline(repo, uid, now, { eventId });
-        return { action: 'recomputed', cause, changedFields, changed: true };
-      }
-      return { action: r.action, cause, changedFields, changed: r.changed };
+    const r = await updateTimeline<{ action: 'recomputed' | 'rescheduled' }>(
+      repo,
+      uid,
+      // A late or redelivered event after an account deletion must not write under the deleted user. No timeline yet:
+      // building it copies the current profile and evaluates (this event's work included).
+      { now, eventId, withProfile: true, ifMissing: 'repair', skipIf: ({ profile }) => !profile },
+      (tl, { profile }) => {
+        const prev = tl.meta.profile;
+        const next = profileInputsOf(profile!);
+        if (prev && isDeepStrictEqual(prev, next)) {
+          // Already reflected (a redelivered event, or a later edit's event applied the current profile first).
+          return { commit: null, result: { action: ruleField ? 'recomputed' : 'rescheduled' } };
+        }
+        tl.head.setProfile(next);
+        if (!isDeepStrictEqual(ruleInputsOf(prev), ruleInputsOf(next))) {
+          const commit = planCommit(tl, evaluateTimeline(tl, now), now, { profileNextAlertAt: profile!.nextAlertAt ?? null });
+          return { commit, result: { action: 'recomputed' } };
+        }
+        // Notifications only: the schedule follows from the statuses the head records; nothing to evaluate.
+        const nextAlertAt = computeNextAlertAt(next, tl.meta.statuses, now);
+        const moved = !sameInstant(profile!.nextAlertAt, nextAlertAt);
+        tl.head.setAlertAt(nextAlertAt);
+        const timelineDocs = tl.encode(now);
+        if (!moved && timelineDocs.size === 0) return { commit: null, result: { action: 'rescheduled' } };
+        return { commit: { timeline: timelineDocs, ...(moved ? { profile: { nextAlertAt } } : {}) }, result: { action: 'rescheduled' } };
+      },
+    );
+    if (r.kind === 'skipped') {
+      log.profileEventSkipped({ uid, eventId, reason: 'profile-gone' });
+      return { action: 'skipped', reason: 'profile-gone' };
     }
+    if (r.kind !== 'done') return { action: 'recomputed', cause, changedFields, changed: true };
+    return { action: r.result.action, cause, changedFields, changed: r.changed };
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
     // The backend's own profile writes are refused after the marker, so this profile is the app's, written after

@@ -49,8 +49,8 @@
  */
 import { errorReason, log } from '../log';
 import { isAccountDeletedError, type DueTimeline, type Repository } from '../repository/types';
-import { decodeTimeline, evaluateTimeline, planCommit, writesEvaluation } from './recompute/evaluate';
-import { repairTimeline } from './recompute/recompute';
+import { evaluateTimeline, planCommit } from './recompute/evaluate';
+import { repairTimeline, updateTimeline } from './recompute/timelineUpdate';
 
 /** First back-off after a failure; doubles with each consecutive failure. */
 export const BACKOFF_BASE_MS = 30 * 60_000;
@@ -124,17 +124,13 @@ async function recordFailure(repo: Repository, uid: string, now: Date, reason: s
  * @throws whatever the repository throws (the caller records the user and backs it off).
  */
 async function recomputeDue(repo: Repository, uid: string, now: Date, maxSegments: number | undefined): Promise<'changed' | 'unchanged' | 'repaired'> {
-  const changed = await repo.updateTimeline(uid, ({ timeline }) => {
-    const tl = decodeTimeline(uid, timeline);
-    if (!tl) return { commit: null, result: null };
+  const r = await updateTimeline(repo, uid, { now, maxSegments, ifMissing: 'repair' }, (tl) => {
     const ev = evaluateTimeline(tl, now, maxSegments);
-    tl.meta.daily = { failures: 0, lastError: null, evalMs: Math.round(ev.ms) };
-    const commit = planCommit(tl, ev, now);
-    return { commit, result: writesEvaluation(commit) };
+    tl.head.recordDailyRun(ev.ms);
+    return { commit: planCommit(tl, ev, now), result: undefined };
   });
-  if (changed !== null) return changed ? 'changed' : 'unchanged';
-  await repairTimeline(repo, uid, now, { maxSegments });
-  return 'repaired';
+  if (r.kind === 'repaired') return 'repaired';
+  return r.kind === 'done' && r.changed ? 'changed' : 'unchanged';
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

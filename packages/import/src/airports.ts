@@ -223,6 +223,42 @@ export function loadAirports(): Promise<void> {
   return loading;
 }
 
+let areaByCountry: Map<string, string> | null = null;
+
+/**
+ * The continent of an airport as its IANA zone's area says (`Europe`, `Asia`, `Africa`, `America`, `Australia`),
+ * or `null` for ocean areas (`Atlantic/Canary`, `Indian/Maldives`, `Pacific/...`) and unknown zones.
+ */
+export function airportContinent(a: AirportInfo): string | null {
+  return zoneContinent(a.timeZone);
+}
+
+function zoneContinent(zone: string | null | undefined): string | null {
+  const area = zone?.split('/')[0];
+  return area && ['Europe', 'Asia', 'Africa', 'America', 'Australia'].includes(area) ? area : null;
+}
+
+/**
+ * The continent of a country: the zone area most of its airports have (Spain: Europe, though the Canaries are
+ * `Atlantic/Canary`), or `null` when its airports have none of the continental areas.
+ * @throws Error before `loadAirports()` resolved.
+ */
+export function countryContinent(country: string): string | null {
+  if (!areaByCountry) {
+    if (!byIata || !byIcao) throw new Error('countryContinent: call and await loadAirports() first');
+    const counts = new Map<string, Map<string, number>>();
+    for (const e of byIcao.values()) {
+      const area = zoneContinent(e.timeZone);
+      if (!area) continue;
+      const c = counts.get(e.country) ?? new Map<string, number>();
+      c.set(area, (c.get(area) ?? 0) + 1);
+      counts.set(e.country, c);
+    }
+    areaByCountry = new Map([...counts].map(([country, c]) => [country, [...c].sort((x, y) => y[1] - x[1])[0]![0]]));
+  }
+  return areaByCountry.get(country) ?? null;
+}
+
 /** True once `loadAirports()` has finished. */
 export function airportsLoaded(): boolean {
   return byIata !== null;

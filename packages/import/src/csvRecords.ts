@@ -39,6 +39,8 @@ export interface CsvRecordOptions {
   comments: boolean;
   /** True when fields parsed from one line are a data row of this file (used to recognise stray quotes). */
   looksLikeRow: (fields: string[]) => boolean;
+  /** The file's field separator. */
+  delimiter: Delimiter;
   /** Receives one warning per stray quote. */
   warn: (message: string) => void;
 }
@@ -50,16 +52,31 @@ const BATCH = 16 * 1024;
 
 const PARSE_OPTIONS = { relax_quotes: true, relax_column_count: true } as const;
 
+/** Field separators the import reads: comma, semicolon (Excel in locales whose decimal mark is a comma), tab. */
+export type Delimiter = ',' | ';' | '\t';
+
 /**
- * The fields of one line parsed on its own. An unclosed quote is taken to close at the end of the line; if that
+ * The separator of a file from its first line (the header, or the first row of a headerless file): the one of
+ * tab, semicolon and comma that occurs most often outside quotes, comma on a tie or when none occurs.
+ */
+export function detectDelimiter(line: string): Delimiter {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch as Delimiter]++;
+  }
+  const best = (Object.entries(counts) as [Delimiter, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  return best[1] > counts[','] ? best[0] : ',';
+}
+
+/**
+ * The fields of one line parsed on its own, separated by `delimiter`. An unclosed quote is taken to close at the end of the line; if that
  * still does not parse, quotes are read as ordinary characters.
  */
-export function parseLine(line: string): string[] {
-  for (const attempt of [
-    () => parseCsvSync(line, PARSE_OPTIONS),
-    () => parseCsvSync(`${line}"`, PARSE_OPTIONS),
-    () => parseCsvSync(line, { ...PARSE_OPTIONS, quote: false }),
-  ]) {
+export function parseLine(line: string, delimiter: Delimiter = ','): string[] {
+  const options = { ...PARSE_OPTIONS, delimiter };
+  for (const attempt of [() => parseCsvSync(line, options), () => parseCsvSync(`${line}"`, options), () => parseCsvSync(line, { ...options, quote: false })]) {
     try {
       const records = attempt();
       return records[0] ?? [''];
@@ -95,7 +112,7 @@ export async function* csvRecords(lines: AsyncIterator<NumberedLine>, options: C
     return n.value;
   };
   const isComment = (l: NumberedLine) => options.comments && l.line.trimStart().startsWith('#');
-  const rowLike = (l: NumberedLine) => !isBlankLine(l.line) && !isComment(l) && options.looksLikeRow(parseLine(l.line));
+  const rowLike = (l: NumberedLine) => !isBlankLine(l.line) && !isComment(l) && options.looksLikeRow(parseLine(l.line, options.delimiter));
 
   for (;;) {
     // Lines fed to this parser and not yet matched to a record, in order (head index: O(1) removal).
@@ -139,6 +156,7 @@ export async function* csvRecords(lines: AsyncIterator<NumberedLine>, options: C
     const captured: { fields: string[]; raw: string }[] = [];
     const parser = parseCsv({
       ...PARSE_OPTIONS,
+      delimiter: options.delimiter,
       raw: true,
       record_delimiter: '\n',
       skip_empty_lines: false,
@@ -180,7 +198,7 @@ export async function* csvRecords(lines: AsyncIterator<NumberedLine>, options: C
           `rows ${first.no}-${last.no}: the quote in row ${first.no} opens a cell that closes only in row ${last.no}, ` +
             'and the lines between are rows of the file: read as a stray quote, each line was read as its own row',
         );
-        out.push({ fields: parseLine(first.line), row: first.no });
+        out.push({ fields: parseLine(first.line, options.delimiter), row: first.no });
         restartWith = rest;
         return false;
       }
@@ -235,7 +253,7 @@ export async function* csvRecords(lines: AsyncIterator<NumberedLine>, options: C
             ? `${rows}: the quote in row ${first.no} opens a cell that never closes: read as a stray quote, each line was read as its own row`
             : `row ${first.no}: the quote in row ${first.no} opens a cell still open ${options.maxRecordLength} characters later: read as a stray quote, each line after it was read as its own row`,
         );
-        yield { fields: parseLine(first.line), row: first.no };
+        yield { fields: parseLine(first.line, options.delimiter), row: first.no };
       }
       replay = [...rest, ...replay];
       continue;

@@ -13,7 +13,7 @@ import type { DateReader } from './formats/reader';
 import { whitespaceLogReader } from './formats/whitespaceLog';
 import { ImportFileError, type ParsedRow } from './types';
 import { quote } from './text';
-import { FieldError } from './values';
+import { FieldError, TwoDigitYearError } from './values';
 
 /** Longest line (characters) accepted; a longer one means the file is not a flight export. */
 export const MAX_LINE_LENGTH = 100_000;
@@ -45,7 +45,7 @@ export function checkHead(text: string, ended: boolean): void {
   // eslint-disable-next-line no-control-regex
   const binary = (sample.match(/[\u0000-\u0008\u000e-\u001a\ufffd]/g)?.length ?? 0) > Math.max(2, sample.length / 100);
   if (sample.includes('\u0000') || binary) {
-    throw new ImportFileError('the file is binary, not a text export (CSV or App in the Air data.txt)');
+    throw new ImportFileError('the file is binary, not a text export (CSV or App in the Air data.txt): export your history from the app as CSV');
   }
 }
 
@@ -121,6 +121,7 @@ export async function* rowsOf(
   const records = csvRecords(splitLines(chunks), {
     maxRecordLength: MAX_LINE_LENGTH,
     comments: detection.comments,
+    delimiter: detection.delimiter,
     looksLikeRow: detection.looksLikeRow,
     warn,
   });
@@ -198,6 +199,7 @@ function guard<T extends ParsedRow | null>(row: number, fn: () => T): T | Parsed
   try {
     return fn();
   } catch (e) {
+    if (e instanceof TwoDigitYearError) return { kind: 'skip', row, reason: `row ${row}: ${e.message}`, twoDigitYear: true };
     if (e instanceof FieldError || e instanceof InvalidDateError) return { kind: 'skip', row, reason: `row ${row}: ${e.message}` };
     throw e;
   }

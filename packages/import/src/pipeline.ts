@@ -57,12 +57,20 @@ export async function importFlights(source: ImportSource, options: ImportOptions
   if (firstLines.length === 0) {
     throw new ImportFileError(`no line break in the first ${HEAD_BYTES / 1024} KB: not a flight-history export`);
   }
+  const opening = head.text.replace(/^\ufeff/, '').trimStart()[0];
+  if (opening === '{' || opening === '[') {
+    throw new ImportFileError(
+      'the file is JSON, which the import does not read: export your history as CSV (myFlightradar24, Flighty and OpenFlights ' +
+        "have a CSV export; App in the Air's is data.txt) or copy it into the generic CSV template (columns date,from,to)",
+    );
+  }
   const detection = detect(firstLines);
   if (!detection) {
     const firstLine = firstLines.find((l) => !isBlankLine(l)) ?? '';
     throw new ImportFileError(
       `unrecognised file format: the first line ${quote(firstLine)} is not the header or a data row of a supported export ` +
-        '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns)',
+        '(OpenFlights, myFlightradar24, Flighty, App in the Air data.txt, or a CSV with date,from,to columns): ' +
+        'export the history from the app as it is, or give the file a header line naming its date, from and to columns',
     );
   }
   // The encoding can still change after detection (Windows-1252 is recognised at the first accented byte).

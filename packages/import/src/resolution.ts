@@ -10,6 +10,7 @@ import { SEGMENT_LIMITS, SegmentSchema, type Segment } from '@travel-time-tracke
 import { localToUtc, todayIn, utcToLocal } from '@travel-time-tracker/core/timeZones';
 import { describeZodError } from '@travel-time-tracker/core/validation';
 import { distanceKm, lookupAirport, type AirportInfo } from './airports';
+import { EndResolver, MAX_AVERAGE_KMH, spanDays, tooFast } from './ends';
 import type { DetectedEncoding } from './encoding';
 import { markLayovers, type FlightMeta } from './layovers';
 import type { ExistingSegment, ImportOptions } from './options';
@@ -22,7 +23,11 @@ import { parseFlightNumber, parseNote } from './storedText';
 export const PROGRESS_EVERY = 1000;
 /** Flights at least this long (great-circle km) may land on another local date; flagged when dates are assumed. */
 export const LONG_HAUL_KM = 3000;
-/** Above this average speed (km/h, great circle) departure and arrival cannot both be right: warn. */
+/**
+ * The fastest a flight is assumed to go when bounding its earliest landing (km/h, great circle): above the
+ * 1 100 km/h at which a flight with both times is flagged ({@link MAX_AVERAGE_KMH}), so that the bound never
+ * moves a real landing to a later date.
+ */
 export const MAX_PLAUSIBLE_KMH = 1200;
 /** Per-row warnings kept in a result; the rest are counted in one closing warning. */
 export const MAX_ROW_WARNINGS = 200;
@@ -38,8 +43,10 @@ export class Collector {
   private droppedWarnings = 0;
   private readonly euroAirportRows: number[] = [];
   private readonly assumedDateRows: number[] = [];
+  private readonly twoDigitYearRows: number[] = [];
   /** date|from|to -> departure times seen ('' = none) with the row they came from (0 = already imported). */
   private readonly seen = new Map<string, { time: string; row: number }[]>();
+  private readonly ends = new EndResolver();
   /** Day number of the import date (flights after it are planned). */
   private readonly importDay: number;
   private readonly layoverMs: number;
@@ -66,8 +73,10 @@ export class Collector {
       throw new ImportFileError(`the file has more than ${this.opts.maxRows} flight rows, the most one import accepts`);
     }
     // Reasons quote cells; capMessage keeps them short (a cell can hold 100 000 characters).
-    if (parsed.kind === 'skip') this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
-    else {
+    if (parsed.kind === 'skip') {
+      this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
+      if (parsed.twoDigitYear) this.twoDigitYearRows.push(parsed.row);
+    } else {
       const outcome = this.resolve(parsed.record);
       if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome) });
       else if (outcome) this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome.duplicate), duplicate: true });
@@ -105,10 +114,13 @@ export class Collector {
   ): { airport?: AirportInfo; country: string } | string {
     if (code === undefined) return { country: given! };
     let airport = lookupAirport(code, this.opts);
-    if (!airport) return `row ${row}: unknown airport code '${code}' in ${label}`;
+    if (!airport) {
+      const fix = this.format === 'generic' ? `check the code, or give the country in ${column} instead` : 'check the code in the file';
+      return `row ${row}: unknown airport code '${code}' in ${label}: ${fix}`;
+    }
     if (given && given !== airport.country) {
       if (!airport.euroAirport || (given !== 'FR' && given !== 'CH')) {
-        return `row ${row}: ${column} '${given}' does not match airport ${airport.code} (${airport.country})`;
+        return `row ${row}: ${column} '${given}' does not match airport ${airport.code} (${airport.country}): correct the code or the country`;
       }
       airport = lookupAirport(code, { ...this.opts, euroAirportSide: given })!;
     }
@@ -121,13 +133,16 @@ export class Collector {
     const row = r.row;
     if (r.notMine) return `row ${row}: someone else's flight (App in the Air trip marked Ownership.NOT_MINE)`;
     if (r.cancelled) return `row ${row}: cancelled flight`;
-    const fromSide = this.side(r.from, r.fromCountry, 'From', 'from_country', row);
-    if (typeof fromSide === 'string') return fromSide;
-    const toSide = this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row);
-    if (typeof toSide === 'string') return toSide;
+    const fromKnown = r.fromPlace === undefined ? this.side(r.from, r.fromCountry, 'From', 'from_country', row) : undefined;
+    if (typeof fromKnown === 'string') return fromKnown;
+    const toKnown = r.toPlace === undefined ? this.side(r.divertedTo ?? r.to, r.toCountry, r.divertedTo ? 'Diverted To' : 'To', 'to_country', row) : undefined;
+    if (typeof toKnown === 'string') return toKnown;
+    const mode = r.mode ?? (fromKnown?.airport || toKnown?.airport ? 'flight' : 'other');
+    const ends = this.ends.resolve(r, mode, fromKnown, toKnown);
+    if (typeof ends === 'string') return ends;
+    const [fromSide, toSide] = ends;
     const from = fromSide.airport;
     const to = toSide.airport;
-    const mode = r.mode ?? (from || to ? 'flight' : 'other');
 
     let departureUtc: number | undefined;
     let arrivalUtc: number | undefined;
@@ -145,6 +160,14 @@ export class Collector {
           `arrival time ${r.arrivalTime} is before departure time ${r.departureTime} and no arrival date is given: arrival date assumed ${arrivalDate}; add arrival_date`,
         );
       }
+    }
+
+    const exact = departureUtc !== undefined && arrivalUtc !== undefined && arrivalUtc > departureUtc;
+    // Flights with both instants are checked in placeArrival; every other leg against its mode over its days.
+    if (!(exact && mode === 'flight')) {
+      const hours = exact ? (arrivalUtc! - departureUtc!) / 3_600_000 : spanDays(r.departureDate, arrivalDate) * 24;
+      const fast = tooFast(mode, fromSide, toSide, hours, exact);
+      if (fast) this.warn(row, fast);
     }
 
     const segment: Segment = {
@@ -174,14 +197,18 @@ export class Collector {
     const toKey = to?.code ?? toSide.country;
     const key = duplicateKey(segment.departureDate, from?.code, to?.code, fromSide.country, toSide.country, mode);
     const time = segment.departureTime ?? '';
-    const twin = this.seen.get(key)?.find((s) => s.time === '' || time === '' || s.time === time);
+    const sameTime = (s: { time: string }) => s.time === '' || time === '' || s.time === time;
+    // Two rows between towns of the same countries on one day are two journeys when the towns differ; a stored
+    // segment (row 0, which has no town) still matches by its countries.
+    const places = r.fromPlace !== undefined || r.toPlace !== undefined ? `|${r.fromPlace ?? ''}|${r.toPlace ?? ''}`.toLowerCase() : '';
+    const twin = this.seen.get(key + places)?.find(sameTime) ?? (places ? this.seen.get(key)?.find((s) => s.row === 0 && sameTime(s)) : undefined);
     if (twin) {
       const what = `${segment.departureDate}${twin.time && time ? ` ${time}` : ''} ${fromKey} → ${toKey}`;
       return {
         duplicate: twin.row === 0 ? `row ${row}: already imported (${what})` : `row ${row}: duplicate of row ${twin.row} (${what})`,
       };
     }
-    this.remember(key, time, row);
+    this.remember(key + places, time, row);
 
     const imported: ImportedSegment = { ...checked.data, row, planned: toDayNumber(segment.departureDate) > this.importDay };
     this.segments.push(imported);
@@ -251,7 +278,7 @@ export class Collector {
     if (departureUtc !== undefined && arrivalUtc !== undefined && arrivalUtc > departureUtc) {
       const km = distanceKm(from, to);
       const hours = (arrivalUtc - departureUtc) / 3_600_000;
-      if (km !== null && km / hours > MAX_PLAUSIBLE_KMH) {
+      if (km !== null && km / hours > MAX_AVERAGE_KMH.flight) {
         this.warn(
           row,
           `${from.code} → ${to.code} (${Math.round(km)} km) lands only ${hours.toFixed(1)} h after departure once time zones are applied; check the dates and times`,
@@ -263,13 +290,20 @@ export class Collector {
   }
 
   finish(): ImportResult {
-    if (this.rows === 0) throw new ImportFileError('the file contains no flight rows (a header or comments only)');
+    if (this.rows === 0) throw new ImportFileError('the file contains no flight rows (a header or comments only): add one row per journey below the header');
     markLayovers(this.metas, this.layoverMs);
     this.opts.onProgress?.(this.rows);
     const warnings: string[] = [];
     const { encoding, assumption } = this.encoding();
     if (assumption) warnings.push(capMessage(assumption));
     warnings.push(...this.fileWarnings);
+    if (this.twoDigitYearRows.length) {
+      const n = this.twoDigitYearRows.length;
+      warnings.push(
+        `${n} ${n === 1 ? 'row' : 'rows'} skipped because ${n === 1 ? 'its date has' : 'their dates have'} a two-digit year (${listRows(this.twoDigitYearRows)}): ` +
+          'the century is never guessed; write years with four digits (in a spreadsheet, format the date columns as YYYY-MM-DD) and import again',
+      );
+    }
     if (this.euroAirportRows.length) {
       warnings.push(
         `EuroAirport Basel-Mulhouse-Freiburg (${listRows(this.euroAirportRows)}) counted as France, the airport's territory; ` +

@@ -33,9 +33,14 @@ export function truncateText(text: string, max: number): string {
   return `${text.slice(0, end)}${ELLIPSIS}`;
 }
 
-/** A cell value quoted in a message: `'value'`, cut to MAX_QUOTED_VALUE units on a grapheme boundary. */
+/**
+ * A cell value quoted in a message: `'value'`, cut to MAX_QUOTED_VALUE units on a grapheme boundary, control
+ * characters (a NUL of misread UTF-16, a tab) written as escapes such as `\u0000` so that a message never holds one.
+ */
 export function quote(value: string): string {
-  return `'${truncateText(value, MAX_QUOTED_VALUE)}'`;
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  const visible = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `'${truncateText(visible, MAX_QUOTED_VALUE)}'`;
 }
 
 /** A message cut to MAX_MESSAGE_LENGTH units on a grapheme boundary. */

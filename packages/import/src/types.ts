@@ -27,6 +27,10 @@ export interface FlightRecord {
   from?: string;
   /** Arrival airport code as written; absent when only `toCountry` is known. */
   to?: string;
+  /** Departure place name as written (generic `from` that is not a code, e.g. `Lima`): resolved through places.ts. */
+  fromPlace?: string;
+  /** Arrival place name as written (generic `to`). */
+  toPlace?: string;
   /** ISO alpha-2 departure country given by the file (generic `from_country`); checked against `from` if both. */
   fromCountry?: string;
   /** ISO alpha-2 arrival country given by the file (generic `to_country`). */
@@ -62,7 +66,8 @@ export interface FlightRecord {
 }
 
 /** What a format parser yields for each data row. */
-export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip'; row: number; reason: string };
+/** A row read: a record, or a skip with its reason (`twoDigitYear`: skipped for a two-digit year, grouped in one warning). */
+export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip'; row: number; reason: string; twoDigitYear?: boolean };
 
 /** A data row that did not become a flight, with a reason a person understands. */
 export interface SkippedRow {

@@ -2,6 +2,7 @@
  * Parsers for the cell values found in flight-history exports. Each returns a normalised value or throws a
  * `FieldError` whose message names the value and says what was expected; the pipeline prefixes the row.
  */
+import { isValid, parse as parseWithFormat } from 'date-fns';
 import { isIsoDate } from '@travel-time-tracker/core/dates';
 import type { TravelMode } from '@travel-time-tracker/core/segment';
 import { quote } from './text';
@@ -11,6 +12,14 @@ export class FieldError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'FieldError';
+  }
+}
+
+/** A date written with a two-digit year (`3/4/24`, `22-Jan-23`): the century is never guessed. */
+export class TwoDigitYearError extends FieldError {
+  constructor(field: string, value: string) {
+    super(`${field} ${quote(value)} has a two-digit year; write the year with four digits`);
+    this.name = 'TwoDigitYearError';
   }
 }
 
@@ -52,7 +61,8 @@ export type DateParts =
 
 /**
  * Splits a date cell: `YYYY-MM-DD` with an optional time after `T` or a space, year-first dates with `/` or `.`,
- * and `N/N/YYYY` with `/`, `.` or `-` and an optional time after a space.
+ * `N/N/YYYY` with `/`, `.` or `-` and an optional time after a space, and dates with an English month name
+ * (`22 Jan 2023`, `Jan 22, 2024`, `22-jan-2023`: MONTH_NAME_FORMATS, read as `ymd`).
  * @throws FieldError naming the value when it is not a date of these forms (also for a two-digit year).
  */
 export function splitDate(raw: string, field = 'date'): DateParts {
@@ -61,10 +71,46 @@ export function splitDate(raw: string, field = 'date'): DateParts {
   if (m) return withRest({ kind: 'ymd', value: v, y: Number(m[1]), m: Number(m[3]), d: Number(m[4]) }, m[5]);
   m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+(.+))?$/.exec(v);
   if (m) return withRest({ kind: 'numeric', value: v, first: Number(m[1]), second: Number(m[3]), y: Number(m[4]) }, m[5]);
-  if (/^\d{1,2}([/.-])\d{1,2}\1\d{2}(\s|$)/.test(v)) {
-    throw new FieldError(`${field} ${quote(v)} has a two-digit year; write the year with four digits`);
-  }
+  if (/^\d{1,2}([/.-])\d{1,2}\1\d{2}(\s|$)/.test(v)) throw new TwoDigitYearError(field, v);
+  const named = monthNameDate(v, field);
+  if (named) return named;
   throw new FieldError(`${field} ${quote(v)} is not a date (expected YYYY-MM-DD)`);
+}
+
+/**
+ * English month names and their three-letter abbreviations, any case, as the date-fns `parse` formats below
+ * read them (explicit formats, tried in order; never a free-form guess).
+ */
+export const MONTH_NAME_FORMATS = {
+  /** `22 Jan 2023`, `22 January 2023`, `22-jan-2023`, `22-January-2023` */
+  dayFirst: ['d MMM yyyy', 'd MMMM yyyy', 'd-MMM-yyyy', 'd-MMMM-yyyy'],
+  /** `Jan 22, 2024`, `January 22, 2024`, `Jan 22 2024` */
+  monthFirst: ['MMM d, yyyy', 'MMMM d, yyyy', 'MMM d yyyy', 'MMMM d yyyy'],
+} as const;
+
+const DAY_MONTH_NAME = /^(\d{1,2}([ -])[A-Za-z]{3,9}\.?\2(\d+))(?:\s+(\d{1,2}:\d{2}.*))?$/;
+const MONTH_NAME_DAY = /^([A-Za-z]{3,9}\.? \d{1,2},? (\d+))(?:\s+(\d{1,2}:\d{2}.*))?$/;
+
+/**
+ * A date with an English month name (see MONTH_NAME_FORMATS), optionally followed by a time; the day and month
+ * are never ambiguous, so it is `ymd`. `undefined` when the cell has no such shape.
+ * @throws TwoDigitYearError for `22 Jan 23`; FieldError for a month name date that does not exist or a word that
+ *   is not a month.
+ */
+function monthNameDate(v: string, field: string): DateParts | undefined {
+  const dm = DAY_MONTH_NAME.exec(v);
+  const md = dm ? null : MONTH_NAME_DAY.exec(v);
+  if (!dm && !md) return undefined;
+  const [date, year, rest] = dm ? [dm[1]!, dm[3]!, dm[4]] : [md![1]!, md![2]!, md![3]];
+  if (year.length === 2) throw new TwoDigitYearError(field, v);
+  const text = date.replace('.', '');
+  if (year.length === 4) {
+    for (const format of dm ? MONTH_NAME_FORMATS.dayFirst : MONTH_NAME_FORMATS.monthFirst) {
+      const d = parseWithFormat(text, format, new Date(2000, 0, 1));
+      if (isValid(d)) return withRest({ kind: 'ymd', value: v, y: d.getFullYear(), m: d.getMonth() + 1, d: d.getDate() }, rest);
+    }
+  }
+  throw new FieldError(`${field} ${quote(v)} is not a date (expected YYYY-MM-DD, or an English month name as in '22 Jan 2023' or 'Jan 22, 2024')`);
 }
 
 function withRest<T extends DateParts>(parts: T, rest: string | undefined): T {
@@ -145,20 +191,43 @@ export function parseDuration(raw: string | undefined): number | undefined {
 }
 
 /**
- * An airport cell: a bare IATA/ICAO code (`BCN`, `LEBL`) or the myFlightradar24 form
- * `City / Name (IATA/ICAO)` (`Barcelona / El Prat (BCN/LEBL)`, either code may be missing).
+ * An airport cell: a bare IATA/ICAO code written as one (`BCN`: three capital letters; `LEBL`: four capitals or
+ * digits) or the myFlightradar24 form `City / Name (IATA/ICAO)` (`Barcelona / El Prat (BCN/LEBL)`, either code may
+ * be missing). A word in other case (`Lima`, `goa`) is never a code: read as one, `Lima` was Turin-Aeritalia
+ * (ICAO `LIMA`) and `Goa` Genoa (IATA `GOA`).
  * A null token (`NaN`, `nan`, `None`, `null`, `N/A`, ...) is a missing airport, never a code: pandas' `NaN` would
  * otherwise resolve to Nadi, Fiji. Only the upper-case `NAN`, the way IATA codes are written, is Nadi.
- * @returns the codes found, upper-cased, IATA first.
+ * @returns the codes found, IATA first.
  * @throws FieldError when no code can be read (the cell is reported, never guessed).
  */
 export function parseAirportCell(raw: string | undefined, field: string): string[] {
+  const cell = parseAirportOrPlace(raw, field);
+  if ('codes' in cell) return cell.codes;
+  const upper = /^[A-Za-z0-9]{3,4}$/.test(cell.place) ? `: codes are written in capitals, such as ${quote(cell.place.toUpperCase())}` : '';
+  throw new FieldError(`${field} ${quote(cell.place)} is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')${upper}`);
+}
+
+/** Longest place name accepted (characters); GeoNames' longest names are under 100. */
+export const MAX_PLACE_NAME = 100;
+
+/**
+ * A `from`/`to` cell of the generic template: airport codes written as codes (see {@link parseAirportCell}),
+ * anything else a place name (`Lima`, `Goa`, `Frankfurt (Main) Hbf`) that the import resolves through the
+ * gazetteer (places.ts).
+ * @throws FieldError when the cell is empty, has no letter, holds a comma, semicolon or tab, or is longer than
+ *   MAX_PLACE_NAME.
+ */
+export function parseAirportOrPlace(raw: string | undefined, field: string): { codes: string[] } | { place: string } {
   const v = cleanCell(raw);
   if (v !== 'NAN' && optionalCell(v) === undefined) throw new FieldError(`${field} airport is missing`);
-  if (/^[A-Za-z0-9]{3,4}$/.test(v)) return [v.toUpperCase()];
-  const m = /\(([A-Za-z0-9]{3})?\s*\/?\s*([A-Za-z0-9]{4})?\)\s*$/.exec(v);
-  if (m && (m[1] || m[2])) return [m[1], m[2]].filter((c): c is string => !!c).map((c) => c.toUpperCase());
-  throw new FieldError(`${field} ${quote(v)} is not an airport code (expected IATA such as 'CDG' or ICAO such as 'LFPG')`);
+  if (/^[A-Z]{3}$|^[A-Z0-9]{4}$/.test(v)) return { codes: [v] };
+  const m = /\(([A-Z]{3})?\s*\/?\s*([A-Z0-9]{4})?\)\s*$/.exec(v);
+  if (m && (m[1] || m[2])) return { codes: [m[1], m[2]].filter((c): c is string => !!c) };
+  // A separator inside a cell is several values run together (a stray quote), not a name.
+  if (!/\p{L}/u.test(v) || /[,;\t]/.test(v) || v.length > MAX_PLACE_NAME) {
+    throw new FieldError(`${field} ${quote(v)} is not an airport code (IATA such as 'CDG', ICAO such as 'LFPG') nor a place name`);
+  }
+  return { place: v };
 }
 
 /**

@@ -15,8 +15,7 @@ import { log } from '../../log';
 import type { ImportDoc } from '../../model/documents';
 import type { Repository, StoredSegment } from '../../repository/types';
 import { safeTimeZone } from '../recompute/schedule';
-import { decodeTimeline } from '../recompute/evaluate';
-import { repairTimeline } from '../recompute/recompute';
+import { updateTimeline } from '../recompute/timelineUpdate';
 import { failImport, queuedDoc, type ImportRef } from './status';
 import type { AcceptedImport, ImportDeps, ImportLimits, ImportOutcome, UploadedObject } from './types';
 import { ACCEPTED_EXTENSIONS, BACKEND_MARKER_KEY, BACKEND_MARKER_VALUE, acceptedContentType, mib, parseImportPath, peekFile, type ImportPath } from './upload';
@@ -119,31 +118,17 @@ async function startImport(
   limits: ImportLimits,
   eventId: string,
 ): Promise<{ capped: boolean; stored: StoredSegment[] }> {
-  type Started = { kind: 'repair' } | { kind: 'ok'; capped: boolean; stored: StoredSegment[] };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const r = await repo.updateTimeline<Started>(uid, ({ timeline }) => {
-      const tl = decodeTimeline(uid, timeline);
-      if (!tl) return { commit: null, result: { kind: 'repair' } };
-      const date = todayIn(safeTimeZone(tl.meta.profile?.timeZone), startedAt);
-      const ids = tl.meta.imports.date === date ? [...tl.meta.imports.ids] : [];
-      if (!ids.includes(importId)) {
-        if (ids.length >= limits.importsPerDay) {
-          const error = `you have already imported ${ids.length} files today, the most allowed in one day; upload this file again tomorrow`;
-          return {
-            commit: { timeline: new Map(), importDoc: { id: importId, patch: { ...base, status: 'failed', error } } },
-            result: { kind: 'ok', capped: true, stored: [] },
-          };
-        }
-        ids.push(importId);
-      }
-      tl.meta.imports = { date, ids };
+  const r = await updateTimeline(repo, uid, { now: startedAt, maxSegments: limits.maxSegmentsPerUser, eventId }, (tl) => {
+    const date = todayIn(safeTimeZone(tl.meta.profile?.timeZone), startedAt);
+    const already = tl.head.countImport(date, importId, limits.importsPerDay);
+    if (already !== null) {
+      const error = `you have already imported ${already} files today, the most allowed in one day; upload this file again tomorrow`;
       return {
-        commit: { timeline: tl.encode(startedAt), importDoc: { id: importId, patch: base } },
-        result: { kind: 'ok', capped: false, stored: tl.liveSegments() },
+        commit: { timeline: new Map(), importDoc: { id: importId, patch: { ...base, status: 'failed', error } } },
+        result: { capped: true, stored: [] },
       };
-    });
-    if (r.kind === 'ok') return r;
-    await repairTimeline(repo, uid, startedAt, { maxSegments: limits.maxSegmentsPerUser, eventId });
-  }
-  throw new Error(`startImport: the timeline of ${uid} could not be built`);
+    }
+    return { commit: { timeline: tl.encode(startedAt), importDoc: { id: importId, patch: base } }, result: { capped: false, stored: tl.liveSegments() } };
+  });
+  return r.result;
 }

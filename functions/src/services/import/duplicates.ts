@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { ImportedSegment, SkippedRow } from '@travel-time-tracker/import/types';
 import type { SegmentDoc } from '../../model/documents';
 import type { StoredSegment, VersionedSegment } from '../../repository/types';
-import type { TimelineEntry } from '../../timeline/timeline';
+import type { TimelineEntry } from '../../timeline/records';
 
 /**
  * Deterministic id of an imported segment: `imp-` + 24 hex characters of SHA-256 over the local departure date

@@ -5,10 +5,10 @@
  */
 import type { ImportedSegment } from '@travel-time-tracker/import/types';
 import type { SegmentDoc } from '../../model/documents';
-import { SegmentExistsError, type Repository, type StoredSegment } from '../../repository/types';
+import type { Repository, StoredSegment } from '../../repository/types';
 import { micros } from '../../timeline/timeline';
-import { decodeTimeline, evaluateTimeline, planCommit } from '../recompute/evaluate';
-import { repairTimeline } from '../recompute/recompute';
+import { evaluateTimeline, planCommit } from '../recompute/evaluate';
+import { updateTimeline } from '../recompute/timelineUpdate';
 import { EVENT_CLOCK_MARGIN_MS } from '../recompute/segmentWrite';
 import { existingAtWrite } from './duplicates';
 
@@ -68,65 +68,42 @@ export async function writeImportedSegments(
   eventId: string,
 ): Promise<WrittenSegments> {
   const out: WrittenSegments = { created: 0, ownExisting: 0, otherExisting: 0, capped: [], evaluated: false, changed: false, segments: 0 };
-  type Chunk =
-    { kind: 'repair' } | { kind: 'ok'; created: number; own: number; other: number; capped: { id: string; row: number }[]; changed: boolean; segments: number };
   for (let i = 0; i < toCreate.length; i += IMPORT_CHUNK) {
     const chunk = toCreate.slice(i, i + IMPORT_CHUNK);
     const last = i + IMPORT_CHUNK >= toCreate.length;
-    let readSegments: string[] | undefined;
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 3) throw new Error(`writeImportedSegments: chunk ${i / IMPORT_CHUNK} of ${uid} could not be written`);
-      let r: Chunk;
-      try {
-        r = await repo.updateTimeline<Chunk>(
-          uid,
-          ({ timeline, segments }) => {
-            const tl = decodeTimeline(uid, timeline);
-            if (!tl) return { commit: null, result: { kind: 'repair' } };
-            const now = clock();
-            const earliest = micros(now) - EVENT_CLOCK_MARGIN_MS * 1000;
-            const creates: StoredSegment[] = [];
-            const res = { kind: 'ok' as const, created: 0, own: 0, other: 0, capped: [] as { id: string; row: number }[], changed: false, segments: 0 };
-            for (const s of chunk) {
-              const cur = tl.get(s.id);
-              const existing = existingAtWrite(s.id, cur, segments, importId);
-              if (existing === 'own') res.own += 1;
-              if (existing === 'other') res.other += 1;
-              if (existing) continue;
-              if (tl.liveCount >= maxSegments) {
-                res.capped.push({ id: s.id, row: s.row });
-                continue;
-              }
-              const version = Math.max(earliest, (cur?.version ?? tl.meta.floor) + 1);
-              tl.apply(s.id, version, s.data);
-              creates.push({ id: s.id, data: s.data });
-            }
-            res.created = creates.length;
-            if (!last) return { commit: { timeline: tl.encode(now), createSegments: creates }, result: res };
-            tl.dropOldTombstones(now);
-            const commit = planCommit(tl, evaluateTimeline(tl, now, maxSegments), now);
-            res.changed = Boolean(commit.statuses?.length || commit.countryDays);
-            res.segments = tl.liveCount;
-            return { commit: { ...commit, createSegments: creates }, result: res };
-          },
-          readSegments ? { readSegments } : {},
-        );
-      } catch (e) {
-        if (!(e instanceof SegmentExistsError)) throw e;
-        readSegments = chunk.map((s) => s.id);
-        continue;
+    // A segment of the chunk that exists already fails the commit; it is then run again reading the chunk's segments.
+    const opts = { now: clock, maxSegments, eventId, readOnConflict: chunk.map((s) => s.id) };
+    const r = await updateTimeline(repo, uid, opts, (tl, { segments }) => {
+      const now = clock();
+      const earliest = micros(now) - EVENT_CLOCK_MARGIN_MS * 1000;
+      const creates: StoredSegment[] = [];
+      const res = { created: 0, own: 0, other: 0, capped: [] as { id: string; row: number }[], segments: 0 };
+      for (const s of chunk) {
+        const cur = tl.get(s.id);
+        const existing = existingAtWrite(s.id, cur, segments, importId);
+        if (existing === 'own') res.own += 1;
+        if (existing === 'other') res.other += 1;
+        if (existing) continue;
+        if (tl.liveCount >= maxSegments) {
+          res.capped.push({ id: s.id, row: s.row });
+          continue;
+        }
+        const version = Math.max(earliest, (cur?.version ?? tl.meta.floor) + 1);
+        tl.apply(s.id, version, s.data);
+        creates.push({ id: s.id, data: s.data });
       }
-      if (r.kind === 'repair') {
-        await repairTimeline(repo, uid, clock(), { maxSegments, eventId });
-        continue;
-      }
-      out.created += r.created;
-      out.ownExisting += r.own;
-      out.otherExisting += r.other;
-      out.capped.push(...r.capped);
-      if (last) Object.assign(out, { evaluated: true, changed: r.changed, segments: r.segments });
-      break;
-    }
+      res.created = creates.length;
+      if (!last) return { commit: { timeline: tl.encode(now), createSegments: creates }, result: res };
+      tl.dropOldTombstones(now);
+      const commit = planCommit(tl, evaluateTimeline(tl, now, maxSegments), now);
+      res.segments = tl.liveCount;
+      return { commit: { ...commit, createSegments: creates }, result: res };
+    });
+    out.created += r.result.created;
+    out.ownExisting += r.result.own;
+    out.otherExisting += r.result.other;
+    out.capped.push(...r.result.capped);
+    if (last) Object.assign(out, { evaluated: true, changed: r.changed, segments: r.result.segments });
   }
   return out;
 }

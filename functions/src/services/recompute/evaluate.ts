@@ -4,7 +4,7 @@
  * user's local date, from the timeline's live records and the profile inputs its head keeps (`evaluateTimeline`);
  * `planCommit` turns an evaluation into the timeline commit: the statuses and summary that changed, the statuses of
  * rules no longer tracked deleted, the profile's `nextAlertAt`, and the head (its schedule and its records of what
- * was written). `decodeTimeline` reads a timeline, or says it must be rebuilt. Firebase-free.
+ * was written). Firebase-free.
  */
 import { performance } from 'node:perf_hooks';
 import type { ResidencePermit } from '@travel-time-tracker/core/applicability';
@@ -16,10 +16,9 @@ import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import type { IdentifiedSegment } from '@travel-time-tracker/core/segment';
 import { computeNextAlertAt } from '../../policy/alerts';
-import { log } from '../../log';
 import type { CountryDaysDoc, VisaStatusDoc } from '../../model/documents';
-import type { TimelineCommit, TimelineDocs } from '../../repository/types';
-import { Timeline, TimelineCorruptError } from '../../timeline/timeline';
+import type { TimelineCommit } from '../../repository/types';
+import type { Timeline } from '../../timeline/timeline';
 import { evaluationDocs, sameInstant, sameStatus, summaryKey, type EvaluationParts } from './documents';
 import { nextRecomputeAt, safeTimeZone, statusChangesOn } from './schedule';
 import { coreSegmentsOf, segmentsHash } from './segments';
@@ -175,7 +174,7 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
  * What committing an evaluation writes, against what the head records as written: the statuses that differ
  * (ignoring `computedAt`), the summary when it differs, `users/{uid}.nextAlertAt` when it differs from what the
  * recompute last wrote (an alert run may have moved it since: it stays unless the evaluation moves it), and the
- * timeline documents that changed (the head always: `nextRecomputeAt`). Updates the head's records of them.
+ * timeline documents that changed (the head always: `nextRecomputeAt`). Records them on the head (`Timeline.head`).
  * `force` writes every status and the summary (repair: the head's record of them cannot be trusted).
  * `profileNextAlertAt`: the profile's current value when it was read (repair, profile events), compared instead.
  */
@@ -192,42 +191,22 @@ export function planCommit(
   const evaluated = new Set(ev.statuses.map((s) => s.ruleId));
   const gone = new Set([...previous.keys(), ...(opts.alsoDelete ?? [])].filter((id) => !evaluated.has(id)));
   if (gone.size > 0) commit.deleteStatuses = [...gone];
-  // A status whose document predates issue 12 (no `kind`) is written again, with its kind.
-  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => tl.legacyStatusIds.has(s.ruleId) || !sameStatus(s, previous.get(s.ruleId)));
-  for (const id of [...changed.map((s) => s.ruleId), ...gone]) tl.legacyStatusIds.delete(id);
+  // A status whose document predates statuses' `kind` is written again, with its kind.
+  const changed = opts.force ? ev.statuses : ev.statuses.filter((s) => tl.head.hasLegacyStatus(s.ruleId) || !sameStatus(s, previous.get(s.ruleId)));
   if (changed.length > 0) commit.statuses = changed;
-  if (changed.length > 0 || gone.size > 0) {
-    // The head records what the documents hold: the statuses written now, the others as they were.
-    const written = new Map(changed.map((s) => [s.ruleId, s]));
-    tl.meta.statuses = ev.statuses.map((s) => written.get(s.ruleId) ?? previous.get(s.ruleId) ?? s);
-  }
+  // The head records what the documents hold: the statuses written now, the others as they were.
+  const written = new Map(changed.map((s) => [s.ruleId, s]));
+  const statuses = changed.length > 0 || gone.size > 0 ? ev.statuses.map((s) => written.get(s.ruleId) ?? previous.get(s.ruleId) ?? s) : undefined;
   const key = summaryKey(ev.countryDays);
-  if (opts.force || key !== tl.meta.summaryKey) {
-    commit.countryDays = ev.countryDays;
-    tl.meta.summaryKey = key;
-  }
+  const summaryWritten = opts.force || key !== tl.meta.summaryKey;
+  if (summaryWritten) commit.countryDays = ev.countryDays;
+  tl.head.recordWritten({ statuses, rewritten: [...written.keys(), ...gone], summaryKey: summaryWritten ? key : undefined });
   if (tl.meta.profile) {
     const current = opts.profileNextAlertAt !== undefined ? opts.profileNextAlertAt : tl.meta.alertAt;
     if (!sameInstant(current, ev.nextAlertAt)) commit.profile = { nextAlertAt: ev.nextAlertAt };
-    tl.meta.alertAt = ev.nextAlertAt;
+    tl.head.setAlertAt(ev.nextAlertAt);
   }
-  tl.meta.nextRecomputeAt = ev.nextRecomputeAt;
+  tl.head.setNextRecomputeAt(ev.nextRecomputeAt);
   commit.timeline = tl.encode(now);
   return commit;
-}
-
-/** Whether a commit writes or deletes a status, or writes the summary (what `changed` reports). */
-export function writesEvaluation(c: TimelineCommit | null): boolean {
-  return Boolean(c && ((c.statuses?.length ?? 0) > 0 || (c.deleteStatuses?.length ?? 0) > 0 || c.countryDays));
-}
-
-/** Decodes a timeline as read; null when it must be (re)built: absent, or unreadable (logged). */
-export function decodeTimeline(uid: string, docs: TimelineDocs): Timeline | null {
-  try {
-    return Timeline.decode(docs);
-  } catch (e) {
-    if (!(e instanceof TimelineCorruptError)) throw e;
-    log.timelineCorrupt({ uid, error: e });
-    return null;
-  }
 }

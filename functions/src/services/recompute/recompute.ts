@@ -2,27 +2,23 @@
  * Status recompute: evaluates the rules one user tracks (the profile's `trackedRules`, by default the Schengen rule)
  * and writes one `users/{uid}/visaStatus/{ruleId}` per rule and `users/{uid}/summaries/countryDays`
  * (Firebase-free; the repository is injected). This module holds the whole-user paths: `recomputeUser` (the daily
- * run, alerts, imports), `repairTimeline` and `verifyTimeline`; a segment write's event is segmentWrite.ts, the
- * evaluation and its commit evaluate.ts.
- *
- * ## Repair
- * A user without a timeline (created before it existed), or with an unreadable one, gets it rebuilt from a listing of
- * the segments (`repairTimeline`: N reads, once), merged by version so that events handled meanwhile are kept.
- * `verifyTimeline` compares the timeline with the segments (tests, operations).
+ * run, alerts, imports) and `verifyTimeline`, which compares the timeline with the segments (tests, operations). The
+ * timeline is read, repaired and committed through {@link updateTimeline}.
  *
  * ## Account deletion
  * Every write here is a repository transaction that reads the account's deletion marker first; once the account is
  * deleted the write is refused (`AccountDeletedError`) and the recompute stops with `accountDeleted`.
  */
-import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import { log } from '../../log';
 import type { CountryDaysDoc, VisaStatusDoc } from '../../model/documents';
 import { isAccountDeletedError, type Repository } from '../../repository/types';
-import { Timeline, timelineFieldsOf } from '../../timeline/timeline';
-import { evaluationDocs, profileInputsOf } from './documents';
-import { decodeTimeline, evaluateTimeline, planCommit, writesEvaluation } from './evaluate';
+import { timelineFieldsOf } from '../../timeline/records';
+import { Timeline } from '../../timeline/timeline';
+import { evaluationDocs } from './documents';
+import { evaluateTimeline, planCommit } from './evaluate';
 import { canonicalJson, segmentsHash } from './segments';
+import { updateTimeline } from './timelineUpdate';
 
 /** Options of `recomputeUser`. */
 export interface RecomputeOptions {
@@ -42,50 +38,6 @@ export interface RecomputeResult {
   changed: boolean;
   /** True when a write was refused because the account is deleted (its deletion marker exists). */
   accountDeleted?: boolean;
-}
-
-/** What `repairTimeline` did (`segments`: the live records after the merge). */
-export interface RepairResult {
-  /** Records added, replaced or tombstoned from the listing. */
-  merged: number;
-  segments: number;
-  changed: boolean;
-}
-
-/**
- * The repair path: rebuilds the timeline from a listing of the segments (N reads), merged into what is there by
- * version (`Timeline.mergeListing`), so that writes whose events were applied while the listing was read are kept;
- * copies the profile's rule inputs; evaluates and writes every status and the summary. Moves a legacy
- * `users/{uid}.nextRecomputeAt` to the head. Used for users whose timeline does not exist yet or is unreadable, and
- * by operations. Idempotent.
- * @throws AccountDeletedError once the account is deleted (nothing written).
- */
-export async function repairTimeline(repo: Repository, uid: string, now: Date, opts: { maxSegments?: number; eventId?: string } = {}): Promise<RepairResult> {
-  const listing = await repo.listSegmentVersions(uid);
-  const result = await repo.updateTimeline(
-    uid,
-    ({ timeline, profile }) => {
-      const tl = decodeTimeline(uid, timeline) ?? Timeline.empty();
-      const merged = tl.mergeListing(
-        listing.segments.map((s) => ({ id: s.id, version: s.version, data: s.data })),
-        listing.readTime,
-      );
-      tl.meta.profile = profile ? profileInputsOf(profile) : null;
-      tl.dropOldTombstones(now);
-      const ev = evaluateTimeline(tl, now, opts.maxSegments);
-      // The head's record of the statuses cannot be trusted here: every rule of the seed that is not evaluated has
-      // its document deleted (an untracked rule's status may be left from before; deleting an absent one is a no-op).
-      const alsoDelete = loadReferenceData().definitions.map((d) => d.id);
-      const commit = planCommit(tl, ev, now, { force: true, profileNextAlertAt: profile?.nextAlertAt ?? null, alsoDelete });
-      if (profile && profile.nextRecomputeAt !== undefined && profile.nextRecomputeAt !== null) {
-        commit.profile = { ...commit.profile, nextRecomputeAt: null };
-      }
-      return { commit, result: { merged, segments: tl.liveCount, changed: true } };
-    },
-    { withProfile: true },
-  );
-  log.timelineRepaired({ uid, eventId: opts.eventId, merged: result.merged, segments: result.segments });
-  return result;
 }
 
 /** Differences between a timeline and the segments (`verifyTimeline`); all empty when they agree. */
@@ -140,25 +92,14 @@ export async function verifyTimeline(repo: Repository, uid: string): Promise<Tim
 export async function recomputeUser(repo: Repository, uid: string, opts: RecomputeOptions): Promise<RecomputeResult> {
   const { now, eventId } = opts;
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const r = await repo.updateTimeline(uid, ({ timeline }) => {
-        const tl = decodeTimeline(uid, timeline);
-        if (!tl) return { commit: null, result: null };
-        const ev = evaluateTimeline(tl, now, opts.maxSegments);
-        const commit = planCommit(tl, ev, now);
-        return {
-          commit,
-          result: { statuses: tl.meta.statuses, countryDays: ev.countryDays, changed: writesEvaluation(commit), segments: tl.liveCount, asOf: ev.asOf },
-        };
-      });
-      if (r === null) {
-        await repairTimeline(repo, uid, now, { maxSegments: opts.maxSegments, eventId });
-        continue;
-      }
-      log.recomputeDone({ uid, eventId, asOf: r.asOf, segments: r.segments, rules: r.statuses.length, changed: r.changed });
-      return { statuses: r.statuses, countryDays: r.countryDays, changed: r.changed };
-    }
-    throw new Error(`recomputeUser: the timeline of ${uid} could not be built`);
+    const r = await updateTimeline(repo, uid, { now, maxSegments: opts.maxSegments, eventId }, (tl) => {
+      const ev = evaluateTimeline(tl, now, opts.maxSegments);
+      const commit = planCommit(tl, ev, now);
+      return { commit, result: { statuses: tl.meta.statuses, countryDays: ev.countryDays, segments: tl.liveCount, asOf: ev.asOf } };
+    });
+    const { statuses, countryDays, segments, asOf } = r.result;
+    log.recomputeDone({ uid, eventId, asOf, segments, rules: statuses.length, changed: r.changed });
+    return { statuses, countryDays, changed: r.changed };
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
     log.recomputeDone({ uid, eventId, userGone: true, changed: false });

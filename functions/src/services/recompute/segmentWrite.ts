@@ -33,18 +33,16 @@
  */
 import { log } from '../../log';
 import { isAccountDeletedError, type Repository } from '../../repository/types';
-import { DEFAULT_MAX_SEGMENTS, decodeTimeline, evaluateTimeline, planCommit, writesEvaluation } from './evaluate';
-import { repairTimeline } from './recompute';
+import { MANUAL_SOURCE } from '../../timeline/records';
 import type { SegmentWriteEvent } from '../segmentEvents';
+import { DEFAULT_MAX_SEGMENTS, evaluateTimeline, planCommit } from './evaluate';
+import { updateTimeline } from './timelineUpdate';
 
 /**
  * A stored status reflects a segment write when it was computed at least this long after the write's commit
  * time (allows for clock skew between Firestore's commit timestamps and the function's clock).
  */
 export const EVENT_CLOCK_MARGIN_MS = 2_000;
-
-/** Source value of segments the app writes (anything else is an import id). */
-export const MANUAL_SOURCE = 'manual';
 
 export type SegmentWriteOutcome =
   | {
@@ -105,40 +103,27 @@ export async function handleSegmentWrite(
     return { action: 'skipped', reason: 'imported-create' };
   }
   const cap = opts.maxSegments ?? DEFAULT_MAX_SEGMENTS;
-  type Applied = { kind: 'repair' } | { kind: 'stale' } | { kind: 'applied'; changed: boolean; refused: boolean };
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const r = await repo.updateTimeline<Applied>(uid, ({ timeline }) => {
-        const tl = decodeTimeline(uid, timeline);
-        if (!tl) return { commit: null, result: { kind: 'repair' } };
-        const cur = tl.get(segmentId);
-        const refuse = event.after !== null && cur?.kind !== 'live' && tl.liveCount >= cap;
-        const applied = refuse ? tl.refuse(segmentId, version) : tl.apply(segmentId, version, event.after);
-        if (applied === 'stale') return { commit: null, result: { kind: 'stale' } };
-        tl.dropOldTombstones(now);
-        if (applied === 'version-only' && !refuse) {
-          return { commit: { timeline: tl.encode(now) }, result: { kind: 'applied', changed: false, refused: false } };
-        }
-        const commit = planCommit(tl, evaluateTimeline(tl, now, cap), now);
-        return { commit, result: { kind: 'applied', changed: writesEvaluation(commit), refused: refuse } };
-      });
-      if (r.kind === 'repair') {
-        // No timeline yet (or unreadable): build it from the segments, then apply this event (stale when the listing
-        // already showed its write).
-        await repairTimeline(repo, uid, now, { maxSegments: cap, eventId });
-        continue;
-      }
-      if (r.kind === 'stale') {
-        log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'already-reflected' });
-        return attempt === 0 ? { action: 'skipped', reason: 'already-reflected' } : { action: 'recomputed', changed: true };
-      }
-      if (r.refused) log.segmentRefused({ uid, eventId, segmentId, maxSegments: cap });
-      // After a repair (attempt 1) the statuses were written by it.
-      const changed = r.changed || attempt === 1;
-      log.recomputeDone({ uid, eventId, changed });
-      return r.refused ? { action: 'recomputed', changed, refused: true } : { action: 'recomputed', changed };
+    // A timeline missing or unreadable is rebuilt from the segments first; this event is then stale when the
+    // listing already showed its write.
+    const r = await updateTimeline(repo, uid, { now, maxSegments: cap, eventId }, (tl) => {
+      const cur = tl.get(segmentId);
+      const refuse = event.after !== null && cur?.kind !== 'live' && tl.liveCount >= cap;
+      const applied = refuse ? tl.refuse(segmentId, version) : tl.apply(segmentId, version, event.after);
+      if (applied === 'stale') return { commit: null, result: { stale: true, refused: false } };
+      tl.dropOldTombstones(now);
+      if (applied === 'version-only' && !refuse) return { commit: { timeline: tl.encode(now) }, result: { stale: false, refused: false } };
+      return { commit: planCommit(tl, evaluateTimeline(tl, now, cap), now), result: { stale: false, refused: refuse } };
+    });
+    if (r.result.stale) {
+      log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'already-reflected' });
+      return r.repaired ? { action: 'recomputed', changed: true } : { action: 'skipped', reason: 'already-reflected' };
     }
-    throw new Error(`handleSegmentWrite: the timeline of ${uid} could not be built`);
+    if (r.result.refused) log.segmentRefused({ uid, eventId, segmentId, maxSegments: cap });
+    // After a repair the statuses were written by it.
+    const changed = r.changed || r.repaired;
+    log.recomputeDone({ uid, eventId, changed });
+    return r.result.refused ? { action: 'recomputed', changed, refused: true } : { action: 'recomputed', changed };
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
     // A delete event is the sweep's own (or removes data anyway): nothing to erase.

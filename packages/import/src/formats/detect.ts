@@ -3,7 +3,7 @@
  * CSV formats, how to read and recognise its records.
  */
 import type { ImportFormat } from '../types';
-import { isBlankLine, parseLine } from '../csvRecords';
+import { detectDelimiter, isBlankLine, parseLine, type Delimiter } from '../csvRecords';
 import { cleanCell, datePartsToDate, splitDate } from '../values';
 import { flightyReader } from './flighty';
 import { genericReader, mapGenericHeader } from './generic';
@@ -22,6 +22,8 @@ export type Detection =
       looksLikeRow: (fields: string[]) => boolean;
       /** True when a line starting with `#` is a comment: only OpenFlights' minimal input defines them. */
       comments: boolean;
+      /** The field separator, from the first line ({@link detectDelimiter}). */
+      delimiter: Delimiter;
     }
   | { format: 'appintheair'; kind: 'lines' }
   | { format: 'whitespace-log'; kind: 'lines'; header: string };
@@ -57,7 +59,8 @@ function sameHeader(expected: string[]): (fields: string[]) => boolean {
 }
 
 /**
- * Decides the format from the first lines of a file (BOM, blank and `#` comment lines allowed).
+ * Decides the format from the first lines of a file (BOM, blank and `#` comment lines allowed); CSV fields may be
+ * separated by commas, semicolons or tabs ({@link detectDelimiter}).
  * @param firstLines the first lines, already split on any line ending (LF, CRLF or CR), up to ~30.
  * @returns the detection, or `null` when no supported format matches.
  */
@@ -74,31 +77,41 @@ export function detect(firstLines: readonly string[]): Detection | null {
     return { format: 'whitespace-log', kind: 'lines', header: first };
   }
 
-  const header = parseLine(first.replace(/^\ufeff/, ''));
+  const delimiter = detectDelimiter(first);
+  const parse = (l: string) => parseLine(l, delimiter);
+  const header = parse(first.replace(/^\ufeff/, ''));
   const names = header.map(normaliseHeader);
   const has = (...n: string[]) => n.every((x) => names.includes(x));
   const at = (n: string) => (names.includes(n) ? names.indexOf(n) : undefined);
   const after = (...n: string[]) => Math.max(...n.map((x) => names.indexOf(x))) + 1;
   if (names[0] === 'date' && names[1] === 'from' && names[2] === 'to' && has('flight_number', 'airline', 'duration')) {
-    return { format: 'openflights', kind: 'csv', read: openflightsReader(), isHeader: sameHeader(names), looksLikeRow: rowCheck(0, 3), comments: false };
+    return {
+      format: 'openflights',
+      kind: 'csv',
+      read: openflightsReader(),
+      isHeader: sameHeader(names),
+      looksLikeRow: rowCheck(0, 3),
+      comments: false,
+      delimiter,
+    };
   }
   if (has('date', 'flight_number', 'from', 'to', 'dep_time', 'arr_time')) {
     const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
-    return { format: 'myflightradar24', kind: 'csv', read: flightradarReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false };
+    return { format: 'myflightradar24', kind: 'csv', read: flightradarReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false, delimiter };
   }
   if (has('date', 'from', 'to', 'canceled', 'diverted_to') && names.some((n) => n.startsWith('gate_departure'))) {
     const looksLikeRow = rowCheck(at('date'), after('date', 'from', 'to'));
-    return { format: 'flighty', kind: 'csv', read: flightyReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false };
+    return { format: 'flighty', kind: 'csv', read: flightyReader(header), isHeader: sameHeader(names), looksLikeRow, comments: false, delimiter };
   }
   const map = mapGenericHeader(header);
   if (map) {
     const looksLikeRow = rowCheck(map.date, Math.max(map.date ?? 0, map.from ?? map.from_country ?? 0, map.to ?? map.to_country ?? 0) + 1);
-    return { format: 'generic', kind: 'csv', read: genericReader(map), isHeader: sameHeader(names), looksLikeRow, comments: false };
+    return { format: 'generic', kind: 'csv', read: genericReader(map), isHeader: sameHeader(names), looksLikeRow, comments: false, delimiter };
   }
 
   // Headerless: recognise the columns by their content over the first data lines.
-  const data = lines.filter((l) => !l.trimStart().startsWith('#') && normaliseHeader(parseLine(l)[0] ?? '') !== 'date');
-  const sample = data.slice(0, 5).map(parseLine);
+  const data = lines.filter((l) => !l.trimStart().startsWith('#') && normaliseHeader(parse(l)[0] ?? '') !== 'date');
+  const sample = data.slice(0, 5).map(parse);
   const firstData = sample[0];
   if (!firstData) return null;
   const openflightsIsHeader = (f: string[]) => normaliseHeader(f[0] ?? '') === 'date' && normaliseHeader(f[1] ?? '') === 'from';
@@ -113,6 +126,7 @@ export function detect(firstLines: readonly string[]): Detection | null {
       isHeader: openflightsIsHeader,
       looksLikeRow: rowCheck(0, 3),
       comments: format === 'openflights-minimal',
+      delimiter,
     };
   }
   for (let i = 0; i + 2 < firstData.length; i++) {
@@ -124,6 +138,7 @@ export function detect(firstLines: readonly string[]): Detection | null {
         isHeader: () => false,
         looksLikeRow: rowCheck(i, i + 3),
         comments: false,
+        delimiter,
       };
     }
   }

@@ -3,7 +3,7 @@
  */
 import type { FlightRecord } from '../types';
 import { parseCountryCell } from '../countries';
-import { FieldError, cleanCell, optionalCell, parseAirportCell, parseFlag, parseMode, parseTime } from '../values';
+import { FieldError, cleanCell, optionalCell, parseAirportOrPlace, parseFlag, parseMode, parseTime } from '../values';
 import { cell, normaliseHeader, type RowReader } from './reader';
 
 /**
@@ -14,9 +14,9 @@ import { cell, normaliseHeader, type RowReader } from './reader';
  *
  * | column | required | accepted values |
  * |---|---|---|
- * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file, see dateOrder.ts); may carry a time `YYYY-MM-DD HH:MM` |
- * | `from` [`origin`, `departure_airport`] | `from` or `from_country` | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport |
- * | `to` [`destination`, `arrival_airport`] | `to` or `to_country` | IATA or ICAO code of the arrival airport |
+ * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file, see dateOrder.ts), or with an English month name (`22 Jan 2023`, `Jan 22, 2024`, `22-jan-2023`); may carry a time `YYYY-MM-DD HH:MM`; a two-digit year is refused |
+ * | `from` [`origin`, `departure_airport`] | `from` or `from_country` | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport, in capitals; anything else is a place name (`Lima`), resolved to a country through the gazetteer (places.ts) |
+ * | `to` [`destination`, `arrival_airport`] | `to` or `to_country` | IATA or ICAO code of the arrival airport, or a place name |
  * | `from_country` [`departure_country`, `origin_country`, `country_from`] | see `from` | ISO 3166-1 alpha-2 or alpha-3 code, or English name (`France`, `Czech Republic`) |
  * | `to_country` [`arrival_country`, `destination_country`, `country_to`] | see `to` | same forms |
  * | `mode` [`mode_of_transport`, `transport`, `transport_mode`, `travel_mode`] | no | `flight`, `train`, `car`, `bus`, `ferry`, `other` and the other words of values.ts MODE_WORDS; default flight when an airport is given, else other |
@@ -91,8 +91,11 @@ export function genericReader(map: ColumnMap): RowReader {
       const airport = cell(fields, airportCol);
       const country = parseCountryCell(cell(fields, countryCol), countryName);
       if (country) record[key === 'from' ? 'fromCountry' : 'toCountry'] = country;
-      if (cleanCell(airport) === 'NAN' || optionalCell(airport) !== undefined) record[key] = parseAirportCell(airport, label)[0] ?? '';
-      else if (!country) {
+      if (cleanCell(airport) === 'NAN' || optionalCell(airport) !== undefined) {
+        const read = parseAirportOrPlace(airport, label);
+        if ('codes' in read) record[key] = read.codes[0] ?? '';
+        else record[key === 'from' ? 'fromPlace' : 'toPlace'] = read.place;
+      } else if (!country) {
         throw new FieldError(
           map.from_country === undefined && map.to_country === undefined
             ? `${label} airport is missing`
