@@ -68,7 +68,7 @@ export const ProfileEditableSchema = z.strictObject({
   timeZone: stringOfAtMost(PROFILE_LIMITS.timeZone).min(1),
   notifications: NotificationSettingsSchema,
   /**
-   * Residence permits and long-stay (D) visas, current and past (core/applicability.ts): presence in the issuing
+   * Residence permits and long-stay (D) visas, current and past ({@link ResidencePermitSchema}): presence in the issuing
    * state during validity is not counted by the Schengen rule (Reg. (EU) 2016/399 Art. 6(2)). Absent = none.
    */
   residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS).optional(),
@@ -110,7 +110,7 @@ export type UserProfile = z.infer<typeof UserProfileSchema>;
 
 /**
  * Longest id of `users/{uid}/segments/{segmentId}` a client may create (firestore.rules): a UUID (36) or a
- * Firestore auto-id (20) fits, and the timeline's record of a segment stays small (timeline/timeline.ts, size).
+ * Firestore auto-id (20) fits, and the timeline's record of a segment stays small (a live record is at most 200 bytes).
  */
 export const MAX_SEGMENT_ID_LENGTH = 128;
 
@@ -160,8 +160,8 @@ const RollingWindowStatusDocSchema = RollingWindowRuleResultSchema.extend(status
 
 /**
  * `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one tracked rule (backend-only writes), by `kind`: the
- * rule's result (core/ruleResultSchemas.ts, the fields and meanings `travel-days report --json` prints) plus
- * `asOf`, `computedAt`, `segmentsHash`. What the backend writes; {@link StoredVisaStatusDocSchema} is what may be
+ * rule's result ({@link RollingWindowRuleResultSchema} and its siblings, the fields and meanings
+ * `travel-days report --json` prints) plus `asOf`, `computedAt`, `segmentsHash`. What the backend writes; {@link StoredVisaStatusDocSchema} is what may be
  * stored, documents written before the rule kinds included.
  */
 export const VisaStatusDocSchema = z.discriminatedUnion('kind', [
@@ -265,7 +265,7 @@ export const DeviceDocSchema = z.strictObject({
 export type DeviceDoc = z.infer<typeof DeviceDocSchema>;
 
 /**
- * Kinds of alert (alerts/policy.ts): about a stay (rolling-window, per-stay rules) `threshold`, `overstay`,
+ * Kinds of alert the alert policy raises: about a stay (rolling-window, per-stay rules) `threshold`, `overstay`,
  * `plannedViolation`; about a day count in a tax year or year (tax-year-presence, weighted-lookback rules)
  * `threshold` (days still to count), `reached`, `plannedReach` (planned trips reach it on a date).
  */
@@ -309,7 +309,7 @@ export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
 
 /**
  * `users/{uid}/timeline/{shardId}` other than the head: more records of the user's timeline (backend only, no
- * client access). `records` is the encoding of timeline/codec.ts: one line per segment.
+ * client access). `records` is the timeline's record encoding: one line per segment.
  */
 export const TimelineShardDocSchema = z.strictObject({
   v: z.literal(1),
@@ -320,8 +320,8 @@ export type TimelineShardDoc = z.infer<typeof TimelineShardDocSchema>;
 /**
  * `users/{uid}/timeline/head`: the head of the user's timeline (backend only, no client access): its own records,
  * the ids of the other shards, and what the recompute needs besides the segments (the profile's rule inputs, the
- * last evaluation written, the daily schedule). docs/data-model.md states its invariants; timeline/timeline.ts
- * maintains them.
+ * last evaluation written, the daily schedule). docs/data-model.md states its invariants; the timeline
+ * module maintains them.
  */
 export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   /** Ids of the other shards (`s1`, `s2`, ...), in order. */
