@@ -23,7 +23,12 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'offline', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.emulator\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
+    {
+      ...shared,
+      displayName: 'offline',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.emulator\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+    },
     { ...shared, displayName: 'emulator', testMatch: ['**/*.emulator.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.test.ts'] },
   ],

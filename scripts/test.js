@@ -340,8 +340,7 @@ async function main() {
   if (tiers.emulator.length > 0) {
     if (found.running || found.firestore) {
       try {
-        failed =
-!(await emulatorTier(tiers.emulator, summary, found)) || failed;
+        failed = !(await emulatorTier(tiers.emulator, summary, found)) || failed;
       } catch (e) {
         console.log(`\n=== emulator tier could not start: ${e.message}`);
         summary.push(`emulator: FAILED to start (${e.message.split('\n')[0]})`);

@@ -24,7 +24,11 @@ export const CONFIG_DEFAULTS = {
   importMaxRows: 20_000,
   /** A stop shorter than this between two flights is a connection, not a stay (hours). */
   layoverHours: 24,
-  enforceAppCheck: false,
+  /**
+   * App Check on the callables: on in every real project (a deploy that sets nothing enforces it), off on the
+   * emulators whatever the value ({@link appCheckEnforcement}), where the app runs with a debug provider or none.
+   */
+  enforceAppCheck: true,
   /** Users whose status is recomputed per run of the scheduled recompute, at most. */
   recomputeBatchSize: 500,
   /**
@@ -67,8 +71,22 @@ export const IMPORT_LAYOVER_HOURS = defineInt('IMPORT_LAYOVER_HOURS', {
 
 export const ENFORCE_APP_CHECK = defineBoolean('ENFORCE_APP_CHECK', {
   default: CONFIG_DEFAULTS.enforceAppCheck,
-  description: 'Reject callable requests (planTrip, deleteAccount) without a valid App Check token.',
+  description: 'Reject callable requests (planTrip, deleteAccount) without a valid App Check token (never on the emulators).',
 });
+
+/** Whether this process runs in the Firebase emulators (the Functions emulator sets `FUNCTIONS_EMULATOR=true`). */
+export function onEmulator(): boolean {
+  return process.env.FUNCTIONS_EMULATOR === 'true';
+}
+
+/**
+ * The callables' `enforceAppCheck` option: the ENFORCE_APP_CHECK param in a real project (default true), false in
+ * the emulators. Read when the callable is defined: the Functions emulator sets `FUNCTIONS_EMULATOR` before it loads
+ * the code, a deploy never does, so a deployed function always carries the param.
+ */
+export function appCheckEnforcement(): typeof ENFORCE_APP_CHECK | false {
+  return onEmulator() ? false : ENFORCE_APP_CHECK;
+}
 
 export const RECOMPUTE_BATCH_SIZE = defineInt('RECOMPUTE_BATCH_SIZE', {
   default: CONFIG_DEFAULTS.recomputeBatchSize,
@@ -110,7 +128,7 @@ function intOr(param: { name: string; value(): number }, fallback: number): numb
  * keeps the rule visible in the code and testable through `wrap()` (which calls the handler directly).
  */
 export function requireAppCheck(app: unknown): boolean {
-  return runtimeConfig().enforceAppCheck && !app;
+  return !onEmulator() && runtimeConfig().enforceAppCheck && !app;
 }
 
 /** The params' current values (call inside a handler, not at module load). */
@@ -164,3 +182,82 @@ export function alertRuntimeConfig(): { usersPerTask: number; sendAttempts: numb
     maxDevices: intOr(ALERT_MAX_DEVICES, ALERT_CONFIG_DEFAULTS.maxDevices),
   };
 }
+
+// ---- Scale: instances and concurrency per function ----
+
+/** Instances and requests per instance of one function (firebase-functions v2 options). */
+export interface ScaleSettings {
+  /** Most instances at once: the bill's ceiling for a runaway loop or an abusive client, and the rate's. */
+  maxInstances: number;
+  /** Requests one instance serves at once (more than 1 needs a whole vCPU: `cpu: 1`). */
+  concurrency: number;
+  cpu: 1;
+}
+
+/**
+ * `maxInstances` and `concurrency` of every function, with the arithmetic behind each (docs/functions.md, Production
+ * settings). Design load: 1 000 000 users, of whom a mix of light app users (0.2 segment writes a day), frequent
+ * flyers (2) and location-tracking users (10), averaging 2 segment writes per user per day; peaks are 10x the day's
+ * mean (morning syncs, a time zone's evening). Capacity per instance = concurrency / time per event, capped by its
+ * CPU (one vCPU: 1 000 ms of CPU per second). `maxInstances` leaves about 5x headroom over the peak; at 10 000 000
+ * users multiply the event-driven ones by 10 (the arithmetic is linear) before launch.
+ */
+export const FUNCTION_SETTINGS = {
+  /**
+   * 2 writes/user/day x 1e6 = 23 events/s mean, 230/s peak. An event: 2 reads and one commit (about 100 ms wall,
+   * 10 ms CPU). Concurrency 8: 80 events/s per instance, 0.8 vCPU busy. Peak: 230 / 80 = 3 instances; 20 allow 1 600
+   * events/s, which also caps what a write loop could bill.
+   */
+  onSegmentWritten: { maxInstances: 20, concurrency: 8, cpu: 1 },
+  /** Profile edits: about 0.05/user/day = 0.6/s mean, 6/s peak, 100 ms each: one instance at concurrency 8. */
+  onProfileWritten: { maxInstances: 5, concurrency: 8, cpu: 1 },
+  /**
+   * Imports: 0.01/user/day = 0.12/s mean, 1.2/s peak, up to 10 s and a few hundred MiB each (20 000 rows): one per
+   * instance (memory), 1.2 x 10 = 12 in flight at the peak; 20 instances.
+   */
+  onImportUploaded: { maxInstances: 20, concurrency: 1, cpu: 1 },
+  /**
+   * Sign-ups: a launch peak of 50/s, one create-if-absent write each (about 50 ms): 2.5 in flight. A blocking function
+   * that hits its ceiling fails the sign-up, so the ceiling is generous: 10 instances x 16 = 3 200 sign-ups/s.
+   */
+  createProfileOnSignUp: { maxInstances: 10, concurrency: 16, cpu: 1 },
+  /** Account erasures: 0.001/user/day = 1 000 a day; a few seconds each (up to 20 000 segments deleted): 4 per instance. */
+  eraseDataOfDeletedUser: { maxInstances: 5, concurrency: 4, cpu: 1 },
+  /**
+   * planTrip: 0.1 calls/user/day = 1.2/s mean, 12/s peak; about 200 ms each, half of it CPU (the shifted plans):
+   * concurrency 4 gives 10 calls/s per instance (CPU-bound); 2 instances at the peak, 20 allowed (an abusive client
+   * is also held by App Check and its own quota).
+   */
+  planTrip: { maxInstances: 20, concurrency: 4, cpu: 1 },
+  /** deleteAccount: rare (see eraseDataOfDeletedUser), up to a few seconds each. */
+  deleteAccount: { maxInstances: 5, concurrency: 4, cpu: 1 },
+  /** Scheduled: one run at a time (a second instance would only page the same users). */
+  recomputeDaily: { maxInstances: 1, concurrency: 1, cpu: 1 },
+  sendAlerts: { maxInstances: 1, concurrency: 1, cpu: 1 },
+  /** Its queue dispatches at most 50 tasks at once (the `sendAlertBatch` queue): 10 instances x 5. */
+  sendAlertBatch: { maxInstances: 10, concurrency: 5, cpu: 1 },
+  /** Its queue dispatches at most 20 tasks at once ({@link RECOMPUTE_TASK_SETTINGS}): 10 instances x 2. */
+  recomputeBatch: { maxInstances: 10, concurrency: 2, cpu: 1 },
+} as const satisfies Record<string, ScaleSettings>;
+
+/**
+ * The `recomputeBatch` task function and its queue. Load: at 1 000 000 users about half are due once a day, and the
+ * busiest half-hour (Europe's midnight) holds about 30% of them: 150 000 users in 30 minutes = 83 users/s. A user
+ * costs about 60 ms (2 reads and one commit, 10 ms of evaluation) with 4 in flight per task, so a task does about 70
+ * users/s and a page of 500 in about 7 s: 2 tasks at once suffice; at 10 000 000 users, 12.
+ * - `rateLimits`: at most 20 tasks at once and 5 started per second: 20 x 70 = 1 400 users/s, well above the 10 000
+ *   000-user peak, and within Firestore's ramp-up guidance for new traffic (500 operations/s, +50% every 5 minutes),
+ *   since each user is 1 commit.
+ * - `retryConfig`: a task throws only when it crashes or times out (each user's failure is recorded on its head);
+ *   its retry finds the users already done not due (2 reads each, no write), so 3 attempts 1 to 10 minutes apart
+ *   suffice; users still not done are due again for the next run 30 minutes later.
+ * - `timeoutSeconds` 300: a page of 500 takes about 7 s; the task starts no user in its last minute.
+ * - `memory`: what the in-process run measures ({@link RECOMPUTE_DAILY_MEMORY}): 4 timelines in flight.
+ */
+export const RECOMPUTE_TASK_SETTINGS = {
+  retryConfig: { maxAttempts: 3, minBackoffSeconds: 60, maxBackoffSeconds: 600, maxDoublings: 3 },
+  rateLimits: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
+  timeoutSeconds: 300,
+  memory: RECOMPUTE_DAILY_MEMORY,
+  ...FUNCTION_SETTINGS.recomputeBatch,
+} as const;

@@ -13,3 +13,4 @@ export { deleteAccount } from './callable/deleteAccount';
 export { recomputeDaily } from './scheduled/recomputeDaily';
 export { sendAlerts } from './scheduled/sendAlerts';
 export { sendAlertBatch } from './tasks/sendAlertBatch';
+export { recomputeBatch } from './tasks/recomputeBatch';

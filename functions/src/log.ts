@@ -41,6 +41,9 @@ export const LOG_EVENT_NAMES = [
   'recomputeDaily.userFailed',
   'recomputeDaily.userDeferred',
   'recomputeDaily.pageFailed',
+  'recomputeDaily.scheduled',
+  'recomputeDaily.batch.done',
+  'recomputeDaily.task.invalid',
   'alerts.scheduled',
   'alerts.batch.done',
   'alerts.task.invalid',
@@ -217,6 +220,13 @@ export function logEventsTo(to: LogSink) {
     /** A user left for a later run: WARNING when too slow for any run (`too-slow`), INFO when this run ran out of time. */
     recomputeDailyUserDeferred: (f: { uid: string; cause: 'too-slow' | 'out-of-time'; reason: string; evalMs: number }) =>
       emit(to, f.cause === 'too-slow' ? 'WARNING' : 'INFO', 'recomputeDaily.userDeferred', f),
+
+    /** The fanned-out run's report: pages of due users and the tasks enqueued. */
+    recomputeDailyScheduled: (f: { runAt: string } & Report) => emit(to, 'INFO', 'recomputeDaily.scheduled', f),
+    /** One `recomputeBatch` task's report. */
+    recomputeDailyBatchDone: (f: { runAt: string } & Report) => emit(to, 'INFO', 'recomputeDaily.batch.done', f),
+    /** A `recomputeBatch` payload that does not parse (dropped, not retried). */
+    recomputeDailyTaskInvalid: (f: { reason: string }) => emit(to, 'ERROR', 'recomputeDaily.task.invalid', f),
 
     // Visa alerts: the scheduled run and its batch tasks
     /** The scheduled run's report: pages of due users and the batch tasks enqueued. */

@@ -8,6 +8,7 @@
  * | {@link AuthAdmin}                         | firebase-admin Auth, a missing user counted as deleted     |
  * | {@link PushTransport}                     | `FcmTransport`: FCM `sendEach`                             |
  * | {@link AlertTaskQueue}                    | `CloudTasksAlertQueue`: the `sendAlertBatch` task queue    |
+ * | {@link AlertTaskQueue}, as `recomputeQueue` | `CloudTasksAlertQueue`: the `recomputeBatch` task queue    |
  *
  * plus the clock and the sleep (the only sources of time). The event modules (triggers/, callable/, scheduled/,
  * tasks/) call `wiring()` inside their handler and hand the ports to a service; services never build an adapter.
@@ -24,7 +25,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { App } from 'firebase-admin/app';
-import { REGION, alertRuntimeConfig } from './config';
+import { CONFIG_DEFAULTS, REGION, alertRuntimeConfig } from './config';
 import type { AlertBatchTask, AlertTaskQueue } from './alerts/queue';
 import type { AlertDeps } from './alerts/run';
 import type { PushTransport } from './alerts/transport';
@@ -41,6 +42,8 @@ export interface Wiring {
   transport: PushTransport;
   /** The alert run's task queue (Cloud Tasks). */
   queue: AlertTaskQueue;
+  /** The daily recompute's task queue (Cloud Tasks; same port and payload shape as the alerts'). */
+  recomputeQueue: AlertTaskQueue;
   /** The current instant. */
   clock: () => Date;
   /** Waits `ms` milliseconds (tests advance a fake clock instead of waiting). */
@@ -49,6 +52,8 @@ export interface Wiring {
 
 /** Name of the alert batch task function as the functions' entry point exports it: its queue's name. */
 export const ALERT_TASK_FUNCTION = 'sendAlertBatch';
+/** Name of the daily recompute's task function: its queue's name. */
+export const RECOMPUTE_TASK_FUNCTION = 'recomputeBatch';
 
 let overrides: Partial<Wiring> = {};
 /** Production adapters built so far (one per instance). */
@@ -67,6 +72,17 @@ export function setWiring(replacement?: Partial<Wiring>): void {
 function adminApp(): App {
   const { getApps, initializeApp } = require('firebase-admin/app') as typeof import('firebase-admin/app');
   return getApps()[0] ?? initializeApp();
+}
+
+/** The Cloud Tasks queue of the task function exported as `name`, resolved on the first enqueue. */
+function taskQueue(name: string): AlertTaskQueue {
+  const { CloudTasksAlertQueue } = require('./alerts/queue') as typeof import('./alerts/queue');
+  return new CloudTasksAlertQueue(() => {
+    const { getFunctions } = require('firebase-admin/functions') as typeof import('firebase-admin/functions');
+    // The param's declared default when its variable is absent (a process the CLI did not start: a script, a test).
+    const region = process.env[REGION.name] || CONFIG_DEFAULTS.region;
+    return getFunctions(adminApp()).taskQueue<AlertBatchTask>(`locations/${region}/functions/${name}`);
+  });
 }
 
 /** The production adapter of each port, built on first use. */
@@ -103,13 +119,8 @@ const production: { [K in keyof Wiring]: () => Wiring[K] } = {
       return getMessaging(adminApp());
     });
   },
-  queue: () => {
-    const { CloudTasksAlertQueue } = require('./alerts/queue') as typeof import('./alerts/queue');
-    return new CloudTasksAlertQueue(() => {
-      const { getFunctions } = require('firebase-admin/functions') as typeof import('firebase-admin/functions');
-      return getFunctions(adminApp()).taskQueue<AlertBatchTask>(`locations/${REGION.value()}/functions/${ALERT_TASK_FUNCTION}`);
-    });
-  },
+  queue: () => taskQueue(ALERT_TASK_FUNCTION),
+  recomputeQueue: () => taskQueue(RECOMPUTE_TASK_FUNCTION),
   clock: () => () => new Date(),
   sleep: () => (ms: number) => delay(ms),
 };
@@ -140,6 +151,9 @@ export function wiring(): Wiring {
     },
     get queue() {
       return port('queue');
+    },
+    get recomputeQueue() {
+      return port('recomputeQueue');
     },
     get clock() {
       return port('clock');

@@ -18,6 +18,7 @@ const RULE_KEYS = [
   'daysRemaining',
   'daysUsed',
   'dependsOnAssumption',
+  'exemptDaysExcluded',
   'firstViolationDate',
   'latestExitDate',
   'nextEntryDate',
@@ -42,7 +43,7 @@ function checkJson(stdout: string, expectImport: boolean) {
       'evidence',
       'rules',
       'warnings',
-      ...(expectImport ? ['import'] : []),
+      ...(expectImport ? ['import', 'imports'] : []),
     ].sort(),
   );
   expect(Object.keys(j.evidence).sort()).toEqual(
@@ -60,7 +61,7 @@ function checkJson(stdout: string, expectImport: boolean) {
   if (expectImport) {
     expect(j.import.flights + j.import.skipped.length).toBe(j.import.rows);
     for (const s of j.import.skipped) {
-      expect(Object.keys(s).sort()).toEqual(['reason', 'row']);
+      expect(Object.keys(s).sort()).toEqual(['kind', 'reason', 'row']);
       expect(s.reason.length).toBeGreaterThan(5);
     }
   }
@@ -69,8 +70,8 @@ function checkJson(stdout: string, expectImport: boolean) {
 
 describe('argument errors exit non-zero with one line on stderr', () => {
   test.each([
-    [['report'], 2, /exactly one file/],
-    [['report', 'a.csv', 'b.csv'], 2, /exactly one file/],
+    [['report'], 2, /at least one file/],
+    [['report', 'a.csv', 'b.csv'], 1, /cannot read a.csv: no such file/],
     [['summarise', 'a.csv'], 2, /unknown command "summarise"/],
     [['report', 'a.csv', '--as-of', '2026-02-30'], 2, /--as-of "2026-02-30"/],
     [['report', 'a.csv', '--layover-hours', 'abc'], 2, /--layover-hours "abc"/],

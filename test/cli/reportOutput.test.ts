@@ -249,7 +249,7 @@ describe('output files: bad paths are refused before anything is read or written
       name: '--csv into a folder that does not exist',
       args: () => ['--csv', path.join(dir, 'missing', 'x.csv')],
       code: 1,
-      message: /cannot write .*missing\/x\.csv: ENOENT/,
+      message: /cannot write .*missing\/x\.csv: its folder does not exist$/m,
     },
   ])('$name -> exit $code', async ({ args, code, message }) => {
     const input = TRAVELLER;

@@ -33,8 +33,16 @@ describe('travel-days report counts the countries the file says', () => {
     expect(totals).toEqual(days);
   });
 
-  test('two-digit years: the rows are skipped and one warning names them and the fix', async () => {
+  test('two-digit years in two of three rows: no confident answer, exit 1 with one message naming the rows and the fix', async () => {
     const r = await run(['report', write('yy.csv', 'date,from,to\n1/3/24,JFK,CDG\n20-Mar-24,CDG,JFK\n2024-03-25,JFK,CDG\n'), '--as-of', '2024-03-31']);
-    expect(r.out).toMatch(/2 rows skipped because their dates have a two-digit year \(rows 2, 3\): the century is never guessed; write years with four digits/);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/: 2 of 3 rows skipped: dates have two-digit years \(rows 2, 3\): write years with four digits/);
+  });
+
+  test('two-digit years in one of three rows: skipped, and one warning names them and the fix', async () => {
+    const csv = 'date,from,to\n1/3/24,JFK,CDG\n2024-03-20,CDG,JFK\n2024-03-25,JFK,CDG\n';
+    const r = await run(['report', write('yy1.csv', csv), '--as-of', '2024-03-31']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1 row skipped because its date has a two-digit year \(row 2\): the century is never guessed; write years with four digits/);
   });
 });

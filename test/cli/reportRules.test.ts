@@ -25,6 +25,7 @@ const ASSUMPTION_KEYS = ['assumedDays', 'dependsOnAssumption', 'assumption'];
 /** The output keys of each kind, after ruleId, kind, applies, reason. */
 const KEYS: Record<string, string[]> = {
   'rolling-window': [
+    'exemptDaysExcluded',
     'permitDaysExcluded',
     'daysUsed',
     'daysRemaining',
@@ -38,6 +39,7 @@ const KEYS: Record<string, string[]> = {
     ...ASSUMPTION_KEYS,
   ],
   'per-stay': [
+    'exemptDaysExcluded',
     'currentStayStart',
     'currentStayDays',
     'maxStayDays',
@@ -48,6 +50,7 @@ const KEYS: Record<string, string[]> = {
     ...ASSUMPTION_KEYS,
   ],
   'tax-year-presence': [
+    'exemptDaysExcluded',
     'convention',
     'taxYearStart',
     'taxYearEnd',
@@ -61,6 +64,7 @@ const KEYS: Record<string, string[]> = {
     ...ASSUMPTION_KEYS,
   ],
   'weighted-lookback': [
+    'exemptDaysExcluded',
     'yearStart',
     'yearEnd',
     'daysThisYear',
@@ -75,6 +79,8 @@ const KEYS: Record<string, string[]> = {
   ],
 };
 
+const byIdOf = (results: Record<string, unknown>[]) => Object.fromEntries(results.map((x) => [x.ruleId as string, x]));
+
 describe('report --rule / --rules all', () => {
   test('--rule us-vwp-90-per-admission --json: one ruleResults entry; rules keeps the default Schengen entry', async () => {
     const r = await run(['report', FILE, '--json', ...AS_OF, '--rule', 'us-vwp-90-per-admission']);
@@ -87,6 +93,7 @@ describe('report --rule / --rules all', () => {
         kind: 'per-stay',
         applies: true,
         reason: null,
+        exemptDaysExcluded: 0,
         currentStayStart: '2026-03-01',
         currentStayDays: 41,
         maxStayDays: 90,
@@ -110,7 +117,13 @@ describe('report --rule / --rules all', () => {
     const results = JSON.parse(r.out).ruleResults as Record<string, unknown>[];
     expect(results.map((x) => x.ruleId)).toEqual(ref.definitions.map((d) => d.id));
     expect(new Set(results.map((x) => x.kind))).toEqual(new Set(Object.keys(KEYS)));
-    for (const x of results) expect(Object.keys(x)).toEqual(['ruleId', 'kind', 'applies', 'reason', ...KEYS[x.kind as string]!]);
+    // A rule that names who it binds only in words says eligibility was not checked (the UK visitor rule).
+    for (const x of results) {
+      const eligibility =
+        ref.definition(x.ruleId as string)!.appliesToNote !== undefined && ref.definition(x.ruleId as string)!.appliesToNationalities === undefined;
+      expect(Object.keys(x)).toEqual(['ruleId', 'kind', 'applies', 'reason', ...(eligibility ? ['eligibility'] : []), ...KEYS[x.kind as string]!]);
+    }
+    expect(byIdOf(results)['uk-visitor-6-months']!.eligibility).toMatch(/^Eligibility not checked/);
     const byId = Object.fromEntries(results.map((x) => [x.ruleId, x]));
     expect(byId['tr-visa-exempt-90-180']).toMatchObject({ daysUsed: 47, daysRemaining: 43 });
     // UK tax year 2026-27: no midnight yet, 183 reached on 19 October with the planned stay; 2025-26 had 31.
@@ -247,7 +260,7 @@ describe('report --html with --rule / --rules all: the chosen rules, every kind'
     const json = JSON.parse((await run(['report', FILE, '--json', ...AS_OF, '--rules', 'all'])).out).ruleResults as Record<string, unknown>[];
     for (const r of json) {
       const names = [...card(html, r.ruleId as string).matchAll(/<tr><th><code>([A-Za-z]+)<\/code><\/th>/g)].map((m) => m[1]);
-      expect(names).toEqual(KEYS[r.kind as string]);
+      expect(names).toEqual([...(r.eligibility !== undefined ? ['eligibility'] : []), ...KEYS[r.kind as string]!]);
     }
   });
 
@@ -279,7 +292,7 @@ describe('report --html with --rule / --rules all: the chosen rules, every kind'
       firstViolationDate: null,
     };
     const report = { asOf: '2026-04-10', countryDays: {}, countryDaysByYear: {}, rules: [], ruleResults: [entry], warnings: [] };
-    const html = renderHtml({ report, prepared, stays: [], file: 'x.json', reference: ref });
+    const html = renderHtml({ report, prepared, stays: [], files: ['x.json'], reference: ref });
     expect(html).toContain('data-rule="&#60;b&#62;x&#60;/b&#62;"');
     expect(html).toContain('This rule does not apply to you: &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;you&#34;.');
     expect(html).not.toMatch(/<script|<b>/);

@@ -120,10 +120,10 @@ describe('residence permits and long-stay visas (Art. 6(2))', () => {
 
 describe('exempt nationalities', () => {
   test.each([
-    { nationalities: ['FR'], applies: false, reason: /France \(FR\) is a member of EU/ },
-    { nationalities: ['NO'], applies: false, reason: /\(NO\) is a member of EEA/ },
+    { nationalities: ['FR'], applies: false, reason: /France \(FR\) is a member of the European Union/ },
+    { nationalities: ['NO'], applies: false, reason: /\(NO\) is a member of the European Economic Area/ },
     { nationalities: ['CH'], applies: false, reason: /\(CH\) nationals are exempt/ },
-    { nationalities: ['US', 'IE'], applies: false, reason: /\(IE\) is a member of EU/ },
+    { nationalities: ['US', 'IE'], applies: false, reason: /\(IE\) is a member of the European Union/ },
     { nationalities: ['US'], applies: true, reason: null },
     { nationalities: [], applies: true, reason: null },
   ])('$nationalities -> applies $applies', ({ nationalities, applies, reason }) => {
@@ -131,8 +131,8 @@ describe('exempt nationalities', () => {
     expect(r.applies).toBe(applies);
     if (reason === null) expect(r.reason).toBeNull();
     else expect(r.reason).toMatch(reason);
-    // The numbers are still there (for the record), whoever the traveller is.
-    expect(r.daysUsed).toBe(92);
+    // An exempt traveller's days are never counted; they are reported as left out (exempt every day here).
+    expect([r.daysUsed, r.exemptDaysExcluded]).toEqual(applies ? [92, 0] : [0, 92]);
   });
 });
 

@@ -46,6 +46,19 @@ export function naiveIsMember(iso2: string, region: string, date: string): boole
   return c.memberships.some((m) => m.region === region && m.from <= date && (m.to === null || date <= m.to));
 }
 
+/**
+ * True when a traveller of `nationalities` is exempt on `date` from a rule exempting the members of
+ * `exemptRegions` (on that date) and the nationals of `exemptNationalities`: read day by day from the seed.
+ */
+export function naiveExemptOn(
+  nationalities: readonly string[],
+  exemptRegions: readonly string[],
+  exemptNationalities: readonly string[],
+  date: string,
+): boolean {
+  return nationalities.some((n) => exemptNationalities.includes(n) || exemptRegions.some((r) => naiveIsMember(n, r, date)));
+}
+
 export function naiveSort(segments: readonly NaiveSegment[]): NaiveSegment[] {
   const key = (s: NaiveSegment): [string, string, string, string] => [s.departureDate, s.departureTime ?? '~', s.arrivalDate, s.id];
   let rest = [...segments].sort((a, b) => {

@@ -122,7 +122,7 @@ describe('engine vs naive reference on random itineraries', () => {
         const result = evaluateTravel(input, { asOf, rules: [r] });
         const np = naivePresence(segments.map(toNaive), asOf);
         const expectedRule = naiveRule(naiveRegionDays(np, region), asOf, params.maxDays, params.periodDays);
-        expect(result.rules[0]).toEqual({ ruleId: r.id, applies: true, reason: null, permitDaysExcluded: 0, ...expectedRule });
+        expect(result.rules[0]).toEqual({ ruleId: r.id, applies: true, reason: null, permitDaysExcluded: 0, exemptDaysExcluded: 0, ...expectedRule });
         const cd = naiveCountryDays(np, asOf);
         expect(result.countryDays).toEqual(cd.countryDays);
         expect(result.countryDaysByYear).toEqual(cd.countryDaysByYear);

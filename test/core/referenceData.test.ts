@@ -104,7 +104,7 @@ describe('visa rules', () => {
       kind: 'rolling-window',
       params: { maxDays: 90, periodDays: 180 },
       region: 'SCHENGEN',
-      exemptNationalityRegions: ['EU', 'EEA'],
+      exemptNationalityRegions: ['EU', 'EEA', 'EU_TRANSITION'],
       exemptNationalities: ['CH'],
     });
     expect(ref.rule('schengen-90-180')!.source).toMatch(/2016\/399/);

@@ -33,7 +33,16 @@ describeWithSamples('real samples: engine vs naive reference', () => {
       const res = evaluateTravel(segments, { asOf });
       const np = naivePresence(segments, asOf);
       const want = naiveRule(naiveRegionDays(np, 'SCHENGEN'), asOf, 90, 180);
-      expect({ file, asOf, ...res.rules[0] }).toEqual({ file, asOf, ruleId: 'schengen-90-180', applies: true, reason: null, permitDaysExcluded: 0, ...want });
+      expect({ file, asOf, ...res.rules[0] }).toEqual({
+        file,
+        asOf,
+        ruleId: 'schengen-90-180',
+        applies: true,
+        reason: null,
+        permitDaysExcluded: 0,
+        exemptDaysExcluded: 0,
+        ...want,
+      });
       const cd = naiveCountryDays(np, asOf);
       expect(res.countryDays).toEqual(cd.countryDays);
       expect(res.countryDaysByYear).toEqual(cd.countryDaysByYear);

@@ -170,7 +170,7 @@ describe('final status and counts', () => {
       { row: 5, reason: 'already imported (row 2)', duplicate: true },
     ]);
     expect(finalReport(result(1, 0, [bad]), [], 0, 0).error).toBe(
-      "none of the 1 rows could be read as a flight; first problem: row 4: unknown airport code 'ZZZ' in From",
+      '1 of 1 rows skipped: airports are unknown or missing (row 4): check the codes (IATA such as CDG, ICAO such as LFPG), or give the countries in from_country and to_country',
     );
   });
 

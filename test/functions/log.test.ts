@@ -112,6 +112,39 @@ const cases: { call: (l: LogEvents) => void; entry: LogEntry }[] = [
     entry: { severity: 'ERROR', message: 'recomputeDaily.pageFailed', attempt: 2, after: 'u1', reason: 'Error: permission denied' },
   },
   {
+    call: (l) =>
+      l.recomputeDailyScheduled({ runAt: '2025-03-01T00:00:00.000Z', pages: 2, users: 700, enqueued: 2, duplicates: 0, migrated: 0, truncated: false }),
+    entry: {
+      severity: 'INFO',
+      message: 'recomputeDaily.scheduled',
+      runAt: '2025-03-01T00:00:00.000Z',
+      pages: 2,
+      users: 700,
+      enqueued: 2,
+      duplicates: 0,
+      migrated: 0,
+      truncated: false,
+    },
+  },
+  {
+    call: (l) => l.recomputeDailyBatchDone({ runAt: '2025-03-01T00:00:00.000Z', users: 2, evaluated: 1, changed: 1, notDue: 1, deferred: 0, failed: 0 }),
+    entry: {
+      severity: 'INFO',
+      message: 'recomputeDaily.batch.done',
+      runAt: '2025-03-01T00:00:00.000Z',
+      users: 2,
+      evaluated: 1,
+      changed: 1,
+      notDue: 1,
+      deferred: 0,
+      failed: 0,
+    },
+  },
+  {
+    call: (l) => l.recomputeDailyTaskInvalid({ reason: 'recomputeBatch task: uids: too small' }),
+    entry: { severity: 'ERROR', message: 'recomputeDaily.task.invalid', reason: 'recomputeBatch task: uids: too small' },
+  },
+  {
     call: (l) => l.alertsScheduled({ runAt: '2025-03-01T09:00:00.000Z', pages: 1, users: 3, enqueued: 1, duplicates: 0, truncated: false }),
     entry: {
       severity: 'INFO',

@@ -83,14 +83,14 @@ describe('the order is decided from the file', () => {
   });
 
   test.each([
-    // [case, row, reason]
-    ['an impossible date in the decided order', '31/2/2024,CDG,FRA,', "row 3: date '31/2/2024' is not a valid date"],
-    ['both parts above 12', '13/14/2024,CDG,FRA,', "row 3: date '13/14/2024' is not a valid date"],
-    ['a two-digit year', '15/4/24,CDG,FRA,', "row 3: date '15/4/24' has a two-digit year; write the year with four digits"],
-  ])('%s: the row is skipped, the file still imports', async (_name, row, reason) => {
+    // [case, row, reason, kind]
+    ['an impossible date in the decided order', '31/2/2024,CDG,FRA,', "row 3: date '31/2/2024' is not a valid date", 'not-a-date'],
+    ['both parts above 12', '13/14/2024,CDG,FRA,', "row 3: date '13/14/2024' is not a valid date", 'not-a-date'],
+    ['a two-digit year', '15/4/24,CDG,FRA,', "row 3: date '15/4/24' has a two-digit year; write the year with four digits", 'two-digit-year'],
+  ])('%s: the row is skipped, the file still imports', async (_name, row, reason, kind) => {
     const r = await run(['25/4/2024,CDG,FRA,', row]);
     expect(r.segments.map((s) => s.row)).toEqual([2]);
-    expect(r.skipped).toEqual([{ row: 3, reason }]);
+    expect(r.skipped).toEqual([{ row: 3, reason, kind }]);
   });
 
   test('rows waiting for the order keep file order, progress and row accounting (2 000 ambiguous rows, then a settling one)', async () => {

@@ -194,7 +194,7 @@ describe('duplicates and planned trips', () => {
       },
     ];
     const r = await run('date,from,to\n2024-03-01,CDG,LHR\n2024-03-02,CDG,LHR\n', { existing });
-    expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → LHR)', duplicate: true }]);
+    expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → LHR)', duplicate: true, kind: 'duplicate', date: '2024-03-01' }]);
     expect(r.segments.map((s) => s.row)).toEqual([3]);
   });
 

@@ -50,7 +50,9 @@ describe('format fixtures', () => {
     expect(rows.get(2)?.arrivalTime).toBeUndefined();
     expect(rows.get(3)).toMatchObject({ departureDate: '2019-03-20', arrivalDate: '2019-03-20' });
     expect(rows.get(3)?.departureTime).toBeUndefined();
-    expect(r.skipped).toEqual([{ row: 4, reason: "row 4: unknown airport code 'XQZ' in To: check the code in the file" }]);
+    expect(r.skipped).toEqual([
+      { row: 4, reason: "row 4: unknown airport code 'XQZ' in To: check the code in the file", kind: 'unknown-airport', date: '2019-03-25' },
+    ]);
   });
 
   test('OpenFlights minimal: comment line, CR-only endings, retired SXF, EuroAirport default side with a warning, city code', async () => {
@@ -88,7 +90,7 @@ describe('format fixtures', () => {
     const r = await importFile(path.join(FIXTURES, 'flighty.csv'));
     const rows = byRow(r.segments);
     expect(rows.get(2)).toMatchObject({ departureTime: '10:20', arrivalTime: '13:05', flightNumber: 'DLH400' });
-    expect(r.skipped).toEqual([{ row: 3, reason: 'row 3: cancelled flight' }]);
+    expect(r.skipped).toEqual([{ row: 3, reason: 'row 3: cancelled flight', kind: 'cancelled', date: '2024-01-06' }]);
     expect(rows.get(4)).toMatchObject({ arrivalAirport: 'BOS', arrivalCountry: 'US' });
     expect(r.warnings).toContain('row 4: diverted from EWR to BOS; BOS used as the arrival airport');
   });
@@ -123,8 +125,8 @@ describe('format fixtures', () => {
       flightNumber: 'A3610',
     });
     expect(r.skipped).toEqual([
-      { row: 5, reason: 'row 5: cancelled flight' },
-      { row: 6, reason: "row 6: date '2/31/2019' is not a valid date" },
+      { row: 5, reason: 'row 5: cancelled flight', kind: 'cancelled', date: '2024-03-20' },
+      { row: 6, reason: "row 6: date '2/31/2019' is not a valid date", kind: 'not-a-date' },
     ]);
     const injected = rows.get(7);
     expect(injected).toBeDefined();
@@ -246,7 +248,7 @@ describe('duplicates', () => {
 
   test('a row that cannot be read is not marked as a duplicate', async () => {
     const r = await run(csv('2024-03-01,CDG,XQZ,,'));
-    expect(r.skipped).toEqual([{ row: 2, reason: expect.stringMatching(/XQZ/) }]);
+    expect(r.skipped).toEqual([{ row: 2, reason: expect.stringMatching(/XQZ/), kind: 'unknown-airport', date: '2024-03-01' }]);
   });
 
   test('rows matching already imported segments are skipped', async () => {
@@ -262,7 +264,7 @@ describe('duplicates', () => {
       },
     ];
     const r = await run(csv('2024-03-01,CDG,FRA,10:00,11:10', '2024-03-02,CDG,FRA,10:00,11:10'), { existing });
-    expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)', duplicate: true }]);
+    expect(r.skipped).toEqual([{ row: 2, reason: 'row 2: already imported (2024-03-01 CDG → FRA)', duplicate: true, kind: 'duplicate', date: '2024-03-01' }]);
     expect(r.flights).toBe(1);
   });
 });

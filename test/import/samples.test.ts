@@ -134,7 +134,7 @@ describeWithSamples('real flight-history samples', () => {
 
   test('flight_logger: cancelled flag skips, arrival_transfer flag marks transit, implausible IST->JFK warned', () => {
     const r = results.get('generic/flight_logger_my_flights.csv')!;
-    expect(r.skipped).toEqual([{ row: 18, reason: 'row 18: cancelled flight' }]);
+    expect(r.skipped).toEqual([{ row: 18, reason: 'row 18: cancelled flight', kind: 'cancelled', date: '2024-08-04' }]);
     expect(byRow(r.segments).get(11)).toMatchObject({ departureAirport: 'EWR', arrivalAirport: 'LIM', transit: true });
     expect(r.warnings.some((w) => /^row 10: IST → JFK .* lands only/.test(w))).toBe(true);
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * One benchmark measurement in a fresh process (so that its peak RSS is its own); prints one JSON line.
- * Usage: bench-case.js engine|memory|sameday|import|daily N, or bench-case.js coldstart MODULE (a deployed module under
+ * Usage: bench-case.js engine|memory|sameday|import|daily|evidence N, or bench-case.js coldstart MODULE (a deployed module under
  * functions/src without `.ts`, e.g. `triggers/onSegmentWritten`, or `index` for the whole entry point), after
  * tools/bench/built.js `build()` (done by bench.js).
  */
@@ -193,16 +193,49 @@ async function coldStart(module) {
   };
 }
 
+/**
+ * The recompute's evaluation (services/recompute/evaluate.ts `evaluateTracked`: presence prepared once, the days per
+ * country, every tracked rule) without and with the evidence (`EvaluateOptions.evidence`: each rule evaluated with
+ * and without the assumed days), side by side, on `n` segments: a continuous itinerary (only the open end after the
+ * last record is assumed) and the same with every 10th segment departing from another country (a gap each time),
+ * for the default rule and for every rule of the seed.
+ */
+async function evidence(n) {
+  const { prepareEvaluation, evaluatePrepared, evaluateDefinitions, trackedDefinitions, loadReferenceData } = built.load('engine');
+  const { itinerary } = require('./bench-data.js');
+  const reference = loadReferenceData();
+  const { segments, asOf } = itinerary(n);
+  const gappy = segments.map((s, i) => (i % 10 === 5 ? { ...s, departureCountry: s.departureCountry === 'JP' ? 'TH' : 'JP' } : s));
+  const evaluate = (segs, tracked, on) => {
+    const prepared = prepareEvaluation(segs, { asOf, nationalities: ['US'], residencePermits: [], reference, rules: [], evidence: on });
+    evaluatePrepared(prepared);
+    return evaluateDefinitions(prepared, trackedDefinitions(reference, tracked).definitions);
+  };
+  const out = [];
+  for (const [history, segs] of [
+    ['continuous', segments],
+    ['gap every 10th segment', gappy],
+  ]) {
+    for (const tracked of [null, reference.definitions.map((d) => d.id)]) {
+      const fns = { off: () => evaluate(segs, tracked, false), on: () => evaluate(segs, tracked, true) };
+      for (let w = 0; w < 3; w++) for (const f of Object.values(fns)) f(); // JIT warm-up
+      const r = sideBySide(fns, 10, runsFor(fns.on, 40));
+      out.push({ history, rules: tracked ? tracked.length : 1, offMs: r.off.ms, onMs: r.on.ms, offBestMs: r.off.bestMs, onBestMs: r.on.bestMs });
+    }
+  }
+  return { size: n, cases: out, peakRssMiB: peakRssMiB() };
+}
+
 /** The daily run over one page of `page` users with the largest allowed heads (tools/bench/dailyMemory.ts). */
 async function daily(page) {
   return built.load('daily').dailyMemory(page);
 }
 
 const [kind, arg] = process.argv.slice(2);
-const cases = { engine, memory: engineMemory, sameday: sameDay, import: importRows, coldstart: coldStart, daily };
+const cases = { engine, memory: engineMemory, sameday: sameDay, import: importRows, coldstart: coldStart, daily, evidence };
 const run = cases[kind];
 if (!run) {
-  console.error('usage: bench-case.js engine|memory|sameday|import|daily N | coldstart MODULE');
+  console.error('usage: bench-case.js engine|memory|sameday|import|daily|evidence N | coldstart MODULE');
   process.exit(2);
 }
 run(kind === 'coldstart' ? arg : Number(arg)).then((r) => console.log(JSON.stringify(r)));

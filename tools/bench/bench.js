@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the engine against its straight-line floor at growing sizes, the same-date worst case, memory of
+ * `npm run bench`: the engine against its straight-line floor at growing sizes, the cost of the evidence (what each
+ * figure rests on) in the recompute's evaluation, the same-date worst case, memory of
  * one large evaluation, the import pipeline, each deployed function's cold start, then the functions' Firestore
  * operation counts and the alert run's reads (through the in-memory repository).
  *
@@ -62,6 +63,16 @@ async function main() {
   console.log(
     `target: 10 000 segments within 3x of the floor -> median ${fmt(ratio)} (best ${fmt(tenK.engineBestMs / tenK.floorBestMs)}): ` + `${met(ratio <= 3)}`,
   );
+
+  const ev = runCase('evidence', 20_000);
+  table(`Evidence: the recompute's evaluation of ${fmt(ev.size)} segments without and with what each figure rests on (each rule evaluated twice)`, ev.cases, [
+    { label: 'history', width: 23, value: (r) => r.history },
+    { label: 'rules', width: 6, value: (r) => r.rules },
+    { label: 'off ms', width: 8, value: (r) => fmt(r.offMs, 1) },
+    { label: 'on ms', width: 8, value: (r) => fmt(r.onMs, 1) },
+    { label: 'ratio', width: 6, value: (r) => fmt(r.onMs / r.offMs) },
+    { label: 'best off/on ms', width: 15, value: (r) => `${fmt(r.offBestMs, 1)} / ${fmt(r.onBestMs, 1)}` },
+  ]);
 
   const mem = runCase('memory', 100_000);
   console.log(

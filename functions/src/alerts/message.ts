@@ -15,6 +15,7 @@ import type { IsoDate } from '@travel-time-tracker/core/dates';
 import { loadReferenceData, type ReferenceData, type RuleDefinition, type RuleKind, type VisaRule } from '@travel-time-tracker/core/referenceData';
 import {
   DAY_COUNT_ONLY,
+  assumptionSentence,
   capitalized,
   days,
   daysLeftInVisit,
@@ -88,11 +89,19 @@ export interface AlertText {
 /**
  * The text of an alert, in words that fit the kind of rule (the core's rule wording, shared with the report): a stay's
  * days remaining or overstay and its latest exit date (or the violation date); a tax year's day count, the day it is
- * or will be reached. The tax kinds say what the rule counts and end with `DAY_COUNT_ONLY`, never tax advice.
+ * or will be reached. When the status's verdict rests on days no record supports (`dependsOnAssumption`), the body
+ * says which (`assumptionSentence`: the gap, or the days since the last recorded trip). The tax kinds say what the
+ * rule counts and end with `DAY_COUNT_ONLY`, never tax advice.
  */
 export function alertText(alert: AlertCandidate, rule: AlertRuleInfo): AlertText {
   const s = alert.status;
-  return isStayStatus(s) ? stayText(alert.kind, s, rule) : periodText(alert.kind, s, rule);
+  const text = isStayStatus(s) ? stayText(alert.kind, s, rule) : periodText(alert.kind, s, rule);
+  // Absent on statuses written before the evidence: nothing is said then.
+  if (s.dependsOnAssumption !== true) return text;
+  const note = assumptionSentence(s.assumption, loadReferenceData(), formatDate);
+  const tail = text.body.endsWith(DAY_COUNT_ONLY) ? DAY_COUNT_ONLY : '';
+  const body = tail ? text.body.slice(0, -tail.length).trimEnd() : text.body;
+  return { ...text, body: tail ? `${body} ${note} ${tail}` : `${body} ${note}` };
 }
 
 function stayText(kind: AlertCandidate['kind'], s: StayStatus, rule: AlertRuleInfo): AlertText {

@@ -1,8 +1,10 @@
 /**
- * Fan-out of the alert run: the scheduled function enqueues one task per page of due users; the
- * `sendAlertBatch` task function (onTaskDispatched) processes it. Behind an interface so that the scheduler runs
- * offline: `CloudTasksAlertQueue` enqueues through firebase-admin `getFunctions().taskQueue(...)`,
- * an in-memory queue of the tests keeps the tasks for tests and the benchmark.
+ * Fan-out of a scheduled run over users: the scheduled function enqueues one task per page of due users, a task
+ * function (onTaskDispatched) processes it. Two runs use it, with one payload shape (a run instant and a page of
+ * uids) and one port: the alert run (`sendAlerts` enqueues, `sendAlertBatch` processes) and the daily recompute
+ * (`recomputeDaily` enqueues, `recomputeBatch` processes). Behind an interface so that the schedulers run offline:
+ * `CloudTasksAlertQueue` enqueues through firebase-admin `getFunctions().taskQueue(...)` on the named function's
+ * queue; an in-memory queue of the tests keeps the tasks for tests and the benchmark.
  *
  * Task ids are deterministic (a hash of the run time and the page's uids): a retried scheduler run enqueues the
  * same ids, which Cloud Tasks refuses as duplicates (`functions/task-already-exists`) for about an hour after the
@@ -13,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { TaskQueue } from 'firebase-admin/functions';
 import { z } from 'zod';
 
-/** The payload of one `sendAlertBatch` task. */
+/** The payload of one task of a fan-out (`sendAlertBatch`, `recomputeBatch`). */
 export const AlertBatchTaskSchema = z.strictObject({
   /** ISO 8601 instant of the scheduled run that enqueued it (the `due` bound of the page query). */
   runAt: z.string().datetime({ offset: true }),
@@ -35,7 +37,7 @@ export function alertTaskId(task: AlertBatchTask): string {
   return createHash('sha256').update(task.runAt).update('\n').update(task.uids.join('\n')).digest('hex').slice(0, 40);
 }
 
-/** Production queue: the `sendAlertBatch` function's Cloud Tasks queue, through firebase-admin. */
+/** Production queue: a task function's Cloud Tasks queue (`sendAlertBatch`, `recomputeBatch`), through firebase-admin. */
 export class CloudTasksAlertQueue implements AlertTaskQueue {
   /** `queue` is resolved lazily (e.g. `() => getFunctions().taskQueue('locations/europe-west1/functions/sendAlertBatch')`). */
   constructor(

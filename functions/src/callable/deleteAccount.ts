@@ -12,7 +12,7 @@
  * Idempotent: every step tolerates what an earlier, interrupted call already deleted.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
-import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
+import { appCheckEnforcement, REGION, requireAppCheck, FUNCTION_SETTINGS } from '../config';
 import { deleteAccountData, type DeleteAccountResponse } from '../services/account';
 import { wiring } from '../wiring';
 import { answerCallable } from './errors';
@@ -21,7 +21,7 @@ import { answerCallable } from './errors';
 export const RECENT_SIGN_IN_SECONDS = 300;
 
 export const deleteAccount = onCall<unknown, Promise<DeleteAccountResponse>>(
-  { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 300 },
+  { region: REGION, enforceAppCheck: appCheckEnforcement(), memory: '256MiB', timeoutSeconds: 300, ...FUNCTION_SETTINGS.deleteAccount },
   async (request) => {
     const auth = request.auth;
     if (!auth?.uid) throw new HttpsError('unauthenticated', 'sign in to delete your account');

@@ -9,16 +9,16 @@
  * `plan`, the verdict of its kind. Nothing is stored, so repeating a call is harmless.
  * Errors ({@link answerCallable}): `unauthenticated` without a signed-in user; `invalid-argument` naming the field
  * (`planTrip data: trips[0].exitDate must not be before entryDate`); `internal` with a fixed sentence for anything
- * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true.
+ * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true (the default), never on the emulators.
  */
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
-import { ENFORCE_APP_CHECK, REGION, requireAppCheck } from '../config';
+import { appCheckEnforcement, REGION, requireAppCheck, FUNCTION_SETTINGS } from '../config';
 import { planTripForUser, type PlanTripResponse } from '../services/plan';
 import { wiring } from '../wiring';
 import { answerCallable } from './errors';
 
 export const planTrip = onCall<unknown, Promise<PlanTripResponse>>(
-  { region: REGION, enforceAppCheck: ENFORCE_APP_CHECK, memory: '256MiB', timeoutSeconds: 30 },
+  { region: REGION, enforceAppCheck: appCheckEnforcement(), memory: '256MiB', timeoutSeconds: 30, ...FUNCTION_SETTINGS.planTrip },
   async (request) => {
     const uid = request.auth?.uid;
     if (!uid) throw new HttpsError('unauthenticated', 'sign in to plan a trip');

@@ -208,11 +208,24 @@ export function isLegacyStatus(v: unknown): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v);
 }
 
-/** `users/{uid}/summaries/countryDays`: days per country up to `asOf` (backend-only writes). */
+/**
+ * `users/{uid}/summaries/countryDays`: days per country up to `asOf` (backend-only writes), and what they rest on
+ * (the core's evidence summary): among them the days `assumed` (counted without a record supporting them: across a gap between
+ * records of different countries, or after the last record up to `asOf`, which for a traveller who logs as they go
+ * is simply the current stay). The evidence fields are absent on summaries written before them (read: unknown).
+ */
 export const CountryDaysDocSchema = z.strictObject({
   asOf: IsoDateSchema,
   countryDays: z.record(z.string(), z.number().int()),
   countryDaysByYear: z.record(z.string(), z.record(z.string(), z.number().int())),
+  /** ISO alpha-2 -> days of `countryDays` that are assumed; countries without assumed days are omitted. */
+  assumedCountryDays: z.record(z.string(), z.number().int()).optional(),
+  /** `YYYY` -> ISO alpha-2 -> days of `countryDaysByYear` that are assumed (same omissions). */
+  assumedCountryDaysByYear: z.record(z.string(), z.record(z.string(), z.number().int())).optional(),
+  /** The last day on or before `asOf` a segment departs or arrives; null without one. */
+  lastRecordedDate: IsoDateSchema.nullable().optional(),
+  /** Arrival country (ISO alpha-2) of the last segment arriving on or before `asOf`; null without one. */
+  lastRecordedCountry: z.string().nullable().optional(),
   warnings: z.array(z.string()),
   computedAt: z.date(),
   segmentsHash: z.string(),

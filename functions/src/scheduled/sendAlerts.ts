@@ -9,14 +9,22 @@
  * task ids, which Cloud Tasks refuses as duplicates; users already processed are no longer due.
  */
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { REGION, alertRuntimeConfig } from '../config';
+import { REGION, alertRuntimeConfig, FUNCTION_SETTINGS } from '../config';
 import { alertDeps } from '../wiring';
 import { scheduleAlertRun } from '../alerts/run';
 
 const TIMEOUT_SECONDS = 300;
 
 export const sendAlerts = onSchedule(
-  { schedule: 'every 15 minutes', timeZone: 'Etc/UTC', region: REGION, timeoutSeconds: TIMEOUT_SECONDS, memory: '256MiB', retryCount: 1 },
+  {
+    schedule: 'every 15 minutes',
+    timeZone: 'Etc/UTC',
+    region: REGION,
+    timeoutSeconds: TIMEOUT_SECONDS,
+    memory: '256MiB',
+    retryCount: 1,
+    ...FUNCTION_SETTINGS.sendAlerts,
+  },
   async (event) => {
     const deps = alertDeps();
     const scheduled = Date.parse(event.scheduleTime);

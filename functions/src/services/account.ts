@@ -50,6 +50,22 @@ export async function createProfileForNewUser(repo: Repository, user: NewUser, n
   return created;
 }
 
+/**
+ * The user's profile, created with the defaults of {@link newProfile} when it is missing: the fallback for a sign-up
+ * whose blocking function did not write it (failed, or out of its budget). Called by the backend events that need a
+ * profile (`planTrip`, the first segment event of a user). Idempotent (`createProfileIfAbsent`: a profile created
+ * meanwhile, by the app or the blocking function, is kept and returned); 1 read when the profile exists.
+ * @throws AccountDeletedError once the account is deleted (nothing created).
+ */
+export async function ensureProfile(repo: Repository, uid: string, now: Date, eventId?: string): Promise<UserProfile> {
+  const existing = await repo.getProfile(uid);
+  if (existing) return existing;
+  const profile = newProfile({ uid }, now);
+  const created = await repo.createProfileIfAbsent(uid, profile);
+  log.accountProfileCreated({ uid, eventId, created });
+  return created ? profile : ((await repo.getProfile(uid)) ?? profile);
+}
+
 export interface EraseUserDataDeps {
   repo: Repository;
   storage: FileStorage;

@@ -14,10 +14,12 @@ import { IsoDateSchema } from '@travel-time-tracker/core/segment';
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import { ValidationError, parseOrThrow } from '@travel-time-tracker/core/validation';
 import { log } from '../log';
+import { ensureProfile } from './account';
 import type { Repository } from '../repository/types';
 import { coreSegmentsOf } from './recompute/segments';
 import { safeTimeZone } from './recompute/schedule';
 import { decodeTimeline } from './recompute/timelineUpdate';
+import { knownNationalities } from './recompute/documents';
 
 /** At most this many trips per request (a plan, not a history). */
 export const MAX_PLANNED_TRIPS = 20;
@@ -84,7 +86,8 @@ export type PlanTripResponse = z.infer<typeof PlanTripResponseSchema>;
  */
 export async function planTripForUser(repo: Repository, uid: string, data: unknown, now: Date): Promise<PlanTripResponse> {
   const request = parseOrThrow(PlanTripRequestSchema, data, 'planTrip data');
-  const profile = await repo.getProfile(uid);
+  // A sign-up whose profile was not written (its blocking function failed) gets it here, with the defaults.
+  const profile = await ensureProfile(repo, uid, now);
   const asOf = todayIn(safeTimeZone(profile?.timeZone), now);
   const horizon = addDays(asOf, MAX_PLAN_HORIZON_DAYS);
   const problems: { path: string; message: string }[] = [];
@@ -103,7 +106,11 @@ export async function planTripForUser(repo: Repository, uid: string, data: unkno
   const stays: PlannedStay[] = request.trips.map((t) => ({ country: t.country, entryDate: t.entryDate, exitDate: t.exitDate }));
   // One preparation for both answers: the segments are validated and parsed once; the rules come from the bundled
   // reference data, so tracking more rules costs no read.
-  const prepared = prepareEvaluation(segments, { asOf, nationalities: profile?.nationalities ?? [], residencePermits: profile?.residencePermits ?? [] });
+  const prepared = prepareEvaluation(segments, {
+    asOf,
+    nationalities: knownNationalities(profile?.nationalities).nationalities,
+    residencePermits: profile?.residencePermits ?? [],
+  });
   const results = planTripsPrepared(prepared, stays);
   const tracked = trackedDefinitions(prepared.reference, profile?.trackedRules);
   const rules = planRulesPrepared(prepared, stays, tracked.definitions);

@@ -103,7 +103,7 @@ export function backoffMs(failures: number): number {
  * the timeline's records (`Repository.updateTimelineSchedule`: 2 reads, 1 write), so that it works on a head that
  * cannot be decoded too. Never throws (a user that cannot even be recorded stays due; logged).
  */
-async function recordFailure(repo: Repository, uid: string, now: Date, reason: string): Promise<void> {
+export async function recordFailure(repo: Repository, uid: string, now: Date, reason: string): Promise<void> {
   try {
     await repo.updateTimelineSchedule(uid, (daily) => {
       const failures = (daily?.failures ?? 0) + 1;
@@ -134,7 +134,7 @@ async function recomputeDue(repo: Repository, uid: string, now: Date, maxSegment
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -151,7 +151,7 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
  * One page of a due query (`query`, after the cursor `after`), tried twice; null when both fail (logged): the run
  * ends there, since the cursor past a page is its last user, and the next run starts from the first due user again.
  */
-async function duePage<T>(query: () => Promise<T[]>, after: { uid: string } | undefined): Promise<T[] | null> {
+export async function duePage<T>(query: () => Promise<T[]>, after: { uid: string } | undefined): Promise<T[] | null> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await query();
@@ -204,27 +204,30 @@ async function dueUser({ repo, now, opts, out, timeLeft, maxUserMs }: Run, { uid
   }
 }
 
-/** Recomputes every user due at `now`, page by page (see the file docstring). */
-export async function recomputeDueUsers(repo: Repository, now: Date, opts: ScheduledRecomputeOptions): Promise<ScheduledRecomputeResult> {
-  const out: ScheduledRecomputeResult = { users: 0, changed: 0, failed: 0, deferred: 0, migrated: 0, repaired: 0, truncated: false };
+/**
+ * Users whose schedule is still on `users/{uid}.nextRecomputeAt` (set before the timeline existed): builds their
+ * timeline (`repairTimeline`, N reads once), which moves the schedule to the head. Counts into `out` (`migrated`,
+ * `failed`, `deferred`, `truncated`). Used by both the in-process run and the fanned-out one's scheduler.
+ */
+export async function migrateLegacySchedules(
+  repo: Repository,
+  now: Date,
+  opts: Pick<ScheduledRecomputeOptions, 'pageSize' | 'maxSegments' | 'parallel'>,
+  out: ScheduledRecomputeResult,
+  timeLeft: () => number,
+): Promise<void> {
   const parallel = Math.max(1, opts.parallel ?? 4);
-  const wall = opts.wallClock ?? Date.now;
-  const maxUserMs = opts.maxUserMs ?? DEFAULT_MAX_USER_MS;
-  const timeLeft = () => (opts.deadline ? opts.deadline.getTime() - wall() : Infinity);
-  const run: Run = { repo, now, opts, out, timeLeft, maxUserMs };
-
-  // Users still scheduled on the profile: build their timeline (moves the schedule to the head).
   let legacyAfter: { nextRecomputeAt: Date; uid: string } | undefined;
   for (;;) {
     if (timeLeft() < MIN_USER_MS) {
       out.truncated = true;
-      break;
+      return;
     }
     const page = await duePage(() => repo.listUsersDueForRecompute(now, opts.pageSize, legacyAfter), legacyAfter);
     if (page === null) {
-      // The timeline heads' query below does not depend on this one: go on with it.
+      // The timeline heads' query that follows does not depend on this one: the caller goes on with it.
       out.truncated = true;
-      break;
+      return;
     }
     if (page.length === 0) break;
     await pool(page, parallel, async ({ uid }) => {
@@ -245,6 +248,22 @@ export async function recomputeDueUsers(repo: Repository, now: Date, opts: Sched
     legacyAfter = { nextRecomputeAt: last.profile.nextRecomputeAt ?? now, uid: last.uid };
     if (page.length < opts.pageSize) break;
   }
+}
+
+/**
+ * Recomputes every user due at `now`, page by page, in this process (see the file docstring). The deployed daily run
+ * fans the same per-user work out over Cloud Tasks (`scheduleRecomputeRun`, `processRecomputeBatch`); this in-process form is what the
+ * benchmark measures and what an operator runs over one project from a shell.
+ */
+export async function recomputeDueUsers(repo: Repository, now: Date, opts: ScheduledRecomputeOptions): Promise<ScheduledRecomputeResult> {
+  const out: ScheduledRecomputeResult = { users: 0, changed: 0, failed: 0, deferred: 0, migrated: 0, repaired: 0, truncated: false };
+  const parallel = Math.max(1, opts.parallel ?? 4);
+  const wall = opts.wallClock ?? Date.now;
+  const maxUserMs = opts.maxUserMs ?? DEFAULT_MAX_USER_MS;
+  const timeLeft = () => (opts.deadline ? opts.deadline.getTime() - wall() : Infinity);
+  const run: Run = { repo, now, opts, out, timeLeft, maxUserMs };
+
+  await migrateLegacySchedules(repo, now, { ...opts, parallel }, out, timeLeft);
 
   let after: { nextRecomputeAt: Date; uid: string } | undefined;
   for (;;) {

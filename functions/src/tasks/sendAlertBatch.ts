@@ -8,7 +8,7 @@
  * push. A malformed payload is logged and dropped (retrying cannot fix it).
  */
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
-import { REGION } from '../config';
+import { REGION, FUNCTION_SETTINGS } from '../config';
 import { describeZodError } from '@travel-time-tracker/core/validation';
 import { alertDeps } from '../wiring';
 import { AlertBatchTaskSchema, type AlertBatchTask } from '../alerts/queue';
@@ -24,6 +24,7 @@ export const sendAlertBatch = onTaskDispatched<AlertBatchTask>(
     rateLimits: { maxConcurrentDispatches: 50, maxDispatchesPerSecond: 20 },
     timeoutSeconds: TIMEOUT_SECONDS,
     memory: '512MiB',
+    ...FUNCTION_SETTINGS.sendAlertBatch,
   },
   async (request): Promise<void> => {
     const parsed = AlertBatchTaskSchema.safeParse(request.data);

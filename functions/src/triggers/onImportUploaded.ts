@@ -8,26 +8,29 @@
  * ends in `failed` without throwing). The only function that loads the airport table (lazily, in the job).
  */
 import { onObjectFinalized } from 'firebase-functions/v2/storage';
-import { REGION, runtimeConfig } from '../config';
+import { REGION, runtimeConfig, FUNCTION_SETTINGS } from '../config';
 import { runImport } from '../services/import/job';
 import { wiring } from '../wiring';
 
-export const onImportUploaded = onObjectFinalized({ region: REGION, retry: true, memory: '1GiB', timeoutSeconds: 540, concurrency: 1 }, async (event) => {
-  const { repo, storage, clock } = wiring();
-  const o = event.data;
-  // The Storage JSON API writes int64 fields such as `size` as strings.
-  const size = Number(o.size);
-  const timeCreated = o.timeCreated ? new Date(o.timeCreated) : undefined;
-  return runImport(
-    { repo, storage, clock, limits: runtimeConfig() },
-    {
-      name: o.name,
-      bucket: o.bucket,
-      contentType: o.contentType,
-      size: Number.isFinite(size) ? size : Number.MAX_SAFE_INTEGER,
-      timeCreated: timeCreated && !Number.isNaN(timeCreated.getTime()) ? timeCreated : undefined,
-      metadata: o.metadata,
-      eventId: event.id,
-    },
-  );
-});
+export const onImportUploaded = onObjectFinalized(
+  { region: REGION, retry: true, memory: '1GiB', timeoutSeconds: 540, ...FUNCTION_SETTINGS.onImportUploaded },
+  async (event) => {
+    const { repo, storage, clock } = wiring();
+    const o = event.data;
+    // The Storage JSON API writes int64 fields such as `size` as strings.
+    const size = Number(o.size);
+    const timeCreated = o.timeCreated ? new Date(o.timeCreated) : undefined;
+    return runImport(
+      { repo, storage, clock, limits: runtimeConfig() },
+      {
+        name: o.name,
+        bucket: o.bucket,
+        contentType: o.contentType,
+        size: Number.isFinite(size) ? size : Number.MAX_SAFE_INTEGER,
+        timeCreated: timeCreated && !Number.isNaN(timeCreated.getTime()) ? timeCreated : undefined,
+        metadata: o.metadata,
+        eventId: event.id,
+      },
+    );
+  },
+);

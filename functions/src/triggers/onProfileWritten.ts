@@ -14,12 +14,12 @@
  * problems (bad time zone, invalid segments) do not throw.
  */
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { REGION } from '../config';
+import { REGION, FUNCTION_SETTINGS } from '../config';
 import { handleProfileWrite } from '../services/profile';
 import { wiring } from '../wiring';
 
 export const onProfileWritten = onDocumentWritten(
-  { document: 'users/{uid}', region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 120 },
+  { document: 'users/{uid}', region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 120, ...FUNCTION_SETTINGS.onProfileWritten },
   async (event) => {
     const { repo, clock } = wiring();
     const before = event.data?.before;

@@ -10,13 +10,13 @@
  * problems do not throw. Memory: the timeline of the largest history allowed (20 000 segments) is a few MB decoded.
  */
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { REGION, runtimeConfig } from '../config';
+import { REGION, runtimeConfig, FUNCTION_SETTINGS } from '../config';
 import { handleSegmentWrite } from '../services/recompute/segmentWrite';
 import { segmentWriteOf } from '../services/segmentEvents';
 import { wiring } from '../wiring';
 
 export const onSegmentWritten = onDocumentWritten(
-  { document: 'users/{uid}/segments/{segmentId}', region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 120 },
+  { document: 'users/{uid}/segments/{segmentId}', region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 120, ...FUNCTION_SETTINGS.onSegmentWritten },
   async (event) => {
     const { repo, clock } = wiring();
     return handleSegmentWrite(repo, segmentWriteOf(event), clock(), { maxSegments: runtimeConfig().maxSegmentsPerUser });

@@ -22,13 +22,16 @@
  * erase has no deterministic failure to retry forever.
  */
 import { onUserDeleted } from 'firebase-functions/v2/identity';
-import { REGION } from '../config';
+import { REGION, FUNCTION_SETTINGS } from '../config';
 import { handleAuthUserDeleted } from '../services/account';
 import { wiring } from '../wiring';
 
-export const eraseDataOfDeletedUser = onUserDeleted({ region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 300 }, async (event) => {
-  const uid = event.data?.uid;
-  if (!uid) return;
-  const { repo, storage, clock } = wiring();
-  await handleAuthUserDeleted({ repo, storage, clock }, uid, event.id);
-});
+export const eraseDataOfDeletedUser = onUserDeleted(
+  { region: REGION, retry: true, memory: '256MiB', timeoutSeconds: 300, ...FUNCTION_SETTINGS.eraseDataOfDeletedUser },
+  async (event) => {
+    const uid = event.data?.uid;
+    if (!uid) return;
+    const { repo, storage, clock } = wiring();
+    await handleAuthUserDeleted({ repo, storage, clock }, uid, event.id);
+  },
+);

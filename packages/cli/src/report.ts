@@ -1,8 +1,9 @@
 /**
- * The `travel-days report` command: from a flight-history export (any supported format) or a JSON segment file
- * to days per country and the visa-rule status, using the same import pipeline and core as the Cloud Functions.
+ * The `travel-days report` command: from flight-history exports (any supported format) or JSON segment files,
+ * merged ({@link loadSegments}: the same journey in two files counts once), to days per country and the visa-rule
+ * status, using the same import pipeline and core as the Cloud Functions.
  *
- *     travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
+ *     travel-days report FILE [FILE…] [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH]
  *                               [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD]
  *                               [--nationality CC[,CC]] [--residence-permit CC:YYYY-MM-DD:YYYY-MM-DD]...
  *                               [--rule ID]... [--rules all] [--assumed count|exclude]
@@ -13,21 +14,20 @@
  * reason and the kind's outputs), and the text report prints those rules instead of the default ones; `rules`
  * stays as it was so that its readers keep working.
  *
- * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file. Errors are one line on stderr.
+ * Exit codes: 0 success; 2 bad arguments; 1 unreadable or malformed input file, or an export that gives no
+ * confident answer (the import package's `importFailure`: one clause per reason). Errors are one line on stderr,
+ * naming the file in words (never errno text). `--help` ({@link helpText}) describes every option and lists the
+ * rule ids of the seed.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ResidencePermitSchema, type ResidencePermit } from '@travel-time-tracker/core/applicability';
 import { addDays, isIsoDate } from '@travel-time-tracker/core/dates';
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import { evaluatePrepared, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
-import { DateOrderNeededError, importFile } from '@travel-time-tracker/import';
 import { truncateText } from '@travel-time-tracker/import/text';
-import { ImportFileError, type ImportResult } from '@travel-time-tracker/import/types';
-import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE, SegmentFileSchema, type IdentifiedSegment } from '@travel-time-tracker/core/segment';
+import { MAX_TRAVEL_DATE, MIN_TRAVEL_DATE } from '@travel-time-tracker/core/segment';
 import { describeZodError } from '@travel-time-tracker/core/validation';
-import { ZodError } from 'zod';
 import { loadReferenceData, type ReferenceData } from '@travel-time-tracker/core/referenceData';
 import { evaluateDefinitions, resolveRuleIds, UnknownRuleError } from '@travel-time-tracker/core/ruleResults';
 import { computeStays } from '@travel-time-tracker/core/stays';
@@ -37,23 +37,52 @@ import { outputPathProblem, writeReportFiles } from './render/files';
 import { yearTable } from './render/table';
 import { renderRollingWindow, renderRuleResult } from './render/rules';
 import { renderStays, renderWarningGroups, renderYearTable } from './render/text';
-import { groupWarnings } from './render/warnings';
+import { groupWarnings, warningFiles } from './render/warnings';
+import { renderImport } from './render/imports';
+import { CliError } from './cliError';
+import { loadSegments } from './load';
 import type { ReportArgs, ReportData, ReportOutput } from './reportShapes';
 import type { AssumedMode, PresenceEvidence } from '@travel-time-tracker/core/evidence';
 
-/** A user error: printed as one line, exit code `exitCode`. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError };
 
 export const USAGE =
-  'usage: travel-days report <file> [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]... [--rule ID]... [--rules all] [--assumed count|exclude]';
+  'usage: travel-days report FILE [FILE…] [--as-of YYYY-MM-DD] [--json] [--layover-hours N] [--euroairport FR|CH] [--trips] [--csv FILE] [--html FILE] [--date-order DMY|MDY|YMD] [--nationality CC[,CC]] [--residence-permit CC:FROM:TO]... [--rule ID]... [--rules all] [--assumed count|exclude] (--help describes each)';
+
+/** What `--help` prints: the usage, every option with its meaning and default, and the rule ids of the seed. */
+export function helpText(ref: ReferenceData | undefined = reference()): string {
+  const options: [string, string][] = [
+    [
+      'FILE [FILE…]',
+      'flight-history exports (myFlightradar24, Flighty, OpenFlights, App in the Air data.txt, or a CSV with date,from,to columns) or JSON segment files; several files are merged, the same journey in two of them counted once',
+    ],
+    ['--as-of YYYY-MM-DD', 'the day the report is for (default: today); trips after it are planned'],
+    ['--json', 'print the whole result as JSON (every warning and skipped row listed) instead of text'],
+    ['--layover-hours N', 'longest connection at one airport counted as an airside transit (default 24, at most 72)'],
+    ['--euroairport FR|CH', 'the side of Basel-Mulhouse-Freiburg you used (default FR)'],
+    ['--trips', 'also list the stays (country, first and last day)'],
+    ['--csv FILE', 'write days per country per year to FILE, and the stays beside it (FILE-stays.csv)'],
+    ['--html FILE', 'write the report as one self-contained web page'],
+    ['--date-order DMY|MDY|YMD', 'the order of dates such as 3/4/2024 when the file does not show it'],
+    ['--nationality CC[,CC]', 'your nationalities (ISO codes such as FR,US), for the rules they exempt you from'],
+    ['--residence-permit CC:FROM:TO', 'a residence permit (or, with :long-stay-visa, a long-stay visa) of country CC valid FROM to TO; repeatable'],
+    ['--rule ID', 'evaluate this rule (repeatable; ids below); default: the Schengen 90/180 rule'],
+    ['--rules all', 'evaluate every rule below'],
+    ['--assumed count|exclude', 'days without a record count (count, the default: the safe side for a limit) or count nowhere (exclude: a lower bound)'],
+    ['-h, --help', 'print this help'],
+  ];
+  const width = Math.max(...options.map(([o]) => o.length));
+  const lines = [USAGE, '', 'Days per country and the status of visa and tax-residence rules, from your travel history.', '', 'Options:'];
+  for (const [o, text] of options) lines.push(`  ${o.padEnd(width)}  ${text}`);
+  const rules = ref?.definitions ?? [];
+  if (rules.length) {
+    lines.push('', 'Rule ids (--rule ID):');
+    const idWidth = Math.max(...rules.map((r) => r.id.length));
+    for (const r of rules) lines.push(`  ${r.id.padEnd(idWidth)}  ${r.name}`);
+  }
+  lines.push('', 'Exit status: 0 report printed; 1 a file cannot be read or gives no confident answer; 2 bad arguments.');
+  return lines.join('\n');
+}
 
 /**
  * Parses the command line (without `node` and the script). `--as-of` defaults to today's date in the time zone of
@@ -88,9 +117,9 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     throw new CliError(`${(e as Error).message.split('\n')[0]}. ${USAGE}`, 2);
   }
   const { values, positionals } = parsed;
-  if (values.help) throw new CliError(USAGE, 0);
+  if (values.help) throw new CliError(helpText(), 0);
   if (positionals[0] !== 'report') throw new CliError(`unknown command "${positionals[0] ?? ''}". ${USAGE}`, 2);
-  if (positionals.length !== 2) throw new CliError(`report takes exactly one file. ${USAGE}`, 2);
+  if (positionals.length < 2) throw new CliError(`report needs at least one file. ${USAGE}`, 2);
   const asOf = values['as-of'] ?? todayIn(Intl.DateTimeFormat().resolvedOptions().timeZone, now);
   if (!isIsoDate(asOf)) throw new CliError(`--as-of "${values['as-of']}" is not a calendar date written YYYY-MM-DD`, 2);
   const range = asOfRange();
@@ -122,6 +151,7 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
     .filter(Boolean);
   for (const n of nationalities) {
     if (!/^[A-Z]{2}$/.test(n)) throw new CliError(`--nationality "${n}" must be an ISO 3166-1 alpha-2 code such as FR or US`, 2);
+    if (!loadReferenceData().countryExists(n)) throw new CliError(`--nationality "${n}" is not an ISO 3166-1 alpha-2 country code (no such country)`, 2);
   }
   const residencePermits = (values['residence-permit'] ?? []).map(parsePermitArg);
   if (values.rules !== undefined && values.rules !== 'all') {
@@ -140,11 +170,13 @@ export function parseReportArgs(argv: readonly string[], now: Date = new Date())
   if (assumed !== undefined && assumed !== 'count' && assumed !== 'exclude') {
     throw new CliError(`--assumed "${values.assumed}" must be count (days without a record count, the default) or exclude (they count nowhere)`, 2);
   }
-  const file = positionals[1] as string;
-  const problem = outputPathProblem(file, values.csv, values.html);
-  if (problem) throw new CliError(problem, 2);
+  const files = positionals.slice(1);
+  for (const file of files) {
+    const problem = outputPathProblem(file, values.csv, values.html);
+    if (problem) throw new CliError(problem, 2);
+  }
   return {
-    file,
+    files,
     asOf,
     json: values.json ?? false,
     layoverHours,
@@ -190,58 +222,6 @@ export function asOfRange(): { from: string; to: string; periodDays: number } {
   return { from: addDays(MIN_TRAVEL_DATE, periodDays - 1), to: addDays(MAX_TRAVEL_DATE, -periodDays), periodDays };
 }
 
-/** Problems shown in a JSON validation error; a file with 20 000 bad segments must not print 20 000 of them. */
-const MAX_SHOWN_PROBLEMS = 3;
-
-/** `describeZodError` over the first few issues, then how many more there are: one short line. */
-function shortZodError(error: ZodError): string {
-  const shown = describeZodError(new ZodError(error.issues.slice(0, MAX_SHOWN_PROBLEMS)));
-  const more = error.issues.length - MAX_SHOWN_PROBLEMS;
-  return more > 0 ? `${shown}; and ${more} more problems` : shown;
-}
-
-async function loadSegments(args: ReportArgs): Promise<{ segments: IdentifiedSegment[]; imported?: ImportResult }> {
-  let stat;
-  try {
-    stat = fs.statSync(args.file);
-  } catch {
-    throw new CliError(`cannot read ${args.file}: no such file`, 1);
-  }
-  if (!stat.isFile()) throw new CliError(`cannot read ${args.file}: not a file`, 1);
-  if (path.extname(args.file).toLowerCase() === '.json') {
-    let data: unknown;
-    try {
-      // A byte-order mark is how Windows editors mark UTF-8; JSON.parse does not skip it.
-      data = JSON.parse(fs.readFileSync(args.file, 'utf8').replace(/^\ufeff/, ''));
-    } catch (e) {
-      throw new CliError(`${args.file} is not valid JSON: ${(e as Error).message}`, 1);
-    }
-    const parsed = SegmentFileSchema.safeParse(data);
-    if (!parsed.success) throw new CliError(`${args.file}: ${shortZodError(parsed.error)}`, 1);
-    return { segments: parsed.data.segments.map((s, i) => ({ ...s, id: s.id ?? `segment-${i + 1}` })) };
-  }
-  try {
-    const imported = await importFile(args.file, {
-      importDate: args.asOf,
-      layoverHours: args.layoverHours,
-      euroAirportSide: args.euroAirportSide,
-      dateOrder: args.dateOrder,
-    });
-    const segments = imported.segments.map(({ row, planned: _planned, ...s }) => ({ ...s, id: `row-${row}` }));
-    return { segments, imported };
-  } catch (e) {
-    if (e instanceof DateOrderNeededError) {
-      throw new CliError(
-        `${args.file}: ${DateOrderNeededError.explain(e.example)}: run again with --date-order DMY (day first) or --date-order MDY (month first)`,
-        1,
-      );
-    }
-    // The pipeline's messages name its option `dateOrder`; here it is the flag.
-    if (e instanceof ImportFileError) throw new CliError(`${args.file}: ${e.message.replace(/\bdateOrder\b/g, '--date-order')}`, 1);
-    throw e;
-  }
-}
-
 /** Runs the report and returns its output object. @throws CliError */
 export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
   return (await buildReportData(args)).output;
@@ -249,7 +229,7 @@ export async function buildReport(args: ReportArgs): Promise<ReportOutput> {
 
 /** `buildReport` with the prepared evaluation. @throws CliError */
 export async function buildReportData(args: ReportArgs): Promise<ReportData> {
-  const { segments, imported } = await loadSegments(args);
+  const { segments, imports } = await loadSegments(args);
   const prepared = prepareEvaluation(segments, {
     asOf: args.asOf,
     nationalities: args.nationalities,
@@ -285,13 +265,16 @@ export async function buildReportData(args: ReportArgs): Promise<ReportData> {
     assumedCountryDaysByYear: evaluation.assumedCountryDaysByYear ?? {},
     evidence: evidenceSummary(prepared.evidence!),
     rules: evaluation.rules.map(({ currentStayStart: _c, ...r }) => r),
-    warnings: [...(imported?.warnings ?? []), ...evaluation.warnings],
+    // With several files, each import warning names its file ("b.csv: row 12: ...").
+    warnings: [
+      ...imports.flatMap((i) => (args.files.length > 1 ? i.warnings.map((w) => `${path.basename(i.file)}: ${w}`) : i.warnings)),
+      ...evaluation.warnings,
+    ],
   };
   if (ruleResults) out.ruleResults = ruleResults;
-  if (imported) {
-    // The documented shape is `{ row, reason }`; a duplicate says so in its reason ("duplicate of row 3").
-    const skipped = imported.skipped.map(({ row, reason }) => ({ row, reason }));
-    out.import = { format: imported.format, encoding: imported.encoding, rows: imported.rows, flights: imported.flights, skipped };
+  if (imports.length) {
+    out.imports = imports.map(({ warnings: _w, ...i }) => i);
+    if (args.files.length === 1) out.import = out.imports[0];
   }
   if (args.trips) out.stays = computeStays(prepared.presence);
   return { output: out, prepared };
@@ -307,12 +290,12 @@ function reference(): ReferenceData | undefined {
 }
 
 /** The readable report: rule status, days per country per year, warnings, import summary. */
-export function formatReport(r: ReportOutput, file: string, evidence: PresenceEvidence | null = null, assumed: AssumedMode = 'count'): string {
+export function formatReport(r: ReportOutput, files: readonly string[], evidence: PresenceEvidence | null = null, assumed: AssumedMode = 'count'): string {
   const ref = reference();
   const lines: string[] = [];
   const ends = evidence ? historyEndsLine(evidence, assumed, ref) : null;
   if (ends) lines.push(ends);
-  lines.push(`Travel report for ${path.basename(file)} as of ${r.asOf}`);
+  lines.push(`Travel report for ${files.map((f) => path.basename(f)).join(', ')} as of ${r.asOf}`);
   // The selected rules (--rule, --rules all) replace the default ones in the text.
   if (r.ruleResults) for (const rule of r.ruleResults) lines.push('', ...renderRuleResult(rule, ref?.definition(rule.ruleId), r.asOf, ref));
   else for (const rule of r.rules) lines.push('', ...renderRollingWindow(rule, ref?.rule(rule.ruleId), r.asOf));
@@ -320,16 +303,9 @@ export function formatReport(r: ReportOutput, file: string, evidence: PresenceEv
   const name = (c: string) => `${c} ${ref?.countryName(c) ?? ''}`.trimEnd();
   lines.push(...renderYearTable(yearTable(r.countryDays, r.countryDaysByYear), r.asOf, name));
   if (r.stays) lines.push('', ...renderStays(r.stays, r.asOf, name));
-  const warnings = renderWarningGroups(groupWarnings(r.warnings));
+  const warnings = renderWarningGroups(groupWarnings(r.warnings, 3, warningFiles(r)));
   if (warnings.length) lines.push('', ...warnings);
-  if (r.import) {
-    lines.push('');
-    lines.push(
-      `Import: format ${r.import.format}, encoding ${r.import.encoding}, ${r.import.rows} rows, ${r.import.flights} flights, ${r.import.skipped.length} skipped`,
-    );
-    // Reasons already start with their row ("row 18: cancelled flight"); print them as they are.
-    for (const s of r.import.skipped) lines.push(`  ${s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`}`);
-  }
+  for (const i of r.imports ?? []) lines.push('', ...renderImport(i, (r.imports ?? []).length > 1));
   return lines.join('\n');
 }
 
@@ -353,7 +329,7 @@ export async function main(argv: readonly string[], out: TextSink = process.stdo
     const data = await buildReportData(args);
     const report = data.output;
     for (const note of writeReportFiles(args, data, reference())) err.write(`travel-days: ${note}\n`);
-    out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.file, data.prepared.evidence, args.assumed ?? 'count')}\n`);
+    out.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, args.files, data.prepared.evidence, args.assumed ?? 'count')}\n`);
     return 0;
   } catch (e) {
     if (e instanceof CliError) {

@@ -8,10 +8,12 @@ import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
 import type { Stay } from '@travel-time-tracker/core/stays';
 import type { AssumedMode, EvidenceSummary } from '@travel-time-tracker/core/evidence';
 import type { DateOrder } from '@travel-time-tracker/import';
+import type { SkipGroup, SkipKind } from '@travel-time-tracker/import/skipReasons';
 
 /** The command line, parsed (`parseReportArgs`). */
 export interface ReportArgs {
-  file: string;
+  /** The input files, in the order given (at least one); merged, the same journey counted once (load.ts). */
+  files: string[];
   asOf: string;
   json: boolean;
   layoverHours: number;
@@ -49,11 +51,34 @@ export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
    * the last arrival, days since it, and the country-days up to `asOf` by basis.
    */
   evidence?: EvidenceSummary;
-  import?: { format: string; encoding: string; rows: number; flights: number; skipped: { row: number; reason: string }[] };
+  /** One entry per imported export, in the order given (JSON segment files have none). */
+  imports?: Omit<ImportSummary, 'warnings'>[];
+  /** With one file: its entry of `imports` (the shape readers of one-file reports know). */
+  import?: Omit<ImportSummary, 'warnings'>;
 }
 
 /** The output and the presence behind it (for the stays and the chart), from one evaluation. */
 export interface ReportData {
   output: ReportOutput;
   prepared: PreparedEvaluation;
+}
+
+/** One imported file as the report shows it (`--json` `imports[]`). */
+export interface ImportSummary {
+  /** The file as named on the command line. */
+  file: string;
+  format: string;
+  encoding: string;
+  /** Data rows read. */
+  rows: number;
+  /** Rows that became segments (flights and land or sea crossings): `flights + skipped.length === rows`. */
+  flights: number;
+  /** How many of those segments are not flights (train, bus, car, ferry, ...). */
+  crossings: number;
+  /** Every skipped row, with its reason and kind (import package `SkipKind`). */
+  skipped: { row: number; reason: string; kind: SkipKind }[];
+  /** The skipped rows grouped by kind (count, every row, three examples, the fix). */
+  skipGroups: SkipGroup[];
+  /** The import's warnings about this file. */
+  warnings: string[];
 }

@@ -2,12 +2,18 @@
  * Who a rule applies to, and which days it leaves out: nationality exemptions and residence permits / long-stay
  * visas.
  *
- * - Nationals of a country that is a member of one of `rule.exemptNationalityRegions` on the evaluation date, or
- *   listed in `rule.exemptNationalities`, are exempt (Schengen: EU citizens and EEA/Swiss nationals have free
- *   movement under Directive 2004/38/EC and the EEA and EU-Swiss agreements, so the short-stay rule of
- *   Regulation (EU) 2016/399 Art. 6 does not bind them). The numbers are still computed; `applies` is false.
+ * - Exemption is a property of each day ({@link exemptDays}): on a day when one of the traveller's nationalities
+ *   is a member of one of `rule.exemptNationalityRegions`, or on every day when one is listed in
+ *   `rule.exemptNationalities`, the rule does not bind the traveller, so the day is never counted for it and no
+ *   violation falls on it (Schengen: EU citizens and EEA/Swiss nationals have free movement under Directive
+ *   2004/38/EC and the EEA and EU-Swiss agreements, so the short-stay rule of Regulation (EU) 2016/399 Art. 6
+ *   does not bind them; a British national had it until the UK left the EU on 2020-01-31 and through the
+ *   Withdrawal Agreement's transition period to 2020-12-31, Art. 126-127, region `EU_TRANSITION`).
+ *   `applies` and `reason` ({@link ruleApplicability}) are the verdict for the evaluation date.
  * - A rule with `appliesToNationalities` binds only those nationals (a visa exemption granted to a list of
- *   countries); a traveller of none of them is told so, with the numbers still computed.
+ *   countries, copied from `appliesToListSource` as of `appliesToListDate`); a traveller of none of them needs a
+ *   visa, whose own validity governs, and is told so, with the numbers still computed. A rule that says who it
+ *   binds only in words (`appliesToNote`, no list) reports that eligibility was not checked ({@link eligibilityNote}).
  * - Regulation (EU) 2016/399 (Schengen Borders Code) Art. 6(2), second sentence: "Periods of stay authorised under
  *   a residence permit or a long-stay visa shall not be taken into account in the calculation of the duration of
  *   stay on the territory of the Member States." A permit or national long-stay (D) visa is issued by one member
@@ -21,8 +27,9 @@
  */
 import { z } from 'zod';
 import { toDayNumber } from './dates';
-import { mergeIntervals, type DayInterval } from './intervals';
+import { intersectIntervals, mergeIntervals, type DayInterval } from './intervals';
 import type { ReferenceData } from './referenceData';
+import { membershipPhrase } from './ruleWording';
 import { CountryCodeSchema, TravelDateSchema } from './segment';
 
 /** Kinds of document that authorise a stay beyond the short-stay rule. */
@@ -70,6 +77,10 @@ export interface RuleScope {
   exemptNationalityRegions: readonly string[];
   /** When given, the rule binds only nationals of these countries (ISO 3166-1 alpha-2). */
   appliesToNationalities?: readonly string[];
+  /** The date `appliesToNationalities` is current to (named in the reason). */
+  appliesToListDate?: string;
+  /** Who the rule binds, in words, where there is no list. */
+  appliesToNote?: string;
 }
 
 /** Names shown in a reason: at most this many, then "and N more". */
@@ -90,7 +101,7 @@ const MAX_NAMED = 5;
  * ruleApplicability(schengen, ['US'], toDayNumber('2026-01-01'), reference) //=> { applies: true, reason: null }
  * // An Irish national has free movement in the Schengen area:
  * ruleApplicability(schengen, ['US', 'IE'], toDayNumber('2026-01-01'), reference)
- * //=> { applies: false, reason: 'Ireland (IE) is a member of EU: its nationals are exempt from Schengen short stay (90/180)' }
+ * //=> { applies: false, reason: 'Ireland (IE) is a member of the European Union: its nationals are exempt from Schengen short stay (90/180)' }
  */
 export function ruleApplicability(rule: RuleScope, nationalities: readonly string[], date: number, reference: ReferenceData): Applicability {
   const label = (n: string) => `${reference.countryName(n) ?? n} (${n})`;
@@ -100,17 +111,51 @@ export function ruleApplicability(rule: RuleScope, nationalities: readonly strin
     }
     const region = rule.exemptNationalityRegions.find((r) => reference.isMember(n, r, date));
     if (region !== undefined) {
-      return { applies: false, reason: `${label(n)} is a member of ${region}: its nationals are exempt from ${rule.name}` };
+      return { applies: false, reason: `${label(n)} ${membershipPhrase(region)}: its nationals are exempt from ${rule.name}` };
     }
   }
   const only = rule.appliesToNationalities;
   if (only !== undefined && nationalities.length > 0 && !nationalities.some((n) => only.includes(n))) {
     return {
       applies: false,
-      reason: `${rule.name} applies only to nationals of ${listOf(only.map(label), 'and')}, not to ${listOf(nationalities.map(label), 'or')}`,
+      reason: `${rule.name} applies only to nationals of ${listOf(only.map(label), 'and')}${rule.appliesToListDate ? ` (list of ${rule.appliesToListDate})` : ''}, not to ${listOf(nationalities.map(label), 'or')}: needs a visa: the visa's own validity governs`,
     };
   }
   return { applies: true, reason: null };
+}
+
+/**
+ * Whether the traveller's eligibility for `rule` was checked: null when the rule binds everyone not exempt (no
+ * `appliesToNote`) or checks a list (`appliesToNationalities`); otherwise one sentence saying it was not, with
+ * the rule's note on who it binds.
+ * @example
+ * const reference = loadReferenceData()
+ * eligibilityNote(reference.definition('us-vwp-90-per-admission')) //=> null
+ * eligibilityNote(reference.definition('uk-visitor-6-months')).startsWith('Eligibility not checked') //=> true
+ */
+export function eligibilityNote(rule: RuleScope): string | null {
+  if (rule.appliesToNationalities !== undefined || rule.appliesToNote === undefined) return null;
+  return `Eligibility not checked (no list of nationalities for this rule): ${rule.appliesToNote}`;
+}
+
+/**
+ * The days on which `rule` does not bind a traveller of these nationalities: every day when one of them is in
+ * `rule.exemptNationalities`, else the union of their memberships of `rule.exemptNationalityRegions` (sorted,
+ * disjoint day-number runs; `-Infinity`/`Infinity` ends for "always"). Empty without nationalities.
+ * `appliesToNationalities` is not a day property (a visa's own validity governs) and is not read here.
+ * @example
+ * const reference = loadReferenceData()
+ * const schengen = reference.rule('schengen-90-180')
+ * // A British national: free movement while the UK was in the EU, and in the transition period to 2020-12-31
+ * exemptDays(schengen, ['GB'], reference).at(-1).end === toDayNumber('2020-12-31') //=> true
+ * exemptDays(schengen, ['US'], reference) //=> []
+ * exemptDays(schengen, ['CH'], reference) //=> [{ start: -Infinity, end: Infinity }]
+ */
+export function exemptDays(rule: RuleScope, nationalities: readonly string[], reference: ReferenceData): DayInterval[] {
+  if (nationalities.some((n) => rule.exemptNationalities.includes(n))) return [{ start: -Infinity, end: Infinity }];
+  const parts: DayInterval[] = [];
+  for (const n of nationalities) for (const r of rule.exemptNationalityRegions) parts.push(...reference.membershipIntervals(n, r));
+  return mergeIntervals(parts);
 }
 
 /** "A", "A and B", "A, B and C", "A, B, C, D, E and 3 more". */
@@ -139,4 +184,34 @@ export function permitCover(permits: readonly ResidencePermit[]): Map<string, Da
   }
   for (const [c, list] of byCountry) byCountry.set(c, mergeIntervals(list));
   return byCountry;
+}
+
+/**
+ * One warning per permit whose issuing state is not a member of the region of any rule of the reference data
+ * that leaves permit days out (`residencePermitsExcluded`) on any day of its validity: such a permit leaves
+ * nothing out (a US green card says nothing of the Schengen count), which the traveller may not expect.
+ * @example
+ * const reference = loadReferenceData()
+ * permitWarnings([{ country: 'US', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference)
+ * //=> ['residence permit of United States (US), valid 2026-01-01 to 2026-12-31: not issued by a member of SCHENGEN, so it leaves no day out of Schengen short stay (90/180)']
+ * permitWarnings([{ country: 'FR', validFrom: '2026-01-01', validTo: '2026-12-31', kind: 'residence-permit' }], reference) //=> []
+ */
+export function permitWarnings(permits: readonly ResidencePermit[], reference: ReferenceData): string[] {
+  const out: string[] = [];
+  for (const p of permits) {
+    const cover = [{ start: toDayNumber(p.validFrom), end: toDayNumber(p.validTo) }];
+    for (const d of reference.definitions) {
+      if (!d.residencePermitsExcluded) continue;
+      const inside =
+        d.region !== undefined
+          ? intersectIntervals(cover, reference.membershipIntervals(p.country, d.region)).length > 0
+          : (d.countries ?? []).includes(p.country);
+      if (inside) continue;
+      const where = d.region ?? (d.countries ?? []).join(', ');
+      out.push(
+        `${p.kind.replace(/-/g, ' ')} of ${reference.countryName(p.country) ?? p.country} (${p.country}), valid ${p.validFrom} to ${p.validTo}: not issued by a member of ${where}, so it leaves no day out of ${d.name}`,
+      );
+    }
+  }
+  return out;
 }

@@ -3,10 +3,18 @@
  * each visa rule, as of a local evaluation date. Pure (no Firebase); the functions and the CLI wrap it.
  */
 import { z } from 'zod';
-import { fromDayNumber, isIsoDate, toDayNumber } from './dates';
-import { MAX_RESIDENCE_PERMITS, ResidencePermitSchema, permitCover, ruleApplicability, type Applicability, type ResidencePermit } from './applicability';
+import { isIsoDate, toDayNumber } from './dates';
+import {
+  MAX_RESIDENCE_PERMITS,
+  ResidencePermitSchema,
+  exemptDays,
+  permitCover,
+  permitWarnings,
+  ruleApplicability,
+  type ResidencePermit,
+} from './applicability';
 import { computeCountryDays, countryDaysFrom } from './countryDays';
-import { countDays, intersectIntervals, type DayInterval } from './intervals';
+import { countDays, daySetOf, intersectIntervals, subtractIntervals, type DayInterval } from './intervals';
 import { daySetRuns, regionDays, regionPresence } from './regionDays';
 import { parseSegments, readingOrder, type ParsedSegments } from './parsedSegments';
 import { presenceOfParsed, type PlannedStay, type Presence } from './presence';
@@ -14,9 +22,10 @@ import { presenceEvidence, withoutAssumed, type AssumedMode, type PresenceEviden
 import { NO_ASSUMPTION, assumptionOf, type RuleAssumption } from './ruleAssumption';
 import { VisaRuleSchema, loadReferenceData, type ReferenceData, type VisaRule } from './referenceData';
 import type { RuleEvaluationSchema } from './ruleResultSchemas';
+import { rollingWindowEntry } from './rollingWindowEntry';
 import { evaluateRollingWindowDays, type RollingWindowResult } from './rules/rollingWindow';
 import { CountryCodeSchema, IsoDateSchema, TravelDateSchema, type IdentifiedSegment } from './segment';
-import { parseOrThrow } from './validation';
+import { ValidationError, parseOrThrow } from './validation';
 
 export type { PlannedStay } from './presence';
 
@@ -112,6 +121,8 @@ export interface PreparedEvaluation {
   evidence: PresenceEvidence | null;
   /** `EvaluateOptions.evidence`: results carry the assumption fields. */
   explain: boolean;
+  /** Problems with the traveller's inputs, not the segments: a permit from a state outside a rule's region. */
+  travellerWarnings: readonly string[];
 }
 
 const NationalitiesSchema = z.array(CountryCodeSchema);
@@ -141,6 +152,12 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const permits = parseOrThrow(PermitsSchema, options.residencePermits ?? [], 'residencePermits');
   const parsed = parseSegments(segments, { validate: true });
   const reference = options.reference ?? loadReferenceData();
+  nationalities.forEach((n, i) => {
+    if (!reference.countryExists(n)) {
+      const message = `nationalities[${i}]: "${n}" is not an ISO 3166-1 alpha-2 country code`;
+      throw new ValidationError(message, [{ path: `nationalities[${i}]`, message: 'is not an ISO 3166-1 alpha-2 country code' }]);
+    }
+  });
   const rules = options.rules ? parseOrThrow(RulesSchema, options.rules, 'rules') : reference.rules;
   const asOfDay = toDayNumber(asOf);
   const order = readingOrder(parsed);
@@ -149,7 +166,23 @@ export function prepareEvaluation(segments: readonly IdentifiedSegment[], option
   const explain = options.evidence === true;
   const evidence = explain || assumed === 'exclude' ? presenceEvidence(parsed, order, full, extraStays) : null;
   const presence = evidence && assumed === 'exclude' ? withoutAssumed(full, evidence) : full;
-  return { asOf, asOfDay, reference, rules, nationalities, permitCover: permitCover(permits), presence, parsed, order, extraStays, assumed, evidence, explain };
+  const travellerWarnings = permitWarnings(permits, reference);
+  return {
+    asOf,
+    asOfDay,
+    reference,
+    rules,
+    nationalities,
+    permitCover: permitCover(permits),
+    presence,
+    parsed,
+    order,
+    extraStays,
+    assumed,
+    evidence,
+    explain,
+    travellerWarnings,
+  };
 }
 
 /**
@@ -234,10 +267,15 @@ export function rulePresence(prepared: PreparedEvaluation, rule: VisaRule): DayI
   return daySetRuns(ruleDays(prepared, rule));
 }
 
-/** {@link rulePresence} as the bitmap the rule engine reads ({@link regionDays}). */
+/**
+ * {@link rulePresence} as the bitmap the rule engine reads ({@link regionDays}), less the days on which the
+ * traveller is exempt ({@link exemptDays}): those are never counted.
+ */
 function ruleDays(prepared: PreparedEvaluation, rule: VisaRule) {
   const excluded = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
-  return regionDays(prepared.presence, rule.region, prepared.reference, excluded);
+  const set = regionDays(prepared.presence, rule.region, prepared.reference, excluded);
+  const exempt = exemptDays(rule, prepared.nationalities, prepared.reference);
+  return exempt.length === 0 ? set : daySetOf(subtractIntervals(daySetRuns(set), exempt));
 }
 
 /**
@@ -258,11 +296,15 @@ export function evaluateRule(prepared: PreparedEvaluation, rule: VisaRule): Rule
   if (rule.kind !== 'rolling-window') throw new Error(`rule ${rule.id}: unsupported kind ${String(rule.kind)}`);
   const r = rollingWindowOf(prepared, rule);
   const window = [{ start: r.windowStart, end: r.windowEnd }];
-  const permitDaysExcluded =
-    rule.residencePermitsExcluded && prepared.permitCover.size > 0
-      ? countDays(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), window)) - r.daysUsed
-      : 0;
-  const entry = rollingWindowEntry(rule.id, ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference), permitDaysExcluded, r);
+  const exempt = exemptDays(rule, prepared.nationalities, prepared.reference);
+  const permits = rule.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
+  const inWindow = (days: DayInterval[]) => countDays(intersectIntervals(days, window));
+  // Every presence day of the window is used, left out by a permit, or left out as exempt (exempt first).
+  const exemptDaysExcluded =
+    exempt.length === 0 ? 0 : inWindow(intersectIntervals(regionPresence(prepared.presence, rule.region, prepared.reference, permits), exempt));
+  const permitDaysExcluded = permits ? inWindow(subtractIntervals(regionPresence(prepared.presence, rule.region, prepared.reference), exempt)) - r.daysUsed : 0;
+  const applicability = ruleApplicability(rule, prepared.nationalities, prepared.asOfDay, prepared.reference);
+  const entry = rollingWindowEntry(rule.id, applicability, { permitDaysExcluded, exemptDaysExcluded }, r);
   if (!prepared.explain || !prepared.evidence) return entry;
   let assumption: RuleAssumption = NO_ASSUMPTION;
   if (prepared.evidence.assumed.size > 0) {
@@ -292,44 +334,6 @@ export function windowOf(d: number, periodDays: number): DayInterval {
 
 function rollingWindowOf(prepared: PreparedEvaluation, rule: VisaRule): RollingWindowResult {
   return evaluateRollingWindowDays(ruleDays(prepared, rule), prepared.asOfDay, rule.params);
-}
-
-/**
- * A rolling-window result (day numbers) as the entry the status, the app and the CLI read (`YYYY-MM-DD` dates),
- * without the assumption fields (the caller adds them: {@link assumptionOf}).
- * @example
- * const days = [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-01-30') }]
- * const r = evaluateRollingWindow(days, toDayNumber('2026-01-31'), { maxDays: 90, periodDays: 180 })
- * const entry = rollingWindowEntry('schengen-90-180', { applies: true, reason: null }, 0, r)
- * entry.daysUsed //=> 29
- * entry.daysRemaining //=> 61
- * // The 180-day period ending on 31 January, and the last day of a stay begun that day:
- * entry.windowStart //=> '2025-08-05'
- * entry.windowEnd //=> '2026-01-31'
- * entry.latestExitDate //=> '2026-04-01'
- */
-export function rollingWindowEntry(
-  ruleId: string,
-  applicability: Applicability,
-  permitDaysExcluded: number,
-  r: RollingWindowResult,
-): Omit<RuleEvaluation, keyof RuleAssumption> {
-  const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
-  return {
-    ruleId,
-    applies: applicability.applies,
-    reason: applicability.reason,
-    permitDaysExcluded,
-    daysUsed: r.daysUsed,
-    daysRemaining: r.daysRemaining,
-    overstayDays: r.overstayDays,
-    windowStart: fromDayNumber(r.windowStart),
-    windowEnd: fromDayNumber(r.windowEnd),
-    latestExitDate: date(r.latestExit),
-    nextEntryDate: date(r.nextEntry),
-    firstViolationDate: date(r.firstViolation),
-    currentStayStart: date(r.currentStayStart),
-  };
 }
 
 /**
@@ -370,6 +374,6 @@ export function evaluatePrepared(prepared: PreparedEvaluation): TravelEvaluation
     countryDaysByYear,
     ...(assumed ? { assumedCountryDays: assumed.countryDays, assumedCountryDaysByYear: assumed.countryDaysByYear } : {}),
     rules: prepared.rules.map((rule) => evaluateRule(prepared, rule)),
-    warnings: [...prepared.presence.warnings],
+    warnings: [...prepared.presence.warnings, ...prepared.travellerWarnings],
   };
 }

@@ -109,8 +109,9 @@ export const FractionSchema = z.string().regex(/^\d+(\/[1-9]\d*)?$/, { message: 
  *   (ISO 3166-1 alpha-2 codes whose presence days count together);
  * - who it binds: it does not apply to nationals of a member of `exemptNationalityRegions` (on the evaluation
  *   date) or of `exemptNationalities`; when `appliesToNationalities` is given it applies only to those;
- *   `appliesToNote` says in words who it binds where the source gives a list too long or too changeable to copy
- *   (visa-exemption lists);
+ *   `appliesToNote` says in words who it binds; `appliesToListSource` and `appliesToListDate` name the page or act
+ *   `appliesToNationalities` was copied from and the date it is current to (the US Visa Waiver Program, Japan's
+ *   and Türkiye's visa-exemption lists; every seed row with a list has both);
  * - `implementation` (the core module) and `source` (the statute, regulation or official page).
  */
 const ruleFields = {
@@ -123,6 +124,8 @@ const ruleFields = {
   exemptNationalities: z.array(CountryCodeSchema),
   appliesToNationalities: z.array(CountryCodeSchema).min(1).optional(),
   appliesToNote: z.string().min(1).optional(),
+  appliesToListSource: z.string().min(1).optional(),
+  appliesToListDate: IsoDateSchema.optional(),
   /** Stays under a residence permit or long-stay visa of the state are not counted (see VisaRuleSchema). */
   residencePermitsExcluded: z.boolean().optional(),
   source: z.string().min(1),
@@ -183,6 +186,7 @@ export const TaxYearPresenceRuleSchema = z
     implementation: z.literal('core/rules/taxYearPresence'),
   })
   .refine(oneScope.check, oneScope.error)
+
   .refine((r) => r.params.transitException === undefined || r.convention === 'midnight', {
     message: 'only applies to the midnight convention',
     path: ['params', 'transitException'],
@@ -207,6 +211,7 @@ export const WeightedLookbackRuleSchema = z
     implementation: z.literal('core/rules/weightedLookback'),
   })
   .refine(oneScope.check, oneScope.error)
+
   .refine((r) => !/^0+(\/|$)/.test(r.params.weights[0] ?? '1'), { message: "the current year's weight must be above zero", path: ['params', 'weights', 0] });
 
 /** One row of seed/visaRules.json, discriminated by `kind`. */
@@ -315,12 +320,12 @@ export function createReferenceData(countriesJson: unknown, rulesJson: unknown):
     if (r.kind === 'per-stay') codes.push(...(r.params.continuesThrough ?? []));
     for (const code of codes) if (!countries.has(code)) throw new Error(`${where}: ${code} is not a country code of seed/countries.json`);
     if (r.kind === 'rolling-window' && r.region !== undefined) {
-      if (r.appliesToNationalities !== undefined || r.appliesToNote !== undefined) {
+      if (r.appliesToNationalities !== undefined || r.appliesToNote !== undefined || r.appliesToListSource !== undefined) {
         throw new Error(
           `${where}: a rolling-window rule over a region is evaluated for every traveller not exempt; appliesToNationalities and appliesToNote belong on a rule a traveller chooses (trackedRules), which lists its countries`,
         );
       }
-      const { appliesToNationalities: _a, appliesToNote: _b, countries: _c, region, ...rest } = r;
+      const { appliesToNationalities: _a, appliesToNote: _b, appliesToListSource: _s, appliesToListDate: _d, countries: _c, region, ...rest } = r;
       rules.push({ ...rest, region });
     }
   });

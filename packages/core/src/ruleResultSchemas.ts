@@ -24,6 +24,18 @@ const resultBase = {
   applies: z.boolean(),
   /** Why the rule does not apply, one sentence naming the nationality; null when it applies. */
   reason: z.string().nullable(),
+  /**
+   * Presence days of the period the figure covers (the window, the tax year, the look-back years; for a per-stay
+   * rule every day through the evaluation date) left out because one of the traveller's nationalities was exempt
+   * on that day (applicability.ts `exemptDays`: a British national under the Schengen rule through 2020-12-31).
+   * Optional: results stored before it existed lack it (the core always sets it).
+   */
+  exemptDaysExcluded: Days.optional(),
+  /**
+   * Present only for a rule that says who it binds in words, with no list of nationalities: "Eligibility not
+   * checked ..." (the traveller's eligibility was not checked; `applies` then reflects exemptions only).
+   */
+  eligibility: z.string().optional(),
 };
 
 /**

@@ -21,9 +21,10 @@
  * All dates are local calendar dates `YYYY-MM-DD` (no time zone: the dates of the segments).
  */
 import { z } from 'zod';
-import { fromDayNumber } from './dates';
-import { ruleApplicability } from './applicability';
-import { assumedCounterpart, evaluateRule, rollingWindowEntry, type PreparedEvaluation } from './evaluate';
+import { fromDayNumber, toDayNumber } from './dates';
+import { eligibilityNote, exemptDays, ruleApplicability } from './applicability';
+import { assumedCounterpart, evaluateRule, type PreparedEvaluation } from './evaluate';
+import { rollingWindowEntry } from './rollingWindowEntry';
 import { NO_ASSUMPTION, assumptionOf } from './ruleAssumption';
 import { midnightCache, midnightDays, type MidnightOf } from './ruleMidnights';
 import { compareVerdicts, type EngineResult } from './verdictComparison';
@@ -210,8 +211,36 @@ export function validDefinitions(prepared: PreparedEvaluation, definitions: read
  * //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-03-01') }]
  */
 export function countedDays(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf = midnightCache(prepared)): DayInterval[] {
+  return withoutExempt(prepared, d, countedDaysAll(prepared, d, midnightOf));
+}
+
+/** {@link countedDays} before the exempt days are left out. */
+function countedDaysAll(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf): DayInterval[] {
   if (d.kind === 'tax-year-presence' && d.convention === 'midnight') return midnightDays(prepared, d, midnightOf(d.params.transitException === true));
-  return definitionDays(prepared, d);
+  return definitionDays(prepared, d, true, false);
+}
+
+/** The first day of the earliest of `years` look-back years whose current year starts on `yearStart` (same MM-DD). */
+function lookbackStart(yearStart: number, years: number): number {
+  const iso = fromDayNumber(yearStart);
+  return toDayNumber(`${String(Number(iso.slice(0, 4)) - (years - 1)).padStart(4, '0')}${iso.slice(4)}`);
+}
+
+/** `days` less the days on which the traveller is exempt from `d` ({@link exemptDays}). */
+function withoutExempt(prepared: PreparedEvaluation, d: RuleDefinition, days: DayInterval[]): DayInterval[] {
+  const exempt = exemptDays(d, prepared.nationalities, prepared.reference);
+  return exempt.length === 0 ? days : subtractIntervals(days, exempt);
+}
+
+/**
+ * Days of the rule's presence (permits already left out) on which the traveller is exempt, in the period its
+ * figure covers: the window (rolling-window), the tax year through `asOf`, the look-back years through `asOf`
+ * (weighted-lookback); for per-stay, which has no fixed period, every such day through `asOf`.
+ */
+function exemptInFigure(prepared: PreparedEvaluation, d: RuleDefinition, all: DayInterval[], from: number): number {
+  const exempt = exemptDays(d, prepared.nationalities, prepared.reference);
+  if (exempt.length === 0) return 0;
+  return countIn(intersectIntervals(all, exempt), [{ start: from, end: prepared.asOfDay }]);
 }
 
 /**
@@ -234,7 +263,13 @@ export function bridgeDays(prepared: PreparedEvaluation, d: Of<'per-stay'>): Day
 const date = (d: number | null) => (d === null ? null : fromDayNumber(d));
 
 function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, midnightOf: MidnightOf): EngineResult {
-  const base = { ruleId: d.id, kind: d.kind, ...ruleApplicability(d, prepared.nationalities, prepared.asOfDay, prepared.reference) };
+  const note = eligibilityNote(d);
+  const base = {
+    ruleId: d.id,
+    kind: d.kind,
+    ...ruleApplicability(d, prepared.nationalities, prepared.asOfDay, prepared.reference),
+    ...(note !== null ? { eligibility: note } : {}),
+  };
   const E = prepared.asOfDay;
   switch (d.kind) {
     case 'rolling-window': {
@@ -242,20 +277,22 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
         // Exactly evaluateTravel's entry (one implementation of the region count, permits included).
         // (evaluateRule compares with and without the assumed days itself.)
         const { ruleId, applies: _a, reason: _r, ...rest } = evaluateRule(prepared, asVisaRule(d, d.region));
-        return { ruleId, kind: 'rolling-window', applies: base.applies, reason: base.reason, ...rest };
+        return { ruleId, kind: 'rolling-window', applies: base.applies, reason: base.reason, ...(note !== null ? { eligibility: note } : {}), ...rest };
       }
       const days = definitionDays(prepared, d);
       const r = evaluateRollingWindow(days, E, rollingWindowParams(d));
       const window = [{ start: r.windowStart, end: r.windowEnd }];
       const permitDaysExcluded =
         d.residencePermitsExcluded && prepared.permitCover.size > 0 ? countIn(definitionDays(prepared, d, false), window) - r.daysUsed : 0;
-      const { ruleId, ...entry } = rollingWindowEntry(d.id, base, permitDaysExcluded, r);
+      const exemptDaysExcluded = exemptInFigure(prepared, d, definitionDays(prepared, d, true, false), r.windowStart);
+      const { ruleId, ...entry } = rollingWindowEntry(d.id, base, { permitDaysExcluded, exemptDaysExcluded }, r);
       return { ruleId, kind: 'rolling-window', ...entry };
     }
     case 'per-stay': {
       const r = evaluatePerStay(definitionDays(prepared, d), E, perStayParams(d), bridgeDays(prepared, d));
       return {
         ...base,
+        exemptDaysExcluded: exemptInFigure(prepared, d, definitionDays(prepared, d, true, false), -Infinity),
         kind: 'per-stay',
         currentStayStart: date(r.currentStayStart),
         currentStayDays: r.currentStayDays,
@@ -270,6 +307,7 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       const r = evaluateTaxYearPresence(countedDays(prepared, d, midnightOf), E, taxYearPresenceParams(d));
       return {
         ...base,
+        exemptDaysExcluded: exemptInFigure(prepared, d, countedDaysAll(prepared, d, midnightOf), r.taxYearStart),
         kind: 'tax-year-presence',
         convention: d.convention,
         taxYearStart: fromDayNumber(r.taxYearStart),
@@ -293,6 +331,7 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
       const r = evaluateWeightedLookback(definitionDays(prepared, d), E, weightedLookbackParams(d));
       return {
         ...base,
+        exemptDaysExcluded: exemptInFigure(prepared, d, definitionDays(prepared, d, true, false), lookbackStart(r.yearStart, r.daysByYear.length)),
         kind: 'weighted-lookback',
         yearStart: fromDayNumber(r.yearStart),
         yearEnd: fromDayNumber(r.yearEnd),
@@ -311,14 +350,15 @@ function evaluateDefinition(prepared: PreparedEvaluation, d: RuleDefinition, mid
 
 /** A region rolling-window row in the shape {@link evaluateRule} evaluates ({@link VisaRule}). */
 function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
-  const { appliesToNationalities: _a, appliesToNote: _n, countries: _c, ...rest } = d;
+  const { appliesToNationalities: _a, appliesToNote: _n, appliesToListSource: _s, appliesToListDate: _d, countries: _c, ...rest } = d;
   return { ...rest, region };
 }
 
 /**
  * The presence days (any part of the day, recorded and planned) a rule counts, as sorted maximal runs: its
  * region's ({@link regionPresence}) or its countries' union; with `excludePermits` (the default) less a
- * residence permit's days in its own state when the row says so.
+ * residence permit's days in its own state when the row says so; with `excludeExempt` (the default) less the
+ * days on which the traveller is exempt ({@link exemptDays}).
  * @example
  * const trip = [
  *   { id: 'out', departureCountry: 'US', arrivalCountry: 'GB', departureDate: '2026-01-01', arrivalDate: '2026-01-02', mode: 'flight' },
@@ -329,10 +369,11 @@ function asVisaRule(d: Of<'rolling-window'>, region: string): VisaRule {
  * //=> [{ start: toDayNumber('2026-01-02'), end: toDayNumber('2026-03-01') }]
  * definitionDays(prepared, prepared.reference.definition('schengen-90-180')) //=> []
  */
-export function definitionDays(prepared: PreparedEvaluation, d: RuleDefinition, excludePermits = true): DayInterval[] {
+export function definitionDays(prepared: PreparedEvaluation, d: RuleDefinition, excludePermits = true, excludeExempt = true): DayInterval[] {
   const excluded = excludePermits && d.residencePermitsExcluded && prepared.permitCover.size > 0 ? prepared.permitCover : undefined;
-  if (d.region !== undefined) return regionPresence(prepared.presence, d.region, prepared.reference, excluded);
-  return unionOf(prepared, d.countries ?? [], excluded);
+  const days =
+    d.region !== undefined ? regionPresence(prepared.presence, d.region, prepared.reference, excluded) : unionOf(prepared, d.countries ?? [], excluded);
+  return excludeExempt ? withoutExempt(prepared, d, days) : days;
 }
 
 /** The union of some countries' presence days (each less `excluded`'s days of that country). */

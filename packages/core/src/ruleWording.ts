@@ -7,7 +7,9 @@
  * the alert's "Monday 2 November 2026"). The tax kinds' sentences say what the rule counts, never what it means for
  * someone's taxes (`DAY_COUNT_ONLY`).
  */
+import type { z } from 'zod';
 import type { CountingConvention, ReferenceData, RuleDefinition } from './referenceData';
+import type { AssumptionSchema } from './ruleResultSchemas';
 
 /**
  * `1 day`, `12 days`.
@@ -21,6 +23,20 @@ export function days(n: number): string {
 
 /** Region ids of the seed in a sentence. */
 const REGION_WORDS: Readonly<Record<string, string>> = { SCHENGEN: 'the Schengen area', EU: 'the European Union', EEA: 'the European Economic Area' };
+
+/**
+ * Why a national of a region's member is exempt, as the verb phrase after the country's name: membership of the Union,
+ * the EEA or the Schengen area, or, for the United Kingdom in 2020, free movement kept through the transition period
+ * of the Withdrawal Agreement (Art. 126-127: to 2020-12-31).
+ * @example
+ * membershipPhrase('EU') //=> 'is a member of the European Union'
+ * membershipPhrase('EU_TRANSITION') //=> 'kept free movement in the European Union until the end of the withdrawal transition period (2020-12-31)'
+ * membershipPhrase('XYZ') //=> 'is a member of region XYZ'
+ */
+export function membershipPhrase(region: string): string {
+  if (region === 'EU_TRANSITION') return 'kept free movement in the European Union until the end of the withdrawal transition period (2020-12-31)';
+  return `is a member of ${REGION_WORDS[region] ?? `region ${region}`}`;
+}
 
 /** What `placeOf` needs of a rule: its region, or its countries. */
 export type RulePlace = Pick<RuleDefinition, 'region' | 'countries'>;
@@ -183,6 +199,50 @@ export function willBeMetOn(date: string): string {
  * more than a day count (the statutory residence test's other tests, the substantial presence test's exceptions).
  */
 export const DAY_COUNT_ONLY = 'This is a count of days, not tax advice: residence for tax depends on more than this count.';
+
+/**
+ * A country code as a name in a sentence ("in the Netherlands", "from France"): the reference data's English short
+ * name with "the" where it takes it ({@link placeInSentence}); the code itself when `ref` does not know it.
+ * @example
+ * const reference = loadReferenceData()
+ * countryInSentence('NL', reference) //=> 'the Netherlands'
+ * countryInSentence('FR', reference) //=> 'France'
+ * countryInSentence('XX', reference) //=> 'XX'
+ */
+export function countryInSentence(code: string, ref: Pick<ReferenceData, 'countryName'> | undefined): string {
+  return placeInSentence({ countries: [code] }, ref);
+}
+
+/**
+ * The sentence that says a figure rests on days no record supports (a rule result's `assumption`, when its
+ * `dependsOnAssumption`): the open end after the last record (for a traveller who logs as they go, the current
+ * stay) or a gap between an arrival and a departure from another country. `date` shows a `YYYY-MM-DD` date as the
+ * caller does; `null`: the deciding days are not one gap's.
+ * @example
+ * const reference = loadReferenceData()
+ * const openEnd = { kind: 'open-end', country: 'FR', from: '2026-07-24', to: '2026-09-01', assumedDays: 39, nextCountry: null, decidingDays: 39 }
+ * assumptionSentence(openEnd, reference, (d) => d)
+ * //=> 'Based on 39 assumed days in France since your last recorded trip (arrival on 2026-07-24): if you have left since, add that trip.'
+ * const gap = { kind: 'gap', country: 'NL', from: '2017-03-27', to: '2017-07-27', assumedDays: 121, nextCountry: 'GB', decidingDays: 90 }
+ * assumptionSentence(gap, reference, (d) => d)
+ * //=> 'Based on 121 assumed days in the Netherlands between your arrival there on 2017-03-27 and your next recorded trip, from the United Kingdom on 2017-07-27: add the trips between them.'
+ * assumptionSentence(null, reference, (d) => d)
+ * //=> 'Based on days counted where no trip is recorded: add any missing trips.'
+ */
+export function assumptionSentence(
+  a: z.infer<typeof AssumptionSchema> | null | undefined,
+  ref: Pick<ReferenceData, 'countryName'> | undefined,
+  date: (iso: string) => string,
+): string {
+  if (!a) return 'Based on days counted where no trip is recorded: add any missing trips.';
+  const n = `${a.assumedDays} assumed day${a.assumedDays === 1 ? '' : 's'}`;
+  const where = countryInSentence(a.country, ref);
+  if (a.kind === 'open-end') {
+    return `Based on ${n} in ${where} since your last recorded trip (arrival on ${date(a.from)}): if you have left since, add that trip.`;
+  }
+  const next = a.nextCountry ? `, from ${countryInSentence(a.nextCountry, ref)} on` : ' on';
+  return `Based on ${n} in ${where} between your arrival there on ${date(a.from)} and your next recorded trip${next} ${date(a.to)}: add the trips between them.`;
+}
 
 /**
  * The sentence with its first letter upper case.

@@ -8,7 +8,8 @@ import { windowOf, type PreparedEvaluation } from './evaluate';
 import type { RuleDefinition, RuleKind } from './referenceData';
 import type { RuleAssumption, VerdictComparison } from './ruleAssumption';
 import type { RuleResultSchema } from './ruleResultSchemas';
-import { weightedLookbackParams } from './rules/fromDefinition';
+import { perStayParams, weightedLookbackParams } from './rules/fromDefinition';
+import { lastPermittedDay, type PerStayParams } from './rules/perStay';
 
 type Of<K extends RuleKind> = Extract<RuleDefinition, { kind: K }>;
 
@@ -52,13 +53,12 @@ export function compareVerdicts(c: EngineResult, x: EngineResult, mine: EngineRe
     }
     case 'per-stay': {
       const xr = x as typeof c;
-      const m = mine as typeof c;
       const fv = c.firstViolationDate !== xr.firstViolationDate ? day(c.firstViolationDate ?? xr.firstViolationDate) : null;
       const start = day(c.currentStayStart);
       return {
         figure: start === null ? null : { start, end: E },
         verdictDiffers: c.overstayDays > 0 !== xr.overstayDays > 0,
-        violationSpan: fv === null ? null : { start: fv - m.maxStayDays, end: fv },
+        violationSpan: fv === null ? null : { start: stayStartOf(fv, perStayParams(d as Of<'per-stay'>)), end: fv },
       };
     }
     case 'tax-year-presence':
@@ -70,4 +70,17 @@ export function compareVerdicts(c: EngineResult, x: EngineResult, mine: EngineRe
       return { figure: { start, end: E }, verdictDiffers: c.met !== (x as typeof c).met, violationSpan: null };
     }
   }
+}
+
+/**
+ * The entry day of a stay whose first day over the limit is `fv`: the earliest entry whose permitted period ends the
+ * day before. Read off the rule's parameters, not the result's `maxStayDays` (the length of a stay entered on the
+ * evaluation date when none runs, which for a limit in months moves with that date), so that what decides the first
+ * violation does not change with time alone.
+ */
+function stayStartOf(fv: number, params: PerStayParams): number {
+  if (params.maxStayDays !== undefined) return fv - params.maxStayDays;
+  const earliest = fv - 31 * params.maxStayMonths - 1;
+  for (let s = earliest; s < fv; s++) if (lastPermittedDay(s, params) === fv - 1) return s;
+  return earliest;
 }

@@ -14,6 +14,9 @@ export { lookupAirport, loadAirports, airportsLoaded, distanceKm, AIRPORT_OVERRI
 export type { AirportInfo, EuroAirportSide, LookupOptions } from './airports';
 export { arrivalFromLocalTimes } from './time';
 export { ImportFileError } from './types';
+export { groupSkipped, importFailure, skipKind, listRowNumbers } from './skipReasons';
+export type { SkipGroup } from './skipReasons';
+export { journeyKey, segmentIdFor } from './journeys';
 export { DateOrderNeededError } from './dateOrder';
 export type { DateOrder, DateExample } from './dateOrder';
-export type { FlightRecord, ImportFormat, TextEncodingName, ImportResult, ImportedSegment, ParsedRow, SkippedRow } from './types';
+export type { FlightRecord, ImportFormat, TextEncodingName, ImportResult, ImportedSegment, ParsedRow, SkippedRow, SkipKind } from './types';

@@ -92,7 +92,10 @@ export async function importFile(path: string, options: ImportOptions = {}): Pro
     await fs.promises.access(path, fs.constants.R_OK);
     stream = fs.createReadStream(path, { highWaterMark: 64 * 1024 });
   } catch (e) {
-    throw new ImportFileError(`cannot open '${path}': ${(e as Error).message}`);
+    // A sentence, never the raw errno text ("ENOENT: no such file or directory, access ...").
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'the file cannot be opened';
+    throw new ImportFileError(`cannot open '${path}': ${why}`);
   }
   try {
     return await importFlights(stream, options);

@@ -18,6 +18,8 @@ import { arrivalFromLocalTimes } from './time';
 import { ImportFileError, type FlightRecord, type ImportResult, type ImportedSegment, type ParsedRow, type SkippedRow } from './types';
 import { capMessage } from './text';
 import { parseFlightNumber, parseNote } from './storedText';
+import { skipKind } from './skipReasons';
+import { journeyKey } from './journeys';
 
 /** Rows between two `onProgress` calls. */
 export const PROGRESS_EVERY = 1000;
@@ -63,7 +65,7 @@ export class Collector {
       const from = s.departureAirport ? (lookupAirport(s.departureAirport)?.code ?? s.departureAirport) : undefined;
       const to = s.arrivalAirport ? (lookupAirport(s.arrivalAirport)?.code ?? s.arrivalAirport) : undefined;
       if ((!from || !to) && (!s.departureCountry || !s.arrivalCountry || !s.mode)) continue;
-      this.remember(duplicateKey(s.departureDate, from, to, s.departureCountry ?? '', s.arrivalCountry ?? '', s.mode ?? ''), s.departureTime ?? '', 0);
+      this.remember(journeyKey(s.departureDate, from, to, s.departureCountry ?? '', s.arrivalCountry ?? '', s.mode ?? ''), s.departureTime ?? '', 0);
     }
   }
 
@@ -74,12 +76,21 @@ export class Collector {
     }
     // Reasons quote cells; capMessage keeps them short (a cell can hold 100 000 characters).
     if (parsed.kind === 'skip') {
-      this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason) });
+      const kind = parsed.twoDigitYear ? 'two-digit-year' : skipKind(parsed.reason);
+      this.skipped.push({ row: parsed.row, reason: capMessage(parsed.reason), kind });
       if (parsed.twoDigitYear) this.twoDigitYearRows.push(parsed.row);
     } else {
-      const outcome = this.resolve(parsed.record);
-      if (typeof outcome === 'string') this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome) });
-      else if (outcome) this.skipped.push({ row: parsed.record.row, reason: capMessage(outcome.duplicate), duplicate: true });
+      const r = parsed.record;
+      const outcome = this.resolve(r);
+      if (outcome) {
+        const duplicate = typeof outcome !== 'string';
+        const reason = capMessage(duplicate ? outcome.duplicate : outcome);
+        const countries = [r.fromCountry, r.toCountry].filter((c): c is string => c !== undefined);
+        const skip: SkippedRow = { row: r.row, reason, kind: skipKind(reason, duplicate), date: r.departureDate };
+        if (countries.length) skip.countries = countries;
+        if (duplicate) skip.duplicate = true;
+        this.skipped.push(skip);
+      }
     }
     if (this.opts.onProgress && this.rows % PROGRESS_EVERY === 0) this.opts.onProgress(this.rows);
   }
@@ -195,7 +206,7 @@ export class Collector {
 
     const fromKey = from?.code ?? fromSide.country;
     const toKey = to?.code ?? toSide.country;
-    const key = duplicateKey(segment.departureDate, from?.code, to?.code, fromSide.country, toSide.country, mode);
+    const key = journeyKey(segment.departureDate, from?.code, to?.code, fromSide.country, toSide.country, mode);
     const time = segment.departureTime ?? '';
     const sameTime = (s: { time: string }) => s.time === '' || time === '' || s.time === time;
     // Two rows between towns of the same countries on one day are two journeys when the towns differ; a stored
@@ -296,7 +307,7 @@ export class Collector {
     const warnings: string[] = [];
     const { encoding, assumption } = this.encoding();
     if (assumption) warnings.push(capMessage(assumption));
-    warnings.push(...this.fileWarnings);
+    for (const w of this.fileWarnings) warnings.push(w); // one per stray quote: unbounded, never spread into a call
     if (this.twoDigitYearRows.length) {
       const n = this.twoDigitYearRows.length;
       warnings.push(
@@ -347,23 +358,6 @@ function earliestArrivalDate(departureDate: string, departureUtc: number | undef
   const start = departureUtc ?? localToUtc(departureDate, '00:00', from.timeZone);
   const earliest = utcToLocal(start + (km / MAX_PLAUSIBLE_KMH) * 3_600_000, to.timeZone).date;
   return earliest > departureDate ? earliest : null;
-}
-
-/**
- * Key of the duplicate check: local departure date and both airports for a flight (as before land travel was
- * imported: a flight's mode is not part of it); for a crossing without airports, the countries (or the one
- * airport) and the stored mode, so that a train and a car over the same border on one day are two crossings.
- */
-function duplicateKey(
-  date: string,
-  fromAirport: string | undefined,
-  toAirport: string | undefined,
-  fromCountry: string,
-  toCountry: string,
-  mode: string,
-): string {
-  if (fromAirport && toAirport) return `${date}|${fromAirport}|${toAirport}`;
-  return `${date}|${fromAirport ?? fromCountry}|${toAirport ?? toCountry}|${mode}`;
 }
 
 function listRows(rows: number[]): string {

@@ -33,6 +33,20 @@ export function parseFlightNumber(raw: string | undefined): { value?: string; re
 }
 
 /**
+ * A flight number as the file writes it, completed with the airline when the file gives the number alone: a number
+ * of 1-5 digits, optionally with one operational-suffix letter (`400`, `1234A`), is prefixed with an airline code of
+ * 2-3 letters or digits (`LH` + `400` -> `LH400`); anything else is returned as it is, and an airline given by name
+ * completes nothing. The result still goes through {@link parseFlightNumber} before it is stored.
+ * @example
+ * completeFlightNumber('400', 'LH') //=> 'LH400'
+ * completeFlightNumber('LH400', 'LH') //=> 'LH400'
+ * completeFlightNumber('400', 'Lufthansa') //=> '400'
+ */
+export function completeFlightNumber(flight: string, airline: string | undefined): string {
+  return /^\d{1,5}[A-Z]?$/.test(flight) && airline !== undefined && /^[A-Z0-9]{2,3}$/.test(airline) ? airline + flight : flight;
+}
+
+/**
  * Free text safe to store (at most `max` UTF-16 units, cut on a grapheme boundary). A cell a spreadsheet would run
  * as a formula is refused.
  * @param what names the field in the refusal (`note`, `purpose`, ...).

@@ -69,10 +69,33 @@ export interface FlightRecord {
 /** A row read: a record, or a skip with its reason (`twoDigitYear`: skipped for a two-digit year, grouped in one warning). */
 export type ParsedRow = { kind: 'flight'; record: FlightRecord } | { kind: 'skip'; row: number; reason: string; twoDigitYear?: boolean };
 
+/** Why a row was skipped ({@link skipKind} decides from the reason). `duplicate` rows are repeats, never errors (they do not count towards a failure). */
+export type SkipKind =
+  | 'two-digit-year'
+  | 'ambiguous-date'
+  | 'not-a-date'
+  | 'not-a-time'
+  | 'unknown-airport'
+  | 'place'
+  | 'country'
+  | 'missing-value'
+  | 'columns'
+  | 'mode'
+  | 'cancelled'
+  | 'not-mine'
+  | 'duplicate'
+  | 'invalid';
+
 /** A data row that did not become a flight, with a reason a person understands. */
 export interface SkippedRow {
   row: number;
   reason: string;
+  /** Why, as a kind ({@link groupSkipped} groups by it); set by the pipeline, derived from `reason` when absent. */
+  kind?: SkipKind;
+  /** Departure date of the row when it was read before the row was refused. */
+  date?: string;
+  /** Countries the row names (its country columns), when read. */
+  countries?: string[];
   /**
    * True when the row is not an error but a repeat: of an earlier row of the file, or of a segment already stored
    * (`ImportOptions.existing`). Callers may count these apart (the import job reports them as duplicates).

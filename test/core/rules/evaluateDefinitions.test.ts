@@ -53,6 +53,7 @@ describe('weighted-lookback: the US substantial presence test', () => {
   test(`120 days in each of 2021-2023 (1 January to 30 April): 120 + 40 + 20 = 180 weighted days, not met (${PUB519})`, () => {
     expect(one('us-substantial-presence', threeYears('Y-04-30'), '2023-12-31')).toEqual({
       ruleId: 'us-substantial-presence',
+      exemptDaysExcluded: 0,
       kind: 'weighted-lookback',
       applies: true,
       reason: null,
@@ -88,9 +89,14 @@ describe('weighted-lookback: the US substantial presence test', () => {
     expect(r).toMatchObject({ daysThisYear: 0, met: false, metOn: '2023-10-01', daysRemaining: 123 });
   });
 
-  test('a US national: does not apply, with the reason; the numbers are still computed', () => {
+  test('a US national: does not apply, with the reason; no day is counted, the 360 days of the look-back are reported as exempt', () => {
     const r = one('us-substantial-presence', threeYears('Y-04-30'), '2023-12-31', { nationalities: ['US'] });
-    expect(r).toMatchObject({ applies: false, reason: 'United States (US) nationals are exempt from US substantial presence test', daysThisYear: 120 });
+    expect(r).toMatchObject({
+      applies: false,
+      reason: 'United States (US) nationals are exempt from US substantial presence test',
+      daysThisYear: 0,
+      exemptDaysExcluded: 360,
+    });
   });
 });
 
@@ -109,6 +115,7 @@ describe('tax-year-presence: the UK statutory residence test (midnight conventio
   ])(`$name (${RDRM10610})`, ({ segs, asOf, days, metOn }) => {
     expect(one('uk-srt-183', segs(), asOf)).toEqual({
       ruleId: 'uk-srt-183',
+      exemptDaysExcluded: 0,
       kind: 'tax-year-presence',
       applies: true,
       reason: null,
@@ -162,6 +169,7 @@ describe('per-stay: at most N days (or months) per stay', () => {
   test(`VWP: in the US since 1 January 2025, on 10 January: 10 days of 90, 80 left, latest exit 31 March (${VWP})`, () => {
     expect(one('us-vwp-90-per-admission', [seg('FR', 'US', '2025-01-01')], '2025-01-10')).toEqual({
       ruleId: 'us-vwp-90-per-admission',
+      exemptDaysExcluded: 0,
       kind: 'per-stay',
       applies: true,
       reason: null,
@@ -245,6 +253,8 @@ describe('rolling-window', () => {
   });
 });
 
+const VISA = "needs a visa: the visa's own validity governs";
+
 describe('who a rule applies to: appliesToNationalities joins the exemptions', () => {
   const base = def('jp-temporary-visitor-90');
   const onlyNz: RuleDefinition = { ...base, id: 'jp-nz-only', appliesToNationalities: ['NZ', 'AU'] };
@@ -252,11 +262,15 @@ describe('who a rule applies to: appliesToNationalities joins the exemptions', (
     { nationalities: [], applies: true, reason: null },
     { nationalities: ['NZ'], applies: true, reason: null },
     { nationalities: ['FR', 'AU'], applies: true, reason: null },
-    { nationalities: ['FR'], applies: false, reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU), not to France (FR)` },
+    {
+      nationalities: ['FR'],
+      applies: false,
+      reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU) (list of ${base.appliesToListDate}), not to France (FR): ${VISA}`,
+    },
     {
       nationalities: ['FR', 'DE'],
       applies: false,
-      reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU), not to France (FR) or Germany (DE)`,
+      reason: `${base.name} applies only to nationals of New Zealand (NZ) and Australia (AU) (list of ${base.appliesToListDate}), not to France (FR) or Germany (DE): ${VISA}`,
     },
     // An exemption wins: a Japanese and New Zealand national is not a visitor in Japan.
     { nationalities: ['NZ', 'JP'], applies: false, reason: `Japan (JP) nationals are exempt from ${base.name}` },
@@ -376,6 +390,10 @@ describe('property: each entry equals the phase-1 engine on the same presence', 
         results.forEach((r, i) => {
           const { ruleId: _id, kind: _k, applies: _a, reason: _r, ...outputs } = r as RuleResult & Record<string, unknown>;
           delete (outputs as Record<string, unknown>).permitDaysExcluded;
+          // No nationality given: no exempt day.
+          expect(outputs.exemptDaysExcluded).toBe(0);
+          delete (outputs as Record<string, unknown>).exemptDaysExcluded;
+          delete (outputs as Record<string, unknown>).eligibility;
           delete (outputs as Record<string, unknown>).convention;
           expect(outputs).toEqual(expected(ref.definitions[i]!, segments, asOf, planned));
         });

@@ -42,7 +42,7 @@ describe('seed rule rows', () => {
       kind: 'rolling-window',
       params: { maxDays: 90, periodDays: 180 },
       region: 'SCHENGEN',
-      exemptNationalityRegions: ['EU', 'EEA'],
+      exemptNationalityRegions: ['EU', 'EEA', 'EU_TRANSITION'],
       exemptNationalities: ['CH'],
     });
     expect(ref.rule('uk-srt-183')).toBeUndefined();

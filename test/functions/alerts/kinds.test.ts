@@ -72,7 +72,22 @@ const cases: Case[] = [
     due: [`${JP}_overstay_2026-03-01`],
     text: {
       title: 'Overstay in Japan',
-      body: 'You are 33 days over the limit of this visit to Japan under the Japan visa-exempt temporary visitor (90 days per stay) rule (at most 90 days per visit). Leave Japan as soon as you can.',
+      // Nothing recorded since the arrival: the overstay rests on the days since (for a traveller who logs as they
+      // go, the current visit), and the alert says so.
+      body:
+        'You are 33 days over the limit of this visit to Japan under the Japan visa-exempt temporary visitor (90 days per stay) rule (at most 90 days per visit). Leave Japan as soon as you can. ' +
+        'Based on 122 assumed days in Japan since your last recorded trip (arrival on Sunday 1 March 2026): if you have left since, add that trip.',
+    },
+  },
+  {
+    name: 'per-stay, arrived in Japan on 1 March, next recorded trip from South Korea on 10 July: an overstay resting on the gap',
+    status: () => statusOf(JP, [seg('FR', 'JP', '2026-03-01'), seg('KR', 'FR', '2026-07-10')], '2026-07-01'),
+    due: [`${JP}_overstay_2026-03-01`],
+    text: {
+      title: 'Overstay in Japan',
+      body:
+        'You are 33 days over the limit of this visit to Japan under the Japan visa-exempt temporary visitor (90 days per stay) rule (at most 90 days per visit). Leave Japan as soon as you can. ' +
+        'Based on 122 assumed days in Japan between your arrival there on Sunday 1 March 2026 and your next recorded trip, from South Korea on Friday 10 July 2026: add the trips between them.',
     },
   },
   {
@@ -109,7 +124,9 @@ const cases: Case[] = [
     due: [`${SRT}_reached_2026-04-06`],
     text: {
       title: '183 days in the United Kingdom tax year',
-      body: `You reached 183 days in the United Kingdom in the tax year Monday 6 April 2026 to Monday 5 April 2027 on Monday 5 October 2026 (a day counts when you are there at midnight): the day count of the UK statutory residence test: 183 days (first automatic UK test). ${DAY_COUNT}`,
+      body:
+        'You reached 183 days in the United Kingdom in the tax year Monday 6 April 2026 to Monday 5 April 2027 on Monday 5 October 2026 (a day counts when you are there at midnight): the day count of the UK statutory residence test: 183 days (first automatic UK test). ' +
+        `Based on 187 assumed days in the United Kingdom since your last recorded trip (arrival on Monday 6 April 2026): if you have left since, add that trip. ${DAY_COUNT}`,
     },
   },
   {
@@ -149,7 +166,9 @@ const cases: Case[] = [
     due: [`${SPT}_reached_2026-01-01`],
     text: {
       title: 'US substantial presence test: met',
-      body: `Your days in the United States meet the US substantial presence test since Thursday 2 July 2026: 191 weighted days of 183, 191 days this year (at least 31 days this year and 183 weighted days over 3 years). ${DAY_COUNT}`,
+      body:
+        'Your days in the United States meet the US substantial presence test since Thursday 2 July 2026: 191 weighted days of 183, 191 days this year (at least 31 days this year and 183 weighted days over 3 years). ' +
+        `Based on 190 assumed days in the United States since your last recorded trip (arrival on Thursday 1 January 2026): if you have left since, add that trip. ${DAY_COUNT}`,
     },
   },
   {

@@ -74,6 +74,7 @@ describe('the Auth user-deletion trigger (account deleted in the Firebase consol
         data: {},
         rawRequest: {},
         acceptsStreaming: false,
+        app: { appId: 'test-app', token: {} },
         auth: { uid: UID, token: { uid: UID, auth_time: Math.floor(NOW.getTime() / 1000) } },
       } as unknown as CallableRequest);
       expect(env.auth.deleted).toEqual([UID]);

@@ -8,9 +8,11 @@ test('reads and writes per operation are the same at 100 and 1 000 stored segmen
   for (const l of ops) expect(l).toMatch(/^[a-z][^,]*(, [^,]*)?, \d+ stored segments: [\d,]+ reads, [\d,]+ writes/);
   const costOf = (n: number) => ops.filter((l) => l.includes(` ${n} stored segments`)).map((l) => l.replace(/, \d+ stored segments/, ''));
   expect(costOf(1_000)).toEqual(costOf(100));
-  // The timeline head and the summary; the traveller stays in the Schengen area, so its status is not written again.
-  expect(ops).toContain('edit, 1000 stored segments: 2 reads, 3 writes');
-  // As many reads with one rule of each kind: one evaluation pass.
-  expect(ops).toContain('edit, 4 tracked rules, 1000 stored segments: 2 reads, 3 writes');
+  // The timeline head and the summary among them, and the Schengen status: the traveller stays in the Schengen area,
+  // so its days are as they were, but moving the trip from France to Germany from 21 to 22 November records a day
+  // of what was the open end after the last record, so the status's `assumedDays` changes (2 -> 1) and is written.
+  expect(ops).toContain('edit, 1000 stored segments: 2 reads, 4 writes');
+  // As many reads with one rule of each kind: one evaluation pass; only the Schengen status changes.
+  expect(ops).toContain('edit, 4 tracked rules, 1000 stored segments: 2 reads, 4 writes');
   expect(ops).toContain('profile edit (nationality: rule input), 4 tracked rules, 1000 stored segments: 3 reads, 3 writes');
 }, 120_000);

@@ -26,6 +26,7 @@ function callRequest(data: unknown): CallableRequest {
     data,
     rawRequest: {} as CallableRequest['rawRequest'],
     acceptsStreaming: false,
+    app: { appId: 'test-app', token: {} },
     auth: { uid: UID, token: { uid: UID, auth_time: Math.floor(NOW.getTime() / 1000) - 60 }, rawToken: 'x' },
   } as unknown as CallableRequest;
 }

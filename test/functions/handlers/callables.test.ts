@@ -12,6 +12,8 @@ import { planTrip } from '../../../functions/src/callable/planTrip';
 import { deleteAccount } from '../../../functions/src/callable/deleteAccount';
 import { createProfileOnSignUp } from '../../../functions/src/triggers/beforeUserCreated';
 import { recomputeDaily } from '../../../functions/src/scheduled/recomputeDaily';
+import { recomputeBatch } from '../../../functions/src/tasks/recomputeBatch';
+import { MemoryAlertQueue } from '../../fakes/memoryAlertQueue';
 import { recomputeUser } from '../../../functions/src/services/recompute/recompute';
 import { MAX_TRIP_DAYS, PlanTripResponseSchema, type PlanTripResponse } from '../../../functions/src/services/plan';
 import { addDays } from '@travel-time-tracker/core/dates';
@@ -33,6 +35,7 @@ function callRequest(data: unknown, auth: { uid: string; authTime?: number } | n
     data,
     rawRequest: {} as CallableRequest['rawRequest'],
     acceptsStreaming: false,
+    app: { appId: 'test-app', token: {} },
     auth: auth
       ? ({
           uid: auth.uid,
@@ -211,6 +214,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // (1 March .. 5 April), 55 in 2027-28 (6 April .. 30 May). 152 + 31 = 183 on 31 March.
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         kind: 'tax-year-presence',
         applies: true,
         reason: null,
@@ -242,6 +246,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 2026-27: 152 + 20 March .. 5 April (17) = 169. 2027-28: 6 April .. 29 September = 177.
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         daysThisTaxYear: 152,
         plannedDaysThisTaxYear: 17,
         met: false,
@@ -264,6 +269,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // Midnights 6 April .. 23 November (today): 232; the 183rd is 5 October. The plan adds 10 (10 .. 19 January).
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         daysThisTaxYear: 232,
         plannedDaysThisTaxYear: 10,
         met: true,
@@ -283,6 +289,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 2027-28: 10 planned midnights (10 .. 19 April) + 214 booked (1 May .. 30 November); the 183rd is 20 October.
       want: {
         ruleId: 'uk-srt-183',
+        exemptDaysExcluded: 0,
         taxYearStart: '2026-04-06',
         daysThisTaxYear: 0,
         met: false,
@@ -303,6 +310,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 1 October + 89 days = 29 December is the last day of the admission (8 U.S.C. 1187(a)(1)).
       want: {
         ruleId: 'us-vwp-90-per-admission',
+        exemptDaysExcluded: 0,
         kind: 'per-stay',
         applies: true,
         reason: null,
@@ -322,6 +330,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       trips: [{ country: 'US', entryDate: '2026-11-24', exitDate: '2026-12-29' }],
       want: {
         ruleId: 'us-vwp-90-per-admission',
+        exemptDaysExcluded: 0,
         currentStayStart: '2026-10-01',
         latestExitDate: '2026-12-29',
         firstViolationDate: null,
@@ -350,6 +359,7 @@ describe('planTrip: every tracked rule, by kind', () => {
       // 133 days: 1 January + 132 = 13 May. Weighted at the end of 2027: 181 + 92/3 + 120/6 = 1390/6.
       want: {
         ruleId: 'us-substantial-presence',
+        exemptDaysExcluded: 0,
         kind: 'weighted-lookback',
         applies: true,
         reason: null,
@@ -449,13 +459,15 @@ describe('planTrip: every tracked rule, by kind', () => {
     expect([log?.uid, log?.rules, log?.unknownRules]).toEqual([UID, ids.length, unknown.length ? unknown.join(',') : undefined]);
   });
 
-  test('a rule the traveller is exempt from: applies false with the reason; numbers and verdict computed all the same', async () => {
+  test('a rule the traveller is exempt from: applies false with the reason; an exempt day is never counted, so no violation', async () => {
     await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['JP'], trackedRules: ['jp-temporary-visitor-90'] }));
     const res = await call(callRequest({ trips: [{ country: 'JP', entryDate: '2027-01-01', exitDate: '2027-04-30' }] }, { uid: UID }));
     expect(res.rules[0]).toMatchObject({
       applies: false,
       reason: expect.stringMatching(/Japan \(JP\) nationals are exempt/),
-      plan: { type: 'limit', complies: false, firstViolationDate: '2027-04-01' },
+      exemptDaysExcluded: 0,
+      currentStayDays: 0,
+      plan: { type: 'limit', complies: true, firstViolationDate: null },
     });
   });
 
@@ -580,10 +592,21 @@ describe('createProfileOnSignUp (beforeUserCreated)', () => {
   });
 });
 
-describe('recomputeDaily (scheduled)', () => {
+describe('recomputeDaily (scheduled) and recomputeBatch (its task)', () => {
   // A ScheduleFunction is not typed as a CloudFunction, but wrap() runs it like one (it has run()).
   const wrappedRun = fft.wrap(recomputeDaily as never) as (e: unknown) => Promise<void>;
-  const run = (e: { scheduleTime?: string }) => wrappedRun(e);
+  const runTask = (data: unknown): Promise<void> => (fft.wrap as (f: unknown) => (e: object) => Promise<void>)(recomputeBatch)({ data });
+  let queue: MemoryAlertQueue;
+  beforeEach(() => {
+    tearDownEnv(env);
+    queue = new MemoryAlertQueue();
+    env = setUpEnv({ recomputeQueue: queue });
+  });
+  /** The scheduled run, then every task it enqueued (as Cloud Tasks would deliver them). */
+  const run = async (e: { scheduleTime?: string }) => {
+    await wrappedRun(e);
+    for (const { task } of queue.take()) await runTask(task);
+  };
 
   test('re-evaluates only due users for their new local date, and clears nothing else', async () => {
     // Due: in France since 2026-11-20, last evaluated yesterday.
@@ -607,13 +630,18 @@ describe('recomputeDaily (scheduled)', () => {
     expect(status).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
     expect((env.repo.snapshot().users[UID]!.timeline.head as TimelineHeadDoc).nextRecomputeAt).toEqual(new Date('2026-11-23T23:00:00Z'));
     expect(env.repo.snapshot().users.erin).toEqual(erinBefore);
-    // Reads: the (empty) legacy query, then for the one due user its schedule (query result), the deletion marker and
-    // its head.
+    // Reads: the (empty) legacy query, then for the one due user its schedule (query result), and in its task the
+    // deletion marker and its head.
     expect(env.repo.counts.reads).toBe(1 + 3);
 
     // A second run the same day finds nobody due and changes nothing.
     const snap = env.repo.snapshot();
     await run({});
     expect(env.repo.snapshot()).toEqual(snap);
+  });
+
+  test('a payload that does not parse is logged and dropped', async () => {
+    await runTask({ runAt: 'yesterday', uids: [] });
+    expect(env.logs).toContainEqual(expect.objectContaining({ message: 'recomputeDaily.task.invalid' }));
   });
 });

@@ -35,7 +35,13 @@ afterEach(() => tearDownEnv(env));
 /** A callable request as the Functions framework passes it after verifying the ID token (signed in a minute ago). */
 function callRequest(data: unknown, uid: string): CallableRequest {
   const token = { uid, auth_time: Math.floor(NOW.getTime() / 1000) - 60 };
-  return { data, rawRequest: {}, acceptsStreaming: false, auth: { uid, token, rawToken: 'x' } } as unknown as CallableRequest;
+  return {
+    data,
+    rawRequest: {},
+    acceptsStreaming: false,
+    app: { appId: 'test-app', token: {} },
+    auth: { uid, token, rawToken: 'x' },
+  } as unknown as CallableRequest;
 }
 
 /** Runs a callable through firebase-functions-test's wrap, resolving with its response data. */

@@ -11,6 +11,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import { GcsStorage } from '../../../functions/src/storage/gcs';
 import { setWiring } from '../../../functions/src/wiring';
+import { MemoryAlertQueue } from '../../fakes/memoryAlertQueue';
 import { onSegmentWritten } from '../../../functions/src/triggers/onSegmentWritten';
 import { onImportUploaded } from '../../../functions/src/triggers/onImportUploaded';
 import { deleteAccount } from '../../../functions/src/callable/deleteAccount';
@@ -93,7 +94,10 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     expect(await repo.getVisaStatus(uid, RULE)).not.toBeNull();
   });
 
-  test('recomputeDaily finds a due user through the nextRecomputeAt query and moves its status to the new day', async () => {
+  test('recomputeDaily finds a due user through the nextRecomputeAt query; its recomputeBatch task moves its status to the new day', async () => {
+    // The queue in memory (Cloud Tasks runs only under the e2e tier's emulators); the repository is the emulator's.
+    const queue = new MemoryAlertQueue();
+    setWiring({ repo, storage: env.storage, auth: env.auth, clock: () => env.clock.now, sleep: env.sleep, recomputeQueue: queue });
     const uid = freshUid();
     await repo.createProfileIfAbsent(uid, profile());
     await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: seg('US', 'FR', '2026-11-20') }]);
@@ -102,7 +106,31 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
     expect(rolling(await repo.getVisaStatus(uid, RULE)).daysUsed).toBe(3);
     const { recomputeDaily } = await import('../../../functions/src/scheduled/recomputeDaily');
     await (fft.wrap(recomputeDaily as never) as (e: unknown) => Promise<void>)({});
+    const tasks = queue.take();
+    expect(tasks.flatMap((t) => t.task.uids)).toContain(uid);
+    const { recomputeBatch } = await import('../../../functions/src/tasks/recomputeBatch');
+    for (const { task } of tasks) await (fft.wrap as (f: unknown) => (e: object) => Promise<void>)(recomputeBatch)({ data: task });
     expect(await repo.getVisaStatus(uid, RULE)).toMatchObject({ asOf: '2026-11-23', daysUsed: 4 });
+  });
+
+  test('a one-way flight months ago: the status and summary say what they rest on, and read back as written', async () => {
+    const uid = freshUid();
+    await repo.createProfileIfAbsent(uid, profile());
+    await repo.createSegmentsIfAbsent(uid, [{ id: 's1', data: seg('US', 'FR', '2026-06-01') }]);
+    const { recomputeUser } = await import('../../../functions/src/services/recompute/recompute');
+    const now = new Date('2026-11-23T10:00:00Z');
+    const first = await recomputeUser(repo, uid, { now });
+    const status = rolling(await repo.getVisaStatus(uid, RULE));
+    expect(status).toMatchObject({
+      overstayDays: 86,
+      assumedDays: 175,
+      dependsOnAssumption: true,
+      assumption: { kind: 'open-end', country: 'FR', from: '2026-06-01', to: '2026-11-23', nextCountry: null },
+    });
+    expect(first.countryDays).toMatchObject({ lastRecordedDate: '2026-06-01', lastRecordedCountry: 'FR', assumedCountryDays: { FR: 175 } });
+    // The head read back from Firestore holds the same status: a second evaluation writes nothing.
+    expect((await recomputeUser(repo, uid, { now })).changed).toBe(false);
+    expect(await repo.getVisaStatus(uid, RULE)).toEqual(status);
   });
 
   test('deleteAccount removes the whole user subtree', async () => {
@@ -114,6 +142,7 @@ describeWithFirestoreEmulator('handlers on the Firestore emulator', () => {
       data: {},
       rawRequest: {},
       acceptsStreaming: false,
+      app: { appId: 'test-app', token: {} },
       auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) }, rawToken: 'x' },
     } as unknown as CallableRequest;
     await call(req);
@@ -144,6 +173,7 @@ describeWithStorageEmulator('import and deletion with the Storage emulator', () 
       data: {},
       rawRequest: {},
       acceptsStreaming: false,
+      app: { appId: 'test-app', token: {} },
       auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) } },
     } as unknown as CallableRequest);
     const [exists] = await bucket.file(name).exists();

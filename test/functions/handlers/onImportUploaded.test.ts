@@ -87,7 +87,7 @@ describe('malformed files end in failed or partial with a clear reason, and keep
       name: 'a CSV where no row is a flight',
       content: () => 'date,from,to\n2026-13-01,JFK,CDG\nxx,YYY,ZZZ\n',
       status: 'failed',
-      reason: /^none of the 2 rows could be read as a flight; first problem: row 2: date '2026-13-01' is not a valid date$/,
+      reason: /^2 of 2 rows skipped: dates cannot be read \(rows 2, 3\): write dates as YYYY-MM-DD$/,
     },
     {
       name: 'a CSV with a formula-injection cell',
@@ -149,7 +149,11 @@ describe('the files people have: separators, UTF-16 "Unicode Text", month names,
     await wrapped(await uploadEvent(env, `users/${UID}/imports/yy.csv`, 'date,from,to\n1/3/26,JFK,CDG\n10-Mar-26,CDG,JFK\n'));
     const doc = importDoc('yy')!;
     expect(doc.status).toBe('failed');
-    expect(doc.error).toMatch(/row 2: date '1\/3\/26' has a two-digit year; write the year with four digits/);
+    expect(doc.error).toBe(
+      '2 of 2 rows skipped: dates have two-digit years (rows 2, 3): write years with four digits (in a spreadsheet, format the date columns as YYYY-MM-DD) and import again',
+    );
+    // Every row is still listed, with its own reason.
+    expect(doc.skipped.map((s) => s.row)).toEqual([2, 3]);
     expect(Object.values(segmentsOf()).filter((x) => x.source === 'yy')).toHaveLength(0);
   });
 
@@ -159,6 +163,35 @@ describe('the files people have: separators, UTF-16 "Unicode Text", month names,
       status: 'failed',
       error: expect.stringMatching(/^the file is JSON, which the import does not read: export your history as CSV/),
     });
+  });
+});
+
+describe('no confident answer from nothing: more than half the rows refused ends failed, grouped by reason, nothing stored', () => {
+  test.each([
+    {
+      name: '3 of 4 rows refused (two-digit years and an unknown airport): failed, no segment',
+      csv: 'date,from,to\n2026-03-01,JFK,CDG\n1/3/26,CDG,JFK\n2/3/26,JFK,CDG\n2026-03-04,CDG,ZZZ\n',
+      status: 'failed',
+      error:
+        '3 of 4 rows skipped: 2: dates have two-digit years (rows 3, 4): write years with four digits (in a spreadsheet, format the date columns as YYYY-MM-DD) and import again; ' +
+        '1: airports are unknown or missing (row 5): check the codes (IATA such as CDG, ICAO such as LFPG), or give the countries in from_country and to_country',
+      stored: 0,
+    },
+    {
+      name: '2 of 4 rows refused (exactly half): partial, the two flights stored',
+      csv: 'date,from,to\n2026-03-01,JFK,CDG\n1/3/26,CDG,JFK\n2/3/26,JFK,CDG\n2026-03-04,CDG,JFK\n',
+      status: 'partial',
+      error: null,
+      stored: 2,
+    },
+  ])('$name', async ({ csv, status, error, stored }) => {
+    await env.repo.createProfileIfAbsent(UID, profile());
+    await wrapped(await uploadEvent(env, `users/${UID}/imports/half.csv`, csv));
+    const doc = importDoc('half')!;
+    expect(doc.status).toBe(status);
+    expect(doc.error).toBe(error);
+    expect(doc.counts.imported + doc.counts.duplicates + doc.counts.skipped).toBe(doc.counts.rows);
+    expect(Object.values(segmentsOf()).filter((x) => x.source === 'half')).toHaveLength(stored);
   });
 });
 

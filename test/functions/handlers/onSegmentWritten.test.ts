@@ -96,14 +96,27 @@ describe('a segment write recomputes the status', () => {
     expect(rolling(env.repo.snapshot().users[UID]!.visaStatus[RULE]).applies).toBe(false);
   });
 
-  test('without a profile the status is still computed (UTC, rule applies)', async () => {
+  test('a nationality ISO 3166-1 does not assign (XX, stored by an older app) is left out with a warning, never stops the recompute', async () => {
+    await env.repo.createProfileIfAbsent(UID, profile({ nationalities: ['XX', 'DE'] }));
+    const s = seg('US', 'FR', '2026-11-01');
+    const v = await env.repo.putSegment(UID, 's1', s);
+    await wrapped(writeEvent('s1', null, s, { version: v }));
+    const user = env.repo.snapshot().users[UID]!;
+    expect(rolling(user.visaStatus[RULE]).applies).toBe(false);
+    expect(user.summaries.countryDays?.warnings).toContain(
+      'nationality "XX" in your profile is not an ISO 3166-1 country code and was left out: correct it in your profile',
+    );
+  });
+
+  test('without a profile the status is still computed (UTC, rule applies), and the default profile is created', async () => {
     const s = seg('US', 'FR', '2026-11-20');
     const v = await env.repo.putSegment(UID, 's1', s);
     await wrapped(writeEvent('s1', null, s, { version: v }));
     const status = env.repo.snapshot().users[UID]!.visaStatus[RULE]!;
     // 2026-11-20 .. 2026-11-23 present: 4 days, still in the region.
     expect(status).toMatchObject({ applies: true, daysUsed: 4, currentStayStart: '2026-11-20' });
-    expect(env.repo.snapshot().users[UID]!.profile).toBeNull();
+    // The sign-up's profile was missing: the first segment event created it with the defaults.
+    expect(env.repo.snapshot().users[UID]!.profile).toMatchObject({ nationalities: [], timeZone: 'UTC', nextAlertAt: null });
   });
 
   test('an invalid stored segment is left out with a warning naming it, instead of failing the trigger', async () => {

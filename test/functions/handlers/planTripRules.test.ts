@@ -51,7 +51,10 @@ function naiveEntry(d: RuleDefinition, segments: NaiveSegment[], asOf: string, s
   const E = toDayNumber(asOf);
   const withPlan = naivePresence(segments, asOf, stays);
   const without = naivePresence(segments, asOf);
-  const head = { ruleId: d.id, kind: d.kind, applies: true, reason: null };
+  // No nationality: no exempt day; a rule without a list of nationalities says eligibility was not checked.
+  const eligibility =
+    d.appliesToNote !== undefined && d.appliesToNationalities === undefined ? { eligibility: expect.stringMatching(/^Eligibility not checked/) } : {};
+  const head = { ruleId: d.id, kind: d.kind, applies: true, reason: null, ...eligibility, exemptDaysExcluded: 0 };
   const from = stays.map((s) => s.entryDate).sort()[0]!;
   const to = stays
     .map((s) => s.exitDate)

@@ -157,6 +157,7 @@ function callDeleteAccount(uid: string): Promise<unknown> {
     data: {},
     rawRequest: {},
     acceptsStreaming: false,
+    app: { appId: 'test-app', token: {} },
     auth: { uid, token: { uid, auth_time: Math.floor(NOW.getTime() / 1000) - 60 }, rawToken: 'x' },
   } as unknown as CallableRequest;
   return fft.wrap(deleteAccount)(req);

@@ -4,8 +4,8 @@
  * an earlier attempt of the same import (a retried event) are not duplicates: they are this file's own flights,
  * counted as imported. Invariant of the counts: rows == imported + duplicates + skipped.
  *
- * 1. Against stored segments, row by row, in the pipeline (core/import, the same check as the `report` command's
- *    within one file): a row repeating a stored segment (key: local date, airports or countries, and the departure
+ * 1. Against stored segments, row by row, in the pipeline (the import package's `journeyKey`, the same check as
+ *    the `report` command's within one file and across the files it merges): a row repeating a stored segment (key: local date, airports or countries, and the departure
  *    time when both have one) is skipped with `duplicate: true`. The stored segments come from the timeline read
  *    when the import started (its records keep dates, times, airports and countries), so no segment is read:
  *    `pipelineExisting` chooses them, `isDuplicateRow` counts the rows it skipped.
@@ -15,28 +15,14 @@
  * 3. At the write, inside each chunk's transaction (`existingAtWrite`): a segment stored meanwhile (by the app, or a
  *    concurrent attempt of this import) is left alone, and counted by who wrote it.
  */
-import { createHash } from 'node:crypto';
+import { segmentIdFor } from '@travel-time-tracker/import/journeys';
 import type { ImportedSegment, SkippedRow } from '@travel-time-tracker/import/types';
 import type { SegmentDoc } from '../../model/documents';
 import type { StoredSegment, VersionedSegment } from '../../repository/types';
 import type { TimelineEntry } from '../../timeline/records';
 
-/**
- * Deterministic id of an imported segment: `imp-` + 24 hex characters of SHA-256 over the local departure date
- * and time, the airports (or countries when no airport is known), the arrival date and the flight number. The
- * same flight in two uploads (or two formats) gets the same id.
- */
-export function segmentIdFor(s: ImportedSegment | SegmentDoc): string {
-  const parts = [
-    s.departureDate,
-    s.departureTime ?? '',
-    s.departureAirport ?? s.departureCountry,
-    s.arrivalAirport ?? s.arrivalCountry,
-    s.arrivalDate,
-    (s.flightNumber ?? '').replace(/\s+/g, '').toUpperCase(),
-  ];
-  return `imp-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
-}
+/** The content id of an imported segment, shared with the CLI's merge of several files ({@link segmentIdFor}). */
+export { segmentIdFor };
 
 /** Looser key: a stored segment (e.g. entered by hand) on the same dates between the same countries is the same trip. */
 function tripKey(s: { departureDate: string; arrivalDate: string; departureCountry: string; arrivalCountry: string }): string {

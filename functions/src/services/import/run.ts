@@ -6,6 +6,7 @@
  */
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import type { ImportOptions as PipelineOptions } from '@travel-time-tracker/import';
+import { importFailure } from '@travel-time-tracker/import/skipReasons';
 import { ImportFileError, type ImportResult, type SkippedRow } from '@travel-time-tracker/import/types';
 import { log } from '../../log';
 import { safeTimeZone } from '../recompute/schedule';
@@ -27,7 +28,7 @@ export const MAX_RETRY_AGE_MS = 60 * 60_000;
 
 /**
  * Imports the accepted upload and writes its final status. Never throws for a bad file (it ends in `failed` with
- * one clear reason).
+ * one clear reason; a file with more than half its rows refused, or none imported, too: then nothing of it is written).
  * @throws AccountDeletedError when the account's deletion marker appeared before a write (the job then deletes the
  *   file and stops); any other unexpected error, after noting it on the document that stays `processing`, so that
  *   the event is retried.
@@ -47,6 +48,13 @@ export async function runAcceptedImport(deps: ImportDeps, job: AcceptedImport): 
   const result = parsed.result;
   if (result.rows > limits.importMaxRows) {
     return fail(`the file has ${result.rows} rows, more than the ${limits.importMaxRows} accepted in one upload`, { format: result.format });
+  }
+
+  // No confident answer from a file whose rows are mostly refused: nothing of it is written, and the document says
+  // why, grouped by reason (importFailure, the rule `travel-days report` exits 1 on).
+  if (importFailure(result)) {
+    const { counts, skipped, error } = finalReport(result, [], 0, 0);
+    return fail(error!, { format: result.format, rowsDone: result.rows, rowsTotal: result.rows, counts, skipped });
   }
 
   const flights = newFlights(result.segments, job.stored, importId);

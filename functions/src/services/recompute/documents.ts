@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { IsoDate } from '@travel-time-tracker/core/dates';
+import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
 import type { RuleResult } from '@travel-time-tracker/core/ruleResults';
 import {
   MAX_STORED_TAX_YEARS,
@@ -52,12 +53,20 @@ export function statusDocOf(r: RuleResult, asOf: IsoDate, hash: string, computed
   return doc;
 }
 
-/** What the documents of one evaluation are built from: the tracked rules' results and the days per country. */
+/**
+ * What the documents of one evaluation are built from: the tracked rules' results (with their assumption fields),
+ * the days per country and, among them, the assumed ones (countries without assumed days omitted), and the last
+ * record (the core's `evidenceSummary`).
+ */
 export interface EvaluationParts {
   asOf: IsoDate;
   results: readonly RuleResult[];
   countryDays: Record<string, number>;
   countryDaysByYear: Record<string, Record<string, number>>;
+  assumedCountryDays: Record<string, number>;
+  assumedCountryDaysByYear: Record<string, Record<string, number>>;
+  lastRecordedDate: IsoDate | null;
+  lastRecordedCountry: string | null;
   warnings: readonly string[];
 }
 
@@ -68,6 +77,10 @@ export function evaluationDocs(parts: EvaluationParts, hash: string, computedAt:
     asOf: parts.asOf,
     countryDays: parts.countryDays,
     countryDaysByYear: parts.countryDaysByYear,
+    assumedCountryDays: parts.assumedCountryDays,
+    assumedCountryDaysByYear: parts.assumedCountryDaysByYear,
+    lastRecordedDate: parts.lastRecordedDate,
+    lastRecordedCountry: parts.lastRecordedCountry,
     warnings:
       parts.warnings.length > MAX_STORED_WARNINGS
         ? [...parts.warnings.slice(0, MAX_STORED_WARNINGS), `and ${parts.warnings.length - MAX_STORED_WARNINGS} more warnings`]
@@ -105,4 +118,20 @@ export function profileInputsOf(p: UserProfile): ProfileInputs {
 export function summaryKey(c: CountryDaysDoc): string {
   const { computedAt: _c, ...rest } = c;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The profile's nationalities the core can use, and a warning for each it cannot: the security rules and the profile
+ * schema check the form of a code (two capital letters), the core refuses a code ISO 3166-1 does not assign
+ * (`XX`), and a stored profile must never make every recompute of its traveller throw. A code left out is named in
+ * the summary's warnings, so the traveller can correct it.
+ */
+export function knownNationalities(nationalities: readonly string[] | undefined): { nationalities: string[]; warnings: string[] } {
+  const reference = loadReferenceData();
+  const list = nationalities ?? [];
+  const unknown = list.filter((n) => !reference.countryExists(n));
+  return {
+    nationalities: list.filter((n) => reference.countryExists(n)),
+    warnings: unknown.map((n) => `nationality "${n}" in your profile is not an ISO 3166-1 country code and was left out: correct it in your profile`),
+  };
 }

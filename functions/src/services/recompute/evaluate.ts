@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { ResidencePermit } from '@travel-time-tracker/core/applicability';
 import type { IsoDate } from '@travel-time-tracker/core/dates';
 import { evaluatePrepared, prepareEvaluation } from '@travel-time-tracker/core/evaluate';
+import { evidenceSummary, type PresenceEvidence } from '@travel-time-tracker/core/evidence';
 import type { DayInterval } from '@travel-time-tracker/core/intervals';
 import { definitionDays, evaluateDefinitions, trackedDefinitions } from '@travel-time-tracker/core/ruleResults';
 import { loadReferenceData } from '@travel-time-tracker/core/referenceData';
@@ -19,7 +20,7 @@ import { computeNextAlertAt } from '../../policy/alerts';
 import type { CountryDaysDoc, VisaStatusDoc } from '../../model/documents';
 import type { TimelineCommit } from '../../repository/types';
 import type { Timeline } from '../../timeline/timeline';
-import { evaluationDocs, sameInstant, sameStatus, summaryKey, type EvaluationParts } from './documents';
+import { evaluationDocs, knownNationalities, sameInstant, sameStatus, summaryKey, type EvaluationParts } from './documents';
 import { nextRecomputeAt, safeTimeZone, statusChangesOn } from './schedule';
 import { coreSegmentsOf, segmentsHash } from './segments';
 
@@ -56,7 +57,9 @@ export interface TrackedEvaluation extends EvaluationParts {
  * One pass over the segments for everything the recompute stores: the presence is prepared once
  * (`prepareEvaluation`, which validates and parses each segment once), the days per country and warnings are read off
  * it, and each tracked rule is evaluated on it (`evaluateDefinitions`), the default Schengen rule among them only
- * once. Unknown tracked ids give a warning naming each, first in `warnings`.
+ * once. Evaluated with the evidence (`EvaluateOptions.evidence`): each result says how many of its days are assumed
+ * and whether its verdict rests on them, the days per country come with their assumed days, and the last recorded
+ * date is kept. Unknown tracked ids give a warning naming each, first in `warnings`.
  * @throws ValidationError for a segment the core refuses (callers pass `coreSegmentsOf` output, which it accepts).
  */
 export function evaluateTracked(segments: readonly IdentifiedSegment[], opts: TrackedOptions): TrackedEvaluation {
@@ -69,6 +72,7 @@ export function evaluateTracked(segments: readonly IdentifiedSegment[], opts: Tr
     residencePermits: opts.residencePermits,
     reference,
     rules: [],
+    evidence: true,
   });
   const travel = evaluatePrepared(prepared);
   const results = evaluateDefinitions(prepared, tracked.definitions);
@@ -94,10 +98,19 @@ export function evaluateTracked(segments: readonly IdentifiedSegment[], opts: Tr
     results,
     countryDays: travel.countryDays,
     countryDaysByYear: travel.countryDaysByYear,
+    assumedCountryDays: travel.assumedCountryDays ?? {},
+    assumedCountryDaysByYear: travel.assumedCountryDaysByYear ?? {},
+    ...lastRecordOf(prepared.evidence),
     warnings: [...unknownWarnings, ...travel.warnings],
     unknownRules: tracked.unknown,
     changesOn,
   };
+}
+
+/** The date and arrival country of the last record on or before the evaluation date (`evidenceSummary`); null without one. */
+function lastRecordOf(evidence: PresenceEvidence | null): Pick<EvaluationParts, 'lastRecordedDate' | 'lastRecordedCountry'> {
+  const s = evidence ? evidenceSummary(evidence) : null;
+  return { lastRecordedDate: s?.lastRecordedDate ?? null, lastRecordedCountry: s?.lastRecordedCountry ?? null };
 }
 
 /** Whether sorted disjoint `runs` hold `day` (binary search). */
@@ -141,13 +154,14 @@ export function evaluateTimeline(tl: Timeline, now: Date, maxSegments = DEFAULT_
   const asOf = todayIn(timeZone, now);
   const stored = tl.liveSegments();
   const usable = coreSegmentsOf(stored);
+  const known = knownNationalities(inputs?.nationalities);
   const evaluation = evaluateTracked(usable.segments, {
     asOf,
-    nationalities: inputs?.nationalities ?? [],
+    nationalities: known.nationalities,
     residencePermits: inputs?.residencePermits ?? [],
     trackedRules: inputs?.trackedRules ?? null,
   });
-  const extra = [...usable.warnings];
+  const extra = [...usable.warnings, ...known.warnings];
   const refused = tl.refusedIds();
   if (refused.length > 0) {
     const shown = refused

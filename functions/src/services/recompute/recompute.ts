@@ -103,7 +103,21 @@ export async function recomputeUser(repo: Repository, uid: string, opts: Recompu
   } catch (e) {
     if (!isAccountDeletedError(e)) throw e;
     log.recomputeDone({ uid, eventId, userGone: true, changed: false });
-    const empty = evaluationDocs({ asOf: todayIn('UTC', now), results: [], countryDays: {}, countryDaysByYear: {}, warnings: [] }, segmentsHash([]), now);
+    const empty = evaluationDocs(
+      {
+        asOf: todayIn('UTC', now),
+        results: [],
+        countryDays: {},
+        countryDaysByYear: {},
+        assumedCountryDays: {},
+        assumedCountryDaysByYear: {},
+        lastRecordedDate: null,
+        lastRecordedCountry: null,
+        warnings: [],
+      },
+      segmentsHash([]),
+      now,
+    );
     return { ...empty, changed: false, accountDeleted: true };
   }
 }

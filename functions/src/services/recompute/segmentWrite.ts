@@ -32,6 +32,7 @@
  * create events of imported segments are skipped without any read: the timeline already holds them.
  */
 import { log } from '../../log';
+import { ensureProfile } from '../account';
 import { isAccountDeletedError, type Repository } from '../../repository/types';
 import { MANUAL_SOURCE } from '../../timeline/records';
 import type { SegmentWriteEvent } from '../segmentEvents';
@@ -115,6 +116,8 @@ export async function handleSegmentWrite(
       if (applied === 'version-only' && !refuse) return { commit: { timeline: tl.encode(now) }, result: { stale: false, refused: false } };
       return { commit: planCommit(tl, evaluateTimeline(tl, now, cap), now), result: { stale: false, refused: refuse } };
     });
+    // The user's first segment event (no timeline yet) creates a profile missing after sign-up, with the defaults.
+    if (r.repaired) await ensureProfile(repo, uid, now, eventId);
     if (r.result.stale) {
       log.segmentEventSkipped({ uid, eventId, segmentId, reason: 'already-reflected' });
       return r.repaired ? { action: 'recomputed', changed: true } : { action: 'skipped', reason: 'already-reflected' };

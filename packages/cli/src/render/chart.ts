@@ -92,11 +92,18 @@ function outline(values: readonly number[], x: (i: number) => number, y: (v: num
   return pts;
 }
 
+/** The largest of `values`, 0 when empty; a loop, never `Math.max(...values)` (one argument per day overflows the stack). */
+function maxOf(values: readonly number[]): number {
+  let m = 0;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
 /** The SVG element (a string) for `s`; `regionName` as in "days in the Schengen area". */
 export function renderChartSvg(s: ChartSeries, regionName: string): string {
   const n = s.to - s.from + 1;
   const total = s.recorded.map((v, i) => v + s.planned[i]!);
-  const peak = Math.max(...total);
+  const peak = maxOf(total);
   const yMax = Math.ceil(Math.max(s.maxDays * 1.15, peak * 1.05) / 30) * 30;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
@@ -150,11 +157,11 @@ export function renderChartSvg(s: ChartSeries, regionName: string): string {
   const id = esc(s.ruleId);
   const title = `Days in ${regionName} in the ${s.periodDays} days up to each date, ${fromDayNumber(s.from)} to ${fromDayNumber(s.to)}`;
   const desc =
-    `Recorded presence peaks at ${Math.max(...s.recorded)} days, recorded and planned together at ${peak}; ` +
+    `Recorded presence peaks at ${maxOf(s.recorded)} days, recorded and planned together at ${peak}; ` +
     `${s.recorded[s.asOf - s.from]} on ${asOf}; the limit is ${s.maxDays}.`;
   return (
     `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title-${id} chart-desc-${id}" ` +
-    `data-rule="${id}" data-from="${fromDayNumber(s.from)}" data-to="${fromDayNumber(s.to)}" data-peak-recorded="${Math.max(...s.recorded)}" data-peak-total="${peak}" data-peak-after-today="${Math.max(0, ...total.slice(s.asOf - s.from + 1))}">` +
+    `data-rule="${id}" data-from="${fromDayNumber(s.from)}" data-to="${fromDayNumber(s.to)}" data-peak-recorded="${maxOf(s.recorded)}" data-peak-total="${peak}" data-peak-after-today="${maxOf(total.slice(s.asOf - s.from + 1))}">` +
     `<title id="chart-title-${id}">${esc(title)}</title><desc id="chart-desc-${id}">${esc(desc)}</desc>` +
     `<defs><pattern id="planned-hatch-${id}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
     `<rect width="6" height="6" fill="${CHART_COLOURS.planned}" fill-opacity="0.35"/><line x1="0" y1="0" x2="0" y2="6" stroke="${CHART_COLOURS.planned}" stroke-width="3"/></pattern></defs>` +

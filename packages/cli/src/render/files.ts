@@ -52,16 +52,25 @@ export function writeReportFiles(args: ReportArgs, data: ReportData, ref: Refere
       files.push([p.stays, csvStays(stays, ref), 'stays']);
     }
     if (args.html !== undefined)
-      files.push([args.html, renderHtml({ report: data.output, prepared: data.prepared, stays, file: args.file, reference: ref }), 'report page']);
+      files.push([args.html, renderHtml({ report: data.output, prepared: data.prepared, stays, files: args.files, reference: ref }), 'report page']);
   }
   const notes: string[] = [];
   for (const [file, content, what] of files) {
     try {
       fs.writeFileSync(file, content);
     } catch (e) {
-      throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new Error(`cannot write ${file}: ${writeProblem((e as NodeJS.ErrnoException).code)}`, { cause: e });
     }
     notes.push(`wrote ${file} (${what})`);
   }
   return notes;
+}
+
+/** Why a file cannot be written, in words (never the errno code). */
+function writeProblem(code: string | undefined): string {
+  if (code === 'ENOENT') return 'its folder does not exist';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOSPC') return 'the disk is full';
+  return 'the file cannot be written';
 }

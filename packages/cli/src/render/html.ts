@@ -21,14 +21,15 @@ import { renderRuleResult } from './rules';
 import { assumptionNote, historyEndsLine } from './evidence';
 import { yearTable } from './table';
 import { stayCounts } from './text';
-import { groupWarnings } from './warnings';
+import { groupWarnings, warningFiles } from './warnings';
+import { segmentsRead } from './imports';
 
 export interface HtmlInput {
   report: ReportOutput;
   prepared: PreparedEvaluation;
   stays: readonly Stay[];
-  /** The input file (its base name is shown). */
-  file: string;
+  /** The input files (their base names are shown). */
+  files: readonly string[];
   reference: ReferenceData | undefined;
 }
 
@@ -47,7 +48,7 @@ export function statusSentences(rule: ReportOutput['rules'][number], def: { maxD
   const out: string[] = [];
   if (!rule.applies) {
     return [
-      `This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed, 'day')} in ${where} in ${period}.`,
+      `This rule does not apply to you: ${rule.reason ?? 'an exempt nationality'}. For the record, ${plural(rule.daysUsed + (rule.exemptDaysExcluded ?? 0), 'day')} in ${where} in ${period}.`,
     ];
   }
   if (rule.overstayDays > 0) {
@@ -202,7 +203,7 @@ function outputsTable(rule: RuleResult): string {
 export function renderHtml(input: HtmlInput): string {
   const { report: r, prepared, stays, reference: ref } = input;
   const name = (c: string) => ref?.countryName(c) ?? c;
-  const file = path.basename(input.file);
+  const file = input.files.map((f) => path.basename(f)).join(', ');
   const body: string[] = [];
   body.push(`<h1>Travel report</h1><p class="sub">${esc(file)} · as of ${esc(r.asOf)}</p>`);
   const ends = prepared.evidence ? historyEndsLine(prepared.evidence, prepared.assumed, ref) : null;
@@ -251,26 +252,32 @@ export function renderHtml(input: HtmlInput): string {
       `</tbody></table></details>`,
   );
 
-  const groups = groupWarnings(r.warnings);
+  // Every warning and every skipped row is listed, each kind folded in its own <details> (a file can have thousands).
+  const groups = groupWarnings(r.warnings, Number.POSITIVE_INFINITY, warningFiles(r));
   if (groups.length) {
     body.push(`<h2>Warnings</h2><ul class="warnings">`);
     for (const g of groups) {
-      const more = g.kind !== 'unlisted' && g.count > g.examples.length ? [`… and ${g.count - g.examples.length} more`] : [];
       body.push(
-        `<li><strong>${esc(g.title)}</strong><ul>${[...g.examples, ...more].map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` +
+        `<li><details><summary><strong>${esc(g.title)}</strong></summary><ul>${g.examples.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>` +
           `${g.fix ? `<div class="fix">Fix: ${esc(g.fix)}</div>` : ''}</li>`,
       );
     }
     body.push(`</ul>`);
   }
 
-  if (r.import) {
-    const i = r.import;
-    body.push(`<h2>Import</h2><p>Format ${esc(i.format)}: ${plural(i.rows, 'row')}, ${plural(i.flights, 'flight')}, ${i.skipped.length} skipped.</p>`);
-    if (i.skipped.length) {
-      // Reasons usually start with their row already ("row 18: cancelled flight").
-      const reasons = i.skipped.map((s) => (s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`));
-      body.push(`<ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
+  for (const i of r.imports ?? []) {
+    const named = (r.imports ?? []).length > 1 ? ` ${esc(path.basename(i.file))}` : '';
+    body.push(`<h2>Import${named}</h2><p>Format ${esc(i.format)}: ${plural(i.rows, 'row')}, ${esc(segmentsRead(i))}, ${i.skipped.length} skipped.</p>`);
+    if (i.skipGroups.length) {
+      body.push(`<ul class="warnings">`);
+      for (const g of i.skipGroups) {
+        // Reasons usually start with their row already ("row 18: cancelled flight").
+        const reasons = i.skipped.filter((s) => s.kind === g.kind).map((s) => (s.reason.startsWith(`row ${s.row}: `) ? s.reason : `row ${s.row}: ${s.reason}`));
+        body.push(
+          `<li><details><summary><strong>${esc(g.message)}</strong></summary><ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details></li>`,
+        );
+      }
+      body.push(`</ul>`);
     }
   }
   body.push(`<footer>Made by <code>travel-days report</code> on ${esc(file)}. Days are local calendar dates at the place.</footer>`);

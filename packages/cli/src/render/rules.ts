@@ -39,7 +39,7 @@ export function renderRollingWindow(rule: RollingEntry, def: Pick<Of<'rolling-wi
   lines.push(`${def?.name ?? rule.ruleId}: ${limit}`);
   if (!rule.applies) {
     lines.push(
-      `  does not apply: ${rule.reason ?? 'an exempt nationality'} (days in the area: ${rule.daysUsed} in the period ${rule.windowStart} to ${rule.windowEnd})`,
+      `  does not apply: ${rule.reason ?? 'an exempt nationality'} (days in the area: ${rule.daysUsed + (rule.exemptDaysExcluded ?? 0)} in the period ${rule.windowStart} to ${rule.windowEnd})`,
     );
     return lines;
   }

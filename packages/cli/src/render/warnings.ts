@@ -7,6 +7,7 @@
  * CLI's warnings test produces each kind through the real core and import, so a change of wording there fails
  * that test instead of silently moving warnings to "other". A warning no kind recognises is kept, whole, under "other".
  */
+import * as path from 'node:path';
 
 /** One kind of warning as the report shows it. */
 export interface WarningGroup {
@@ -155,14 +156,20 @@ const KINDS: readonly Kind[] = [
   },
 ];
 
-const MORE_ROWS = /^… and (\d+) more row warnings$/;
+const MORE_ROWS = /^(?:.+: )?… and (\d+) more row warnings$/;
+
+/** The file names import warnings start with when the report merges several files (report.ts), else none. */
+export function warningFiles(r: { imports?: readonly { file: string }[] }): string[] {
+  const imports = r.imports ?? [];
+  return imports.length > 1 ? imports.map((i) => path.basename(i.file)) : [];
+}
 
 /**
  * Groups `warnings` by kind, in the order of the kinds table (problems that change day counts first), then
  * "other" (each unrecognised warning whole). The import's "… and N more row warnings" adds N to the count of
  * the last row kind seen (their kinds are unknown: they were never listed).
  */
-export function groupWarnings(warnings: readonly string[], maxExamples = 3): WarningGroup[] {
+export function groupWarnings(warnings: readonly string[], maxExamples = 3, files: readonly string[] = []): WarningGroup[] {
   const found = new Map<Kind | 'other', { count: number; examples: string[] }>();
   const entry = (k: Kind | 'other') => {
     let e = found.get(k);
@@ -177,12 +184,15 @@ export function groupWarnings(warnings: readonly string[], maxExamples = 3): War
       continue;
     }
     let matched = false;
+    // With several files, an import warning starts with its file's name ("b.csv: row 12: ..."); the example keeps it.
+    const file = files.find((f) => w.startsWith(`${f}: `));
+    const text = file === undefined ? w : w.slice(file.length + 2);
     for (const k of KINDS) {
-      const example = k.match(w);
+      const example = k.match(text);
       if (example === undefined) continue;
       const e = entry(k);
       e.count++;
-      if (e.examples.length < maxExamples) e.examples.push(example);
+      if (e.examples.length < maxExamples) e.examples.push(file === undefined ? example : `${file}: ${example}`);
       matched = true;
       break;
     }

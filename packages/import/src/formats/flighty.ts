@@ -3,6 +3,7 @@
  */
 import type { FlightRecord } from '../types';
 import { cleanCell, optionalCell, parseAirportCell, parseFlag } from '../values';
+import { completeFlightNumber } from '../storedText';
 import { cell, normaliseHeader, type RowReader } from './reader';
 
 /**
@@ -61,9 +62,8 @@ export function flightyReader(header: string[]): RowReader {
       record.divertedTo = parseAirportCell(diverted, 'Diverted To')[0] ?? '';
       record.remarks = [`diverted from ${record.to} to ${record.divertedTo}; ${record.divertedTo} used as the arrival airport`];
     }
-    const airline = optionalCell(cell(fields, c.airline)) ?? '';
     const flight = optionalCell(cell(fields, c.flight));
-    if (flight) record.flightNumber = /^\d/.test(flight) && /^[A-Z0-9]{2,3}$/.test(airline) ? airline + flight : flight;
+    if (flight) record.flightNumber = completeFlightNumber(flight, optionalCell(cell(fields, c.airline)));
     const notes = optionalCell(cell(fields, c.notes));
     if (notes) record.notes = notes;
     return { kind: 'flight', record };

@@ -4,6 +4,7 @@
 import type { FlightRecord } from '../types';
 import { parseCountryCell } from '../countries';
 import { FieldError, cleanCell, optionalCell, parseAirportOrPlace, parseFlag, parseMode, parseTime } from '../values';
+import { completeFlightNumber } from '../storedText';
 import { cell, normaliseHeader, type RowReader } from './reader';
 
 /**
@@ -114,10 +115,8 @@ export function genericReader(map: ColumnMap): RowReader {
     const arrTime = parseTime(cell(fields, map.arrival_time) ?? '', 'arrival time');
     if (arrTime) record.arrivalTime = arrTime;
     if (arr) record.arrivalDate = arr.date;
-    let flight = optionalCell(cell(fields, map.flight_number));
-    const airline = optionalCell(cell(fields, map.airline));
-    if (flight && /^\d{1,5}$/.test(flight) && airline && /^[A-Z0-9]{2,3}$/.test(airline)) flight = airline + flight;
-    if (flight) record.flightNumber = flight;
+    const flight = optionalCell(cell(fields, map.flight_number));
+    if (flight) record.flightNumber = completeFlightNumber(flight, optionalCell(cell(fields, map.airline)));
     const transfer = parseFlag(cell(fields, map.arrival_transfer), 'arrival transfer');
     if (transfer !== undefined) record.transfer = transfer;
     if (cancelled) record.cancelled = true;
