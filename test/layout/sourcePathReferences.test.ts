@@ -58,16 +58,8 @@ export function filePathReferences(source: string): { line: number; text: string
   return inComments(source, FILE_PATH);
 }
 
-/**
- * TEMPORARY: folders whose comments are rewritten on another branch working in them at the time this test was
- * written. Remove each entry once its references are gone; the last test fails for an entry that no longer has one,
- * so the list cannot outlive them.
- */
-const REWRITING_ELSEWHERE: readonly string[] = ['packages/import/src'];
-
 const files = sourceDirs().flatMap(tsFiles);
 const sources = new Map(files.map((f) => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')]));
-const allowed = (f: string): boolean => REWRITING_ELSEWHERE.some((dir) => f.startsWith(`${dir}/`));
 
 test.each([
   ['/** See core/segment.ts `FREE_TEXT_FIELDS`. */', ['core/segment.ts']],
@@ -100,7 +92,7 @@ test.each([
 
 test('no comment of packages/*/src or functions/src names a source file by path', () => {
   expect(files.length).toBeGreaterThan(90);
-  const wrong = [...sources].filter(([f]) => !allowed(f)).flatMap(([f, text]) => sourcePathReferences(text).map((r) => `${f}:${r.line}: ${r.text}`));
+  const wrong = [...sources].flatMap(([f, text]) => sourcePathReferences(text).map((r) => `${f}:${r.line}: ${r.text}`));
   expect(wrong).toEqual([]);
 });
 
@@ -111,9 +103,4 @@ test('every docs, data or schema file a comment names exists', () => {
       .map((r) => `${f}:${r.line}: ${r.text}`),
   );
   expect(missing).toEqual([]);
-});
-
-test('every folder of the temporary allow-list exists and still has a reference (else remove its entry)', () => {
-  const stale = REWRITING_ELSEWHERE.filter((dir) => ![...sources].some(([f, text]) => f.startsWith(`${dir}/`) && sourcePathReferences(text).length > 0));
-  expect(stale).toEqual([]);
 });

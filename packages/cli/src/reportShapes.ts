@@ -12,7 +12,7 @@ import type { SkipGroup, SkipKind } from '@travel-time-tracker/import/skipReason
 
 /** The command line, parsed (`parseReportArgs`). */
 export interface ReportArgs {
-  /** The input files, in the order given (at least one); merged, the same journey counted once (load.ts). */
+  /** The input files, in the order given (at least one); merged, the same journey counted once. */
   files: string[];
   asOf: string;
   json: boolean;

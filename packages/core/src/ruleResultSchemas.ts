@@ -27,7 +27,7 @@ const resultBase = {
   /**
    * Presence days of the period the figure covers (the window, the tax year, the look-back years; for a per-stay
    * rule every day through the evaluation date) left out because one of the traveller's nationalities was exempt
-   * on that day (applicability.ts `exemptDays`: a British national under the Schengen rule through 2020-12-31).
+   * on that day (the core's `exemptDays`: a British national under the Schengen rule through 2020-12-31).
    * Optional: results stored before it existed lack it (the core always sets it).
    */
   exemptDaysExcluded: Days.optional(),

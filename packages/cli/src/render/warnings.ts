@@ -158,7 +158,7 @@ const KINDS: readonly Kind[] = [
 
 const MORE_ROWS = /^(?:.+: )?… and (\d+) more row warnings$/;
 
-/** The file names import warnings start with when the report merges several files (report.ts), else none. */
+/** The file names import warnings start with when the report merges several files, else none. */
 export function warningFiles(r: { imports?: readonly { file: string }[] }): string[] {
   const imports = r.imports ?? [];
   return imports.length > 1 ? imports.map((i) => path.basename(i.file)) : [];
