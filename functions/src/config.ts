@@ -234,7 +234,7 @@ export const FUNCTION_SETTINGS = {
   /** Scheduled: one run at a time (a second instance would only page the same users). */
   recomputeDaily: { maxInstances: 1, concurrency: 1, cpu: 1 },
   sendAlerts: { maxInstances: 1, concurrency: 1, cpu: 1 },
-  /** Its queue dispatches at most 50 tasks at once (tasks/sendAlertBatch.ts): 10 instances x 5. */
+  /** Its queue dispatches at most 50 tasks at once (the `sendAlertBatch` queue): 10 instances x 5. */
   sendAlertBatch: { maxInstances: 10, concurrency: 5, cpu: 1 },
   /** Its queue dispatches at most 20 tasks at once ({@link RECOMPUTE_TASK_SETTINGS}): 10 instances x 2. */
   recomputeBatch: { maxInstances: 10, concurrency: 2, cpu: 1 },

@@ -11,7 +11,7 @@
  * characters), never its stack.
  *
  * Tests and benchmarks capture or silence events with `setLogSink`, or build their own event functions over a sink
- * with `logEventsTo` (alerts/run.ts takes them as a dependency).
+ * with `logEventsTo` (the alert run takes them as a dependency).
  */
 import { write } from 'firebase-functions/logger';
 
@@ -142,11 +142,11 @@ export type ProfileSkippedReason = 'profile-deleted' | 'no-editable-change' | 'n
  */
 export function logEventsTo(to: LogSink) {
   return {
-    // Segments and recompute (services/recompute/)
+    // Segments and recompute
     /** A segment event that needs no recompute: an imported create (the import recomputes once) or one already reflected. */
     segmentEventSkipped: (f: { uid: string; eventId: string; segmentId: string; reason: 'imported-create' | 'already-reflected' }) =>
       emit(to, 'DEBUG', 'segment.event.skipped', f),
-    /** A create beyond the per-user segment cap, not counted (config.ts MAX_SEGMENTS_PER_USER). */
+    /** A create beyond the per-user segment cap, not counted (the MAX_SEGMENTS_PER_USER param). */
     segmentRefused: (f: { uid: string; eventId: string; segmentId: string; maxSegments: number }) => emit(to, 'WARNING', 'segment.refused', f),
     /** The status was recomputed (`changed`: a stored document was rewritten); `userGone` when the user was deleted. */
     recomputeDone: (f: Ids & { uid: string; changed: boolean; asOf?: string; segments?: number; rules?: number; userGone?: boolean }) =>
@@ -158,14 +158,14 @@ export function logEventsTo(to: LogSink) {
     /** Documents a client wrote after the account was deleted, erased again. */
     accountStrayWritesErased: (f: { uid: string; eventId?: string }) => emit(to, 'INFO', 'account.strayWritesErased', f),
 
-    // Profile (services/profile.ts)
+    // Profile
     /** A profile write that needs no work, and why. */
     profileEventSkipped: (f: { uid: string; eventId: string; reason: ProfileSkippedReason }) => emit(to, PROFILE_SKIPPED[f.reason], 'profile.event.skipped', f),
     /** A profile write that changes what is counted: the names of the changed fields, never their values. */
     profileChanged: (f: { uid: string; eventId: string; cause: 'created' | 'edited'; fields: readonly string[] }) =>
       emit(to, 'INFO', 'profile.changed', { ...f, fields: f.fields.join(',') }),
 
-    // Imports (services/import/)
+    // Imports
     /** A Storage object the import does not process (no uid/importId when the path is not an import's). */
     importRejected: (f: Ids & { eventId: string; reason: ImportRejectedReason }) => emit(to, IMPORT_REJECTED[f.reason], 'import.rejected', f),
     /** An import that could not start (`reason` is the sentence stored on the import document). */
@@ -189,7 +189,7 @@ export function logEventsTo(to: LogSink) {
       emit(to, f.status === 'failed' ? 'WARNING' : 'INFO', 'import.finished', { ...rest, ...counts });
     },
 
-    // Account (services/account.ts)
+    // Account: deletion and sign-up
     /** The sign-up blocking function ran (`created`: false when the profile already existed). */
     accountProfileCreated: (f: { uid: string; eventId?: string; created: boolean }) => emit(to, 'INFO', 'account.profileCreated', f),
     /** An account deleted by the `deleteAccount` callable. */
@@ -198,11 +198,11 @@ export function logEventsTo(to: LogSink) {
     accountErasedAfterAuthDeletion: (f: { uid: string; eventId?: string; storageFilesDeleted: number }) =>
       emit(to, 'INFO', 'account.erasedAfterAuthDeletion', f),
 
-    // Planning (services/plan.ts)
+    // Planning: the planTrip callable
     /** A `planTrip` call answered: sizes only, never the trips (`unknownRules`: tracked ids the seed lacks, comma-separated). */
     planEvaluated: (f: { uid: string; trips: number; segments: number; rules: number; unknownRules?: string }) => emit(to, 'INFO', 'plan.evaluated', f),
 
-    // Daily recompute (services/scheduledRecompute.ts)
+    // Daily recompute
     /** One page of due users done. */
     recomputeDailyPage: (f: { users: number; done: number }) => emit(to, 'INFO', 'recomputeDaily.page', f),
     /** The run's totals. */
@@ -221,14 +221,14 @@ export function logEventsTo(to: LogSink) {
     recomputeDailyUserDeferred: (f: { uid: string; cause: 'too-slow' | 'out-of-time'; reason: string; evalMs: number }) =>
       emit(to, f.cause === 'too-slow' ? 'WARNING' : 'INFO', 'recomputeDaily.userDeferred', f),
 
-    /** The fanned-out run's report (services/recomputeFanout.ts): pages of due users and the tasks enqueued. */
+    /** The fanned-out run's report: pages of due users and the tasks enqueued. */
     recomputeDailyScheduled: (f: { runAt: string } & Report) => emit(to, 'INFO', 'recomputeDaily.scheduled', f),
     /** One `recomputeBatch` task's report. */
     recomputeDailyBatchDone: (f: { runAt: string } & Report) => emit(to, 'INFO', 'recomputeDaily.batch.done', f),
     /** A `recomputeBatch` payload that does not parse (dropped, not retried). */
     recomputeDailyTaskInvalid: (f: { reason: string }) => emit(to, 'ERROR', 'recomputeDaily.task.invalid', f),
 
-    // Visa alerts (alerts/run.ts, tasks/sendAlertBatch.ts)
+    // Visa alerts: the scheduled run and its batch tasks
     /** The scheduled run's report: pages of due users and the batch tasks enqueued. */
     alertsScheduled: (f: { runAt: string } & Report) => emit(to, 'INFO', 'alerts.scheduled', f),
     /** One batch task's report. */

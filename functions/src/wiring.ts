@@ -3,12 +3,12 @@
  *
  * | port (interface)                          | production adapter (firebase-admin)                        |
  * |-------------------------------------------|------------------------------------------------------------|
- * | `Repository` (repository/types.ts)        | `FirestoreRepository` (repository/firestore.ts)            |
- * | `FileStorage` (storage/types.ts)          | `GcsStorage` on the default bucket (storage/gcs.ts)        |
- * | `AuthAdmin` (services/account.ts)         | firebase-admin Auth, a missing user counted as deleted     |
- * | `PushTransport` (alerts/transport.ts)     | `FcmTransport`: FCM `sendEach`                             |
- * | `AlertTaskQueue` (alerts/queue.ts)        | `CloudTasksAlertQueue`: the `sendAlertBatch` task queue    |
- * | `AlertTaskQueue`, as `recomputeQueue`     | `CloudTasksAlertQueue`: the `recomputeBatch` task queue    |
+ * | {@link Repository}                        | `FirestoreRepository`                                      |
+ * | {@link FileStorage}                       | `GcsStorage` on the default bucket                         |
+ * | {@link AuthAdmin}                         | firebase-admin Auth, a missing user counted as deleted     |
+ * | {@link PushTransport}                     | `FcmTransport`: FCM `sendEach`                             |
+ * | {@link AlertTaskQueue}                    | `CloudTasksAlertQueue`: the `sendAlertBatch` task queue    |
+ * | {@link AlertTaskQueue}, as `recomputeQueue` | `CloudTasksAlertQueue`: the `recomputeBatch` task queue    |
  *
  * plus the clock and the sleep (the only sources of time). The event modules (triggers/, callable/, scheduled/,
  * tasks/) call `wiring()` inside their handler and hand the ports to a service; services never build an adapter.
@@ -16,7 +16,7 @@
  * Lazy, for cold starts: this module imports types only (and the params, which every function loads anyway). Each adapter (and firebase-admin's client behind it) is
  * required the first time a handler reads its port, and kept for the instance's life; so loading a function costs
  * nothing, and a function pays only for the clients it uses (planTrip never loads Storage or Messaging; only the
- * import loads the airport table, test/functions/coldStart.test.ts). `require` rather than `import()`: the ports are
+ * import loads the airport table; a cold-start test holds both). `require` rather than `import()`: the ports are
  * read synchronously, and `require` of a module already loaded is a map lookup.
  *
  * Tests and benchmarks replace any part with `setWiring({ repo: new MemoryRepository(), clock: () => now, ... })`
@@ -50,9 +50,9 @@ export interface Wiring {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Name of the task function (tasks/sendAlertBatch.ts) as exported from index.ts: its queue's name. */
+/** Name of the alert batch task function as the functions' entry point exports it: its queue's name. */
 export const ALERT_TASK_FUNCTION = 'sendAlertBatch';
-/** Name of the daily recompute's task function (tasks/recomputeBatch.ts): its queue's name. */
+/** Name of the daily recompute's task function: its queue's name. */
 export const RECOMPUTE_TASK_FUNCTION = 'recomputeBatch';
 
 let overrides: Partial<Wiring> = {};
@@ -165,7 +165,7 @@ export function wiring(): Wiring {
 }
 
 /**
- * What the alert run (alerts/run.ts) needs, from the wiring and the alert params (config.ts): repository, push
+ * What the alert run needs ({@link AlertDeps}), from the wiring and the alert params: repository, push
  * transport, task queue, the seed's rules, `recomputeUser` for stale statuses, the per-user device cap, and the
  * send retries (ALERT_SEND_ATTEMPTS attempts, waiting through the wiring's sleep). Call inside a handler.
  */

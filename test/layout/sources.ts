@@ -21,7 +21,7 @@ export function tsFiles(dir: string): string[] {
 
 /**
  * The folders of deployed and shipped source the layout rules cover (file length, import cycles, "issue N"
- * references): each workspace package's src/ and the functions shell.
+ * references, source paths in comments): each workspace package's src/ and the functions shell.
  */
 export function sourceDirs(): string[] {
   const packages = fs

@@ -38,7 +38,7 @@ export const DEEP_LINK_BASE = 'traveltimetracker://visa-status/';
 /** APNs keeps an undelivered alert this long (seconds): tomorrow's run sends fresher numbers anyway. */
 export const ALERT_EXPIRATION_SECONDS = 24 * 60 * 60;
 
-/** What the message needs to know about a rule (from seed/visaRules.json, in core/ruleWording.ts's words). */
+/** What the message needs to know about a rule (from seed/visaRules.json, in the words of {@link placeOf} and its siblings). */
 export interface AlertRuleInfo {
   id: string;
   /** Human name, e.g. `Schengen short stay (90/180)`. */
@@ -87,7 +87,7 @@ export interface AlertText {
 }
 
 /**
- * The text of an alert, in words that fit the kind of rule (core/ruleWording.ts, shared with the report): a stay's
+ * The text of an alert, in words that fit the kind of rule (the core's rule wording, shared with the report): a stay's
  * days remaining or overstay and its latest exit date (or the violation date); a tax year's day count, the day it is
  * or will be reached. When the status's verdict rests on days no record supports (`dependsOnAssumption`), the body
  * says which (`assumptionSentence`: the gap, or the days since the last recorded trip). The tax kinds say what the

@@ -4,7 +4,7 @@
  * uids) and one port: the alert run (`sendAlerts` enqueues, `sendAlertBatch` processes) and the daily recompute
  * (`recomputeDaily` enqueues, `recomputeBatch` processes). Behind an interface so that the schedulers run offline:
  * `CloudTasksAlertQueue` enqueues through firebase-admin `getFunctions().taskQueue(...)` on the named function's
- * queue, test/fakes/memoryAlertQueue.ts keeps the tasks for tests and the benchmark.
+ * queue; an in-memory queue of the tests keeps the tasks for tests and the benchmark.
  *
  * Task ids are deterministic (a hash of the run time and the page's uids): a retried scheduler run enqueues the
  * same ids, which Cloud Tasks refuses as duplicates (`functions/task-already-exists`) for about an hour after the

@@ -6,7 +6,7 @@
  *    task per page with a deterministic id. It reads only due users: cost grows with due users, not all users.
  * 2. `processAlertBatch` (called by the `sendAlertBatch` task function): for each user of the page, re-reads the
  *    profile, recomputes the statuses when they are not for the user's local today, evaluates the policy
- *    (policy/alerts.ts), reads whether each candidate alert is already recorded, reads the user's most recently seen
+ *    ({@link evaluateAlerts}), reads whether each candidate alert is already recorded, reads the user's most recently seen
  *    devices (at most `maxDevices`, the per-user cap), and leases the user (`claimUserForAlerts`: `nextAlertAt`
  *    moves `ALERT_LEASE_MS` ahead, so that a concurrent copy of the task skips it). Then, group by group (at most
  *    one `sendEach` of 500 messages), with the deadline checked before each group: send, and for each user of the
@@ -23,7 +23,7 @@
  * Idempotency (Cloud Scheduler and Cloud Tasks may deliver twice, a task may be retried after a partial run):
  * - a user is processed only while `nextAlertAt <= now`; processing moves it into the future, so a redelivered
  *   task skips users already done;
- * - task ids are a hash of the run time and the page (queue.ts), so a retried scheduled run enqueues nothing new.
+ * - task ids are a hash of the run time and the page ({@link alertTaskId}), so a retried scheduled run enqueues nothing new.
  */
 import type { TokenMessage } from 'firebase-admin/messaging';
 import { errorReason, log, type LogEvents } from '../log';
@@ -50,10 +50,10 @@ const USER_CONCURRENCY = 16;
  */
 export const ALERT_LEASE_MS = 10 * 60_000;
 
-/** Default cap on the devices of one user that receive a push (`ALERT_MAX_DEVICES`, config.ts). */
+/** Default cap on the devices of one user that receive a push (the `ALERT_MAX_DEVICES` param). */
 export const DEFAULT_MAX_DEVICES = 10;
 
-/** What the run needs; production values are built in wiring.ts (`alertDeps`). */
+/** What the run needs; production values are built by the wiring's `alertDeps`. */
 export interface AlertDeps {
   repo: Repository;
   transport: PushTransport;
@@ -63,10 +63,10 @@ export interface AlertDeps {
    * the user's: the rules their profile tracks (`trackedRules`; the default rule without it).
    */
   rules: readonly AlertRuleInfo[];
-  /** Re-evaluates a user's statuses for `now` (services/recompute/recompute.ts `recomputeUser`). */
+  /** Re-evaluates a user's statuses for `now` (the recompute's `recomputeUser`). */
   recompute: (repo: Repository, uid: string, opts: { now: Date }) => Promise<{ statuses: VisaStatusDoc[] }>;
   retry?: RetryOptions;
-  /** Where the run's events go (log.ts `logEventsTo`); default the functions' logger. */
+  /** Where the run's events go ({@link LogEvents}); default the functions' logger. */
   log?: LogEvents;
   /** Per-user device cap: only the most recently seen devices get the push (default DEFAULT_MAX_DEVICES). */
   maxDevices?: number;

@@ -2,7 +2,7 @@
  * The push transport: the one seam between the alert sender and Firebase Cloud Messaging.
  *
  * `FcmTransport` sends through firebase-admin's `Messaging.sendEach` (FCM HTTP v1, one request per message,
- * at most 500 messages per call). The tests' scripted transport is test/fakes/recordingTransport.ts.
+ * at most 500 messages per call). The tests script their own transport (a fake that records what it was given).
  */
 import type { Messaging, TokenMessage } from 'firebase-admin/messaging';
 

@@ -1,12 +1,12 @@
 /**
  * `deleteAccount` callable (2nd gen): marks the calling user deleted, deletes every file and document of the user,
- * then the Auth user (services/account.ts `deleteAccountData`). The app's way to delete an account, because the app
+ * then the Auth user ({@link deleteAccountData}). The app's way to delete an account, because the app
  * must revoke the Sign in with Apple token before the account goes (docs/functions.md, Account lifecycle), which only an
  * app-initiated deletion allows. An account deleted from the Firebase console (Auth) loses its data through the
- * Auth deletion trigger instead (triggers/onUserDeleted.ts).
+ * Auth deletion trigger `onUserDeleted` instead.
  *
  * Request data: none (`{}`). Response: `{ deleted: true, storageFilesDeleted }`.
- * Errors (callable/errors.ts): `unauthenticated`; `failed-precondition` when the last sign-in is older than 5 minutes
+ * Errors ({@link answerCallable}): `unauthenticated`; `failed-precondition` when the last sign-in is older than 5 minutes
  * (a stolen long-lived session must not be able to erase an account: the app re-authenticates first); `internal`
  * with a fixed sentence when a step fails (the cause is logged with the uid; calling again finishes the job).
  * Idempotent: every step tolerates what an earlier, interrupted call already deleted.

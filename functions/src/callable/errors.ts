@@ -5,8 +5,8 @@
  * | thrown                                     | code               | message to the app                            |
  * |--------------------------------------------|--------------------|-----------------------------------------------|
  * | `HttpsError` (the callable's own checks)   | its own            | its own                                       |
- * | `ValidationError` (core/validation.ts)     | `invalid-argument` | the sentence naming the field; `details`      |
- * | `AccountDeletedError` (repository/types)   | `not-found`        | `this account has been deleted`               |
+ * | {@link ValidationError} (the core's)       | `invalid-argument` | the sentence naming the field; `details`      |
+ * | `AccountDeletedError` (the repository's)   | `not-found`        | `this account has been deleted`               |
  * | anything else                              | `internal`         | the callable's own fixed sentence             |
  *
  * The `invalid-argument` answer is bounded whatever the request (`boundedValidationError`): zod reports every unknown

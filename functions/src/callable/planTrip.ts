@@ -3,11 +3,11 @@
  *
  * Request data: `{ trips: [{ country: "FR", entryDate: "2027-03-01", exitDate: "2027-04-15" }, ...] }`
  * (ISO 3166-1 alpha-2; local calendar dates `YYYY-MM-DD` at the destination; 1 to 20 trips).
- * Response (services/plan.ts `PlanTripResponseSchema`): `{ asOf, results, rules, unknownRuleIds }`: `results` the
+ * Response ({@link PlanTripResponse}): `{ asOf, results, rules, unknownRuleIds }`: `results` the
  * default rules as before (`{ ruleId, applies, reason, complies, latestExitDate, firstViolationDate,
- * earliestCompliantEntryDate }`, core/planning.ts), `rules` one entry per tracked rule with its kind's outputs and
- * `plan`, the verdict of its kind (core/planRules.ts). Nothing is stored, so repeating a call is harmless.
- * Errors (callable/errors.ts): `unauthenticated` without a signed-in user; `invalid-argument` naming the field
+ * earliestCompliantEntryDate }`, the core's trip planning), `rules` one entry per tracked rule with its kind's outputs and
+ * `plan`, the verdict of its kind. Nothing is stored, so repeating a call is harmless.
+ * Errors ({@link answerCallable}): `unauthenticated` without a signed-in user; `invalid-argument` naming the field
  * (`planTrip data: trips[0].exitDate must not be before entryDate`); `internal` with a fixed sentence for anything
  * unexpected (the cause is logged with the uid). App Check is enforced when the ENFORCE_APP_CHECK param is true (the default), never on the emulators.
  */

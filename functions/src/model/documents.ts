@@ -68,7 +68,7 @@ export const ProfileEditableSchema = z.strictObject({
   timeZone: stringOfAtMost(PROFILE_LIMITS.timeZone).min(1),
   notifications: NotificationSettingsSchema,
   /**
-   * Residence permits and long-stay (D) visas, current and past (core/applicability.ts): presence in the issuing
+   * Residence permits and long-stay (D) visas, current and past ({@link ResidencePermitSchema}): presence in the issuing
    * state during validity is not counted by the Schengen rule (Reg. (EU) 2016/399 Art. 6(2)). Absent = none.
    */
   residencePermits: z.array(ResidencePermitSchema).max(MAX_RESIDENCE_PERMITS).optional(),
@@ -110,7 +110,7 @@ export type UserProfile = z.infer<typeof UserProfileSchema>;
 
 /**
  * Longest id of `users/{uid}/segments/{segmentId}` a client may create (firestore.rules): a UUID (36) or a
- * Firestore auto-id (20) fits, and the timeline's record of a segment stays small (timeline/timeline.ts, size).
+ * Firestore auto-id (20) fits, and the timeline's record of a segment stays small (a live record is at most 200 bytes).
  */
 export const MAX_SEGMENT_ID_LENGTH = 128;
 
@@ -160,8 +160,8 @@ const RollingWindowStatusDocSchema = RollingWindowRuleResultSchema.extend(status
 
 /**
  * `users/{uid}/visaStatus/{ruleId}`: cached evaluation of one tracked rule (backend-only writes), by `kind`: the
- * rule's result (core/ruleResultSchemas.ts, the fields and meanings `travel-days report --json` prints) plus
- * `asOf`, `computedAt`, `segmentsHash`. What the backend writes; {@link StoredVisaStatusDocSchema} is what may be
+ * rule's result ({@link RollingWindowRuleResultSchema} and its siblings, the fields and meanings
+ * `travel-days report --json` prints) plus `asOf`, `computedAt`, `segmentsHash`. What the backend writes; {@link StoredVisaStatusDocSchema} is what may be
  * stored, documents written before the rule kinds included.
  */
 export const VisaStatusDocSchema = z.discriminatedUnion('kind', [
@@ -210,7 +210,7 @@ export function isLegacyStatus(v: unknown): boolean {
 
 /**
  * `users/{uid}/summaries/countryDays`: days per country up to `asOf` (backend-only writes), and what they rest on
- * (core/evidence.ts): among them the days `assumed` (counted without a record supporting them: across a gap between
+ * (the core's evidence summary): among them the days `assumed` (counted without a record supporting them: across a gap between
  * records of different countries, or after the last record up to `asOf`, which for a traveller who logs as they go
  * is simply the current stay). The evidence fields are absent on summaries written before them (read: unknown).
  */
@@ -278,7 +278,7 @@ export const DeviceDocSchema = z.strictObject({
 export type DeviceDoc = z.infer<typeof DeviceDocSchema>;
 
 /**
- * Kinds of alert (alerts/policy.ts): about a stay (rolling-window, per-stay rules) `threshold`, `overstay`,
+ * Kinds of alert the alert policy raises: about a stay (rolling-window, per-stay rules) `threshold`, `overstay`,
  * `plannedViolation`; about a day count in a tax year or year (tax-year-presence, weighted-lookback rules)
  * `threshold` (days still to count), `reached`, `plannedReach` (planned trips reach it on a date).
  */
@@ -322,7 +322,7 @@ export type ProfileInputs = z.infer<typeof ProfileInputsSchema>;
 
 /**
  * `users/{uid}/timeline/{shardId}` other than the head: more records of the user's timeline (backend only, no
- * client access). `records` is the encoding of timeline/codec.ts: one line per segment.
+ * client access). `records` is the timeline's record encoding: one line per segment.
  */
 export const TimelineShardDocSchema = z.strictObject({
   v: z.literal(1),
@@ -333,8 +333,8 @@ export type TimelineShardDoc = z.infer<typeof TimelineShardDocSchema>;
 /**
  * `users/{uid}/timeline/head`: the head of the user's timeline (backend only, no client access): its own records,
  * the ids of the other shards, and what the recompute needs besides the segments (the profile's rule inputs, the
- * last evaluation written, the daily schedule). docs/data-model.md states its invariants; timeline/timeline.ts
- * maintains them.
+ * last evaluation written, the daily schedule). docs/data-model.md states its invariants; the timeline
+ * module maintains them.
  */
 export const TimelineHeadDocSchema = TimelineShardDocSchema.extend({
   /** Ids of the other shards (`s1`, `s2`, ...), in order. */

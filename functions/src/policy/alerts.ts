@@ -34,7 +34,7 @@
  *
  * At most one push per rule per run (the most urgent: overstay or reached, then threshold, then the planned ones;
  * they would replace each other on the device anyway, having the same `apns-collapse-id`), and after a push the next
- * one waits for the next local day. Pushes happen only inside the delivery window (local 09:00-21:00, time.ts) and
+ * one waits for the next local day. Pushes happen only inside the delivery window (local 09:00-21:00, {@link isDeliverable}) and
  * outside the user's quiet hours.
  */
 import type { IsoDate } from '@travel-time-tracker/core/dates';
@@ -233,8 +233,8 @@ const VISIT_LENGTH_SLACK_DAYS = 3;
 /**
  * Earliest local date on which an alert not yet sent could be due for this status, assuming the recorded and
  * planned segments stay as they are (any segment change recomputes the status, which recomputes `nextAlertAt`; so
- * does the daily recompute on the first day of a new tax year or year, services/recompute/schedule.ts
- * `statusChangesOn`).
+ * does the daily recompute on the first day of a new tax year or year: the recompute's schedule wakes a
+ * traveller on each date a status can change with time alone).
  * A lower bound, never later than the truth:
  * - about a stay: days remaining fall by at most one per day, and a new stay (with fresh dedupe keys) can start at
  *   the earliest on the day after tomorrow when present today (an exit, a day away, an entry), tomorrow when away;

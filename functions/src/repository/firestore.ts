@@ -1,6 +1,6 @@
 /**
- * `Repository` on Cloud Firestore through firebase-admin (production, and the emulator when
- * FIRESTORE_EMULATOR_HOST is set). Paths are those of model/documents.ts:
+ * {@link Repository} on Cloud Firestore through firebase-admin (production, and the emulator when
+ * FIRESTORE_EMULATOR_HOST is set). Paths are those of the document schemas:
  * `users/{uid}`, `users/{uid}/segments|visaStatus|summaries|imports|devices|alerts/{id}`, `countries/{iso2}`,
  * `visaRules/{ruleId}`.
  *
@@ -9,7 +9,7 @@
  * - `undefined` fields are removed before writing (`toFirestore`: firebase-admin rejects them unless the caller's
  *   Firestore has `ignoreUndefinedProperties`, which this class does not require).
  * - Documents are returned as stored, without schema validation: client writes are validated by the security
- *   rules and backend writes by the callers; callers that must tolerate bad data parse with model/documents.ts.
+ *   rules and backend writes by the callers; callers that must tolerate bad data parse with the document schemas.
  * - Idempotency: "if absent" methods create only after reading that the document does not exist, in one
  *   transaction, so a redelivered event cannot overwrite or double-count.
  * - Account deletion: every write under `users/{uid}` is a transaction that first reads the deletion marker
@@ -19,7 +19,7 @@
  *   the sweep (`deleteUserData`) that starts after it leaves nothing behind. Cost: one more document read (billed
  *   even when the marker is absent) per write transaction, counted in `counts`.
  * - `counts` follows Firestore billing: every document a lookup or transaction reads is 1 read (found or not), a
- *   query costs the documents it returns and at least 1 (repository/types.ts); a transaction retried on contention
+ *   query costs the documents it returns and at least 1 (as {@link Repository} states); a transaction retried on contention
  *   counts the reads of its last attempt.
  * - The timeline (`users/{uid}/timeline/{head|s1...}`) is written only through `updateTimeline`'s transaction
  *   ({@link runTimelineTransaction}), so a timeline write and the status it implies commit together.

@@ -8,7 +8,7 @@
  * deployed functions may still read is not something a routine seed should do silently.
  *
  * The seed validates only what it needs to write documents (the ids and that each entry is a JSON object); the
- * field-level shape is validated by the day-counting core's loader (core/referenceData.ts), which owns it.
+ * field-level shape is validated by the day-counting core's loader of its reference data, which owns it.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';

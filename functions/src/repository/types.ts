@@ -48,7 +48,7 @@ export class SegmentExistsError extends Error {
   }
 }
 
-/** The documents of `users/{uid}/timeline` as read (timeline/timeline.ts decodes them). */
+/** The documents of `users/{uid}/timeline` as read (the timeline decodes them). */
 export interface TimelineDocs {
   head: TimelineHeadDoc | null;
   /** The other shards by id. */
@@ -179,7 +179,7 @@ export interface Repository {
    */
   listUsersDueForRecompute(due: Date, limit: number, after?: { nextRecomputeAt: Date; uid: string }): Promise<{ uid: string; profile: UserProfile }[]>;
 
-  // ---- the timeline (timeline/timeline.ts; README.md, data model: users/{uid}/timeline) ----
+  // ---- the timeline (docs/data-model.md, `users/{uid}/timeline/{shardId}`) ----
 
   /** Every document of `users/{uid}/timeline`, outside a transaction (a query: max(1, K) reads for K documents). */
   readTimeline(uid: string): Promise<TimelineDocs>;

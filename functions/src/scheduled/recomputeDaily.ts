@@ -1,7 +1,7 @@
 /**
  * `recomputeDaily`: every 30 minutes, enqueues one `recomputeBatch` task per page of users whose local date has
- * changed since their last evaluation and whose status can still change (services/recomputeFanout.ts
- * `scheduleRecomputeRun`); the tasks evaluate them (tasks/recomputeBatch.ts). Running every 30 minutes rather than
+ * changed since their last evaluation and whose status can still change
+ * ({@link scheduleRecomputeRun}); the `recomputeBatch` tasks evaluate them. Running every 30 minutes rather than
  * once a day follows every time zone's midnight (offsets are whole or half hours, and the few :45 zones are at most
  * 15 minutes late). This run reads only the due users' ids and schedules (a projection), never a timeline, so one
  * instance pages through millions of due users within its deadline; the evaluations scale out with the task queue.

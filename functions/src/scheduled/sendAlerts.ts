@@ -1,7 +1,7 @@
 /**
  * `sendAlerts`: every 15 minutes (explicit UTC schedule zone; v2's default is UTC too, stated so it is not an
  * accident), enqueues one `sendAlertBatch` task per page of users whose `nextAlertAt` has come
- * (alerts/run.ts `scheduleAlertRun`). It reads only due users. `nextAlertAt` is an exact instant (the user's
+ * ({@link scheduleAlertRun}). It reads only due users. `nextAlertAt` is an exact instant (the user's
  * next local 09:00, or the end of their quiet hours), so a 15-minute period delivers within 15 minutes of it in
  * every zone, including the :30 and :45 ones.
  *

@@ -107,7 +107,7 @@ export type DeleteAccountResponse = z.infer<typeof DeleteAccountResponseSchema>;
  *
  * Why it is final: every backend write under `users/{uid}` (recompute, import, alerts, profile schedule) reads the
  * marker in the same transaction as its write and fails with `AccountDeletedError` once it exists
- * (repository/firestore.ts). Step 1 therefore closes the door before step 2 starts: a write that committed before
+ * (the repository checks it in every such transaction). Step 1 therefore closes the door before step 2 starts: a write that committed before
  * the marker is found and deleted by the sweep, and none can commit after it (an import still reading its file
  * stops at its next write). The documents go before the files so that an unavailable Storage does not keep the
  * travel history: the call fails, and its retry finds the documents gone and deletes the files.
@@ -137,7 +137,7 @@ export async function eraseUserData(deps: EraseUserDataDeps, uid: string): Promi
  */
 export async function deleteAccountData(deps: DeleteAccountDeps, uid: string, eventId?: string): Promise<DeleteAccountResult> {
   const { repo, auth } = deps;
-  // A failure is logged once, by the callable's error mapping (callable/errors.ts), with the uid.
+  // A failure is logged once, by the callable's error mapping, with the uid.
   const { storageFilesDeleted } = await eraseUserData(deps, uid);
   await auth.deleteUser(uid);
   await repo.deleteUserData(uid);

@@ -1,8 +1,8 @@
 /**
  * Trip planning (Firebase-free): would one or more hypothetical trips keep the traveller within every rule they
  * track? Reads the user's profile and timeline (or, for a user without a timeline yet, the segments), evaluates
- * with the core (core/planning.ts for the default rules' `results`, core/planRules.ts for every tracked rule),
- * stores nothing.
+ * with the core ({@link planTripsPrepared} for the default rules' `results`, {@link planRulesPrepared} for every
+ * tracked rule), stores nothing.
  */
 import { z } from 'zod';
 import { addDays, daysBetween, isIsoDate } from '@travel-time-tracker/core/dates';
@@ -64,7 +64,7 @@ export type PlanTripRequest = z.infer<typeof PlanTripRequestSchema>;
  *   rules of other kinds could be tracked ({@link TripPlanResultSchema}), whatever the profile tracks;
  * - `rules`: one entry per rule the profile tracks (`trackedRules`; absent = the default rules, `[]` = none), in
  *   the profile's order: `ruleId`, `kind`, `applies`, `reason`, the kind's outputs as of `asOf` with the planned
- *   trips counted, and `plan`, the verdict on the plan (core/planRules.ts): `{ type: "limit", complies,
+ *   trips counted, and `plan`, the verdict on the plan ({@link RulePlanSchema}): `{ type: "limit", complies,
  *   firstViolationDate }` for rolling-window and per-stay, `{ type: "threshold", metDuringPlan, metOn, years }`
  *   for tax-year-presence and weighted-lookback (reaching a threshold is not a violation);
  * - `unknownRuleIds`: ids the profile tracks that the reference data does not have (a rule withdrawn), not
@@ -81,7 +81,7 @@ export type PlanTripResponse = z.infer<typeof PlanTripResponseSchema>;
 
 /**
  * Validates the request and plans the trips against the user's stored history.
- * @throws ValidationError (core/validation.ts) naming the field, e.g. `planTrip data: trips[0].exitDate must not
+ * @throws ValidationError naming the field, e.g. `planTrip data: trips[0].exitDate must not
  *   be before entryDate`, a trip longer than `MAX_TRIP_DAYS`, or a trip that starts before today / too far ahead.
  */
 export async function planTripForUser(repo: Repository, uid: string, data: unknown, now: Date): Promise<PlanTripResponse> {

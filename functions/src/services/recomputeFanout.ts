@@ -1,6 +1,6 @@
 /**
  * The daily recompute fanned out over Cloud Tasks (Firebase-free; repository and queue are injected), as the alert
- * run is (alerts/run.ts `scheduleAlertRun`):
+ * run is (`scheduleAlertRun`):
  *
  * 1. `scheduleRecomputeRun` (called by the scheduled `recomputeDaily`): first migrates the users whose schedule is
  *    still on their profile ({@link migrateLegacySchedules}, a one-time repair each), then pages through the due
@@ -8,7 +8,7 @@
  *    and enqueues one `recomputeBatch` task per page, holding the page's uids. One scheduled instance now only reads
  *    ids (one query document per due user) and enqueues, so its 480-second budget covers millions of due users
  *    (about 1 000 users per second per page of 500: one query and one enqueue); the evaluations run in as many task
- *    instances as the queue's rate limits allow (tasks/recomputeBatch.ts).
+ *    instances as the queue's rate limits allow (the `recomputeBatch` task function).
  * 2. `processRecomputeBatch` (called by the `recomputeBatch` task function): each user of the page in its own
  *    transaction through {@link updateTimeline}, at most `parallel` at once. Inside the transaction the head says
  *    whether the user is still due (`nextRecomputeAt <= now`): a user already recomputed (a redelivered task, a

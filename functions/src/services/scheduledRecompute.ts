@@ -2,9 +2,9 @@
  * The scheduled recompute (Firebase-free): when a user's local date changes, a status can change without any write
  * (the 180-day window moves, a visit or a tax year's count grows, a tax year or calendar year ends). Only users whose
  * timeline head has `nextRecomputeAt <= now` are read: the recompute sets the field after every evaluation to the
- * first local date on which a tracked rule's status can change with time alone (services/recompute/schedule.ts
- * `statusChangesOn`: tomorrow while the traveller is counted by a rule, has presence in a rolling window or planned
- * trips; the next tax year or year otherwise), and clears it when none can.
+ * first local date on which a tracked rule's status can change with time alone (`statusChangesOn`: tomorrow while
+ * the traveller is counted by a rule, has presence in a rolling window or planned trips; the next tax year or year
+ * otherwise), and clears it when none can.
  *
  * ## Memory: a page holds schedules, not timelines
  * The due query (`Repository.listDueTimelines`) is a projection: it returns each due user's uid, `nextRecomputeAt`
@@ -252,7 +252,7 @@ export async function migrateLegacySchedules(
 
 /**
  * Recomputes every user due at `now`, page by page, in this process (see the file docstring). The deployed daily run
- * fans the same per-user work out over Cloud Tasks (services/recomputeFanout.ts); this in-process form is what the
+ * fans the same per-user work out over Cloud Tasks (`scheduleRecomputeRun`, `processRecomputeBatch`); this in-process form is what the
  * benchmark measures and what an operator runs over one project from a shell.
  */
 export async function recomputeDueUsers(repo: Repository, now: Date, opts: ScheduledRecomputeOptions): Promise<ScheduledRecomputeResult> {

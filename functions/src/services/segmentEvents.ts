@@ -1,6 +1,6 @@
 /**
  * What a Firestore write event of `users/{uid}/segments/{segmentId}` says about the write, as the recompute needs
- * it (`SegmentWriteEvent`, handled by services/recompute/segmentWrite.ts): the document after the write, and the
+ * it ({@link SegmentWriteEvent}, handled by the recompute's `handleSegmentWrite`): the document after the write, and the
  * write's version, which orders the writes of one segment. Firebase-free: the event's snapshots are described by
  * their shape only.
  */

@@ -1,7 +1,7 @@
 /**
  * The small file-storage interface the functions need: stream an uploaded object, and delete a user's files.
- * Implementations: Cloud Storage through firebase-admin (production, storage/gcs.ts) and a local directory
- * (tests and benchmarks, storage/local.ts). Paths are object names such as `users/{uid}/imports/{importId}.csv`.
+ * Implementations: Cloud Storage through firebase-admin (production, `GcsStorage`) and a local directory
+ * (tests and benchmarks, `LocalDirStorage`). Paths are object names such as `users/{uid}/imports/{importId}.csv`.
  */
 export interface FileStorage {
   /**

@@ -1,6 +1,6 @@
 /**
  * `recomputeBatch`: the task-queue worker of the daily recompute (firebase-functions v2 `onTaskDispatched`). Each task
- * holds one page of due users, enqueued by `recomputeDaily` (services/recomputeFanout.ts); many instances evaluate
+ * holds one page of due users, enqueued by `recomputeDaily` ({@link processRecomputeBatch} evaluates it); many instances evaluate
  * pages in parallel, each user in its own transaction.
  *
  * Retries and rates ({@link RECOMPUTE_TASK_SETTINGS}): a task that throws (the repository down for the whole page; one

@@ -1,9 +1,9 @@
 /**
  * `sendAlertBatch`: the task-queue worker of the alert run (firebase-functions v2 `onTaskDispatched`). Each task
- * holds one page of due users (alerts/queue.ts); many instances process pages in parallel, each sending its
+ * holds one page of due users ({@link AlertBatchTask}); many instances process pages in parallel, each sending its
  * pushes with `sendEach` (<= 500 messages per call). Cloud Tasks retries a task that throws, with backoff.
  *
- * Idempotent (alerts/run.ts): users already processed are no longer due, a user is leased before its push, and an
+ * Idempotent ({@link processAlertBatch}): users already processed are no longer due, a user is leased before its push, and an
  * alert is recorded right after FCM accepted it, so a retried task sends nothing twice and a stopped one loses no
  * push. A malformed payload is logged and dropped (retrying cannot fix it).
  */
@@ -34,7 +34,7 @@ export const sendAlertBatch = onTaskDispatched<AlertBatchTask>(
     }
     const deps = alertDeps();
     // Stop sending a minute before the timeout: users not reached keep their lease and are due again after it,
-    // unsent and unrecorded (alerts/run.ts).
+    // unsent and unrecorded.
     const deadline = new Date(Date.now() + (TIMEOUT_SECONDS - 60) * 1000);
     await processAlertBatch({ ...deps, deadline }, parsed.data, deps.clock());
   },

@@ -31,7 +31,7 @@ export const MAX_LIVE_RECORD_BYTES = 200;
 export const MANUAL_SOURCE = 'manual';
 const MANUAL = MANUAL_SOURCE;
 
-/** Fields of a segment document a record leaves out: bookkeeping and free text (core/segment.ts FREE_TEXT_FIELDS). */
+/** Fields of a segment document a record leaves out: bookkeeping and free text ({@link FREE_TEXT_FIELDS}). */
 const LEFT_OUT = new Set(['source', 'createdAt', 'updatedAt', ...FREE_TEXT_FIELDS]);
 
 export type TimelineEntry =
@@ -68,7 +68,7 @@ const COUNTRY = /^[A-Z]{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const AIRPORT = /^[A-Z0-9]{3,4}$/;
 
-/** The kept fields of a segment document (those that can change a day count, core/segment.ts COUNTED_FIELDS); unknown fields are kept too (they make it invalid). */
+/** The kept fields of a segment document (those that can change a day count, {@link COUNTED_FIELDS}); unknown fields are kept too (they make it invalid). */
 export function timelineFieldsOf(doc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) if (!LEFT_OUT.has(k) && v !== undefined) out[k] = v;

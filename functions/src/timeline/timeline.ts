@@ -8,7 +8,7 @@
  * the schedules, the daily run's record, the imports of the day) are a {@link TimelineHead}: changed only through its
  * methods (`timeline.head`), read through `timeline.meta`, which is read-only.
  *
- * ## Invariants (README.md, data model: `users/{uid}/timeline`)
+ * ## Invariants (docs/data-model.md, `users/{uid}/timeline/{shardId}`)
  * 1. Each segment id has at most one record, in exactly one shard; the head lists the other shards.
  * 2. A record's version is the commit time of the newest write of that segment applied so far. A write is applied
  *    only when its version is newer than the record's (or, for an id with no record, newer than `floor`). A delete is
@@ -20,9 +20,9 @@
  *    a record keeps, `timelineFieldsOf`), except creates refused by the segment cap (`X`).
  * 4. No shard exceeds `MAX_SHARD_BYTES` of records (Firestore's limit is 1 MiB per document).
  *
- * ## Size (README.md, limits)
+ * ## Size (docs/data-model.md, invariant 7 and Limits the rules cannot enforce)
  * Every record is bounded, so the timeline of a user is too. Segment ids are at most 128 characters `A-Z a-z 0-9 _ -`
- * (`MAX_SEGMENT_ID_LENGTH` in model/documents.ts, enforced by firestore.rules; imports write `imp-` + 24 hex), so a
+ * (`MAX_SEGMENT_ID_LENGTH` of the document schemas, enforced by firestore.rules; imports write `imp-` + 24 hex), so a
  * compact live record is at most `MAX_LIVE_RECORD_BYTES` (200 bytes). Tombstones are kept `TOMBSTONE_TTL_MS` and at most `MAX_TOMBSTONES` /
  * `MAX_TOMBSTONE_BYTES` (the oldest dropped first, the floor moved past them); refused creates at most `MAX_REFUSED`
  * / `MAX_REFUSED_BYTES` (later ones not recorded). Records of one user therefore take at most

@@ -1,6 +1,6 @@
 /**
  * `onImportUploaded`: Storage trigger (object finalized in the default bucket) that imports an uploaded flight
- * history at `users/{uid}/imports/{importId}.csv|.txt` (services/import/job.ts). Every other object in the bucket
+ * history at `users/{uid}/imports/{importId}.csv|.txt` ({@link runImport}). Every other object in the bucket
  * is ignored after a path check, including objects the backend writes itself (custom metadata marker).
  *
  * Idempotent: segments have content-derived ids and are created only when absent; a redelivered event of an

@@ -9,7 +9,7 @@
  * changes no app-editable field, so it is skipped without a read. Deletions (account deletion) are skipped.
  * Idempotent under redelivery: the recompute derives the documents from stored data (segments, the profile as
  * stored now, the local date), not from the event, and writes only what differs, so a redelivered event changes
- * nothing. See services/profile.ts.
+ * nothing. See {@link handleProfileWrite}.
  * `retry: true`: a transient Firestore error must not leave a status computed for the old profile; deterministic
  * problems (bad time zone, invalid segments) do not throw.
  */

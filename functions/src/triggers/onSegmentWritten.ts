@@ -1,7 +1,7 @@
 /**
  * `onSegmentWritten`: Firestore trigger on `users/{uid}/segments/{segmentId}` (create, update, delete) that keeps the
  * user's timeline, `users/{uid}/visaStatus/*` and `users/{uid}/summaries/countryDays` current
- * (services/recompute/segmentWrite.ts `handleSegmentWrite`; the event read by services/segmentEvents.ts).
+ * ({@link handleSegmentWrite}; the event read by {@link segmentWriteOf}).
  *
  * The event is all it needs about the segment: the document after the write and the write's version (the
  * document's `updateTime`; for a delete, that of the document it removed), which orders the writes of one segment.

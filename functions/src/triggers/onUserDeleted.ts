@@ -1,7 +1,7 @@
 /**
  * `eraseDataOfDeletedUser`: Firebase Authentication user-deletion trigger (2nd gen, `identity.onUserDeleted`,
  * CloudEvent `google.firebase.auth.user.v2.deleted`) that erases everything stored for the deleted user
- * (services/account.ts `handleAuthUserDeleted`: deletion marker, Storage files, Firestore subtree). It is what makes
+ * ({@link handleAuthUserDeleted}: deletion marker, Storage files, Firestore subtree). It is what makes
  * an account deleted in the Firebase console, or with the Admin SDK, lose its data; the app's own deletion goes
  * through the `deleteAccount` callable, whose Auth deletion fires this trigger too (a harmless second erase).
  *

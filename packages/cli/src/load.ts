@@ -2,7 +2,7 @@
  * The input of `travel-days report`: one or more files (flight-history exports in any supported format, or JSON
  * segment files) read into one list of segments. Each export goes through the import pipeline with the segments
  * of the files before it as `existing`, so that the same journey in two files counts once by the rule the backend
- * applies across imports (the import package's `journeyKey`, then `segmentIdFor`, see journeys.ts there).
+ * applies across imports (the import package's `journeyKey`, then {@link segmentIdFor}).
  *
  * An export that gives no confident answer ({@link importFailure}: no row imported while some were refused, or more
  * than half refused) stops the command with one message per reason.

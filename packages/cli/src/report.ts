@@ -8,9 +8,9 @@
  *                               [--nationality CC[,CC]] [--residence-permit CC:YYYY-MM-DD:YYYY-MM-DD]...
  *                               [--rule ID]... [--rules all] [--assumed count|exclude]
  *
- * Without `--rule`/`--rules` the report shows the default rules (`ReferenceData.rules`: the Schengen rule), in
+ * Without `--rule`/`--rules` the report shows the default rules ({@link ReferenceData.rules}: the Schengen rule), in
  * the `rules` array. With them it also evaluates the selected rows of seed/visaRules.json, of any kind
- * (core/ruleResults.ts), as the `ruleResults` array of `--json` (one entry per rule: ruleId, kind, applies,
+ * ({@link evaluateDefinitions}), as the `ruleResults` array of `--json` (one entry per rule: ruleId, kind, applies,
  * reason and the kind's outputs), and the text report prints those rules instead of the default ones; `rules`
  * stays as it was so that its readers keep working.
  *
@@ -322,7 +322,7 @@ function oneLine(message: string): string {
   return truncateText(message.split('\n')[0] ?? '', MAX_ERROR_LINE);
 }
 
-/** Entry point used by `packages/cli/bin/travel-days.js`; returns the process exit code. */
+/** Entry point of the `travel-days` executable (the package's `bin`); returns the process exit code. */
 export async function main(argv: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   try {
     const args = parseReportArgs(argv);

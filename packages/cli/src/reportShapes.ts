@@ -1,6 +1,6 @@
 /**
  * The shapes of the `travel-days report` command: its parsed arguments, its `--json` output and the evaluation
- * behind it. Apart from the command (report.ts) so that the renderers read them without importing the command.
+ * behind it. Apart from the command itself so that the renderers read them without importing the command.
  */
 import type { ResidencePermit } from '@travel-time-tracker/core/applicability';
 import type { PreparedEvaluation, TravelEvaluation } from '@travel-time-tracker/core/evaluate';
@@ -12,7 +12,7 @@ import type { SkipGroup, SkipKind } from '@travel-time-tracker/import/skipReason
 
 /** The command line, parsed (`parseReportArgs`). */
 export interface ReportArgs {
-  /** The input files, in the order given (at least one); merged, the same journey counted once (load.ts). */
+  /** The input files, in the order given (at least one); merged, the same journey counted once. */
   files: string[];
   asOf: string;
   json: boolean;
@@ -20,17 +20,17 @@ export interface ReportArgs {
   euroAirportSide?: 'FR' | 'CH';
   /** `--trips`: list the stays (text) or add `stays` (JSON). */
   trips: boolean;
-  /** `--csv FILE`: days per country per year to FILE, stays to its sibling (render/files.ts `csvPaths`). */
+  /** `--csv FILE`: days per country per year to FILE, stays to its sibling (`FILE-stays.csv`, or `NAME-stays.csv` for `NAME.csv`). */
   csv?: string;
   /** `--html FILE`: one self-contained page. */
   html?: string;
-  /** Order of dates written with the year last, for a file whose values do not show it (see core/import/dateOrder.ts). */
+  /** Order of dates written with the year last, for a file whose values do not show it ({@link DateOrder}). */
   dateOrder?: DateOrder;
-  /** `--nationality FR,US`: ISO alpha-2 nationalities, for the rules' exemptions (core/applicability.ts). */
+  /** `--nationality FR,US`: ISO alpha-2 nationalities, for the rules' exemptions by nationality. */
   nationalities: string[];
-  /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas (applicability.ts). */
+  /** `--residence-permit FR:2024-01-01:2025-12-31` (repeatable): permits and long-stay visas ({@link ResidencePermit}). */
   residencePermits: ResidencePermit[];
-  /** `--assumed count|exclude` (default count): count the days the records do not support, or leave them out (core/evidence.ts). */
+  /** `--assumed count|exclude` (default count): count the days the records do not support, or leave them out ({@link AssumedMode}). */
   assumed?: AssumedMode;
   /**
    * `--rule ID` (repeatable, in the order given, once each) or `--rules all` (every row, file order): the rule
@@ -41,13 +41,13 @@ export interface ReportArgs {
 
 /** The `--json` output (also what the readable report prints). */
 export interface ReportOutput extends Omit<TravelEvaluation, 'rules'> {
-  /** With `--trips`: core/stays.ts `computeStays`. */
+  /** With `--trips`: the stays, each a run of consecutive days in one country ({@link Stay}). */
   stays?: Stay[];
   rules: Omit<TravelEvaluation['rules'][number], 'currentStayStart'>[];
-  /** With `--rule`/`--rules all`: the selected rules by kind, in the order selected (core/ruleResults.ts). */
+  /** With `--rule`/`--rules all`: the selected rules by kind, in the order selected ({@link RuleResult}). */
   ruleResults?: RuleResult[];
   /**
-   * What the figures rest on (core/evidence.ts `evidenceSummary`): first and last recorded date, the country of
+   * What the figures rest on ({@link EvidenceSummary}): first and last recorded date, the country of
    * the last arrival, days since it, and the country-days up to `asOf` by basis.
    */
   evidence?: EvidenceSummary;

@@ -59,7 +59,7 @@ export interface Presence {
 
 /**
  * Computes presence from segments (any order) as of `asOf`. The segments are not validated (see
- * `parseSegments`); evaluate.ts `evaluateTravel` is the validating entry point.
+ * {@link parseSegments}); the evaluation's `evaluateTravel` is the validating entry point.
  *
  * - Segments are ordered by `sortSegments`.
  * - The departure date of every segment counts in its `departureCountry` (for the first segment that is all
@@ -102,7 +102,7 @@ export function computePresence(
 /**
  * `computePresence` on parsed segments (same result). Planned stays are validated by the caller or here.
  * `order`: the segments' `readingOrder`, when the caller already has it (the midnight convention reads the same
- * order: rules/midnightPresence.ts `midnightPresenceOfParsed`).
+ * order when it counts midnights).
  * @throws InvalidDateError for a bad planned stay date.
  * @example
  * const trip = [

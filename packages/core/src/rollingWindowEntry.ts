@@ -1,5 +1,5 @@
 /**
- * A rolling-window result (rules/rollingWindow.ts, day numbers) as the entry the status documents, the app and the
+ * A rolling-window result ({@link RollingWindowResult}, day numbers) as the entry the status documents, the app and the
  * CLI read: a {@link RuleEvaluationSchema} without the assumption fields, dates written `YYYY-MM-DD`.
  */
 import { fromDayNumber } from './dates';

@@ -8,7 +8,7 @@ import { countDays, intersectIntervals, subtractIntervals, type DayInterval } fr
 import type { AssumedRun, PresenceEvidence } from './evidence';
 import type { RuleAssumptionSchema } from './ruleResultSchemas';
 
-/** `assumedDays`, `dependsOnAssumption` and `assumption` of a rule result (ruleResultSchemas.ts). */
+/** `assumedDays`, `dependsOnAssumption` and `assumption` of a rule result ({@link RuleAssumptionSchema}). */
 export type RuleAssumption = z.infer<typeof RuleAssumptionSchema>;
 
 /** How the two evaluations of a rule compare, from its engine's results (day numbers). */

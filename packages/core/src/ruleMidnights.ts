@@ -28,7 +28,7 @@ export function midnightCache(prepared: PreparedEvaluation): MidnightOf {
     let m = midnight.get(transitException);
     if (!m) {
       m = midnightPresenceOfParsed(prepared.parsed, prepared.order, prepared.asOfDay, { transitException, extraStays: prepared.extraStays });
-      // `--assumed exclude`: no midnight on a day whose presence is assumed (evidence.ts).
+      // `--assumed exclude`: no midnight on a day whose presence is assumed ({@link PreparedEvaluation}'s `evidence`).
       if (prepared.assumed === 'exclude' && prepared.evidence)
         for (const [c, x] of prepared.evidence.assumed) if (m.has(c)) m.set(c, subtractIntervals(m.get(c)!, x));
       midnight.set(transitException, m);

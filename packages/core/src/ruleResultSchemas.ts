@@ -1,12 +1,13 @@
 /**
  * The outputs of one rule, by kind, as zod schemas: the one definition of each result shape. The core's types are
- * inferred from them (`RuleResult` in ruleResults.ts, `RuleEvaluation` in evaluate.ts), the CLI's `--json` prints
- * them, and the stored status documents `users/{uid}/visaStatus/{ruleId}` are these schemas extended with the
- * evaluation's bookkeeping (model/documents.ts `VisaStatusDocSchema`). The JSON names are the
+ * inferred from them (`RuleResult`, `RuleEvaluation`), the CLI's `--json` prints them, and the stored status
+ * documents `users/{uid}/visaStatus/{ruleId}` are these schemas extended with the evaluation's bookkeeping (the
+ * backend's `VisaStatusDocSchema`). The JSON names are the
  * app's contract (schemas/firestore/visa-status.json, the `--json` output): a name is never changed in place.
  *
  * All dates are local calendar dates `YYYY-MM-DD` (the dates of the segments; no time zone). Day counts are whole
- * days. Who a rule binds (`applies`, `reason`): applicability.ts; the numbers are computed either way.
+ * days. Who a rule binds (`applies`, `reason`) is decided by nationality and residence permits
+ * (`ruleApplicability`); the numbers are computed either way.
  */
 import { z } from 'zod';
 import { CountingConventionSchema } from './referenceData';
@@ -26,7 +27,7 @@ const resultBase = {
   /**
    * Presence days of the period the figure covers (the window, the tax year, the look-back years; for a per-stay
    * rule every day through the evaluation date) left out because one of the traveller's nationalities was exempt
-   * on that day (applicability.ts `exemptDays`: a British national under the Schengen rule through 2020-12-31).
+   * on that day (the core's `exemptDays`: a British national under the Schengen rule through 2020-12-31).
    * Optional: results stored before it existed lack it (the core always sets it).
    */
   exemptDaysExcluded: Days.optional(),
@@ -38,7 +39,7 @@ const resultBase = {
 };
 
 /**
- * The gap or open end a verdict rests on (evidence.ts `AssumedRun`): the traveller arrived in `country` on `from`
+ * The gap or open end a verdict rests on (the core's `AssumedRun`): the traveller arrived in `country` on `from`
  * and the next record is a departure from `nextCountry` on `to` (`gap`), or there is no later record up to the
  * evaluation date `to` (`open-end`); the days after `from` through `to` are counted in `country` without a record.
  */
@@ -59,8 +60,8 @@ export const AssumptionSchema = z.strictObject({
 });
 
 /**
- * What a result rests on (evidence.ts: days `assumed` are counted without a record supporting them): the fields
- * every result has, computed by evaluating the rule with and without the assumed days (ruleAssumption.ts).
+ * What a result rests on (days `assumed` are counted without a record supporting them): the fields every result
+ * has, computed by evaluating the rule once with and once without the assumed days.
  */
 export const RuleAssumptionSchema = z.strictObject({
   /**
@@ -84,8 +85,8 @@ export const RuleAssumptionSchema = z.strictObject({
 const assumptionFields = RuleAssumptionSchema.partial().shape;
 
 /**
- * Status of a rolling-window rule ("N days in any M-day period", rules/rollingWindow.ts) as of the evaluation date
- * `asOf`: evaluate.ts `evaluateRule`, the shape `evaluateTravel` returns for the default rules.
+ * Status of a rolling-window rule ("N days in any M-day period") as of the evaluation date `asOf`: the shape
+ * `evaluateTravel` returns for each default rule.
  */
 export const RuleEvaluationSchema = z.strictObject({
   ...resultBase,
@@ -117,7 +118,7 @@ export const RuleEvaluationSchema = z.strictObject({
 /** `rolling-window`: `RuleEvaluationSchema`, same fields and meanings, plus `kind`. */
 export const RollingWindowRuleResultSchema = RuleEvaluationSchema.extend({ kind: z.literal('rolling-window') });
 
-/** `per-stay` (rules/perStay.ts `evaluatePerStay`): the visit running on `asOf` against the limit per visit. */
+/** `per-stay` (`evaluatePerStay`): the visit running on `asOf` against the limit per visit. */
 export const PerStayRuleResultSchema = z.strictObject({
   ...resultBase,
   kind: z.literal('per-stay'),
@@ -150,7 +151,7 @@ export const TaxYearCountResultSchema = z.strictObject({
   metOn: DateOrNull,
 });
 
-/** `tax-year-presence` (rules/taxYearPresence.ts `evaluateTaxYearPresence`): days counted in the tax year of `asOf`. */
+/** `tax-year-presence` (`evaluateTaxYearPresence`): days counted in the tax year of `asOf`. */
 export const TaxYearPresenceRuleResultSchema = z.strictObject({
   ...resultBase,
   kind: z.literal('tax-year-presence'),
@@ -176,7 +177,7 @@ export const TaxYearPresenceRuleResultSchema = z.strictObject({
   ...assumptionFields,
 });
 
-/** Exact weighted days `numerator / denominator` (rules/weightedLookback.ts `WeightedDays`). */
+/** Exact weighted days `numerator / denominator` (the core's `WeightedDays`). */
 export const WeightedDaysSchema = z.strictObject({
   numerator: z.number().int().min(0),
   denominator: z.number().int().min(1),
@@ -184,7 +185,7 @@ export const WeightedDaysSchema = z.strictObject({
   display: z.string(),
 });
 
-/** `weighted-lookback` (rules/weightedLookback.ts `evaluateWeightedLookback`): the US substantial presence test. */
+/** `weighted-lookback` (`evaluateWeightedLookback`): the US substantial presence test. */
 export const WeightedLookbackRuleResultSchema = z.strictObject({
   ...resultBase,
   kind: z.literal('weighted-lookback'),

@@ -2,7 +2,7 @@
  * Local wall-clock time <-> UTC instant through IANA time zones, with `Intl.DateTimeFormat` only (the runtime's
  * ICU tz database; no extra package). Shared by the import (arrival dates, layovers), the evaluation date (the
  * traveller's local today: `todayIn`) and the alerts (the traveller's local hour). Calendar dates without a time
- * zone, and their arithmetic, are dates.ts.
+ * zone, and their arithmetic, are {@link IsoDate} and its day numbers ({@link toDayNumber}).
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */

@@ -2,7 +2,7 @@
  * Reading an export: the first bytes checked (empty, binary), the text split into numbered lines (LF, CRLF or CR,
  * also across chunks), the lines turned into data rows of the detected format (csv-parse's streaming records, or
  * the line readers), and the rows read in file order with the file's day/month order (a row waits while it is
- * unknown: dateOrder.ts). Rows come out as `ParsedRow`s, one per data row; resolving them is resolution.ts.
+ * unknown: {@link DateOrderResolver}). Rows come out as `ParsedRow`s, one per data row; resolving them comes next.
  */
 import { InvalidDateError } from '@travel-time-tracker/core/dates';
 import { csvRecords, isBlankLine } from './csvRecords';

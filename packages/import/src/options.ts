@@ -32,7 +32,7 @@ export interface ImportOptions {
   /**
    * Order of dates written with the year last (`3/4/2024`), for a file whose values do not show it: `DMY` day
    * first, `MDY` month first (`YMD` states that every date is year-first). The file's own values decide when they
-   * can (a day above 12); an option they contradict is an error naming the row. See dateOrder.ts.
+   * can (a day above 12); an option they contradict is an error naming the row. See {@link DateOrder}.
    */
   dateOrder?: DateOrder;
 }

@@ -1,10 +1,10 @@
 /**
  * The import pipeline: a stream of bytes (a flight-history export) in, validated segments out.
  *
- * bytes -> text (streaming decoder; UTF-8, UTF-16 or Windows-1252, detected: encoding.ts) -> format detection on
- * the first lines -> numbered lines -> records (csv-parse's streaming parser with stray-quote recovery:
- * csvRecords.ts; or the line readers of App in the Air `data.txt` and whitespace logs) -> rows read with the
- * file's day/month order (rows wait while it is unknown: dateOrder.ts) -> per-row resolution (airports or
+ * bytes -> text (streaming decoder; UTF-8, UTF-16 or Windows-1252, detected: {@link decodeText}) -> format detection on
+ * the first lines -> numbered lines -> records (csv-parse's streaming parser with stray-quote recovery;
+ * or the line readers of App in the Air `data.txt` and whitespace logs) -> rows read with the
+ * file's day/month order (rows wait while it is unknown: {@link DateOrderResolver}) -> per-row resolution (airports or
  * countries, local dates through time zones, cancellations, duplicates, zod) -> a pass over the kept segments
  * for layovers and planned trips. Memory holds the output and one small entry per kept segment, never the file
  * (plus, in a file whose first dates are ambiguous, the rows up to the first date that shows the order).
@@ -32,8 +32,8 @@ export type ImportSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.
 /**
  * Imports one flight-history export.
  *
- * @param source the file's bytes as a stream: UTF-8, UTF-16 or Windows-1252, detected (see encoding.ts; the result
- *   names it). Read once, never whole into memory.
+ * @param source the file's bytes as a stream: UTF-8, UTF-16 or Windows-1252, detected (see {@link decodeText}; the
+ *   result names it). Read once, never whole into memory.
  * @param options see `ImportOptions`.
  * @returns the segments (in file order) and the skipped rows; `format` is the detected format.
  * @throws ImportFileError when the file is empty, binary, of no supported format, has no data rows, exceeds

@@ -3,7 +3,7 @@
  * looked up (or the countries the file gives are taken), local dates placed through the airports' time zones,
  * cancelled and other people's flights skipped, repeats of an earlier row or of a stored segment marked as
  * duplicates, flight numbers and free text checked ({@link parseFlightNumber}, {@link parseNote}), and the segment validated by zod; at the end
- * the layover pass (layovers.ts) and the result with its warnings.
+ * the layover pass ({@link markLayovers}) and the result with its warnings.
  */
 import { toDayNumber } from '@travel-time-tracker/core/dates';
 import { SEGMENT_LIMITS, SegmentSchema, type Segment } from '@travel-time-tracker/core/segment';

@@ -1,5 +1,5 @@
 /**
- * The arrival-date rule of the import, on top of the time-zone conversions in core/timeZones.ts.
+ * The arrival-date rule of the import, on top of the core's time-zone conversions ({@link localToUtc}).
  *
  * Instants are epoch milliseconds (UTC). Local dates are `YYYY-MM-DD`, local times `HH:MM` (24-hour).
  */
@@ -15,7 +15,7 @@ import { localToUtc } from '@travel-time-tracker/core/timeZones';
  * at a time until it is after the departure instant; the first such day is the arrival date. Flights are
  * assumed shorter than 3 days; beyond that `null` is returned. Starting one day back covers every pair of zones
  * at most 24 h apart (all real routes; only UTC+14 -> UTC-11/-12, with no scheduled service, is further), which
- * matches the one-day limit of `MAX_DATE_LINE_SHIFT_DAYS` in segment.ts.
+ * matches the one-day limit of the core's segment schema (`MAX_DATE_LINE_SHIFT_DAYS`).
  *
  * @returns `{ arrivalDate, departureUtc, arrivalUtc }` or `null` when no candidate is after the departure.
  * @throws RangeError when a zone is unknown.

@@ -27,7 +27,7 @@ export interface FlightRecord {
   from?: string;
   /** Arrival airport code as written; absent when only `toCountry` is known. */
   to?: string;
-  /** Departure place name as written (generic `from` that is not a code, e.g. `Lima`): resolved through places.ts. */
+  /** Departure place name as written (generic `from` that is not a code, e.g. `Lima`): resolved through the gazetteer of place names. */
   fromPlace?: string;
   /** Arrival place name as written (generic `to`). */
   toPlace?: string;
@@ -123,7 +123,7 @@ export interface ImportResult {
 
 /**
  * A file the importer cannot read at all (unknown format, binary, empty). Nothing from it is kept.
- * The message is one sentence of at most MAX_MESSAGE_LENGTH characters (text.ts).
+ * The message is one sentence of at most MAX_MESSAGE_LENGTH characters ({@link capMessage}).
  */
 export class ImportFileError extends Error {
   constructor(message: string) {

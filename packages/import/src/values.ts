@@ -51,8 +51,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
  * A date cell split into its numbers, before the file's day/month order is applied.
  * - `ymd`: year first (`YYYY-MM-DD`, `YYYY/M/D`, `YYYY.MM.DD`), never ambiguous.
  * - `numeric`: year last (`D/M/YYYY` or `M/D/YYYY`, also with `.` or `-`): `first` and `second` are the two
- *   numbers before the year, in the order written; which is the day is decided for the whole file
- *   (see dateOrder.ts).
+ *   numbers before the year, in the order written; which is the day is decided for the whole file.
  * `rest` is what follows the date (a time), if anything.
  */
 export type DateParts =
@@ -141,7 +140,7 @@ export function datePartsToDate(parts: DateParts, order: 'DMY' | 'MDY' | undefin
 /**
  * A local calendar date that needs no day/month order, optionally followed by a time: `YYYY-MM-DD`,
  * `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS[.fff]]`, or a `N/N/YYYY` date whose two numbers are equal.
- * Dates written with the year last go through the file's `DateOrderResolver` (dateOrder.ts) instead.
+ * Dates written with the year last go through the file's `DateOrderResolver` instead.
  * @returns `{ date, time? }` with `time` as `HH:MM`.
  * @throws FieldError
  */
@@ -213,7 +212,7 @@ export const MAX_PLACE_NAME = 100;
 /**
  * A `from`/`to` cell of the generic template: airport codes written as codes (see {@link parseAirportCell}),
  * anything else a place name (`Lima`, `Goa`, `Frankfurt (Main) Hbf`) that the import resolves through the
- * gazetteer (places.ts).
+ * gazetteer of place names.
  * @throws FieldError when the cell is empty, has no letter, holds a comma, semicolon or tab, or is longer than
  *   MAX_PLACE_NAME.
  */

@@ -38,7 +38,7 @@ export function importOf(object: UploadedObject): { path: ImportPath } | { outco
 /**
  * Steps 2 to 6 for an import upload: the accepted import, whose document now says `processing`, or the outcome of
  * an upload that is not imported (ignored, or `failed` with its reason).
- * @throws AccountDeletedError when the account's deletion marker appeared before a write (see job.ts).
+ * @throws AccountDeletedError when the account's deletion marker appeared before a write (the job then deletes the file and stops).
  */
 export async function acceptImport(deps: ImportDeps, object: UploadedObject, p: ImportPath): Promise<{ job: AcceptedImport } | { outcome: ImportOutcome }> {
   const { repo, storage, clock, limits } = deps;

@@ -91,7 +91,7 @@ export function newFlights(segments: readonly ImportedSegment[], stored: readonl
  * Check 3, for one segment about to be created in a chunk's transaction: `own` when it is already stored by this
  * import (an earlier attempt), `other` when stored otherwise (written meanwhile; also a create the timeline refused
  * over the cap), null when it may be created. `entry` is the timeline's record of the id; `read` the segments the
- * transaction read (after a create found one existing, see segments.ts).
+ * transaction read (after a create found one existing, the chunk is redone reading them).
  */
 export function existingAtWrite(
   id: string,

@@ -3,15 +3,15 @@
  * `users/{uid}/imports/{importId}.csv|.txt` becomes segments, and `users/{uid}/imports/{importId}` tells the app
  * how it went (`queued` -> `processing` -> `succeeded` | `partial` | `failed`). Firebase-free: the repository,
  * the file storage, the clock and the limits are injected. Two stages:
- * - accept (accept.ts): everything decided before the file is read (is it an import, is it a redelivery, the
+ * - accept ({@link acceptImport}): everything decided before the file is read (is it an import, is it a redelivery, the
  *   per-day cap, extension, type and size), ending in `processing`;
- * - run (run.ts): the file through the pipeline, the duplicate checks (duplicates.ts), the segments with their
- *   timeline records and the evaluation (segments.ts), the final status (status.ts).
+ * - run ({@link runAcceptedImport}): the file through the pipeline, the duplicate checks, the segments with their
+ *   timeline records and the evaluation, the final status.
  *
  * Idempotent: segment ids are derived from the flight's content (`segmentIdFor`), written with create-if-absent,
  * and a stored segment with the same date and countries counts as a duplicate, so a redelivered event or the same
  * file uploaded again creates nothing new. A redelivered event for an upload that already reached a final state
- * is ignored (the import document is newer than the object; only its closing recompute runs again, see run.ts); an
+ * is ignored (the import document is newer than the object; only its closing recompute runs again, see {@link runAcceptedImport}); an
  * overwritten object (new generation) is imported again. The original file is kept (the app or the account deletion
  * removes it).
  *
@@ -23,7 +23,7 @@
  * other reads and writes (import document, profile, the per-day cap on the head, one evaluation).
  *
  * Account deletion: every write (import document, segment chunks, recompute) fails with `AccountDeletedError` once
- * the account's deletion marker exists (repository/types.ts); the import then deletes the uploaded file, stops and
+ * the account's deletion marker exists ({@link isAccountDeletedError}); the import then deletes the uploaded file, stops and
  * reports itself ignored.
  */
 import { isAccountDeletedError } from '../../repository/types';

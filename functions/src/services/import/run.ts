@@ -1,8 +1,8 @@
 /**
- * Running an accepted import (accept.ts left its document `processing`): read the file through the pipeline
- * (core/import, loaded here lazily so that only the import function pays for the airport table), keep the new
- * flights (duplicates.ts), create them with their timeline records and the evaluation (segments.ts), and write the
- * final status (status.ts).
+ * Running an accepted import (acceptance left its document `processing`): read the file through the import
+ * pipeline (loaded here lazily so that only the import function pays for the airport table), keep the new flights
+ * ({@link newFlights}), create them with their timeline records and the evaluation ({@link writeImportedSegments}),
+ * and write the final status ({@link finalReport}).
  */
 import { todayIn } from '@travel-time-tracker/core/timeZones';
 import type { ImportOptions as PipelineOptions } from '@travel-time-tracker/import';
@@ -29,8 +29,9 @@ export const MAX_RETRY_AGE_MS = 60 * 60_000;
 /**
  * Imports the accepted upload and writes its final status. Never throws for a bad file (it ends in `failed` with
  * one clear reason; a file with more than half its rows refused, or none imported, too: then nothing of it is written).
- * @throws AccountDeletedError when the account's deletion marker appeared before a write (see job.ts); any other
- *   unexpected error, after noting it on the document that stays `processing`, so that the event is retried.
+ * @throws AccountDeletedError when the account's deletion marker appeared before a write (the job then deletes the
+ *   file and stops); any other unexpected error, after noting it on the document that stays `processing`, so that
+ *   the event is retried.
  */
 export async function runAcceptedImport(deps: ImportDeps, job: AcceptedImport): Promise<ImportOutcome> {
   const { repo, clock, limits } = deps;
@@ -139,8 +140,7 @@ async function parseUpload(
     log.handlerError({ uid, importId, eventId, error: e });
     throw e;
   }
-  // Outside the try: a progress write refused because the account was deleted ends the job (job.ts), it is not a
-  // file error.
+  // Outside the try: a progress write refused because the account was deleted ends the job, it is not a file error.
   await progress.flush();
   return { result };
 }

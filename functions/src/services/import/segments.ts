@@ -1,7 +1,7 @@
 /**
  * The segments an import creates: their documents, and their creation together with their timeline records in
  * chunked transactions, so the timeline always holds every imported segment and their create events are skipped
- * without a read (services/recompute/segmentWrite.ts `handleSegmentWrite`).
+ * without a read (the segment trigger's event-skip rule).
  */
 import type { ImportedSegment } from '@travel-time-tracker/import/types';
 import type { SegmentDoc } from '../../model/documents';
@@ -55,7 +55,7 @@ export interface WrittenSegments {
  * every later write of the segment follows), and at least one more than the id's tombstone or the floor.
  * A segment that exists but is not in the timeline yet (written meanwhile, its event not handled) makes the
  * transaction fail (create() precondition); the chunk is then redone reading its segments, which are left alone
- * (duplicates.ts, check 3).
+ * ({@link existingAtWrite}, check 3).
  * @throws AccountDeletedError once the account's deletion marker exists (nothing of the chunk is written).
  */
 export async function writeImportedSegments(

@@ -61,7 +61,7 @@ export type FinalReport = Pick<ImportDoc, 'status' | 'counts' | 'skipped' | 'err
 
 /**
  * The status and counts of an import the pipeline read, from its result, the rows left out over the segment cap,
- * and what the duplicate checks 2 and 3 found (duplicates.ts; check 1's rows are among `result.skipped`).
+ * and what the duplicate checks 2 and 3 found ({@link isDuplicateRow}; check 1's rows are among `result.skipped`).
  * `failed` when the import gives no answer ({@link importFailure}: no row was a flight while some were errors, or
  * more than half the rows were errors; the error groups the reasons), or when the file had no data rows; `partial`
  * when some rows were errors; else `succeeded` (duplicates are not errors). At most MAX_STORED_SKIPPED_ROWS rows are stored.

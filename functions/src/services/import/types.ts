@@ -1,12 +1,12 @@
 /**
- * What the import job is given and what it returns (services/import/job.ts `runImport`), and the accepted import
+ * What the import job is given and what it returns (`runImport`), and the accepted import
  * that `acceptImport` hands to `runAcceptedImport`.
  */
 import type { ImportDoc, UserProfile } from '../../model/documents';
 import type { Repository, StoredSegment } from '../../repository/types';
 import type { FileStorage } from '../../storage/types';
 
-/** Limits of one import (from the params, see config.ts). */
+/** Limits of one import (from the deployment's params). */
 export interface ImportLimits {
   importMaxBytes: number;
   importMaxRows: number;

@@ -5,7 +5,7 @@
 import type { DateOrder } from '@travel-time-tracker/import';
 import { truncateText } from '@travel-time-tracker/import/text';
 
-/** Custom metadata key of an upload stating the order of its dates (`DMY`, `MDY` or `YMD`; see core/import/dateOrder.ts). */
+/** Custom metadata key of an upload stating the order of its dates (`DMY`, `MDY` or `YMD`; {@link DateOrder}). */
 export const DATE_ORDER_METADATA_KEY = 'dateOrder';
 const isDateOrder = (v: string): v is DateOrder => v === 'DMY' || v === 'MDY' || v === 'YMD';
 

@@ -43,7 +43,7 @@ export function sameInstant(a: Date | null | undefined, b: Date | null | undefin
 }
 
 /**
- * The status document of one rule's result as of `asOf`: the result with its kind's fields (core/ruleResultSchemas.ts),
+ * The status document of one rule's result as of `asOf`: the result with its kind's fields ({@link RuleResult}),
  * `asOf`, `computedAt` and the segments' fingerprint; a tax-year-presence status keeps the latest
  * `MAX_STORED_TAX_YEARS` past tax years.
  */
@@ -56,7 +56,7 @@ export function statusDocOf(r: RuleResult, asOf: IsoDate, hash: string, computed
 /**
  * What the documents of one evaluation are built from: the tracked rules' results (with their assumption fields),
  * the days per country and, among them, the assumed ones (countries without assumed days omitted), and the last
- * record (core/evidence.ts `evidenceSummary`).
+ * record (the core's `evidenceSummary`).
  */
 export interface EvaluationParts {
   asOf: IsoDate;

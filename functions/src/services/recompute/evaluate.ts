@@ -25,7 +25,7 @@ import { nextRecomputeAt, safeTimeZone, statusChangesOn } from './schedule';
 import { coreSegmentsOf, segmentsHash } from './segments';
 
 /**
- * Default cap on the segments one user may store (`MAX_SEGMENTS_PER_USER`, config.ts): a create beyond it is not
+ * Default cap on the segments one user may store (the `MAX_SEGMENTS_PER_USER` param): a create beyond it is not
  * counted (the summary's warnings name it) and an import stops there. Up to the cap a timeline fits in two documents.
  */
 export const DEFAULT_MAX_SEGMENTS = 20_000;

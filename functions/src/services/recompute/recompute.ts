@@ -26,7 +26,7 @@ export interface RecomputeOptions {
   now: Date;
   /** CloudEvent id of the event that caused the recompute (logged only). */
   eventId?: string;
-  /** The segment cap (config.ts `MAX_SEGMENTS_PER_USER`), named in the warning of refused creates. */
+  /** The segment cap (the `MAX_SEGMENTS_PER_USER` param), named in the warning of refused creates. */
   maxSegments?: number;
 }
 

@@ -2,10 +2,10 @@
  * The event of one segment write (`users/{uid}/segments/{segmentId}`): `handleSegmentWrite` applies the write to the
  * user's timeline and commits the evaluation, skipping without a read the creates an import made (the event-skip
  * rule); `eraseWritesAfterDeletion` erases a write the app made after the account's deletion began.
- * Firebase-free (the event is described by `SegmentWriteEvent`, built by services/segmentEvents.ts).
+ * Firebase-free (the event is described by {@link SegmentWriteEvent}, built from the CloudEvent by `segmentWriteOf`).
  *
  * ## Reads independent of the history's size and of the number of rules
- * The segments are not listed: the recompute reads the user's timeline (timeline/timeline.ts,
+ * The segments are not listed: the recompute reads the user's timeline (through {@link updateTimeline},
  * `users/{uid}/timeline/{head|s1...}`: one compact record per segment, one document up to about 13 000 segments),
  * which also holds the profile's rule inputs (the tracked rules among them) and the statuses last written. A segment
  * event applies its write to the timeline, evaluates every tracked rule in one pass (`evaluateTracked`: presence
@@ -28,7 +28,7 @@
  *   written only when it differs from the one the head records as written, so a repeated evaluation writes nothing.
  *
  * ## Imports
- * The import creates its segments and their records in the same transactions (services/import/segments.ts), so the
+ * The import creates its segments and their records in the same transactions (the import's `writeImportedSegments`), so the
  * create events of imported segments are skipped without any read: the timeline already holds them.
  */
 import { log } from '../../log';

@@ -38,7 +38,7 @@ export function coreSegmentsOf(stored: readonly StoredSegment[]): { segments: Id
   return { segments, warnings };
 }
 
-/** Segment fields that can change an evaluation (core/segment.ts), in schema order for the fingerprint. */
+/** Segment fields that can change an evaluation ({@link COUNTED_FIELDS}), in schema order for the fingerprint. */
 const CORE_KEYS = [...COUNTED_FIELDS];
 
 /**

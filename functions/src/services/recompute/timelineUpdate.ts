@@ -47,7 +47,7 @@ export interface TimelineDecision<T> {
 export interface TimelineUpdateOptions {
   /** The instant a repair evaluates at (a function: read when the repair runs). */
   now: Date | (() => Date);
-  /** The segment cap (config.ts `MAX_SEGMENTS_PER_USER`), for a repair's warning of refused creates. */
+  /** The segment cap (the `MAX_SEGMENTS_PER_USER` param), for a repair's warning of refused creates. */
   maxSegments?: number;
   /** CloudEvent id of the event being handled (logged only). */
   eventId?: string;

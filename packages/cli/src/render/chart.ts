@@ -5,8 +5,7 @@
  * evaluation date) are stacked in two colours; the limit (90) is a dashed line; the evaluation date ("today")
  * a vertical line.
  *
- * The numbers come from the core: {@link regionPresence} and rules/rollingWindow.ts
- * `daysInPeriodSeries`, so the chart at the evaluation date equals the report's `daysUsed`.
+ * The numbers come from the core: {@link rulePresence} and {@link daysInPeriodSeries}, so the chart at the evaluation date equals the report's `daysUsed`.
  */
 import { fromDayNumber } from '@travel-time-tracker/core/dates';
 import { rulePresence, type PreparedEvaluation } from '@travel-time-tracker/core/evaluate';
@@ -43,7 +42,7 @@ export function chartSeries(prepared: PreparedEvaluation, rule: VisaRule): Chart
 
 /**
  * `chartSeries` of any rolling-window rule (`--rule ID`, a row over a region or over countries) from the days it
- * counts, `p` (core/ruleResults.ts `definitionDays`: sorted runs, recorded and planned).
+ * counts, `p` (sorted runs, recorded and planned, as the rule counts them).
  */
 export function chartSeriesOf(
   prepared: PreparedEvaluation,

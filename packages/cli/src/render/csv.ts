@@ -1,9 +1,9 @@
 /**
- * `--csv`: the report for a spreadsheet, in two files (render/files.ts `csvPaths`), because a spreadsheet opens
+ * `--csv`: the report for a spreadsheet, in two files (`FILE` and `FILE-stays.csv`), because a spreadsheet opens
  * one table per CSV file:
  * - days per country per year: `country,name,total,<every year with presence, ascending>`, 0 for no days, so
  *   each row adds up to its total without an "earlier" column;
- * - stays: `country,name,from,to,days,counted,note` (core/stays.ts), `counted` is `no` for transit and planned
+ * - stays: `country,name,from,to,days,counted,note` (one {@link Stay} a row), `counted` is `no` for transit and planned
  *   stays, which are not part of the day counts.
  * RFC 4180 through csv-stringify: CRLF line ends, quoting where needed, a UTF-8 byte-order mark (so that Excel
  * reads names such as "Curaçao" as UTF-8) and spreadsheet formulas defused (a leading = + - @ gets a `'`).

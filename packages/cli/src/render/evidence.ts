@@ -1,5 +1,5 @@
 /**
- * The report's words about what its figures rest on (core/evidence.ts): the "history ends" line shown when the
+ * The report's words about what its figures rest on ({@link PresenceEvidence}): the "history ends" line shown when the
  * evaluation date is more than a week after the last record, and the note beside a verdict that depends on
  * assumed days. Shared by the text report and the HTML page.
  */

@@ -3,8 +3,8 @@
  * script, no font, no image or style sheet from anywhere: everything is inline, and a Content-Security-Policy
  * (`default-src 'none'`) makes a browser refuse any request the page might still make. Sections: the status of
  * each rule in words (the default rules, or the rules chosen with `--rule ID` / `--rules all`, every kind, each
- * with its outputs folded), a rolling-window rule's chart (render/chart.ts), days per country per year
- * (render/table.ts), the stays (folded), the warnings by kind (render/warnings.ts) and the import summary. Every
+ * with its outputs folded), a rolling-window rule's chart ({@link renderChartSvg}), days per country per year
+ * ({@link yearTable}), the stays (folded), the warnings by kind ({@link groupWarnings}) and the import summary. Every
  * text from the input or the reference data (file name, warnings, skip reasons, rule names) is escaped.
  */
 import * as path from 'node:path';
@@ -133,7 +133,7 @@ function rollingWindowCard(
   );
 }
 
-/** The note beside a verdict that depends on assumed days (render/evidence.ts), or nothing. */
+/** The note beside a verdict that depends on assumed days ({@link assumptionNote}), or nothing. */
 function assumed(rule: ReportOutput['rules'][number]): string {
   const note = rule.applies ? assumptionNote(rule) : null;
   return note ? `<p class="assumed">${dates(esc(sentence(note)))}</p>` : '';
@@ -141,7 +141,7 @@ function assumed(rule: ReportOutput['rules'][number]): string {
 
 /**
  * The card of a rule chosen with `--rule` / `--rules all`, of any kind: its name, its limit or threshold, the
- * status in sentences (render/rules.ts, the text report's lines as sentences; for a rolling window the default
+ * status in sentences ({@link renderRuleResult}, the text report's lines as sentences; for a rolling window the default
  * rule's sentences and chart) and every output of the kind (`--json`'s names) in a folded table.
  * The verdict is red for a limit broken now or by the planned trips; a threshold (tax-year presence, weighted
  * look-back) is neither kept nor broken, so its verdict is neutral.

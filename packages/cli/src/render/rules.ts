@@ -2,7 +2,7 @@
  * The text report's lines for one rule: a header naming the rule and its limit, then a few lines in words by
  * kind ("58 days left in this visit"; "you will reach 183 days in the United Kingdom tax year on 2026-10-19";
  * "US substantial presence test: 92 weighted days of 183 (...), not met"), in the words the push alerts use too
- * (core/ruleWording.ts). Dates are the report's local
+ * ({@link placeOf}, {@link willReach} and their siblings). Dates are the report's local
  * `YYYY-MM-DD` dates. A rule that does not apply gets one line with the reason instead of its numbers (an
  * exempt traveller must not read an overstay the rule cannot give them).
  */

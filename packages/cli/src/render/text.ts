@@ -1,6 +1,6 @@
 /**
  * Sections of the readable (text) report: the per-year table, the warnings grouped by kind and the stays.
- * Each returns lines without a trailing blank line; `formatReport` (report.ts) puts the sections together.
+ * Each returns lines without a trailing blank line; the command's `formatReport` puts the sections together.
  */
 import type { Stay } from '@travel-time-tracker/core/stays';
 import type { YearTable } from './table';

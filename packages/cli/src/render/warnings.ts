@@ -2,10 +2,10 @@
  * Warnings of the report grouped by kind: a count, the first few examples in short words and what to do about
  * them, instead of one long line per warning ("22 warnings, 20 of them gap lines").
  *
- * The core and the import pipeline word their warnings as sentences (presence.ts `computePresence`,
- * the import's {@link Collector.finish}); the kinds below recognise those sentences. test/cli/warnings.test.ts
- * produces each kind through the real core and import, so a change of wording there fails that test instead
- * of silently moving warnings to "other". A warning no kind recognises is kept, whole, under "other".
+ * The core and the import pipeline word their warnings as sentences (the core's gaps, overlaps and
+ * impossible segments; the import's skipped rows and guesses); the kinds below recognise those sentences. The
+ * CLI's warnings test produces each kind through the real core and import, so a change of wording there fails
+ * that test instead of silently moving warnings to "other". A warning no kind recognises is kept, whole, under "other".
  */
 import * as path from 'node:path';
 
@@ -34,7 +34,7 @@ interface Kind {
   match(w: string): string | undefined;
 }
 
-// `segment "id" (FR 2024-01-05 -> US 2024-01-05)` as presence.ts `describe` writes it.
+// `segment "id" (FR 2024-01-05 -> US 2024-01-05)`: how the core names a segment in its warnings.
 const SEG = String.raw`segment "(.*?)" \(([A-Z0-9]{2}) (\d{4}-\d\d-\d\d) -> ([A-Z0-9]{2}) (\d{4}-\d\d-\d\d)\)`;
 const GAP = new RegExp(String.raw`^gap: ${SEG} departs from [A-Z0-9]{2}, but the previous ${SEG} arrived in [A-Z0-9]{2}$`);
 const OVERLAP = new RegExp(String.raw`^overlap: ${SEG} departs before the previous ${SEG} arrived$`);
@@ -158,7 +158,7 @@ const KINDS: readonly Kind[] = [
 
 const MORE_ROWS = /^(?:.+: )?… and (\d+) more row warnings$/;
 
-/** The file names import warnings start with when the report merges several files (report.ts), else none. */
+/** The file names import warnings start with when the report merges several files, else none. */
 export function warningFiles(r: { imports?: readonly { file: string }[] }): string[] {
   const imports = r.imports ?? [];
   return imports.length > 1 ? imports.map((i) => path.basename(i.file)) : [];

@@ -8,19 +8,19 @@ import { completeFlightNumber } from '../storedText';
 import { cell, normaliseHeader, type RowReader } from './reader';
 
 /**
- * The generic CSV template (documented in the README). A header row is required unless the file is headerless
+ * The generic CSV template (documented in docs/import-formats.md, Generic CSV template). A header row is required unless the file is headerless
  * with a date column followed by two airport-code columns (then columns are recognised by their content).
  * Column names are case-insensitive; spaces and punctuation count as `_`; aliases in brackets. Each side of a
  * row needs an airport or a country (or both, which must agree).
  *
  * | column | required | accepted values |
  * |---|---|---|
- * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file, see dateOrder.ts), or with an English month name (`22 Jan 2023`, `Jan 22, 2024`, `22-jan-2023`); may carry a time `YYYY-MM-DD HH:MM`; a two-digit year is refused |
- * | `from` [`origin`, `departure_airport`] | `from` or `from_country` | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport, in capitals; anything else is a place name (`Lima`), resolved to a country through the gazetteer (places.ts) |
+ * | `date` [`departure_date`, `dep_date`, `flight_date`] | yes | local departure date `YYYY-MM-DD`, `D/M/YYYY` or `M/D/YYYY` (also with `.` or `-`; the order is decided for the whole file), or with an English month name (`22 Jan 2023`, `Jan 22, 2024`, `22-jan-2023`); may carry a time `YYYY-MM-DD HH:MM`; a two-digit year is refused |
+ * | `from` [`origin`, `departure_airport`] | `from` or `from_country` | IATA (`CDG`) or ICAO (`LFPG`) code of the departure airport, in capitals; anything else is a place name (`Lima`), resolved to a country through the gazetteer of place names |
  * | `to` [`destination`, `arrival_airport`] | `to` or `to_country` | IATA or ICAO code of the arrival airport, or a place name |
  * | `from_country` [`departure_country`, `origin_country`, `country_from`] | see `from` | ISO 3166-1 alpha-2 or alpha-3 code, or English name (`France`, `Czech Republic`) |
  * | `to_country` [`arrival_country`, `destination_country`, `country_to`] | see `to` | same forms |
- * | `mode` [`mode_of_transport`, `transport`, `transport_mode`, `travel_mode`] | no | `flight`, `train`, `car`, `bus`, `ferry`, `other` and the other words of values.ts MODE_WORDS; default flight when an airport is given, else other |
+ * | `mode` [`mode_of_transport`, `transport`, `transport_mode`, `travel_mode`] | no | `flight`, `train`, `car`, `bus`, `ferry`, `other` and the other words {@link parseMode} accepts; default flight when an airport is given, else other |
  * | `entry_point` [`border_crossing`, `port_of_entry`, `crossing`] | no | border crossing, port or station, free text |
  * | `purpose` [`trip_purpose`, `purpose_of_travel`] | no | free text |
  * | `departure_time` [`dep_time`, `depart`] | no | local time at departure `HH:MM` (24 h), `H:MM`, `HH:MM:SS` or `h:MM AM/PM` |

@@ -9,7 +9,7 @@ import type { ParsedRow } from '../types';
 import { cleanCell } from '../values';
 
 /**
- * How readers read date cells: through the file's day/month order (dateOrder.ts `DateOrderResolver`).
+ * How readers read date cells: through the file's day/month order (the file's `DateOrderResolver`).
  * `read` and `readEach` may throw `PendingDateOrder` (the row is read again once the order is known).
  */
 export interface DateReader {
